@@ -1,0 +1,132 @@
+# Our own build of the XNNPACK subset convscope needs: XNNPACK's CMakeLists.txt refuses
+# Emscripten (upstream builds wasm with Bazel). The same target serves the native build used by the
+# unit tests, so both builds compile exactly the same library sources.
+#
+# Source lists are read from XNNPACK's own CMakeLists.txt and cmake/gen/*.cmake, so they follow the
+# pinned sources instead of a hand-copied list. Only production micro-kernels are built:
+#   wasm:   scalar + wasm + wasmsimd (no relaxed SIMD: clang 14's wasm_simd128.h lacks it)
+#   native: scalar + SSE..AVX2 (AVX-512 and VNNI kernels need a newer libcpuinfo than Debian's)
+
+include(ThirdParty)
+
+convscope_unpack(fxdiv_0.0~git20200417.b408327.orig.tar.xz FXDIV_SOURCE_DIR)
+convscope_unpack(pthreadpool_0.0~git20240616.560c60d.orig.tar.xz PTHREADPOOL_SOURCE_DIR)
+convscope_unpack(xnnpack_0.0~git20241108.4ea82e5.orig.tar.xz XNNPACK_SOURCE_DIR
+                 PATCHES "${PROJECT_SOURCE_DIR}/third_party/patches/xnnpack-wasmsimd-include.patch")
+
+find_package(Python3 COMPONENTS Interpreter REQUIRED)
+
+# --- pthreadpool: single-threaded shim for wasm for now; the core passes a pthreadpool_t
+# everywhere, so a -pthread build only swaps this library.
+if(EMSCRIPTEN)
+  add_library(pthreadpool STATIC "${PTHREADPOOL_SOURCE_DIR}/src/shim.c")
+else()
+  find_package(Threads REQUIRED)
+  add_library(pthreadpool STATIC
+    "${PTHREADPOOL_SOURCE_DIR}/src/portable-api.c" "${PTHREADPOOL_SOURCE_DIR}/src/memory.c"
+    "${PTHREADPOOL_SOURCE_DIR}/src/pthreads.c" "${PTHREADPOOL_SOURCE_DIR}/src/fastpath.c")
+  target_compile_definitions(pthreadpool PRIVATE PTHREADPOOL_USE_FASTPATH=1)
+  target_link_libraries(pthreadpool PUBLIC Threads::Threads)
+endif()
+target_include_directories(pthreadpool SYSTEM PUBLIC "${PTHREADPOOL_SOURCE_DIR}/include"
+                           PRIVATE "${FXDIV_SOURCE_DIR}/include")
+target_compile_definitions(pthreadpool PUBLIC PTHREADPOOL_NO_DEPRECATED_API=1)
+set_target_properties(pthreadpool PROPERTIES C_STANDARD 99 C_EXTENSIONS ON)
+
+# --- XNNPACK source lists, parsed from the pinned CMakeLists.txt.
+file(READ "${XNNPACK_SOURCE_DIR}/CMakeLists.txt" _xnn_cmakelists)
+function(_xnn_list var)
+  string(REGEX MATCH "SET\\(${var}\n([^)]*)\\)" _m "${_xnn_cmakelists}")
+  if(NOT _m)
+    message(FATAL_ERROR "XNNPACK's CMakeLists.txt has no ${var}: the pinned sources changed.")
+  endif()
+  string(REGEX REPLACE "[ \t\r\n]+" ";" _items "${CMAKE_MATCH_1}")
+  list(FILTER _items EXCLUDE REGEX "^$|PROJECT_BINARY_DIR")
+  set(${var} ${_items} PARENT_SCOPE)
+endfunction()
+foreach(v OPERATOR_SRCS REFERENCE_SRCS SUBGRAPH_SRCS LOGGING_SRCS XNNPACK_SRCS TABLE_SRCS)
+  _xnn_list(${v})
+endforeach()
+
+# The core objects XNNPACK's CMake builds as separate object libraries.
+set(_xnn_core_srcs
+  src/configs/hardware-config.c src/indirection.c src/microparams-init.c src/normalization.c
+  src/reference/packing.cc src/allocator.c src/cache.c src/datatype.c src/memory.c
+  src/microkernel-utils.c src/mutex.c src/operator-run.c src/operator-utils.c)
+
+if(EMSCRIPTEN)
+  set(_xnn_isas scalar wasm wasmsimd)
+else()
+  set(_xnn_isas scalar sse sse2 ssse3 sse41 avx f16c fma3 avx2)
+  set(_xnn_isa_flags_sse "-msse -mno-sse2")
+  set(_xnn_isa_flags_sse2 "-msse2 -mno-sse3")
+  set(_xnn_isa_flags_ssse3 "-mssse3 -mno-sse4.1")
+  set(_xnn_isa_flags_sse41 "-msse4.1 -mno-sse4.2")
+  set(_xnn_isa_flags_avx "-mavx -mno-avx2 -mno-fma -mno-f16c")
+  set(_xnn_isa_flags_f16c "-mf16c -mno-avx2 -mno-fma")
+  set(_xnn_isa_flags_fma3 "-mf16c -mfma -mno-avx2")
+  set(_xnn_isa_flags_avx2 "-mf16c -mfma -mavx2")
+endif()
+
+set(_xnn_kernel_srcs)
+foreach(isa IN LISTS _xnn_isas)
+  include("${XNNPACK_SOURCE_DIR}/cmake/gen/${isa}_microkernels.cmake")
+  string(TOUPPER "${isa}" ISA)
+  set(_srcs ${PROD_${ISA}_MICROKERNEL_SRCS})
+  list(TRANSFORM _srcs PREPEND "${XNNPACK_SOURCE_DIR}/")
+  if(isa STREQUAL "scalar")
+    # Bazel's flags for scalar kernels: exact IEEE behaviour, no contraction into FMA.
+    set_property(SOURCE ${_srcs} APPEND_STRING PROPERTY COMPILE_FLAGS " -fno-fast-math -ffp-contract=off")
+  elseif(DEFINED _xnn_isa_flags_${isa})
+    set_property(SOURCE ${_srcs} APPEND_STRING PROPERTY COMPILE_FLAGS " ${_xnn_isa_flags_${isa}}")
+  endif()
+  list(APPEND _xnn_kernel_srcs ${_srcs})
+endforeach()
+set_property(SOURCE ${_xnn_kernel_srcs} APPEND_STRING PROPERTY COMPILE_FLAGS " -fno-math-errno")
+
+# build_identifier.c fingerprints the kernel list (XNNPACK uses it to validate weight caches).
+set(_xnn_kernel_list "${PROJECT_BINARY_DIR}/xnnpack_kernel_srcs.txt")
+string(REPLACE ";" "\n" _xnn_kernel_lines "${_xnn_kernel_srcs}")
+file(WRITE "${_xnn_kernel_list}.in" "${_xnn_kernel_lines}")
+configure_file("${_xnn_kernel_list}.in" "${_xnn_kernel_list}" COPYONLY)  # touch only on change
+add_custom_command(
+  OUTPUT "${PROJECT_BINARY_DIR}/build_identifier.c"
+  COMMAND "${Python3_EXECUTABLE}" scripts/generate-build-identifier.py
+          --output "${PROJECT_BINARY_DIR}/build_identifier.c" --input_file_list "${_xnn_kernel_list}"
+  DEPENDS "${_xnn_kernel_list}"
+  WORKING_DIRECTORY "${XNNPACK_SOURCE_DIR}")
+
+set(_xnn_rel_srcs ${_xnn_core_srcs} ${OPERATOR_SRCS} ${REFERENCE_SRCS} ${SUBGRAPH_SRCS}
+    ${LOGGING_SRCS} ${XNNPACK_SRCS} ${TABLE_SRCS})
+list(TRANSFORM _xnn_rel_srcs PREPEND "${XNNPACK_SOURCE_DIR}/")
+
+add_library(XNNPACK STATIC ${_xnn_rel_srcs} ${_xnn_kernel_srcs} "${PROJECT_BINARY_DIR}/build_identifier.c")
+target_include_directories(XNNPACK SYSTEM PUBLIC "${XNNPACK_SOURCE_DIR}/include")
+target_include_directories(XNNPACK PRIVATE "${XNNPACK_SOURCE_DIR}/src" "${FXDIV_SOURCE_DIR}/include")
+target_link_libraries(XNNPACK PUBLIC pthreadpool)
+# memory.c needs MAP_ANONYMOUS & co, hence gnu99.
+set_target_properties(XNNPACK PROPERTIES C_STANDARD 99 C_EXTENSIONS ON CXX_STANDARD 14)
+
+# Headers test every XNN_ENABLE_* with #if, so each one must be defined.
+set(_xnn_off ASSEMBLY KLEIDIAI DWCONV_MULTIPASS ARM_FP16_SCALAR ARM_FP16_VECTOR ARM_BF16
+    ARM_DOTPROD ARM_I8MM ARM_SME ARM_SME2 RISCV_VECTOR RISCV_FP16_VECTOR VSX HVX AVXVNNI
+    AVXVNNIINT8 AVX256SKX AVX256VNNI AVX256VNNIGFNI AVX512F AVX512SKX AVX512VBMI AVX512VNNI
+    AVX512VNNIGFNI AVX512AMX AVX512FP16)
+list(TRANSFORM _xnn_off PREPEND "XNN_ENABLE_")
+list(TRANSFORM _xnn_off APPEND "=0")
+target_compile_definitions(XNNPACK PRIVATE ${_xnn_off} XNN_LOG_LEVEL=0 XNN_ENABLE_MEMOPT=1
+                           XNN_ENABLE_SPARSE=1 XNN_ENABLE_GEMM_M_SPECIALIZATION=1)
+if(EMSCRIPTEN)
+  # wasm has no cpuinfo; XNNPACK asks navigator.hardwareConcurrency instead.
+  target_compile_definitions(XNNPACK PRIVATE XNN_ENABLE_CPUINFO=0)
+  target_compile_options(XNNPACK PRIVATE -msimd128)
+else()
+  find_library(CPUINFO_LIBRARY cpuinfo REQUIRED)
+  find_path(CPUINFO_INCLUDE_DIR cpuinfo.h REQUIRED)
+  target_compile_definitions(XNNPACK PRIVATE XNN_ENABLE_CPUINFO=1)
+  target_include_directories(XNNPACK PRIVATE "${CPUINFO_INCLUDE_DIR}")
+  target_link_libraries(XNNPACK PUBLIC "${CPUINFO_LIBRARY}")
+endif()
+# Third-party code: optimize regardless of the build type, and keep its warnings out of ours.
+target_compile_options(XNNPACK PRIVATE -O2 -w)
+target_compile_options(pthreadpool PRIVATE -O2 -w)

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the core twice: natively (unit tests) and to wasm (the modules for the page and Node).
+# Incremental: XNNPACK is unpacked and compiled once per build tree; touching one core file
+# rebuilds only that file and the links.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian's emcc runs its JS tools with the system Node and needs its packaged modules.
+export NODE_PATH=/usr/share/nodejs
+
+if [[ ! -f build/native/build.ninja ]]; then
+  CC=clang CXX=clang++ cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release
+fi
+cmake --build build/native
+
+if [[ ! -f build/wasm/build.ninja ]]; then
+  emcmake cmake -S . -B build/wasm -G Ninja -DCMAKE_BUILD_TYPE=Release
+fi
+cmake --build build/wasm

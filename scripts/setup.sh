@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what building and testing convscope needs on Debian 12, and nothing that is already
+# there: safe to run again. Called by main.sh and test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  cmake ninja-build clang patch xz-utils python3  # native build; XNNPACK's build-id generator
+  emscripten binaryen                             # the wasm build (emcc 3.1.6, LLVM 14)
+  libgtest-dev libcpuinfo-dev libstb-dev          # tests, native XNNPACK, image decoding
+  nodejs npm                                      # tests, benchmarks, the CLI
+  chromium                                        # browser tests (driven by playwright-core)
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages from the committed lock file; re-installed only when the lock file changes.
+stamp=node_modules/.package-lock.sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
+  echo "$want" >"$stamp"
+fi

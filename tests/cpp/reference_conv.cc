@@ -1,0 +1,62 @@
+#include "reference_conv.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+
+namespace convscope::testing {
+namespace {
+
+// Accumulates f(x) * g(w) over every output element's receptive field.
+template <typename F>
+std::vector<double> Accumulate(const Conv2dShape& s, std::span<const float> input,
+                               std::span<const float> weights, F transform) {
+  const size_t oh = s.output_height(), ow = s.output_width();
+  std::vector<double> acc(oh * ow * s.out_channels, 0.0);
+  for (size_t oy = 0; oy < oh; ++oy) {
+    for (size_t ox = 0; ox < ow; ++ox) {
+      double* out = &acc[(oy * ow + ox) * s.out_channels];
+      for (size_t ky = 0; ky < s.kernel_height; ++ky) {
+        const ptrdiff_t iy = static_cast<ptrdiff_t>(oy + ky) - static_cast<ptrdiff_t>(s.padding);
+        if (iy < 0 || iy >= static_cast<ptrdiff_t>(s.height)) continue;
+        for (size_t kx = 0; kx < s.kernel_width; ++kx) {
+          const ptrdiff_t ix = static_cast<ptrdiff_t>(ox + kx) - static_cast<ptrdiff_t>(s.padding);
+          if (ix < 0 || ix >= static_cast<ptrdiff_t>(s.width)) continue;
+          const float* in =
+              &input[(static_cast<size_t>(iy) * s.width + static_cast<size_t>(ix)) * s.in_channels];
+          for (size_t k = 0; k < s.out_channels; ++k) {
+            const float* w =
+                &weights[((k * s.kernel_height + ky) * s.kernel_width + kx) * s.in_channels];
+            double sum = 0.0;
+            for (size_t c = 0; c < s.in_channels; ++c) sum += transform(in[c]) * transform(w[c]);
+            out[k] += sum;
+          }
+        }
+      }
+    }
+  }
+  return acc;
+}
+
+}  // namespace
+
+std::vector<float> ReferenceConv2d(const Conv2dShape& s, std::span<const float> input,
+                                   std::span<const float> weights, std::span<const float> bias) {
+  const std::vector<double> acc =
+      Accumulate(s, input, weights, [](float v) { return static_cast<double>(v); });
+  std::vector<float> out(acc.size());
+  for (size_t i = 0; i < acc.size(); ++i) {
+    const double v = acc[i] + bias[i % s.out_channels];
+    out[i] = static_cast<float>(s.relu ? std::max(v, 0.0) : v);
+  }
+  return out;
+}
+
+std::vector<float> AbsoluteConv2d(const Conv2dShape& s, std::span<const float> input,
+                                  std::span<const float> weights) {
+  const std::vector<double> acc =
+      Accumulate(s, input, weights, [](float v) { return std::fabs(static_cast<double>(v)); });
+  return std::vector<float>(acc.begin(), acc.end());
+}
+
+}  // namespace convscope::testing

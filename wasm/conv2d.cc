@@ -1,0 +1,175 @@
+#include "conv2d.h"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "checked_math.h"
+
+namespace convscope {
+namespace {
+
+std::string Describe(const Conv2dShape& s) {
+  return "convolution with kernel " + std::to_string(s.kernel_height) + "x" +
+         std::to_string(s.kernel_width) + "x" + std::to_string(s.in_channels) + "x" +
+         std::to_string(s.out_channels) + " on " + std::to_string(s.height) + "x" +
+         std::to_string(s.width) + " input";
+}
+
+Status Fail(const Conv2dShape& s, const std::string& why) {
+  return Status::Error("failed to create " + Describe(s) + ": " + why);
+}
+
+}  // namespace
+
+const char* PrecisionName(Precision p) { return p == Precision::kF32 ? "f32" : "int8"; }
+
+Status ValidateConv2d(const Conv2dShape& s, size_t weights_size, size_t bias_size) {
+  const struct {
+    const char* name;
+    size_t value;
+  } positive[] = {{"height", s.height},
+                  {"width", s.width},
+                  {"inChannels", s.in_channels},
+                  {"outChannels", s.out_channels},
+                  {"kernelHeight", s.kernel_height},
+                  {"kernelWidth", s.kernel_width}};
+  for (const auto& p : positive) {
+    if (p.value == 0) return Fail(s, std::string(p.name) + " must be positive, got 0");
+  }
+  // Sizes come from JavaScript or a model file: every product is checked before it is used.
+  const auto in_elems = ElementCount({s.height, s.width, s.in_channels});
+  const auto w_elems =
+      ElementCount({s.out_channels, s.kernel_height, s.kernel_width, s.in_channels});
+  if (!in_elems || !w_elems) {
+    return Fail(s, "a tensor would exceed " + std::to_string(kMaxTensorElements) + " elements");
+  }
+  // Every dimension is now below kMaxTensorElements, so the sums below cannot overflow.
+  if (s.padding >= s.kernel_height || s.padding >= s.kernel_width) {
+    return Fail(s, "padding " + std::to_string(s.padding) + " must be smaller than the kernel");
+  }
+  if (s.height + 2 * s.padding < s.kernel_height || s.width + 2 * s.padding < s.kernel_width) {
+    return Fail(s, "the kernel is larger than the padded input");
+  }
+  if (!ElementCount({s.output_height(), s.output_width(), s.out_channels})) {
+    return Fail(s, "the output would exceed " + std::to_string(kMaxTensorElements) + " elements");
+  }
+  if (weights_size != *w_elems) {
+    return Fail(s, "weights has " + std::to_string(weights_size) + " elements, expected " +
+                       std::to_string(*w_elems) + " (OHWI)");
+  }
+  if (bias_size != s.out_channels) {
+    return Fail(s, "bias has " + std::to_string(bias_size) + " elements, expected " +
+                       std::to_string(s.out_channels));
+  }
+  return Status::Ok();
+}
+
+Status Conv2d::Create(const Conv2dShape& shape, Precision precision, std::span<const float> weights,
+                      std::span<const float> bias, pthreadpool_t threadpool,
+                      std::unique_ptr<Conv2d>* conv_out) {
+  if (Status s = ValidateConv2d(shape, weights.size(), bias.size()); !s.ok()) return s;
+  for (float w : weights) {
+    if (!std::isfinite(w)) return Fail(shape, "weights contain NaN or infinity");
+  }
+  for (float b : bias) {
+    if (!std::isfinite(b)) return Fail(shape, "bias contains NaN or infinity");
+  }
+  if (Status s = EnsureXnnInitialized(); !s.ok()) return s;
+
+  std::unique_ptr<Conv2d> conv(new Conv2d());
+  conv->shape_ = shape;
+  conv->precision_ = precision;
+  if (precision == Precision::kF32) {
+    conv->weights_f32_.assign(weights.begin(), weights.end());
+  } else {
+    conv->weights_int8_ = QuantizeChannelwise(weights, shape.out_channels);
+  }
+  conv->bias_.assign(bias.begin(), bias.end());
+  conv->input_size_ = shape.height * shape.width * shape.in_channels;
+  conv->input_.assign(conv->input_size_ + XNN_EXTRA_BYTES / sizeof(float), 0.0f);
+  conv->output_.assign(shape.output_height() * shape.output_width() * shape.out_channels, 0.0f);
+  if (Status s = conv->Build(threadpool); !s.ok()) return Fail(shape, s.message());
+  *conv_out = std::move(conv);
+  return Status::Ok();
+}
+
+Conv2d::~Conv2d() = default;
+
+Status Conv2d::Build(pthreadpool_t threadpool) {
+  const Conv2dShape& s = shape_;
+  xnn_subgraph_t raw_subgraph = nullptr;
+  CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
+      xnn_create_subgraph(/*external_value_ids=*/2, 0, &raw_subgraph), "xnn_create_subgraph"));
+  SubgraphPtr subgraph(raw_subgraph);
+  xnn_subgraph_t g = subgraph.get();
+
+  const size_t input_dims[4] = {1, s.height, s.width, s.in_channels};
+  const size_t output_dims[4] = {1, s.output_height(), s.output_width(), s.out_channels};
+  const size_t weight_dims[4] = {s.out_channels, s.kernel_height, s.kernel_width, s.in_channels};
+  const size_t bias_dims[1] = {s.out_channels};
+  uint32_t input_id = XNN_INVALID_VALUE_ID;
+  uint32_t output_id = XNN_INVALID_VALUE_ID;
+  uint32_t weights_id = XNN_INVALID_VALUE_ID;
+  uint32_t bias_id = XNN_INVALID_VALUE_ID;
+
+  CONVSCOPE_RETURN_IF_ERROR(
+      XnnCheck(xnn_define_tensor_value(g, xnn_datatype_fp32, 4, input_dims, nullptr, 0,
+                                       XNN_VALUE_FLAG_EXTERNAL_INPUT, &input_id),
+               "defining the input"));
+  CONVSCOPE_RETURN_IF_ERROR(
+      XnnCheck(xnn_define_tensor_value(g, xnn_datatype_fp32, 4, output_dims, nullptr, 1,
+                                       XNN_VALUE_FLAG_EXTERNAL_OUTPUT, &output_id),
+               "defining the output"));
+  CONVSCOPE_RETURN_IF_ERROR(
+      XnnCheck(xnn_define_tensor_value(g, xnn_datatype_fp32, 1, bias_dims, bias_.data(),
+                                       XNN_INVALID_VALUE_ID, 0, &bias_id),
+               "defining the bias"));
+
+  uint32_t conv_input_id = input_id;
+  if (precision_ == Precision::kF32) {
+    CONVSCOPE_RETURN_IF_ERROR(
+        XnnCheck(xnn_define_tensor_value(g, xnn_datatype_fp32, 4, weight_dims, weights_f32_.data(),
+                                         XNN_INVALID_VALUE_ID, 0, &weights_id),
+                 "defining the f32 weights"));
+  } else {
+    CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
+        xnn_define_channelwise_quantized_tensor_value(
+            g, xnn_datatype_qcint8, weights_int8_.scales.data(), 4, /*channel_dim=*/0, weight_dims,
+            weights_int8_.values.data(), XNN_INVALID_VALUE_ID, 0, &weights_id),
+        "defining the int8 weights"));
+    // Activations are quantized on the fly: one scale and zero point per image.
+    CONVSCOPE_RETURN_IF_ERROR(XnnCheck(xnn_define_dynamically_quantized_tensor_value(
+                                           g, xnn_datatype_qdint8, 4, /*num_nonbatch_dims=*/3,
+                                           input_dims, XNN_INVALID_VALUE_ID, 0, &conv_input_id),
+                                       "defining the quantized input"));
+    CONVSCOPE_RETURN_IF_ERROR(
+        XnnCheck(xnn_define_unary(g, xnn_unary_convert, nullptr, input_id, conv_input_id, 0),
+                 "defining the input quantization"));
+  }
+
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  const auto pad = static_cast<uint32_t>(s.padding);
+  CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
+      xnn_define_convolution_2d(g, pad, pad, pad, pad, static_cast<uint32_t>(s.kernel_height),
+                                static_cast<uint32_t>(s.kernel_width), /*subsampling=*/1, 1,
+                                /*dilation=*/1, 1, /*groups=*/1, s.in_channels, s.out_channels,
+                                s.relu ? 0.0f : -kInf, kInf, conv_input_id, weights_id, bias_id,
+                                output_id, 0),
+      "defining the convolution"));
+
+  xnn_runtime_t raw_runtime = nullptr;
+  CONVSCOPE_RETURN_IF_ERROR(
+      XnnCheck(xnn_create_runtime_v3(g, /*weights_cache=*/nullptr, threadpool, 0, &raw_runtime),
+               "xnn_create_runtime_v3"));
+  runtime_.reset(raw_runtime);
+  CONVSCOPE_RETURN_IF_ERROR(XnnCheck(xnn_reshape_runtime(runtime_.get()), "xnn_reshape_runtime"));
+  const xnn_external_value externals[2] = {{input_id, input_.data()}, {output_id, output_.data()}};
+  return XnnCheck(xnn_setup_runtime_v2(runtime_.get(), 2, externals), "xnn_setup_runtime_v2");
+}
+
+Status Conv2d::Run() {
+  return XnnCheck(xnn_invoke_runtime(runtime_.get()), "running the convolution");
+}
+
+}  // namespace convscope

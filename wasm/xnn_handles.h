@@ -1,0 +1,28 @@
+// RAII ownership of XNNPACK handles and the one-time library initialization.
+#pragma once
+
+#include <xnnpack.h>
+
+#include <memory>
+#include <string>
+
+#include "status.h"
+
+namespace convscope {
+
+struct SubgraphDeleter {
+  void operator()(xnn_subgraph_t s) const { xnn_delete_subgraph(s); }
+};
+struct RuntimeDeleter {
+  void operator()(xnn_runtime_t r) const { xnn_delete_runtime(r); }
+};
+using SubgraphPtr = std::unique_ptr<xnn_subgraph, SubgraphDeleter>;
+using RuntimePtr = std::unique_ptr<xnn_runtime, RuntimeDeleter>;
+
+// Initializes XNNPACK once per process; later calls return the first result.
+Status EnsureXnnInitialized();
+
+// Turns a failed XNNPACK call into a Status naming the call: "<what> failed: <status name>".
+Status XnnCheck(xnn_status status, const char* what);
+
+}  // namespace convscope
