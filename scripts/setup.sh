@@ -8,7 +8,6 @@ APT_PACKAGES=(
   cmake ninja-build clang patch xz-utils python3  # native build; XNNPACK's build-id generator
   emscripten binaryen                             # the wasm build (emcc 3.1.6, LLVM 14)
   libgtest-dev libcpuinfo-dev libstb-dev          # tests, native XNNPACK, image decoding
-  nodejs npm                                      # tests, benchmarks, the CLI
   chromium                                        # browser tests (driven by playwright-core)
 )
 
@@ -16,12 +15,16 @@ missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js (tests, benchmarks, the CLI) may come from elsewhere (e.g. a nodesource build that bundles
+# npm and conflicts with Debian's npm package): only ask apt when the commands are missing.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   SUDO=""
   [[ $(id -u) -eq 0 ]] || SUDO="sudo"
   $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"
 fi
 
 # npm packages from the committed lock file; re-installed only when the lock file changes.
