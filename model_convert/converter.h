@@ -1,0 +1,41 @@
+// Keras .h5 -> convscope model file: the conversion itself, independent of the command line (so
+// the page can run the same logic in wasm later). Streams one layer's weights at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "model_header.h"
+#include "status.h"
+
+namespace convscope::convert {
+
+inline constexpr const char* kConverterVersion = "0.1.0";
+
+struct ConvertOptions {
+  std::string input;
+  std::string output;
+  std::string precision = "int8";  // "f32" or "int8"
+  bool notop = false;              // drop Flatten and everything after it
+  std::string labels_path;  // Keras class-index JSON or a JSON list of names; empty: ImageNet
+                            // labels for a 1000-way output, none otherwise
+  std::string preprocessing = "caffe";  // "caffe", "tf" or "torch" (Keras' preprocess_input modes)
+};
+
+// Called after each weight is read: bytes of Keras weights read so far, of the total.
+using ConvertProgress =
+    std::function<void(uint64_t done, uint64_t total, const std::string& layer)>;
+
+struct ConvertResult {
+  ModelHeader header;
+  std::string origin;  // where the architecture came from
+  uint64_t file_size = 0;
+};
+
+// Converts options.input into options.output. On failure nothing is left at options.output and
+// the message names the file, and the layer and weight when one is at fault.
+Status Convert(const ConvertOptions& options, const ConvertProgress& progress,
+               ConvertResult* result);
+
+}  // namespace convscope::convert

@@ -1,0 +1,173 @@
+#include "hdf5_file.h"
+
+#include <cstdlib>
+#include <memory>
+
+#include "checked_math.h"
+
+namespace convscope::convert {
+namespace {
+
+// HDF5 prints its own error stack by default; our Status messages replace it.
+void SilenceHdf5Errors() {
+  static const bool silenced = H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr) >= 0;
+  (void)silenced;
+}
+
+Status ReadStrings(hid_t attr, size_t count, std::vector<std::string>* out) {
+  Hdf5Handle type(H5Aget_type(attr));
+  if (!type.valid() || H5Tget_class(type.get()) != H5T_STRING) {
+    return Status::Error("is not a string attribute");
+  }
+  out->clear();
+  if (H5Tis_variable_str(type.get()) > 0) {
+    Hdf5Handle mem(H5Tcopy(H5T_C_S1));
+    H5Tset_size(mem.get(), H5T_VARIABLE);
+    H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
+    std::vector<char*> ptrs(count, nullptr);
+    if (H5Aread(attr, mem.get(), ptrs.data()) < 0) return Status::Error("could not be read");
+    for (char* p : ptrs) out->emplace_back(p != nullptr ? p : "");
+    Hdf5Handle space(H5Aget_space(attr));
+    H5Dvlen_reclaim(mem.get(), space.get(), H5P_DEFAULT, ptrs.data());
+    return Status::Ok();
+  }
+  const size_t width = H5Tget_size(type.get());
+  if (width == 0 || width > (size_t{1} << 20)) return Status::Error("has an invalid string size");
+  std::vector<char> buffer(width * count);
+  if (H5Aread(attr, type.get(), buffer.data()) < 0) return Status::Error("could not be read");
+  for (size_t i = 0; i < count; ++i) {
+    const char* s = buffer.data() + i * width;
+    size_t n = 0;
+    while (n < width && s[n] != '\0') ++n;  // fixed-length strings are NUL- or space-padded
+    out->emplace_back(s, n);
+  }
+  return Status::Ok();
+}
+
+Status OpenAttribute(hid_t object, const char* name, Hdf5Handle* attr, size_t* count) {
+  SilenceHdf5Errors();
+  if (!HasAttribute(object, name))
+    return Status::Error("attribute " + std::string(name) + " is missing");
+  *attr = Hdf5Handle(H5Aopen(object, name, H5P_DEFAULT));
+  Hdf5Handle space(attr->valid() ? H5Aget_space(attr->get()) : H5I_INVALID_HID);
+  const hssize_t n = space.valid() ? H5Sget_simple_extent_npoints(space.get()) : -1;
+  if (n < 0 || n > (1 << 20))
+    return Status::Error("attribute " + std::string(name) + " is unreadable");
+  *count = static_cast<size_t>(n);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Hdf5Handle& Hdf5Handle::operator=(Hdf5Handle&& other) noexcept {
+  if (this != &other) {
+    if (valid()) H5Idec_ref(id_);
+    id_ = other.id_;
+    other.id_ = H5I_INVALID_HID;
+  }
+  return *this;
+}
+
+Hdf5Handle::~Hdf5Handle() {
+  if (valid()) H5Idec_ref(id_);
+}
+
+Status OpenHdf5File(const std::string& path, Hdf5Handle* file) {
+  SilenceHdf5Errors();
+  // H5Fis_hdf5: Debian 12 ships HDF5 1.10, which predates H5Fis_accessible.
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    return Status::Error(path + ": not an HDF5 file (or truncated, or unreadable)");
+  }
+  *file = Hdf5Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  if (!file->valid()) return Status::Error(path + ": cannot open the HDF5 file (is it truncated?)");
+  return Status::Ok();
+}
+
+bool HasAttribute(hid_t object, const char* name) {
+  SilenceHdf5Errors();
+  return H5Aexists(object, name) > 0;
+}
+
+Status ReadStringAttribute(hid_t object, const char* name, std::string* out) {
+  Hdf5Handle attr;
+  size_t count = 0;
+  CONVSCOPE_RETURN_IF_ERROR(OpenAttribute(object, name, &attr, &count));
+  std::vector<std::string> values;
+  if (Status s = ReadStrings(attr.get(), count, &values); !s.ok() || values.size() != 1) {
+    return Status::Error("attribute " + std::string(name) + " is not a single string");
+  }
+  *out = std::move(values[0]);
+  return Status::Ok();
+}
+
+Status ReadStringListAttribute(hid_t object, const char* name, std::vector<std::string>* out) {
+  Hdf5Handle attr;
+  size_t count = 0;
+  CONVSCOPE_RETURN_IF_ERROR(OpenAttribute(object, name, &attr, &count));
+  // Keras writes an empty name list as an empty float array (np.asarray([])).
+  if (count == 0) {
+    out->clear();
+    return Status::Ok();
+  }
+  if (Status s = ReadStrings(attr.get(), count, out); !s.ok()) {
+    return Status::Error("attribute " + std::string(name) + " " + s.message());
+  }
+  return Status::Ok();
+}
+
+bool LinkExists(hid_t parent, const std::string& path) {
+  SilenceHdf5Errors();
+  // H5Lexists checks one level; walk the path so "a/b/c" works when "a" is missing too.
+  size_t start = 0;
+  while (true) {
+    const size_t slash = path.find('/', start);
+    const std::string prefix = path.substr(0, slash);
+    if (prefix.empty() || H5Lexists(parent, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+    if (slash == std::string::npos) return true;
+    start = slash + 1;
+  }
+}
+
+Status OpenGroup(hid_t parent, const std::string& path, Hdf5Handle* group) {
+  if (path != "/" && !LinkExists(parent, path))
+    return Status::Error("group " + path + " is missing");
+  *group = Hdf5Handle(H5Gopen2(parent, path.c_str(), H5P_DEFAULT));
+  if (!group->valid()) return Status::Error(path + " is not a group");
+  return Status::Ok();
+}
+
+Status DatasetShape(hid_t parent, const std::string& path, Shape* shape) {
+  if (!LinkExists(parent, path)) return Status::Error("dataset " + path + " is missing");
+  Hdf5Handle dataset(H5Dopen2(parent, path.c_str(), H5P_DEFAULT));
+  if (!dataset.valid()) return Status::Error(path + " is not a dataset");
+  Hdf5Handle type(H5Dget_type(dataset.get()));
+  if (H5Tget_class(type.get()) != H5T_FLOAT) {
+    return Status::Error("dataset " + path + " does not hold floating-point numbers");
+  }
+  Hdf5Handle space(H5Dget_space(dataset.get()));
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 0 || rank > 8) return Status::Error("dataset " + path + " has an unsupported rank");
+  hsize_t dims[8] = {};
+  H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+  shape->assign(dims, dims + rank);
+  return Status::Ok();
+}
+
+Status ReadFloatDataset(hid_t parent, const std::string& path, std::vector<float>* data) {
+  Shape shape;
+  CONVSCOPE_RETURN_IF_ERROR(DatasetShape(parent, path, &shape));
+  size_t n = 1;
+  for (size_t d : shape) {
+    if (__builtin_mul_overflow(n, d, &n) || n > kMaxTensorElements) {
+      return Status::Error("dataset " + path + " is too large");
+    }
+  }
+  data->resize(n);
+  Hdf5Handle dataset(H5Dopen2(parent, path.c_str(), H5P_DEFAULT));
+  if (H5Dread(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data->data()) < 0) {
+    return Status::Error("dataset " + path + " could not be read (is the file truncated?)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace convscope::convert

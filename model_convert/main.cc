@@ -1,0 +1,139 @@
+// model_convert IN.h5 -o OUT [--precision f32|int8] [--notop] [--labels FILE] [--preprocessing M]
+// Converts a Keras VGG-family .h5 file into a convscope model file, printing Keras' summary, the
+// per-layer quantization error and the output size. Exit code 0 on success; on any error one line
+// on stderr, exit code 1 (2 for a usage error), and no output file.
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "converter.h"
+#include "model_summary.h"
+
+namespace {
+
+using convscope::convert::ConvertOptions;
+
+constexpr const char* kUsage =
+    "usage: model_convert IN.h5 -o OUT [--precision f32|int8] [--notop] [--labels FILE]\n"
+    "                     [--preprocessing caffe|tf|torch]\n"
+    "  Converts a Keras .h5 (weights-only, e.g. vgg16_weights_tf_dim_ordering_tf_kernels.h5,\n"
+    "  or a full model from model.save) into a convscope model file. Default precision: int8.\n";
+
+bool ParseArgs(int argc, char** argv, ConvertOptions* o, std::string* error) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&](std::string* dst) {
+      if (i + 1 >= argc) {
+        *error = a + " needs a value";
+        return false;
+      }
+      *dst = argv[++i];
+      return true;
+    };
+    if (a == "-o" || a == "--output") {
+      if (!value(&o->output)) return false;
+    } else if (a == "--precision") {
+      if (!value(&o->precision)) return false;
+    } else if (a == "--labels") {
+      if (!value(&o->labels_path)) return false;
+    } else if (a == "--preprocessing") {
+      if (!value(&o->preprocessing)) return false;
+    } else if (a == "--notop") {
+      o->notop = true;
+    } else if (a == "-h" || a == "--help") {
+      *error = "";
+      return false;
+    } else if (!a.empty() && a[0] == '-') {
+      *error = "unknown option " + a;
+      return false;
+    } else if (o->input.empty()) {
+      o->input = a;
+    } else {
+      *error = "more than one input file";
+      return false;
+    }
+  }
+  if (o->input.empty() || o->output.empty()) *error = "an input file and -o OUT are required";
+  return error->empty();
+}
+
+// A progress bar on stderr, redrawn in place; only when stderr is a terminal.
+class ProgressBar {
+ public:
+  ProgressBar() : enabled_(isatty(STDERR_FILENO) == 1), start_(Clock::now()) {}
+  ~ProgressBar() {
+    if (drawn_) std::fputs("\r\033[K", stderr);
+  }
+  void Update(uint64_t done, uint64_t total, const std::string& layer) {
+    if (!enabled_ || total == 0) return;
+    const double f = static_cast<double>(done) / static_cast<double>(total);
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    const double eta = f > 0 ? elapsed * (1 - f) / f : 0;
+    const int width = 30, filled = static_cast<int>(f * width);
+    std::fprintf(stderr, "\r\033[Kreading [%s%s] %3.0f%% %.0f/%.0f MB  ETA %.0fs  %s",
+                 std::string(static_cast<size_t>(filled), '#').c_str(),
+                 std::string(static_cast<size_t>(width - filled), ' ').c_str(), 100 * f,
+                 static_cast<double>(done) / 1e6, static_cast<double>(total) / 1e6, eta,
+                 layer.c_str());
+    drawn_ = true;
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  bool enabled_;
+  bool drawn_ = false;
+  Clock::time_point start_;
+};
+
+void PrintQuantization(const convscope::ModelHeader& h) {
+  std::printf("\nQuantization error (int8 per-output-channel weights vs f32):\n");
+  std::printf(" %-28s %10s %22s\n", "Layer", "SQNR (dB)", "max |error| / max |w|");
+  for (const convscope::LayerEntry& e : h.layers) {
+    for (const convscope::WeightEntry& w : e.weights) {
+      if (w.quantization.is_null()) continue;
+      std::printf(" %-28s %10.2f %22.5f\n", e.layer.name.c_str(),
+                  w.quantization.value("sqnr_db", 0.0),
+                  w.quantization.value("max_abs_error_relative", 0.0));
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ConvertOptions options;
+  std::string error;
+  if (!ParseArgs(argc, argv, &options, &error)) {
+    if (!error.empty()) std::fprintf(stderr, "model_convert: %s\n", error.c_str());
+    std::fputs(kUsage, error.empty() ? stdout : stderr);
+    return error.empty() ? 0 : 2;
+  }
+  convscope::convert::ConvertResult result;
+  convscope::Status status = convscope::Status::Ok();
+  {
+    ProgressBar bar;
+    status = convscope::convert::Convert(
+        options,
+        [&](uint64_t done, uint64_t total, const std::string& layer) {
+          bar.Update(done, total, layer);
+        },
+        &result);
+  }
+  if (!status.ok()) {
+    std::fprintf(stderr, "model_convert: error: %s\n", status.message().c_str());
+    return 1;
+  }
+  const convscope::ModelHeader& h = result.header;
+  std::printf("%s: %s, %s\n", options.input.c_str(),
+              h.source.value("layout", std::string()).c_str(), result.origin.c_str());
+  std::fputs(convscope::KerasSummary(h).c_str(), stdout);
+  if (h.precision == "int8") PrintQuantization(h);
+  std::printf("\nWrote %s: %s precision, %s bytes (%.1f MB)\n", options.output.c_str(),
+              h.precision.c_str(), convscope::WithThousands(result.file_size).c_str(),
+              static_cast<double>(result.file_size) / 1e6);
+  return 0;
+}

@@ -1,0 +1,14 @@
+// CRC-32 (IEEE 802.3, the zlib/PNG polynomial) of model-file sections and headers. Shared by the
+// converter that writes the checksums and the loader that verifies them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace convscope {
+
+// Continues a CRC: Crc32(b, Crc32(a)) == Crc32(a followed by b). Start with crc = 0.
+uint32_t Crc32(std::span<const uint8_t> data, uint32_t crc = 0);
+
+}  // namespace convscope

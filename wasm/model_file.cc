@@ -1,0 +1,99 @@
+#include "model_file.h"
+
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+#include <string_view>
+
+#include "crc32.h"
+#include "json_util.h"
+
+namespace convscope {
+namespace {
+
+// A range already checked to lie inside `bytes` (whose size fits size_t, even on wasm32).
+std::span<const uint8_t> Slice(std::span<const uint8_t> bytes, uint64_t offset, uint64_t size) {
+  return bytes.subspan(static_cast<size_t>(offset), static_cast<size_t>(size));
+}
+
+Status CheckSections(const ModelHeader& h, std::span<const uint8_t> bytes, uint64_t end) {
+  std::vector<size_t> order(h.sections.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return h.sections[a].offset < h.sections[b].offset; });
+  uint64_t previous_end = kPreambleSize;
+  for (size_t i : order) {
+    const SectionEntry& s = h.sections[i];
+    const std::string name = "section " + std::to_string(i);
+    if (s.offset % kSectionAlignment != 0) return Status::Error(name + " is not 64-byte aligned");
+    if (s.offset < previous_end || s.offset > end || s.size > end - s.offset) {
+      return Status::Error(name + " lies outside the data area or overlaps another section");
+    }
+    if (Crc32(Slice(bytes, s.offset, s.size)) != s.crc32) {
+      return Status::Error(name + " is corrupt (checksum mismatch)");
+    }
+    previous_end = s.offset + s.size;
+  }
+  return Status::Ok();
+}
+
+Status CheckWeightSizes(const ModelHeader& h) {
+  for (const LayerEntry& e : h.layers) {
+    for (const WeightEntry& w : e.weights) {
+      // InferShapes bounded every weight's element count, so this product cannot overflow.
+      const size_t elements =
+          std::accumulate(w.shape.begin(), w.shape.end(), size_t{1}, std::multiplies<>());
+      const std::string name = "layer " + e.layer.name + " weight " + w.name;
+      if (h.sections[w.data_section].size != elements * DTypeSize(w.dtype)) {
+        return Status::Error(name + ": its section size does not match its shape");
+      }
+      if (w.scales_section &&
+          h.sections[*w.scales_section].size != w.shape.front() * sizeof(float)) {
+        return Status::Error(name + ": its scales section size does not match its shape");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ModelFile::Open(std::span<const uint8_t> bytes, std::unique_ptr<ModelFile>* out) {
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(float) != 0) {
+    return Status::Error("internal error: the model buffer is not 4-byte aligned");
+  }
+  Preamble p;
+  CONVSCOPE_RETURN_IF_ERROR(DecodePreamble(bytes, &p));
+  const std::span<const uint8_t> header_bytes = Slice(bytes, p.header_offset, p.header_size);
+  if (Crc32(header_bytes) != p.header_crc32) {
+    return Status::Error("the model file's header is corrupt (checksum mismatch)");
+  }
+  Json json;
+  CONVSCOPE_RETURN_IF_ERROR(ParseJson(
+      std::string_view(reinterpret_cast<const char*>(header_bytes.data()), header_bytes.size()),
+      "the model file's header", &json));
+  std::unique_ptr<ModelFile> file(new ModelFile());
+  CONVSCOPE_RETURN_IF_ERROR(HeaderFromJson(json, &file->header_));
+  CONVSCOPE_RETURN_IF_ERROR(CheckSections(file->header_, bytes, p.header_offset));
+  CONVSCOPE_RETURN_IF_ERROR(CheckWeightSizes(file->header_));
+  file->bytes_ = bytes;
+  *out = std::move(file);
+  return Status::Ok();
+}
+
+std::vector<TensorView> ModelFile::Weights(size_t layer_index) const {
+  std::vector<TensorView> views;
+  for (const WeightEntry& w : header_.layers[layer_index].weights) {
+    const SectionEntry& d = header_.sections[w.data_section];
+    TensorView v{&w, Slice(bytes_, d.offset, d.size), {}};
+    if (w.scales_section) {
+      const SectionEntry& s = header_.sections[*w.scales_section];
+      const std::span<const uint8_t> scales = Slice(bytes_, s.offset, s.size);
+      v.scales = {reinterpret_cast<const float*>(scales.data()), scales.size() / sizeof(float)};
+    }
+    views.push_back(v);
+  }
+  return views;
+}
+
+}  // namespace convscope

@@ -1,0 +1,39 @@
+// A model file opened in place: validates the whole file up front (preamble, header, every
+// section's bounds, alignment, size and CRC-32), then hands out views into the caller's buffer —
+// nothing is copied. The buffer must outlive the ModelFile and start on a 4-byte boundary.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "model_format.h"
+#include "model_header.h"
+#include "status.h"
+
+namespace convscope {
+
+struct TensorView {
+  const WeightEntry* entry = nullptr;
+  std::span<const uint8_t> data;  // entry->dtype elements in entry->shape
+  std::span<const float> scales;  // int8 only: one per output channel
+};
+
+class ModelFile {
+ public:
+  static Status Open(std::span<const uint8_t> bytes, std::unique_ptr<ModelFile>* out);
+
+  const ModelHeader& header() const { return header_; }
+  // Views of layer `layer_index`'s weights (index < header().layers.size()), kernel then bias.
+  std::vector<TensorView> Weights(size_t layer_index) const;
+
+ private:
+  ModelFile() = default;
+
+  std::span<const uint8_t> bytes_;
+  ModelHeader header_;
+};
+
+}  // namespace convscope

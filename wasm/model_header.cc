@@ -1,0 +1,246 @@
+#include "model_header.h"
+
+#include <utility>
+
+namespace convscope {
+namespace {
+
+constexpr const char* kFormatName = "convscope-model";
+
+Json ToList(const Shape& s) {
+  Json list = Json::array();
+  for (size_t d : s) list.push_back(d);
+  return list;
+}
+
+Status ReadDType(const Json& j, const std::string& path, DType* out) {
+  std::string name;
+  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "dtype", path, &name));
+  if (name == "f32") {
+    *out = DType::kF32;
+  } else if (name == "int8") {
+    *out = DType::kInt8;
+  } else {
+    return Status::Error(path + ".dtype '" + name + "' is not f32 or int8");
+  }
+  return Status::Ok();
+}
+
+Status ReadWeight(const Json& j, const std::string& path, size_t num_sections, WeightEntry* w) {
+  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "name", path, &w->name));
+  CONVSCOPE_RETURN_IF_ERROR(ReadSizeList(j, "keras_shape", path, &w->keras_shape));
+  CONVSCOPE_RETURN_IF_ERROR(ReadSizeList(j, "shape", path, &w->shape));
+  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "layout", path, &w->layout));
+  CONVSCOPE_RETURN_IF_ERROR(ReadDType(j, path, &w->dtype));
+  CONVSCOPE_RETURN_IF_ERROR(ReadSize(j, "data", path, &w->data_section));
+  if (w->data_section >= num_sections) return Status::Error(path + ".data is not a section");
+  if (w->shape != StoredShape(w->keras_shape) || w->layout != StoredLayout(w->keras_shape)) {
+    return Status::Error(path + ": shape and layout do not follow from keras_shape");
+  }
+  if (w->dtype == DType::kInt8) {
+    size_t scales = 0;
+    CONVSCOPE_RETURN_IF_ERROR(ReadSize(j, "scales", path, &scales));
+    if (scales >= num_sections) return Status::Error(path + ".scales is not a section");
+    w->scales_section = scales;
+  }
+  if (const Json* s = Find(j, "stats"); s != nullptr && s->is_object()) w->stats = *s;
+  if (const Json* q = Find(j, "quantization"); q != nullptr && q->is_object()) {
+    w->quantization = *q;
+  }
+  return Status::Ok();
+}
+
+Status ReadPreprocessing(const Json& j, Preprocessing* p) {
+  const std::string path = "header.preprocessing";
+  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "mode", path, &p->mode));
+  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "channel_order", path, &p->channel_order));
+  if (p->channel_order != "RGB" && p->channel_order != "BGR") {
+    return Status::Error(path + ".channel_order must be RGB or BGR");
+  }
+  CONVSCOPE_RETURN_IF_ERROR(ReadFloat(j, "scale", path, &p->scale));
+  for (const char* key : {"mean", "std"}) {
+    const Json* v = Find(j, key);
+    if (v == nullptr || !v->is_array() || v->size() != 3) {
+      return Status::Error(path + "." + key + " must list 3 numbers");
+    }
+    auto& dst = std::string(key) == "mean" ? p->mean : p->std;
+    for (size_t c = 0; c < 3; ++c) {
+      if (!(*v)[c].is_number()) return Status::Error(path + "." + key + " must list 3 numbers");
+      dst[c] = (*v)[c].get<double>();
+    }
+  }
+  for (double s : p->std) {
+    if (!(s > 0)) return Status::Error(path + ".std must be positive");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+const char* DTypeName(DType t) { return t == DType::kF32 ? "f32" : "int8"; }
+size_t DTypeSize(DType t) { return t == DType::kF32 ? 4 : 1; }
+
+Shape StoredShape(const Shape& k) {
+  if (k.size() == 4) return {k[3], k[0], k[1], k[2]};
+  if (k.size() == 2) return {k[1], k[0]};
+  return k;
+}
+
+const char* StoredLayout(const Shape& k) {
+  return k.size() == 4 ? "OHWI" : k.size() == 2 ? "OI" : "O";
+}
+
+Json HeaderToJson(const ModelHeader& h) {
+  Json layers = Json::array();
+  for (const LayerEntry& e : h.layers) {
+    Json layer = LayerToKeras(e.layer);
+    layer["output_shape"] = ToList(e.layer.output_shape);
+    layer["params"] = e.layer.params;
+    Json weights = Json::array();
+    for (const WeightEntry& w : e.weights) {
+      Json jw = {
+          {"name", w.name},     {"keras_shape", ToList(w.keras_shape)}, {"shape", ToList(w.shape)},
+          {"layout", w.layout}, {"dtype", DTypeName(w.dtype)},          {"data", w.data_section},
+          {"stats", w.stats}};
+      if (w.scales_section) jw["scales"] = *w.scales_section;
+      if (!w.quantization.is_null()) jw["quantization"] = w.quantization;
+      weights.push_back(std::move(jw));
+    }
+    layer["weights"] = std::move(weights);
+    layers.push_back(std::move(layer));
+  }
+  Json sections = Json::array();
+  for (const SectionEntry& s : h.sections) {
+    sections.push_back({{"offset", s.offset}, {"size", s.size}, {"crc32", s.crc32}});
+  }
+  const Preprocessing& p = h.preprocessing;
+  return {
+      {"format", kFormatName},
+      {"format_version", 1},
+      {"name", h.name},
+      {"precision", h.precision},
+      {"source", h.source},
+      {"converter", h.converter},
+      {"preprocessing",
+       {{"mode", p.mode},
+        {"channel_order", p.channel_order},
+        {"scale", p.scale},
+        {"mean", p.mean},
+        {"std", p.std}}},
+      {"labels", h.labels},
+      {"layers", std::move(layers)},
+      {"totals", {{"params", h.total_params}, {"trainable", h.total_params}, {"non_trainable", 0}}},
+      {"sections", std::move(sections)}};
+}
+
+Status HeaderFromJson(const Json& j, ModelHeader* out) {
+  ModelHeader h;
+  std::string format;
+  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "format", "header", &format));
+  if (format != kFormatName)
+    return Status::Error("header.format is not " + std::string(kFormatName));
+  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "name", "header", &h.name));
+  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "precision", "header", &h.precision));
+  if (const Json* v = Find(j, "source")) h.source = *v;
+  if (const Json* v = Find(j, "converter")) h.converter = *v;
+  const Json* pre = Find(j, "preprocessing");
+  if (pre == nullptr) return Status::Error("header.preprocessing is missing");
+  CONVSCOPE_RETURN_IF_ERROR(ReadPreprocessing(*pre, &h.preprocessing));
+
+  const Json* sections = Find(j, "sections");
+  if (sections == nullptr || !sections->is_array()) {
+    return Status::Error("header.sections must be a list");
+  }
+  for (size_t i = 0; i < sections->size(); ++i) {
+    const std::string path = "header.sections[" + std::to_string(i) + "]";
+    size_t offset = 0, size = 0, crc = 0;
+    CONVSCOPE_RETURN_IF_ERROR(ReadSize((*sections)[i], "offset", path, &offset));
+    CONVSCOPE_RETURN_IF_ERROR(ReadSize((*sections)[i], "size", path, &size));
+    CONVSCOPE_RETURN_IF_ERROR(ReadSize((*sections)[i], "crc32", path, &crc));
+    if (crc > UINT32_MAX) return Status::Error(path + ".crc32 is not a 32-bit value");
+    h.sections.push_back({offset, size, static_cast<uint32_t>(crc)});
+  }
+
+  const Json* layers = Find(j, "layers");
+  if (layers == nullptr || !layers->is_array())
+    return Status::Error("header.layers must be a list");
+  std::vector<Layer> stored;  // as the header states them, to compare with the re-derived ones
+  for (size_t i = 0; i < layers->size(); ++i) {
+    const Json& jl = (*layers)[i];
+    std::string class_name;
+    const std::string path = "header.layers[" + std::to_string(i) + "]";
+    CONVSCOPE_RETURN_IF_ERROR(ReadString(jl, "class_name", path, &class_name));
+    const Json* config = Find(jl, "config");
+    if (config == nullptr) return Status::Error(path + ".config is missing");
+    std::optional<Layer> layer;
+    CONVSCOPE_RETURN_IF_ERROR(LayerFromKeras(class_name, *config, &layer));
+    if (!layer) return Status::Error(path + ": " + class_name + " layers are not stored");
+    Layer claimed = *layer;
+    CONVSCOPE_RETURN_IF_ERROR(ReadSizeList(jl, "output_shape", path, &claimed.output_shape));
+    CONVSCOPE_RETURN_IF_ERROR(ReadSize(jl, "params", path, &claimed.params));
+    stored.push_back(std::move(claimed));
+
+    LayerEntry entry{std::move(*layer), {}};
+    const Json* weights = Find(jl, "weights");
+    if (weights == nullptr || !weights->is_array())
+      return Status::Error(path + ".weights must be a list");
+    for (size_t k = 0; k < weights->size(); ++k) {
+      WeightEntry w;
+      CONVSCOPE_RETURN_IF_ERROR(ReadWeight(
+          (*weights)[k], path + ".weights[" + std::to_string(k) + "]", h.sections.size(), &w));
+      entry.weights.push_back(std::move(w));
+    }
+    h.layers.push_back(std::move(entry));
+  }
+
+  std::vector<Layer> derived;
+  for (const LayerEntry& e : h.layers) derived.push_back(e.layer);
+  CONVSCOPE_RETURN_IF_ERROR(InferShapes(&derived));
+  Shape input;
+  for (size_t i = 0; i < derived.size(); ++i) {
+    const Layer& d = derived[i];
+    if (d.output_shape != stored[i].output_shape || d.params != stored[i].params) {
+      return Status::Error("layer " + d.name + ": stored output shape or params do not match its " +
+                           "config (the header is inconsistent)");
+    }
+    const std::vector<Shape> expected = KerasWeightShapes(d, input);
+    const std::vector<WeightEntry>& weights = h.layers[i].weights;
+    if (weights.size() != expected.size()) {
+      return Status::Error("layer " + d.name + " needs " + std::to_string(expected.size()) +
+                           " weights, the header lists " + std::to_string(weights.size()));
+    }
+    for (size_t k = 0; k < expected.size(); ++k) {
+      if (weights[k].keras_shape != expected[k]) {
+        return Status::Error("layer " + d.name + " weight " + weights[k].name + " has shape " +
+                             DimsString(weights[k].keras_shape) + ", the layer needs " +
+                             DimsString(expected[k]));
+      }
+    }
+    h.layers[i].layer = d;
+    h.total_params += d.params;
+    input = d.output_shape;
+  }
+  size_t claimed_total = 0;
+  const Json* totals = Find(j, "totals");
+  if (totals == nullptr) return Status::Error("header.totals is missing");
+  CONVSCOPE_RETURN_IF_ERROR(ReadSize(*totals, "params", "header.totals", &claimed_total));
+  if (claimed_total != h.total_params) {
+    return Status::Error("header.totals.params is " + std::to_string(claimed_total) +
+                         " but the layers hold " + std::to_string(h.total_params));
+  }
+  const Json* labels = Find(j, "labels");
+  if (labels != nullptr && labels->is_array()) {
+    for (const Json& l : *labels) {
+      if (!l.is_string()) return Status::Error("header.labels must be strings");
+      h.labels.push_back(l.get<std::string>());
+    }
+  }
+  if (!h.labels.empty() && (input.size() != 1 || h.labels.size() != input[0])) {
+    return Status::Error("header.labels has " + std::to_string(h.labels.size()) +
+                         " names for an output of shape " + ShapeString(input));
+  }
+  *out = std::move(h);
+  return Status::Ok();
+}
+
+}  // namespace convscope

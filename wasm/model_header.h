@@ -1,0 +1,78 @@
+// The JSON header of a model file (docs/model-format.md) as C++ values, with the one reader and
+// the one writer of it: the converter writes through HeaderToJson, the core reads through
+// HeaderFromJson, so the two cannot drift apart.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "json_util.h"
+#include "layer.h"
+#include "status.h"
+
+namespace convscope {
+
+enum class DType { kF32, kInt8 };
+const char* DTypeName(DType t);
+size_t DTypeSize(DType t);
+
+struct WeightEntry {
+  std::string name;   // "kernel" or "bias"
+  Shape keras_shape;  // as Keras stores it: conv (kh, kw, in, out), dense (in, out), bias (out)
+  Shape shape;        // as stored here: conv OHWI (out, kh, kw, in), dense OI (out, in), bias (out)
+  std::string layout;  // "OHWI", "OI" or "O"
+  DType dtype = DType::kF32;
+  size_t data_section = 0;
+  std::optional<size_t> scales_section;  // int8: one f32 scale per output channel
+  Json stats;         // statistics of the original f32 weights (min, max, mean, std, histogram)
+  Json quantization;  // int8: {"sqnr_db", "max_abs_error_relative"}; null for f32
+};
+
+struct LayerEntry {
+  Layer layer;  // output_shape and params filled in
+  std::vector<WeightEntry> weights;
+};
+
+// Pixel preprocessing, applied to RGB values in [0, 255] after resizing:
+//   reorder to channel_order, then x' = (x * scale - mean[c]) / std[c].
+struct Preprocessing {
+  std::string mode = "caffe";  // "caffe", "tf", "torch" or "custom"
+  std::string channel_order = "BGR";
+  double scale = 1.0;
+  std::array<double, 3> mean = {103.939, 116.779, 123.68};
+  std::array<double, 3> std = {1.0, 1.0, 1.0};
+};
+
+struct SectionEntry {
+  uint64_t offset = 0;
+  uint64_t size = 0;
+  uint32_t crc32 = 0;
+};
+
+struct ModelHeader {
+  std::string name;
+  std::string precision;  // "f32" or "int8"
+  Json source;            // where the model came from (file, layout, keras_version, ...)
+  Json converter;         // {"name", "version"}
+  Preprocessing preprocessing;
+  std::vector<std::string> labels;  // empty or one per output unit
+  std::vector<LayerEntry> layers;
+  std::vector<SectionEntry> sections;
+  uint64_t total_params = 0;
+};
+
+Json HeaderToJson(const ModelHeader& header);
+
+// Reads and cross-checks a header: known format, layers that fit together (re-derived shapes and
+// parameter counts must equal the stored ones), weights whose shapes follow from the layers, and
+// section references in range. Does not look at the sections' bytes (see ModelFile).
+Status HeaderFromJson(const Json& json, ModelHeader* out);
+
+// OHWI / OI / O shape for a Keras weight shape.
+Shape StoredShape(const Shape& keras_shape);
+const char* StoredLayout(const Shape& keras_shape);
+
+}  // namespace convscope

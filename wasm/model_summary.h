@@ -1,0 +1,16 @@
+// Keras' model.summary() table for a model header, used by model_convert and (through Embind)
+// the CLI and the page, so all three print the same thing.
+#pragma once
+
+#include <string>
+
+#include "model_header.h"
+
+namespace convscope {
+
+// "1,234,567"
+std::string WithThousands(uint64_t n);
+
+std::string KerasSummary(const ModelHeader& header);
+
+}  // namespace convscope
