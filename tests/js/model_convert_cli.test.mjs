@@ -1,0 +1,103 @@
+// model_convert's command line, end to end, driven by tests/fixtures/model_convert_cases.json:
+// good files convert and load-check; every bad input gives one clear stderr line, the right exit
+// code, and no output file (not even a temporary one). Also checks the generator's files have the
+// real Keras layouts, as h5dump sees them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const converter = process.env.MODEL_CONVERT ?? path.join(root, 'build/native/model_convert/model_convert');
+const generator = path.join(root, 'model_convert/testing/make_keras_model.py');
+const fixtures = JSON.parse(readFileSync(path.join(root, 'tests/fixtures/model_convert_cases.json'), 'utf8'));
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  return r;
+}
+
+function generate(file, args) {
+  const r = run('/usr/bin/python3', [generator, file, ...fixtures.small, ...args]);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+const withThousands = (n) => n.toLocaleString('en-US');
+
+for (const c of fixtures.cases) {
+  test(`model_convert: ${c.name}`, () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'convscope-convert-'));
+    try {
+      const input = path.join(tmp, 'model.h5');
+      const generated = c.generate ? generate(input, c.generate) : null;
+      if (c.content !== undefined) writeFileSync(input, c.content);
+      const output = c.output === undefined ? path.join(tmp, 'model.bin') : c.output?.replace('{tmp}', tmp);
+      const args = [input, ...(output ? ['-o', output] : []), ...(c.args ?? [])];
+      if (c.labels) {
+        writeFileSync(path.join(tmp, 'labels.json'), JSON.stringify(c.labels));
+        args.push('--labels', path.join(tmp, 'labels.json'));
+      }
+      const before = new Set(readdirSync(tmp));
+      const r = run(converter, args);
+      const e = c.expect;
+      assert.equal(r.status, e.exit, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
+      if (e.exit === 0) {
+        assert.equal(r.stderr, '', 'no progress bar or noise when stderr is not a terminal');
+        // --notop keeps fewer parameters than the generator wrote.
+        if (!c.args?.includes('--notop')) {
+          assert.ok(r.stdout.includes(`Total params: ${withThousands(generated.params)}\n`), r.stdout);
+        }
+        if (e.architecture) assert.ok(r.stdout.includes(e.architecture), r.stdout);
+        if (e.stdout) assert.ok(r.stdout.includes(e.stdout), r.stdout);
+        assert.match(r.stdout, /Wrote .*model\.bin: (int8|f32) precision, [\d,]+ bytes/);
+        const bytes = readFileSync(output);
+        assert.equal(bytes.subarray(0, 8).toString('latin1'), 'CNVSCOPE');
+        if (c.labels) assert.ok(bytes.toString('utf8').includes('"ankle boot"'));
+      } else {
+        const lines = r.stderr.trimEnd().split('\n');
+        // A usage error (exit 2) is followed by the usage text; any other error is one line.
+        if (e.exit === 1) assert.equal(lines.length, 1, `one line expected:\n${r.stderr}`);
+        const expected = e.error.replaceAll('{tmp}', tmp);
+        assert.ok(lines[0].includes(expected), `expected "${expected}" in:\n${r.stderr}`);
+        if (e.exit === 1) assert.match(lines[0], /^model_convert: error: /);
+        // Nothing written: no output, no leftover temporary file.
+        const after = readdirSync(tmp).filter((f) => !before.has(f));
+        assert.deepEqual(after, []);
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+}
+
+test('generated files have the real Keras layouts (h5dump)', () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'convscope-h5dump-'));
+  try {
+    const weightsOnly = path.join(tmp, 'w.h5');
+    const full = path.join(tmp, 'f.h5');
+    generate(weightsOnly, ['--layout', 'weights-only', '--naming', '2016']);
+    generate(full, ['--layout', 'full-model', '--naming', 'keras2']);
+
+    const w = run('h5dump', ['-A', weightsOnly]).stdout;
+    assert.match(w, /ATTRIBUTE "layer_names"/);
+    assert.match(w, /GROUP "block1_conv1" \{\s*ATTRIBUTE "weight_names"/);
+    assert.match(w, /"block1_conv1_W_1:0"/);
+    assert.match(w, /DATASET "block1_conv1_W_1:0" \{\s*DATATYPE\s+H5T_IEEE_F32LE\s*DATASPACE\s+SIMPLE \{ \( 3, 3, 3, 4 \)/);
+    assert.doesNotMatch(w, /model_config/);
+
+    const f = run('h5dump', ['-A', full]).stdout;
+    assert.match(f, /ATTRIBUTE "model_config"/);
+    assert.match(f, /ATTRIBUTE "keras_version"/);
+    assert.match(f, /GROUP "model_weights" \{[\s\S]*ATTRIBUTE "layer_names"/);
+    assert.match(f, /"block1_conv1\/kernel:0"/);
+    assert.match(f, /GROUP "block1_conv1" \{[\s\S]*?GROUP "block1_conv1" \{[\s\S]*?DATASET "kernel:0"/);
+    assert.match(f, /"class_name": "Functional"/);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
