@@ -12,24 +12,16 @@
 #include "crc32.h"
 #include "model_format.h"
 #include "model_summary.h"
-#include "tiny_model.h"
+#include "test_models.h"
 
 namespace convscope {
 namespace {
 
 using testing::BuildFile;
 using testing::MakeTinyModel;
-using testing::TinyModel;
+using testing::TestModel;
 
-// Copies into 4-byte aligned storage, as the loader requires.
-struct Buffer {
-  explicit Buffer(const std::vector<uint8_t>& bytes) : words((bytes.size() + 3) / 4) {
-    std::memcpy(words.data(), bytes.data(), bytes.size());
-    span = {reinterpret_cast<const uint8_t*>(words.data()), bytes.size()};
-  }
-  std::vector<uint32_t> words;
-  std::span<const uint8_t> span;
-};
+using Buffer = testing::AlignedBytes;
 
 Status Open(const std::vector<uint8_t>& bytes, std::unique_ptr<ModelFile>* file = nullptr) {
   Buffer buffer(bytes);
@@ -46,14 +38,14 @@ void ExpectError(const std::vector<uint8_t>& bytes, const std::string& expected)
 TEST(ModelFile, OpensAValidFileAndViewsItsWeightsInPlace) {
   for (bool int8 : {false, true}) {
     SCOPED_TRACE(int8 ? "int8" : "f32");
-    const TinyModel m = MakeTinyModel(int8);
+    const TestModel m = MakeTinyModel(int8);
     const std::vector<uint8_t> bytes = BuildFile(m, HeaderToJson(m.header));
     Buffer buffer(bytes);
     std::unique_ptr<ModelFile> file;
     const Status s = ModelFile::Open(buffer.span, &file);
     ASSERT_TRUE(s.ok()) << s.message();
     const ModelHeader& h = file->header();
-    EXPECT_EQ(h.name, "tiny");
+    EXPECT_EQ(h.name, "test");
     EXPECT_EQ(h.total_params, 4u * 27 + 4 + 36 * 3 + 3);
     EXPECT_EQ(h.labels.size(), 3u);
     ASSERT_EQ(h.layers.size(), 5u);
@@ -67,22 +59,23 @@ TEST(ModelFile, OpensAValidFileAndViewsItsWeightsInPlace) {
     EXPECT_EQ(reinterpret_cast<uintptr_t>(conv[0].data.data()) % kSectionAlignment,
               reinterpret_cast<uintptr_t>(buffer.span.data()) % kSectionAlignment);
     const float* bias = reinterpret_cast<const float*>(conv[1].data.data());
-    for (size_t i = 0; i < 4; ++i) EXPECT_EQ(bias[i], m.conv_bias[i]);  // f32: bit-identical
+    for (size_t i = 0; i < 4; ++i) EXPECT_EQ(bias[i], m.weights[1][1][i]);  // f32: bit-identical
     if (int8) {
       ASSERT_EQ(conv[0].scales.size(), 4u);
       const auto* q = reinterpret_cast<const int8_t*>(conv[0].data.data());
-      for (size_t i = 0; i < m.conv_kernel_ohwi.size(); ++i) {
+      const std::vector<float>& kernel = m.weights[1][0];
+      for (size_t i = 0; i < kernel.size(); ++i) {
         const float scale = conv[0].scales[i / 27];
-        EXPECT_LE(std::fabs(q[i] * scale - m.conv_kernel_ohwi[i]), scale / 2 * 1.0001f);
+        EXPECT_LE(std::fabs(q[i] * scale - kernel[i]), scale / 2 * 1.0001f);
       }
     } else {
-      EXPECT_EQ(std::memcmp(conv[0].data.data(), m.conv_kernel_ohwi.data(), 4 * 108), 0);
+      EXPECT_EQ(std::memcmp(conv[0].data.data(), m.weights[1][0].data(), 4 * 108), 0);
     }
   }
 }
 
 TEST(ModelFile, SummaryMatchesKerasFormat) {
-  const TinyModel m = MakeTinyModel(false);
+  const TestModel m = MakeTinyModel(false);
   std::unique_ptr<ModelFile> file;
   const std::vector<uint8_t> bytes = BuildFile(m, HeaderToJson(m.header));
   Buffer buffer(bytes);
@@ -98,7 +91,7 @@ TEST(ModelFile, SummaryMatchesKerasFormat) {
 }
 
 TEST(ModelFile, RefusesEveryTruncation) {
-  const TinyModel m = MakeTinyModel(true);
+  const TestModel m = MakeTinyModel(true);
   const std::vector<uint8_t> bytes = BuildFile(m, HeaderToJson(m.header));
   std::vector<size_t> cuts = {0, 1, 7, 8, kPreambleSize - 1, kPreambleSize, bytes.size() - 1};
   for (const SectionEntry& s : m.header.sections) {
@@ -117,7 +110,7 @@ TEST(ModelFile, RefusesEveryTruncation) {
 }
 
 TEST(ModelFile, DetectsCorruptionByChecksum) {
-  const TinyModel m = MakeTinyModel(true);
+  const TestModel m = MakeTinyModel(true);
   const std::vector<uint8_t> good = BuildFile(m, HeaderToJson(m.header));
   for (size_t i = 0; i < m.header.sections.size(); ++i) {
     std::vector<uint8_t> bad = good;
@@ -140,7 +133,7 @@ TEST(ModelFile, DetectsCorruptionByChecksum) {
 }
 
 TEST(ModelFile, RefusesOtherFormatVersions) {
-  const TinyModel m = MakeTinyModel(false);
+  const TestModel m = MakeTinyModel(false);
   std::vector<uint8_t> bytes = BuildFile(m, HeaderToJson(m.header));
   Preamble p;
   ASSERT_TRUE(DecodePreamble(bytes, &p).ok());
@@ -152,7 +145,7 @@ TEST(ModelFile, RefusesOtherFormatVersions) {
 
 // Header edits that keep every checksum valid, so only the loader's cross-checks can catch them.
 TEST(ModelFile, RefusesInconsistentHeaders) {
-  const TinyModel m = MakeTinyModel(true);
+  const TestModel m = MakeTinyModel(true);
   const Json good = HeaderToJson(m.header);
   const struct {
     const char* name;

@@ -1,0 +1,67 @@
+#include "colormap.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace convscope {
+namespace {
+
+// Viridis at nine evenly spaced stops (its published values at 0, 1/8, ..., 1), interpolated
+// linearly in between: indistinguishable from the full table at heatmap sizes.
+constexpr std::array<std::array<int, 3>, 9> kViridisStops = {{{68, 1, 84},
+                                                              {71, 45, 123},
+                                                              {59, 82, 139},
+                                                              {44, 114, 142},
+                                                              {33, 145, 140},
+                                                              {40, 174, 128},
+                                                              {94, 201, 98},
+                                                              {173, 220, 48},
+                                                              {253, 231, 37}}};
+
+uint8_t Clamp255(double v) { return static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L)); }
+
+ColorLut MakeLut(Colormap map) {
+  ColorLut lut{};
+  for (int i = 0; i < 256; ++i) {
+    const double t = i / 255.0;
+    auto& c = lut[static_cast<size_t>(i)];
+    switch (map) {
+      case Colormap::kGray:
+        c = {static_cast<uint8_t>(i), static_cast<uint8_t>(i), static_cast<uint8_t>(i)};
+        break;
+      case Colormap::kViridis: {
+        const double pos = t * 8;
+        const auto k = static_cast<size_t>(std::min(7.0, std::floor(pos)));
+        const double f = pos - static_cast<double>(k);
+        for (size_t ch = 0; ch < 3; ++ch) {
+          c[ch] = Clamp255(kViridisStops[k][ch] * (1 - f) + kViridisStops[k + 1][ch] * f);
+        }
+        break;
+      }
+      case Colormap::kJet:  // the classic MATLAB ramp: blue, cyan, yellow, red
+        c = {Clamp255(255 * std::min(4 * t - 1.5, -4 * t + 4.5)),
+             Clamp255(255 * std::min(4 * t - 0.5, -4 * t + 3.5)),
+             Clamp255(255 * std::min(4 * t + 0.5, -4 * t + 2.5))};
+        break;
+    }
+  }
+  return lut;
+}
+
+}  // namespace
+
+const ColorLut& Lut(Colormap map) {
+  static const ColorLut gray = MakeLut(Colormap::kGray);
+  static const ColorLut viridis = MakeLut(Colormap::kViridis);
+  static const ColorLut jet = MakeLut(Colormap::kJet);
+  return map == Colormap::kGray ? gray : map == Colormap::kViridis ? viridis : jet;
+}
+
+std::optional<Colormap> ColormapFromName(const std::string& name) {
+  if (name == "gray") return Colormap::kGray;
+  if (name == "viridis") return Colormap::kViridis;
+  if (name == "jet") return Colormap::kJet;
+  return std::nullopt;
+}
+
+}  // namespace convscope

@@ -1,0 +1,20 @@
+// 256-entry colour lookup tables for maps drawn in the core (feature maps, filters, heatmaps):
+// one table lookup a pixel instead of a colour conversion a pixel.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace convscope {
+
+enum class Colormap { kGray, kViridis, kJet };
+
+using ColorLut = std::array<std::array<uint8_t, 3>, 256>;
+
+const ColorLut& Lut(Colormap map);
+// "gray", "viridis" or "jet"; nullopt for anything else.
+std::optional<Colormap> ColormapFromName(const std::string& name);
+
+}  // namespace convscope

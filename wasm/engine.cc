@@ -1,0 +1,116 @@
+#include "engine.h"
+
+#include <xnnpack.h>
+
+#include <chrono>
+#include <numeric>
+
+namespace convscope {
+namespace {
+
+size_t Elements(const Shape& s) {
+  return std::accumulate(s.begin(), s.end(), size_t{1}, std::multiplies<>());
+}
+
+template <typename T>
+std::span<const T> View(const TensorView& v) {
+  return {reinterpret_cast<const T*>(v.data.data()), v.data.size() / sizeof(T)};
+}
+
+std::vector<float> Dequantize(const TensorView& v) {
+  const std::span<const int8_t> q = View<int8_t>(v);
+  const size_t row = q.size() / v.scales.size();
+  std::vector<float> out(q.size());
+  for (size_t i = 0; i < q.size(); ++i) out[i] = v.scales[i / row] * q[i];
+  return out;
+}
+
+}  // namespace
+
+Engine::~Engine() = default;
+
+std::span<float> Engine::Buffer(size_t index) { return {buffers_[index].data(), sizes_[index]}; }
+
+std::span<const float> Engine::activation(size_t index) const {
+  return {buffers_[index].data(), sizes_[index]};
+}
+
+std::span<const float> Engine::logits() const {
+  return has_logits_ ? std::span<const float>(logits_.data(), sizes_.back())
+                     : activation(sizes_.size() - 1);
+}
+
+size_t Engine::owned_weight_bytes() const {
+  size_t bytes = 0;
+  for (const auto& v : f32_copies_) bytes += v.size() * sizeof(float);
+  for (const auto& q : int8_copies_) bytes += q.values.size() + q.scales.size() * sizeof(float);
+  return bytes;
+}
+
+Status Engine::PrepareWeights(size_t index, const Shape& input_shape, LayerWeights* w) {
+  const std::vector<TensorView> views = model_->Weights(index);
+  if (views.empty()) return Status::Ok();
+  const TensorView& kernel = views[0];
+  if (views.size() > 1) w->bias = View<float>(views[1]);
+  const bool file_int8 = kernel.entry->dtype == DType::kInt8;
+  const size_t in_channels = input_shape.back();
+  const bool want_int8 = precision_ == Precision::kInt8 && in_channels >= kMinInt8Channels;
+  if (want_int8 && file_int8) {
+    w->kernel_int8 = View<int8_t>(kernel);
+    w->scales = kernel.scales;
+  } else if (want_int8) {
+    int8_copies_.push_back(QuantizeChannelwise(View<float>(kernel), kernel.entry->shape.front()));
+    w->kernel_int8 = int8_copies_.back().values;
+    w->scales = int8_copies_.back().scales;
+  } else if (file_int8) {
+    f32_copies_.push_back(Dequantize(kernel));
+    w->kernel_f32 = f32_copies_.back();
+  } else {
+    w->kernel_f32 = View<float>(kernel);
+  }
+  return Status::Ok();
+}
+
+Status Engine::Create(const ModelFile& model, Precision precision, pthreadpool_t threadpool,
+                      std::unique_ptr<Engine>* out) {
+  std::unique_ptr<Engine> e(new Engine());
+  e->model_ = &model;
+  e->precision_ = precision;
+  const std::vector<LayerEntry>& layers = model.header().layers;
+  // Reserve so that spans into the copies stay valid while later layers add theirs.
+  e->f32_copies_.reserve(layers.size());
+  e->int8_copies_.reserve(layers.size());
+  for (const LayerEntry& l : layers) {
+    e->sizes_.push_back(Elements(l.layer.output_shape));
+    e->buffers_.emplace_back(e->sizes_.back() + XNN_EXTRA_BYTES / sizeof(float), 0.0f);
+  }
+  const Layer& last = layers.back().layer;
+  e->has_logits_ = last.kind == LayerKind::kDense && last.activation == Activation::kSoftmax;
+  if (e->has_logits_) e->logits_.assign(e->sizes_.back() + XNN_EXTRA_BYTES / sizeof(float), 0.0f);
+
+  e->runtimes_.resize(layers.size());
+  e->layer_ms_.assign(layers.size(), 0.0);
+  for (size_t i = 1; i < layers.size(); ++i) {
+    const Shape& input_shape = layers[i - 1].layer.output_shape;
+    LayerWeights w;
+    CONVSCOPE_RETURN_IF_ERROR(e->PrepareWeights(i, input_shape, &w));
+    CONVSCOPE_RETURN_IF_ERROR(LayerRuntime::Create(
+        layers[i].layer, input_shape, w, threadpool, e->buffers_[i - 1].data(),
+        e->buffers_[i].data(), i + 1 == layers.size() ? e->logits_.data() : nullptr,
+        &e->runtimes_[i]));
+  }
+  *out = std::move(e);
+  return Status::Ok();
+}
+
+Status Engine::Run() {
+  using Clock = std::chrono::steady_clock;
+  for (size_t i = 1; i < runtimes_.size(); ++i) {
+    const auto start = Clock::now();
+    CONVSCOPE_RETURN_IF_ERROR(runtimes_[i]->Run());
+    layer_ms_[i] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  }
+  return Status::Ok();
+}
+
+}  // namespace convscope

@@ -1,0 +1,64 @@
+// Runs a loaded model: one LayerRuntime per layer, built once per (model, precision) and reused
+// for every image. Keeps every layer's activation after a pass.
+//
+// Weights come from the model file in place whenever the precisions agree (f32 file -> f32 engine,
+// int8 file -> int8 engine); otherwise the engine keeps converted copies (dequantized or
+// quantized). In int8, a convolution with fewer than kMinInt8Channels input channels (VGG16's
+// first, on RGB) runs in f32: quantizing 3 channels saves nothing and costs accuracy.
+#pragma once
+
+#include <pthreadpool.h>
+
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "conv2d.h"
+#include "layer_runtime.h"
+#include "model_file.h"
+#include "quantize.h"
+#include "status.h"
+
+namespace convscope {
+
+inline constexpr size_t kMinInt8Channels = 16;
+
+class Engine {
+ public:
+  // `model` must outlive the engine.
+  static Status Create(const ModelFile& model, Precision precision, pthreadpool_t threadpool,
+                       std::unique_ptr<Engine>* out);
+  ~Engine();
+
+  Precision precision() const { return precision_; }
+  // The preprocessed input image, NHWC: fill it, then Run.
+  std::span<float> input() { return Buffer(0); }
+  Status Run();
+
+  // The output of layer `index` (index 0, the input layer, is the input itself) after Run.
+  std::span<const float> activation(size_t index) const;
+  // The last layer's values before its softmax (its output when it has none).
+  std::span<const float> logits() const;
+  // Milliseconds each layer took in the last Run (0 for the input layer).
+  const std::vector<double>& layer_ms() const { return layer_ms_; }
+  // Bytes of weights the engine converted and holds itself (0 when all are used in place).
+  size_t owned_weight_bytes() const;
+
+ private:
+  Engine() = default;
+  std::span<float> Buffer(size_t index);
+  Status PrepareWeights(size_t index, const Shape& input_shape, LayerWeights* w);
+
+  const ModelFile* model_ = nullptr;
+  Precision precision_ = Precision::kF32;
+  std::vector<std::vector<float>> buffers_;  // one per layer, with XNN_EXTRA_BYTES padding
+  std::vector<size_t> sizes_;                // elements of each activation
+  std::vector<float> logits_;
+  bool has_logits_ = false;
+  std::vector<std::vector<float>> f32_copies_;  // converted weights, when not used in place
+  std::vector<ChannelwiseInt8> int8_copies_;
+  std::vector<std::unique_ptr<LayerRuntime>> runtimes_;  // null for the input layer
+  std::vector<double> layer_ms_;
+};
+
+}  // namespace convscope

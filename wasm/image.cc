@@ -1,0 +1,104 @@
+#include "image.h"
+
+#include <stb/stb_image.h>
+#include <stb/stb_image_resize.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace convscope {
+namespace {
+
+std::string Size(size_t w, size_t h) { return std::to_string(w) + "x" + std::to_string(h); }
+
+Status CheckSize(size_t w, size_t h) {
+  if (w == 0 || h == 0) return Status::Error("the image is empty (" + Size(w, h) + ")");
+  if (w > kMaxImageSide || h > kMaxImageSide || w * h > kMaxImagePixels) {
+    return Status::Error("the image is " + Size(w, h) + " (" + std::to_string(w * h / 1'000'000) +
+                         " megapixels), over the limit of " +
+                         std::to_string(kMaxImagePixels / 1'000'000) + " megapixels and " +
+                         std::to_string(kMaxImageSide) + " pixels a side: scale it down first");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status DecodeImage(std::span<const uint8_t> bytes, RgbImage* out) {
+  if (bytes.empty()) return Status::Error("the image file is empty");
+  if (bytes.size() > size_t{1} << 30) return Status::Error("the image file is over 1 GiB");
+  const auto* data = bytes.data();
+  const int length = static_cast<int>(bytes.size());
+  int w = 0, h = 0, channels = 0;
+  // Read the header first: an absurd size is refused before any pixel memory is allocated.
+  if (stbi_info_from_memory(data, length, &w, &h, &channels) == 0) {
+    return Status::Error(std::string("not an image convscope can read (") + stbi_failure_reason() +
+                         "): use PNG, JPEG, BMP or GIF");
+  }
+  CONVSCOPE_RETURN_IF_ERROR(CheckSize(static_cast<size_t>(w), static_cast<size_t>(h)));
+  std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
+      stbi_load_from_memory(data, length, &w, &h, &channels, 3), stbi_image_free);
+  if (pixels == nullptr) {
+    return Status::Error(std::string("the image could not be decoded (") + stbi_failure_reason() +
+                         "): the file may be truncated or corrupt");
+  }
+  out->width = static_cast<size_t>(w);
+  out->height = static_cast<size_t>(h);
+  out->pixels.assign(pixels.get(), pixels.get() + out->width * out->height * 3);
+  return Status::Ok();
+}
+
+Status ImageFromRgba(std::span<const uint8_t> rgba, size_t width, size_t height, RgbImage* out) {
+  CONVSCOPE_RETURN_IF_ERROR(CheckSize(width, height));
+  if (rgba.size() != width * height * 4) {
+    return Status::Error("RGBA data has " + std::to_string(rgba.size()) + " bytes, expected " +
+                         std::to_string(width * height * 4) + " for " + Size(width, height));
+  }
+  out->width = width;
+  out->height = height;
+  out->pixels.resize(width * height * 3);
+  for (size_t i = 0, j = 0; i < rgba.size(); i += 4, j += 3) {
+    std::copy_n(&rgba[i], 3, &out->pixels[j]);
+  }
+  return Status::Ok();
+}
+
+Status ResizeImage(const RgbImage& image, size_t width, size_t height, ResizeMode mode,
+                   RgbImage* out) {
+  CONVSCOPE_RETURN_IF_ERROR(CheckSize(image.width, image.height));
+  CONVSCOPE_RETURN_IF_ERROR(CheckSize(width, height));
+  out->width = width;
+  out->height = height;
+  out->pixels.assign(width * height * 3, 0);
+  if (mode == ResizeMode::kKeras) {
+    // PIL's NEAREST, which load_img uses by default: source = floor((dst + 0.5) * in / out).
+    for (size_t y = 0; y < height; ++y) {
+      const size_t sy = std::min(image.height - 1, (2 * y + 1) * image.height / (2 * height));
+      for (size_t x = 0; x < width; ++x) {
+        const size_t sx = std::min(image.width - 1, (2 * x + 1) * image.width / (2 * width));
+        std::copy_n(&image.pixels[(sy * image.width + sx) * 3], 3,
+                    &out->pixels[(y * width + x) * 3]);
+      }
+    }
+    return Status::Ok();
+  }
+  // Scale so the shorter side fits, then take the centre: no distortion, some border cut away.
+  const double scale = std::max(static_cast<double>(width) / static_cast<double>(image.width),
+                                static_cast<double>(height) / static_cast<double>(image.height));
+  const double crop_w = static_cast<double>(width) / scale;
+  const double crop_h = static_cast<double>(height) / scale;
+  const double x0 =
+      (static_cast<double>(image.width) - crop_w) / 2 / static_cast<double>(image.width);
+  const double y0 =
+      (static_cast<double>(image.height) - crop_h) / 2 / static_cast<double>(image.height);
+  const int ok = stbir_resize_region(
+      image.pixels.data(), static_cast<int>(image.width), static_cast<int>(image.height), 0,
+      out->pixels.data(), static_cast<int>(width), static_cast<int>(height), 0, STBIR_TYPE_UINT8, 3,
+      STBIR_ALPHA_CHANNEL_NONE, 0, STBIR_EDGE_CLAMP, STBIR_EDGE_CLAMP, STBIR_FILTER_TRIANGLE,
+      STBIR_FILTER_TRIANGLE, STBIR_COLORSPACE_SRGB, nullptr, static_cast<float>(x0),
+      static_cast<float>(y0), static_cast<float>(1 - x0), static_cast<float>(1 - y0));
+  if (ok == 0) return Status::Error("resizing the image failed");
+  return Status::Ok();
+}
+
+}  // namespace convscope

@@ -1,0 +1,40 @@
+// Images entering the core: decoded from file bytes with stb_image, or taken as RGBA pixels from a
+// canvas; then resized to the model's input. Every size is checked before anything is allocated.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "status.h"
+
+namespace convscope {
+
+// Larger images are refused before decoding (a 64 MP RGB image already takes 192 MB).
+inline constexpr size_t kMaxImagePixels = 64'000'000;
+inline constexpr size_t kMaxImageSide = 32768;
+
+struct RgbImage {
+  size_t width = 0;
+  size_t height = 0;
+  std::vector<uint8_t> pixels;  // RGB, row-major, 3 bytes a pixel
+};
+
+// PNG, JPEG, BMP, GIF (first frame) and the other formats stb_image reads. Grayscale and palette
+// images become RGB; alpha is dropped (as Keras' load_img does).
+Status DecodeImage(std::span<const uint8_t> bytes, RgbImage* out);
+
+// RGBA pixels as in a canvas ImageData (alpha dropped).
+Status ImageFromRgba(std::span<const uint8_t> rgba, size_t width, size_t height, RgbImage* out);
+
+enum class ResizeMode {
+  kKeras,       // straight to the target size, nearest neighbour: Keras' load_img(target_size=...)
+  kCenterCrop,  // shorter side to the target, then the centre cut out; smooth (triangle) filter
+};
+
+Status ResizeImage(const RgbImage& image, size_t width, size_t height, ResizeMode mode,
+                   RgbImage* out);
+
+}  // namespace convscope

@@ -1,0 +1,74 @@
+#include "model.h"
+
+#include <chrono>
+
+#include "preprocess.h"
+
+namespace convscope {
+
+Status Model::Load(std::vector<uint8_t> bytes, pthreadpool_t threadpool,
+                   std::unique_ptr<Model>* out) {
+  std::unique_ptr<Model> m(new Model());
+  m->bytes_ = std::move(bytes);
+  m->threadpool_ = threadpool;
+  CONVSCOPE_RETURN_IF_ERROR(ModelFile::Open(m->bytes_, &m->file_));
+  const Shape& input = m->header().layers.front().layer.output_shape;
+  if (input.size() != 3 || input[2] != 3) {
+    return Status::Error("the model's input is " + ShapeString(input) +
+                         ": convscope runs models on RGB images (height x width x 3)");
+  }
+  *out = std::move(m);
+  return Status::Ok();
+}
+
+std::optional<size_t> Model::LayerIndex(const std::string& name) const {
+  const auto& layers = header().layers;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    if (layers[i].layer.name == name) return i;
+  }
+  return std::nullopt;
+}
+
+Status Model::EngineFor(Precision p, Engine** engine) {
+  std::unique_ptr<Engine>& slot = engines_[static_cast<size_t>(p)];
+  if (!slot) CONVSCOPE_RETURN_IF_ERROR(Engine::Create(*file_, p, threadpool_, &slot));
+  *engine = slot.get();
+  return Status::Ok();
+}
+
+Status Model::Run(const RgbImage& image, const RunOptions& options, RunResult* result) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const Precision precision =
+      options.precision.value_or(header().precision == "int8" ? Precision::kInt8 : Precision::kF32);
+  Engine* engine = nullptr;
+  CONVSCOPE_RETURN_IF_ERROR(EngineFor(precision, &engine));
+  const Shape& in = header().layers.front().layer.output_shape;
+  CONVSCOPE_RETURN_IF_ERROR(ResizeImage(image, in[1], in[0], options.resize, &resized_));
+  Preprocess(resized_, header().preprocessing, engine->input());
+  const double preprocess_ms =
+      std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  last_ = nullptr;  // activations are stale until the run completes
+  CONVSCOPE_RETURN_IF_ERROR(engine->Run());
+  last_ = engine;
+
+  result->precision = precision;
+  result->layer_ms = engine->layer_ms();
+  result->layer_ms[0] = preprocess_ms;
+  result->predictions.clear();
+  const Layer& last = header().layers.back().layer;
+  if (last.output_shape.size() == 1) {
+    const std::span<const float> logits = engine->logits();
+    if (last.activation == Activation::kSoftmax) {
+      result->predictions =
+          TopK(engine->activation(header().layers.size() - 1), logits, options.top_k);
+    } else {
+      const std::vector<float> p = Softmax(logits);
+      result->predictions = TopK(p, logits, options.top_k);
+    }
+  }
+  result->total_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  return Status::Ok();
+}
+
+}  // namespace convscope

@@ -1,0 +1,66 @@
+// A loaded model and what has been computed on it: the façade the bindings (and the CLI, through
+// them) use. Owns the model bytes (weights are viewed in place), one Engine per precision, built
+// on first use, and the last image and run.
+#pragma once
+
+#include <pthreadpool.h>
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine.h"
+#include "image.h"
+#include "model_file.h"
+#include "predictions.h"
+#include "status.h"
+
+namespace convscope {
+
+struct RunOptions {
+  std::optional<Precision> precision;  // default: the model file's precision
+  ResizeMode resize = ResizeMode::kKeras;
+  size_t top_k = 5;
+};
+
+struct RunResult {
+  Precision precision = Precision::kF32;
+  std::vector<Prediction> predictions;  // empty when the model does not end in classes
+  std::vector<double> layer_ms;         // per layer; the input layer's is preprocessing
+  double total_ms = 0;
+};
+
+class Model {
+ public:
+  static Status Load(std::vector<uint8_t> bytes, pthreadpool_t threadpool,
+                     std::unique_ptr<Model>* out);
+
+  const ModelHeader& header() const { return file_->header(); }
+  size_t file_size() const { return bytes_.size(); }
+  // Index of the layer called `name`, or nullopt.
+  std::optional<size_t> LayerIndex(const std::string& name) const;
+  std::vector<TensorView> Weights(size_t layer) const { return file_->Weights(layer); }
+
+  // Resizes and preprocesses `image`, runs every layer, keeps every activation.
+  Status Run(const RgbImage& image, const RunOptions& options, RunResult* result);
+
+  // The engine of the last Run (null before any): activations and logits live there.
+  const Engine* last_engine() const { return last_; }
+  // The last Run's input image after resizing, for overlays.
+  const RgbImage& resized_image() const { return resized_; }
+
+ private:
+  Model() = default;
+  Status EngineFor(Precision p, Engine** engine);
+
+  std::vector<uint8_t> bytes_;
+  std::unique_ptr<ModelFile> file_;
+  pthreadpool_t threadpool_ = nullptr;
+  std::array<std::unique_ptr<Engine>, 2> engines_;  // by Precision
+  Engine* last_ = nullptr;
+  RgbImage resized_;
+};
+
+}  // namespace convscope
