@@ -46,7 +46,117 @@ export declare class Conv2d {
   delete(): void;
 }
 
+/**
+ * Memory inside the wasm heap. `data` builds a fresh typed array on every access (a view kept
+ * across calls could be detached by memory growth): read it when you need it, don't store it.
+ * Reading after the owning model was released throws ConvscopeError.
+ */
+export interface HeapTensor<T extends Float32Array | Int8Array = Float32Array> {
+  readonly data: T;
+  dtype: T extends Int8Array ? 'int8' : 'float32';
+  shape: number[];
+}
+
+export interface WeightTensor extends HeapTensor<Float32Array | Int8Array> {
+  /** Keras' shape: conv (kh, kw, in, out), dense (in, out), bias (out). */
+  kerasShape: number[];
+  /** The stored layout of `data`: 'OHWI' (conv), 'OI' (dense) or 'O' (bias). */
+  layout: 'OHWI' | 'OI' | 'O';
+  /** int8 only: one scale per output channel; the weight is scale[o] * data[i]. */
+  scales?: HeapTensor<Float32Array>;
+  /** Of the original f32 weights. */
+  stats: {
+    min: number; max: number; mean: number; std: number;
+    histogram: { min: number; max: number; counts: number[] };
+  };
+}
+
+/** Keras' model.summary(), as rows and as Keras' own text. */
+export interface ModelSummary {
+  name: string;
+  rows: { name: string; type: string; outputShape: number[]; params: number; trainable: boolean }[];
+  totalParams: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+  text: string;
+}
+
+export interface ModelInfo {
+  name: string;
+  precision: 'f32' | 'int8';
+  fileSize: number;
+  params: number;
+  inputShape: number[];
+  outputShape: number[];
+  labels: string[];
+  preprocessing: { mode: string; channelOrder: 'RGB' | 'BGR'; scale: number; mean: number[]; std: number[] };
+  source: Record<string, string>;
+  converter: { name: string; version: string };
+}
+
+/** Encoded file bytes (PNG, JPEG, BMP, GIF), or RGBA pixels such as a canvas ImageData. */
+export type ImageInput =
+  | Uint8Array
+  | ArrayBuffer
+  | { data: Uint8ClampedArray | Uint8Array; width: number; height: number };
+
+export interface RunOptions {
+  /** Default: the model file's precision. */
+  precision?: 'f32' | 'int8';
+  /** 'keras': straight to the input size, nearest neighbour (Keras' load_img); 'crop': shorter side, centre crop, smooth. Default 'keras'. */
+  resize?: 'keras' | 'crop';
+  /** Default 5. */
+  topK?: number;
+}
+
+export interface RunResult {
+  precision: 'f32' | 'int8';
+  /** Most probable first; empty when the model does not end in classes. */
+  predictions: { index: number; label: string; probability: number; logit: number }[];
+  /** Per layer, in model order; the input layer's entry is decoding-free preprocessing. */
+  timings: { layer: string; ms: number }[];
+  totalMs: number;
+}
+
+/** RGBA pixels, ready for `new ImageData(data, width, height)`. A copy: keep it as long as you like. */
+export interface Grid {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}
+
+export type Colormap = 'gray' | 'viridis' | 'jet';
+
+/** A model file from model_convert, loaded into wasm memory (weights are used in place). */
+export declare class Model {
+  /** Validates the whole file first. Throws ConvscopeError saying what is wrong. */
+  static load(bytes: Uint8Array | ArrayBuffer): Model;
+  static tryLoad(bytes: Uint8Array | ArrayBuffer): Model | null;
+  info(): ModelInfo;
+  summary(): ModelSummary;
+  /** Keras' get_config() of the layer, plus its className. */
+  layerConfig(name: string): Record<string, unknown> & { className: string; name: string };
+  /** The layer's weights ({} for layers without), Keras' get_weights() in stored layout. */
+  weights(name: string): { kernel?: WeightTensor; bias?: WeightTensor };
+  /** Runs the image through every layer; all activations are kept until the next run. */
+  run(image: ImageInput, options?: RunOptions): RunResult;
+  /** The layer's output for the last image (layer 0 is the preprocessed input). */
+  activation(name: string): HeapTensor<Float32Array> & { layer: string };
+  /** Conv2D filters as tiles: in colour for kernels on RGB (channel omitted), else one input channel. */
+  filterGrid(name: string, options?: { channel?: number; scale?: number; colormap?: Colormap }): Grid;
+  /** Every channel of a H x W x C activation as a tile. */
+  featureMapGrid(
+    name: string,
+    options?: { normalize?: 'map' | 'layer'; colormap?: Colormap; scale?: number; maxMaps?: number },
+  ): Grid;
+  /** Frees the model's wasm memory. Use it exactly once; same as delete(). */
+  release(): void;
+  delete(): void;
+  isDeleted(): boolean;
+}
+
 export interface ConvscopeModule {
+  Model: typeof Model;
   Conv2d: typeof Conv2d;
   ConvscopeError: typeof ConvscopeError;
   /** The message of the last failed tryX call. */

@@ -4,7 +4,10 @@
 #include <stb/stb_image_resize.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
+#include <optional>
+#include <utility>
 
 namespace convscope {
 namespace {
@@ -22,6 +25,39 @@ Status CheckSize(size_t w, size_t h) {
   return Status::Ok();
 }
 
+uint32_t Be16(const uint8_t* p) { return static_cast<uint32_t>(p[0] << 8 | p[1]); }
+uint32_t Be32(const uint8_t* p) { return Be16(p) << 16 | Be16(p + 2); }
+uint32_t Le16(const uint8_t* p) { return static_cast<uint32_t>(p[1] << 8 | p[0]); }
+
+// Width and height from a PNG, GIF, BMP or JPEG header, read directly: stb_image refuses very
+// large images with a generic "unknown image type", and the user deserves to hear the size.
+std::optional<std::pair<size_t, size_t>> SniffSize(std::span<const uint8_t> b) {
+  const size_t n = b.size();
+  if (n >= 24 && b[0] == 0x89 && b[1] == 'P' && b[12] == 'I' && b[13] == 'H') {
+    return std::pair<size_t, size_t>{Be32(&b[16]), Be32(&b[20])};
+  }
+  if (n >= 10 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F') {
+    return std::pair<size_t, size_t>{Le16(&b[6]), Le16(&b[8])};
+  }
+  if (n >= 26 && b[0] == 'B' && b[1] == 'M') {
+    const auto w = static_cast<int32_t>(Le16(&b[18]) | Le16(&b[20]) << 16);
+    const auto h = static_cast<int32_t>(Le16(&b[22]) | Le16(&b[24]) << 16);
+    return std::pair<size_t, size_t>{static_cast<size_t>(std::abs(static_cast<int64_t>(w))),
+                                     static_cast<size_t>(std::abs(static_cast<int64_t>(h)))};
+  }
+  if (n >= 4 && b[0] == 0xFF && b[1] == 0xD8) {  // JPEG: walk the markers to a start-of-frame
+    for (size_t i = 2; i + 9 < n;) {
+      if (b[i] != 0xFF) return std::nullopt;
+      const uint8_t marker = b[i + 1];
+      if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+        return std::pair<size_t, size_t>{Be16(&b[i + 7]), Be16(&b[i + 5])};
+      }
+      i += 2 + Be16(&b[i + 2]);
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Status DecodeImage(std::span<const uint8_t> bytes, RgbImage* out) {
@@ -31,6 +67,9 @@ Status DecodeImage(std::span<const uint8_t> bytes, RgbImage* out) {
   const int length = static_cast<int>(bytes.size());
   int w = 0, h = 0, channels = 0;
   // Read the header first: an absurd size is refused before any pixel memory is allocated.
+  if (const auto size = SniffSize(bytes)) {
+    CONVSCOPE_RETURN_IF_ERROR(CheckSize(size->first, size->second));
+  }
   if (stbi_info_from_memory(data, length, &w, &h, &channels) == 0) {
     return Status::Error(std::string("not an image convscope can read (") + stbi_failure_reason() +
                          "): use PNG, JPEG, BMP or GIF");

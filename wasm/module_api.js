@@ -1,7 +1,12 @@
-// Appended to the Emscripten module (--post-js). The C++ side never throws (an exception crossing
-// wasm frames leaks Emscripten's stack); a fallible binding `tryX` returns null and records a
-// message instead. Here every `tryX` gets a throwing twin `x` that raises a ConvscopeError with
-// that message, so callers use ordinary try/catch. Keep in sync with convscope.d.ts.
+// Appended to the Emscripten module (--post-js): the JS side of the bindings' conventions.
+//
+// 1. Errors. The C++ side never throws (an exception crossing wasm frames leaks Emscripten's
+//    stack); a fallible binding `tryX` returns null and records a message. Each gets a throwing
+//    twin `x` here that raises a ConvscopeError with that message.
+// 2. Views into wasm memory. Bindings describe heap memory as {byteOffset, length, dtype, shape};
+//    here each becomes an object whose `data` getter builds a fresh typed array on every access,
+//    so a view detached by memory growth is never handed out.
+// Keep in sync with convscope.d.ts.
 
 class ConvscopeError extends Error {
   constructor(message) {
@@ -11,17 +16,58 @@ class ConvscopeError extends Error {
 }
 Module['ConvscopeError'] = ConvscopeError;
 
-function throwingTwin(fallible) {
-  return function (...args) {
-    const result = fallible.apply(this, args);
-    if (result === null) throw new ConvscopeError(Module['lastError']());
-    return result;
-  };
+function check(result) {
+  if (result === null) throw new ConvscopeError(Module['lastError']());
+  return result;
+}
+
+const HEAP_TYPES = { 'float32': Float32Array, 'int8': Int8Array };
+
+// {byteOffset, length, dtype, shape, ...} -> the same with a `data` getter; `owner` is the Embind
+// object the memory belongs to (reading after owner.delete() is an error, not garbage).
+function heapView(ref, owner) {
+  // (No destructuring: Emscripten 3.1.6's JS optimizer drops it.)
+  const byteOffset = ref['byteOffset'];
+  const length = ref['length'];
+  const Type = HEAP_TYPES[ref['dtype']];
+  delete ref['byteOffset'];
+  delete ref['length'];
+  return Object.defineProperty(ref, 'data', {
+    enumerable: true,
+    get() {
+      if (owner.isDeleted()) throw new ConvscopeError('the model was released: load it again');
+      return new Type(HEAPU8.buffer, byteOffset >>> 0, length);
+    },
+  });
 }
 
 // Embind registers classes while the runtime starts, after this file has run.
 addOnPostRun(() => {
-  const conv2d = Module['Conv2d'];
-  conv2d['create'] = throwingTwin(conv2d['tryCreate']);
-  conv2d.prototype['run'] = throwingTwin(conv2d.prototype['tryRun']);
+  const Conv2d = Module['Conv2d'];
+  Conv2d['create'] = (options) => check(Conv2d['tryCreate'](options));
+  Conv2d.prototype['run'] = function (input) { return check(this['tryRun'](input)); };
+
+  const Model = Module['Model'];
+  const model = Model.prototype;
+  Model['load'] = (bytes) => check(Model['tryLoad'](bytes));
+  model['layerConfig'] = function (name) { return check(this['tryLayerConfig'](name)); };
+  model['run'] = function (image, options) { return check(this['tryRun'](image, options)); };
+  model['activation'] = function (name) {
+    return heapView(check(this['tryActivation'](name)), this);
+  };
+  model['weights'] = function (name) {
+    const weights = check(this['tryWeights'](name));
+    for (const tensor of Object.values(weights)) {
+      heapView(tensor, this);
+      if (tensor['scales']) heapView(tensor['scales'], this);
+    }
+    return weights;
+  };
+  model['filterGrid'] = function (name, options) {
+    return check(this['tryFilterGrid'](name, options));
+  };
+  model['featureMapGrid'] = function (name, options) {
+    return check(this['tryFeatureMapGrid'](name, options));
+  };
+  model['release'] = function () { this.delete(); };
 });

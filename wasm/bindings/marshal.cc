@@ -1,0 +1,86 @@
+#include "marshal.h"
+
+#include <cmath>
+
+namespace convscope::bindings {
+
+namespace {
+std::string g_last_error;
+}  // namespace
+
+val Fail(std::string message) {
+  g_last_error = std::move(message);
+  return val::null();
+}
+
+const std::string& LastError() { return g_last_error; }
+
+std::string TypeName(const val& v) {
+  const std::string type = v.typeOf().as<std::string>();
+  if (type != "object" || v.isNull()) return v.isNull() ? "null" : type;
+  // Object.prototype.toString works on any value, even objects without a constructor.
+  const std::string tag =
+      val::global("Object")["prototype"]["toString"].call<std::string>("call", v);
+  return tag.substr(8, tag.size() - 9);  // "[object Float64Array]" -> "Float64Array"
+}
+
+bool IsObject(const val& v) { return !v.isNull() && v.typeOf().as<std::string>() == "object"; }
+
+bool IsInstance(const val& v, const char* constructor) {
+  return v.instanceof (val::global(constructor));
+}
+
+std::optional<size_t> ReadSize(const val& options, const char* key, std::optional<size_t> fallback,
+                               std::string* error) {
+  const val v = options[key];
+  if (v.isUndefined() && fallback) return fallback;
+  if (v.typeOf().as<std::string>() == "number") {
+    const double d = v.as<double>();
+    if (std::isfinite(d) && d >= 0 && d <= 9007199254740991.0 && std::floor(d) == d) {
+      return static_cast<size_t>(d);
+    }
+  }
+  *error =
+      std::string(key) + " must be a non-negative integer, got " +
+      (v.typeOf().as<std::string>() == "number" ? std::to_string(v.as<double>()) : TypeName(v));
+  return std::nullopt;
+}
+
+std::optional<std::string> ReadString(const val& options, const char* key,
+                                      std::optional<std::string> fallback, std::string* error) {
+  const val v = options[key];
+  if (v.isUndefined() && fallback) return fallback;
+  if (v.typeOf().as<std::string>() == "string") return v.as<std::string>();
+  *error = std::string(key) + " must be a string, got " + TypeName(v);
+  return std::nullopt;
+}
+
+std::vector<uint8_t> CopyBytes(const val& array) {
+  const val bytes =
+      IsInstance(array, "ArrayBuffer") ? val::global("Uint8Array").new_(array) : array;
+  std::vector<uint8_t> out(bytes["byteLength"].as<size_t>());
+  const val u8 = val::global("Uint8Array").new_(bytes["buffer"], bytes["byteOffset"], out.size());
+  val(emscripten::typed_memory_view(out.size(), out.data())).call<void>("set", u8);
+  return out;
+}
+
+std::vector<float> CopyFloat32Array(const val& array) {
+  std::vector<float> out(array["length"].as<size_t>());
+  val(emscripten::typed_memory_view(out.size(), out.data())).call<void>("set", array);
+  return out;
+}
+
+val ToJs(const Json& json) { return val::global("JSON").call<val>("parse", DumpJson(json)); }
+
+val HeapRef(const void* data, size_t length, const char* dtype, const std::vector<size_t>& shape) {
+  val ref = val::object();
+  ref.set("byteOffset", reinterpret_cast<uintptr_t>(data));
+  ref.set("length", length);
+  ref.set("dtype", std::string(dtype));
+  val dims = val::array();
+  for (size_t d : shape) dims.call<void>("push", d);
+  ref.set("shape", dims);
+  return ref;
+}
+
+}  // namespace convscope::bindings

@@ -1,0 +1,47 @@
+// Helpers shared by the Embind files: reading JS arguments with messages that name them, and the
+// failure convention. A fallible binding never throws (an exception crossing wasm frames leaks
+// Emscripten's stack): it records a message and returns null, and module_api.js turns that into a
+// ConvscopeError.
+#pragma once
+
+#include <emscripten/val.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "json_util.h"
+
+namespace convscope::bindings {
+
+using emscripten::val;
+
+// Records `message` for lastError() and returns the failure marker (null).
+val Fail(std::string message);
+const std::string& LastError();
+
+// "null", "number", "Float64Array", ...: what the caller passed, for error messages.
+std::string TypeName(const val& v);
+bool IsObject(const val& v);
+bool IsInstance(const val& v, const char* constructor);
+
+// options[key] as a non-negative integer, `fallback` when absent; sets *error otherwise.
+std::optional<size_t> ReadSize(const val& options, const char* key, std::optional<size_t> fallback,
+                               std::string* error);
+// options[key] as a string, `fallback` when absent.
+std::optional<std::string> ReadString(const val& options, const char* key,
+                                      std::optional<std::string> fallback, std::string* error);
+
+// Copies a Uint8Array / Uint8ClampedArray / ArrayBuffer / Float32Array into wasm memory.
+std::vector<uint8_t> CopyBytes(const val& array);
+std::vector<float> CopyFloat32Array(const val& array);
+
+// A JS object from JSON (through JSON.parse: simplest for nested data such as layer configs).
+val ToJs(const Json& json);
+
+// {byteOffset, length, dtype, shape}: a description of memory inside the wasm heap, which
+// module_api.js turns into an object whose `data` getter makes a fresh typed-array view on every
+// access, so a view is never used after memory growth detached it.
+val HeapRef(const void* data, size_t length, const char* dtype, const std::vector<size_t>& shape);
+
+}  // namespace convscope::bindings

@@ -1,0 +1,302 @@
+// Embind: a loaded model (wasm/model.h) — summary, configs, weights, runs, activations, grids.
+// Marshalling only. Keep in sync with convscope.d.ts and module_api.js.
+#include <emscripten/bind.h>
+
+#include <memory>
+
+#include "grids.h"
+#include "marshal.h"
+#include "model.h"
+#include "model_summary.h"
+
+namespace convscope::bindings {
+namespace {
+
+// The layer called `name`, or a failure listing the layers there are.
+std::optional<size_t> FindLayer(const Model& model, const val& name) {
+  if (name.typeOf().as<std::string>() != "string") {
+    Fail("the layer name must be a string, got " + TypeName(name));
+    return std::nullopt;
+  }
+  const std::string n = name.as<std::string>();
+  if (const auto index = model.LayerIndex(n)) return index;
+  std::string names;
+  for (const LayerEntry& l : model.header().layers)
+    names += (names.empty() ? "" : ", ") + l.layer.name;
+  Fail("the model has no layer named '" + n + "' (its layers: " + names + ")");
+  return std::nullopt;
+}
+
+val ShapeArray(const Shape& shape) {
+  val a = val::array();
+  for (size_t d : shape) a.call<void>("push", d);
+  return a;
+}
+
+Model* TryLoad(val bytes) {
+  if (!IsInstance(bytes, "Uint8Array") && !IsInstance(bytes, "ArrayBuffer")) {
+    Fail("model bytes must be a Uint8Array or an ArrayBuffer, got " + TypeName(bytes));
+    return nullptr;
+  }
+  std::unique_ptr<Model> model;
+  if (const Status s = Model::Load(CopyBytes(bytes), /*threadpool=*/nullptr, &model); !s.ok()) {
+    Fail(s.message());
+    return nullptr;
+  }
+  return model.release();  // Embind owns it; JS frees it with delete()
+}
+
+val Info(const Model& model) {
+  const ModelHeader& h = model.header();
+  const Preprocessing& p = h.preprocessing;
+  val info = val::object();
+  info.set("name", h.name);
+  info.set("precision", h.precision);
+  info.set("fileSize", model.file_size());
+  info.set("params", static_cast<double>(h.total_params));
+  info.set("inputShape", ShapeArray(h.layers.front().layer.output_shape));
+  info.set("outputShape", ShapeArray(h.layers.back().layer.output_shape));
+  info.set("labels", ToJs(h.labels));
+  info.set("preprocessing", ToJs({{"mode", p.mode},
+                                  {"channelOrder", p.channel_order},
+                                  {"scale", p.scale},
+                                  {"mean", p.mean},
+                                  {"std", p.std}}));
+  info.set("source", ToJs(h.source));
+  info.set("converter", ToJs(h.converter));
+  return info;
+}
+
+val Summary(const Model& model) {
+  const ModelHeader& h = model.header();
+  val rows = val::array();
+  for (const LayerEntry& e : h.layers) {
+    val row = val::object();
+    row.set("name", e.layer.name);
+    row.set("type", std::string(KerasClassName(e.layer.kind)));
+    row.set("outputShape", ShapeArray(e.layer.output_shape));
+    row.set("params", static_cast<double>(e.layer.params));
+    row.set("trainable", true);
+    rows.call<void>("push", row);
+  }
+  val summary = val::object();
+  summary.set("name", h.name);
+  summary.set("rows", rows);
+  summary.set("totalParams", static_cast<double>(h.total_params));
+  summary.set("trainableParams", static_cast<double>(h.total_params));
+  summary.set("nonTrainableParams", 0);
+  summary.set("text", KerasSummary(h));
+  return summary;
+}
+
+val TryLayerConfig(const Model& model, val name) {
+  const auto index = FindLayer(model, name);
+  if (!index) return val::null();
+  const Json keras = LayerToKeras(model.header().layers[*index].layer);
+  val config = ToJs(keras["config"]);
+  config.set("className", keras["class_name"].get<std::string>());
+  return config;
+}
+
+val TryWeights(const Model& model, val name) {
+  const auto index = FindLayer(model, name);
+  if (!index) return val::null();
+  val weights = val::object();
+  for (const TensorView& v : model.Weights(*index)) {
+    const WeightEntry& w = *v.entry;
+    const bool int8 = w.dtype == DType::kInt8;
+    val t = HeapRef(v.data.data(), v.data.size() / DTypeSize(w.dtype), int8 ? "int8" : "float32",
+                    w.shape);
+    t.set("kerasShape", ShapeArray(w.keras_shape));
+    t.set("layout", w.layout);
+    t.set("stats", ToJs(w.stats));
+    if (int8)
+      t.set("scales", HeapRef(v.scales.data(), v.scales.size(), "float32", {v.scales.size()}));
+    weights.set(w.name, t);
+  }
+  return weights;
+}
+
+// Encoded file bytes, or RGBA pixels such as an ImageData.
+Status ReadImage(const val& image, RgbImage* out) {
+  if (IsInstance(image, "Uint8Array") || IsInstance(image, "ArrayBuffer")) {
+    return DecodeImage(CopyBytes(image), out);
+  }
+  if (IsObject(image) &&
+      (IsInstance(image["data"], "Uint8ClampedArray") || IsInstance(image["data"], "Uint8Array"))) {
+    std::string error;
+    const auto w = ReadSize(image, "width", std::nullopt, &error);
+    const auto h = w ? ReadSize(image, "height", std::nullopt, &error) : std::nullopt;
+    if (!h) return Status::Error("image." + error);
+    return ImageFromRgba(CopyBytes(image["data"]), *w, *h, out);
+  }
+  return Status::Error(
+      "image must be an encoded file (Uint8Array or ArrayBuffer) or RGBA pixels {data, width, "
+      "height} such as an ImageData, got " +
+      TypeName(image));
+}
+
+Status ReadRunOptions(const val& options, const Model& model, RunOptions* o) {
+  if (options.isUndefined()) return Status::Ok();
+  if (!IsObject(options))
+    return Status::Error("options must be an object, got " + TypeName(options));
+  std::string error;
+  const auto precision = ReadString(options, "precision", model.header().precision, &error);
+  const auto resize = precision ? ReadString(options, "resize", "keras", &error) : std::nullopt;
+  const auto top_k = resize ? ReadSize(options, "topK", 5, &error) : std::nullopt;
+  if (!top_k) return Status::Error(error);
+  if (*precision != "f32" && *precision != "int8") {
+    return Status::Error("precision must be 'f32' or 'int8', got '" + *precision + "'");
+  }
+  if (*resize != "keras" && *resize != "crop") {
+    return Status::Error("resize must be 'keras' or 'crop', got '" + *resize + "'");
+  }
+  o->precision = *precision == "int8" ? Precision::kInt8 : Precision::kF32;
+  o->resize = *resize == "crop" ? ResizeMode::kCenterCrop : ResizeMode::kKeras;
+  o->top_k = *top_k;
+  return Status::Ok();
+}
+
+val TryRun(Model& model, val image, val options) {
+  RgbImage rgb;
+  RunOptions run_options;
+  RunResult result;
+  Status s = ReadRunOptions(options, model, &run_options);
+  if (s.ok()) s = ReadImage(image, &rgb);
+  if (s.ok()) s = model.Run(rgb, run_options, &result);
+  if (!s.ok()) return Fail(s.message());
+  const ModelHeader& h = model.header();
+  val predictions = val::array();
+  for (const Prediction& p : result.predictions) {
+    val entry = val::object();
+    entry.set("index", p.index);
+    entry.set("label",
+              p.index < h.labels.size() ? h.labels[p.index] : "class " + std::to_string(p.index));
+    entry.set("probability", p.probability);
+    entry.set("logit", p.logit);
+    predictions.call<void>("push", entry);
+  }
+  val timings = val::array();
+  for (size_t i = 0; i < result.layer_ms.size(); ++i) {
+    val t = val::object();
+    t.set("layer", h.layers[i].layer.name);
+    t.set("ms", result.layer_ms[i]);
+    timings.call<void>("push", t);
+  }
+  val out = val::object();
+  out.set("precision", std::string(PrecisionName(result.precision)));
+  out.set("predictions", predictions);
+  out.set("timings", timings);
+  out.set("totalMs", result.total_ms);
+  return out;
+}
+
+val TryActivation(const Model& model, val name) {
+  const auto index = FindLayer(model, name);
+  if (!index) return val::null();
+  if (model.last_engine() == nullptr)
+    return Fail("there are no activations yet: run an image first");
+  const std::span<const float> a = model.last_engine()->activation(*index);
+  val ref =
+      HeapRef(a.data(), a.size(), "float32", model.header().layers[*index].layer.output_shape);
+  ref.set("layer", name);
+  return ref;
+}
+
+val GridResult(const RgbaImage& grid) {
+  val out = val::object();
+  out.set("width", grid.width);
+  out.set("height", grid.height);
+  // A copy: the page keeps it while other calls run.
+  out.set("data", val::global("Uint8ClampedArray")
+                      .new_(emscripten::typed_memory_view(grid.rgba.size(), grid.rgba.data())));
+  return out;
+}
+
+std::optional<Colormap> ReadColormap(const val& options, const char* fallback, std::string* error) {
+  const auto name = ReadString(options, "colormap", fallback, error);
+  if (!name) return std::nullopt;
+  const auto map = ColormapFromName(*name);
+  if (!map) *error = "colormap must be 'gray', 'viridis' or 'jet', got '" + *name + "'";
+  return map;
+}
+
+val TryFilterGrid(const Model& model, val name, val options) {
+  const auto index = FindLayer(model, name);
+  if (!index) return val::null();
+  const Layer& layer = model.header().layers[*index].layer;
+  if (layer.kind != LayerKind::kConv2D) {
+    return Fail("layer " + layer.name + " is a " + KerasClassName(layer.kind) +
+                ": filters are drawn for Conv2D layers");
+  }
+  const val o = options.isUndefined() ? val::object() : options;
+  if (!IsObject(o)) return Fail("options must be an object, got " + TypeName(options));
+  std::string error;
+  FilterGridOptions f;
+  f.bgr_input = model.header().preprocessing.channel_order == "BGR";
+  const val channel = o["channel"];
+  if (!channel.isUndefined()) {
+    const auto c = ReadSize(o, "channel", std::nullopt, &error);
+    if (!c) return Fail(error);
+    f.channel = static_cast<int>(std::min<size_t>(*c, 1 << 20));
+  }
+  const auto scale = ReadSize(o, "scale", 8, &error);
+  const auto map = scale ? ReadColormap(o, "gray", &error) : std::nullopt;
+  if (!map) return Fail(error);
+  f.scale = *scale;
+  f.colormap = *map;
+  RgbaImage grid;
+  if (const Status s = FilterGrid(model.Weights(*index)[0], f, &grid); !s.ok())
+    return Fail(s.message());
+  return GridResult(grid);
+}
+
+val TryFeatureMapGrid(const Model& model, val name, val options) {
+  const auto index = FindLayer(model, name);
+  if (!index) return val::null();
+  if (model.last_engine() == nullptr)
+    return Fail("there are no feature maps yet: run an image first");
+  const Shape& shape = model.header().layers[*index].layer.output_shape;
+  if (shape.size() != 3) {
+    return Fail("layer " + model.header().layers[*index].layer.name + " has output " +
+                ShapeString(shape) + ": feature maps need a height x width x channels layer");
+  }
+  const val o = options.isUndefined() ? val::object() : options;
+  if (!IsObject(o)) return Fail("options must be an object, got " + TypeName(options));
+  std::string error;
+  FeatureMapGridOptions f;
+  const auto normalize = ReadString(o, "normalize", "map", &error);
+  const auto scale = normalize ? ReadSize(o, "scale", 1, &error) : std::nullopt;
+  const auto max_maps = scale ? ReadSize(o, "maxMaps", 1024, &error) : std::nullopt;
+  const auto map = max_maps ? ReadColormap(o, "viridis", &error) : std::nullopt;
+  if (!map) return Fail(error);
+  if (*normalize != "map" && *normalize != "layer") {
+    return Fail("normalize must be 'map' or 'layer', got '" + *normalize + "'");
+  }
+  f.per_map_normalization = *normalize == "map";
+  f.scale = *scale;
+  f.max_maps = *max_maps;
+  f.colormap = *map;
+  RgbaImage grid;
+  const Status s = FeatureMapGrid(model.last_engine()->activation(*index), shape[0], shape[1],
+                                  shape[2], f, &grid);
+  if (!s.ok()) return Fail(s.message());
+  return GridResult(grid);
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(convscope_model) {
+  emscripten::class_<Model>("Model")
+      .class_function("tryLoad", &TryLoad, emscripten::allow_raw_pointers())
+      .function("info", &Info)
+      .function("summary", &Summary)
+      .function("tryLayerConfig", &TryLayerConfig)
+      .function("tryWeights", &TryWeights)
+      .function("tryRun", &TryRun)
+      .function("tryActivation", &TryActivation)
+      .function("tryFilterGrid", &TryFilterGrid)
+      .function("tryFeatureMapGrid", &TryFeatureMapGrid);
+}
+
+}  // namespace convscope::bindings
