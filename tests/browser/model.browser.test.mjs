@@ -1,0 +1,42 @@
+// A converted model in headless Chromium: load, run every sample photo from file bytes and from
+// canvas pixels, read activations, draw grids on a canvas.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { launchChromium } from '../support/chromium.mjs';
+import { root, samplePhotos, smallModel } from '../support/models.mjs';
+import { startStaticServer } from '../support/static_server.mjs';
+
+test('a converted model runs in Chromium', async () => {
+  const { bytes } = smallModel();
+  const server = await startStaticServer(root);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    const problems = [];
+    page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('request', (r) => !r.url().startsWith(server.url) && problems.push(`request to ${r.url()}`));
+    await page.route('**/model.bin', (route) => route.fulfill({ body: bytes, contentType: 'application/octet-stream' }));
+
+    await page.goto(`${server.url}/tests/browser/model.html`);
+    await page.waitForFunction(() => window.convscopeReady === true);
+    const photos = samplePhotos.filter((p) => !p.endsWith('.gif'));
+    const result = await page.evaluate((p) => window.runConvscopeTest(p), photos);
+
+    assert.equal(result.summary, 64750);
+    assert.equal(result.runs.length, photos.length);
+    for (const run of result.runs) {
+      assert.equal(run.activation, 2 * 2 * 32, run.photo);
+      assert.ok(run.featureColors > 10, `${run.photo}: feature maps drawn (${run.featureColors} values)`);
+      // The browser's decoder and stb_image agree closely enough to pick the same class.
+      assert.equal(run.top[0], run.top[1], `${run.photo}: file bytes vs canvas pixels`);
+    }
+    assert.ok(result.filterColors > 10);
+    assert.match(result.error, /^ConvscopeError: not an image convscope can read/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
