@@ -7,35 +7,15 @@
 //
 //   node --no-experimental-fetch bench/conv_bench.mjs [--runs N]
 import { createRequire } from 'node:module';
-import { performance } from 'node:perf_hooks';
 
 import { loadConvscope } from '../tests/support/load_module.mjs';
 import { maxAbs, maxAbsDiff, randomArray, seededRandom } from '../tests/support/reference_conv.mjs';
+import { timeInterleaved } from './timing.mjs';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
 const WARMUP = 3;
 const H = 56, W = 56, C = 256, K = 256;
-
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-// engines: [{ name, run }] -> { name: { median, min } }, interleaving the engines run by run.
-function timeInterleaved(engines) {
-  for (const e of engines) for (let i = 0; i < WARMUP; i++) e.run();
-  const times = engines.map(() => []);
-  for (let i = 0; i < RUNS; i++) {
-    engines.forEach((e, j) => {
-      const t0 = performance.now();
-      e.run();
-      times[j].push(performance.now() - t0);
-    });
-  }
-  return engines.map((e, j) => ({ median: median(times[j]), min: Math.min(...times[j]) }));
-}
 
 const random = seededRandom(42);
 const weights = randomArray(random, K * 3 * 3 * C, -1 / 48, 1 / 48); // OHWI
@@ -78,7 +58,7 @@ engines.push({
 });
 
 const reference = engines[0].run();
-const results = timeInterleaved(engines).map((t, j) => ({
+const results = (await timeInterleaved(engines, { runs: RUNS, warmup: WARMUP })).map((t, j) => ({
   name: engines[j].name, ...t, err: maxAbsDiff(engines[j].run(), reference) / maxAbs(reference),
 }));
 convs.forEach((c) => c.delete());

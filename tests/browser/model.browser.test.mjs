@@ -3,24 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launchChromium } from '../support/chromium.mjs';
+import { withTestPage } from '../support/chromium.mjs';
 import { root, samplePhotos, smallModel } from '../support/models.mjs';
-import { startStaticServer } from '../support/static_server.mjs';
 
 test('a converted model runs in Chromium', async () => {
-  const { bytes } = smallModel();
-  const server = await startStaticServer(root);
-  const browser = await launchChromium();
-  try {
-    const page = await browser.context.newPage();
-    const problems = [];
-    page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('request', (r) => !r.url().startsWith(server.url) && problems.push(`request to ${r.url()}`));
-    await page.route('**/model.bin', (route) => route.fulfill({ body: bytes, contentType: 'application/octet-stream' }));
-
-    await page.goto(`${server.url}/tests/browser/model.html`);
-    await page.waitForFunction(() => window.convscopeReady === true);
+  const routes = { '**/model.bin': smallModel().bytes };
+  await withTestPage(root, '/tests/browser/model.html', async ({ page, problems }) => {
     const photos = samplePhotos.filter((p) => !p.endsWith('.gif'));
     const result = await page.evaluate((p) => window.runConvscopeTest(p), photos);
 
@@ -35,8 +23,5 @@ test('a converted model runs in Chromium', async () => {
     assert.ok(result.filterColors > 10);
     assert.match(result.error, /^ConvscopeError: not an image convscope can read/);
     assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  }, { routes });
 });
