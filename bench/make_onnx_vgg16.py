@@ -16,24 +16,16 @@ Needs Debian's python3-onnx, python3-h5py, python3-numpy: run with /usr/bin/pyth
 import argparse
 import json
 
-import h5py
+import os
+import sys
+
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-CONVS = [("block1", 2), ("block2", 2), ("block3", 3), ("block4", 3), ("block5", 3)]
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "model_convert", "testing"))
+from keras_h5 import VGG16_BLOCKS as CONVS, read_weights  # noqa: E402
 
-
-def read_weights(path):
-    """{layer: [kernel, bias]} following weight_names, in either Keras layout."""
-    out = {}
-    with h5py.File(path, "r") as f:
-        root = f["model_weights"] if "model_config" in f.attrs else f
-        for name in [n.decode() for n in root.attrs["layer_names"]]:
-            names = [n.decode() for n in root[name].attrs["weight_names"]]
-            if names:
-                out[name] = [np.asarray(root[name][n], dtype=np.float32) for n in names]
-    return out
 
 
 def quantize(kernel_by_out):

@@ -11,6 +11,7 @@ APT_PACKAGES=(
   nlohmann-json3-dev                              # model headers (core and converter)
   libhdf5-dev hdf5-tools                          # model_convert reads Keras .h5; h5dump in tests
   python3-h5py python3-numpy                      # test-model generator (run with /usr/bin/python3)
+  python3-torch python3-onnx                      # reference explanations in tests; ONNX peers in bench/
   chromium                                        # browser tests (driven by playwright-core)
 )
 

@@ -127,6 +127,21 @@ export interface Grid {
 
 export type Colormap = 'gray' | 'viridis' | 'jet';
 
+export interface Explanation {
+  method: string;
+  classIndex: number;
+  label: string;
+  /** The layer the method looked at ('input_1' for gradient maps of the input). */
+  layer: string;
+  precision: 'f32' | 'int8';
+  /** The map at the model's input size, normalized to [0, 1]: width x height values. */
+  width: number;
+  height: number;
+  map: Float32Array;
+  /** The unnormalized result: the input gradient (H x W x 3) or the CAM before upsampling (h x w). */
+  raw: { shape: number[]; data: Float32Array };
+}
+
 /** A model file from model_convert, loaded into wasm memory (weights are used in place). */
 export declare class Model {
   /** Validates the whole file first. Throws ConvscopeError saying what is wrong. */
@@ -149,6 +164,16 @@ export declare class Model {
     name: string,
     options?: { normalize?: 'map' | 'layer'; colormap?: Colormap; scale?: number; maxMaps?: number },
   ): Grid;
+  /**
+   * Explains the last image (run one first) with a method: 'saliency' (|gradient|, max over
+   * channels), 'guided' (guided backpropagation), 'gradcam', 'guided-gradcam'. The score is the
+   * pre-softmax logit of `class` (default: the top class); Grad-CAM looks at `layer` (default: the
+   * last Conv2D). Throws ConvscopeError.
+   */
+  explain(
+    method: 'saliency' | 'guided' | 'gradcam' | 'guided-gradcam',
+    options?: { class?: number; layer?: string; clip99?: boolean },
+  ): Explanation;
   /** Frees the model's wasm memory. Use it exactly once; same as delete(). */
   release(): void;
   delete(): void;

@@ -1,7 +1,9 @@
 #include "model.h"
 
+#include <algorithm>
 #include <chrono>
 
+#include "methods/registry.h"
 #include "preprocess.h"
 
 namespace convscope {
@@ -68,6 +70,43 @@ Status Model::Run(const RgbImage& image, const RunOptions& options, RunResult* r
     }
   }
   result->total_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  return Status::Ok();
+}
+
+}  // namespace convscope
+
+namespace convscope {
+
+Status Model::Explain(const ExplainOptions& options, Explanation* out) {
+  const MethodInfo* method = FindMethod(options.method);
+  if (method == nullptr) {
+    std::string names;
+    for (const MethodInfo& m : Methods())
+      names += (names.empty() ? "" : ", ") + std::string(m.name);
+    return Status::Error("unknown method '" + options.method + "' (methods: " + names + ")");
+  }
+  if (last_ == nullptr) return Status::Error("there is no image to explain yet: run one first");
+  const auto& layers = header().layers;
+  MethodInput in;
+  in.header = &header();
+  in.engine = last_;
+  in.clip_99th = options.clip_99th;
+  const std::span<const float> logits = last_->logits();
+  in.class_index = options.class_index.value_or(
+      static_cast<size_t>(std::max_element(logits.begin(), logits.end()) - logits.begin()));
+  if (method->needs_layer) {
+    if (options.layer) {
+      in.layer = *options.layer;
+    } else {
+      for (size_t i = 0; i < layers.size(); ++i) {
+        if (layers[i].layer.kind == LayerKind::kConv2D) in.layer = i;
+      }
+    }
+  }
+  if (!backward_) backward_ = std::make_unique<Backward>(*file_, threadpool_);
+  in.backward = backward_.get();
+  CONVSCOPE_RETURN_IF_ERROR(method->run(in, out));
+  out->class_index = in.class_index;
   return Status::Ok();
 }
 

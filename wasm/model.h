@@ -11,8 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "backward.h"
 #include "engine.h"
 #include "image.h"
+#include "methods/explanation.h"
 #include "model_file.h"
 #include "predictions.h"
 #include "status.h"
@@ -32,6 +34,13 @@ struct RunResult {
   double total_ms = 0;
 };
 
+struct ExplainOptions {
+  std::string method;                 // a name from methods/registry.h
+  std::optional<size_t> class_index;  // default: the last run's top class
+  std::optional<size_t> layer;        // default: the last Conv2D (methods that take a layer)
+  bool clip_99th = false;
+};
+
 class Model {
  public:
   static Status Load(std::vector<uint8_t> bytes, pthreadpool_t threadpool,
@@ -45,6 +54,9 @@ class Model {
 
   // Resizes and preprocesses `image`, runs every layer, keeps every activation.
   Status Run(const RgbImage& image, const RunOptions& options, RunResult* result);
+
+  // Explains the last Run's image (an error before any).
+  Status Explain(const ExplainOptions& options, Explanation* out);
 
   // The engine of the last Run (null before any): activations and logits live there.
   const Engine* last_engine() const { return last_; }
@@ -61,6 +73,7 @@ class Model {
   std::array<std::unique_ptr<Engine>, 2> engines_;  // by Precision
   Engine* last_ = nullptr;
   RgbImage resized_;
+  std::unique_ptr<Backward> backward_;  // built on the first explanation
 };
 
 }  // namespace convscope

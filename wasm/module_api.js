@@ -69,5 +69,8 @@ addOnPostRun(() => {
   model['featureMapGrid'] = function (name, options) {
     return check(this['tryFeatureMapGrid'](name, options));
   };
+  model['explain'] = function (method, options) {
+    return check(this['tryExplain'](method, options));
+  };
   model['release'] = function () { this.delete(); };
 });

@@ -1,7 +1,7 @@
 // Model files for the JS tests, made the way users make them: a Keras .h5 (written by
 // model_convert/testing/make_keras_model.py) converted by model_convert. Cached per process.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,30 +20,49 @@ function run(cmd, args) {
 
 const cache = new Map();
 
-// A small VGG16 (32x32 input, widths / 16, 10 classes), converted with `convertArgs`.
-export function smallModel(convertArgs = []) {
-  const key = `small ${convertArgs.join(' ')}`;
+function converted(key, h5, convertArgs) {
   if (!cache.has(key)) {
-    const h5 = path.join(tmp, 'small.h5');
-    if (!existsSync(h5)) {
-      run('/usr/bin/python3', [generator, h5, '--input-size', '32', '--width-divisor', '16',
-        '--fc-units', '64', '--classes', '10', '--seed', '21']);
-    }
-    const out = path.join(tmp, `small-${cache.size}.bin`);
+    const out = path.join(tmp, `model-${cache.size}.bin`);
     const stdout = run(converter, [h5, '-o', out, ...convertArgs]);
-    cache.set(key, { bytes: readFileSync(out), stdout });
+    cache.set(key, { bytes: readFileSync(out), stdout, h5 });
   }
   return cache.get(key);
 }
 
-// Full-size synthetic VGG16 (138,357,544 parameters) in int8, from the native build's test models.
-export function vgg16Int8() {
-  if (!cache.has('vgg16')) {
-    const out = path.join(tmp, 'vgg16-int8.bin');
-    const stdout = run(converter, [path.join(testModels, 'vgg16-weights-2016.h5'), '-o', out]);
-    cache.set('vgg16', { bytes: readFileSync(out), stdout });
+// A small VGG16 (32x32 input, widths / 16, 10 classes), converted with `convertArgs`;
+// { bytes, stdout (model_convert's), h5 (the Keras file) }.
+export function smallModel(convertArgs = []) {
+  const h5 = path.join(tmp, 'small.h5');
+  if (!existsSync(h5)) {
+    run('/usr/bin/python3', [generator, h5, '--input-size', '32', '--width-divisor', '16',
+      '--fc-units', '64', '--classes', '10', '--seed', '21']);
   }
-  return cache.get('vgg16');
+  return converted(`small ${convertArgs.join(' ')}`, h5, convertArgs);
+}
+
+// Full-size synthetic VGG16 (138,357,544 parameters), from the native build's test models.
+export function vgg16(convertArgs = []) {
+  return converted(`vgg16 ${convertArgs.join(' ')}`, path.join(testModels, 'vgg16-weights-2016.h5'), convertArgs);
+}
+export const vgg16Int8 = () => vgg16();
+
+// Reference explanations from PyTorch autograd (tests/reference/torch_explain.py) for `input`
+// (a preprocessed H x W x 3 Float32Array): { logits, saliency, guided, gradcam: {layer: data} }.
+export function torchExplain(h5, input, height, width, classIndex, layers) {
+  const dir = mkdtempSync(path.join(tmp, 'torch-'));
+  writeFileSync(path.join(dir, 'input.bin'), input);
+  run('/usr/bin/python3', [path.join(root, 'tests/reference/torch_explain.py'), h5,
+    path.join(dir, 'input.bin'), String(height), String(width), String(classIndex), dir, ...layers]);
+  const read = (name) => {
+    const b = readFileSync(path.join(dir, name));  // a Buffer may be a view into a shared pool
+    return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  };
+  return {
+    logits: read('logits.bin'),
+    saliency: read('saliency.bin'),
+    guided: read('guided.bin'),
+    gradcam: Object.fromEntries(layers.map((l) => [l, read(`gradcam-${l}.bin`)])),
+  };
 }
 
 export const samplePhotos = ['chelsea.png', 'coffee.png', 'astronaut.png', 'rocket.jpg', 'camera.png',

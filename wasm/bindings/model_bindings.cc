@@ -284,6 +284,50 @@ val TryFeatureMapGrid(const Model& model, val name, val options) {
   return GridResult(grid);
 }
 
+val CopyFloats(std::span<const float> v) {
+  return val::global("Float32Array").new_(emscripten::typed_memory_view(v.size(), v.data()));
+}
+
+// model.tryExplain(method, {class, layer, clip99}) on the last image.
+val TryExplain(Model& model, val method, val options) {
+  if (method.typeOf().as<std::string>() != "string") {
+    return Fail("the method must be a string, got " + TypeName(method));
+  }
+  const val o = options.isUndefined() ? val::object() : options;
+  if (!IsObject(o)) return Fail("options must be an object, got " + TypeName(options));
+  ExplainOptions e;
+  e.method = method.as<std::string>();
+  std::string error;
+  if (!o["class"].isUndefined()) {
+    const auto c = ReadSize(o, "class", std::nullopt, &error);
+    if (!c) return Fail(error);
+    e.class_index = *c;
+  }
+  if (!o["layer"].isUndefined()) {
+    e.layer = FindLayer(model, o["layer"]);
+    if (!e.layer) return val::null();
+  }
+  e.clip_99th = !o["clip99"].isUndefined() && o["clip99"].as<bool>();
+  Explanation x;
+  if (const Status s = model.Explain(e, &x); !s.ok()) return Fail(s.message());
+  const ModelHeader& h = model.header();
+  val out = val::object();
+  out.set("method", x.method);
+  out.set("classIndex", x.class_index);
+  out.set("label", x.class_index < h.labels.size() ? h.labels[x.class_index]
+                                                   : "class " + std::to_string(x.class_index));
+  out.set("layer", h.layers[x.layer].layer.name);
+  out.set("precision", std::string(PrecisionName(model.last_engine()->precision())));
+  out.set("width", x.width);
+  out.set("height", x.height);
+  out.set("map", CopyFloats(x.map));
+  val raw = val::object();
+  raw.set("shape", ShapeArray(x.raw_shape));
+  raw.set("data", CopyFloats(x.raw));
+  out.set("raw", raw);
+  return out;
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(convscope_model) {
@@ -296,7 +340,8 @@ EMSCRIPTEN_BINDINGS(convscope_model) {
       .function("tryRun", &TryRun)
       .function("tryActivation", &TryActivation)
       .function("tryFilterGrid", &TryFilterGrid)
-      .function("tryFeatureMapGrid", &TryFeatureMapGrid);
+      .function("tryFeatureMapGrid", &TryFeatureMapGrid)
+      .function("tryExplain", &TryExplain);
 }
 
 }  // namespace convscope::bindings

@@ -1,0 +1,186 @@
+#include "backward.h"
+
+#include <algorithm>
+#include <string>
+
+namespace convscope {
+namespace {
+
+// The kernel value at `index` of a stored weight, dequantized when int8.
+struct KernelReader {
+  explicit KernelReader(const TensorView& v)
+      : f32(v.entry->dtype == DType::kF32 ? reinterpret_cast<const float*>(v.data.data())
+                                          : nullptr),
+        q(reinterpret_cast<const int8_t*>(v.data.data())),
+        scales(v.scales),
+        row(v.entry->dtype == DType::kF32 ? 1 : v.data.size() / v.scales.size()) {}
+  float operator()(size_t index) const {
+    return f32 != nullptr ? f32[index] : scales[index / row] * static_cast<float>(q[index]);
+  }
+  const float* f32;
+  const int8_t* q;
+  std::span<const float> scales;
+  size_t row;
+};
+
+// The gradient through an activation, from the layer's stored output.
+void ActivationBackward(const Layer& l, std::span<const float> output, BackwardMode mode,
+                        std::vector<float>* g) {
+  if (l.activation != Activation::kRelu) return;
+  for (size_t i = 0; i < g->size(); ++i) {
+    float& v = (*g)[i];
+    if (output[i] <= 0 || (mode == BackwardMode::kGuided && v < 0)) v = 0;
+  }
+}
+
+std::vector<float> DenseBackward(const TensorView& kernel, std::span<const float> g,
+                                 size_t inputs) {
+  const KernelReader w(kernel);
+  std::vector<float> in(inputs, 0.0f);
+  for (size_t o = 0; o < g.size(); ++o) {
+    if (g[o] == 0) continue;  // ReLU masks make most rows irrelevant
+    if (w.f32 != nullptr) {
+      const float* row = w.f32 + o * inputs;
+      for (size_t k = 0; k < inputs; ++k) in[k] += g[o] * row[k];
+    } else {
+      const float s = g[o] * w.scales[o];
+      const int8_t* row = w.q + o * inputs;
+      for (size_t k = 0; k < inputs; ++k) in[k] += s * static_cast<float>(row[k]);
+    }
+  }
+  return in;
+}
+
+std::vector<float> MaxPoolBackward(const Layer& l, const Shape& in_shape, std::span<const float> in,
+                                   std::span<const float> g) {
+  const Shape& out = l.output_shape;
+  size_t pad_top = 0, pad_left = 0;
+  if (l.padding == Padding::kSame) {  // TensorFlow's SAME: the smaller half of the padding first
+    const size_t span_h = (out[0] - 1) * l.stride_h + l.kernel_h;
+    const size_t span_w = (out[1] - 1) * l.stride_w + l.kernel_w;
+    pad_top = span_h > in_shape[0] ? (span_h - in_shape[0]) / 2 : 0;
+    pad_left = span_w > in_shape[1] ? (span_w - in_shape[1]) / 2 : 0;
+  }
+  std::vector<float> result(in.size(), 0.0f);
+  const size_t channels = out[2];
+  for (size_t oy = 0; oy < out[0]; ++oy) {
+    for (size_t ox = 0; ox < out[1]; ++ox) {
+      for (size_t c = 0; c < channels; ++c) {
+        size_t best = SIZE_MAX;
+        for (size_t ky = 0; ky < l.kernel_h; ++ky) {
+          const size_t y = oy * l.stride_h + ky;
+          if (y < pad_top || y - pad_top >= in_shape[0]) continue;
+          for (size_t kx = 0; kx < l.kernel_w; ++kx) {
+            const size_t x = ox * l.stride_w + kx;
+            if (x < pad_left || x - pad_left >= in_shape[1]) continue;
+            const size_t i = ((y - pad_top) * in_shape[1] + (x - pad_left)) * channels + c;
+            if (best == SIZE_MAX || in[i] > in[best]) best = i;  // ties: the first, as XNNPACK
+          }
+        }
+        if (best != SIZE_MAX) result[best] += g[(oy * out[1] + ox) * channels + c];
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+Backward::Backward(const ModelFile& model, pthreadpool_t threadpool)
+    : model_(model), threadpool_(threadpool) {}
+
+Backward::~Backward() = default;
+
+Status Backward::ConvInputGradient(size_t layer, std::span<const float> output_gradient,
+                                   std::vector<float>* input_gradient) {
+  const auto& layers = model_.header().layers;
+  const Layer& l = layers[layer].layer;
+  const Shape& in = layers[layer - 1].layer.output_shape;
+  std::unique_ptr<Conv2d>& conv = transposed_[layer];
+  if (!conv) {
+    if (l.kernel_h != l.kernel_w) {
+      return Status::Error("gradients through the non-square kernel of layer " + l.name +
+                           " are not supported");
+    }
+    // x_grad = conv(g, K') with K'[i][ky][kx][o] = K[o][kh-1-ky][kw-1-kx][i], padding k-1-p.
+    const size_t k = l.kernel_h, o_ch = l.units, i_ch = in[2];
+    const size_t pad = l.padding == Padding::kSame ? (k - 1) / 2 : 0;
+    const KernelReader w(model_.Weights(layer)[0]);
+    std::vector<float> flipped(o_ch * k * k * i_ch);
+    for (size_t o = 0; o < o_ch; ++o)
+      for (size_t y = 0; y < k; ++y)
+        for (size_t x = 0; x < k; ++x)
+          for (size_t i = 0; i < i_ch; ++i) {
+            flipped[((i * k + (k - 1 - y)) * k + (k - 1 - x)) * o_ch + o] =
+                w(((o * k + y) * k + x) * i_ch + i);
+          }
+    const Conv2dShape shape{.height = l.output_shape[0],
+                            .width = l.output_shape[1],
+                            .in_channels = o_ch,
+                            .out_channels = i_ch,
+                            .kernel_height = k,
+                            .kernel_width = k,
+                            .padding = k - 1 - pad,
+                            .relu = false};
+    const std::vector<float> zero_bias(i_ch, 0.0f);
+    CONVSCOPE_RETURN_IF_ERROR(
+        Conv2d::Create(shape, Precision::kF32, flipped, zero_bias, threadpool_, &conv));
+  }
+  std::copy(output_gradient.begin(), output_gradient.end(), conv->input().begin());
+  CONVSCOPE_RETURN_IF_ERROR(conv->Run());
+  input_gradient->assign(conv->output().begin(), conv->output().end());
+  return Status::Ok();
+}
+
+Status Backward::Gradient(const Engine& engine, size_t class_index, size_t target,
+                          BackwardMode mode, std::vector<float>* gradient) {
+  const auto& layers = model_.header().layers;
+  const size_t last = layers.size() - 1;
+  const Layer& top = layers[last].layer;
+  if (top.kind != LayerKind::kDense) {
+    return Status::Error("gradients need a model that ends in a Dense layer of class scores");
+  }
+  if (class_index >= top.units) {
+    return Status::Error("class " + std::to_string(class_index) +
+                         " is out of range: the model has " + std::to_string(top.units) +
+                         " classes");
+  }
+  if (target > last) return Status::Error("no layer " + std::to_string(target));
+  // d logit / d logits: one-hot. Below, `g` is the gradient with respect to layer i's output,
+  // except at the top, where it is with respect to the logits (before the softmax).
+  std::vector<float> g(top.units, 0.0f);
+  g[class_index] = 1.0f;
+  for (size_t i = last; i > target; --i) {
+    const Layer& l = layers[i].layer;
+    const Shape& in_shape = layers[i - 1].layer.output_shape;
+    if (i != last) ActivationBackward(l, engine.activation(i), mode, &g);
+    switch (l.kind) {
+      case LayerKind::kDense:
+        g = DenseBackward(model_.Weights(i)[0], g, in_shape[0]);
+        break;
+      case LayerKind::kConv2D: {
+        std::vector<float> in_gradient;
+        CONVSCOPE_RETURN_IF_ERROR(ConvInputGradient(i, g, &in_gradient));
+        g = std::move(in_gradient);
+        break;
+      }
+      case LayerKind::kMaxPooling2D:
+        g = MaxPoolBackward(l, in_shape, engine.activation(i - 1), g);
+        break;
+      case LayerKind::kGlobalAveragePooling2D: {
+        std::vector<float> spread(in_shape[0] * in_shape[1] * in_shape[2]);
+        const float n = static_cast<float>(in_shape[0] * in_shape[1]);
+        for (size_t j = 0; j < spread.size(); ++j) spread[j] = g[j % in_shape[2]] / n;
+        g = std::move(spread);
+        break;
+      }
+      case LayerKind::kFlatten:
+      case LayerKind::kInput:
+        break;
+    }
+  }
+  *gradient = std::move(g);
+  return Status::Ok();
+}
+
+}  // namespace convscope

@@ -1,0 +1,53 @@
+// Gradients of a class score through a model, for the explanation methods. XNNPACK only runs
+// forward, so the backward pass is built here from the forward pass's stored activations:
+//   Conv2D      input gradient = a convolution of the output gradient with the kernel flipped in
+//               space and transposed in channels (run by XNNPACK, one runtime per layer, built on
+//               first use); ReLU masks from the stored outputs
+//   Dense       W^T g, accumulated row by row over the nonzero output gradients
+//   MaxPooling  each output gradient routed to its window's argmax (recomputed from the input)
+//   Flatten     identity (the same NHWC order both ways)
+//   GlobalAveragePooling2D  spread evenly over the window
+// The score is the pre-softmax logit of a class. Weights are the model's, dequantized for int8
+// files; activations (for masks and routing) are those of whichever engine ran the image.
+#pragma once
+
+#include <pthreadpool.h>
+
+#include <map>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "conv2d.h"
+#include "engine.h"
+#include "model_file.h"
+#include "status.h"
+
+namespace convscope {
+
+enum class BackwardMode {
+  kPlain,   // the true gradient
+  kGuided,  // guided backpropagation: negative gradients also zeroed at every ReLU
+};
+
+class Backward {
+ public:
+  // `model` must outlive this object.
+  Backward(const ModelFile& model, pthreadpool_t threadpool);
+  ~Backward();
+
+  // d(logit of `class_index`) / d(output of layer `target`), after `engine` ran an image. Layer 0's
+  // output is the preprocessed input. The result has the target layer's output shape.
+  Status Gradient(const Engine& engine, size_t class_index, size_t target, BackwardMode mode,
+                  std::vector<float>* gradient);
+
+ private:
+  Status ConvInputGradient(size_t layer, std::span<const float> output_gradient,
+                           std::vector<float>* input_gradient);
+
+  const ModelFile& model_;
+  pthreadpool_t threadpool_;
+  std::map<size_t, std::unique_ptr<Conv2d>> transposed_;  // per Conv2D layer, built on first use
+};
+
+}  // namespace convscope

@@ -1,0 +1,43 @@
+#include "explanation.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace convscope {
+
+void NormalizeMinMax(std::span<float> map) {
+  if (map.empty()) return;
+  const auto [lo, hi] = std::minmax_element(map.begin(), map.end());
+  const float min = *lo, range = *hi - *lo;
+  for (float& v : map) v = range > 0 ? (v - min) / range : 0.0f;
+}
+
+std::vector<float> ResizeBilinear(std::span<const float> map, size_t height, size_t width,
+                                  size_t out_height, size_t out_width) {
+  // Source coordinate of output pixel d: (d + 0.5) * in / out - 0.5, clamped to the image.
+  auto source = [](size_t d, size_t in, size_t out, size_t* i0, size_t* i1, float* t) {
+    const double s = std::clamp(
+        (static_cast<double>(d) + 0.5) * static_cast<double>(in) / static_cast<double>(out) - 0.5,
+        0.0, static_cast<double>(in - 1));
+    *i0 = static_cast<size_t>(std::floor(s));
+    *i1 = std::min(*i0 + 1, in - 1);
+    *t = static_cast<float>(s - static_cast<double>(*i0));
+  };
+  std::vector<float> out(out_height * out_width);
+  for (size_t y = 0; y < out_height; ++y) {
+    size_t y0, y1;
+    float ty;
+    source(y, height, out_height, &y0, &y1, &ty);
+    for (size_t x = 0; x < out_width; ++x) {
+      size_t x0, x1;
+      float tx;
+      source(x, width, out_width, &x0, &x1, &tx);
+      const float top = map[y0 * width + x0] * (1 - tx) + map[y0 * width + x1] * tx;
+      const float bottom = map[y1 * width + x0] * (1 - tx) + map[y1 * width + x1] * tx;
+      out[y * out_width + x] = top * (1 - ty) + bottom * ty;
+    }
+  }
+  return out;
+}
+
+}  // namespace convscope

@@ -1,0 +1,45 @@
+// What every explanation method produces, and the helpers they share. A method is a function
+//   Status Method(const MethodInput& in, Explanation* out)
+// in its own file, registered in methods/registry.cc; docs/explanation-methods.md is the contract.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "backward.h"
+#include "engine.h"
+#include "model_header.h"
+#include "status.h"
+
+namespace convscope {
+
+struct MethodInput {
+  const ModelHeader* header = nullptr;
+  const Engine* engine = nullptr;  // has just run the image
+  Backward* backward = nullptr;
+  size_t class_index = 0;
+  size_t layer = 0;        // the layer a method looks at (Grad-CAM), when it takes one
+  bool clip_99th = false;  // saliency: clip at the 99th percentile before normalizing
+};
+
+struct Explanation {
+  std::string method;
+  size_t class_index = 0;  // the class whose score is explained
+  size_t layer = 0;        // 0 when the method is about the input
+  size_t height = 0, width = 0;
+  std::vector<float> map;  // height x width, normalized to [0, 1], at the model's input size
+  Shape raw_shape;         // the method's unnormalized result (a gradient, a CAM before upsampling)
+  std::vector<float> raw;
+};
+
+// Min-max normalization to [0, 1] (all zeros when the map is constant).
+void NormalizeMinMax(std::span<float> map);
+
+// Bilinear resize of a single-channel map with pixel centres aligned (half-pixel offsets, as
+// OpenCV's INTER_LINEAR and PyTorch's align_corners=False): a 14x14 map does not shift on 224x224.
+std::vector<float> ResizeBilinear(std::span<const float> map, size_t height, size_t width,
+                                  size_t out_height, size_t out_width);
+
+}  // namespace convscope

@@ -1,0 +1,48 @@
+#include "saliency.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace convscope {
+namespace {
+
+Status InputGradientMap(const MethodInput& in, BackwardMode mode, const char* name,
+                        Explanation* out) {
+  const Shape& shape = in.header->layers.front().layer.output_shape;
+  out->method = name;
+  out->layer = 0;
+  out->height = shape[0];
+  out->width = shape[1];
+  out->raw_shape = shape;
+  CONVSCOPE_RETURN_IF_ERROR(in.backward->Gradient(*in.engine, in.class_index, 0, mode, &out->raw));
+  const size_t channels = shape[2];
+  out->map.assign(out->height * out->width, 0.0f);
+  for (size_t p = 0; p < out->map.size(); ++p) {
+    float m = 0;
+    for (size_t c = 0; c < channels; ++c) {
+      const float g = out->raw[p * channels + c];
+      m = std::max(m, mode == BackwardMode::kGuided ? g : std::fabs(g));
+    }
+    out->map[p] = m;
+  }
+  if (in.clip_99th && !out->map.empty()) {
+    std::vector<float> sorted = out->map;
+    const size_t k = (sorted.size() - 1) * 99 / 100;
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(k), sorted.end());
+    for (float& v : out->map) v = std::min(v, sorted[k]);
+  }
+  NormalizeMinMax(out->map);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status VanillaSaliency(const MethodInput& in, Explanation* out) {
+  return InputGradientMap(in, BackwardMode::kPlain, "saliency", out);
+}
+
+Status GuidedBackprop(const MethodInput& in, Explanation* out) {
+  return InputGradientMap(in, BackwardMode::kGuided, "guided", out);
+}
+
+}  // namespace convscope
