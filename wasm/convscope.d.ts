@@ -166,13 +166,27 @@ export declare class Model {
   ): Grid;
   /**
    * Explains the last image (run one first) with a method: 'saliency' (|gradient|, max over
-   * channels), 'guided' (guided backpropagation), 'gradcam', 'guided-gradcam'. The score is the
-   * pre-softmax logit of `class` (default: the top class); Grad-CAM looks at `layer` (default: the
-   * last Conv2D). Throws ConvscopeError.
+   * channels), 'smoothgrad', 'guided' (guided backpropagation), 'gradcam', 'guided-gradcam',
+   * 'ig' (integrated gradients). The score is the pre-softmax logit of `class` (default: the top
+   * class); Grad-CAM looks at `layer` (default: the last Conv2D). SmoothGrad and IG make
+   * `samples` passes (defaults 25 and 50), report each through `onProgress(fraction)` and stop when
+   * it returns false (ConvscopeError 'cancelled'); the image's activations are kept either way.
    */
   explain(
-    method: 'saliency' | 'guided' | 'gradcam' | 'guided-gradcam',
-    options?: { class?: number; layer?: string; clip99?: boolean },
+    method: 'saliency' | 'smoothgrad' | 'guided' | 'gradcam' | 'guided-gradcam' | 'ig',
+    options?: {
+      class?: number;
+      layer?: string;
+      clip99?: boolean;
+      samples?: number;
+      /** SmoothGrad sigma as a fraction of the input's range; default 0.15. */
+      noise?: number;
+      /** SmoothGrad noise seed; default 1. */
+      seed?: number;
+      /** Integrated gradients: default 'black'. */
+      baseline?: 'black' | 'blur';
+      onProgress?: (fraction: number) => boolean | void;
+    },
   ): Explanation;
   /** Frees the model's wasm memory. Use it exactly once; same as delete(). */
   release(): void;

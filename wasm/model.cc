@@ -103,9 +103,23 @@ Status Model::Explain(const ExplainOptions& options, Explanation* out) {
       }
     }
   }
+  in.samples = options.samples;
+  in.noise = options.noise;
+  in.seed = options.seed;
+  in.baseline = options.baseline;
+  in.progress = options.progress;
   if (!backward_) backward_ = std::make_unique<Backward>(*file_, threadpool_);
   in.backward = backward_.get();
-  CONVSCOPE_RETURN_IF_ERROR(method->run(in, out));
+  const std::vector<float> image(last_->input().begin(), last_->input().end());
+  in.image = image;
+  Status status = method->run(in, out);
+  if (method->reruns_forward) {
+    // Leave the activations as they were for the image, even when the method failed or was
+    // cancelled.
+    std::copy(image.begin(), image.end(), last_->input().begin());
+    if (Status rerun = last_->Run(); status.ok()) status = rerun;
+  }
+  CONVSCOPE_RETURN_IF_ERROR(status);
   out->class_index = in.class_index;
   return Status::Ok();
 }

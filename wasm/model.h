@@ -39,6 +39,11 @@ struct ExplainOptions {
   std::optional<size_t> class_index;  // default: the last run's top class
   std::optional<size_t> layer;        // default: the last Conv2D (methods that take a layer)
   bool clip_99th = false;
+  size_t samples = 0;  // SmoothGrad samples / IG steps; 0: the method's default
+  double noise = 0.15;
+  uint32_t seed = 1;
+  std::string baseline = "black";
+  ProgressFn progress;
 };
 
 class Model {

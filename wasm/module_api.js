@@ -70,6 +70,20 @@ addOnPostRun(() => {
     return check(this['tryFeatureMapGrid'](name, options));
   };
   model['explain'] = function (method, options) {
+    const onProgress = options && options['onProgress'];
+    if (typeof onProgress === 'function') {
+      // Called from wasm: it must not throw (that would leak the wasm stack), and it cancels the
+      // method by returning false.
+      options = Object.assign({}, options, {
+        'onProgress': (fraction) => {
+          try {
+            return onProgress(fraction) !== false;
+          } catch (e) {
+            return false;
+          }
+        },
+      });
+    }
     return check(this['tryExplain'](method, options));
   };
   model['release'] = function () { this.delete(); };

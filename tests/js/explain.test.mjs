@@ -124,10 +124,59 @@ test('explain: bad requests are refused with clear messages', () => {
   try {
     assert.throws(() => model.explain('saliency'), /no image to explain yet: run one first/);
     model.run(readImage('chelsea.png'));
-    assert.throws(() => model.explain('lime'), /unknown method 'lime' \(methods: saliency, guided, gradcam, guided-gradcam\)/);
+    assert.throws(() => model.explain('lime'), /unknown method 'lime' \(methods: saliency, smoothgrad, guided, gradcam, guided-gradcam, ig\)/);
     assert.throws(() => model.explain('saliency', { class: 10 }), /class 10 is out of range: the model has 10 classes/);
     assert.throws(() => model.explain('gradcam', { layer: 'fc1' }), /Grad-CAM needs a convolution or pooling layer; fc1 has output \(None, 64\)/);
     assert.throws(() => model.explain('gradcam', { layer: 'nope' }), /no layer named 'nope'/);
+    assert.equal(model.explain('gradcam').layer, 'block5_conv3');
+  } finally {
+    model.release();
+  }
+});
+
+test('integrated gradients (black baseline) equal PyTorch autograd', () => {
+  const { bytes, h5 } = smallModel(['--precision', 'f32']);
+  const model = m.Model.load(bytes);
+  try {
+    const run = model.run(readImage('coffee.png'), { precision: 'f32' });
+    const input = Float32Array.from(model.activation('input_1').data);
+    // A black image through caffe preprocessing: minus the mean, BGR.
+    const { mean } = model.info().preprocessing;
+    const baseline = Float32Array.from(input, (_, i) => -mean[i % 3]);
+    const cls = run.predictions[0].index;
+    const ref = torchExplain(h5, input, 32, 32, cls, [], { steps: 8, baseline });
+    const ig = model.explain('ig', { class: cls, samples: 8 });
+    assertClose(ig.raw.data, ref.ig, 'integrated gradients');
+    // The image's own pass is back in place afterwards.
+    assert.deepEqual(Array.from(model.activation('input_1').data), Array.from(input));
+    assert.ok(model.explain('ig', { samples: 4, baseline: 'blur' }).map.length === 32 * 32);
+    assert.throws(() => model.explain('ig', { baseline: 'white' }), /baseline must be 'black' or 'blur'/);
+  } finally {
+    model.release();
+  }
+});
+
+test('SmoothGrad is deterministic, reduces to saliency without noise, reports progress, cancels', () => {
+  const model = m.Model.load(smallModel().bytes);
+  try {
+    model.run(readImage('chelsea.png'));
+    const before = Array.from(model.activation('block5_conv3').data);
+    const a = model.explain('smoothgrad', { class: 2, samples: 6, seed: 7 });
+    const b = model.explain('smoothgrad', { class: 2, samples: 6, seed: 7 });
+    const c = model.explain('smoothgrad', { class: 2, samples: 6, seed: 8 });
+    assert.deepEqual(Array.from(a.raw.data), Array.from(b.raw.data));
+    assert.notDeepEqual(Array.from(a.raw.data), Array.from(c.raw.data));
+    const quiet = model.explain('smoothgrad', { class: 2, samples: 3, noise: 0 });
+    const plain = model.explain('saliency', { class: 2 });
+    const absPlain = Float32Array.from(plain.raw.data, Math.abs);
+    quiet.raw.data.forEach((v, i) => assert.ok(Math.abs(v - absPlain[i]) <= 1e-6 * maxAbs(absPlain), `element ${i}`));
+
+    const seen = [];
+    model.explain('smoothgrad', { samples: 5, onProgress: (f) => { seen.push(f); } });
+    assert.deepEqual(seen, [0.2, 0.4, 0.6, 0.8, 1]);
+    assert.throws(() => model.explain('smoothgrad', { samples: 10, onProgress: (f) => f < 0.5 }), /cancelled/);
+    assert.throws(() => model.explain('ig', { onProgress: () => { throw new Error('boom'); } }), /cancelled/);
+    assert.deepEqual(Array.from(model.activation('block5_conv3').data), before, 'activations restored');
     assert.equal(model.explain('gradcam').layer, 'block5_conv3');
   } finally {
     model.release();

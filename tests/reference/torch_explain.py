@@ -6,10 +6,10 @@ writes, for one class score (the pre-softmax logit):
   saliency.bin         d logit / d input, H x W x 3 (NHWC, the model's channel order)
   guided.bin           the same through guided backpropagation (ReLU: grad * (x > 0) * (grad > 0))
   gradcam-<layer>.bin  ReLU(sum_k alpha_k A_k), alpha_k = spatial mean of d logit / d A_k
+  ig.bin               with --ig-steps: integrated gradients from --baseline (right Riemann sum)
 all float32, plus meta.json. A test-data tool (Debian's python3-torch), not a runtime dependency.
-
-usage: torch_explain.py MODEL.h5 INPUT.bin HEIGHT WIDTH CLASS OUTDIR LAYER [LAYER...]
 """
+import argparse
 import json
 import os
 import sys
@@ -64,28 +64,51 @@ def nhwc(t):
     return t.detach().permute(0, 2, 3, 1).reshape(-1).numpy().astype(np.float32)
 
 
+def input_gradient(weights, x_nhwc, cls, guided=False):
+    x = torch.from_numpy(x_nhwc).double().permute(0, 3, 1, 2).clone().requires_grad_(True)
+    logits, _ = forward(weights, x, guided, set())
+    logits[0, cls].backward()
+    return x.grad
+
+
 def main():
-    h5, input_path, height, width, cls, outdir, *layers = sys.argv[1:]
-    height, width, cls = int(height), int(width), int(cls)
-    weights = read_weights(h5)
-    image = np.fromfile(input_path, dtype=np.float32).reshape(1, height, width, 3)
-    os.makedirs(outdir, exist_ok=True)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("h5")
+    p.add_argument("input", help="float32 H x W x 3, preprocessed")
+    p.add_argument("height", type=int)
+    p.add_argument("width", type=int)
+    p.add_argument("cls", type=int)
+    p.add_argument("outdir")
+    p.add_argument("--layers", nargs="*", default=[], help="Grad-CAM layers")
+    p.add_argument("--ig-steps", type=int, default=0)
+    p.add_argument("--baseline", help="float32 H x W x 3 baseline for integrated gradients")
+    a = p.parse_args()
+    weights = read_weights(a.h5)
+    image = np.fromfile(a.input, dtype=np.float32).reshape(1, a.height, a.width, 3)
+    os.makedirs(a.outdir, exist_ok=True)
+    out = lambda name: os.path.join(a.outdir, name)  # noqa: E731
+
+    nhwc(input_gradient(weights, image, a.cls, guided=True)).tofile(out("guided.bin"))
+    x = torch.from_numpy(image).double().permute(0, 3, 1, 2).clone().requires_grad_(True)
+    logits, kept = forward(weights, x, False, set(a.layers))
+    logits[0, a.cls].backward()
+    nhwc(x.grad).tofile(out("saliency.bin"))
+    logits.detach().numpy().astype(np.float32).tofile(out("logits.bin"))
     meta = {}
-    for guided in (False, True):
-        x = torch.from_numpy(image).double().permute(0, 3, 1, 2).clone().requires_grad_(True)
-        logits, kept = forward(weights, x, guided, set() if guided else set(layers))
-        logits[0, cls].backward()
-        nhwc(x.grad).tofile(os.path.join(outdir, "guided.bin" if guided else "saliency.bin"))
-        if guided:
-            continue
-        logits.detach().numpy().astype(np.float32).tofile(os.path.join(outdir, "logits.bin"))
-        for name in layers:
-            a, g = kept[name], kept[name].grad
-            alpha = g.mean(dim=(2, 3), keepdim=True)
-            cam = F.relu((alpha * a).sum(dim=1))[0]
-            cam.detach().numpy().astype(np.float32).tofile(os.path.join(outdir, f"gradcam-{name}.bin"))
-            meta[name] = list(cam.shape)
-    with open(os.path.join(outdir, "meta.json"), "w") as f:
+    for name in a.layers:
+        act, grad = kept[name], kept[name].grad
+        cam = F.relu((grad.mean(dim=(2, 3), keepdim=True) * act).sum(dim=1))[0]
+        cam.detach().numpy().astype(np.float32).tofile(out(f"gradcam-{name}.bin"))
+        meta[name] = list(cam.shape)
+    if a.ig_steps:
+        baseline = np.fromfile(a.baseline, dtype=np.float32).reshape(image.shape).astype(np.float64)
+        total = torch.zeros(1, 3, a.height, a.width, dtype=torch.float64)
+        for k in range(1, a.ig_steps + 1):
+            point = baseline + (k / a.ig_steps) * (image.astype(np.float64) - baseline)
+            total += input_gradient(weights, point, a.cls)
+        diff = torch.from_numpy(image.astype(np.float64) - baseline).permute(0, 3, 1, 2)
+        nhwc(diff * total / a.ig_steps).tofile(out("ig.bin"))
+    with open(out("meta.json"), "w") as f:
         json.dump(meta, f)
 
 

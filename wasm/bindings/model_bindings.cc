@@ -308,6 +308,24 @@ val TryExplain(Model& model, val method, val options) {
     if (!e.layer) return val::null();
   }
   e.clip_99th = !o["clip99"].isUndefined() && o["clip99"].as<bool>();
+  const auto samples = ReadSize(o, "samples", 0, &error);
+  const auto seed = samples ? ReadSize(o, "seed", 1, &error) : std::nullopt;
+  const auto baseline = seed ? ReadString(o, "baseline", "black", &error) : std::nullopt;
+  if (!baseline) return Fail(error);
+  e.samples = *samples;
+  e.seed = static_cast<uint32_t>(*seed);
+  e.baseline = *baseline;
+  if (!o["noise"].isUndefined()) {
+    if (o["noise"].typeOf().as<std::string>() != "number" || !(o["noise"].as<double>() >= 0)) {
+      return Fail("noise must be a non-negative number, got " + TypeName(o["noise"]));
+    }
+    e.noise = o["noise"].as<double>();
+  }
+  // module_api.js wraps onProgress so that it never throws into wasm.
+  const val on_progress = o["onProgress"];
+  if (on_progress.typeOf().as<std::string>() == "function") {
+    e.progress = [on_progress](double fraction) { return on_progress(fraction).as<bool>(); };
+  }
   Explanation x;
   if (const Status s = model.Explain(e, &x); !s.ok()) return Fail(s.message());
   const ModelHeader& h = model.header();

@@ -5,6 +5,27 @@
 
 namespace convscope {
 
+Status ReportProgress(const MethodInput& in, double fraction) {
+  if (in.progress && !in.progress(fraction)) return Status::Error("cancelled");
+  return Status::Ok();
+}
+
+Status InputGradientAt(const MethodInput& in, std::span<const float> input, BackwardMode mode,
+                       std::vector<float>* gradient) {
+  std::copy(input.begin(), input.end(), in.engine->input().begin());
+  CONVSCOPE_RETURN_IF_ERROR(in.engine->Run());
+  return in.backward->Gradient(*in.engine, in.class_index, 0, mode, gradient);
+}
+
+std::vector<float> MaxAbsOverChannels(std::span<const float> values, size_t channels) {
+  std::vector<float> map(values.size() / channels, 0.0f);
+  for (size_t p = 0; p < map.size(); ++p) {
+    for (size_t c = 0; c < channels; ++c)
+      map[p] = std::max(map[p], std::fabs(values[p * channels + c]));
+  }
+  return map;
+}
+
 void NormalizeMinMax(std::span<float> map) {
   if (map.empty()) return;
   const auto [lo, hi] = std::minmax_element(map.begin(), map.end());

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -15,13 +17,24 @@
 
 namespace convscope {
 
+// Called between the passes of a long method with the fraction done; returning false cancels.
+using ProgressFn = std::function<bool(double fraction)>;
+
 struct MethodInput {
   const ModelHeader* header = nullptr;
-  const Engine* engine = nullptr;  // has just run the image
+  // Has just run `image`. Methods that make several passes (registry: reruns_forward) may run
+  // other inputs through it; Model::Explain restores the image's pass afterwards.
+  Engine* engine = nullptr;
+  std::span<const float> image;  // the preprocessed input that was run
   Backward* backward = nullptr;
   size_t class_index = 0;
   size_t layer = 0;        // the layer a method looks at (Grad-CAM), when it takes one
   bool clip_99th = false;  // saliency: clip at the 99th percentile before normalizing
+  size_t samples = 0;      // SmoothGrad samples / integrated-gradients steps (0: the default)
+  double noise = 0.15;     // SmoothGrad: sigma as a fraction of the input's range
+  uint32_t seed = 1;       // SmoothGrad noise
+  std::string baseline = "black";  // integrated gradients: "black" or "blur"
+  ProgressFn progress;             // may be empty
 };
 
 struct Explanation {
@@ -33,6 +46,17 @@ struct Explanation {
   Shape raw_shape;         // the method's unnormalized result (a gradient, a CAM before upsampling)
   std::vector<float> raw;
 };
+
+// Reports progress; a Status error when the caller cancelled.
+Status ReportProgress(const MethodInput& in, double fraction);
+
+// Runs `input` (preprocessed, the image's shape) through the engine and returns
+// d(class logit)/d(input) for it.
+Status InputGradientAt(const MethodInput& in, std::span<const float> input, BackwardMode mode,
+                       std::vector<float>* gradient);
+
+// Per pixel, the largest |value| over the channels of an H x W x C tensor.
+std::vector<float> MaxAbsOverChannels(std::span<const float> values, size_t channels);
 
 // Min-max normalization to [0, 1] (all zeros when the map is constant).
 void NormalizeMinMax(std::span<float> map);

@@ -1,16 +1,17 @@
 #include "registry.h"
 
 #include "gradcam.h"
+#include "integrated_gradients.h"
 #include "saliency.h"
+#include "smoothgrad.h"
 
 namespace convscope {
 
 const std::vector<MethodInfo>& Methods() {
   static const std::vector<MethodInfo> methods = {
-      {"saliency", false, &VanillaSaliency},
-      {"guided", false, &GuidedBackprop},
-      {"gradcam", true, &GradCam},
-      {"guided-gradcam", true, &GuidedGradCam},
+      {"saliency", false, false, &VanillaSaliency},    {"smoothgrad", false, true, &SmoothGrad},
+      {"guided", false, false, &GuidedBackprop},       {"gradcam", true, false, &GradCam},
+      {"guided-gradcam", true, false, &GuidedGradCam}, {"ig", false, true, &IntegratedGradients},
   };
   return methods;
 }

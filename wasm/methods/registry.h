@@ -11,8 +11,9 @@ namespace convscope {
 using MethodFn = Status (*)(const MethodInput&, Explanation*);
 
 struct MethodInfo {
-  const char* name;  // as the page and the CLI call it
-  bool needs_layer;  // takes MethodInput::layer (defaulting to the last Conv2D)
+  const char* name;     // as the page and the CLI call it
+  bool needs_layer;     // takes MethodInput::layer (defaulting to the last Conv2D)
+  bool reruns_forward;  // runs other inputs through the engine (the image is re-run afterwards)
   MethodFn run;
 };
 

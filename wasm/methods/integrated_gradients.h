@@ -1,0 +1,19 @@
+// Integrated gradients (Sundararajan et al. 2017).
+#pragma once
+
+#include "explanation.h"
+
+namespace convscope {
+
+inline constexpr size_t kIntegratedGradientsSteps = 50;
+
+// (x - x0) * the mean of d score / d input at x0 + (k / m)(x - x0), k = 1..m (the right Riemann
+// sum), from a baseline x0: "black" (a black image, preprocessed) or "blur" (the image blurred,
+// Gaussian sigma = 1/16 of its shorter side). map: sum over channels of |attribution|, min-max
+// normalized. raw: the attribution, H x W x 3.
+Status IntegratedGradients(const MethodInput& in, Explanation* out);
+
+// The baseline IntegratedGradients starts from, preprocessed.
+Status IntegratedGradientsBaseline(const MethodInput& in, std::vector<float>* baseline);
+
+}  // namespace convscope

@@ -1,0 +1,16 @@
+// SmoothGrad (Smilkov et al. 2017).
+#pragma once
+
+#include "explanation.h"
+
+namespace convscope {
+
+inline constexpr size_t kSmoothGradSamples = 25;  // the paper uses 50
+
+// The mean of |d score / d input| over `samples` copies of the input with Gaussian noise of sigma
+// = noise x (max - min of the preprocessed input); max over channels, min-max normalized.
+// Deterministic for a seed (the noise comes from mt19937 through Box-Muller, the same in every
+// build). raw: the mean |gradient|, H x W x 3.
+Status SmoothGrad(const MethodInput& in, Explanation* out);
+
+}  // namespace convscope
