@@ -146,14 +146,22 @@ Status Backward::Gradient(const Engine& engine, size_t class_index, size_t targe
                          " classes");
   }
   if (target > last) return Status::Error("no layer " + std::to_string(target));
-  // d logit / d logits: one-hot. Below, `g` is the gradient with respect to layer i's output,
-  // except at the top, where it is with respect to the logits (before the softmax).
-  std::vector<float> g(top.units, 0.0f);
-  g[class_index] = 1.0f;
-  for (size_t i = last; i > target; --i) {
+  // d logit / d logits: one-hot, with respect to the last layer's values before its softmax.
+  gradient->assign(top.units, 0.0f);
+  (*gradient)[class_index] = 1.0f;
+  return Propagate(engine, last, target, mode, gradient);
+}
+
+Status Backward::Propagate(const Engine& engine, size_t from, size_t target, BackwardMode mode,
+                           std::vector<float>* gradient) {
+  const auto& layers = model_.header().layers;
+  // Below, `g` is the gradient with respect to layer i's output, except at `from`, where it is
+  // with respect to the values before its activation function.
+  std::vector<float> g = std::move(*gradient);
+  for (size_t i = from; i > target; --i) {
     const Layer& l = layers[i].layer;
     const Shape& in_shape = layers[i - 1].layer.output_shape;
-    if (i != last) ActivationBackward(l, engine.activation(i), mode, &g);
+    if (i != from) ActivationBackward(l, engine.activation(i), mode, &g);
     switch (l.kind) {
       case LayerKind::kDense:
         g = DenseBackward(model_.Weights(i)[0], g, in_shape[0]);

@@ -41,6 +41,12 @@ class Backward {
   Status Gradient(const Engine& engine, size_t class_index, size_t target, BackwardMode mode,
                   std::vector<float>* gradient);
 
+  // The same from any starting point: `gradient` holds d objective / d(layer `from`'s values
+  // before its activation function) on entry, and d objective / d(output of `target`) on return
+  // (target < from).
+  Status Propagate(const Engine& engine, size_t from, size_t target, BackwardMode mode,
+                   std::vector<float>* gradient);
+
  private:
   Status ConvInputGradient(size_t layer, std::span<const float> output_gradient,
                            std::vector<float>* input_gradient);

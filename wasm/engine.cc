@@ -2,6 +2,7 @@
 
 #include <xnnpack.h>
 
+#include <algorithm>
 #include <chrono>
 #include <numeric>
 
@@ -103,9 +104,10 @@ Status Engine::Create(const ModelFile& model, Precision precision, pthreadpool_t
   return Status::Ok();
 }
 
-Status Engine::Run() {
+Status Engine::Run(size_t last_layer) {
   using Clock = std::chrono::steady_clock;
-  for (size_t i = 1; i < runtimes_.size(); ++i) {
+  const size_t end = std::min(last_layer, runtimes_.size() - 1);
+  for (size_t i = 1; i <= end; ++i) {
     const auto start = Clock::now();
     CONVSCOPE_RETURN_IF_ERROR(runtimes_[i]->Run());
     layer_ms_[i] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();

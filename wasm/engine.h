@@ -9,6 +9,7 @@
 
 #include <pthreadpool.h>
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <vector>
@@ -33,7 +34,8 @@ class Engine {
   Precision precision() const { return precision_; }
   // The preprocessed input image, NHWC: fill it, then Run.
   std::span<float> input() { return Buffer(0); }
-  Status Run();
+  // Runs layers 1..last_layer (every layer by default); later layers keep their old outputs.
+  Status Run(size_t last_layer = SIZE_MAX);
 
   // The output of layer `index` (index 0, the input layer, is the input itself) after Run.
   std::span<const float> activation(size_t index) const;

@@ -53,6 +53,7 @@ Status Model::Run(const RgbImage& image, const RunOptions& options, RunResult* r
   last_ = nullptr;  // activations are stale until the run completes
   CONVSCOPE_RETURN_IF_ERROR(engine->Run());
   last_ = engine;
+  last_input_.assign(engine->input().begin(), engine->input().end());
 
   result->precision = precision;
   result->layer_ms = engine->layer_ms();
@@ -108,20 +109,34 @@ Status Model::Explain(const ExplainOptions& options, Explanation* out) {
   in.seed = options.seed;
   in.baseline = options.baseline;
   in.progress = options.progress;
-  if (!backward_) backward_ = std::make_unique<Backward>(*file_, threadpool_);
-  in.backward = backward_.get();
-  const std::vector<float> image(last_->input().begin(), last_->input().end());
-  in.image = image;
+  in.backward = GetBackward();
+  in.image = last_input_;
   Status status = method->run(in, out);
-  if (method->reruns_forward) {
-    // Leave the activations as they were for the image, even when the method failed or was
-    // cancelled.
-    std::copy(image.begin(), image.end(), last_->input().begin());
-    if (Status rerun = last_->Run(); status.ok()) status = rerun;
-  }
+  if (method->reruns_forward) status = RestoreLastImage(last_, status);
   CONVSCOPE_RETURN_IF_ERROR(status);
   out->class_index = in.class_index;
   return Status::Ok();
+}
+
+Backward* Model::GetBackward() {
+  if (!backward_) backward_ = std::make_unique<Backward>(*file_, threadpool_);
+  return backward_.get();
+}
+
+Status Model::RestoreLastImage(Engine* engine, Status status) {
+  // Even when the method failed or was cancelled, the image's activations come back.
+  if (engine != last_ || last_ == nullptr) return status;
+  std::copy(last_input_.begin(), last_input_.end(), engine->input().begin());
+  const Status rerun = engine->Run();
+  return status.ok() ? rerun : status;
+}
+
+Status Model::Maximize(const MaximizeOptions& options, MaximizeResult* out) {
+  Engine* engine = nullptr;
+  CONVSCOPE_RETURN_IF_ERROR(
+      EngineFor(header().precision == "int8" ? Precision::kInt8 : Precision::kF32, &engine));
+  return RestoreLastImage(engine,
+                          MaximizeActivation(header(), engine, GetBackward(), options, out));
 }
 
 }  // namespace convscope

@@ -14,6 +14,7 @@
 #include "backward.h"
 #include "engine.h"
 #include "image.h"
+#include "methods/activation_maximization.h"
 #include "methods/explanation.h"
 #include "model_file.h"
 #include "predictions.h"
@@ -63,6 +64,10 @@ class Model {
   // Explains the last Run's image (an error before any).
   Status Explain(const ExplainOptions& options, Explanation* out);
 
+  // Synthesizes the input a unit responds to most, in the model file's precision. The last image's
+  // activations are restored afterwards.
+  Status Maximize(const MaximizeOptions& options, MaximizeResult* out);
+
   // The engine of the last Run (null before any): activations and logits live there.
   const Engine* last_engine() const { return last_; }
   // The last Run's input image after resizing, for overlays.
@@ -71,6 +76,9 @@ class Model {
  private:
   Model() = default;
   Status EngineFor(Precision p, Engine** engine);
+  // Re-runs the last image through `engine` when a method has run other inputs through it.
+  Status RestoreLastImage(Engine* engine, Status status);
+  Backward* GetBackward();
 
   std::vector<uint8_t> bytes_;
   std::unique_ptr<ModelFile> file_;
@@ -78,6 +86,7 @@ class Model {
   std::array<std::unique_ptr<Engine>, 2> engines_;  // by Precision
   Engine* last_ = nullptr;
   RgbImage resized_;
+  std::vector<float> last_input_;       // the last image, preprocessed
   std::unique_ptr<Backward> backward_;  // built on the first explanation
 };
 

@@ -41,6 +41,22 @@ function heapView(ref, owner) {
   });
 }
 
+// options.onProgress is called from wasm: it must not throw (that would leak the wasm stack) and
+// cancels the work by returning false. A throwing callback cancels too.
+function safeProgress(options) {
+  const onProgress = options && options['onProgress'];
+  if (typeof onProgress !== 'function') return options;
+  return Object.assign({}, options, {
+    'onProgress': (fraction) => {
+      try {
+        return onProgress(fraction) !== false;
+      } catch (e) {
+        return false;
+      }
+    },
+  });
+}
+
 // Embind registers classes while the runtime starts, after this file has run.
 addOnPostRun(() => {
   const Conv2d = Module['Conv2d'];
@@ -70,21 +86,8 @@ addOnPostRun(() => {
     return check(this['tryFeatureMapGrid'](name, options));
   };
   model['explain'] = function (method, options) {
-    const onProgress = options && options['onProgress'];
-    if (typeof onProgress === 'function') {
-      // Called from wasm: it must not throw (that would leak the wasm stack), and it cancels the
-      // method by returning false.
-      options = Object.assign({}, options, {
-        'onProgress': (fraction) => {
-          try {
-            return onProgress(fraction) !== false;
-          } catch (e) {
-            return false;
-          }
-        },
-      });
-    }
-    return check(this['tryExplain'](method, options));
+    return check(this['tryExplain'](method, safeProgress(options)));
   };
+  model['maximize'] = function (options) { return check(this['tryMaximize'](safeProgress(options))); };
   model['release'] = function () { this.delete(); };
 });

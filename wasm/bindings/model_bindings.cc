@@ -284,6 +284,13 @@ val TryFeatureMapGrid(const Model& model, val name, val options) {
   return GridResult(grid);
 }
 
+// options.onProgress as a ProgressFn (module_api.js wraps it so that it never throws into wasm).
+ProgressFn ReadProgress(const val& options) {
+  const val on_progress = options["onProgress"];
+  if (on_progress.typeOf().as<std::string>() != "function") return nullptr;
+  return [on_progress](double fraction) { return on_progress(fraction).as<bool>(); };
+}
+
 val CopyFloats(std::span<const float> v) {
   return val::global("Float32Array").new_(emscripten::typed_memory_view(v.size(), v.data()));
 }
@@ -321,11 +328,7 @@ val TryExplain(Model& model, val method, val options) {
     }
     e.noise = o["noise"].as<double>();
   }
-  // module_api.js wraps onProgress so that it never throws into wasm.
-  const val on_progress = o["onProgress"];
-  if (on_progress.typeOf().as<std::string>() == "function") {
-    e.progress = [on_progress](double fraction) { return on_progress(fraction).as<bool>(); };
-  }
+  e.progress = ReadProgress(o);
   Explanation x;
   if (const Status s = model.Explain(e, &x); !s.ok()) return Fail(s.message());
   const ModelHeader& h = model.header();
@@ -346,6 +349,43 @@ val TryExplain(Model& model, val method, val options) {
   return out;
 }
 
+// model.tryMaximize({layer, filter | class, preset, steps, seed, onProgress})
+val TryMaximize(Model& model, val options) {
+  if (!IsObject(options)) return Fail("options must be an object, got " + TypeName(options));
+  MaximizeOptions m;
+  const auto layer = FindLayer(model, options["layer"]);
+  if (!layer) return val::null();
+  m.layer = *layer;
+  std::string error;
+  const char* unit_key = options["class"].isUndefined() ? "filter" : "class";
+  const auto unit = ReadSize(options, unit_key, std::nullopt, &error);
+  const auto steps = unit ? ReadSize(options, "steps", 0, &error) : std::nullopt;
+  const auto seed = steps ? ReadSize(options, "seed", 1, &error) : std::nullopt;
+  const auto preset = seed ? ReadString(options, "preset", "keras-vis", &error) : std::nullopt;
+  if (!preset) return Fail(error);
+  m.unit = *unit;
+  m.steps = *steps;
+  m.seed = static_cast<uint32_t>(*seed);
+  m.preset = *preset;
+  m.progress = ReadProgress(options);
+  MaximizeResult r;
+  if (const Status s = model.Maximize(m, &r); !s.ok()) return Fail(s.message());
+  RgbImage rgb{r.width, r.height, std::move(r.rgb)};
+  std::vector<uint8_t> rgba(r.width * r.height * 4, 255);
+  for (size_t i = 0; i < r.width * r.height; ++i) std::copy_n(&rgb.pixels[3 * i], 3, &rgba[4 * i]);
+  val out = val::object();
+  out.set("layer", model.header().layers[m.layer].layer.name);
+  out.set(unit_key, m.unit);
+  out.set("width", r.width);
+  out.set("height", r.height);
+  out.set("data", val::global("Uint8ClampedArray")
+                      .new_(emscripten::typed_memory_view(rgba.size(), rgba.data())));
+  out.set("objective", CopyFloats(r.objective));
+  out.set("startActivation", r.start_activation);
+  out.set("endActivation", r.end_activation);
+  return out;
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(convscope_model) {
@@ -359,7 +399,8 @@ EMSCRIPTEN_BINDINGS(convscope_model) {
       .function("tryActivation", &TryActivation)
       .function("tryFilterGrid", &TryFilterGrid)
       .function("tryFeatureMapGrid", &TryFeatureMapGrid)
-      .function("tryExplain", &TryExplain);
+      .function("tryExplain", &TryExplain)
+      .function("tryMaximize", &TryMaximize);
 }
 
 }  // namespace convscope::bindings

@@ -5,8 +5,8 @@
 
 namespace convscope {
 
-Status ReportProgress(const MethodInput& in, double fraction) {
-  if (in.progress && !in.progress(fraction)) return Status::Error("cancelled");
+Status ReportProgress(const ProgressFn& progress, double fraction) {
+  if (progress && !progress(fraction)) return Status::Error("cancelled");
   return Status::Ok();
 }
 

@@ -47,8 +47,8 @@ struct Explanation {
   std::vector<float> raw;
 };
 
-// Reports progress; a Status error when the caller cancelled.
-Status ReportProgress(const MethodInput& in, double fraction);
+// Reports progress (if anyone listens); a Status error when the listener cancelled.
+Status ReportProgress(const ProgressFn& progress, double fraction);
 
 // Runs `input` (preprocessed, the image's shape) through the engine and returns
 // d(class logit)/d(input) for it.

@@ -68,7 +68,7 @@ Status IntegratedGradients(const MethodInput& in, Explanation* out) {
     CONVSCOPE_RETURN_IF_ERROR(InputGradientAt(in, point, BackwardMode::kPlain, &gradient));
     for (size_t i = 0; i < sum.size(); ++i) sum[i] += gradient[i];
     CONVSCOPE_RETURN_IF_ERROR(
-        ReportProgress(in, static_cast<double>(k) / static_cast<double>(steps)));
+        ReportProgress(in.progress, static_cast<double>(k) / static_cast<double>(steps)));
   }
   out->raw.resize(sum.size());
   for (size_t i = 0; i < sum.size(); ++i) {

@@ -48,7 +48,7 @@ Status SmoothGrad(const MethodInput& in, Explanation* out) {
     for (size_t i = 0; i < gradient.size(); ++i)
       out->raw[i] += std::fabs(gradient[i]) / static_cast<float>(samples);
     CONVSCOPE_RETURN_IF_ERROR(
-        ReportProgress(in, static_cast<double>(s + 1) / static_cast<double>(samples)));
+        ReportProgress(in.progress, static_cast<double>(s + 1) / static_cast<double>(samples)));
   }
   out->method = "smoothgrad";
   out->layer = 0;

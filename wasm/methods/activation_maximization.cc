@@ -1,0 +1,195 @@
+#include "activation_maximization.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace convscope {
+namespace {
+
+struct Preset {
+  bool adam;
+  float learning_rate;  // in pixel units (0..255)
+  float total_variation;
+  float l1;
+  int jitter;  // pixels at 224 x 224
+  size_t steps;
+};
+
+Status PresetFor(const std::string& name, Preset* p) {
+  if (name == "keras-vis") {
+    *p = {false, 1.0f, 1.0f, 0.3f, 4, 200};
+  } else if (name == "lucid") {
+    *p = {true, 0.05f * 255.0f, 0.0f, 0.0f, 8, 256};
+  } else {
+    return Status::Error("preset must be 'keras-vis' or 'lucid', got '" + name + "'");
+  }
+  return Status::Ok();
+}
+
+// out[y][x] = in[y - dy][x - dx], wrapping around (a jitter that loses no pixels).
+void Roll(std::span<const float> in, size_t h, size_t w, size_t c, int dy, int dx,
+          std::span<float> out) {
+  const auto H = static_cast<int>(h), W = static_cast<int>(w);
+  for (int y = 0; y < H; ++y)
+    for (int x = 0; x < W; ++x) {
+      const int sy = ((y - dy) % H + H) % H, sx = ((x - dx) % W + W) % W;
+      std::copy_n(&in[static_cast<size_t>(sy * W + sx) * c], c,
+                  &out[static_cast<size_t>(y * W + x) * c]);
+    }
+}
+
+// Gradient of the (anisotropic, L1) total variation of an H x W x C image.
+void AddTotalVariationGradient(std::span<const float> x, size_t h, size_t w, size_t c, float weight,
+                               std::span<float> g) {
+  auto sign = [](float v) { return static_cast<float>((v > 0) - (v < 0)); };
+  for (size_t y = 0; y < h; ++y)
+    for (size_t xx = 0; xx < w; ++xx)
+      for (size_t k = 0; k < c; ++k) {
+        const size_t i = (y * w + xx) * c + k;
+        if (xx + 1 < w) {
+          const float s = weight * sign(x[i + c] - x[i]);
+          g[i] += s, g[i + c] -= s;
+        }
+        if (y + 1 < h) {
+          const float s = weight * sign(x[i + w * c] - x[i]);
+          g[i] += s, g[i + w * c] -= s;
+        }
+      }
+}
+
+}  // namespace
+
+Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* backward,
+                          const MaximizeOptions& o, MaximizeResult* result) {
+  Preset preset;
+  CONVSCOPE_RETURN_IF_ERROR(PresetFor(o.preset, &preset));
+  const auto& layers = header.layers;
+  if (o.layer == 0 || o.layer >= layers.size()) return Status::Error("no such layer to maximize");
+  const Layer& target = layers[o.layer].layer;
+  const bool is_class = target.kind == LayerKind::kDense && o.layer + 1 == layers.size();
+  if (target.kind != LayerKind::kConv2D && !is_class) {
+    return Status::Error("activation maximization needs a Conv2D layer or the class layer; " +
+                         target.name + " is a " + KerasClassName(target.kind));
+  }
+  const size_t units = target.output_shape.back();
+  if (o.unit >= units) {
+    return Status::Error(std::string(is_class ? "class " : "filter ") + std::to_string(o.unit) +
+                         " is out of range: " + target.name + " has " + std::to_string(units));
+  }
+  const Shape& in = layers.front().layer.output_shape;
+  const size_t h = in[0], w = in[1], c = in[2], n = h * w * c;
+  const size_t positions = is_class ? 1 : target.output_shape[0] * target.output_shape[1];
+  const Preprocessing& p = header.preprocessing;
+  // The valid range of each preprocessed channel: pixel 0 and pixel 255.
+  std::vector<float> lo(c), hi(c);
+  for (size_t k = 0; k < c; ++k) {
+    lo[k] = static_cast<float>((0 * p.scale - p.mean[k]) / p.std[k]);
+    hi[k] = static_cast<float>((255 * p.scale - p.mean[k]) / p.std[k]);
+  }
+  const float pixel = static_cast<float>(p.scale / p.std[0]);  // one pixel step, preprocessed
+
+  std::mt19937 rng(o.seed);
+  std::uniform_real_distribution<float> noise(-20.0f, 20.0f);
+  std::vector<float> x(n);  // seed: grey plus a little noise, preprocessed
+  for (size_t i = 0; i < n; ++i) {
+    const size_t k = i % c;
+    x[i] = static_cast<float>(((128.0f + noise(rng)) * p.scale - p.mean[k]) / p.std[k]);
+  }
+  auto mean_activation = [&]() {  // of the unit's outputs; a class's logit
+    const std::span<const float> a = is_class ? engine->logits() : engine->activation(o.layer);
+    double sum = 0;
+    for (size_t i = o.unit; i < a.size(); i += units) sum += a[i];
+    return static_cast<float>(sum / static_cast<double>(positions));
+  };
+
+  const size_t steps = o.steps > 0 ? o.steps : preset.steps;
+  // Jitter is set for 224 x 224 inputs; smaller inputs get proportionally less (at least 1 px).
+  const int jitter = std::max(
+      1, static_cast<int>(std::lround(preset.jitter * static_cast<double>(std::min(h, w)) / 224)));
+  std::uniform_int_distribution<int> shift(-jitter, jitter);
+  std::vector<float> jittered(n), step(n), m1(n, 0.0f), m2(n, 0.0f), gradient;
+  result->objective.clear();
+  for (size_t t = 0; t < steps; ++t) {
+    const int dy = shift(rng), dx = shift(rng);
+    Roll(x, h, w, c, dy, dx, jittered);
+    std::copy(jittered.begin(), jittered.end(), engine->input().begin());
+    CONVSCOPE_RETURN_IF_ERROR(engine->Run(o.layer));
+    if (t == 0) result->start_activation = mean_activation();
+    // d(mean response of the unit, before its activation) / d(layer values before activation).
+    const size_t size = is_class ? units : positions * units;
+    gradient.assign(size, 0.0f);
+    for (size_t i = o.unit; i < size; i += units)
+      gradient[i] = 1.0f / static_cast<float>(positions);
+    CONVSCOPE_RETURN_IF_ERROR(
+        backward->Propagate(*engine, o.layer, 0, BackwardMode::kPlain, &gradient));
+    Roll(gradient, h, w, c, -dy, -dx, step);  // back to x's frame
+    // Objective trace: the unit's mean output (its logit for a class).
+    const std::span<const float> out = is_class ? engine->logits() : engine->activation(o.layer);
+    double response = 0;
+    for (size_t i = o.unit; i < out.size(); i += units) response += out[i];
+    result->objective.push_back(static_cast<float>(response / static_cast<double>(positions)));
+
+    // Ascent on the objective, normalized to unit RMS (as the classic Keras recipe), minus the
+    // regularizers' gradients in the same units.
+    double ss = 0;
+    for (float g : step) ss += static_cast<double>(g) * g;
+    const auto rms = static_cast<float>(std::sqrt(ss / static_cast<double>(n)) + 1e-12);
+    for (float& g : step) g /= rms;
+    if (preset.total_variation > 0) {
+      std::vector<float> tv(n, 0.0f);
+      AddTotalVariationGradient(x, h, w, c, preset.total_variation / 4, tv);
+      for (size_t i = 0; i < n; ++i) step[i] -= tv[i];
+    }
+    if (preset.l1 > 0) {
+      for (size_t i = 0; i < n; ++i) {
+        const float centre = (lo[i % c] + hi[i % c]) / 2;
+        step[i] -= preset.l1 * static_cast<float>((x[i] > centre) - (x[i] < centre));
+      }
+    }
+    const float lr = preset.learning_rate * pixel;
+    for (size_t i = 0; i < n; ++i) {
+      float update;
+      if (preset.adam) {
+        m1[i] = 0.9f * m1[i] + 0.1f * step[i];
+        m2[i] = 0.999f * m2[i] + 0.001f * step[i] * step[i];
+        const float m1h = m1[i] / (1 - std::pow(0.9f, static_cast<float>(t + 1)));
+        const float m2h = m2[i] / (1 - std::pow(0.999f, static_cast<float>(t + 1)));
+        update = m1h / (std::sqrt(m2h) + 1e-8f);
+      } else {  // RMSprop
+        m2[i] = 0.999f * m2[i] + 0.001f * step[i] * step[i];
+        update = step[i] / (std::sqrt(m2[i]) + 1e-7f);
+      }
+      x[i] = std::clamp(x[i] + lr * update, lo[i % c], hi[i % c]);
+    }
+    CONVSCOPE_RETURN_IF_ERROR(
+        ReportProgress(o.progress, static_cast<double>(t + 1) / static_cast<double>(steps)));
+  }
+  std::copy(x.begin(), x.end(), engine->input().begin());
+  CONVSCOPE_RETURN_IF_ERROR(engine->Run(o.layer));
+  result->end_activation = mean_activation();
+
+  // For display: back to RGB pixels, then the classic contrast stretch (mean 0.5, std 0.1).
+  std::vector<float> rgb(n);
+  const bool bgr = p.channel_order == "BGR";
+  for (size_t i = 0; i < n; ++i) {
+    const size_t k = i % c;
+    const float value = static_cast<float>((x[i] * p.std[k] + p.mean[k]) / p.scale);
+    rgb[i - k + (bgr ? 2 - k : k)] = value;
+  }
+  double mean = 0, var = 0;
+  for (float v : rgb) mean += v;
+  mean /= static_cast<double>(n);
+  for (float v : rgb) var += (v - mean) * (v - mean);
+  const double sd = std::sqrt(var / static_cast<double>(n)) + 1e-5;
+  result->width = w;
+  result->height = h;
+  result->rgb.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const double v = ((rgb[i] - mean) / sd * 0.1 + 0.5) * 255.0;
+    result->rgb[i] = static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L));
+  }
+  return Status::Ok();
+}
+
+}  // namespace convscope

@@ -1,0 +1,43 @@
+// Activation maximization: synthesize the input a filter (or a class) responds to most, by
+// gradient ascent on the input with jitter and regularization. The network is truncated at the
+// target layer (only layers up to it run, forward and back). The ascent follows the unit's mean
+// response before its ReLU (the logit, for a class), so a filter that is silent on the seed still
+// gets a gradient.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "explanation.h"
+
+namespace convscope {
+
+struct MaximizeOptions {
+  size_t layer = 0;  // a Conv2D layer, or the last (Dense) layer for a class
+  size_t unit = 0;   // the filter (channel) of a Conv2D layer, or the class
+  // "keras-vis": tf-keras-vis' VGG16 setting — RMSprop (lr 1.0, rho 0.999), total variation
+  //   weight 1.0, L1 weight 0.3, jitter 4 px, 200 steps.
+  // "lucid": Lucid-like — Adam (lr 0.05 of the pixel range), jitter 8 px, no norm penalty,
+  //   256 steps.
+  // Jitter sizes are for 224 x 224 and scale with the input. Not (yet) done: tf-keras-vis' and
+  // Lucid's small random rotations and Lucid's random scaling and decorrelated parametrization.
+  std::string preset = "keras-vis";
+  size_t steps = 0;  // 0: the preset's
+  uint32_t seed = 1;
+  ProgressFn progress;
+};
+
+struct MaximizeResult {
+  size_t width = 0, height = 0;
+  std::vector<uint8_t> rgb;      // the synthesized input, deprocessed for display
+  std::vector<float> objective;  // per step: the unit's mean output (the logit, for a class)
+  float start_activation = 0;    // the unit's mean output (after its ReLU; a class's logit) on
+  float end_activation = 0;      // the seed, and on the result
+};
+
+// `engine` is left holding the result's forward pass up to the layer.
+Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* backward,
+                          const MaximizeOptions& options, MaximizeResult* result);
+
+}  // namespace convscope
