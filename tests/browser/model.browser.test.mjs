@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { withTestPage } from '../support/chromium.mjs';
 import { root, samplePhotos, smallModel } from '../support/models.mjs';
 
-test('a converted model runs in Chromium', async () => {
+test('a converted model runs and explains in Chromium', async () => {
   const routes = { '**/model.bin': smallModel().bytes };
   await withTestPage(root, '/tests/browser/model.html', async ({ page, problems }) => {
     const photos = samplePhotos.filter((p) => !p.endsWith('.gif'));
@@ -21,6 +21,9 @@ test('a converted model runs in Chromium', async () => {
       assert.equal(run.top[0], run.top[1], `${run.photo}: file bytes vs canvas pixels`);
     }
     assert.ok(result.filterColors > 10);
+    assert.deepEqual(result.cam, { layer: 'block5_conv3', size: 32 * 32, max: 1 });
+    assert.equal(result.maximize.steps, 5);
+    assert.ok(result.maximize.gain > 1, `maximization raised the activation (${result.maximize.gain}x)`);
     assert.match(result.error, /^ConvscopeError: not an image convscope can read/);
     assert.deepEqual(problems, []);
   }, { routes });
