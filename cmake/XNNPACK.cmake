@@ -82,6 +82,15 @@ foreach(isa IN LISTS _xnn_isas)
   endif()
   list(APPEND _xnn_kernel_srcs ${_srcs})
 endforeach()
+if(EMSCRIPTEN)
+  # Non-production qd8 GEMM kernels that measured ~15-25% faster than XNNPACK's wasm SIMD default
+  # (4x4c2s4 ld128) on VGG16's layers; wasm/kernel_choice.cc selects them (docs/measurements.md).
+  foreach(kind gemm igemm)
+    foreach(tile 1x4c8 3x4c8)
+      list(APPEND _xnn_kernel_srcs "${XNNPACK_SOURCE_DIR}/src/qd8-f32-qc8w-${kind}/gen/qd8-f32-qc8w-${kind}-${tile}-minmax-wasmsimd-dot16x2-ld128.c")
+    endforeach()
+  endforeach()
+endif()
 set_property(SOURCE ${_xnn_kernel_srcs} APPEND_STRING PROPERTY COMPILE_FLAGS " -fno-math-errno")
 
 # build_identifier.c fingerprints the kernel list (XNNPACK uses it to validate weight caches).
@@ -102,6 +111,8 @@ list(TRANSFORM _xnn_rel_srcs PREPEND "${XNNPACK_SOURCE_DIR}/")
 
 add_library(XNNPACK STATIC ${_xnn_rel_srcs} ${_xnn_kernel_srcs} "${PROJECT_BINARY_DIR}/build_identifier.c")
 target_include_directories(XNNPACK SYSTEM PUBLIC "${XNNPACK_SOURCE_DIR}/include")
+# XNNPACK's internal headers, for the one file of ours that selects micro-kernels.
+set(XNNPACK_INTERNAL_INCLUDE_DIR "${XNNPACK_SOURCE_DIR}/src")
 target_include_directories(XNNPACK PRIVATE "${XNNPACK_SOURCE_DIR}/src" "${FXDIV_SOURCE_DIR}/include")
 target_link_libraries(XNNPACK PUBLIC pthreadpool)
 # memory.c needs MAP_ANONYMOUS & co, hence gnu99.

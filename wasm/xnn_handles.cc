@@ -1,5 +1,7 @@
 #include "xnn_handles.h"
 
+#include "kernel_choice.h"
+
 namespace convscope {
 namespace {
 
@@ -35,7 +37,11 @@ Status XnnCheck(xnn_status status, const char* what) {
 }
 
 Status EnsureXnnInitialized() {
-  static const xnn_status status = xnn_initialize(/*allocator=*/nullptr);
+  static const xnn_status status = [] {
+    const xnn_status s = xnn_initialize(/*allocator=*/nullptr);
+    if (s == xnn_status_success) ChooseKernels();
+    return s;
+  }();
   return XnnCheck(status, "xnn_initialize");
 }
 
