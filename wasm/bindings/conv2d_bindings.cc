@@ -81,8 +81,7 @@ val TryRun(Conv2d& conv, val input) {
   }
   val(emscripten::typed_memory_view(in.size(), in.data())).call<void>("set", input);
   if (const Status status = conv.Run(); !status.ok()) return Fail(status.message());
-  const std::span<const float> out = conv.output();
-  return val::global("Float32Array").new_(emscripten::typed_memory_view(out.size(), out.data()));
+  return CopyFloats(conv.output());
 }
 
 val OutputShape(const Conv2d& conv) {

@@ -70,6 +70,16 @@ std::vector<float> CopyFloat32Array(const val& array) {
   return out;
 }
 
+val CopyFloats(std::span<const float> values) {
+  return val::global("Float32Array")
+      .new_(emscripten::typed_memory_view(values.size(), values.data()));
+}
+
+val CopyBytesOut(std::span<const uint8_t> rgba) {
+  return val::global("Uint8ClampedArray")
+      .new_(emscripten::typed_memory_view(rgba.size(), rgba.data()));
+}
+
 val ToJs(const Json& json) { return val::global("JSON").call<val>("parse", DumpJson(json)); }
 
 val HeapRef(const void* data, size_t length, const char* dtype, const std::vector<size_t>& shape) {

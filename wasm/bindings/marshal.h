@@ -7,6 +7,7 @@
 #include <emscripten/val.h>
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,10 @@ std::optional<std::string> ReadString(const val& options, const char* key,
 // Copies a Uint8Array / Uint8ClampedArray / ArrayBuffer / Float32Array into wasm memory.
 std::vector<uint8_t> CopyBytes(const val& array);
 std::vector<float> CopyFloat32Array(const val& array);
+
+// Copies out of wasm memory into new JS arrays (results the caller keeps across later calls).
+val CopyFloats(std::span<const float> values);
+val CopyBytesOut(std::span<const uint8_t> rgba);  // a Uint8ClampedArray, ready for ImageData
 
 // A JS object from JSON (through JSON.parse: simplest for nested data such as layer configs).
 val ToJs(const Json& json);

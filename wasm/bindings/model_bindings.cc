@@ -208,8 +208,7 @@ val GridResult(const RgbaImage& grid) {
   out.set("width", grid.width);
   out.set("height", grid.height);
   // A copy: the page keeps it while other calls run.
-  out.set("data", val::global("Uint8ClampedArray")
-                      .new_(emscripten::typed_memory_view(grid.rgba.size(), grid.rgba.data())));
+  out.set("data", CopyBytesOut(grid.rgba));
   return out;
 }
 
@@ -289,10 +288,6 @@ ProgressFn ReadProgress(const val& options) {
   const val on_progress = options["onProgress"];
   if (on_progress.typeOf().as<std::string>() != "function") return nullptr;
   return [on_progress](double fraction) { return on_progress(fraction).as<bool>(); };
-}
-
-val CopyFloats(std::span<const float> v) {
-  return val::global("Float32Array").new_(emscripten::typed_memory_view(v.size(), v.data()));
 }
 
 // model.tryExplain(method, {class, layer, clip99}) on the last image.
@@ -378,8 +373,7 @@ val TryMaximize(Model& model, val options) {
   out.set(unit_key, m.unit);
   out.set("width", r.width);
   out.set("height", r.height);
-  out.set("data", val::global("Uint8ClampedArray")
-                      .new_(emscripten::typed_memory_view(rgba.size(), rgba.data())));
+  out.set("data", CopyBytesOut(rgba));
   out.set("objective", CopyFloats(r.objective));
   out.set("startActivation", r.start_activation);
   out.set("endActivation", r.end_activation);
