@@ -54,13 +54,7 @@ std::vector<float> DenseBackward(const TensorView& kernel, std::span<const float
 std::vector<float> MaxPoolBackward(const Layer& l, const Shape& in_shape, std::span<const float> in,
                                    std::span<const float> g) {
   const Shape& out = l.output_shape;
-  size_t pad_top = 0, pad_left = 0;
-  if (l.padding == Padding::kSame) {  // TensorFlow's SAME: the smaller half of the padding first
-    const size_t span_h = (out[0] - 1) * l.stride_h + l.kernel_h;
-    const size_t span_w = (out[1] - 1) * l.stride_w + l.kernel_w;
-    pad_top = span_h > in_shape[0] ? (span_h - in_shape[0]) / 2 : 0;
-    pad_left = span_w > in_shape[1] ? (span_w - in_shape[1]) / 2 : 0;
-  }
+  const auto [pad_top, pad_left] = PaddingOf(l, in_shape);
   std::vector<float> result(in.size(), 0.0f);
   const size_t channels = out[2];
   for (size_t oy = 0; oy < out[0]; ++oy) {

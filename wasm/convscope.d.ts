@@ -138,7 +138,10 @@ export interface Explanation {
   width: number;
   height: number;
   map: Float32Array;
-  /** The unnormalized result: the input gradient (H x W x 3) or the CAM before upsampling (h x w). */
+  /**
+   * The unnormalized result: the input gradient (H x W x 3), the CAM before upsampling (h x w) or
+   * the probability drop per occlusion position (rows x columns).
+   */
   raw: { shape: number[]; data: Float32Array };
 }
 
@@ -167,13 +170,15 @@ export declare class Model {
   /**
    * Explains the last image (run one first) with a method: 'saliency' (|gradient|, max over
    * channels), 'smoothgrad', 'guided' (guided backpropagation), 'gradcam', 'guided-gradcam',
-   * 'ig' (integrated gradients). The score is the pre-softmax logit of `class` (default: the top
+   * 'ig' (integrated gradients), 'occlusion' (drop in the class probability with a `patch` x
+   * `patch` square set to `fill` at every `stride`; coarse positions first, the map so far passed to
+   * `onPartial`, which may return false to stop). The score is the pre-softmax logit of `class` (default: the top
    * class); Grad-CAM looks at `layer` (default: the last Conv2D). SmoothGrad and IG make
    * `samples` passes (defaults 25 and 50), report each through `onProgress(fraction)` and stop when
    * it returns false (ConvscopeError 'cancelled'); the image's activations are kept either way.
    */
   explain(
-    method: 'saliency' | 'smoothgrad' | 'guided' | 'gradcam' | 'guided-gradcam' | 'ig',
+    method: 'saliency' | 'smoothgrad' | 'guided' | 'gradcam' | 'guided-gradcam' | 'ig' | 'occlusion',
     options?: {
       class?: number;
       layer?: string;
@@ -185,7 +190,17 @@ export declare class Model {
       seed?: number;
       /** Integrated gradients: default 'black'. */
       baseline?: 'black' | 'blur';
-      onProgress?: (fraction: number) => boolean | void;
+      /** Occlusion: patch side and step in input pixels (defaults 15 and 8). */
+      patch?: number;
+      stride?: number;
+      /** Occlusion: the patch's value after preprocessing; default 0 (the mean pixel). */
+      fill?: number;
+      /** Occlusion: the drop in the class probability (default) or in its logit. */
+      score?: 'probability' | 'logit';
+      /** Occlusion: recompute each occluded image whole instead of incrementally (to compare). */
+      naive?: boolean;
+      onProgress?: (fraction: number, time: { elapsedMs: number; remainingMs: number }) => boolean | void;
+      onPartial?: (soFar: Explanation) => boolean | void;
     },
   ): Explanation;
   /** Frees the model's wasm memory. Use it exactly once; same as delete(). */

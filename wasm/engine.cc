@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <numeric>
+#include <string>
 
 namespace convscope {
 namespace {
@@ -16,14 +17,6 @@ size_t Elements(const Shape& s) {
 template <typename T>
 std::span<const T> View(const TensorView& v) {
   return {reinterpret_cast<const T*>(v.data.data()), v.data.size() / sizeof(T)};
-}
-
-std::vector<float> Dequantize(const TensorView& v) {
-  const std::span<const int8_t> q = View<int8_t>(v);
-  const size_t row = q.size() / v.scales.size();
-  std::vector<float> out(q.size());
-  for (size_t i = 0; i < q.size(); ++i) out[i] = v.scales[i / row] * q[i];
-  return out;
 }
 
 }  // namespace
@@ -64,7 +57,7 @@ Status Engine::PrepareWeights(size_t index, const Shape& input_shape, LayerWeigh
     w->kernel_int8 = int8_copies_.back().values;
     w->scales = int8_copies_.back().scales;
   } else if (file_int8) {
-    f32_copies_.push_back(Dequantize(kernel));
+    f32_copies_.push_back(ValuesAsF32(kernel));
     w->kernel_f32 = f32_copies_.back();
   } else {
     w->kernel_f32 = View<float>(kernel);
@@ -104,10 +97,20 @@ Status Engine::Create(const ModelFile& model, Precision precision, pthreadpool_t
   return Status::Ok();
 }
 
-Status Engine::Run(size_t last_layer) {
+Status Engine::Run(size_t last_layer) { return RunLayers(1, last_layer); }
+
+Status Engine::RunFrom(size_t first, std::span<const float> previous) {
+  if (first == 0 || first >= runtimes_.size() || previous.size() != sizes_[first - 1]) {
+    return Status::Error("RunFrom: no layer " + std::to_string(first) + " taking that input");
+  }
+  std::copy(previous.begin(), previous.end(), buffers_[first - 1].begin());
+  return RunLayers(first, SIZE_MAX);
+}
+
+Status Engine::RunLayers(size_t first, size_t last) {
   using Clock = std::chrono::steady_clock;
-  const size_t end = std::min(last_layer, runtimes_.size() - 1);
-  for (size_t i = 1; i <= end; ++i) {
+  const size_t end = std::min(last, runtimes_.size() - 1);
+  for (size_t i = first; i <= end; ++i) {
     const auto start = Clock::now();
     CONVSCOPE_RETURN_IF_ERROR(runtimes_[i]->Run());
     layer_ms_[i] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();

@@ -36,6 +36,8 @@ class Engine {
   std::span<float> input() { return Buffer(0); }
   // Runs layers 1..last_layer (every layer by default); later layers keep their old outputs.
   Status Run(size_t last_layer = SIZE_MAX);
+  // Runs layers `first`.. on `previous` in place of layer first - 1's output (which it overwrites).
+  Status RunFrom(size_t first, std::span<const float> previous);
 
   // The output of layer `index` (index 0, the input layer, is the input itself) after Run.
   std::span<const float> activation(size_t index) const;
@@ -49,6 +51,7 @@ class Engine {
  private:
   Engine() = default;
   std::span<float> Buffer(size_t index);
+  Status RunLayers(size_t first, size_t last);
   Status PrepareWeights(size_t index, const Shape& input_shape, LayerWeights* w);
 
   const ModelFile* model_ = nullptr;

@@ -337,6 +337,16 @@ Status InferShapes(std::vector<Layer>* layers) {
   return Status::Ok();
 }
 
+LeadingPadding PaddingOf(const Layer& layer, const Shape& input) {
+  if (layer.padding != Padding::kSame) return {};
+  auto before = [](size_t in, size_t out, size_t stride, size_t kernel) {
+    const size_t span = (out - 1) * stride + kernel;
+    return span > in ? (span - in) / 2 : 0;
+  };
+  return {before(input[0], layer.output_shape[0], layer.stride_h, layer.kernel_h),
+          before(input[1], layer.output_shape[1], layer.stride_w, layer.kernel_w)};
+}
+
 std::string ShapeString(const Shape& shape) {
   std::string s = "(None";
   for (size_t d : shape) s += ", " + std::to_string(d);

@@ -53,6 +53,13 @@ Status InferShapes(std::vector<Layer>* layers);
 // and bias (out); Dense kernel (in, units) and bias (units). `input` is the layer's input shape.
 std::vector<Shape> KerasWeightShapes(const Layer& layer, const Shape& input);
 
+// Implicit zero rows and columns before the first input row and column of a Conv2D or
+// MaxPooling2D (TensorFlow's SAME: the smaller half of the padding goes first).
+struct LeadingPadding {
+  size_t top = 0, left = 0;
+};
+LeadingPadding PaddingOf(const Layer& layer, const Shape& input);
+
 // "(None, 224, 224, 64)": an activation shape, with Keras' batch dimension.
 std::string ShapeString(const Shape& shape);
 // "(3, 3, 64, 128)": a weight shape.

@@ -89,7 +89,9 @@ Status Model::Explain(const ExplainOptions& options, Explanation* out) {
   if (last_ == nullptr) return Status::Error("there is no image to explain yet: run one first");
   const auto& layers = header().layers;
   MethodInput in;
+  in.model = file_.get();
   in.header = &header();
+  in.threadpool = threadpool_;
   in.engine = last_;
   in.clip_99th = options.clip_99th;
   const std::span<const float> logits = last_->logits();
@@ -108,7 +110,13 @@ Status Model::Explain(const ExplainOptions& options, Explanation* out) {
   in.noise = options.noise;
   in.seed = options.seed;
   in.baseline = options.baseline;
+  in.patch = options.patch;
+  in.stride = options.stride;
+  in.fill = options.fill;
+  in.naive = options.naive;
+  in.logit_score = options.logit_score;
   in.progress = options.progress;
+  in.partial = options.partial;
   in.backward = GetBackward();
   in.image = last_input_;
   Status status = method->run(in, out);

@@ -44,7 +44,13 @@ struct ExplainOptions {
   double noise = 0.15;
   uint32_t seed = 1;
   std::string baseline = "black";
+  size_t patch = 15;  // occlusion
+  size_t stride = 8;
+  float fill = 0;
+  bool naive = false;
+  bool logit_score = false;
   ProgressFn progress;
+  PartialFn partial;
 };
 
 class Model {

@@ -81,6 +81,19 @@ Status ModelFile::Open(std::span<const uint8_t> bytes, std::unique_ptr<ModelFile
   return Status::Ok();
 }
 
+std::vector<float> ValuesAsF32(const TensorView& v) {
+  if (v.entry->dtype == DType::kF32) {
+    std::vector<float> out(v.data.size() / sizeof(float));
+    std::memcpy(out.data(), v.data.data(), v.data.size());
+    return out;
+  }
+  const auto* q = reinterpret_cast<const int8_t*>(v.data.data());
+  const size_t row = v.data.size() / v.scales.size();
+  std::vector<float> out(v.data.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = v.scales[i / row] * static_cast<float>(q[i]);
+  return out;
+}
+
 std::vector<TensorView> ModelFile::Weights(size_t layer_index) const {
   std::vector<TensorView> views;
   for (const WeightEntry& w : header_.layers[layer_index].weights) {

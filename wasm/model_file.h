@@ -21,6 +21,9 @@ struct TensorView {
   std::span<const float> scales;  // int8 only: one per output channel
 };
 
+// A weight tensor's values as f32: a copy, dequantized when the file stores int8.
+std::vector<float> ValuesAsF32(const TensorView& v);
+
 class ModelFile {
  public:
   static Status Open(std::span<const uint8_t> bytes, std::unique_ptr<ModelFile>* out);

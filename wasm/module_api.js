@@ -41,20 +41,30 @@ function heapView(ref, owner) {
   });
 }
 
-// options.onProgress is called from wasm: it must not throw (that would leak the wasm stack) and
-// cancels the work by returning false. A throwing callback cancels too.
-function safeProgress(options) {
-  const onProgress = options && options['onProgress'];
-  if (typeof onProgress !== 'function') return options;
-  return Object.assign({}, options, {
-    'onProgress': (fraction) => {
-      try {
-        return onProgress(fraction) !== false;
-      } catch (e) {
-        return false;
-      }
-    },
-  });
+// options.onProgress and options.onPartial are called from wasm: they must not throw (that would
+// leak the wasm stack) and cancel the work by returning false. A throwing callback cancels too.
+// onProgress also gets the time spent and an estimate of the time left, in milliseconds.
+function safeCallbacks(options) {
+  if (!options) return options;
+  const onProgress = options['onProgress'], onPartial = options['onPartial'];
+  const guard = (fn) => (...args) => {
+    try {
+      return fn(...args) !== false;
+    } catch (e) {
+      return false;
+    }
+  };
+  const wrapped = Object.assign({}, options);
+  if (typeof onProgress === 'function') {
+    const start = Date.now();
+    wrapped['onProgress'] = guard((fraction) => {
+      const elapsedMs = Date.now() - start;
+      const remainingMs = fraction > 0 ? elapsedMs * (1 - fraction) / fraction : NaN;
+      return onProgress(fraction, { 'elapsedMs': elapsedMs, 'remainingMs': remainingMs });
+    });
+  }
+  if (typeof onPartial === 'function') wrapped['onPartial'] = guard(onPartial);
+  return wrapped;
 }
 
 // Embind registers classes while the runtime starts, after this file has run.
@@ -86,8 +96,8 @@ addOnPostRun(() => {
     return check(this['tryFeatureMapGrid'](name, options));
   };
   model['explain'] = function (method, options) {
-    return check(this['tryExplain'](method, safeProgress(options)));
+    return check(this['tryExplain'](method, safeCallbacks(options)));
   };
-  model['maximize'] = function (options) { return check(this['tryMaximize'](safeProgress(options))); };
+  model['maximize'] = function (options) { return check(this['tryMaximize'](safeCallbacks(options))); };
   model['release'] = function () { this.delete(); };
 });

@@ -16,8 +16,12 @@ struct SubgraphDeleter {
 struct RuntimeDeleter {
   void operator()(xnn_runtime_t r) const { xnn_delete_runtime(r); }
 };
+struct OperatorDeleter {
+  void operator()(xnn_operator_t o) const { xnn_delete_operator(o); }
+};
 using SubgraphPtr = std::unique_ptr<xnn_subgraph, SubgraphDeleter>;
 using RuntimePtr = std::unique_ptr<xnn_runtime, RuntimeDeleter>;
+using OperatorPtr = std::unique_ptr<xnn_operator, OperatorDeleter>;
 
 // Initializes XNNPACK once per process; later calls return the first result.
 Status EnsureXnnInitialized();

@@ -124,7 +124,7 @@ test('explain: bad requests are refused with clear messages', () => {
   try {
     assert.throws(() => model.explain('saliency'), /no image to explain yet: run one first/);
     model.run(readImage('chelsea.png'));
-    assert.throws(() => model.explain('lime'), /unknown method 'lime' \(methods: saliency, smoothgrad, guided, gradcam, guided-gradcam, ig\)/);
+    assert.throws(() => model.explain('lime'), /unknown method 'lime' \(methods: saliency, smoothgrad, guided, gradcam, guided-gradcam, ig, occlusion\)/);
     assert.throws(() => model.explain('saliency', { class: 10 }), /class 10 is out of range: the model has 10 classes/);
     assert.throws(() => model.explain('gradcam', { layer: 'fc1' }), /Grad-CAM needs a convolution or pooling layer; fc1 has output \(None, 64\)/);
     assert.throws(() => model.explain('gradcam', { layer: 'nope' }), /no layer named 'nope'/);

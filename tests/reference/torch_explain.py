@@ -7,6 +7,9 @@ writes, for one class score (the pre-softmax logit):
   guided.bin           the same through guided backpropagation (ReLU: grad * (x > 0) * (grad > 0))
   gradcam-<layer>.bin  ReLU(sum_k alpha_k A_k), alpha_k = spatial mean of d logit / d A_k
   ig.bin               with --ig-steps: integrated gradients from --baseline (right Riemann sum)
+  occlusion.bin        with --occlusion PATCH STRIDE: the drop in the class's softmax probability
+                       with each PATCH x PATCH square (every STRIDE pixels, rows then columns) set
+                       to 0, the preprocessed mean pixel
 all float32, plus meta.json. A test-data tool (Debian's python3-torch), not a runtime dependency.
 """
 import argparse
@@ -82,6 +85,7 @@ def main():
     p.add_argument("--layers", nargs="*", default=[], help="Grad-CAM layers")
     p.add_argument("--ig-steps", type=int, default=0)
     p.add_argument("--baseline", help="float32 H x W x 3 baseline for integrated gradients")
+    p.add_argument("--occlusion", type=int, nargs=2, metavar=("PATCH", "STRIDE"))
     a = p.parse_args()
     weights = read_weights(a.h5)
     image = np.fromfile(a.input, dtype=np.float32).reshape(1, a.height, a.width, 3)
@@ -108,6 +112,19 @@ def main():
             total += input_gradient(weights, point, a.cls)
         diff = torch.from_numpy(image.astype(np.float64) - baseline).permute(0, 3, 1, 2)
         nhwc(diff * total / a.ig_steps).tofile(out("ig.bin"))
+    if a.occlusion:
+        patch, stride = a.occlusion
+        x = torch.from_numpy(image).double().permute(0, 3, 1, 2)
+        probability = lambda t: F.softmax(forward(weights, t, False, set())[0], dim=1)[0, a.cls]  # noqa: E731
+        with torch.no_grad():
+            base = probability(x)
+            drops = []
+            for top in range(0, a.height - patch + 1, stride):
+                for left in range(0, a.width - patch + 1, stride):
+                    occluded = x.clone()
+                    occluded[:, :, top:top + patch, left:left + patch] = 0
+                    drops.append(float(base - probability(occluded)))
+        np.array(drops, dtype=np.float32).tofile(out("occlusion.bin"))
     with open(out("meta.json"), "w") as f:
         json.dump(meta, f)
 

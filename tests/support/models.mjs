@@ -48,18 +48,19 @@ export const vgg16Int8 = () => vgg16();
 
 // Reference explanations from PyTorch autograd (tests/reference/torch_explain.py) for `input`
 // (a preprocessed H x W x 3 Float32Array): { logits, saliency, guided, gradcam: {layer: data},
-// ig (with `ig: { steps, baseline }`) }.
-export function torchExplain(h5, input, height, width, classIndex, layers, ig) {
+// ig (with `ig: { steps, baseline }`), occlusion (with `occlusion: { patch, stride }`) }.
+export function torchExplain(h5, input, height, width, classIndex, layers, ig, occlusion) {
   const dir = mkdtempSync(path.join(tmp, 'torch-'));
   writeFileSync(path.join(dir, 'input.bin'), input);
-  const igArgs = [];
+  const extraArgs = [];
   if (ig) {
     writeFileSync(path.join(dir, 'baseline.bin'), ig.baseline);
-    igArgs.push('--ig-steps', String(ig.steps), '--baseline', path.join(dir, 'baseline.bin'));
+    extraArgs.push('--ig-steps', String(ig.steps), '--baseline', path.join(dir, 'baseline.bin'));
   }
+  if (occlusion) extraArgs.push('--occlusion', String(occlusion.patch), String(occlusion.stride));
   run('/usr/bin/python3', [path.join(root, 'tests/reference/torch_explain.py'), h5,
     path.join(dir, 'input.bin'), String(height), String(width), String(classIndex), dir,
-    '--layers', ...layers, ...igArgs]);
+    '--layers', ...layers, ...extraArgs]);
   const read = (name) => {
     const b = readFileSync(path.join(dir, name));  // a Buffer may be a view into a shared pool
     return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
@@ -70,6 +71,7 @@ export function torchExplain(h5, input, height, width, classIndex, layers, ig) {
     guided: read('guided.bin'),
     gradcam: Object.fromEntries(layers.map((l) => [l, read(`gradcam-${l}.bin`)])),
     ig: ig ? read('ig.bin') : undefined,
+    occlusion: occlusion ? read('occlusion.bin') : undefined,
   };
 }
 

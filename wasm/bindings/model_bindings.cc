@@ -2,6 +2,7 @@
 // Marshalling only. Keep in sync with convscope.d.ts and module_api.js.
 #include <emscripten/bind.h>
 
+#include <cmath>
 #include <memory>
 
 #include "grids.h"
@@ -290,7 +291,28 @@ ProgressFn ReadProgress(const val& options) {
   return [on_progress](double fraction) { return on_progress(fraction).as<bool>(); };
 }
 
-// model.tryExplain(method, {class, layer, clip99}) on the last image.
+// An explanation as the JS object of convscope.d.ts (copies: explanations are small).
+val ExplanationToJs(const Model& model, const Explanation& x) {
+  const ModelHeader& h = model.header();
+  val out = val::object();
+  out.set("method", x.method);
+  out.set("classIndex", x.class_index);
+  out.set("label", x.class_index < h.labels.size() ? h.labels[x.class_index]
+                                                   : "class " + std::to_string(x.class_index));
+  out.set("layer", h.layers[x.layer].layer.name);
+  out.set("precision", std::string(PrecisionName(model.last_engine()->precision())));
+  out.set("width", x.width);
+  out.set("height", x.height);
+  out.set("map", CopyFloats(x.map));
+  val raw = val::object();
+  raw.set("shape", ShapeArray(x.raw_shape));
+  raw.set("data", CopyFloats(x.raw));
+  out.set("raw", raw);
+  return out;
+}
+
+// model.tryExplain(method, {class, layer, clip99, samples, noise, seed, baseline, patch, stride,
+// fill, naive, onProgress, onPartial}) on the last image.
 val TryExplain(Model& model, val method, val options) {
   if (method.typeOf().as<std::string>() != "string") {
     return Fail("the method must be a string, got " + TypeName(method));
@@ -323,25 +345,34 @@ val TryExplain(Model& model, val method, val options) {
     }
     e.noise = o["noise"].as<double>();
   }
+  const auto patch = ReadSize(o, "patch", 15, &error);
+  const auto stride = patch ? ReadSize(o, "stride", 8, &error) : std::nullopt;
+  const auto score = stride ? ReadString(o, "score", "probability", &error) : std::nullopt;
+  if (!score) return Fail(error);
+  if (*score != "probability" && *score != "logit") {
+    return Fail("score must be 'probability' or 'logit', got '" + *score + "'");
+  }
+  e.logit_score = *score == "logit";
+  e.patch = *patch;
+  e.stride = *stride;
+  if (!o["fill"].isUndefined()) {
+    if (o["fill"].typeOf().as<std::string>() != "number" ||
+        !std::isfinite(o["fill"].as<double>())) {
+      return Fail("fill must be a finite number, got " + TypeName(o["fill"]));
+    }
+    e.fill = o["fill"].as<float>();
+  }
+  e.naive = !o["naive"].isUndefined() && o["naive"].as<bool>();
   e.progress = ReadProgress(o);
+  const val on_partial = o["onPartial"];
+  if (on_partial.typeOf().as<std::string>() == "function") {
+    e.partial = [on_partial, &model](const Explanation& so_far) {
+      return on_partial(ExplanationToJs(model, so_far)).as<bool>();
+    };
+  }
   Explanation x;
   if (const Status s = model.Explain(e, &x); !s.ok()) return Fail(s.message());
-  const ModelHeader& h = model.header();
-  val out = val::object();
-  out.set("method", x.method);
-  out.set("classIndex", x.class_index);
-  out.set("label", x.class_index < h.labels.size() ? h.labels[x.class_index]
-                                                   : "class " + std::to_string(x.class_index));
-  out.set("layer", h.layers[x.layer].layer.name);
-  out.set("precision", std::string(PrecisionName(model.last_engine()->precision())));
-  out.set("width", x.width);
-  out.set("height", x.height);
-  out.set("map", CopyFloats(x.map));
-  val raw = val::object();
-  raw.set("shape", ShapeArray(x.raw_shape));
-  raw.set("data", CopyFloats(x.raw));
-  out.set("raw", raw);
-  return out;
+  return ExplanationToJs(model, x);
 }
 
 // model.tryMaximize({layer, filter | class, preset, steps, seed, onProgress})

@@ -3,6 +3,8 @@
 // in its own file, registered in methods/registry.cc; docs/explanation-methods.md is the contract.
 #pragma once
 
+#include <pthreadpool.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -12,6 +14,7 @@
 
 #include "backward.h"
 #include "engine.h"
+#include "model_file.h"
 #include "model_header.h"
 #include "status.h"
 
@@ -20,8 +23,14 @@ namespace convscope {
 // Called between the passes of a long method with the fraction done; returning false cancels.
 using ProgressFn = std::function<bool(double fraction)>;
 
+struct Explanation;
+// Called by methods that refine a map as they go (occlusion) with the map so far; false cancels.
+using PartialFn = std::function<bool(const Explanation& so_far)>;
+
 struct MethodInput {
+  const ModelFile* model = nullptr;
   const ModelHeader* header = nullptr;
+  pthreadpool_t threadpool = nullptr;
   // Has just run `image`. Methods that make several passes (registry: reruns_forward) may run
   // other inputs through it; Model::Explain restores the image's pass afterwards.
   Engine* engine = nullptr;
@@ -34,7 +43,13 @@ struct MethodInput {
   double noise = 0.15;     // SmoothGrad: sigma as a fraction of the input's range
   uint32_t seed = 1;       // SmoothGrad noise
   std::string baseline = "black";  // integrated gradients: "black" or "blur"
+  size_t patch = 15;               // occlusion: side of the square patch, in input pixels
+  size_t stride = 8;               // occlusion: step between patch positions
+  float fill = 0;                  // occlusion: the patch's value after preprocessing (0: mean)
+  bool naive = false;              // occlusion: recompute every occluded image whole
+  bool logit_score = false;        // occlusion: the drop in the logit, not the probability
   ProgressFn progress;             // may be empty
+  PartialFn partial;               // may be empty
 };
 
 struct Explanation {
@@ -60,6 +75,17 @@ std::vector<float> MaxAbsOverChannels(std::span<const float> values, size_t chan
 
 // Min-max normalization to [0, 1] (all zeros when the map is constant).
 void NormalizeMinMax(std::span<float> map);
+
+// Output pixel d samples the source at d * scale + offset (clamped to the source).
+struct AxisMap {
+  double scale = 1;
+  double offset = 0;
+};
+
+// Bilinear resampling of a single-channel map under the given coordinate maps.
+std::vector<float> ResampleBilinear(std::span<const float> map, size_t height, size_t width,
+                                    size_t out_height, size_t out_width, AxisMap rows,
+                                    AxisMap cols);
 
 // Bilinear resize of a single-channel map with pixel centres aligned (half-pixel offsets, as
 // OpenCV's INTER_LINEAR and PyTorch's align_corners=False): a 14x14 map does not shift on 224x224.

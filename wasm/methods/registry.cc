@@ -2,6 +2,7 @@
 
 #include "gradcam.h"
 #include "integrated_gradients.h"
+#include "occlusion.h"
 #include "saliency.h"
 #include "smoothgrad.h"
 
@@ -12,6 +13,7 @@ const std::vector<MethodInfo>& Methods() {
       {"saliency", false, false, &VanillaSaliency},    {"smoothgrad", false, true, &SmoothGrad},
       {"guided", false, false, &GuidedBackprop},       {"gradcam", true, false, &GradCam},
       {"guided-gradcam", true, false, &GuidedGradCam}, {"ig", false, true, &IntegratedGradients},
+      {"occlusion", false, true, &Occlusion},
   };
   return methods;
 }

@@ -1,0 +1,265 @@
+#include "incremental_forward.h"
+
+#include <xnnpack.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+namespace convscope {
+
+struct IncrementalForward::Stage {
+  const Layer* layer = nullptr;  // null for the input
+  Shape in, out;                 // H x W x C
+  LeadingPadding pad;
+  OperatorPtr conv;          // Conv2D: valid padding, the halo comes from the gathered tile
+  std::vector<float> base;   // the unmodified image's output
+  std::vector<Box> changed;  // per copy: where its output may differ from base (may be empty)
+  std::vector<Box> tiles;    // per copy: the recomputed box, `changed` grown to the shared size
+  size_t tile_h = 0, tile_w = 0;
+  std::vector<float> values;  // copies x tile_h x tile_w x channels
+};
+
+namespace {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+// Output indices [lo, hi] whose window (stride, kernel, leading padding) touches input [a, b].
+bool Reach(ptrdiff_t a, ptrdiff_t b, size_t stride, size_t kernel, size_t pad, size_t out,
+           size_t* lo, size_t* hi) {
+  const auto s = static_cast<ptrdiff_t>(stride);
+  const ptrdiff_t first = a + static_cast<ptrdiff_t>(pad) - static_cast<ptrdiff_t>(kernel) + 1;
+  const ptrdiff_t low = first <= 0 ? 0 : (first + s - 1) / s;
+  const ptrdiff_t high =
+      std::min((b + static_cast<ptrdiff_t>(pad)) / s, static_cast<ptrdiff_t>(out) - 1);
+  if (low > high) return false;
+  *lo = static_cast<size_t>(low);
+  *hi = static_cast<size_t>(high);
+  return true;
+}
+
+// The box of `st`'s output that a change inside `in` (a box of its input) can reach.
+Box Reached(const Layer& l, const LeadingPadding& pad, const Shape& out, const Box& in) {
+  if (in.height == 0 || in.width == 0) return {};
+  size_t top, bottom, left, right;
+  const auto last = [](size_t start, size_t size) {
+    return static_cast<ptrdiff_t>(start + size) - 1;
+  };
+  if (!Reach(static_cast<ptrdiff_t>(in.top), last(in.top, in.height), l.stride_h, l.kernel_h,
+             pad.top, out[0], &top, &bottom) ||
+      !Reach(static_cast<ptrdiff_t>(in.left), last(in.left, in.width), l.stride_w, l.kernel_w,
+             pad.left, out[1], &left, &right)) {
+    return {};
+  }
+  return {top, left, bottom - top + 1, right - left + 1};
+}
+
+bool Inside(size_t v, size_t start, size_t size) { return v >= start && v - start < size; }
+
+}  // namespace
+
+IncrementalForward::~IncrementalForward() = default;
+
+size_t IncrementalForward::last_layer() const { return stages_.size() - 1; }
+
+std::span<const float> IncrementalForward::base(size_t layer) const { return stages_[layer].base; }
+
+Status IncrementalForward::Create(const ModelFile& model, std::span<const float> image,
+                                  pthreadpool_t threadpool,
+                                  std::unique_ptr<IncrementalForward>* out) {
+  CONVSCOPE_RETURN_IF_ERROR(EnsureXnnInitialized());
+  std::unique_ptr<IncrementalForward> f(new IncrementalForward());
+  f->model_ = &model;
+  f->threadpool_ = threadpool;
+  const auto& layers = model.header().layers;
+  Stage input;
+  input.in = input.out = layers[0].layer.output_shape;
+  input.base.assign(image.begin(), image.end());
+  f->stages_.push_back(std::move(input));
+  for (size_t i = 1; i < layers.size(); ++i) {
+    const Layer& l = layers[i].layer;
+    if (l.kind != LayerKind::kConv2D && l.kind != LayerKind::kMaxPooling2D) break;
+    Stage st;
+    st.layer = &l;
+    st.in = layers[i - 1].layer.output_shape;
+    st.out = l.output_shape;
+    st.pad = PaddingOf(l, st.in);
+    if (l.kind == LayerKind::kConv2D) {
+      const std::vector<TensorView> w = model.Weights(i);
+      const std::vector<float> kernel = ValuesAsF32(w[0]);
+      const std::vector<float> bias = w.size() > 1 ? ValuesAsF32(w[1]) : std::vector<float>();
+      xnn_operator_t op = nullptr;
+      // XNNPACK packs the weights here; the copies above can go afterwards.
+      CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
+          xnn_create_convolution2d_nhwc_f32(
+              0, 0, 0, 0, static_cast<uint32_t>(l.kernel_h), static_cast<uint32_t>(l.kernel_w), 1,
+              1, 1, 1, 1, st.in[2], l.units, st.in[2], l.units, kernel.data(),
+              bias.empty() ? nullptr : bias.data(),
+              l.activation == Activation::kRelu ? 0.0f : -kInf, kInf, 0, nullptr, nullptr, &op),
+          "creating a convolution for incremental inference"));
+      st.conv.reset(op);
+    }
+    f->stages_.push_back(std::move(st));
+  }
+  if (f->stages_.size() < 2) {
+    return Status::Error("occlusion needs a model that starts with convolution layers");
+  }
+  // The image itself, computed whole once: every later copy starts from these activations.
+  Stage& first = f->stages_[0];
+  first.changed = first.tiles = {Box{0, 0, first.out[0], first.out[1]}};
+  first.tile_h = first.out[0];
+  first.tile_w = first.out[1];
+  first.values = first.base;
+  for (size_t s = 1; s < f->stages_.size(); ++s) {
+    CONVSCOPE_RETURN_IF_ERROR(f->RunStage(s, 1, true));
+  }
+  for (size_t s = 1; s < f->stages_.size(); ++s)
+    f->stages_[s].base = std::move(f->stages_[s].values);
+  *out = std::move(f);
+  return Status::Ok();
+}
+
+Status IncrementalForward::Run(std::span<const Box> boxes, float fill, bool whole) {
+  Stage& first = stages_[0];
+  const size_t h = first.out[0], w = first.out[1], c = first.out[2];
+  for (const Box& b : boxes) {
+    if (b.height == 0 || b.width == 0 || b.top + b.height > h || b.left + b.width > w) {
+      return Status::Error("an occluding box must be non-empty and inside the image");
+    }
+  }
+  const size_t copies = boxes.size();
+  first.changed.assign(boxes.begin(), boxes.end());
+  first.tile_h = whole ? h : 0;
+  first.tile_w = whole ? w : 0;
+  for (const Box& b : boxes) {
+    first.tile_h = std::max(first.tile_h, b.height);
+    first.tile_w = std::max(first.tile_w, b.width);
+  }
+  first.tiles.resize(copies);
+  first.values.resize(copies * first.tile_h * first.tile_w * c);
+  for (size_t i = 0; i < copies; ++i) {
+    const Box& b = boxes[i];
+    Box& t = first.tiles[i];
+    t = {std::min(b.top, h - first.tile_h), std::min(b.left, w - first.tile_w), first.tile_h,
+         first.tile_w};
+    float* dst = first.values.data() + i * t.height * t.width * c;
+    for (size_t y = t.top; y < t.top + t.height; ++y) {
+      for (size_t x = t.left; x < t.left + t.width; ++x, dst += c) {
+        if (Inside(y, b.top, b.height) && Inside(x, b.left, b.width)) {
+          std::fill(dst, dst + c, fill);
+        } else {
+          std::memcpy(dst, first.base.data() + (y * w + x) * c, c * sizeof(float));
+        }
+      }
+    }
+  }
+  for (size_t s = 1; s < stages_.size(); ++s) CONVSCOPE_RETURN_IF_ERROR(RunStage(s, copies, whole));
+  return Status::Ok();
+}
+
+Status IncrementalForward::RunStage(size_t index, size_t copies, bool whole) {
+  const Stage& prev = stages_[index - 1];
+  Stage& st = stages_[index];
+  const Layer& l = *st.layer;
+  const size_t oh = st.out[0], ow = st.out[1], in_h = st.in[0], in_w = st.in[1], c = st.in[2];
+  st.changed.resize(copies);
+  st.tile_h = whole ? oh : 0;
+  st.tile_w = whole ? ow : 0;
+  for (size_t i = 0; i < copies; ++i) {
+    st.changed[i] = whole ? Box{0, 0, oh, ow} : Reached(l, st.pad, st.out, prev.changed[i]);
+    st.tile_h = std::max(st.tile_h, st.changed[i].height);
+    st.tile_w = std::max(st.tile_w, st.changed[i].width);
+  }
+  st.tiles.resize(copies);
+  for (size_t i = 0; i < copies; ++i) {
+    st.tiles[i] = {std::min(st.changed[i].top, oh - st.tile_h),
+                   std::min(st.changed[i].left, ow - st.tile_w), st.tile_h, st.tile_w};
+  }
+  st.values.resize(copies * st.tile_h * st.tile_w * st.out[2]);
+  if (st.tile_h == 0 || st.tile_w == 0) return Status::Ok();
+
+  // Each copy's tile input: its previous tile where it has one, the base elsewhere, padding
+  // (0 for a convolution, -inf for max pooling) outside the map.
+  const size_t gh = (st.tile_h - 1) * l.stride_h + l.kernel_h;
+  const size_t gw = (st.tile_w - 1) * l.stride_w + l.kernel_w;
+  const float pad = l.kind == LayerKind::kConv2D ? 0.0f : -kInf;
+  gathered_.resize(copies * gh * gw * c + XNN_EXTRA_BYTES / sizeof(float));
+  for (size_t i = 0; i < copies; ++i) {
+    const Box& from = prev.tiles[i];
+    const float* tile = prev.values.data() + i * prev.tile_h * prev.tile_w * c;
+    const auto y0 =
+        static_cast<ptrdiff_t>(st.tiles[i].top * l.stride_h) - static_cast<ptrdiff_t>(st.pad.top);
+    const auto x0 =
+        static_cast<ptrdiff_t>(st.tiles[i].left * l.stride_w) - static_cast<ptrdiff_t>(st.pad.left);
+    float* dst = gathered_.data() + i * gh * gw * c;
+    for (size_t gy = 0; gy < gh; ++gy) {
+      const ptrdiff_t y = y0 + static_cast<ptrdiff_t>(gy);
+      const bool row_inside = y >= 0 && y < static_cast<ptrdiff_t>(in_h);
+      const auto uy = static_cast<size_t>(y);
+      const bool row_in_tile = row_inside && Inside(uy, from.top, from.height);
+      for (size_t gx = 0; gx < gw; ++gx, dst += c) {
+        const ptrdiff_t x = x0 + static_cast<ptrdiff_t>(gx);
+        if (!row_inside || x < 0 || x >= static_cast<ptrdiff_t>(in_w)) {
+          std::fill(dst, dst + c, pad);
+          continue;
+        }
+        const auto ux = static_cast<size_t>(x);
+        const float* src = row_in_tile && Inside(ux, from.left, from.width)
+                               ? tile + ((uy - from.top) * from.width + (ux - from.left)) * c
+                               : prev.base.data() + (uy * in_w + ux) * c;
+        std::memcpy(dst, src, c * sizeof(float));
+      }
+    }
+  }
+
+  if (l.kind == LayerKind::kConv2D) {
+    size_t workspace_size = 0, workspace_alignment = 0, out_h = 0, out_w = 0;
+    CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
+        xnn_reshape_convolution2d_nhwc_f32(st.conv.get(), copies, gh, gw, &workspace_size,
+                                           &workspace_alignment, &out_h, &out_w, threadpool_),
+        "sizing a tile convolution"));
+    workspace_.resize(workspace_size + workspace_alignment);
+    void* workspace = workspace_.data();
+    size_t space = workspace_.size();
+    if (workspace_size > 0 && std::align(std::max<size_t>(workspace_alignment, 1), workspace_size,
+                                         workspace, space) == nullptr) {
+      return Status::Error("aligning the convolution workspace failed");
+    }
+    CONVSCOPE_RETURN_IF_ERROR(
+        XnnCheck(xnn_setup_convolution2d_nhwc_f32(st.conv.get(), workspace, gathered_.data(),
+                                                  st.values.data()),
+                 "setting up a tile convolution"));
+    return XnnCheck(xnn_run_operator(st.conv.get(), threadpool_), "running a tile convolution");
+  }
+  // Max pooling by hand: a few percent of the work, and no operator to resize.
+  float* dst = st.values.data();
+  for (size_t i = 0; i < copies; ++i) {
+    const float* src = gathered_.data() + i * gh * gw * c;
+    for (size_t oy = 0; oy < st.tile_h; ++oy) {
+      for (size_t ox = 0; ox < st.tile_w; ++ox, dst += c) {
+        std::fill(dst, dst + c, -kInf);
+        for (size_t ky = 0; ky < l.kernel_h; ++ky) {
+          for (size_t kx = 0; kx < l.kernel_w; ++kx) {
+            const float* v = src + ((oy * l.stride_h + ky) * gw + ox * l.stride_w + kx) * c;
+            for (size_t k = 0; k < c; ++k) dst[k] = std::max(dst[k], v[k]);
+          }
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+void IncrementalForward::Output(size_t index, std::span<float> out) const {
+  const Stage& st = stages_.back();
+  const size_t w = st.out[1], c = st.out[2];
+  std::copy(st.base.begin(), st.base.end(), out.begin());
+  const Box& t = st.tiles[index];
+  const float* tile = st.values.data() + index * st.tile_h * st.tile_w * c;
+  for (size_t y = 0; y < t.height; ++y) {
+    std::copy_n(tile + y * t.width * c, t.width * c,
+                out.begin() + static_cast<ptrdiff_t>(((t.top + y) * w + t.left) * c));
+  }
+}
+
+}  // namespace convscope

@@ -1,0 +1,137 @@
+#include "occlusion.h"
+
+#include <algorithm>
+#include <string>
+
+#include "../incremental_forward.h"
+
+namespace convscope {
+namespace {
+
+struct Grid {
+  size_t rows = 0, cols = 0;
+  std::vector<float> drops;  // rows x cols
+};
+
+// Positions on multiples of `factor` (in rows and columns) not on those of a coarser level.
+struct Level {
+  size_t factor = 1;
+  std::vector<size_t> positions;
+};
+
+// Patch positions ordered coarse to fine.
+std::vector<Level> Levels(const Grid& g) {
+  std::vector<size_t> factors;
+  for (size_t f = 8; f > 1; f /= 2) {
+    if ((g.rows - 1) / f >= 1 && (g.cols - 1) / f >= 1) factors.push_back(f);
+  }
+  factors.push_back(1);
+  std::vector<Level> levels(factors.size());
+  for (size_t k = 0; k < factors.size(); ++k) levels[k].factor = factors[k];
+  for (size_t r = 0; r < g.rows; ++r) {
+    for (size_t c = 0; c < g.cols; ++c) {
+      size_t k = 0;
+      while (r % factors[k] != 0 || c % factors[k] != 0) ++k;
+      levels[k].positions.push_back(r * g.cols + c);
+    }
+  }
+  return levels;
+}
+
+// The explanation of `grid`, in which only positions on multiples of `factor` are known yet.
+void Describe(const MethodInput& in, const Grid& grid, size_t factor, Explanation* out) {
+  const Shape& shape = in.header->layers.front().layer.output_shape;
+  out->method = "occlusion";
+  out->layer = 0;
+  out->height = shape[0];
+  out->width = shape[1];
+  out->raw_shape = {grid.rows, grid.cols};
+  out->raw.resize(grid.drops.size());
+  for (size_t r = 0; r < grid.rows; ++r) {
+    for (size_t c = 0; c < grid.cols; ++c) {
+      out->raw[r * grid.cols + c] =
+          grid.drops[(r / factor * factor) * grid.cols + c / factor * factor];
+    }
+  }
+  // Position i's patch is centred on pixel i * stride + (patch - 1) / 2.
+  const AxisMap axis{1.0 / static_cast<double>(in.stride),
+                     -static_cast<double>(in.patch - 1) / 2.0 / static_cast<double>(in.stride)};
+  out->map = ResampleBilinear(out->raw, grid.rows, grid.cols, shape[0], shape[1], axis, axis);
+  NormalizeMinMax(out->map);
+}
+
+}  // namespace
+
+Status Occlusion(const MethodInput& in, Explanation* out) {
+  const auto& layers = in.header->layers;
+  const Shape& shape = layers.front().layer.output_shape;
+  if (in.patch == 0 || in.patch > std::min(shape[0], shape[1])) {
+    return Status::Error("the occlusion patch must be 1 to " +
+                         std::to_string(std::min(shape[0], shape[1])) + " pixels, got " +
+                         std::to_string(in.patch));
+  }
+  if (in.stride == 0 || in.stride > std::min(shape[0], shape[1])) {
+    return Status::Error("the occlusion stride must be 1 to " +
+                         std::to_string(std::min(shape[0], shape[1])) + " pixels, got " +
+                         std::to_string(in.stride));
+  }
+  if (layers.back().layer.kind != LayerKind::kDense) {
+    return Status::Error("occlusion needs a model that ends in a Dense layer of class scores");
+  }
+  std::unique_ptr<IncrementalForward> trunk;
+  CONVSCOPE_RETURN_IF_ERROR(IncrementalForward::Create(*in.model, in.image, in.threadpool, &trunk));
+  const size_t head = trunk->last_layer() + 1;
+  if (head >= layers.size()) {
+    return Status::Error("occlusion needs dense layers after the convolutions");
+  }
+  Engine& engine = *in.engine;
+  auto score = [&](std::span<const float> trunk_output, float* value) {
+    CONVSCOPE_RETURN_IF_ERROR(engine.RunFrom(head, trunk_output));
+    *value =
+        (in.logit_score ? engine.logits() : engine.activation(layers.size() - 1))[in.class_index];
+    return Status::Ok();
+  };
+  float base_score = 0;
+  CONVSCOPE_RETURN_IF_ERROR(score(trunk->base(head - 1), &base_score));
+
+  Grid grid;
+  grid.rows = (shape[0] - in.patch) / in.stride + 1;
+  grid.cols = (shape[1] - in.patch) / in.stride + 1;
+  grid.drops.assign(grid.rows * grid.cols, 0.0f);
+  const size_t total = grid.drops.size(), batch = in.naive ? 1 : kOcclusionBatch;
+  std::vector<float> occluded(trunk->base(head - 1).size());
+  std::vector<Box> boxes;
+  size_t done = 0;
+  const std::vector<Level> levels = Levels(grid);
+  for (size_t k = 0; k < levels.size(); ++k) {
+    const std::vector<size_t>& positions = levels[k].positions;
+    for (size_t start = 0; start < positions.size(); start += batch) {
+      const size_t n = std::min(batch, positions.size() - start);
+      boxes.clear();
+      for (size_t i = 0; i < n; ++i) {
+        const size_t p = positions[start + i];
+        boxes.push_back({p / grid.cols * in.stride, p % grid.cols * in.stride, in.patch, in.patch});
+      }
+      CONVSCOPE_RETURN_IF_ERROR(trunk->Run(boxes, in.fill, in.naive));
+      for (size_t i = 0; i < n; ++i) {
+        trunk->Output(i, occluded);
+        float s = 0;
+        CONVSCOPE_RETURN_IF_ERROR(score(occluded, &s));
+        grid.drops[positions[start + i]] = base_score - s;
+      }
+      done += n;
+      CONVSCOPE_RETURN_IF_ERROR(
+          ReportProgress(in.progress, static_cast<double>(done) / static_cast<double>(total)));
+    }
+    if (k + 1 < levels.size() && in.partial) {
+      Explanation so_far;
+      Describe(in, grid, levels[k].factor, &so_far);
+      so_far.class_index = in.class_index;
+      if (!in.partial(so_far)) return Status::Error("cancelled");
+    }
+  }
+  Describe(in, grid, 1, out);
+  return Status::Ok();
+}
+
+}  // namespace convscope
