@@ -1,41 +1,45 @@
 // Benchmark: the explanation methods on full VGG16 (synthetic weights) relative to one forward pass
-// of the same model and precision, measured in the same run, Node, one thread.
-//   npm run bench:explain [-- --precision f32|int8]
-import { performance } from 'node:perf_hooks';
+// of the same model and precision, measured in the same run; Node, then headless Chromium; one
+// thread. Takes about half an hour (occlusion and the naive occlusion dominate).
+//   npm run bench:explain [-- --precision f32|int8] [-- --node-only]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
+import { launchChromium } from '../tests/support/chromium.mjs';
 import { loadConvscope } from '../tests/support/load_module.mjs';
-import { readImage, vgg16 } from '../tests/support/models.mjs';
-import { median } from './timing.mjs';
+import { readImage, root, vgg16 } from '../tests/support/models.mjs';
+import { startStaticServer } from '../tests/support/static_server.mjs';
+import { explainRows, formatRows } from './explain_cases.mjs';
 
 const i = process.argv.indexOf('--precision');
-const precision = i > 0 ? process.argv[i + 1] : 'int8';
+const precisions = i > 0 ? [process.argv[i + 1]] : ['int8', 'f32'];
+const out = path.join(root, 'build/bench');
+mkdirSync(out, { recursive: true });
 const m = await loadConvscope();
-const model = m.Model.load(vgg16(precision === 'f32' ? ['--precision', 'f32'] : []).bytes);
 const image = readImage('chelsea.png');
-const time = (fn, runs = 5) => {
-  fn();  // warm-up (builds runtimes on first use)
-  const t = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    fn();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
-};
-const forward = time(() => model.run(image, { precision }));
-const rows = [
-  ['forward pass', forward],
-  ['Grad-CAM at block5_conv3', time(() => model.explain('gradcam'))],
-  ['Grad-CAM at block3_conv3', time(() => model.explain('gradcam', { layer: 'block3_conv3' }))],
-  ['vanilla saliency', time(() => model.explain('saliency'))],
-  ['guided backprop', time(() => model.explain('guided'))],
-  ['SmoothGrad (25 samples)', time(() => model.explain('smoothgrad'), 1)],
-  ['integrated gradients (50 steps)', time(() => model.explain('ig'), 1)],
-  ['activation maximization, block3_conv1, per step', time(() => model.maximize({ layer: 'block3_conv1', filter: 0, steps: 5 }), 2) / 5],
-  ['activation maximization, class, per step', time(() => model.maximize({ layer: 'predictions', class: 0, steps: 3 }), 2) / 3],
-];
-console.log(`Full VGG16 ${precision}, Node ${process.version}, 1 thread (explanation on top of an existing forward pass)`);
-for (const [name, ms] of rows) {
-  console.log(`${name.padEnd(50)}${ms.toFixed(0).padStart(8)} ms ${(ms / forward).toFixed(2).padStart(7)}x forward`);
+for (const precision of precisions) {
+  const bytes = vgg16(precision === 'f32' ? ['--precision', 'f32'] : []).bytes;
+  writeFileSync(path.join(out, `explain-vgg16-${precision}.bin`), bytes);
+  const model = m.Model.load(bytes);
+  console.log(formatRows(`\nFull VGG16 ${precision}, Node ${process.version}, 1 thread`,
+    explainRows(model, image, precision)));
+  model.release();
 }
-model.release();
+
+if (!process.argv.includes('--node-only')) {
+  const server = await startStaticServer(root);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    page.on('console', (msg) => msg.type() === 'error' && console.error('page:', msg.text()));
+    await page.goto(`${server.url}/bench/browser/explain_bench.html`);
+    await page.waitForFunction(() => window.benchReady === true);
+    for (const precision of precisions) {
+      const rows = await page.evaluate((p) => window.runBench(p), precision);
+      console.log(formatRows(`\nFull VGG16 ${precision}, Chromium ${browser.context.browser()?.version() ?? ''}, 1 thread`, rows));
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}

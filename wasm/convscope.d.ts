@@ -203,6 +203,16 @@ export declare class Model {
       onPartial?: (soFar: Explanation) => boolean | void;
     },
   ): Explanation;
+  /**
+   * Adebayo et al.'s model-parameter randomization test: the map of `method` (with the options
+   * of explain), then the same map on a copy of the model whose top `topLayers` weighted layers
+   * (default 1) have random kernels (seeded by `randomSeed`), and the Spearman rank correlation
+   * of the two. A map that explains the model changes (low correlation).
+   */
+  sanityCheck(
+    method: Parameters<Model['explain']>[0],
+    options?: Parameters<Model['explain']>[1] & { topLayers?: number; randomSeed?: number },
+  ): { original: Explanation; randomized: Explanation; randomizedLayers: string[]; spearman: number };
   /** Frees the model's wasm memory. Use it exactly once; same as delete(). */
   release(): void;
   delete(): void;

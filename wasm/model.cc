@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "methods/registry.h"
+#include "methods/sanity_check.h"
 #include "preprocess.h"
 
 namespace convscope {
@@ -137,6 +138,33 @@ Status Model::RestoreLastImage(Engine* engine, Status status) {
   std::copy(last_input_.begin(), last_input_.end(), engine->input().begin());
   const Status rerun = engine->Run();
   return status.ok() ? rerun : status;
+}
+
+Status Model::SanityCheck(const ExplainOptions& options, size_t top_layers, uint32_t seed,
+                          SanityCheckResult* out) {
+  const size_t weighted = TopWeightedLayers(header(), SIZE_MAX).size();
+  if (top_layers == 0 || top_layers > weighted) {
+    return Status::Error("the sanity check randomizes 1 to " + std::to_string(weighted) +
+                         " layers, got " + std::to_string(top_layers));
+  }
+  CONVSCOPE_RETURN_IF_ERROR(Explain(options, &out->original));
+  std::unique_ptr<Model> copy;
+  CONVSCOPE_RETURN_IF_ERROR(Load(bytes_, threadpool_, &copy));
+  out->layers = TopWeightedLayers(header(), top_layers);
+  for (size_t i = 0; i < out->layers.size(); ++i) {
+    RandomizeKernel(*copy->file_, out->layers[i], seed + static_cast<uint32_t>(i), copy->bytes_);
+  }
+  Engine* engine = nullptr;
+  CONVSCOPE_RETURN_IF_ERROR(copy->EngineFor(last_->precision(), &engine));
+  std::copy(last_input_.begin(), last_input_.end(), engine->input().begin());
+  CONVSCOPE_RETURN_IF_ERROR(engine->Run());
+  copy->last_ = engine;
+  copy->last_input_ = last_input_;
+  ExplainOptions same = options;
+  same.class_index = out->original.class_index;
+  CONVSCOPE_RETURN_IF_ERROR(copy->Explain(same, &out->randomized));
+  out->spearman = SpearmanCorrelation(out->original.map, out->randomized.map);
+  return Status::Ok();
 }
 
 Status Model::Maximize(const MaximizeOptions& options, MaximizeResult* out) {

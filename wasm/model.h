@@ -53,6 +53,12 @@ struct ExplainOptions {
   PartialFn partial;
 };
 
+struct SanityCheckResult {
+  Explanation original, randomized;
+  std::vector<size_t> layers;  // the layers whose kernels were randomized, top first
+  double spearman = 0;         // rank correlation of the two maps
+};
+
 class Model {
  public:
   static Status Load(std::vector<uint8_t> bytes, pthreadpool_t threadpool,
@@ -69,6 +75,11 @@ class Model {
 
   // Explains the last Run's image (an error before any).
   Status Explain(const ExplainOptions& options, Explanation* out);
+
+  // Explains the last image as Explain does, then again on a copy of the model whose top
+  // `top_layers` weighted layers have random kernels (seeded), and compares the maps.
+  Status SanityCheck(const ExplainOptions& options, size_t top_layers, uint32_t seed,
+                     SanityCheckResult* out);
 
   // Synthesizes the input a unit responds to most, in the model file's precision. The last image's
   // activations are restored afterwards.

@@ -98,6 +98,9 @@ addOnPostRun(() => {
   model['explain'] = function (method, options) {
     return check(this['tryExplain'](method, safeCallbacks(options)));
   };
+  model['sanityCheck'] = function (method, options) {
+    return check(this['trySanityCheck'](method, safeCallbacks(options)));
+  };
   model['maximize'] = function (options) { return check(this['tryMaximize'](safeCallbacks(options))); };
   model['release'] = function () { this.delete(); };
 });

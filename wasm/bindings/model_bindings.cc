@@ -311,46 +311,51 @@ val ExplanationToJs(const Model& model, const Explanation& x) {
   return out;
 }
 
-// model.tryExplain(method, {class, layer, clip99, samples, noise, seed, baseline, patch, stride,
-// fill, naive, onProgress, onPartial}) on the last image.
-val TryExplain(Model& model, val method, val options) {
+// Fail, for readers that return an optional.
+std::nullopt_t FailWith(std::string message) {
+  Fail(std::move(message));
+  return std::nullopt;
+}
+
+// Reads tryExplain's (method, {class, layer, clip99, samples, noise, seed, baseline, patch, stride,
+// score, fill, naive, onProgress, onPartial}); nullopt after Fail.
+std::optional<ExplainOptions> ReadExplainOptions(const Model& model, const val& method,
+                                                 const val& o) {
   if (method.typeOf().as<std::string>() != "string") {
-    return Fail("the method must be a string, got " + TypeName(method));
+    return FailWith("the method must be a string, got " + TypeName(method));
   }
-  const val o = options.isUndefined() ? val::object() : options;
-  if (!IsObject(o)) return Fail("options must be an object, got " + TypeName(options));
   ExplainOptions e;
   e.method = method.as<std::string>();
   std::string error;
   if (!o["class"].isUndefined()) {
     const auto c = ReadSize(o, "class", std::nullopt, &error);
-    if (!c) return Fail(error);
+    if (!c) return FailWith(error);
     e.class_index = *c;
   }
   if (!o["layer"].isUndefined()) {
     e.layer = FindLayer(model, o["layer"]);
-    if (!e.layer) return val::null();
+    if (!e.layer) return std::nullopt;
   }
   e.clip_99th = !o["clip99"].isUndefined() && o["clip99"].as<bool>();
   const auto samples = ReadSize(o, "samples", 0, &error);
   const auto seed = samples ? ReadSize(o, "seed", 1, &error) : std::nullopt;
   const auto baseline = seed ? ReadString(o, "baseline", "black", &error) : std::nullopt;
-  if (!baseline) return Fail(error);
+  if (!baseline) return FailWith(error);
   e.samples = *samples;
   e.seed = static_cast<uint32_t>(*seed);
   e.baseline = *baseline;
   if (!o["noise"].isUndefined()) {
     if (o["noise"].typeOf().as<std::string>() != "number" || !(o["noise"].as<double>() >= 0)) {
-      return Fail("noise must be a non-negative number, got " + TypeName(o["noise"]));
+      return FailWith("noise must be a non-negative number, got " + TypeName(o["noise"]));
     }
     e.noise = o["noise"].as<double>();
   }
   const auto patch = ReadSize(o, "patch", 15, &error);
   const auto stride = patch ? ReadSize(o, "stride", 8, &error) : std::nullopt;
   const auto score = stride ? ReadString(o, "score", "probability", &error) : std::nullopt;
-  if (!score) return Fail(error);
+  if (!score) return FailWith(error);
   if (*score != "probability" && *score != "logit") {
-    return Fail("score must be 'probability' or 'logit', got '" + *score + "'");
+    return FailWith("score must be 'probability' or 'logit', got '" + *score + "'");
   }
   e.logit_score = *score == "logit";
   e.patch = *patch;
@@ -358,7 +363,7 @@ val TryExplain(Model& model, val method, val options) {
   if (!o["fill"].isUndefined()) {
     if (o["fill"].typeOf().as<std::string>() != "number" ||
         !std::isfinite(o["fill"].as<double>())) {
-      return Fail("fill must be a finite number, got " + TypeName(o["fill"]));
+      return FailWith("fill must be a finite number, got " + TypeName(o["fill"]));
     }
     e.fill = o["fill"].as<float>();
   }
@@ -370,9 +375,41 @@ val TryExplain(Model& model, val method, val options) {
       return on_partial(ExplanationToJs(model, so_far)).as<bool>();
     };
   }
+  return e;
+}
+
+val TryExplain(Model& model, val method, val options) {
+  const val o = options.isUndefined() ? val::object() : options;
+  if (!IsObject(o)) return Fail("options must be an object, got " + TypeName(options));
+  const std::optional<ExplainOptions> e = ReadExplainOptions(model, method, o);
+  if (!e) return val::null();
   Explanation x;
-  if (const Status s = model.Explain(e, &x); !s.ok()) return Fail(s.message());
+  if (const Status s = model.Explain(*e, &x); !s.ok()) return Fail(s.message());
   return ExplanationToJs(model, x);
+}
+
+// model.trySanityCheck(method, {...explain options, topLayers, randomSeed}).
+val TrySanityCheck(Model& model, val method, val options) {
+  const val o = options.isUndefined() ? val::object() : options;
+  if (!IsObject(o)) return Fail("options must be an object, got " + TypeName(options));
+  const std::optional<ExplainOptions> e = ReadExplainOptions(model, method, o);
+  if (!e) return val::null();
+  std::string error;
+  const auto top = ReadSize(o, "topLayers", 1, &error);
+  const auto seed = top ? ReadSize(o, "randomSeed", 1, &error) : std::nullopt;
+  if (!seed) return Fail(error);
+  SanityCheckResult r;
+  if (const Status s = model.SanityCheck(*e, *top, static_cast<uint32_t>(*seed), &r); !s.ok()) {
+    return Fail(s.message());
+  }
+  val out = val::object();
+  out.set("original", ExplanationToJs(model, r.original));
+  out.set("randomized", ExplanationToJs(model, r.randomized));
+  val layers = val::array();
+  for (size_t i : r.layers) layers.call<void>("push", model.header().layers[i].layer.name);
+  out.set("randomizedLayers", layers);
+  out.set("spearman", r.spearman);
+  return out;
 }
 
 // model.tryMaximize({layer, filter | class, preset, steps, seed, onProgress})
@@ -425,6 +462,7 @@ EMSCRIPTEN_BINDINGS(convscope_model) {
       .function("tryFilterGrid", &TryFilterGrid)
       .function("tryFeatureMapGrid", &TryFeatureMapGrid)
       .function("tryExplain", &TryExplain)
+      .function("trySanityCheck", &TrySanityCheck)
       .function("tryMaximize", &TryMaximize);
 }
 

@@ -9,11 +9,11 @@ namespace convscope {
 inline constexpr size_t kOcclusionBatch = 16;  // occluded copies per pass through the trunk
 
 // raw: the drop in the class's probability (its logit with MethodInput::logit_score, or when the
-// model has no softmax) per patch position, rows x columns of positions; map: those drops bilinearly resampled from the patch
-// centres to the input size, min-max normalized. The convolutions run incrementally (see
-// incremental_forward.h) in f32, the dense head in the run's precision. Positions go coarse to
-// fine (every 8th, 4th, 2nd, then all), with the map so far passed to MethodInput::partial after
-// each level.
+// model has no softmax) per patch position, rows x columns of positions; map: those drops
+// bilinearly resampled from the patch centres to the input size, min-max normalized. The
+// convolutions run incrementally (see incremental_forward.h) in f32, the dense head in the run's
+// precision. Positions go coarse to fine (every 8th, 4th, 2nd, then all), with the map so far
+// passed to MethodInput::partial after each level.
 Status Occlusion(const MethodInput& in, Explanation* out);
 
 }  // namespace convscope
