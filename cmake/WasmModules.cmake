@@ -15,6 +15,7 @@ set(_common_link_options
 
 function(convscope_wasm_module target environment suffix)
   add_executable(${target} wasm/bindings/common_bindings.cc wasm/bindings/conv2d_bindings.cc
+                           wasm/bindings/figure_bindings.cc
                            wasm/bindings/marshal.cc wasm/bindings/model_bindings.cc)
   target_link_libraries(${target} PRIVATE convscope_core)
   set_target_properties(${target} PROPERTIES CXX_STANDARD 20 CXX_STANDARD_REQUIRED ON

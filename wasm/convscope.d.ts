@@ -221,6 +221,21 @@ export declare class Model {
 
 export interface ConvscopeModule {
   Model: typeof Model;
+  /**
+   * Draws a map (an Explanation, or any {map, width, height} over the model's input) on the
+   * original picture at its own size, through the region `resize` took the input from: a heatmap
+   * (colormap, default 'jet', with opacity `alpha`, default 0.5), or with `mask` the picture where
+   * the map is at least `threshold` (default 0.5) and black elsewhere (the classic occlusion view).
+   */
+  overlay(
+    image: ImageInput,
+    map: { map: Float32Array; width: number; height: number },
+    options?: { resize?: 'keras' | 'crop'; colormap?: Colormap; alpha?: number; mask?: boolean; threshold?: number },
+  ): { width: number; height: number; data: Uint8ClampedArray };
+  /** The picture as RGBA pixels (decoded with the same checks as Model.run). */
+  decodeImage(image: ImageInput): { width: number; height: number; data: Uint8ClampedArray };
+  /** A dark `width`-wide strip with the text in a built-in pixel font (14 * scale rows). */
+  caption(text: string, width: number, scale?: number): { width: number; height: number; data: Uint8ClampedArray };
   Conv2d: typeof Conv2d;
   ConvscopeError: typeof ConvscopeError;
   /** The message of the last failed tryX call. */

@@ -102,6 +102,17 @@ Status ImageFromRgba(std::span<const uint8_t> rgba, size_t width, size_t height,
   return Status::Ok();
 }
 
+ImageRegion InputRegion(size_t image_width, size_t image_height, size_t width, size_t height,
+                        ResizeMode mode) {
+  const auto iw = static_cast<double>(image_width), ih = static_cast<double>(image_height);
+  if (mode == ResizeMode::kKeras) return {0, 0, iw, ih};
+  // Scale so the shorter side fits, then take the centre: no distortion, some border cut away.
+  const double scale = std::max(static_cast<double>(width) / iw, static_cast<double>(height) / ih);
+  const double crop_w = static_cast<double>(width) / scale;
+  const double crop_h = static_cast<double>(height) / scale;
+  return {(iw - crop_w) / 2, (ih - crop_h) / 2, crop_w, crop_h};
+}
+
 Status ResizeImage(const RgbImage& image, size_t width, size_t height, ResizeMode mode,
                    RgbImage* out) {
   CONVSCOPE_RETURN_IF_ERROR(CheckSize(image.width, image.height));
@@ -121,15 +132,9 @@ Status ResizeImage(const RgbImage& image, size_t width, size_t height, ResizeMod
     }
     return Status::Ok();
   }
-  // Scale so the shorter side fits, then take the centre: no distortion, some border cut away.
-  const double scale = std::max(static_cast<double>(width) / static_cast<double>(image.width),
-                                static_cast<double>(height) / static_cast<double>(image.height));
-  const double crop_w = static_cast<double>(width) / scale;
-  const double crop_h = static_cast<double>(height) / scale;
-  const double x0 =
-      (static_cast<double>(image.width) - crop_w) / 2 / static_cast<double>(image.width);
-  const double y0 =
-      (static_cast<double>(image.height) - crop_h) / 2 / static_cast<double>(image.height);
+  const ImageRegion r = InputRegion(image.width, image.height, width, height, mode);
+  const double x0 = r.left / static_cast<double>(image.width);
+  const double y0 = r.top / static_cast<double>(image.height);
   const int ok = stbir_resize_region(
       image.pixels.data(), static_cast<int>(image.width), static_cast<int>(image.height), 0,
       out->pixels.data(), static_cast<int>(width), static_cast<int>(height), 0, STBIR_TYPE_UINT8, 3,

@@ -37,4 +37,12 @@ enum class ResizeMode {
 Status ResizeImage(const RgbImage& image, size_t width, size_t height, ResizeMode mode,
                    RgbImage* out);
 
+// The part of an image_width x image_height picture that ResizeImage maps onto a width x height
+// input, in the picture's pixel coordinates (continuous: pixel x covers [x, x + 1)).
+struct ImageRegion {
+  double left = 0, top = 0, width = 0, height = 0;
+};
+ImageRegion InputRegion(size_t image_width, size_t image_height, size_t width, size_t height,
+                        ResizeMode mode);
+
 }  // namespace convscope

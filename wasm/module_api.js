@@ -73,6 +73,10 @@ addOnPostRun(() => {
   Conv2d['create'] = (options) => check(Conv2d['tryCreate'](options));
   Conv2d.prototype['run'] = function (input) { return check(this['tryRun'](input)); };
 
+  Module['overlay'] = (image, map, options) => check(Module['tryOverlay'](image, map, options));
+  Module['decodeImage'] = (image) => check(Module['tryDecodeImage'](image));
+  Module['caption'] = (text, width, scale) => check(Module['tryCaption'](text, width, scale));
+
   const Model = Module['Model'];
   const model = Model.prototype;
   Model['load'] = (bytes) => check(Model['tryLoad'](bytes));

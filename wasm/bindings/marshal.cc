@@ -93,4 +93,53 @@ val HeapRef(const void* data, size_t length, const char* dtype, const std::vecto
   return ref;
 }
 
+// Encoded file bytes, or RGBA pixels such as an ImageData.
+Status ReadImage(const val& image, RgbImage* out) {
+  if (IsInstance(image, "Uint8Array") || IsInstance(image, "ArrayBuffer")) {
+    return DecodeImage(CopyBytes(image), out);
+  }
+  if (IsObject(image) &&
+      (IsInstance(image["data"], "Uint8ClampedArray") || IsInstance(image["data"], "Uint8Array"))) {
+    std::string error;
+    const auto w = ReadSize(image, "width", std::nullopt, &error);
+    const auto h = w ? ReadSize(image, "height", std::nullopt, &error) : std::nullopt;
+    if (!h) return Status::Error("image." + error);
+    return ImageFromRgba(CopyBytes(image["data"]), *w, *h, out);
+  }
+  return Status::Error(
+      "image must be an encoded file (Uint8Array or ArrayBuffer) or RGBA pixels {data, width, "
+      "height} such as an ImageData, got " +
+      TypeName(image));
+}
+
+val ImageDataOut(const RgbImage& image) {
+  std::vector<uint8_t> rgba(image.width * image.height * 4, 255);
+  for (size_t i = 0; i < image.width * image.height; ++i) {
+    std::copy_n(&image.pixels[3 * i], 3, &rgba[4 * i]);
+  }
+  val out = val::object();
+  out.set("width", image.width);
+  out.set("height", image.height);
+  out.set("data", CopyBytesOut(rgba));
+  return out;
+}
+
+std::optional<Colormap> ReadColormap(const val& options, const char* fallback, std::string* error) {
+  const auto name = ReadString(options, "colormap", fallback, error);
+  if (!name) return std::nullopt;
+  const auto map = ColormapFromName(*name);
+  if (!map) *error = "colormap must be 'gray', 'viridis' or 'jet', got '" + *name + "'";
+  return map;
+}
+
+std::optional<ResizeMode> ReadResizeMode(const val& options, std::string* error) {
+  const auto name = ReadString(options, "resize", "keras", error);
+  if (!name) return std::nullopt;
+  if (*name != "keras" && *name != "crop") {
+    *error = "resize must be 'keras' or 'crop', got '" + *name + "'";
+    return std::nullopt;
+  }
+  return *name == "crop" ? ResizeMode::kCenterCrop : ResizeMode::kKeras;
+}
+
 }  // namespace convscope::bindings

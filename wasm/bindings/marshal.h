@@ -11,7 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "colormap.h"
+#include "image.h"
 #include "json_util.h"
+#include "status.h"
 
 namespace convscope::bindings {
 
@@ -40,6 +43,17 @@ std::vector<float> CopyFloat32Array(const val& array);
 // Copies out of wasm memory into new JS arrays (results the caller keeps across later calls).
 val CopyFloats(std::span<const float> values);
 val CopyBytesOut(std::span<const uint8_t> rgba);  // a Uint8ClampedArray, ready for ImageData
+
+// options.colormap ("gray", "viridis", "jet"), `fallback` when absent.
+std::optional<Colormap> ReadColormap(const val& options, const char* fallback, std::string* error);
+// options.resize: "keras" (default) or "crop".
+std::optional<ResizeMode> ReadResizeMode(const val& options, std::string* error);
+
+// Encoded file bytes (Uint8Array, ArrayBuffer), or RGBA pixels {data, width, height} such as an
+// ImageData, as an RGB image.
+Status ReadImage(const val& image, RgbImage* out);
+// {width, height, data: Uint8ClampedArray RGBA}, ready for ImageData.
+val ImageDataOut(const RgbImage& image);
 
 // A JS object from JSON (through JSON.parse: simplest for nested data such as layer configs).
 val ToJs(const Json& json);

@@ -118,42 +118,20 @@ val TryWeights(const Model& model, val name) {
   return weights;
 }
 
-// Encoded file bytes, or RGBA pixels such as an ImageData.
-Status ReadImage(const val& image, RgbImage* out) {
-  if (IsInstance(image, "Uint8Array") || IsInstance(image, "ArrayBuffer")) {
-    return DecodeImage(CopyBytes(image), out);
-  }
-  if (IsObject(image) &&
-      (IsInstance(image["data"], "Uint8ClampedArray") || IsInstance(image["data"], "Uint8Array"))) {
-    std::string error;
-    const auto w = ReadSize(image, "width", std::nullopt, &error);
-    const auto h = w ? ReadSize(image, "height", std::nullopt, &error) : std::nullopt;
-    if (!h) return Status::Error("image." + error);
-    return ImageFromRgba(CopyBytes(image["data"]), *w, *h, out);
-  }
-  return Status::Error(
-      "image must be an encoded file (Uint8Array or ArrayBuffer) or RGBA pixels {data, width, "
-      "height} such as an ImageData, got " +
-      TypeName(image));
-}
-
 Status ReadRunOptions(const val& options, const Model& model, RunOptions* o) {
   if (options.isUndefined()) return Status::Ok();
   if (!IsObject(options))
     return Status::Error("options must be an object, got " + TypeName(options));
   std::string error;
   const auto precision = ReadString(options, "precision", model.header().precision, &error);
-  const auto resize = precision ? ReadString(options, "resize", "keras", &error) : std::nullopt;
+  const auto resize = precision ? ReadResizeMode(options, &error) : std::nullopt;
   const auto top_k = resize ? ReadSize(options, "topK", 5, &error) : std::nullopt;
   if (!top_k) return Status::Error(error);
   if (*precision != "f32" && *precision != "int8") {
     return Status::Error("precision must be 'f32' or 'int8', got '" + *precision + "'");
   }
-  if (*resize != "keras" && *resize != "crop") {
-    return Status::Error("resize must be 'keras' or 'crop', got '" + *resize + "'");
-  }
   o->precision = *precision == "int8" ? Precision::kInt8 : Precision::kF32;
-  o->resize = *resize == "crop" ? ResizeMode::kCenterCrop : ResizeMode::kKeras;
+  o->resize = *resize;
   o->top_k = *top_k;
   return Status::Ok();
 }
@@ -211,14 +189,6 @@ val GridResult(const RgbaImage& grid) {
   // A copy: the page keeps it while other calls run.
   out.set("data", CopyBytesOut(grid.rgba));
   return out;
-}
-
-std::optional<Colormap> ReadColormap(const val& options, const char* fallback, std::string* error) {
-  const auto name = ReadString(options, "colormap", fallback, error);
-  if (!name) return std::nullopt;
-  const auto map = ColormapFromName(*name);
-  if (!map) *error = "colormap must be 'gray', 'viridis' or 'jet', got '" + *name + "'";
-  return map;
 }
 
 val TryFilterGrid(const Model& model, val name, val options) {
@@ -433,15 +403,9 @@ val TryMaximize(Model& model, val options) {
   m.progress = ReadProgress(options);
   MaximizeResult r;
   if (const Status s = model.Maximize(m, &r); !s.ok()) return Fail(s.message());
-  RgbImage rgb{r.width, r.height, std::move(r.rgb)};
-  std::vector<uint8_t> rgba(r.width * r.height * 4, 255);
-  for (size_t i = 0; i < r.width * r.height; ++i) std::copy_n(&rgb.pixels[3 * i], 3, &rgba[4 * i]);
-  val out = val::object();
+  val out = ImageDataOut({r.width, r.height, std::move(r.rgb)});
   out.set("layer", model.header().layers[m.layer].layer.name);
   out.set(unit_key, m.unit);
-  out.set("width", r.width);
-  out.set("height", r.height);
-  out.set("data", CopyBytesOut(rgba));
   out.set("objective", CopyFloats(r.objective));
   out.set("startActivation", r.start_activation);
   out.set("endActivation", r.end_activation);

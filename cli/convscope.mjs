@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+// convscope: every visualization of a CNN for any image, written to PNG files, by the same wasm
+// core the page runs. `convscope --help` for the commands.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+
+import { explainImage, firstConvLayer, METHODS } from './explain_image.mjs';
+import { captioned } from './figures.mjs';
+import { expandInputs, outputNames, writeFileAtomically } from './files.mjs';
+import { loadModule, root } from './module.mjs';
+import { encodePng } from './png.mjs';
+import { progressBar } from './progress.mjs';
+import { indexHtml } from './report.mjs';
+
+// Made by the default-model issue; until it lands, pass --model.
+export const DEFAULT_MODEL = path.join(root, 'web/models/default.bin');
+
+const USAGE = `usage:
+  convscope summary [--model M]
+  convscope explain IMAGE... [--model M] [--methods ${METHODS.join(',')}]
+                   [--layer L] [--class C|top1] [--precision int8|f32] [--resize keras|crop]
+                   [--threshold T] [--jobs N] [--quiet] [-o OUTDIR]
+  convscope filters LAYER [--model M] [-o OUTDIR]
+  convscope features IMAGE LAYER [--model M] [--precision int8|f32] [-o OUTDIR]
+  convscope maximize LAYER FILTER... [--model M] [--steps N] [--seed S] [-o OUTDIR]
+IMAGE may be a file, a folder (its images, recursively) or a glob ('photos/*.jpg').
+Exit codes: 0 all done, 1 some inputs failed, 2 usage error.`;
+
+class UsageError extends Error {}
+
+const OPTIONS = {
+  model: { type: 'string' }, methods: { type: 'string' }, layer: { type: 'string' },
+  class: { type: 'string' }, precision: { type: 'string' }, resize: { type: 'string' },
+  threshold: { type: 'string' }, jobs: { type: 'string' }, quiet: { type: 'boolean' },
+  out: { type: 'string', short: 'o' }, steps: { type: 'string' }, seed: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+function integer(value, name, min) {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${value}'`);
+  return Number(value);
+}
+
+function choice(value, name, allowed, fallback) {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value)) throw new UsageError(`--${name} must be ${allowed.join(' or ')}, got '${value}'`);
+  return value;
+}
+
+function modelPath(values) {
+  const p = values.model ?? DEFAULT_MODEL;
+  if (!existsSync(p)) {
+    throw new UsageError(values.model ? `no model file '${p}'`
+      : `no default model at ${path.relative(process.cwd(), p)} yet: pass --model FILE (a file from model_convert)`);
+  }
+  return p;
+}
+
+function loadModel(m, file) {
+  try {
+    return m.Model.load(readFileSync(file));
+  } catch (e) {
+    throw new UsageError(`${file}: ${e.message}`);
+  }
+}
+
+function explainOptions(values, model) {
+  const methods = (values.methods ?? METHODS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of methods) {
+    if (!METHODS.includes(name)) throw new UsageError(`unknown method '${name}' (methods: ${METHODS.join(', ')})`);
+  }
+  let classIndex = 'top1';
+  if (values.class !== undefined && values.class !== 'top1') {
+    const labels = model.info().labels;
+    classIndex = /^\d+$/.test(values.class) ? Number(values.class) : labels.indexOf(values.class);
+    if (classIndex < 0 || classIndex >= model.info().outputShape.at(-1)) {
+      throw new UsageError(`--class must be top1, a class index below ${model.info().outputShape.at(-1)} or a label, got '${values.class}'`);
+    }
+  }
+  if (values.layer !== undefined && !model.summary().rows.some((r) => r.name === values.layer)) {
+    throw new UsageError(`no layer named '${values.layer}'`);
+  }
+  const threshold = values.threshold === undefined ? 0.5 : Number(values.threshold);
+  if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be between 0 and 1, got '${values.threshold}'`);
+  return {
+    methods, classIndex, threshold, layer: values.layer,
+    precision: choice(values.precision, 'precision', ['int8', 'f32'], model.info().precision),
+    resize: choice(values.resize, 'resize', ['keras', 'crop'], 'keras'),
+  };
+}
+
+// Explains every image, in `jobs` worker threads or here; returns the report.
+async function explainAll(m, model, file, inputs, options, outDir, jobs, quiet) {
+  const names = outputNames(inputs);
+  const bar = progressBar(inputs.length, { quiet });
+  const partial = new Array(inputs.length).fill(0);
+  const show = () => bar.update(partial.reduce((a, b) => a + b, 0));
+  const results = new Array(inputs.length);
+  const jobFor = (index) => {
+    const dir = path.join(outDir, names[index]);
+    mkdirSync(dir, { recursive: true });
+    return { index, file: inputs[index], outDir: dir, modelName: model.info().name };
+  };
+  if (jobs === 1) {
+    inputs.forEach((input, index) => {
+      try {
+        const bytes = readFileSync(input);
+        results[index] = { result: explainImage(m, model, { ...jobFor(index), bytes }, options, (f) => { partial[index] = f; show(); }) };
+      } catch (e) {
+        results[index] = { error: e.message };
+      }
+      partial[index] = 1;
+      show();
+    });
+  } else {
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(jobs, inputs.length) }, () => new Promise((resolve, reject) => {
+      const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { modelPath: file, options } });
+      const feed = () => worker.postMessage(next < inputs.length ? jobFor(next++) : null);
+      worker.on('message', (msg) => {
+        if (msg.ready) return feed();
+        if (msg.fraction !== undefined) { partial[msg.index] = msg.fraction; show(); return; }
+        results[msg.index] = msg.error !== undefined ? { error: msg.error } : { result: msg.result };
+        partial[msg.index] = 1;
+        show();
+        feed();
+      });
+      worker.on('error', reject);
+      worker.on('exit', resolve);
+    })));
+  }
+  bar.done();
+  const info = model.info();
+  return {
+    model: { file, name: info.name, precision: info.precision, params: info.params, inputShape: info.inputShape },
+    parameters: options,
+    images: inputs.map((input, i) => ({ source: input, ...(results[i].error !== undefined
+      ? { error: results[i].error }
+      : results[i].result) })),
+  };
+}
+
+async function main(argv) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  } catch (e) {
+    throw new UsageError(e.message);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (values.help || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!command) throw new UsageError('no command given');
+  const outDir = values.out ?? 'out';
+  const m = await loadModule();
+  if (command === 'summary') {
+    if (args.length) throw new UsageError('summary takes no arguments');
+    const model = loadModel(m, modelPath(values));
+    process.stdout.write(model.summary().text);
+    model.release();
+    return 0;
+  }
+  if (!['explain', 'filters', 'features', 'maximize'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  const file = modelPath(values);
+  const model = loadModel(m, file);
+  try {
+    mkdirSync(outDir, { recursive: true });
+    const modelName = model.info().name;
+    const save = (name, image, meta, lines) => {
+      const target = path.join(outDir, `${name}.png`);
+      writeFileAtomically(target, encodePng(captioned(m, image, lines), { Software: 'convscope', Model: modelName, ...meta }));
+      console.log(target);
+    };
+    const layerArg = (name) => {
+      if (!model.summary().rows.some((r) => r.name === name)) throw new UsageError(`no layer named '${name}'`);
+      return name;
+    };
+    if (command === 'filters') {
+      if (args.length !== 1) throw new UsageError('filters takes one LAYER');
+      const layer = layerArg(args[0]);
+      save(`filters-${layer}`, model.filterGrid(layer), { Method: 'filters', Layer: layer }, [`filters | layer ${layer}`]);
+      return 0;
+    }
+    if (command === 'features') {
+      if (args.length !== 2) throw new UsageError('features takes IMAGE LAYER');
+      const layer = layerArg(args[1]);
+      const precision = choice(values.precision, 'precision', ['int8', 'f32'], model.info().precision);
+      try {
+        model.run(readFileSync(args[0]), { precision });
+      } catch (e) {
+        console.error(`convscope: ${args[0]}: ${e.message}`);
+        return 1;
+      }
+      const stem = outputNames([args[0]])[0];
+      save(`features-${stem}-${layer}`, model.featureMapGrid(layer, { colormap: 'viridis' }),
+        { Method: 'features', Layer: layer, Source: path.basename(args[0]), Precision: precision },
+        [`feature maps | ${path.basename(args[0])} | layer ${layer} | ${precision}`]);
+      return 0;
+    }
+    if (command === 'maximize') {
+      if (args.length < 2) throw new UsageError('maximize takes LAYER FILTER...');
+      const layer = layerArg(args[0]);
+      const steps = integer(values.steps, 'steps', 1), seed = integer(values.seed, 'seed', 0);
+      for (const f of args.slice(1)) {
+        const unit = integer(f, 'filter', 0);
+        const isClass = model.summary().rows.at(-1).name === layer;
+        const image = model.maximize({ layer, [isClass ? 'class' : 'filter']: unit, steps, seed });
+        save(`maximize-${layer}-${unit}`, image, { Method: 'maximize', Layer: layer, Unit: String(unit) },
+          [`activation maximization | ${layer} ${isClass ? 'class' : 'filter'} ${unit} | act ${image.startActivation.toFixed(2)} -> ${image.endActivation.toFixed(2)}`]);
+      }
+      return 0;
+    }
+    // explain
+    const { files: inputs, missing } = expandInputs(args);
+    for (const arg of missing) console.error(`convscope: ${arg}: no file matches`);
+    if (inputs.length === 0 && missing.length === 0) throw new UsageError('explain takes at least one IMAGE');
+    const options = explainOptions(values, model);
+    const jobs = integer(values.jobs, 'jobs', 1) ?? 1;
+    const report = await explainAll(m, model, file, inputs, options, outDir, Math.min(jobs, os.availableParallelism?.() ?? jobs), values.quiet);
+    writeFileAtomically(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileAtomically(path.join(outDir, 'index.html'), indexHtml(report, outDir));
+    const failed = report.images.filter((img) => img.error !== undefined);
+    for (const img of failed) console.error(`convscope: ${img.source}: ${img.error}`);
+    if (!values.quiet) {
+      console.error(`convscope: ${inputs.length - failed.length} of ${inputs.length} images explained: ${path.join(outDir, 'index.html')}`);
+    }
+    return failed.length + missing.length ? 1 : 0;
+  } finally {
+    model.release();
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
+  if (e instanceof UsageError) {
+    console.error(`convscope: ${e.message}\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    console.error(`convscope: ${e.stack ?? e}`);
+    process.exitCode = 1;
+  }
+});

@@ -1,0 +1,83 @@
+// Everything `convscope explain` makes for one image, as PNG files plus a report entry. Runs the
+// same way in the main thread and in worker threads (--jobs), so outputs do not depend on --jobs.
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+import { captioned } from './figures.mjs';
+import { writeFileAtomically } from './files.mjs';
+import { encodePng } from './png.mjs';
+
+export const METHODS = ['predictions', 'features', 'filters', 'saliency', 'smoothgrad', 'guided',
+  'gradcam', 'guided-gradcam', 'occlusion', 'maximize', 'ig'];
+const EXPLAIN_METHODS = new Set(['saliency', 'smoothgrad', 'guided', 'gradcam', 'guided-gradcam', 'occlusion', 'ig']);
+
+const percent = (p) => `${(100 * p).toFixed(1)}%`;
+
+export function firstConvLayer(model) {
+  return model.summary().rows.find((r) => r.type === 'Conv2D').name;
+}
+
+// options: {methods, layer, classIndex ('top1' or a number), precision, resize, threshold}.
+// onMethodDone(fraction of this image). Returns {predictions, timings, outputs}.
+export function explainImage(m, model, { file, bytes, outDir, modelName }, options, onMethodDone = () => {}) {
+  const timings = {};
+  const t0 = performance.now();
+  const run = model.run(bytes, { precision: options.precision, resize: options.resize, topK: 5 });
+  timings.run = performance.now() - t0;
+  const top1 = run.predictions[0];
+  const classIndex = options.classIndex === 'top1' ? top1.index : options.classIndex;
+  const label = (i) => model.info().labels[i] ?? `class ${i}`;
+  const outputs = [];
+  const write = (name, image, meta, lines) => {
+    const target = path.join(outDir, `${name}.png`);
+    const text = { Software: 'convscope', Model: modelName, Source: path.basename(file), ...meta };
+    writeFileAtomically(target, encodePng(captioned(m, image, lines), text));
+    outputs.push({ file: target, ...meta });
+  };
+  const describe = (x) => ({
+    Method: x.method, Layer: x.layer, Class: String(x.classIndex), Label: x.label, Precision: x.precision,
+  });
+  const captionOf = (x) => `${x.method} | layer ${x.layer} | ${x.label} (${x.classIndex}) | ${x.precision}`;
+
+  options.methods.forEach((method, i) => {
+    const start = performance.now();
+    if (method === 'predictions') {
+      write('predictions', m.decodeImage(bytes), { Method: 'predictions', Precision: run.precision },
+        [`top-5 | ${run.precision}`, ...run.predictions.map((p, k) => `${k + 1}. ${p.label} ${percent(p.probability)}`)]);
+    } else if (method === 'features') {
+      const layer = options.layer ?? firstConvLayer(model);
+      const grid = model.featureMapGrid(layer, { colormap: 'viridis' });
+      write(`features-${layer}`, grid, { Method: 'features', Layer: layer, Precision: run.precision },
+        [`feature maps | layer ${layer} | ${run.precision}`]);
+    } else if (method === 'filters') {
+      const layer = firstConvLayer(model);
+      write(`filters-${layer}`, model.filterGrid(layer), { Method: 'filters', Layer: layer },
+        [`filters | layer ${layer}`]);
+    } else if (method === 'maximize') {
+      const last = model.summary().rows.at(-1).name;
+      const image = model.maximize({ layer: last, class: classIndex });
+      write('maximize', image, { Method: 'maximize', Layer: last, Class: String(classIndex), Label: label(classIndex) },
+        [`activation maximization | ${label(classIndex)} (${classIndex}) | act ${image.startActivation.toFixed(2)} -> ${image.endActivation.toFixed(2)}`]);
+    } else if (EXPLAIN_METHODS.has(method)) {
+      const explainOptions = { class: classIndex };
+      if (options.layer && (method === 'gradcam' || method === 'guided-gradcam')) explainOptions.layer = options.layer;
+      const x = model.explain(method, explainOptions);
+      write(method, m.overlay(bytes, x, { resize: options.resize }), describe(x), [captionOf(x)]);
+      if (method === 'occlusion') {
+        const masked = m.overlay(bytes, x, { resize: options.resize, mask: true, threshold: options.threshold });
+        write('occlusion-mask', masked, describe(x), [`${captionOf(x)} | map >= ${options.threshold}`]);
+      }
+    } else {
+      throw new Error(`unknown method '${method}'`);
+    }
+    timings[method] = performance.now() - start;
+    onMethodDone((i + 1) / options.methods.length);
+  });
+  return {
+    predictions: run.predictions.map(({ index, label: l, probability, logit }) => ({ index, label: l, probability, logit })),
+    precision: run.precision,
+    classIndex,
+    timings,
+    outputs,
+  };
+}

@@ -1,0 +1,89 @@
+// Figures drawn by the core: maps over the original picture (through the region the model's input
+// came from) and caption strips.
+#include "overlay.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "caption.h"
+
+namespace convscope {
+namespace {
+
+RgbImage Gray(size_t width, size_t height, uint8_t value) {
+  return {width, height, std::vector<uint8_t>(width * height * 3, value)};
+}
+
+uint8_t At(const RgbImage& image, size_t x, size_t y, size_t c = 0) {
+  return image.pixels[(y * image.width + x) * 3 + c];
+}
+
+TEST(Overlay, SquashedMapFollowsTheRowsOfThePicture) {
+  // A 2 x 2 map, dark on top and bright below, over an 8 x 4 picture (Keras resizing squashes it).
+  const std::vector<float> map = {0, 0, 1, 1};
+  RgbImage out;
+  ASSERT_TRUE(
+      OverlayMap(Gray(8, 4, 100), map, 2, 2, {.colormap = Colormap::kGray, .alpha = 1.0f}, &out)
+          .ok());
+  ASSERT_EQ(out.width, 8u);
+  ASSERT_EQ(out.height, 4u);
+  EXPECT_EQ(At(out, 0, 0), 0);    // top row centre maps to map row 0 (clamped)
+  EXPECT_EQ(At(out, 7, 3), 255);  // bottom row to map row 1
+  for (size_t y = 0; y < 4; ++y) {
+    for (size_t x = 1; x < 8; ++x)
+      EXPECT_EQ(At(out, x, y), At(out, 0, y)) << "constant along a row";
+    if (y > 0) EXPECT_GT(At(out, 0, y), At(out, 0, y - 1)) << "brighter going down";
+  }
+  // Half transparent: halfway between the picture and the colour.
+  ASSERT_TRUE(
+      OverlayMap(Gray(8, 4, 100), map, 2, 2, {.colormap = Colormap::kGray, .alpha = 0.5f}, &out)
+          .ok());
+  EXPECT_EQ(At(out, 0, 0), 50);
+}
+
+TEST(Overlay, CentreCropLeavesTheCutBordersOutAndMaskKeepsTheImportantPart) {
+  // An 8 x 4 picture centre-cropped to a square input covers columns 2..5.
+  const std::vector<float> map(16, 1.0f);
+  RgbImage out;
+  ASSERT_TRUE(
+      OverlayMap(Gray(8, 4, 90), map, 4, 4,
+                 {.resize = ResizeMode::kCenterCrop, .colormap = Colormap::kGray, .alpha = 1}, &out)
+          .ok());
+  for (size_t x = 0; x < 8; ++x) EXPECT_EQ(At(out, x, 1), x < 2 || x >= 6 ? 30 : 255) << x;
+
+  std::vector<float> half(16, 0.0f);
+  for (size_t y = 0; y < 4; ++y) half[y * 4 + 3] = 1.0f;  // the rightmost map column
+  ASSERT_TRUE(OverlayMap(Gray(8, 4, 90), half, 4, 4,
+                         {.resize = ResizeMode::kCenterCrop, .mask = true, .threshold = 0.9f}, &out)
+                  .ok());
+  for (size_t x = 0; x < 8; ++x) EXPECT_EQ(At(out, x, 2), x == 5 ? 90 : 0) << x;
+}
+
+TEST(Overlay, RefusesMismatchedMapsAndBadSettings) {
+  RgbImage out;
+  EXPECT_FALSE(OverlayMap(Gray(4, 4, 0), std::vector<float>(3), 2, 2, {}, &out).ok());
+  EXPECT_FALSE(OverlayMap(Gray(4, 4, 0), std::vector<float>(4), 2, 2, {.alpha = 1.5f}, &out).ok());
+  EXPECT_FALSE(OverlayMap(Gray(0, 0, 0), std::vector<float>(4), 2, 2, {}, &out).ok());
+}
+
+TEST(Caption, DrawsTextInsideTheStripAndCutsWhatDoesNotFit) {
+  auto ink = [](const RgbImage& s) {
+    return std::count(s.pixels.begin(), s.pixels.end(), uint8_t{235});
+  };
+  const RgbImage empty = CaptionStrip("", 100);
+  EXPECT_EQ(empty.width, 100u);
+  EXPECT_EQ(empty.height, 14u);
+  EXPECT_EQ(ink(empty), 0);
+  const RgbImage text = CaptionStrip("gradcam | block5_conv3", 300, 2);
+  EXPECT_EQ(text.height, 28u);
+  EXPECT_GT(ink(text), 300);
+  // Too long for 60 pixels: cut, and nothing drawn beyond the strip's last column.
+  const RgbImage cut = CaptionStrip(std::string(200, 'W'), 60);
+  EXPECT_EQ(cut.pixels.size(), 60u * 14 * 3);
+  EXPECT_GT(ink(cut), 0);
+  EXPECT_LT(ink(cut), ink(CaptionStrip(std::string(200, 'W'), 2000)));
+}
+
+}  // namespace
+}  // namespace convscope

@@ -1,0 +1,149 @@
+// The CLI end to end, as users run it: summary against the golden table; explain on every sample
+// photo writes every figure (decoded back: right size, not blank, labelled), report.json and
+// index.html; a bad file among good ones exits 1 with one line and the rest done; --jobs 2 writes
+// the same bytes as --jobs 1; usage errors exit 2; no temporary file is left behind.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { readPngText } from '../../cli/png.mjs';
+import { loadConvscope } from '../support/load_module.mjs';
+import { root, samplePhotos, smallModel } from '../support/models.mjs';
+
+const m = await loadConvscope();
+const cli = path.join(root, 'cli/convscope.mjs');
+const work = mkdtempSync(path.join(os.tmpdir(), 'convscope-cli-'));
+const modelFile = path.join(work, 'small.bin');
+writeFileSync(modelFile, smallModel().bytes);
+const photos = path.join(root, 'tests/data/images');
+
+function convscope(...args) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: work, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const FIGURES = ['predictions', 'features-block1_conv1', 'filters-block1_conv1', 'saliency', 'smoothgrad',
+  'guided', 'gradcam', 'guided-gradcam', 'occlusion', 'occlusion-mask', 'maximize', 'ig'];
+
+function allFiles(dir) {
+  return readdirSync(dir, { recursive: true }).map(String).sort();
+}
+
+test('summary prints the golden table', () => {
+  const r = convscope('summary', '--model', modelFile);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, readFileSync(path.join(root, 'tests/fixtures/cli_summary_small_vgg16.txt'), 'utf8'));
+});
+
+test('explain writes every figure of every sample photo, report.json and index.html', () => {
+  const out = path.join(work, 'all');
+  const r = convscope('explain', ...samplePhotos.map((p) => path.join(photos, p)), '--model', modelFile, '-o', out);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+  assert.equal(report.images.length, samplePhotos.length);
+  assert.equal(report.model.params, 64750);
+  for (const [i, photo] of samplePhotos.entries()) {
+    const entry = report.images[i];
+    assert.equal(entry.error, undefined, `${photo}: ${entry.error}`);
+    assert.equal(entry.predictions.length, 5);
+    assert.ok(entry.timings.run > 0 && entry.timings.occlusion > 0);
+    const picture = m.decodeImage(readFileSync(path.join(photos, photo)));
+    const stem = photo.replace(/\.[^.]*$/, '');
+    assert.deepEqual(entry.outputs.map((o) => path.basename(o.file, '.png')).sort(), [...FIGURES].sort());
+    for (const name of FIGURES) {
+      const file = path.join(out, stem, `${name}.png`);
+      const png = readFileSync(file);
+      const img = m.decodeImage(png);
+      const text = readPngText(png);
+      assert.equal(text.Software, 'convscope');
+      assert.equal(text.Method, name.replace(/-block1_conv1$/, '').replace('occlusion-mask', 'occlusion'));
+      if (!/^(predictions|features|filters|maximize)/.test(name)) {
+        // A map over the picture: at least the picture's size (small ones are scaled up), with the
+        // method, layer, class and precision recorded.
+        assert.equal(img.width % picture.width, 0, `${file}: width ${img.width} for a ${picture.width}-wide picture`);
+        assert.ok(img.height > img.width / picture.width * picture.height, `${file}: no caption strip`);
+        assert.equal(text.Class, String(entry.classIndex));
+        assert.equal(text.Precision, 'int8');
+        assert.ok(text.Layer);
+      }
+      // Not blank: many distinct colours.
+      const colours = new Set();
+      for (let p = 0; p < img.data.length; p += 4) {
+        colours.add((img.data[p] << 16) | (img.data[p + 1] << 8) | img.data[p + 2]);
+      }
+      assert.ok(colours.size > 8, `${file} looks blank (${colours.size} colours)`);
+    }
+  }
+  const html = readFileSync(path.join(out, 'index.html'), 'utf8');
+  for (const photo of samplePhotos) assert.ok(html.includes(`${photo.replace(/\.[^.]*$/, '')}/gradcam.png`));
+  assert.ok(!allFiles(out).some((f) => f.includes('.tmp-')), 'temporary files left');
+});
+
+test('a bad file among good ones: exit 1, one error line, the good ones done', () => {
+  const dir = path.join(work, 'mixed');
+  const out = path.join(work, 'mixed-out');
+  readdirSync(work);  // the folder is made below
+  spawnSync('mkdir', ['-p', dir]);
+  copyFileSync(path.join(photos, 'chelsea.png'), path.join(dir, 'a.png'));
+  copyFileSync(path.join(photos, 'truncated.jpg'), path.join(dir, 'b.jpg'));
+  writeFileSync(path.join(dir, 'c.png'), 'not a picture');
+  copyFileSync(path.join(photos, 'rocket.jpg'), path.join(dir, 'd.jpg'));
+  const r = convscope('explain', dir, '--model', modelFile, '--methods', 'predictions,gradcam', '-o', out, '--quiet');
+  assert.equal(r.code, 1);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 2, r.stderr);
+  assert.match(lines[0], /b\.jpg: .*could not be decoded/);
+  assert.match(lines[1], /c\.png: .*could not be decoded|c\.png: .*not a/);
+  assert.deepEqual(allFiles(path.join(out, 'a')), ['gradcam.png', 'predictions.png']);
+  assert.deepEqual(allFiles(path.join(out, 'd')), ['gradcam.png', 'predictions.png']);
+  const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+  assert.deepEqual(report.images.map((i) => i.error === undefined), [true, false, false, true]);
+});
+
+test('--jobs 2 writes the same bytes as --jobs 1; globs expand', () => {
+  const outs = ['1', '2'].map((jobs) => {
+    const out = path.join(work, `jobs${jobs}`);
+    const r = convscope('explain', path.join(photos, '*.png'), '--model', modelFile, '--jobs', jobs,
+      '--methods', 'predictions,saliency,gradcam,occlusion,maximize', '-o', out);
+    assert.equal(r.code, 0, r.stderr);
+    return out;
+  });
+  const files = allFiles(outs[0]).filter((f) => f.endsWith('.png'));
+  assert.equal(files.length, 4 * 6);  // astronaut, camera, chelsea, coffee
+  assert.deepEqual(allFiles(outs[1]).filter((f) => f.endsWith('.png')), files);
+  for (const f of files) assert.ok(readFileSync(path.join(outs[0], f)).equals(readFileSync(path.join(outs[1], f))), f);
+});
+
+test('filters, features and maximize commands', () => {
+  const out = path.join(work, 'single');
+  assert.equal(convscope('filters', 'block1_conv1', '--model', modelFile, '-o', out).code, 0);
+  assert.equal(convscope('features', path.join(photos, 'coffee.png'), 'block2_conv1', '--model', modelFile, '-o', out).code, 0);
+  const r = convscope('maximize', 'block3_conv1', '0', '3', '--steps', '20', '--model', modelFile, '-o', out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(allFiles(out), ['features-coffee-block2_conv1.png', 'filters-block1_conv1.png',
+    'maximize-block3_conv1-0.png', 'maximize-block3_conv1-3.png']);
+  assert.equal(readPngText(readFileSync(path.join(out, 'maximize-block3_conv1-3.png'))).Unit, '3');
+});
+
+test('usage errors exit 2 with a message', () => {
+  const cases = [
+    [[], /no command given/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['explain', 'x.png', '--model', modelFile, '--methods', 'saliency,lime'], /unknown method 'lime'/],
+    [['explain', 'x.png', '--model', modelFile, '--class', '10'], /--class must be top1, a class index below 10 or a label, got '10'/],
+    [['explain', 'x.png', '--model', modelFile, '--precision', 'fp16'], /--precision must be int8 or f32, got 'fp16'/],
+    [['explain', 'x.png', '--model', modelFile, '--jobs', '0'], /--jobs must be an integer >= 1, got '0'/],
+    [['explain', 'x.png', '--model', modelFile, '--layer', 'nope'], /no layer named 'nope'/],
+    [['explain', 'x.png', '--model', path.join(work, 'missing.bin')], /no model file/],
+    [['explain', 'x.png', '--model', path.join(photos, 'chelsea.png')], /chelsea\.png: .*not a convscope model/],
+    [['summary', '--bogus'], /Unknown option '--bogus'/],
+  ];
+  for (const [args, message] of cases) {
+    const r = convscope(...args);
+    assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code}\n${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+});
