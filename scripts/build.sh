@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the core twice: natively (unit tests) and to wasm (the modules for the page and Node).
+# Builds the core twice, natively (unit tests) and to wasm (the modules for the page and Node),
+# then the page: dist/convscope.html (one file, works from file://) and dist/site/ (to host).
 # Incremental: XNNPACK is unpacked and compiled once per build tree; touching one core file
 # rebuilds only that file and the links.
 set -euo pipefail
@@ -17,3 +18,6 @@ if [[ ! -f build/wasm/build.ninja ]]; then
   emcmake cmake -S . -B build/wasm -G Ninja -DCMAKE_BUILD_TYPE=Release
 fi
 cmake --build build/wasm
+
+npx vite build --config web/vite.config.js --mode single
+npx vite build --config web/vite.config.js --mode site

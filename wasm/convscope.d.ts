@@ -123,6 +123,11 @@ export interface Grid {
   width: number;
   height: number;
   data: Uint8ClampedArray;
+  /** Layout: tile i is at ((i % columns) * (tileWidth + 1), floor(i / columns) * (tileHeight + 1)). */
+  tiles: number;
+  columns: number;
+  tileWidth: number;
+  tileHeight: number;
 }
 
 export type Colormap = 'gray' | 'viridis' | 'jet';

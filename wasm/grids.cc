@@ -19,7 +19,7 @@ Grid MakeGrid(size_t count, size_t tile_w, size_t tile_h) {
   return {columns, (count + columns - 1) / columns, tile_w, tile_h};
 }
 
-Status Allocate(const Grid& g, RgbaImage* out) {
+Status Allocate(const Grid& g, size_t count, RgbaImage* out) {
   constexpr size_t kMaxGridPixels = 16'000'000;
   if (g.width() * g.height() > kMaxGridPixels) {
     return Status::Error("the grid would be " + std::to_string(g.width()) + "x" +
@@ -28,6 +28,10 @@ Status Allocate(const Grid& g, RgbaImage* out) {
   out->width = g.width();
   out->height = g.height();
   out->rgba.assign(out->width * out->height * 4, 0);  // gaps stay transparent
+  out->tiles = count;
+  out->columns = g.columns;
+  out->tile_width = g.tile_w;
+  out->tile_height = g.tile_h;
   return Status::Ok();
 }
 
@@ -71,7 +75,7 @@ Status FilterGrid(const TensorView& kernel, const FilterGridOptions& o, RgbaImag
            static_cast<float>(reinterpret_cast<const int8_t*>(kernel.data.data())[i]);
   };
   const Grid g = MakeGrid(filters, kw * o.scale, kh * o.scale);
-  CONVSCOPE_RETURN_IF_ERROR(Allocate(g, out));
+  CONVSCOPE_RETURN_IF_ERROR(Allocate(g, filters, out));
   const ColorLut& lut = Lut(o.colormap);
   for (size_t f = 0; f < filters; ++f) {
     const size_t base = f * per_filter;
@@ -107,7 +111,7 @@ Status FeatureMapGrid(std::span<const float> a, size_t height, size_t width, siz
   if (o.scale == 0 || o.scale > 64) return Status::Error("scale must be between 1 and 64");
   const size_t maps = std::min(channels, std::max<size_t>(o.max_maps, 1));
   const Grid g = MakeGrid(maps, width * o.scale, height * o.scale);
-  CONVSCOPE_RETURN_IF_ERROR(Allocate(g, out));
+  CONVSCOPE_RETURN_IF_ERROR(Allocate(g, maps, out));
   std::vector<float> lo(maps, std::numeric_limits<float>::infinity()), hi(maps, -lo[0]);
   for (size_t i = 0; i < height * width; ++i) {
     for (size_t c = 0; c < maps; ++c) {

@@ -16,6 +16,9 @@ struct RgbaImage {
   size_t width = 0;
   size_t height = 0;
   std::vector<uint8_t> rgba;
+  // The grid's layout: `tiles` tiles of tile_width x tile_height in `columns` columns, tile i at
+  // ((i % columns) * (tile_width + 1), (i / columns) * (tile_height + 1)).
+  size_t tiles = 0, columns = 0, tile_width = 0, tile_height = 0;
 };
 
 struct FilterGridOptions {

@@ -58,6 +58,16 @@ std::optional<std::pair<size_t, size_t>> SniffSize(std::span<const uint8_t> b) {
   return std::nullopt;
 }
 
+// "PNG", "JPEG", ... from the magic bytes; empty when unknown. stb tries every decoder in turn, so
+// its failure reason for a broken file names the last one tried, not the file's format.
+std::string FormatName(std::span<const uint8_t> b) {
+  if (b.size() >= 4 && b[0] == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') return "PNG";
+  if (b.size() >= 2 && b[0] == 0xFF && b[1] == 0xD8) return "JPEG";
+  if (b.size() >= 4 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8') return "GIF";
+  if (b.size() >= 2 && b[0] == 'B' && b[1] == 'M') return "BMP";
+  return "";
+}
+
 }  // namespace
 
 Status DecodeImage(std::span<const uint8_t> bytes, RgbImage* out) {
@@ -78,8 +88,11 @@ Status DecodeImage(std::span<const uint8_t> bytes, RgbImage* out) {
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
       stbi_load_from_memory(data, length, &w, &h, &channels, 3), stbi_image_free);
   if (pixels == nullptr) {
-    return Status::Error(std::string("the image could not be decoded (") + stbi_failure_reason() +
-                         "): the file may be truncated or corrupt");
+    const std::string format = FormatName(bytes);
+    return Status::Error((format.empty() ? std::string("the image could not be decoded (") +
+                                               stbi_failure_reason() + ")"
+                                         : "the " + format + " image could not be decoded") +
+                         ": the file may be truncated or corrupt");
   }
   out->width = static_cast<size_t>(w);
   out->height = static_cast<size_t>(h);

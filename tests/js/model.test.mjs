@@ -117,12 +117,14 @@ test('filter and feature-map grids', () => {
     assert.equal(filters.data.length, filters.width * filters.height * 4);
     const deeper = model.filterGrid('block2_conv1', { channel: 3, scale: 2, colormap: 'viridis' });
     assert.equal(deeper.width, 3 * 7 - 1);  // 8 filters: 3 columns of 6-pixel tiles
+    assert.deepEqual([deeper.tiles, deeper.columns, deeper.tileWidth, deeper.tileHeight], [8, 3, 6, 6]);
     assert.throws(() => model.filterGrid('block2_conv1', { channel: 4 }), /channel 4 is out of range: the kernel has 4 input channels/);
     assert.throws(() => model.filterGrid('block1_pool'), /is a MaxPooling2D: filters are drawn for Conv2D layers/);
     assert.throws(() => model.featureMapGrid('block1_conv1'), /run an image first/);
     model.run(readImage('astronaut.png'));
     const maps = model.featureMapGrid('block1_conv1', { colormap: 'jet', normalize: 'layer' });
     assert.equal(maps.width, 2 * 33 - 1);  // 4 maps of 32x32
+    assert.deepEqual([maps.tiles, maps.columns, maps.tileWidth, maps.tileHeight], [4, 2, 32, 32]);
     assert.throws(() => model.featureMapGrid('fc1'), /feature maps need a height x width x channels layer/);
     assert.throws(() => model.featureMapGrid('block1_conv1', { colormap: 'rainbow' }), /colormap must be 'gray', 'viridis' or 'jet'/);
   });

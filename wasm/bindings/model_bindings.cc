@@ -188,6 +188,10 @@ val GridResult(const RgbaImage& grid) {
   out.set("height", grid.height);
   // A copy: the page keeps it while other calls run.
   out.set("data", CopyBytesOut(grid.rgba));
+  out.set("tiles", grid.tiles);
+  out.set("columns", grid.columns);
+  out.set("tileWidth", grid.tile_width);
+  out.set("tileHeight", grid.tile_height);
   return out;
 }
 

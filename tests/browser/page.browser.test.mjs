@@ -1,0 +1,218 @@
+// The page as users get it: dist/convscope.html opened from file:// in headless Chromium, and the
+// served variant dist/site/ over 127.0.0.1. Every sample through the file input and a drop event,
+// every view drawn (canvases of the right size, not blank), pictures that change with the layer,
+// method and class, each bad file explained in the page, occlusion on full-size VGG16 cancelled
+// midway with the page still usable, no network request, no console error, no long task on the
+// page's thread while the worker computes. Screenshots of each view go to test-output/page/.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { crc32, encodePng } from '../../cli/png.mjs';
+import { launchChromium } from '../support/chromium.mjs';
+import { root, samplePhotos, vgg16 } from '../support/models.mjs';
+import { startStaticServer } from '../support/static_server.mjs';
+
+const shots = path.join(root, 'test-output/page');
+mkdirSync(shots, { recursive: true });
+const tmp = path.join(os.tmpdir(), `convscope-page-${process.pid}`);
+mkdirSync(tmp, { recursive: true });
+const photo = (name) => path.join(root, 'tests/data/images', name);
+
+// A PNG whose header claims 40000 x 40000 pixels: refused before anything is decoded.
+function hugePngHeader() {
+  const png = Buffer.from(encodePng({ width: 1, height: 1, data: new Uint8Array(4) }));
+  png.writeUInt32BE(40000, 16);
+  png.writeUInt32BE(40000, 20);
+  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+  return png;
+}
+
+async function openPage(url) {
+  const browser = await launchChromium();
+  const page = await browser.context.newPage();
+  const problems = [], requests = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.addInitScript(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longTasks.push(e.duration); })
+      .observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => window.convscopeReady === true, null, { timeout: 120000 });
+  return { browser, page, problems, requests };
+}
+
+const settled = (page) => page.waitForFunction(() => document.getElementById('view').getAttribute('aria-busy') === 'false'
+  && document.getElementById('progress').hidden, null, { timeout: 120000 });
+
+async function showTab(page, tab) {
+  await page.click(`#tab-${tab}`);
+  await settled(page);
+}
+
+// Every canvas in the view: its size and the variance of its pixels; plus a hash of all of them.
+const canvases = (page) => page.evaluate(() => [...document.querySelectorAll('#view canvas')].map((c) => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let sum = 0, sq = 0, hash = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    const v = d[i] + d[i + 1] + d[i + 2];
+    sum += v; sq += v * v; hash = (hash * 31 + v) | 0;
+  }
+  const n = d.length / 4;
+  return { label: c.getAttribute('aria-label'), width: c.width, height: c.height, variance: sq / n - (sum / n) ** 2, hash };
+}));
+
+async function errorText(page) {
+  await page.waitForFunction(() => !document.getElementById('error').hidden, null, { timeout: 30000 });
+  const text = await page.textContent('#error');
+  await page.evaluate(() => { document.getElementById('error').hidden = true; });
+  return text;
+}
+
+test('dist/convscope.html from file://: inputs, every view, changes, bad files, cancel', async () => {
+  const { browser, page, problems, requests } = await openPage(`file://${path.join(root, 'dist/convscope.html')}`);
+  try {
+    assert.match(await page.textContent('#model-info'), /default model: .*parameters/);
+    // Every sample photo through the file input, then one by a drop event.
+    const photos = samplePhotos.filter((p) => !p.endsWith('.gif'));
+    for (const name of photos) {
+      await page.setInputFiles('#image-input', photo(name));
+      await settled(page);
+    }
+    const dropped = readFileSync(photo('no_time_for_that_tiny.gif')).toString('base64');
+    await page.evaluate((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'dropped.gif', { type: 'image/gif' }));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, dropped);
+    await page.waitForFunction((n) => document.querySelectorAll('#strip button').length === n, photos.length + 2);
+    await settled(page);
+    assert.equal(await page.isHidden('#error'), true, await page.textContent('#error'));
+
+    // Every view draws something.
+    await page.click('#strip button:nth-child(4)');  // chelsea
+    await settled(page);
+    const info = await page.evaluate(() => window.convscopeApp.state.model.info);
+    for (const tab of ['predictions', 'summary', 'architecture', 'layer', 'filters', 'features', 'explain', 'maximize', 'compare']) {
+      await showTab(page, tab);
+      if (tab === 'maximize') {
+        await page.click('#view button:has-text("Synthesize")');
+        await page.waitForFunction(() => document.querySelectorAll('#view figure canvas').length === 4, null, { timeout: 120000 });
+      }
+      await page.screenshot({ path: path.join(shots, `${tab}.png`), fullPage: true });
+      if (tab === 'summary') {
+        assert.match(await page.textContent('#view pre'), new RegExp(`Total params: ${info.params.toLocaleString('en-US')}`));
+        continue;
+      }
+      const drawn = await canvases(page);
+      assert.ok(drawn.length > 0, `${tab}: no canvas`);
+      for (const c of drawn.filter((d) => d.label !== 'zoomed tile')) {
+        assert.ok(c.width > 0 && c.height > 0 && c.variance > 0, `${tab}: canvas ${c.label} is blank (${JSON.stringify(c)})`);
+      }
+      if (tab === 'explain' || tab === 'compare') {
+        const picture = await page.evaluate(() => window.convscopeApp.picture);
+        for (const c of drawn) assert.deepEqual([c.width, c.height], [picture.width, picture.height], `${tab}: ${c.label}`);
+      }
+    }
+
+    // The picture changes with the layer, the method and the class.
+    await showTab(page, 'features');
+    const block1 = (await canvases(page))[0].hash;
+    await page.selectOption('#view select[aria-label=Layer]', 'block2_conv1');
+    await settled(page);
+    assert.notEqual((await canvases(page))[0].hash, block1, 'feature maps follow the layer');
+    await showTab(page, 'explain');
+    const cam = (await canvases(page))[0].hash;
+    await page.selectOption('#view select[aria-label=Method]', 'saliency');
+    await settled(page);
+    const saliency = (await canvases(page))[0].hash;
+    assert.notEqual(saliency, cam, 'the map follows the method');
+    await page.selectOption('#view select[aria-label=Class]', '7');
+    await settled(page);
+    assert.notEqual((await canvases(page))[0].hash, saliency, 'the map follows the class');
+    assert.match(await page.evaluate(() => location.hash), /method=saliency.*classIndex=7|classIndex=7.*method=saliency/);
+    await page.screenshot({ path: path.join(shots, 'explain-saliency.png'), fullPage: true });
+
+    // Bad files: a readable message, and the page keeps working.
+    const bad = {
+      'notes.txt': Buffer.from('not a picture at all'),
+      'empty.png': Buffer.alloc(0),
+      'huge.png': hugePngHeader(),
+      'broken.bin': readFileSync(path.join(root, 'web/models/default.bin')).subarray(0, 5000),
+      'random.bin': Buffer.from('CNVSCOPE but nothing else of a model file'),
+    };
+    const expected = {
+      'notes.txt': /^notes\.txt: not an image convscope can read .*: use PNG, JPEG, BMP or GIF$/,
+      'empty.png': /^empty\.png: the image file is empty$/,
+      'huge.png': /^huge\.png: the image is 40000x40000 \(1600 megapixels\), over the limit of 64 megapixels/,
+      'broken.bin': /^broken\.bin: the model file is truncated: 5000 of \d+ bytes$/,
+      'random.bin': /^random\.bin: not a convscope model file \(convert Keras \.h5 files with model_convert first\)$/,
+    };
+    for (const [name, bytes] of Object.entries(bad)) {
+      writeFileSync(path.join(tmp, name), bytes);
+      await page.setInputFiles('#image-input', path.join(tmp, name));
+      assert.match(await errorText(page), expected[name]);
+    }
+    await page.setInputFiles('#image-input', photo('truncated.jpg'));
+    assert.match(await errorText(page), /^truncated\.jpg: the JPEG image could not be decoded: the file may be truncated or corrupt$/);
+    await showTab(page, 'predictions');
+    assert.equal((await canvases(page)).length, 1, 'still usable after bad files');
+
+    // Full-size VGG16: occlusion at the default patch takes minutes; cancel it after its first
+    // (coarse) map, and the page goes on with the same model and image.
+    const vggFile = path.join(tmp, 'vgg16-int8.bin');
+    writeFileSync(vggFile, vgg16().bytes);
+    await page.setInputFiles('#model-input', vggFile);
+    await page.waitForFunction(() => /138,357,544 parameters/.test(document.getElementById('model-info').textContent), null, { timeout: 120000 });
+    await settled(page);
+    await showTab(page, 'explain');
+    await page.selectOption('#view select[aria-label=Method]', 'occlusion');
+    await settled(page);
+    await page.evaluate(() => { window.longTasks.length = 0; });
+    await page.click('#view button:has-text("Run")');
+    await page.waitForFunction(() => document.querySelectorAll('#view figure canvas').length >= 1 && !document.getElementById('progress').hidden, null, { timeout: 120000 });
+    const progress = await page.textContent('#progress-text');
+    assert.match(progress, /explain \d+%, about \d+ s left/);
+    const longTasks = await page.evaluate(() => window.longTasks);
+    await page.click('#cancel');
+    await page.waitForFunction(() => document.getElementById('progress').hidden);
+    assert.ok(longTasks.every((d) => d <= 50), `long tasks while the worker computed: ${longTasks}`);
+    await showTab(page, 'predictions');
+    assert.equal((await canvases(page)).length, 1, 'predictions after the cancel');
+    await showTab(page, 'explain');
+    await page.selectOption('#view select[aria-label=Method]', 'gradcam');
+    await settled(page);
+    const after = await canvases(page);
+    assert.ok(after.length === 1 && after[0].variance > 0, 'Grad-CAM after the cancel');
+    assert.equal(await page.isHidden('#error'), true, await page.textContent('#error'));
+    await page.screenshot({ path: path.join(shots, 'vgg16-gradcam-after-cancel.png'), fullPage: true });
+
+    assert.deepEqual(requests.filter((u) => !/^(file|data|blob):/.test(u)), [], 'network requests');
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('dist/site/ served over 127.0.0.1: the wasm and the model load as separate files', async () => {
+  const server = await startStaticServer(path.join(root, 'dist/site'));
+  const { browser, page, problems, requests } = await openPage(`${server.url}/index.html`);
+  try {
+    await page.waitForFunction(() => document.querySelectorAll('#strip button').length === 1);
+    await settled(page);
+    assert.equal((await canvases(page)).length, 1);
+    assert.ok(requests.some((u) => /\.wasm$/.test(u)), 'the wasm is a file of its own');
+    assert.ok(requests.some((u) => /default-.*\.bin$/.test(u)), 'the model is a file of its own');
+    assert.deepEqual(requests.filter((u) => !u.startsWith(server.url) && !/^(data|blob):/.test(u)), []);
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

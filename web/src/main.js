@@ -1,0 +1,220 @@
+// The page: state, inputs (drop, picker, paste, samples, model files), tabs, progress and cancel.
+// Every computation is a request to the worker that owns the wasm module (client.js).
+import wasmSource from '../../build/wasm/convscope-web.wasm?url';
+import defaultModelSource from '../models/default.bin?url';
+import ConvscopeWorker from './worker.js?worker&inline';
+import { CancelledError, WorkerClient } from './client.js';
+import { el } from './ui.js';
+import architecture from './views/architecture.js';
+import compare from './views/compare.js';
+import explain from './views/explain.js';
+import features from './views/features.js';
+import filters from './views/filters.js';
+import layer from './views/layer.js';
+import maximize from './views/maximize.js';
+import predictions from './views/predictions.js';
+import summary from './views/summary.js';
+
+const SAMPLES = import.meta.glob('../samples/*.jpg', { query: '?url', import: 'default', eager: true });
+const VIEWS = [predictions, summary, architecture, layer, filters, features, explain, maximize, compare];
+const HASH_KEYS = ['tab', 'layer', 'method', 'classIndex', 'camLayer', 'patch', 'stride', 'opacity', 'threshold', 'channel', 'normalize', 'colormap', 'maxLayer', 'units', 'left', 'right'];
+const $ = (id) => document.getElementById(id);
+
+// A data: URL (single-file page) or a URL (served site) as a Blob.
+async function blobOf(source) {
+  const response = await fetch(source);
+  if (!response.ok) throw new Error(`could not load ${source}: ${response.status}`);
+  return response.blob();
+}
+
+const app = {
+  state: { tab: 'predictions', method: 'gradcam', patch: 15, stride: 8, opacity: 0.5, threshold: 0.5, resize: 'keras', steps: undefined },
+  images: [],  // {name, blob}
+  picture: null,  // the current image's RGBA as the worker decoded it
+  cache: new Map(),
+  client: null,
+
+  layersOf(type) { return this.state.model.summary.rows.filter((r) => r.type === type).map((r) => r.name); },
+  scaleFor(name) {
+    const side = this.state.model.summary.rows.find((r) => r.name === name).outputShape[0];
+    return Math.max(1, Math.min(4, Math.floor(64 / side)));
+  },
+  set(patch) {
+    Object.assign(this.state, patch);
+    this.saveHash();
+    render();
+  },
+  saveHash() {
+    const params = new URLSearchParams();
+    for (const k of HASH_KEYS) if (this.state[k] !== undefined) params.set(k, this.state[k]);
+    history.replaceState(null, '', `#${params}`);
+  },
+  showError(e) {
+    if (e instanceof CancelledError) return;
+    $('error').textContent = e.message ?? String(e);
+    $('error').hidden = false;
+  },
+  // A worker request; while any has taken over 200 ms, a progress bar with the time left and Cancel.
+  async request(op, args, { onPartial } = {}) {
+    const timer = setTimeout(() => { $('progress').hidden = false; }, 200);
+    this.active = (this.active ?? 0) + 1;
+    const onProgress = (fraction, remainingMs) => {
+      $('progress').querySelector('progress').value = fraction;
+      $('progress-text').textContent = `${op} ${(100 * fraction).toFixed(0)}%${Number.isFinite(remainingMs) ? `, about ${Math.ceil(remainingMs / 1000)} s left` : ''}`;
+    };
+    if (this.active === 1) {
+      $('progress-text').textContent = 'working…';
+      $('progress').querySelector('progress').removeAttribute('value');
+    }
+    try {
+      return await this.client.request(op, args, { onProgress, onPartial });
+    } finally {
+      clearTimeout(timer);
+      if (--this.active === 0) $('progress').hidden = true;
+    }
+  },
+};
+
+function readHash() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  for (const k of HASH_KEYS) {
+    if (!params.has(k)) continue;
+    const v = params.get(k);
+    app.state[k] = ['classIndex', 'patch', 'stride', 'opacity', 'threshold', 'channel'].includes(k) ? Number(v) : v;
+  }
+}
+
+let renderToken = 0;
+async function render() {
+  const token = ++renderToken;
+  const tabs = $('tabs');
+  tabs.replaceChildren(...VIEWS.map((v) => el('button', {
+    type: 'button', role: 'tab', 'aria-selected': String(v.id === app.state.tab), id: `tab-${v.id}`,
+    onclick: () => app.set({ tab: v.id }),
+  }, v.title)));
+  const view = VIEWS.find((v) => v.id === app.state.tab) ?? VIEWS[0];
+  const main = $('view');
+  if (!app.state.model) return;
+  if (view.needsImage && !app.state.run) {
+    main.replaceChildren(el('p', {}, 'Open an image or pick a sample to see this view.'));
+    return;
+  }
+  main.setAttribute('aria-busy', 'true');
+  try {
+    const content = await view.render(app);
+    if (token !== renderToken) return;
+    main.replaceChildren(el('p', { className: 'about' }, view.about), content);
+  } catch (e) {
+    if (token === renderToken) {
+      main.replaceChildren(el('p', { className: 'about' }, view.about));
+      app.showError(e);
+    }
+  } finally {
+    if (token === renderToken) main.setAttribute('aria-busy', 'false');
+  }
+}
+
+async function loadModel(blob, name) {
+  const { info, summary: s } = await app.request('loadModel', { blob });
+  app.cache.clear();
+  app.state.model = { info, summary: s };
+  app.state.run = undefined;
+  if (!s.rows.some((r) => r.name === app.state.layer)) app.state.layer = s.rows.find((r) => r.type === 'Conv2D')?.name;
+  $('model-info').textContent = `${name}: ${info.name}, ${info.precision}, ${(info.fileSize / 1e6).toFixed(1)} MB, ${info.params.toLocaleString('en-US')} parameters, input ${info.inputShape.join('×')}`;
+  if (app.images.length) await showImage(app.state.imageIndex ?? 0);
+  else render();
+}
+
+async function showImage(index) {
+  const img = app.images[index];
+  app.state.imageIndex = index;
+  app.picture = await app.request('setImage', { blob: img.blob });
+  app.state.run = await app.request('run', { resize: app.state.resize });
+  app.cache.clear();
+  $('error').hidden = true;
+  for (const [i, b] of [...$('strip').children].entries()) b.setAttribute('aria-selected', String(i === index));
+  render();
+}
+
+// Only the first bytes are read here: big files go to the worker as Blobs, unread by the page.
+async function isModelFile(file) {
+  const magic = new TextDecoder().decode(await file.slice(0, 8).arrayBuffer());
+  return file.name.endsWith('.bin') || magic === 'CNVSCOPE';
+}
+
+async function openFiles(files) {
+  for (const file of files) {
+    try {
+      if (await isModelFile(file)) await loadModel(file, file.name);
+      else await addImage(file.name, file);
+    } catch (e) {
+      app.showError(new Error(`${file.name}: ${e.message}`));
+    }
+  }
+}
+
+async function addImage(name, blob) {
+  // Decoded and run before it joins the strip: a bad file is refused with the core's message.
+  const previous = app.state.imageIndex;
+  app.images.push({ name, blob });
+  try {
+    await showImage(app.images.length - 1);
+  } catch (e) {
+    app.images.pop();
+    app.state.imageIndex = previous;
+    if (previous !== undefined) await showImage(previous).catch(() => {});
+    throw e;
+  }
+  const url = URL.createObjectURL(blob);
+  const index = app.images.length - 1;
+  $('strip').append(el('button', { type: 'button', role: 'option', title: name, 'aria-selected': 'true',
+    onclick: () => showImage(index).catch(app.showError) }, el('img', { src: url, alt: name })));
+  for (const [i, b] of [...$('strip').children].entries()) b.setAttribute('aria-selected', String(i === index));
+}
+
+function wireInputs() {
+  $('image-input').addEventListener('change', (e) => openFiles([...e.target.files]).finally(() => { e.target.value = ''; }));
+  $('model-input').addEventListener('change', async (e) => {
+    const file = e.target.files[0];
+    if (file) await loadModel(file, file.name).catch((err) => app.showError(new Error(`${file.name}: ${err.message}`)));
+    e.target.value = '';
+  });
+  document.addEventListener('dragover', (e) => e.preventDefault());
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    openFiles([...e.dataTransfer.files]);
+  });
+  document.addEventListener('paste', (e) => {
+    const files = [...e.clipboardData.files];
+    if (files.length) openFiles(files);
+  });
+  $('cancel').addEventListener('click', () => {
+    app.client.cancel();
+    $('progress').hidden = true;
+  });
+  for (const [path, source] of Object.entries(SAMPLES)) {
+    const name = path.split('/').pop();
+    $('gallery').append(el('button', { type: 'button', title: `sample: ${name}`,
+      onclick: async () => openFiles([new File([await blobOf(source)], name)]) }, el('img', { src: source, alt: name })));
+  }
+}
+
+async function main() {
+  window.convscopeApp = app;  // for tests and the console
+  readHash();
+  wireInputs();
+  // Served: the worker compiles the wasm while it downloads; single file: the bytes are inlined.
+  const wasm = wasmSource.startsWith('data:')
+    ? new Uint8Array(await (await blobOf(wasmSource)).arrayBuffer()) : new URL(wasmSource, location.href).href;
+  app.client = new WorkerClient(() => new ConvscopeWorker(), wasm);
+  await loadModel(await blobOf(defaultModelSource), 'default model');
+  const [first] = Object.entries(SAMPLES);
+  if (first) await openFiles([new File([await blobOf(first[1])], first[0].split('/').pop())]);
+  window.convscopeReady = true;
+}
+
+main().catch((e) => {
+  app.showError(e);
+  window.convscopeReady = true;
+});
+export { app };

@@ -1,0 +1,53 @@
+// Two builds of the page from the same ES-module sources (web/src):
+//   vite build --mode single  dist/convscope.html: one file with the JS, the wasm, the default model
+//                             and the samples inlined; works from file:// (classic scripts, the
+//                             worker from a Blob URL, assets as data: URLs).
+//   vite build --mode site    dist/site/: the same page with the wasm, the model and the samples as
+//                             separate files (the wasm compiles while it downloads), for hosting.
+import { renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { defineConfig } from 'vite';
+import { viteSingleFile } from 'vite-plugin-singlefile';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.resolve(here, '../dist');
+
+// Emscripten's module locates its .wasm with `new URL('convscope-web.wasm', import.meta.url)`,
+// which Vite would bundle a second time (and which is invalid inside a Blob worker). The worker
+// hands the module its wasm itself (instantiateWasm), so that lookup is cut out.
+const wasmLookup = {
+  name: 'convscope-wasm-lookup',
+  transform(code, id) {
+    if (!id.endsWith('convscope-web.mjs')) return null;
+    const lookup = 'new URL("convscope-web.wasm",import.meta.url).toString()';
+    if (!code.includes(lookup)) this.error(`${id}: the wasm lookup to remove was not found`);
+    return { code: code.replace(lookup, '""'), map: null };
+  },
+};
+
+export default defineConfig(({ mode }) => {
+  const single = mode === 'single';
+  return {
+    root: here,
+    base: './',
+    logLevel: 'warn',
+    server: { fs: { allow: [path.resolve(here, '..')] } },
+    worker: { format: 'iife', plugins: () => [wasmLookup] },
+    build: {
+      outDir: single ? path.join(dist, 'single') : path.join(dist, 'site'),
+      emptyOutDir: true,
+      assetsInlineLimit: single ? Number.MAX_SAFE_INTEGER : 0,
+      chunkSizeWarningLimit: 8192,
+      reportCompressedSize: false,
+    },
+    plugins: single ? [viteSingleFile({ removeViteModuleLoader: true }), {
+      name: 'convscope-single-file-name',
+      closeBundle() {
+        renameSync(path.join(dist, 'single', 'index.html'), path.join(dist, 'convscope.html'));
+        rmSync(path.join(dist, 'single'), { recursive: true });
+      },
+    }] : [],
+  };
+});
