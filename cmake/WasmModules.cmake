@@ -11,6 +11,9 @@ set(_common_link_options
   -sALLOW_MEMORY_GROWTH=1
   -sMAXIMUM_MEMORY=4GB  # the default 16 MB heap cannot hold VGG16
   -sFILESYSTEM=0
+  # No eval / new Function in the glue (Embind's invokers included): the page and the widget run
+  # under a Content-Security-Policy without 'unsafe-eval'.
+  -sDYNAMIC_EXECUTION=0
   --post-js "${_module_api}")
 
 function(convscope_wasm_module target environment suffix)

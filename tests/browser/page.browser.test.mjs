@@ -21,6 +21,15 @@ const tmp = path.join(os.tmpdir(), `convscope-page-${process.pid}`);
 mkdirSync(tmp, { recursive: true });
 const photo = (name) => path.join(root, 'tests/data/images', name);
 
+// rocket.jpg with an EXIF orientation of 6 (rotate 90 degrees clockwise to view).
+function rotatedJpeg() {
+  const jpeg = readFileSync(photo('rocket.jpg'));
+  const tiff = Buffer.from([0x49, 0x49, 0x2a, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0]);
+  const body = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, (body.length + 2) >> 8, (body.length + 2) & 0xff]), body]);
+  return Buffer.concat([jpeg.subarray(0, 2), app1, jpeg.subarray(2)]);
+}
+
 // A PNG whose header claims 40000 x 40000 pixels: refused before anything is decoded.
 function hugePngHeader() {
   const png = Buffer.from(encodePng({ width: 1, height: 1, data: new Uint8Array(4) }));
@@ -94,6 +103,17 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
     await page.waitForFunction((n) => document.querySelectorAll('#strip button').length === n, photos.length + 2);
     await settled(page);
     assert.equal(await page.isHidden('#error'), true, await page.textContent('#error'));
+
+    // Pasted, with EXIF orientation 6: shown upright (640 x 427 becomes 427 x 640).
+    await page.evaluate((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'pasted.jpg', { type: 'image/jpeg' }));
+      document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
+    }, rotatedJpeg().toString('base64'));
+    await page.waitForFunction((n) => document.querySelectorAll('#strip button').length === n, photos.length + 3);
+    await settled(page);
+    assert.deepEqual(await page.evaluate(() => [window.convscopeApp.picture.width, window.convscopeApp.picture.height]), [427, 640]);
 
     // Every view draws something.
     await page.click('#strip button:nth-child(4)');  // chelsea
