@@ -1,10 +1,12 @@
 // The page's side of the worker protocol (protocol.js): requests as promises, progress and
 // partial results as callbacks, and cancel = terminate the worker, start a fresh one and replay
-// what it had loaded (model, image), so the page stays usable after any cancel.
+// what it had loaded (models, images), so the page stays usable after any cancel. One client can
+// serve many widgets.
 import { READY } from './protocol.js';
 
-// What a fresh worker must redo, in this order, to be where the cancelled one was.
-const REPLAYED = ['loadModel', 'setImage', 'run'];
+// What a fresh worker must redo to be where the cancelled one was: every model and image load
+// (runs are redone on demand by the worker).
+const replayKey = (op, args) => (op === 'loadModel' ? `model:${args.model}` : op === 'setImage' ? `image:${args.image}` : null);
 
 export class CancelledError extends Error {
   constructor() {
@@ -20,7 +22,7 @@ export class WorkerClient {
     this.wasm = wasm;
     this.nextId = 1;
     this.pending = new Map();
-    this.replay = new Map();  // op -> args of the last loadModel / setImage / run
+    this.replay = new Map();  // replayKey -> [op, args], in load order
     this.ready = this.start();
   }
 
@@ -35,7 +37,7 @@ export class WorkerClient {
     const booted = new Promise((resolve) => { this.pending.set(0, { resolve, reject: resolve }); });
     return booted.then(() => this.send('init', { wasm: this.wasm }))
       .then(async () => {
-        for (const op of REPLAYED) if (this.replay.has(op)) await this.send(op, this.replay.get(op));
+        for (const [op, args] of this.replay.values()) await this.send(op, args);
       });
   }
 
@@ -61,8 +63,12 @@ export class WorkerClient {
   async request(op, args, callbacks) {
     await this.ready;
     const result = await this.send(op, args, callbacks);
-    if (op === 'loadModel') this.replay.delete('run');
-    if (REPLAYED.includes(op)) this.replay.set(op, args);
+    const key = replayKey(op, args);
+    if (key) this.replay.set(key, [op, args]);
+    if (op === 'forget') {
+      if (args.model !== undefined) this.replay.delete(`model:${args.model}`);
+      if (args.image !== undefined) this.replay.delete(`image:${args.image}`);
+    }
     return result;
   }
 

@@ -67,7 +67,9 @@ const app = {
       $('progress').querySelector('progress').removeAttribute('value');
     }
     try {
-      return await this.client.request(op, args, { onProgress, onPartial });
+      // The page's model and its current image, unless the request names others.
+      const keyed = { model: 'page', image: `image${this.state.imageIndex}`, ...args };
+      return await this.client.request(op, keyed, { onProgress, onPartial });
     } finally {
       clearTimeout(timer);
       if (--this.active === 0) $('progress').hidden = true;
@@ -128,7 +130,8 @@ async function loadModel(blob, name) {
 async function showImage(index) {
   const img = app.images[index];
   app.state.imageIndex = index;
-  app.picture = await app.request('setImage', { blob: img.blob });
+  img.picture ??= await app.request('setImage', { blob: img.blob });
+  app.picture = img.picture;
   app.state.run = await app.request('run', { resize: app.state.resize });
   app.cache.clear();
   $('error').hidden = true;
@@ -161,6 +164,7 @@ async function addImage(name, blob) {
     await showImage(app.images.length - 1);
   } catch (e) {
     app.images.pop();
+    app.client.request('forget', { image: `image${app.images.length}` }).catch(() => {});
     app.state.imageIndex = previous;
     if (previous !== undefined) await showImage(previous).catch(() => {});
     throw e;

@@ -1,15 +1,19 @@
 // The worker that owns the wasm module: every computation runs here, never on the page's thread.
-// Protocol: protocol.js. Big results (pixels, maps) come back as transferred ArrayBuffers.
+// It holds any number of models and images by key (the page uses one of each; widgets on a page
+// share this worker and each model once), and runs an image through a model only when a request
+// needs that model's activations for that image. Protocol: protocol.js. Big results (pixels, maps)
+// come back as transferred ArrayBuffers.
 import createConvscopeModule from '../../build/wasm/convscope-web.mjs';
 import { exifOrientation } from './exif.js';
 import { READY } from './protocol.js';
 
 let m = null;
-let model = null;
-let image = null;  // the current picture as {data, width, height} RGBA, EXIF-oriented
+const models = new Map();  // key -> Model
+const images = new Map();  // key -> {data, width, height} RGBA, EXIF-oriented
+const lastRun = new Map();  // model key -> what it last ran: {image, precision, resize, result}
 
 async function init({ wasm }) {
-  // wasm: bytes (single-file page) or a URL (served site: compiled while it downloads).
+  // wasm: bytes (single-file page) or a URL (served: compiled while it downloads).
   m = await createConvscopeModule({
     instantiateWasm(imports, done) {
       const source = typeof wasm === 'string'
@@ -22,9 +26,29 @@ async function init({ wasm }) {
   return true;
 }
 
-function requireModel() {
+function modelOf(key) {
+  const model = models.get(key);
   if (!model) throw new Error('no model loaded');
   return model;
+}
+
+function imageOf(key) {
+  const image = images.get(key);
+  if (!image) throw new Error('no image yet');
+  return image;
+}
+
+// Runs `image` through `model` unless that is what it last did; returns the run's summary.
+function ensureRun({ model, image, precision, resize = 'keras' }) {
+  const md = modelOf(model);
+  const p = precision ?? md.info().precision;
+  const last = lastRun.get(model);
+  if (last && last.image === image && last.precision === p && last.resize === resize) return last.result;
+  lastRun.delete(model);
+  const r = md.run(imageOf(image), { precision: p, resize, topK: 5 });
+  const result = { predictions: r.predictions, precision: r.precision, totalMs: r.totalMs };
+  lastRun.set(model, { image, precision: p, resize, result });
+  return result;
 }
 
 async function decode(bytes) {
@@ -45,53 +69,63 @@ const imageData = (img) => ({ ...img, data: new Uint8ClampedArray(img.data) });
 
 const OPS = {
   init,
-  async loadModel({ blob }) {
+  async loadModel({ model, blob }) {
     // A Blob (a File): cloning it to the worker is cheap; the bytes are read here, off the page.
     const next = m.Model.load(new Uint8Array(await blob.arrayBuffer()));
-    model?.release();
-    model = next;
-    return { info: model.info(), summary: model.summary() };
+    models.get(model)?.release();
+    models.set(model, next);
+    lastRun.delete(model);
+    return { info: next.info(), summary: next.summary() };
   },
-  async setImage({ blob }) {
-    image = await decode(new Uint8Array(await blob.arrayBuffer()));
-    return imageData(image);
+  async setImage({ image, blob }) {
+    images.set(image, await decode(new Uint8Array(await blob.arrayBuffer())));
+    for (const [key, run] of lastRun) if (run.image === image) lastRun.delete(key);
+    return imageData(images.get(image));
   },
-  run({ precision, resize }) {
-    if (!image) throw new Error('no image yet');
-    const r = requireModel().run(image, { precision, resize, topK: 5 });
-    return { predictions: r.predictions, precision: r.precision, totalMs: r.totalMs, layerMs: Array.from(r.layerMs ?? []) };
+  forget({ model, image }) {
+    if (model !== undefined) {
+      models.get(model)?.release();
+      models.delete(model);
+      lastRun.delete(model);
+    }
+    if (image !== undefined) images.delete(image);
+    return true;
   },
-  layer({ name }) {
-    const md = requireModel();
+  run: ensureRun,
+  layer({ model, name }) {
+    const md = modelOf(model);
     const weights = md.weights(name);
     const describe = (w) => w && { shape: w.shape, kerasShape: w.kerasShape, layout: w.layout, dtype: w.dtype, stats: w.stats };
     return { config: md.layerConfig(name), kernel: describe(weights.kernel), bias: describe(weights.bias) };
   },
-  overlay({ map, options }) {
-    if (!image) throw new Error('no image yet');
-    return imageData(m.overlay(image, map, options));
+  overlay({ image, map, options }) { return imageData(m.overlay(imageOf(image), map, options)); },
+  filterGrid({ model, name, options }) { return imageData(modelOf(model).filterGrid(name, options)); },
+  featureMapGrid(args) {
+    ensureRun(args);
+    return imageData(modelOf(args.model).featureMapGrid(args.name, args.options));
   },
-  filterGrid({ name, options }) { return imageData(requireModel().filterGrid(name, options)); },
-  featureMapGrid({ name, options }) { return imageData(requireModel().featureMapGrid(name, options)); },
-  explain({ method, options, overlay }, report) {
-    const md = requireModel();
-    const x = md.explain(method, { ...options, onProgress: report.progress, onPartial: (p) => report.partial(drawn(p, overlay)) });
-    return drawn(x, overlay);
+  explain(args, report) {
+    ensureRun(args);
+    const { method, options, overlay, image } = args;
+    const x = modelOf(args.model).explain(method, { ...options, onProgress: report.progress, onPartial: (p) => report.partial(drawn(p, image, overlay)) });
+    return drawn(x, image, overlay);
   },
-  sanityCheck({ method, options, overlay }, report) {
-    const r = requireModel().sanityCheck(method, { ...options, onProgress: report.progress });
-    return { spearman: r.spearman, randomizedLayers: r.randomizedLayers, original: drawn(r.original, overlay), randomized: drawn(r.randomized, overlay) };
+  sanityCheck(args, report) {
+    ensureRun(args);
+    const { method, options, overlay, image } = args;
+    const r = modelOf(args.model).sanityCheck(method, { ...options, onProgress: report.progress });
+    return { spearman: r.spearman, randomizedLayers: r.randomizedLayers, original: drawn(r.original, image, overlay), randomized: drawn(r.randomized, image, overlay) };
   },
-  maximize({ options }, report) {
-    const r = requireModel().maximize({ ...options, onProgress: report.progress });
+  maximize({ model, options }, report) {
+    const r = modelOf(model).maximize({ ...options, onProgress: report.progress });
     return { ...imageData(r), startActivation: r.startActivation, endActivation: r.endActivation };
   },
 };
 
-// An explanation with its figure: the map over the current picture (or the masked picture).
-function drawn(x, overlay) {
+// An explanation with its figure: the map over the picture (or the masked picture).
+function drawn(x, image, overlay) {
   const { map, raw, ...rest } = x;
-  return { ...rest, rawShape: raw.shape, map, figure: imageData(m.overlay(image, x, overlay)) };
+  return { ...rest, rawShape: raw.shape, map, figure: imageData(m.overlay(imageOf(image), x, overlay)) };
 }
 
 function transferables(value, out = []) {
