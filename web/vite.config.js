@@ -4,6 +4,8 @@
 //                             worker from a Blob URL, assets as data: URLs).
 //   vite build --mode site    dist/site/: the same page with the wasm, the model and the samples as
 //                             separate files (the wasm compiles while it downloads), for hosting.
+//   vite build --mode widget  dist/convscope-widget.js (classic script) and .mjs (ES module): the
+//                             <conv-scope> element, wasm and default model inlined.
 import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +31,24 @@ const wasmLookup = {
 
 export default defineConfig(({ mode }) => {
   const single = mode === 'single';
+  if (mode === 'widget') {
+    return {
+      root: here,
+      logLevel: 'warn',
+      worker: { format: 'iife', plugins: () => [wasmLookup] },
+      build: {
+        outDir: dist,
+        emptyOutDir: false,
+        reportCompressedSize: false,
+        lib: {
+          entry: path.join(here, 'src/widget.js'),
+          name: 'ConvScope',
+          formats: ['iife', 'es'],
+          fileName: (format) => (format === 'es' ? 'convscope-widget.mjs' : 'convscope-widget.js'),
+        },
+      },
+    };
+  }
   return {
     root: here,
     base: './',

@@ -82,7 +82,7 @@ export default {
     if (LONG.has(method)) controls.append(el('button', { type: 'button', onclick: () => run(true).catch(app.showError) }, 'Run'));
     const sanity = el('div', {});
     controls.append(el('button', { type: 'button', onclick: () => sanityCheck(app, method, sanity).catch(app.showError) }, 'Sanity check'));
-    await run(false);
+    await run(Boolean(app.autoRun));
     return el('div', {}, el('p', { className: 'about' }, HELP[method]), controls, result, sanity);
   },
 };

@@ -17,5 +17,5 @@ export function zoomable(canvas, grid, describe) {
     ctx.drawImage(canvas, col * (grid.tileWidth + 1), row * (grid.tileHeight + 1), grid.tileWidth, grid.tileHeight, 0, 0, 192, 192);
     caption.textContent = describe(i);
   });
-  return el('figure', {}, zoom, caption);
+  return el('figure', { className: 'zoom' }, zoom, caption);
 }

@@ -1,0 +1,241 @@
+// <conv-scope>: convscope as an element for tutorials. One script, any number of widgets per page,
+// all sharing one worker; each model URL is loaded once. The views are the page's own (views/),
+// driven by attributes instead of the page's controls, inside a shadow root.
+//
+//   <conv-scope model="models/vgg16-int8.bin" image="img/cat.jpg" view="gradcam" layer="block5_conv3"
+//               class="281" interactive></conv-scope>
+import wasmSource from '../../build/wasm/convscope-web.wasm?url';
+import defaultModelSource from '../models/default.bin?url';
+import ConvscopeWorker from './worker.js?worker&inline';
+import pageStyle from './style.css?inline';
+import { CancelledError, WorkerClient } from './client.js';
+import { el } from './ui.js';
+import architecture from './views/architecture.js';
+import compare from './views/compare.js';
+import explain, { METHODS } from './views/explain.js';
+import features from './views/features.js';
+import filters from './views/filters.js';
+import maximize from './views/maximize.js';
+import predictions from './views/predictions.js';
+import summary from './views/summary.js';
+
+const VIEWS = { summary, architecture, filters, features, predictions, maximize, compare };
+const EXPLAIN_VIEWS = new Set(METHODS.map(([m]) => m));
+const WIDGET_STYLE = `
+:host { display: block; contain: content; font: 14px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: .8em; }
+:host(:not([interactive])) .controls, :host(:not([interactive])) .zoom { display: none; }
+.error { color: var(--bad); }
+main { padding: 0; }
+`;
+
+// Shared by every widget on the page.
+const shared = {
+  client: null,
+  models: new Map(),  // model URL (or '' for the default) -> Promise<{key, info, summary}>
+  modelLoads: 0,      // how many model files were loaded (tests check that widgets share them)
+  nextImage: 0,
+};
+
+async function blobOf(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`);
+  return response.blob();
+}
+
+function client() {
+  if (!shared.client) {
+    // The widget build inlines the wasm (a data: URL): one file to copy, nothing else to host.
+    shared.client = blobOf(wasmSource).then((b) => b.arrayBuffer())
+      .then((bytes) => new WorkerClient(() => new ConvscopeWorker(), new Uint8Array(bytes)));
+  }
+  return shared.client;
+}
+
+function loadModel(url) {
+  if (!shared.models.has(url)) {
+    const key = `widget-model-${shared.models.size}`;
+    shared.models.set(url, (async () => {
+      const blob = await blobOf(url ? new URL(url, document.baseURI).href : defaultModelSource);
+      shared.modelLoads++;
+      const c = await client();
+      return { key, ...(await c.request('loadModel', { model: key, blob })) };
+    })());
+    shared.models.get(url).catch(() => shared.models.delete(url));  // a later widget may retry
+  }
+  return shared.models.get(url);
+}
+
+const NUMBER_ATTRIBUTES = { class: 'classIndex', opacity: 'opacity', patch: 'patch', stride: 'stride', threshold: 'threshold', channel: 'channel', samples: 'samples', steps: 'steps' };
+const STRING_ATTRIBUTES = { layer: 'layer', colormap: 'colormap', normalize: 'normalize', filters: 'units', precision: 'precision', left: 'left', right: 'right', resize: 'resize' };
+
+export class ConvScopeElement extends HTMLElement {
+  static get observedAttributes() {
+    return ['model', 'image', 'view', 'interactive', ...Object.keys(NUMBER_ATTRIBUTES), ...Object.keys(STRING_ATTRIBUTES)];
+  }
+
+  constructor() {
+    super();
+    this.root = this.attachShadow({ mode: 'open' });
+    this.root.append(el('style', {}, pageStyle + WIDGET_STYLE));
+    this.view = el('main', { part: 'view', 'aria-live': 'polite' }, el('p', {}, 'convscope'));
+    this.error = el('p', { className: 'error', part: 'error', role: 'alert', hidden: true });
+    this.root.append(this.error, this.view);
+    this.imageKey = `widget-image-${shared.nextImage++}`;
+    this.cache = new Map();
+    this.visible = false;
+    this.addEventListener('dragover', (e) => this.hasAttribute('interactive') && e.preventDefault());
+    this.addEventListener('drop', (e) => {
+      if (!this.hasAttribute('interactive') || !e.dataTransfer.files.length) return;
+      e.preventDefault();
+      e.stopPropagation();
+      this.setImage(e.dataTransfer.files[0]).catch((err) => this.fail(err));
+    });
+  }
+
+  connectedCallback() {
+    // Lazy: nothing is loaded or computed until the widget scrolls into view.
+    this.observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting) && !this.visible) {
+        this.visible = true;
+        this.observer.disconnect();
+        this.run();
+      }
+    }, { rootMargin: '200px' });
+    this.observer.observe(this);
+  }
+
+  disconnectedCallback() {
+    this.observer?.disconnect();
+  }
+
+  attributeChangedCallback(name, before, after) {
+    if (!this.visible || before === after) return;
+    if (name === 'image' || name === 'model') this.loaded = null;
+    this.scheduleRender();
+  }
+
+  scheduleRender() {
+    if (this.pending) return;
+    this.pending = Promise.resolve().then(() => {
+      this.pending = null;
+      return this.run();
+    });
+  }
+
+  // The model's info ({name, precision, params, labels, ...}) once loaded.
+  get model() { return this.modelInfo?.info ?? null; }
+
+  async setImage(blob) {
+    const c = await client();
+    this.picture = await c.request('setImage', { image: this.imageKey, blob });
+    this.cache.clear();
+    await this.render();
+  }
+
+  async load() {
+    const c = await client();
+    this.modelInfo = await loadModel(this.getAttribute('model') ?? '');
+    const image = this.getAttribute('image');
+    if (image && this.needsImage()) {
+      this.picture = await c.request('setImage', { image: this.imageKey, blob: await blobOf(new URL(image, document.baseURI).href) });
+    }
+    this.cache.clear();
+  }
+
+  needsImage() {
+    const view = this.getAttribute('view') ?? 'predictions';
+    return EXPLAIN_VIEWS.has(view) || (VIEWS[view] ?? explain).needsImage;
+  }
+
+  // Loads what the attributes name (if not yet) and draws the view. Resolves when drawn.
+  async run() {
+    try {
+      this.loaded ??= this.load();
+      await this.loaded;
+      await this.render();
+    } catch (e) {
+      this.loaded = null;
+      this.fail(e);
+    }
+  }
+
+  fail(e) {
+    if (e instanceof CancelledError) return;
+    this.error.textContent = `convscope: ${e.message ?? e}`;
+    this.error.hidden = false;
+    this.view.replaceChildren();
+    this.dispatchEvent(new CustomEvent('convscope-error', { detail: { message: e.message ?? String(e) }, bubbles: true, composed: true }));
+  }
+
+  state() {
+    const { info, summary: s } = this.modelInfo;
+    const state = {
+      model: { info, summary: s }, imageIndex: this.imageKey, resize: this.getAttribute('resize') ?? 'keras',
+      opacity: 0.5, patch: 15, stride: 8, threshold: 0.5,
+    };
+    for (const [attr, key] of Object.entries(NUMBER_ATTRIBUTES)) {
+      if (this.hasAttribute(attr) && this.getAttribute(attr) !== '' && Number.isFinite(Number(this.getAttribute(attr)))) state[key] = Number(this.getAttribute(attr));
+    }
+    for (const [attr, key] of Object.entries(STRING_ATTRIBUTES)) if (this.hasAttribute(attr)) state[key] = this.getAttribute(attr);
+    state.layer ??= s.rows.find((r) => r.type === 'Conv2D')?.name;
+    state.camLayer = state.layer && s.rows.find((r) => r.name === state.layer)?.type !== 'Dense' ? state.layer : undefined;
+    state.maxLayer = state.layer;
+    return state;
+  }
+
+  async render() {
+    const c = await client();
+    const view = this.getAttribute('view') ?? 'predictions';
+    const state = this.state();
+    const widget = this;
+    if (this.needsImage() && !this.picture) throw new Error('this view needs an image: set the image attribute or drop one onto the widget');
+    const app = {
+      state, picture: this.picture, cache: this.cache, autoRun: true,
+      layersOf: (type) => state.model.summary.rows.filter((r) => r.type === type).map((r) => r.name),
+      scaleFor: (name) => Math.max(1, Math.min(4, Math.floor(64 / state.model.summary.rows.find((r) => r.name === name).outputShape[0]))),
+      request: (op, args, callbacks) => c.request(op, { model: widget.modelInfo.key, image: widget.imageKey, ...args }, callbacks),
+      set(patch) {
+        // Interactive widgets reflect a reader's choice in their attributes (and so re-render).
+        const names = { ...Object.fromEntries(Object.entries(NUMBER_ATTRIBUTES).map(([a, k]) => [k, a])), ...Object.fromEntries(Object.entries(STRING_ATTRIBUTES).map(([a, k]) => [k, a])), method: 'view', camLayer: 'layer', maxLayer: 'layer' };
+        for (const [k, v] of Object.entries(patch)) {
+          if (!names[k]) continue;
+          if (v === undefined) widget.removeAttribute(names[k]);
+          else widget.setAttribute(names[k], String(v));
+        }
+      },
+      saveHash() {},
+      showError: (e) => widget.fail(e),
+    };
+    if (this.picture && (this.needsImage() || view === 'features')) {
+      state.run = await app.request('run', { precision: state.precision, resize: state.resize });
+    }
+    let content;
+    if (EXPLAIN_VIEWS.has(view)) {
+      state.method = view;
+      content = await explain.render(app);
+    } else if (VIEWS[view]) {
+      content = await VIEWS[view].render(app);
+    } else {
+      throw new Error(`unknown view '${view}' (views: ${[...Object.keys(VIEWS), ...EXPLAIN_VIEWS].join(', ')})`);
+    }
+    this.error.hidden = true;
+    this.view.replaceChildren(content);
+    for (const canvas of this.view.querySelectorAll('canvas')) canvas.setAttribute('part', 'figure');
+    if (!this.ready) {
+      this.ready = true;
+      this.dispatchEvent(new CustomEvent('convscope-ready', { bubbles: true, composed: true }));
+    }
+    this.dispatchEvent(new CustomEvent('convscope-result', { detail: { view, predictions: state.run?.predictions ?? [] }, bubbles: true, composed: true }));
+  }
+
+  // The view's main figure as a PNG Blob.
+  exportPNG() {
+    const canvas = this.view.querySelector('canvas');
+    if (!canvas) return Promise.reject(new Error('nothing drawn yet'));
+    return new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+  }
+
+  static get stats() { return { modelLoads: shared.modelLoads }; }
+}
+
+if (!customElements.get('conv-scope')) customElements.define('conv-scope', ConvScopeElement);
