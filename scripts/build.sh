@@ -22,3 +22,4 @@ cmake --build build/wasm
 npx vite build --config web/vite.config.js --mode single
 npx vite build --config web/vite.config.js --mode site
 npx vite build --config web/vite.config.js --mode widget
+cp web/src/convscope-widget.d.ts dist/

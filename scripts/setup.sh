@@ -13,6 +13,7 @@ APT_PACKAGES=(
   python3-h5py python3-numpy                      # test-model generator (run with /usr/bin/python3)
   python3-torch python3-onnx                      # reference explanations in tests; ONNX peers in bench/
   chromium                                        # browser tests (driven by playwright-core)
+  dataset-fashion-mnist                           # the default model's test set (accuracy test)
 )
 
 missing=()

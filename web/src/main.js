@@ -15,7 +15,7 @@ import maximize from './views/maximize.js';
 import predictions from './views/predictions.js';
 import summary from './views/summary.js';
 
-const SAMPLES = import.meta.glob('../samples/*.jpg', { query: '?url', import: 'default', eager: true });
+const SAMPLES = import.meta.glob('../samples/*.{jpg,png}', { query: '?url', import: 'default', eager: true });
 const VIEWS = [predictions, summary, architecture, layer, filters, features, explain, maximize, compare];
 const HASH_KEYS = ['tab', 'layer', 'method', 'classIndex', 'camLayer', 'patch', 'stride', 'opacity', 'threshold', 'channel', 'normalize', 'colormap', 'maxLayer', 'units', 'left', 'right'];
 const $ = (id) => document.getElementById(id);
@@ -212,7 +212,9 @@ async function main() {
     ? new Uint8Array(await (await blobOf(wasmSource)).arrayBuffer()) : new URL(wasmSource, location.href).href;
   app.client = new WorkerClient(() => new ConvscopeWorker(), wasm);
   await loadModel(await blobOf(defaultModelSource), 'default model');
-  const [first] = Object.entries(SAMPLES);
+  // Start on a picture of the kind the default model knows (Fashion-MNIST), else the first sample.
+  const samples = Object.entries(SAMPLES);
+  const first = samples.find(([p]) => p.includes('/fashion-')) ?? samples[0];
   if (first) await openFiles([new File([await blobOf(first[1])], first[0].split('/').pop())]);
   window.convscopeReady = true;
 }

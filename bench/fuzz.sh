@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Fuzzes the core with libFuzzer (ASan + UBSan) for SECONDS per target (default 600):
+#   bench/fuzz.sh [SECONDS]
+# Seeds: the sample photos and test images, the default model and small generated models. New
+# corpus entries stay in build/fuzz/corpus/; crashes land in build/fuzz/findings/ (each becomes a
+# fixture in tests/fixtures/hostile_inputs.json). Results are recorded in docs/robustness.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-600}
+
+if [[ ! -f build/fuzz/build.ninja ]]; then
+  CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCONVSCOPE_FUZZ=ON
+fi
+cmake --build build/fuzz --target model_file_fuzzer image_fuzzer
+
+corpus=build/fuzz/corpus
+mkdir -p "$corpus/image" "$corpus/model_file" build/fuzz/findings
+cp -n tests/data/images/*.{png,jpg,gif} web/samples/*.{jpg,png} "$corpus/image/" 2>/dev/null || true
+cp -n web/models/default.bin "$corpus/model_file/" 2>/dev/null || true
+for seed in 1 2 3; do
+  bin="$corpus/model_file/tiny-$seed.bin"
+  [[ -f $bin ]] && continue
+  /usr/bin/python3 model_convert/testing/make_keras_model.py "build/fuzz/tiny-$seed.h5" \
+    --input-size 32 --width-divisor 32 --fc-units 8 --classes 3 --seed "$seed" >/dev/null
+  precision=$([[ $seed == 2 ]] && echo f32 || echo int8)
+  build/native/model_convert/model_convert "build/fuzz/tiny-$seed.h5" -o "$bin" --precision "$precision" >/dev/null
+done
+
+for target in image model_file; do
+  echo "== ${target}_fuzzer, ${seconds} s"
+  build/fuzz/tests/fuzz/${target}_fuzzer "$corpus/$target" -max_total_time="$seconds" -rss_limit_mb=4096 \
+    -max_len=$((4 << 20)) -artifact_prefix=build/fuzz/findings/${target}- -print_final_stats=1 2>&1 |
+    grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==ERROR|SUMMARY)" || true
+done
+ls -la build/fuzz/findings

@@ -1,0 +1,57 @@
+// The committed default model (web/models/default.bin, trained by
+// model_convert/training/train_default_model.py) on the 10,000 Fashion-MNIST test images, through
+// the wasm core as the page runs it: int8 accuracy >= 91%, and within 0.5 points of the f32
+// accuracy the training script measured for the exported weights (web/models/default.json).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+import { loadConvscope } from '../support/load_module.mjs';
+import { root } from '../support/models.mjs';
+
+const DATA = '/usr/share/datasets/fashion-mnist';
+const m = await loadConvscope();
+
+// The test set as the model sees it: 28x28 gray padded to 32x32, as RGBA for Model.run.
+function testSet() {
+  const images = gunzipSync(readFileSync(path.join(DATA, 't10k-images-idx3-ubyte.gz'))).subarray(16);
+  const labels = gunzipSync(readFileSync(path.join(DATA, 't10k-labels-idx1-ubyte.gz'))).subarray(8);
+  return Array.from(labels, (label, n) => {
+    const data = new Uint8ClampedArray(32 * 32 * 4);
+    for (let y = 0; y < 28; y++) {
+      for (let x = 0; x < 28; x++) {
+        const v = images[n * 784 + y * 28 + x], p = ((y + 2) * 32 + x + 2) * 4;
+        data[p] = data[p + 1] = data[p + 2] = v;
+      }
+    }
+    for (let p = 3; p < data.length; p += 4) data[p] = 255;
+    return { image: { data, width: 32, height: 32 }, label };
+  });
+}
+
+test('the default model classifies Fashion-MNIST in the wasm core (int8 >= 91%, f32 within 0.5 points)', () => {
+  const meta = JSON.parse(readFileSync(path.join(root, 'web/models/default.json'), 'utf8'));
+  const model = m.Model.load(readFileSync(path.join(root, 'web/models/default.bin')));
+  try {
+    const info = model.info();
+    assert.equal(info.precision, 'int8');
+    assert.deepEqual(info.labels, ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']);
+    assert.ok(readFileSync(path.join(root, 'web/models/default.bin')).length <= 2e6, 'the file is at most 2 MB');
+    const set = testSet();
+    assert.equal(set.length, 10000);
+    const accuracy = {};
+    for (const precision of ['int8', 'f32']) {
+      let correct = 0;
+      for (const { image, label } of set) correct += model.run(image, { precision, topK: 1 }).predictions[0].index === label;
+      accuracy[precision] = correct / set.length;
+    }
+    console.log(`default model: int8 ${accuracy.int8}, f32 engine ${accuracy.f32}, training (f32) ${meta.test_accuracy_f32}`);
+    assert.ok(accuracy.int8 >= 0.91, `int8 accuracy ${accuracy.int8}`);
+    assert.ok(Math.abs(accuracy.int8 - meta.test_accuracy_f32) <= 0.005, `int8 ${accuracy.int8} vs f32 ${meta.test_accuracy_f32}`);
+    assert.ok(Math.abs(accuracy.f32 - meta.test_accuracy_f32) <= 0.002, `f32 engine ${accuracy.f32} vs training ${meta.test_accuracy_f32}`);
+  } finally {
+    model.release();
+  }
+});
