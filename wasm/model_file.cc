@@ -29,7 +29,7 @@ Status CheckSections(const ModelHeader& h, std::span<const uint8_t> bytes, uint6
     if (s.offset < previous_end || s.offset > end || s.size > end - s.offset) {
       return Status::Error(name + " lies outside the data area or overlaps another section");
     }
-    if (Crc32(Slice(bytes, s.offset, s.size)) != s.crc32) {
+    if (!ChecksumMatches(Crc32(Slice(bytes, s.offset, s.size)), s.crc32)) {
       return Status::Error(name + " is corrupt (checksum mismatch)");
     }
     previous_end = s.offset + s.size;
@@ -65,7 +65,7 @@ Status ModelFile::Open(std::span<const uint8_t> bytes, std::unique_ptr<ModelFile
   Preamble p;
   CONVSCOPE_RETURN_IF_ERROR(DecodePreamble(bytes, &p));
   const std::span<const uint8_t> header_bytes = Slice(bytes, p.header_offset, p.header_size);
-  if (Crc32(header_bytes) != p.header_crc32) {
+  if (!ChecksumMatches(Crc32(header_bytes), p.header_crc32)) {
     return Status::Error("the model file's header is corrupt (checksum mismatch)");
   }
   Json json;

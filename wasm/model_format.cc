@@ -43,7 +43,8 @@ Status DecodePreamble(std::span<const uint8_t> bytes, Preamble* out) {
         "not a convscope model file (convert Keras .h5 files with model_convert first)");
   }
   const uint8_t* b = bytes.data();
-  if (Get<uint32_t>(&b[kPreambleCrcOffset]) != Crc32(bytes.first(kPreambleCrcOffset))) {
+  if (!ChecksumMatches(Crc32(bytes.first(kPreambleCrcOffset)),
+                       Get<uint32_t>(&b[kPreambleCrcOffset]))) {
     return Status::Error("the model file's preamble is corrupt (checksum mismatch)");
   }
   Preamble p;
