@@ -1,8 +1,10 @@
 #include "model_file.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <numeric>
+#include <optional>
 #include <string_view>
 
 #include "crc32.h"
@@ -37,7 +39,7 @@ Status CheckSections(const ModelHeader& h, std::span<const uint8_t> bytes, uint6
   return Status::Ok();
 }
 
-Status CheckWeightSizes(const ModelHeader& h) {
+Status CheckWeights(const ModelHeader& h, std::span<const uint8_t> bytes) {
   for (const LayerEntry& e : h.layers) {
     for (const WeightEntry& w : e.weights) {
       // InferShapes bounded every weight's element count, so this product cannot overflow.
@@ -50,6 +52,22 @@ Status CheckWeightSizes(const ModelHeader& h) {
       if (w.scales_section &&
           h.sections[*w.scales_section].size != w.shape.front() * sizeof(float)) {
         return Status::Error(name + ": its scales section size does not match its shape");
+      }
+      // NaN or infinity would turn every prediction into NaN without a word: refuse them here.
+      for (const std::optional<size_t> section :
+           {w.dtype == DType::kF32 ? std::optional(w.data_section) : std::nullopt,
+            w.scales_section}) {
+        if (!section) continue;
+        const SectionEntry& s = h.sections[*section];
+        const std::span<const uint8_t> data = Slice(bytes, s.offset, s.size);
+        for (size_t i = 0; i < s.size / sizeof(float); ++i) {
+          float v;
+          std::memcpy(&v, data.data() + i * sizeof(float), sizeof(float));
+          if (!std::isfinite(v)) {
+            return Status::Error(name + (section == w.scales_section ? " scale " : " value ") +
+                                 std::to_string(i) + " is not a finite number (NaN or infinity)");
+          }
+        }
       }
     }
   }
@@ -75,7 +93,7 @@ Status ModelFile::Open(std::span<const uint8_t> bytes, std::unique_ptr<ModelFile
   std::unique_ptr<ModelFile> file(new ModelFile());
   CONVSCOPE_RETURN_IF_ERROR(HeaderFromJson(json, &file->header_));
   CONVSCOPE_RETURN_IF_ERROR(CheckSections(file->header_, bytes, p.header_offset));
-  CONVSCOPE_RETURN_IF_ERROR(CheckWeightSizes(file->header_));
+  CONVSCOPE_RETURN_IF_ERROR(CheckWeights(file->header_, bytes));
   file->bytes_ = bytes;
   *out = std::move(file);
   return Status::Ok();

@@ -65,7 +65,7 @@ TEST(Image, RefusesHostileInputsWithClearMessages) {
       {"text", {'h', 'e', 'l', 'l', 'o'}, "not an image convscope can read"},
       {"30000x30000 header", PngHeader(30000, 30000),
        "30000x30000 (900 megapixels), over the limit"},
-      {"40000x10 header", PngHeader(40000, 10), "40000x10 (0 megapixels), over the limit"},
+      {"40000x10 header", PngHeader(40000, 10), "40000x10 (0.4 megapixels), over the limit"},
       {"10000x10000 header", PngHeader(10000, 10000), "10000x10000 (100 megapixels)"},
       {"header only", PngHeader(64, 64), "could not be decoded"},
   };
