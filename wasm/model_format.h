@@ -28,6 +28,9 @@ inline constexpr size_t kSectionAlignment = 64;
 inline constexpr uint64_t kMaxModelFileSize = uint64_t{2} << 30;
 // The JSON header (labels, statistics, section table): VGG16's is about 100 KB.
 inline constexpr uint64_t kMaxHeaderSize = 64 << 20;
+// Layers in one model (VGG16 has 23): enough for any chain convscope runs, small enough that a
+// crafted header cannot make the loader build thousands of runtimes.
+inline constexpr size_t kMaxLayers = 1024;
 
 struct Preamble {
   uint32_t version = kModelFormatVersion;
