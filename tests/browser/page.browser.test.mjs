@@ -116,7 +116,7 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
     assert.deepEqual(await page.evaluate(() => [window.convscopeApp.picture.width, window.convscopeApp.picture.height]), [427, 640]);
 
     // Every view draws something.
-    await page.click('#strip button:nth-child(4)');  // chelsea
+    await page.click('#strip button:nth-child(2)');  // chelsea, the first photo opened
     await settled(page);
     const info = await page.evaluate(() => window.convscopeApp.state.model.info);
     for (const tab of ['predictions', 'summary', 'architecture', 'layer', 'filters', 'features', 'explain', 'maximize', 'compare']) {
