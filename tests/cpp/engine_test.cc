@@ -14,8 +14,6 @@
 namespace convscope {
 namespace {
 
-using testing::AlignedBytes;
-
 float MaxAbs(std::span<const float> v) {
   float m = 0;
   for (float x : v) m = std::max(m, std::fabs(x));
@@ -36,10 +34,9 @@ std::vector<float> RandomInput(size_t n, uint32_t seed) {
 
 void ExpectEngineMatchesReference(const testing::TestModel& m, Precision precision,
                                   float tolerance) {
-  const std::vector<uint8_t> bytes = testing::BuildFile(m);
-  AlignedBytes buffer(bytes);
-  std::unique_ptr<ModelFile> file;
-  ASSERT_TRUE(ModelFile::Open(buffer.span, &file).ok());
+  const testing::OpenedModel opened(m);
+  ASSERT_NE(opened.file, nullptr);
+  const ModelFile* file = opened.file.get();
   std::unique_ptr<Engine> engine;
   const Status created = Engine::Create(*file, precision, nullptr, &engine);
   ASSERT_TRUE(created.ok()) << created.message();
@@ -106,10 +103,9 @@ TEST(Engine, Int8TracksF32) {
                                                      .classes = 100,
                                                      .int8 = int8_file,
                                                      .seed = 5});
-    const std::vector<uint8_t> bytes = testing::BuildFile(m);
-    AlignedBytes buffer(bytes);
-    std::unique_ptr<ModelFile> file;
-    ASSERT_TRUE(ModelFile::Open(buffer.span, &file).ok());
+    const testing::OpenedModel opened(m);
+    ASSERT_NE(opened.file, nullptr);
+    const ModelFile* file = opened.file.get();
     std::unique_ptr<Engine> f32, int8;
     ASSERT_TRUE(Engine::Create(*file, Precision::kF32, nullptr, &f32).ok());
     ASSERT_TRUE(Engine::Create(*file, Precision::kInt8, nullptr, &int8).ok());
@@ -136,12 +132,10 @@ TEST(Engine, Int8TracksF32) {
 
 TEST(Engine, ReusesItsRuntimesAcrossImages) {
   const testing::TestModel m = testing::MakeVgg16({});
-  const std::vector<uint8_t> bytes = testing::BuildFile(m);
-  AlignedBytes buffer(bytes);
-  std::unique_ptr<ModelFile> file;
-  ASSERT_TRUE(ModelFile::Open(buffer.span, &file).ok());
+  const testing::OpenedModel opened(m);
+  ASSERT_NE(opened.file, nullptr);
   std::unique_ptr<Engine> engine;
-  ASSERT_TRUE(Engine::Create(*file, Precision::kF32, nullptr, &engine).ok());
+  ASSERT_TRUE(Engine::Create(*opened.file, Precision::kF32, nullptr, &engine).ok());
   std::vector<std::vector<float>> first;
   for (int pass = 0; pass < 3; ++pass) {
     const std::vector<float> input = RandomInput(engine->input().size(), pass % 2);

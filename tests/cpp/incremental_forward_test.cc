@@ -17,8 +17,6 @@
 namespace convscope {
 namespace {
 
-using testing::AlignedBytes;
-
 Json Conv(const std::string& name, size_t filters, size_t k, const char* padding,
           const char* activation) {
   return {{"class_name", "Conv2D"},
@@ -56,10 +54,9 @@ testing::TestModel MixedModel(bool int8) {
 }
 
 void ExpectMatchesEngine(const testing::TestModel& m, uint32_t seed) {
-  const std::vector<uint8_t> bytes = testing::BuildFile(m);
-  AlignedBytes buffer(bytes);
-  std::unique_ptr<ModelFile> file;
-  ASSERT_TRUE(ModelFile::Open(buffer.span, &file).ok());
+  const testing::OpenedModel opened(m);
+  ASSERT_NE(opened.file, nullptr);
+  const ModelFile* file = opened.file.get();
   std::unique_ptr<Engine> engine;
   ASSERT_TRUE(Engine::Create(*file, Precision::kF32, nullptr, &engine).ok());
   const Shape& in = file->header().layers[0].layer.output_shape;
@@ -121,33 +118,28 @@ TEST(IncrementalForward, EqualsTheEngineOnSmallVgg16WithDequantizedInt8Weights) 
 }
 
 TEST(IncrementalForward, RefusesBoxesOutsideTheImageAndModelsWithoutConvolutions) {
-  const testing::TestModel m = MixedModel(false);
-  const std::vector<uint8_t> bytes = testing::BuildFile(m);
-  AlignedBytes buffer(bytes);
-  std::unique_ptr<ModelFile> file;
-  ASSERT_TRUE(ModelFile::Open(buffer.span, &file).ok());
+  const testing::OpenedModel opened(MixedModel(false));
+  ASSERT_NE(opened.file, nullptr);
   std::unique_ptr<IncrementalForward> trunk;
-  ASSERT_TRUE(
-      IncrementalForward::Create(*file, std::vector<float>(23 * 19 * 3, 1.0f), nullptr, &trunk)
-          .ok());
+  ASSERT_TRUE(IncrementalForward::Create(*opened.file, std::vector<float>(23 * 19 * 3, 1.0f),
+                                         nullptr, &trunk)
+                  .ok());
   for (const Box& bad : {Box{0, 0, 0, 3}, Box{20, 0, 4, 1}, Box{0, 18, 1, 2}}) {
     const Status s = trunk->Run(std::vector<Box>{bad}, 0);
     EXPECT_EQ(s.message(), "an occluding box must be non-empty and inside the image");
   }
   EXPECT_TRUE(trunk->Run(std::vector<Box>{{22, 18, 1, 1}}, 0).ok()) << "usable after errors";
 
-  const testing::TestModel dense = testing::MakeModel(
+  const testing::OpenedModel dense(testing::MakeModel(
       {{{"class_name", "InputLayer"},
         {"config", {{"name", "input_1"}, {"batch_input_shape", {nullptr, 2, 2, 3}}}}},
        {{"class_name", "Flatten"}, {"config", {{"name", "flatten"}}}},
        {{"class_name", "Dense"}, {"config", {{"name", "d"}, {"units", 2}}}}},
-      false, 3);
-  const std::vector<uint8_t> dense_bytes = testing::BuildFile(dense);
-  AlignedBytes dense_buffer(dense_bytes);
-  ASSERT_TRUE(ModelFile::Open(dense_buffer.span, &file).ok());
-  EXPECT_EQ(
-      IncrementalForward::Create(*file, std::vector<float>(12, 0.0f), nullptr, &trunk).message(),
-      "occlusion needs a model that starts with convolution layers");
+      false, 3));
+  ASSERT_NE(dense.file, nullptr);
+  EXPECT_EQ(IncrementalForward::Create(*dense.file, std::vector<float>(12, 0.0f), nullptr, &trunk)
+                .message(),
+            "occlusion needs a model that starts with convolution layers");
 }
 
 }  // namespace

@@ -122,4 +122,8 @@ std::vector<uint8_t> BuildFile(const TestModel& model, const Json& header) {
   return builder.Finish(header);
 }
 
+OpenedModel::OpenedModel(const TestModel& model) : raw(BuildFile(model)), bytes(raw) {
+  if (!ModelFile::Open(bytes.span, &file).ok()) file.reset();
+}
+
 }  // namespace convscope::testing

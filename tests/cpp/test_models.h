@@ -4,11 +4,13 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <span>
 #include <vector>
 
 #include "json_util.h"
 #include "model_builder.h"
+#include "model_file.h"
 #include "model_header.h"
 
 namespace convscope::testing {
@@ -53,6 +55,15 @@ struct AlignedBytes {
   }
   std::vector<uint32_t> words;
   std::span<const uint8_t> span;
+};
+
+// A model's file built and opened, the bytes kept alive next to the ModelFile that views them.
+// `file` is null when the file does not open (a test then fails on it).
+struct OpenedModel {
+  explicit OpenedModel(const TestModel& model);
+  std::vector<uint8_t> raw;
+  AlignedBytes bytes;
+  std::unique_ptr<ModelFile> file;
 };
 
 }  // namespace convscope::testing
