@@ -1,7 +1,7 @@
 // Benchmark: the explanation methods on full VGG16 (synthetic weights) relative to one forward pass
 // of the same model and precision, measured in the same run; Node, then headless Chromium; one
 // thread. Takes about half an hour (occlusion and the naive occlusion dominate).
-//   npm run bench:explain [-- --precision f32|int8] [-- --node-only]
+//   npm run bench:explain [-- --precision f32|int8] [-- --node-only | --browser-only]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -20,6 +20,7 @@ const image = readImage('chelsea.png');
 for (const precision of precisions) {
   const bytes = vgg16(precision === 'f32' ? ['--precision', 'f32'] : []).bytes;
   writeFileSync(path.join(out, `explain-vgg16-${precision}.bin`), bytes);
+  if (process.argv.includes('--browser-only')) continue;
   const model = m.Model.load(bytes);
   console.log(formatRows(`\nFull VGG16 ${precision}, Node ${process.version}, 1 thread`,
     explainRows(model, image, precision)));
