@@ -226,6 +226,8 @@ export declare class Model {
 
 export interface ConvscopeModule {
   Model: typeof Model;
+  /** Bytes currently allocated in the wasm heap (malloc's count), for leak checks. */
+  heapInUse(): number;
   /**
    * Draws a map (an Explanation, or any {map, width, height} over the model's input) on the
    * original picture at its own size, through the region `resize` took the input from: a heatmap
