@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 
-import { explainImage, firstConvLayer, METHODS } from './explain_image.mjs';
+import { explainImage, METHODS } from './explain_image.mjs';
 import { captioned } from './figures.mjs';
 import { expandInputs, outputNames, writeFileAtomically } from './files.mjs';
 import { loadModule, root } from './module.mjs';
@@ -68,33 +68,33 @@ function loadModel(m, file) {
   }
 }
 
-function explainOptions(values, model) {
+function explainOptions(values, info, rows) {
   const methods = (values.methods ?? METHODS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   for (const name of methods) {
     if (!METHODS.includes(name)) throw new UsageError(`unknown method '${name}' (methods: ${METHODS.join(', ')})`);
   }
   let classIndex = 'top1';
   if (values.class !== undefined && values.class !== 'top1') {
-    const labels = model.info().labels;
-    classIndex = /^\d+$/.test(values.class) ? Number(values.class) : labels.indexOf(values.class);
-    if (classIndex < 0 || classIndex >= model.info().outputShape.at(-1)) {
-      throw new UsageError(`--class must be top1, a class index below ${model.info().outputShape.at(-1)} or a label, got '${values.class}'`);
+    const classes = info.outputShape.at(-1);
+    classIndex = /^\d+$/.test(values.class) ? Number(values.class) : info.labels.indexOf(values.class);
+    if (classIndex < 0 || classIndex >= classes) {
+      throw new UsageError(`--class must be top1, a class index below ${classes} or a label, got '${values.class}'`);
     }
   }
-  if (values.layer !== undefined && !model.summary().rows.some((r) => r.name === values.layer)) {
+  if (values.layer !== undefined && !rows.some((r) => r.name === values.layer)) {
     throw new UsageError(`no layer named '${values.layer}'`);
   }
   const threshold = values.threshold === undefined ? 0.5 : Number(values.threshold);
   if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be between 0 and 1, got '${values.threshold}'`);
   return {
     methods, classIndex, threshold, layer: values.layer,
-    precision: choice(values.precision, 'precision', ['int8', 'f32'], model.info().precision),
+    precision: choice(values.precision, 'precision', ['int8', 'f32'], info.precision),
     resize: choice(values.resize, 'resize', ['keras', 'crop'], 'keras'),
   };
 }
 
 // Explains every image, in `jobs` worker threads or here; returns the report.
-async function explainAll(m, model, file, inputs, options, outDir, jobs, quiet) {
+async function explainAll(m, model, info, file, inputs, options, outDir, jobs, quiet) {
   const names = outputNames(inputs);
   const bar = progressBar(inputs.length, { quiet });
   const partial = new Array(inputs.length).fill(0);
@@ -103,7 +103,7 @@ async function explainAll(m, model, file, inputs, options, outDir, jobs, quiet) 
   const jobFor = (index) => {
     const dir = path.join(outDir, names[index]);
     mkdirSync(dir, { recursive: true });
-    return { index, file: inputs[index], outDir: dir, modelName: model.info().name };
+    return { index, file: inputs[index], outDir: dir, modelName: info.name };
   };
   if (jobs === 1) {
     inputs.forEach((input, index) => {
@@ -134,7 +134,6 @@ async function explainAll(m, model, file, inputs, options, outDir, jobs, quiet) 
     })));
   }
   bar.done();
-  const info = model.info();
   return {
     model: { file, name: info.name, precision: info.precision, params: info.params, inputShape: info.inputShape },
     parameters: options,
@@ -172,14 +171,17 @@ async function main(argv) {
   const model = loadModel(m, file);
   try {
     mkdirSync(outDir, { recursive: true });
-    const modelName = model.info().name;
+    // Read once: each call marshals the whole layer list (and VGG16's 1,000 labels).
+    const info = model.info();
+    const { rows } = model.summary();
+    const modelName = info.name;
     const save = (name, image, meta, lines) => {
       const target = path.join(outDir, `${name}.png`);
       writeFileAtomically(target, encodePng(captioned(m, image, lines), { Software: 'convscope', Model: modelName, ...meta }));
       console.log(target);
     };
     const layerArg = (name) => {
-      if (!model.summary().rows.some((r) => r.name === name)) throw new UsageError(`no layer named '${name}'`);
+      if (!rows.some((r) => r.name === name)) throw new UsageError(`no layer named '${name}'`);
       return name;
     };
     if (command === 'filters') {
@@ -191,7 +193,7 @@ async function main(argv) {
     if (command === 'features') {
       if (args.length !== 2) throw new UsageError('features takes IMAGE LAYER');
       const layer = layerArg(args[1]);
-      const precision = choice(values.precision, 'precision', ['int8', 'f32'], model.info().precision);
+      const precision = choice(values.precision, 'precision', ['int8', 'f32'], info.precision);
       try {
         model.run(readFileSync(args[0]), { precision });
       } catch (e) {
@@ -210,7 +212,7 @@ async function main(argv) {
       const steps = integer(values.steps, 'steps', 1), seed = integer(values.seed, 'seed', 0);
       for (const f of args.slice(1)) {
         const unit = integer(f, 'filter', 0);
-        const isClass = model.summary().rows.at(-1).name === layer;
+        const isClass = rows.at(-1).name === layer;
         const image = model.maximize({ layer, [isClass ? 'class' : 'filter']: unit, steps, seed });
         save(`maximize-${layer}-${unit}`, image, { Method: 'maximize', Layer: layer, Unit: String(unit) },
           [`activation maximization | ${layer} ${isClass ? 'class' : 'filter'} ${unit} | act ${image.startActivation.toFixed(2)} -> ${image.endActivation.toFixed(2)}`]);
@@ -221,9 +223,9 @@ async function main(argv) {
     const { files: inputs, missing } = expandInputs(args);
     for (const arg of missing) console.error(`convscope: ${arg}: no file matches`);
     if (inputs.length === 0 && missing.length === 0) throw new UsageError('explain takes at least one IMAGE');
-    const options = explainOptions(values, model);
+    const options = explainOptions(values, info, rows);
     const jobs = integer(values.jobs, 'jobs', 1) ?? 1;
-    const report = await explainAll(m, model, file, inputs, options, outDir, Math.min(jobs, os.availableParallelism?.() ?? jobs), values.quiet);
+    const report = await explainAll(m, model, info, file, inputs, options, outDir, Math.min(jobs, os.availableParallelism?.() ?? jobs), values.quiet);
     writeFileAtomically(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileAtomically(path.join(outDir, 'index.html'), indexHtml(report, outDir));
     const failed = report.images.filter((img) => img.error !== undefined);

@@ -13,8 +13,9 @@ const EXPLAIN_METHODS = new Set(['saliency', 'smoothgrad', 'guided', 'gradcam', 
 
 const percent = (p) => `${(100 * p).toFixed(1)}%`;
 
-export function firstConvLayer(model) {
-  return model.summary().rows.find((r) => r.type === 'Conv2D').name;
+// rows: model.summary().rows.
+function firstConvLayer(rows) {
+  return rows.find((r) => r.type === 'Conv2D').name;
 }
 
 // options: {methods, layer, classIndex ('top1' or a number), precision, resize, threshold}.
@@ -26,7 +27,10 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
   timings.run = performance.now() - t0;
   const top1 = run.predictions[0];
   const classIndex = options.classIndex === 'top1' ? top1.index : options.classIndex;
-  const label = (i) => model.info().labels[i] ?? `class ${i}`;
+  // Read once per image: each call marshals the whole layer list (and VGG16's 1,000 labels).
+  const { labels } = model.info();
+  const { rows } = model.summary();
+  const label = (i) => labels[i] ?? `class ${i}`;
   const outputs = [];
   const write = (name, image, meta, lines) => {
     const target = path.join(outDir, `${name}.png`);
@@ -45,16 +49,16 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
       write('predictions', m.decodeImage(bytes), { Method: 'predictions', Precision: run.precision },
         [`top-5 | ${run.precision}`, ...run.predictions.map((p, k) => `${k + 1}. ${p.label} ${percent(p.probability)}`)]);
     } else if (method === 'features') {
-      const layer = options.layer ?? firstConvLayer(model);
+      const layer = options.layer ?? firstConvLayer(rows);
       const grid = model.featureMapGrid(layer, { colormap: 'viridis' });
       write(`features-${layer}`, grid, { Method: 'features', Layer: layer, Precision: run.precision },
         [`feature maps | layer ${layer} | ${run.precision}`]);
     } else if (method === 'filters') {
-      const layer = firstConvLayer(model);
+      const layer = firstConvLayer(rows);
       write(`filters-${layer}`, model.filterGrid(layer), { Method: 'filters', Layer: layer },
         [`filters | layer ${layer}`]);
     } else if (method === 'maximize') {
-      const last = model.summary().rows.at(-1).name;
+      const last = rows.at(-1).name;
       const image = model.maximize({ layer: last, class: classIndex });
       write('maximize', image, { Method: 'maximize', Layer: last, Class: String(classIndex), Label: label(classIndex) },
         [`activation maximization | ${label(classIndex)} (${classIndex}) | act ${image.startActivation.toFixed(2)} -> ${image.endActivation.toFixed(2)}`]);

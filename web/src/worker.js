@@ -11,6 +11,7 @@ let m = null;
 const models = new Map();  // key -> Model
 const images = new Map();  // key -> {data, width, height} RGBA, EXIF-oriented
 const lastRun = new Map();  // model key -> what it last ran: {image, precision, resize, result}
+const precisions = new Map();  // model key -> its file's precision (read once, not per request)
 
 async function init({ wasm }) {
   // wasm: bytes (single-file page) or a URL (served: compiled while it downloads).
@@ -41,7 +42,7 @@ function imageOf(key) {
 // Runs `image` through `model` unless that is what it last did; returns the run's summary.
 function ensureRun({ model, image, precision, resize = 'keras' }) {
   const md = modelOf(model);
-  const p = precision ?? md.info().precision;
+  const p = precision ?? precisions.get(model);
   const last = lastRun.get(model);
   if (last && last.image === image && last.precision === p && last.resize === resize) return last.result;
   lastRun.delete(model);
@@ -75,7 +76,9 @@ const OPS = {
     models.get(model)?.release();
     models.set(model, next);
     lastRun.delete(model);
-    return { info: next.info(), summary: next.summary() };
+    const info = next.info();
+    precisions.set(model, info.precision);
+    return { info, summary: next.summary() };
   },
   async setImage({ image, blob }) {
     images.set(image, await decode(new Uint8Array(await blob.arrayBuffer())));
@@ -87,6 +90,7 @@ const OPS = {
       models.get(model)?.release();
       models.delete(model);
       lastRun.delete(model);
+      precisions.delete(model);
     }
     if (image !== undefined) images.delete(image);
     return true;
