@@ -145,7 +145,15 @@ async function isModelFile(file) {
   return file.name.endsWith('.bin') || magic === 'CNVSCOPE';
 }
 
-async function openFiles(files) {
+// Files dropped, pasted or picked while others are still loading wait their turn: each image
+// joins the strip only once it has run, in the order given.
+let opening = Promise.resolve();
+function openFiles(files) {
+  opening = opening.then(() => openFilesInTurn(files));
+  return opening;
+}
+
+async function openFilesInTurn(files) {
   for (const file of files) {
     try {
       if (await isModelFile(file)) await loadModel(file, file.name);
