@@ -18,9 +18,9 @@ set(_common_link_options
 
 function(convscope_wasm_module target environment suffix)
   add_executable(${target} wasm/bindings/common_bindings.cc wasm/bindings/conv2d_bindings.cc
-                           wasm/bindings/figure_bindings.cc
+                           wasm/bindings/convert_bindings.cc wasm/bindings/figure_bindings.cc
                            wasm/bindings/marshal.cc wasm/bindings/model_bindings.cc)
-  target_link_libraries(${target} PRIVATE convscope_core)
+  target_link_libraries(${target} PRIVATE convscope_core model_convert_lib)
   set_target_properties(${target} PROPERTIES CXX_STANDARD 20 CXX_STANDARD_REQUIRED ON
                                              CXX_EXTENSIONS OFF SUFFIX "${suffix}"
                                              LINK_DEPENDS "${_module_api}")

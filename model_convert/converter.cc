@@ -1,5 +1,6 @@
 #include "converter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <memory>
@@ -75,16 +76,46 @@ Status LoadLabels(const ConvertOptions& o, size_t outputs, std::vector<std::stri
   return Status::Ok();
 }
 
-// Keras HWIO (conv) or (in, out) (dense) -> OHWI or (out, in); a bias stays as it is.
-std::vector<float> ToStoredLayout(const std::vector<float>& v, const Shape& keras) {
-  if (keras.size() != 4 && keras.size() != 2) return v;
-  const size_t out = keras.back();
-  const size_t per_out = v.size() / out;  // kh*kw*in, or in
-  std::vector<float> t(v.size());
-  for (size_t i = 0; i < per_out; ++i) {
-    for (size_t o = 0; o < out; ++o) t[o * per_out + i] = v[i * out + o];
+// Elements read from the Keras file at a time: the Keras-layout copy of a weight never exists
+// whole, so converting fc1 (411 MB of f32) needs 411 MB + 16 MB, not twice 411 MB.
+constexpr size_t kBlockElements = size_t{4} << 20;
+
+// Reads a weight block by block (rows of Keras' first axis) into the stored layout: Keras HWIO
+// (conv) or (in, out) (dense) -> OHWI or (out, in); a bias stays as it is. Refuses NaN and
+// infinity, naming the first one.
+Status ReadStored(const KerasFile& file, const std::string& layer, const KerasWeight& w,
+                  std::vector<float>* stored) {
+  const size_t rows = w.shape.empty() ? 0 : w.shape[0];
+  const size_t row_elements = rows == 0 ? 0 : w.elements / rows;
+  const bool transpose = w.shape.size() == 4 || w.shape.size() == 2;
+  const size_t out = w.shape.empty() ? 1 : w.shape.back();
+  const size_t per_out = w.elements / std::max<size_t>(out, 1);  // kh*kw*in, or in
+  const size_t block_rows = std::max<size_t>(1, kBlockElements / std::max<size_t>(row_elements, 1));
+  stored->resize(w.elements);
+  std::vector<float> block;
+  for (size_t row = 0; row < rows; row += block_rows) {
+    const size_t n = std::min(block_rows, rows - row);
+    block.resize(n * row_elements);
+    CONVSCOPE_RETURN_IF_ERROR(file.ReadWeightRows(layer, w, row, n, block.data()));
+    const size_t first = row * row_elements;  // flat Keras index of block[0]
+    for (size_t k = 0; k < block.size(); ++k) {
+      if (!std::isfinite(block[k])) {
+        return Status::Error(file.path() + ": layer " + layer + ": weight " + w.name +
+                             " contains " + (std::isnan(block[k]) ? "NaN" : "infinity") +
+                             " (element " + std::to_string(first + k) + ")");
+      }
+    }
+    if (!transpose) {
+      std::copy(block.begin(), block.end(), stored->begin() + static_cast<ptrdiff_t>(first));
+      continue;
+    }
+    // Keras index i * out + o holds stored index o * per_out + i.
+    for (size_t k = 0; k < block.size(); k += out) {
+      const size_t i = (first + k) / out;
+      for (size_t o = 0; o < out; ++o) (*stored)[o * per_out + i] = block[k + o];
+    }
   }
-  return t;
+  return Status::Ok();
 }
 
 class LayerConverter {
@@ -121,24 +152,17 @@ class LayerConverter {
  private:
   Status ConvertWeight(const Layer& layer, const KerasWeight& w, const char* role,
                        WeightEntry* out) {
-    std::vector<float> values;
-    CONVSCOPE_RETURN_IF_ERROR(file_.ReadWeight(layer.name, w, &values));
-    done_ += values.size() * sizeof(float);
-    if (progress_) progress_(done_, file_.total_weight_bytes(), layer.name);
-    for (size_t i = 0; i < values.size(); ++i) {
-      if (!std::isfinite(values[i])) {
-        return Status::Error(file_.path() + ": layer " + layer.name + ": weight " + w.name +
-                             " contains " + (std::isnan(values[i]) ? "NaN" : "infinity") +
-                             " (element " + std::to_string(i) + ")");
-      }
+    std::vector<float> stored;
+    CONVSCOPE_RETURN_IF_ERROR(ReadStored(file_, layer.name, w, &stored));
+    done_ += stored.size() * sizeof(float);
+    if (progress_ && !progress_(done_, file_.total_weight_bytes(), layer.name)) {
+      return Status::Error("cancelled");
     }
     out->name = role;
     out->keras_shape = w.shape;
     out->shape = StoredShape(w.shape);
     out->layout = StoredLayout(w.shape);
-    out->stats = WeightStats(values);
-    const std::vector<float> stored = ToStoredLayout(values, w.shape);
-    values = {};  // free the Keras copy before quantizing: peak stays near 2x one weight
+    out->stats = WeightStats(stored);  // order-independent: the same as over Keras' layout
     const bool quantize = options_.precision == "int8" && std::string(role) == "kernel";
     if (!quantize) {
       out->dtype = DType::kF32;
@@ -162,7 +186,8 @@ class LayerConverter {
 
 }  // namespace
 
-Status Convert(const ConvertOptions& o, const ConvertProgress& progress, ConvertResult* result) {
+Status ConvertToBytes(const ConvertOptions& o, const ConvertProgress& progress,
+                      ConvertResult* result, std::vector<uint8_t>* bytes) {
   if (o.precision != "f32" && o.precision != "int8") {
     return Status::Error("unknown precision '" + o.precision + "' (use f32 or int8)");
   }
@@ -196,8 +221,6 @@ Status Convert(const ConvertOptions& o, const ConvertProgress& progress, Convert
                          ShapeString(output));
   }
 
-  // Fail before reading hundreds of megabytes, not after.
-  CONVSCOPE_RETURN_IF_ERROR(CheckWritable(o.output));
   ModelBuilder builder;
   LayerConverter converter(*file, o, &builder, progress);
   Shape input;
@@ -217,12 +240,19 @@ Status Convert(const ConvertOptions& o, const ConvertProgress& progress, Convert
               {"backend", file->backend()}};
   h.converter = {{"name", "model_convert"}, {"version", kConverterVersion}};
   h.sections = builder.sections();
-  const std::vector<uint8_t> bytes = builder.Finish(HeaderToJson(h));
-  CONVSCOPE_RETURN_IF_ERROR(WriteFileAtomically(o.output, bytes));
-  result->file_size = bytes.size();
+  *bytes = builder.Finish(HeaderToJson(h));
+  result->file_size = bytes->size();
   result->origin = arch.origin;
   result->header = std::move(h);
   return Status::Ok();
+}
+
+Status Convert(const ConvertOptions& o, const ConvertProgress& progress, ConvertResult* result) {
+  // Fail before reading hundreds of megabytes, not after.
+  CONVSCOPE_RETURN_IF_ERROR(CheckWritable(o.output));
+  std::vector<uint8_t> bytes;
+  CONVSCOPE_RETURN_IF_ERROR(ConvertToBytes(o, progress, result, &bytes));
+  return WriteFileAtomically(o.output, bytes);
 }
 
 }  // namespace convscope::convert

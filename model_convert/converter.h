@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "model_header.h"
 #include "status.h"
@@ -23,15 +24,21 @@ struct ConvertOptions {
   std::string preprocessing = "caffe";  // "caffe", "tf" or "torch" (Keras' preprocess_input modes)
 };
 
-// Called after each weight is read: bytes of Keras weights read so far, of the total.
+// Called after each weight is read: bytes of Keras weights read so far, of the total. Returning
+// false cancels the conversion.
 using ConvertProgress =
-    std::function<void(uint64_t done, uint64_t total, const std::string& layer)>;
+    std::function<bool(uint64_t done, uint64_t total, const std::string& layer)>;
 
 struct ConvertResult {
   ModelHeader header;
   std::string origin;  // where the architecture came from
   uint64_t file_size = 0;
 };
+
+// Converts options.input into the bytes of a model file (options.output is not used): what the page
+// does, in wasm. The message of a failure names the file, and the layer and weight at fault.
+Status ConvertToBytes(const ConvertOptions& options, const ConvertProgress& progress,
+                      ConvertResult* result, std::vector<uint8_t>* bytes);
 
 // Converts options.input into options.output. On failure nothing is left at options.output and
 // the message names the file, and the layer and weight when one is at fault.

@@ -1,9 +1,9 @@
 #include "hdf5_file.h"
 
+#include <hdf5.h>
+
 #include <cstdlib>
 #include <memory>
-
-#include "checked_math.h"
 
 namespace convscope::convert {
 namespace {
@@ -59,18 +59,9 @@ Status OpenAttribute(hid_t object, const char* name, Hdf5Handle* attr, size_t* c
 
 }  // namespace
 
-Hdf5Handle& Hdf5Handle::operator=(Hdf5Handle&& other) noexcept {
-  if (this != &other) {
-    if (valid()) H5Idec_ref(id_);
-    id_ = other.id_;
-    other.id_ = H5I_INVALID_HID;
-  }
-  return *this;
-}
+static_assert(sizeof(hid_t) == sizeof(Hdf5Id), "HDF5 >= 1.10 identifiers are 64-bit");
 
-Hdf5Handle::~Hdf5Handle() {
-  if (valid()) H5Idec_ref(id_);
-}
+void CloseHdf5Id(Hdf5Id id) { H5Idec_ref(id); }
 
 Status OpenHdf5File(const std::string& path, Hdf5Handle* file) {
   SilenceHdf5Errors();
@@ -153,18 +144,23 @@ Status DatasetShape(hid_t parent, const std::string& path, Shape* shape) {
   return Status::Ok();
 }
 
-Status ReadFloatDataset(hid_t parent, const std::string& path, std::vector<float>* data) {
+Status ReadFloatRows(Hdf5Id parent, const std::string& path, size_t row_begin, size_t rows,
+                     float* out) {
   Shape shape;
   CONVSCOPE_RETURN_IF_ERROR(DatasetShape(parent, path, &shape));
-  size_t n = 1;
-  for (size_t d : shape) {
-    if (__builtin_mul_overflow(n, d, &n) || n > kMaxTensorElements) {
-      return Status::Error("dataset " + path + " is too large");
-    }
+  if (shape.empty() || row_begin > shape[0] || rows > shape[0] - row_begin) {
+    return Status::Error("dataset " + path + ": rows out of range");
   }
-  data->resize(n);
   Hdf5Handle dataset(H5Dopen2(parent, path.c_str(), H5P_DEFAULT));
-  if (H5Dread(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data->data()) < 0) {
+  Hdf5Handle file_space(H5Dget_space(dataset.get()));
+  std::vector<hsize_t> start(shape.size(), 0), count(shape.begin(), shape.end());
+  start[0] = row_begin;
+  count[0] = rows;
+  Hdf5Handle memory_space(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
+  if (H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                          nullptr) < 0 ||
+      H5Dread(dataset.get(), H5T_NATIVE_FLOAT, memory_space.get(), file_space.get(), H5P_DEFAULT,
+              out) < 0) {
     return Status::Error("dataset " + path + " could not be read (is the file truncated?)");
   }
   return Status::Ok();

@@ -1,9 +1,11 @@
-// The few libhdf5 operations the Keras reader needs, with RAII handles and Status errors instead
-// of HDF5's error stack printing (silenced: our messages name the file, layer and weight).
+// The few HDF5 operations the Keras reader needs, with RAII handles and Status errors instead of
+// HDF5's error stack printing (silenced: our messages name the file, layer and weight).
+// Two implementations behind this header: hdf5_file.cc on libhdf5 (the native model_convert) and
+// hdf5_file_h5wasm.cc, which calls the page's h5wasm (libhdf5 in its own wasm module) through JS,
+// so the same converter runs in the browser.
 #pragma once
 
-#include <hdf5.h>
-
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,39 +14,58 @@
 
 namespace convscope::convert {
 
+// An object identifier: libhdf5's hid_t natively, an index into the JS backend's table in wasm.
+using Hdf5Id = int64_t;
+inline constexpr Hdf5Id kInvalidHdf5Id = -1;
+
+// Releases `id` (the backend's close).
+void CloseHdf5Id(Hdf5Id id);
+
 // Owns one HDF5 identifier (file, group, dataset, attribute, dataspace or datatype).
 class Hdf5Handle {
  public:
   Hdf5Handle() = default;
-  explicit Hdf5Handle(hid_t id) : id_(id) {}
-  Hdf5Handle(Hdf5Handle&& other) noexcept : id_(other.id_) { other.id_ = H5I_INVALID_HID; }
-  Hdf5Handle& operator=(Hdf5Handle&& other) noexcept;
+  explicit Hdf5Handle(Hdf5Id id) : id_(id) {}
+  Hdf5Handle(Hdf5Handle&& other) noexcept : id_(other.id_) { other.id_ = kInvalidHdf5Id; }
+  Hdf5Handle& operator=(Hdf5Handle&& other) noexcept {
+    if (this != &other) {
+      if (valid()) CloseHdf5Id(id_);
+      id_ = other.id_;
+      other.id_ = kInvalidHdf5Id;
+    }
+    return *this;
+  }
   Hdf5Handle(const Hdf5Handle&) = delete;
   Hdf5Handle& operator=(const Hdf5Handle&) = delete;
-  ~Hdf5Handle();
+  ~Hdf5Handle() {
+    if (valid()) CloseHdf5Id(id_);
+  }
 
-  hid_t get() const { return id_; }
+  Hdf5Id get() const { return id_; }
   bool valid() const { return id_ >= 0; }
 
  private:
-  hid_t id_ = H5I_INVALID_HID;
+  Hdf5Id id_ = kInvalidHdf5Id;
 };
 
 // Opens `path` read-only; "not an HDF5 file" when it is not one.
 Status OpenHdf5File(const std::string& path, Hdf5Handle* file);
 
-bool HasAttribute(hid_t object, const char* name);
+bool HasAttribute(Hdf5Id object, const char* name);
 // A string attribute, fixed-length or variable-length (Keras and h5py write both).
-Status ReadStringAttribute(hid_t object, const char* name, std::string* out);
+Status ReadStringAttribute(Hdf5Id object, const char* name, std::string* out);
 // A 1-D array of strings (e.g. Keras' layer_names, weight_names), fixed- or variable-length.
-Status ReadStringListAttribute(hid_t object, const char* name, std::vector<std::string>* out);
+Status ReadStringListAttribute(Hdf5Id object, const char* name, std::vector<std::string>* out);
 
-Status OpenGroup(hid_t parent, const std::string& path, Hdf5Handle* group);
-bool LinkExists(hid_t parent, const std::string& path);
+Status OpenGroup(Hdf5Id parent, const std::string& path, Hdf5Handle* group);
+bool LinkExists(Hdf5Id parent, const std::string& path);
 
 // Shape of a floating-point dataset (an error for other types or more than 8 dimensions).
-Status DatasetShape(hid_t parent, const std::string& path, Shape* shape);
-// Reads a floating-point dataset of any precision as f32.
-Status ReadFloatDataset(hid_t parent, const std::string& path, std::vector<float>* data);
+Status DatasetShape(Hdf5Id parent, const std::string& path, Shape* shape);
+// Reads rows [row_begin, row_begin + rows) of a floating-point dataset (of any precision) along its
+// first axis as f32 into `out`, which holds rows * (elements per row) floats. Rows, not the whole
+// dataset: a 411 MB kernel streams through a small buffer.
+Status ReadFloatRows(Hdf5Id parent, const std::string& path, size_t row_begin, size_t rows,
+                     float* out);
 
 }  // namespace convscope::convert

@@ -1,5 +1,7 @@
 #include "keras_file.h"
 
+#include "checked_math.h"
+
 namespace convscope::convert {
 
 const char* KerasLayoutName(KerasLayout layout) {
@@ -10,7 +12,7 @@ Status KerasFile::Open(const std::string& path, std::unique_ptr<KerasFile>* out)
   std::unique_ptr<KerasFile> k(new KerasFile());
   k->path_ = path;
   CONVSCOPE_RETURN_IF_ERROR(OpenHdf5File(path, &k->file_));
-  const hid_t root = k->file_.get();
+  const Hdf5Id root = k->file_.get();
   auto fail = [&](const std::string& why) { return Status::Error(path + ": " + why); };
 
   if (HasAttribute(root, "model_config")) {
@@ -29,7 +31,7 @@ Status KerasFile::Open(const std::string& path, std::unique_ptr<KerasFile>* out)
         "HDF5, but not a Keras model: no model_config or layer_names attribute at its root");
   }
   // Informational; older files lack them.
-  for (const hid_t where : {root, k->weights_root_.get()}) {
+  for (const Hdf5Id where : {root, k->weights_root_.get()}) {
     if (k->keras_version_.empty() && HasAttribute(where, "keras_version")) {
       (void)ReadStringAttribute(where, "keras_version", &k->keras_version_);
     }
@@ -38,7 +40,7 @@ Status KerasFile::Open(const std::string& path, std::unique_ptr<KerasFile>* out)
     }
   }
 
-  const hid_t weights_root = k->weights_root_.get();
+  const Hdf5Id weights_root = k->weights_root_.get();
   std::vector<std::string> layer_names;
   if (Status s = ReadStringListAttribute(weights_root, "layer_names", &layer_names); !s.ok()) {
     return fail(s.message());
@@ -58,8 +60,14 @@ Status KerasFile::Open(const std::string& path, std::unique_ptr<KerasFile>* out)
       if (Status s = DatasetShape(group.get(), w, &weight.shape); !s.ok()) {
         return fail("layer " + name + ": weight " + w + " — " + s.message());
       }
-      uint64_t elements = 1;
-      for (size_t d : weight.shape) elements *= d;
+      size_t elements = 1;
+      for (size_t d : weight.shape) {
+        if (__builtin_mul_overflow(elements, d, &elements) || elements > kMaxTensorElements) {
+          return fail("layer " + name + ": weight " + w + " is too large (more than " +
+                      std::to_string(kMaxTensorElements) + " elements)");
+        }
+      }
+      weight.elements = elements;
       k->total_weight_bytes_ += elements * sizeof(float);
       entry.weights.push_back(std::move(weight));
     }
@@ -76,13 +84,19 @@ const KerasLayerWeights* KerasFile::Find(const std::string& layer) const {
   return nullptr;
 }
 
-Status KerasFile::ReadWeight(const std::string& layer, const KerasWeight& weight,
-                             std::vector<float>* data) const {
+Status KerasFile::ReadWeightRows(const std::string& layer, const KerasWeight& weight,
+                                 size_t row_begin, size_t rows, float* out) const {
   Hdf5Handle group;
   Status s = OpenGroup(weights_root_.get(), layer, &group);
-  if (s.ok()) s = ReadFloatDataset(group.get(), weight.name, data);
+  if (s.ok()) s = ReadFloatRows(group.get(), weight.name, row_begin, rows, out);
   if (!s.ok()) return Status::Error(path_ + ": layer " + layer + ": " + s.message());
   return Status::Ok();
+}
+
+Status KerasFile::ReadWeight(const std::string& layer, const KerasWeight& weight,
+                             std::vector<float>* data) const {
+  data->resize(weight.elements);
+  return ReadWeightRows(layer, weight, 0, weight.shape.empty() ? 0 : weight.shape[0], data->data());
 }
 
 }  // namespace convscope::convert

@@ -22,6 +22,7 @@ const char* KerasLayoutName(KerasLayout layout);  // "keras-weights-only", "kera
 struct KerasWeight {
   std::string name;  // the weight_names entry: a path relative to the layer's group
   Shape shape;
+  size_t elements = 0;  // product of shape, at most kMaxTensorElements
 };
 
 struct KerasLayerWeights {
@@ -43,7 +44,11 @@ class KerasFile {
   const KerasLayerWeights* Find(const std::string& layer) const;
   uint64_t total_weight_bytes() const { return total_weight_bytes_; }
 
-  // Reads one weight as f32, in Keras' layout.
+  // Reads rows [row_begin, row_begin + rows) of one weight (along its first axis) as f32, in
+  // Keras' layout, into `out`.
+  Status ReadWeightRows(const std::string& layer, const KerasWeight& weight, size_t row_begin,
+                        size_t rows, float* out) const;
+  // Reads one whole weight as f32, in Keras' layout.
   Status ReadWeight(const std::string& layer, const KerasWeight& weight,
                     std::vector<float>* data) const;
 

@@ -120,6 +120,7 @@ int main(int argc, char** argv) {
         options,
         [&](uint64_t done, uint64_t total, const std::string& layer) {
           bar.Update(done, total, layer);
+          return true;
         },
         &result);
   }

@@ -76,6 +76,9 @@ addOnPostRun(() => {
   Module['overlay'] = (image, map, options) => check(Module['tryOverlay'](image, map, options));
   Module['decodeImage'] = (image) => check(Module['tryDecodeImage'](image));
   Module['caption'] = (text, width, scale) => check(Module['tryCaption'](text, width, scale));
+  // Needs module.hdf5 set to a reader of the file (web/src/hdf5_reader.js).
+  Module['convertKeras'] = (path, options) =>
+    check(Module['tryConvertKeras'](path, safeCallbacks(options)));
 
   const Model = Module['Model'];
   const model = Model.prototype;

@@ -142,4 +142,10 @@ std::optional<ResizeMode> ReadResizeMode(const val& options, std::string* error)
   return *name == "crop" ? ResizeMode::kCenterCrop : ResizeMode::kKeras;
 }
 
+ProgressFn ReadProgress(const val& options) {
+  const val on_progress = options["onProgress"];
+  if (on_progress.typeOf().as<std::string>() != "function") return nullptr;
+  return [on_progress](double fraction) { return on_progress(fraction).as<bool>(); };
+}
+
 }  // namespace convscope::bindings

@@ -14,6 +14,7 @@
 #include "colormap.h"
 #include "image.h"
 #include "json_util.h"
+#include "methods/explanation.h"
 #include "status.h"
 
 namespace convscope::bindings {
@@ -43,6 +44,10 @@ std::vector<float> CopyFloat32Array(const val& array);
 // Copies out of wasm memory into new JS arrays (results the caller keeps across later calls).
 val CopyFloats(std::span<const float> values);
 val CopyBytesOut(std::span<const uint8_t> rgba);  // a Uint8ClampedArray, ready for ImageData
+
+// options.onProgress as a ProgressFn; nullptr when absent (module_api.js wraps it so that it never
+// throws into wasm).
+ProgressFn ReadProgress(const val& options);
 
 // options.colormap ("gray", "viridis", "jet"), `fallback` when absent.
 std::optional<Colormap> ReadColormap(const val& options, const char* fallback, std::string* error);

@@ -258,13 +258,6 @@ val TryFeatureMapGrid(const Model& model, val name, val options) {
   return GridResult(grid);
 }
 
-// options.onProgress as a ProgressFn (module_api.js wraps it so that it never throws into wasm).
-ProgressFn ReadProgress(const val& options) {
-  const val on_progress = options["onProgress"];
-  if (on_progress.typeOf().as<std::string>() != "function") return nullptr;
-  return [on_progress](double fraction) { return on_progress(fraction).as<bool>(); };
-}
-
 // An explanation as the JS object of convscope.d.ts (copies: explanations are small).
 val ExplanationToJs(const Model& model, const Explanation& x) {
   const ModelHeader& h = model.header();

@@ -1,0 +1,178 @@
+// hdf5_file.h in wasm: libhdf5 runs in h5wasm's own module, which the host hands to this one as
+// `module.hdf5` (web/src/hdf5_reader.js: h5wasm objects behind small integer ids). Calls cross as
+// JSON; weights are copied straight into our heap. Messages match hdf5_file.cc's.
+#include <emscripten/emscripten.h>
+
+#include <cstdlib>
+
+#include "hdf5_file.h"
+#include "json_util.h"
+
+// Module.hdf5[op](...args) as JSON {"value": result} or {"error": message}, in malloc'ed memory.
+// A JS exception must not cross into wasm (it would leak the stack), so it becomes "error".
+EM_JS(char*, convscope_hdf5_call, (const char* op, const char* args_json), {
+  let reply;
+  try {
+    const reader = Module['hdf5'];
+    if (!reader) throw new Error('no HDF5 reader: set module.hdf5 (see web/src/hdf5_reader.js)');
+    reply = {'value' : reader[UTF8ToString(op)](... JSON.parse(UTF8ToString(args_json)))};
+  } catch (e) {
+    reply = {'error' : String(e && e.message || e)};
+  }
+  const json = JSON.stringify(reply);
+  const size = lengthBytesUTF8(json) + 1;
+  const ptr = _malloc(size);
+  stringToUTF8(json, ptr, size);
+  return ptr;
+});
+
+// Module.hdf5.readRows(id, path, begin, rows) (a Float32Array or Float64Array of exactly `count`
+// values) into out[0, count): null, or an error message in malloc'ed memory.
+EM_JS(char*, convscope_hdf5_read_rows,
+      (double id, const char* path, double begin, double rows, float* out, double count), {
+        let message;
+        try {
+          const values = Module['hdf5']['readRows'](id, UTF8ToString(path), begin, rows);
+          if (!(values instanceof Float32Array || values instanceof Float64Array)) {
+            message = 'holds floats of a width other than 32 or 64 bits';
+          } else if (values.length != count) {
+            message = 'returned ' + values.length + ' values, expected ' + count;
+          } else {
+            HEAPF32.set(values, out >> 2);
+            return 0;
+          }
+        } catch (e) {
+          message = String(e && e.message || e);
+        }
+        const size = lengthBytesUTF8(message) + 1;
+        const ptr = _malloc(size);
+        stringToUTF8(message, ptr, size);
+        return ptr;
+      });
+
+namespace convscope::convert {
+namespace {
+
+Status Call(const char* op, const Json& args, Json* value) {
+  char* reply =
+      convscope_hdf5_call(op, args.dump(-1, ' ', false, Json::error_handler_t::replace).c_str());
+  const Json j = Json::parse(reply, nullptr, /*allow_exceptions=*/false);
+  std::free(reply);
+  if (!j.is_object()) return Status::Error("the HDF5 reader gave an invalid answer");
+  if (const auto e = j.find("error"); e != j.end() && e->is_string()) {
+    return Status::Error(e->get<std::string>());
+  }
+  *value = j.value("value", Json());
+  return Status::Ok();
+}
+
+// Call for an answer that must be a number (an id) or null (`null_means` as the error).
+Status CallForId(const char* op, const Json& args, const std::string& null_means, Hdf5Handle* out) {
+  Json value;
+  CONVSCOPE_RETURN_IF_ERROR(Call(op, args, &value));
+  if (!value.is_number_integer()) return Status::Error(null_means);
+  *out = Hdf5Handle(value.get<Hdf5Id>());
+  return Status::Ok();
+}
+
+Status ReadStrings(Hdf5Id object, const char* name, std::vector<std::string>* out) {
+  if (!HasAttribute(object, name)) {
+    return Status::Error("attribute " + std::string(name) + " is missing");
+  }
+  Json value;
+  CONVSCOPE_RETURN_IF_ERROR(Call("readStrings", Json::array({object, name}), &value));
+  if (!value.is_array()) return Status::Error("is not a string attribute");
+  out->clear();
+  for (const Json& s : value) {
+    if (!s.is_string()) return Status::Error("is not a string attribute");
+    out->push_back(s.get<std::string>());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void CloseHdf5Id(Hdf5Id id) {
+  Json ignored;
+  (void)Call("close", Json::array({id}), &ignored);
+}
+
+Status OpenHdf5File(const std::string& path, Hdf5Handle* file) {
+  return CallForId("open", Json::array({path}),
+                   path + ": not an HDF5 file (or truncated, or unreadable)", file);
+}
+
+bool HasAttribute(Hdf5Id object, const char* name) {
+  Json value;
+  return Call("hasAttribute", Json::array({object, name}), &value).ok() && value == true;
+}
+
+Status ReadStringAttribute(Hdf5Id object, const char* name, std::string* out) {
+  std::vector<std::string> values;
+  if (Status s = ReadStrings(object, name, &values); !s.ok() || values.size() != 1) {
+    if (!s.ok() && s.message().starts_with("attribute ")) return s;
+    return Status::Error("attribute " + std::string(name) + " is not a single string");
+  }
+  *out = std::move(values[0]);
+  return Status::Ok();
+}
+
+Status ReadStringListAttribute(Hdf5Id object, const char* name, std::vector<std::string>* out) {
+  if (Status s = ReadStrings(object, name, out); !s.ok()) {
+    if (s.message().starts_with("attribute ")) return s;
+    return Status::Error("attribute " + std::string(name) + " " + s.message());
+  }
+  return Status::Ok();
+}
+
+bool LinkExists(Hdf5Id parent, const std::string& path) {
+  Json value;
+  return Call("linkExists", Json::array({parent, path}), &value).ok() && value == true;
+}
+
+Status OpenGroup(Hdf5Id parent, const std::string& path, Hdf5Handle* group) {
+  if (path != "/" && !LinkExists(parent, path)) {
+    return Status::Error("group " + path + " is missing");
+  }
+  return CallForId("openGroup", Json::array({parent, path}), path + " is not a group", group);
+}
+
+Status DatasetShape(Hdf5Id parent, const std::string& path, Shape* shape) {
+  if (!LinkExists(parent, path)) return Status::Error("dataset " + path + " is missing");
+  Json value;
+  CONVSCOPE_RETURN_IF_ERROR(Call("datasetShape", Json::array({parent, path}), &value));
+  if (!value.is_object()) return Status::Error(path + " is not a dataset");
+  if (value.value("float", false) != true) {
+    return Status::Error("dataset " + path + " does not hold floating-point numbers");
+  }
+  const Json dims = value.value("shape", Json());
+  if (!dims.is_array() || dims.size() > 8) {
+    return Status::Error("dataset " + path + " has an unsupported rank");
+  }
+  shape->clear();
+  for (const Json& d : dims) {
+    if (!d.is_number_unsigned()) return Status::Error("dataset " + path + " has an invalid shape");
+    shape->push_back(d.get<size_t>());
+  }
+  return Status::Ok();
+}
+
+Status ReadFloatRows(Hdf5Id parent, const std::string& path, size_t row_begin, size_t rows,
+                     float* out) {
+  Shape shape;
+  CONVSCOPE_RETURN_IF_ERROR(DatasetShape(parent, path, &shape));
+  if (shape.empty() || row_begin > shape[0] || rows > shape[0] - row_begin) {
+    return Status::Error("dataset " + path + ": rows out of range");
+  }
+  size_t count = rows;
+  for (size_t i = 1; i < shape.size(); ++i) count *= shape[i];  // bounded by KerasFile::Open
+  char* error = convscope_hdf5_read_rows(static_cast<double>(parent), path.c_str(),
+                                         static_cast<double>(row_begin), static_cast<double>(rows),
+                                         out, static_cast<double>(count));
+  if (error == nullptr) return Status::Ok();
+  const std::string message(error);
+  std::free(error);
+  return Status::Error("dataset " + path + " could not be read: " + message);
+}
+
+}  // namespace convscope::convert

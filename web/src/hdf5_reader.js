@@ -1,0 +1,116 @@
+// The HDF5 reader the converter calls when it runs in wasm (model_convert/hdf5_file_h5wasm.cc):
+// h5wasm (libhdf5 compiled to its own wasm module) behind small integer ids. Set an instance as
+// `module.hdf5` before module.convertKeras(path). Answers mirror hdf5_file.h; the C++ side words
+// the errors. Shared by the page's worker and the Node tests.
+export class Hdf5Reader {
+  // h5wasm: the h5wasm namespace; h5module: what `h5wasm.ready` resolves to.
+  constructor(h5wasm, h5module) {
+    this.h5wasm = h5wasm;
+    this.h5module = h5module;
+    // libhdf5 errors as exceptions, not an error stack printed to the console.
+    h5module.activate_throwing_error_handler();
+    this.floatClass = h5module.H5T_class_t.H5T_FLOAT.value;
+    this.objects = new Map();  // id -> h5wasm File / Group
+    this.files = new Set();  // ids that own an open file
+    this.nextId = 1;
+  }
+
+  add(object) {
+    const id = this.nextId++;
+    this.objects.set(id, object);
+    return id;
+  }
+
+  object(id) {
+    const object = this.objects.get(id);
+    if (!object) throw new Error(`HDF5 object ${id} is not open`);
+    return object;
+  }
+
+  // The object at `path` under `id`, or null (h5wasm answers a missing path with null or a throw).
+  child(id, path) {
+    try {
+      return this.object(id).get(path) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  // An id, or null when the file is not HDF5 (libhdf5's own message is not for users).
+  open(path) {
+    let file;
+    try {
+      file = new this.h5wasm.File(path, 'r');
+    } catch {
+      if (!this.hasSignature(path)) return null;
+      throw new Error(`${path}: cannot open the HDF5 file (is it truncated?)`);
+    }
+    const id = this.add(file);
+    this.files.add(id);
+    return id;
+  }
+
+  // Whether the file starts with HDF5's signature (where Keras' files have it).
+  hasSignature(path) {
+    const { FS } = this.h5module;
+    const bytes = new Uint8Array(8);
+    try {
+      const stream = FS.open(path, 'r');
+      FS.read(stream, bytes, 0, 8, 0);
+      FS.close(stream);
+    } catch {
+      return false;
+    }
+    return bytes.every((b, i) => b === [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a][i]);
+  }
+
+  close(id) {
+    const object = this.objects.get(id);
+    this.objects.delete(id);
+    if (this.files.delete(id)) object.close();
+    return true;
+  }
+
+  // Closes whatever the converter left open (it closes everything unless it was interrupted).
+  closeAll() {
+    for (const id of [...this.objects.keys()]) this.close(id);
+  }
+
+  hasAttribute(id, name) {
+    return Object.hasOwn(this.object(id).attrs, name);
+  }
+
+  // A list of strings, or null when the attribute holds something else. Keras writes an empty name
+  // list as an empty float array.
+  readStrings(id, name) {
+    const value = this.object(id).get_attribute(name, false);
+    if (typeof value === 'string') return [value];
+    if (Array.isArray(value) && value.every((s) => typeof s === 'string')) return value;
+    if (ArrayBuffer.isView(value) && value.length === 0) return [];
+    return null;
+  }
+
+  linkExists(id, path) {
+    return this.child(id, path) !== null;
+  }
+
+  // An id, or null when `path` is not a group.
+  openGroup(id, path) {
+    const group = path === '/' ? this.object(id) : this.child(id, path);
+    return group instanceof this.h5wasm.Group ? this.add(group) : null;
+  }
+
+  // {shape, float}, or null when `path` is not a dataset.
+  datasetShape(id, path) {
+    const dataset = this.child(id, path);
+    if (!(dataset instanceof this.h5wasm.Dataset)) return null;
+    const { shape, type } = dataset.metadata;
+    return { shape, float: type === this.floatClass };
+  }
+
+  // Rows [begin, begin + rows) along the first axis, as h5wasm returns them (Float32Array or
+  // Float64Array, in the file's precision).
+  readRows(id, path, begin, rows) {
+    return this.child(id, path).slice([[begin, begin + rows]]);
+  }
+}
