@@ -35,6 +35,8 @@ export default defineConfig(({ mode }) => {
     return {
       root: here,
       logLevel: 'warn',
+      // Widgets show converted models: the Keras reader (h5wasm, 4 MB) stays out of them.
+      define: { 'import.meta.env.CONVSCOPE_KERAS': 'false' },
       worker: { format: 'iife', plugins: () => [wasmLookup] },
       build: {
         outDir: dist,
@@ -54,6 +56,7 @@ export default defineConfig(({ mode }) => {
     base: './',
     logLevel: 'warn',
     server: { fs: { allow: [path.resolve(here, '..')] } },
+    define: { 'import.meta.env.CONVSCOPE_KERAS': 'true' },
     worker: { format: 'iife', plugins: () => [wasmLookup] },
     build: {
       outDir: single ? path.join(dist, 'single') : path.join(dist, 'site'),

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { crc32, encodePng } from '../../cli/png.mjs';
-import { launchChromium } from '../support/chromium.mjs';
+import { errorText, openPage, settled } from '../support/page.mjs';
 import { root, samplePhotos, vgg16 } from '../support/models.mjs';
 import { startStaticServer } from '../support/static_server.mjs';
 
@@ -39,26 +39,6 @@ function hugePngHeader() {
   return png;
 }
 
-async function openPage(url) {
-  const browser = await launchChromium();
-  const page = await browser.context.newPage();
-  const problems = [], requests = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('request', (r) => requests.push(r.url()));
-  await page.addInitScript(() => {
-    window.longTasks = [];
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longTasks.push(e.duration); })
-      .observe({ type: 'longtask', buffered: true });
-  });
-  await page.goto(url);
-  await page.waitForFunction(() => window.convscopeReady === true, null, { timeout: 120000 });
-  return { browser, page, problems, requests };
-}
-
-const settled = (page) => page.waitForFunction(() => document.getElementById('view').getAttribute('aria-busy') === 'false'
-  && document.getElementById('progress').hidden, null, { timeout: 120000 });
-
 async function showTab(page, tab) {
   await page.click(`#tab-${tab}`);
   await settled(page);
@@ -75,13 +55,6 @@ const canvases = (page) => page.evaluate(() => [...document.querySelectorAll('#v
   const n = d.length / 4;
   return { label: c.getAttribute('aria-label'), width: c.width, height: c.height, variance: sq / n - (sum / n) ** 2, hash };
 }));
-
-async function errorText(page) {
-  await page.waitForFunction(() => !document.getElementById('error').hidden, null, { timeout: 30000 });
-  const text = await page.textContent('#error');
-  await page.evaluate(() => { document.getElementById('error').hidden = true; });
-  return text;
-}
 
 test('dist/convscope.html from file://: inputs, every view, changes, bad files, cancel', async () => {
   const { browser, page, problems, requests } = await openPage(`file://${path.join(root, 'dist/convscope.html')}`);

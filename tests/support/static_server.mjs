@@ -1,5 +1,6 @@
-// A minimal static file server on 127.0.0.1 for browser tests: serves `root`, with the MIME type
-// streaming wasm compilation needs, and records every request path it saw.
+// A minimal static file server on 127.0.0.1 for browser tests: serves `root` (and `extra`: path ->
+// bytes served from memory), with the MIME type streaming wasm compilation needs, and records every
+// request path it saw.
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,11 +16,16 @@ const MIME = {
   '.jpg': 'image/jpeg',
 };
 
-export async function startStaticServer(root) {
+export async function startStaticServer(root, extra = {}) {
   const requests = [];
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     requests.push(url.pathname);
+    if (extra[url.pathname]) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(extra[url.pathname]);
+      return;
+    }
     const file = path.join(root, decodeURIComponent(url.pathname));
     if (!file.startsWith(root + path.sep)) {
       res.writeHead(403).end();

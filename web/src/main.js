@@ -4,6 +4,7 @@ import wasmSource from '../../build/wasm/convscope-web.wasm?url';
 import defaultModelSource from '../models/default.bin?url';
 import ConvscopeWorker from './worker.js?worker&inline';
 import { CancelledError, WorkerClient } from './client.js';
+import { fileCacheKey, modelCache } from './model_cache.js';
 import { el } from './ui.js';
 import architecture from './views/architecture.js';
 import compare from './views/compare.js';
@@ -17,7 +18,8 @@ import summary from './views/summary.js';
 
 const SAMPLES = import.meta.glob('../samples/*.{jpg,png}', { query: '?url', import: 'default', eager: true });
 const VIEWS = [predictions, summary, architecture, layer, filters, features, explain, maximize, compare];
-const HASH_KEYS = ['tab', 'layer', 'method', 'classIndex', 'camLayer', 'patch', 'stride', 'opacity', 'threshold', 'channel', 'normalize', 'colormap', 'maxLayer', 'units', 'left', 'right'];
+// `cached`: the key of the cached model on show (model_cache.js), reopened on reload.
+const HASH_KEYS = ['cached', 'tab', 'layer', 'method', 'classIndex', 'camLayer', 'patch', 'stride', 'opacity', 'threshold', 'channel', 'normalize', 'colormap', 'maxLayer', 'units', 'left', 'right'];
 const $ = (id) => document.getElementById(id);
 
 // A data: URL (single-file page) or a URL (served site) as a Blob.
@@ -33,6 +35,7 @@ const app = {
   picture: null,  // the current image's RGBA as the worker decoded it
   cache: new Map(),
   client: null,
+  stats: { conversions: 0 },  // Keras files converted in this visit (tests check the cache with it)
 
   layersOf(type) { return this.state.model.summary.rows.filter((r) => r.type === type).map((r) => r.name); },
   scaleFor(name) {
@@ -55,15 +58,16 @@ const app = {
     $('error').hidden = false;
   },
   // A worker request; while any has taken over 200 ms, a progress bar with the time left and Cancel.
-  async request(op, args, { onPartial } = {}) {
+  // label: what the bar says is going on (default: the request's name).
+  async request(op, args, { onPartial, label = op } = {}) {
     const timer = setTimeout(() => { $('progress').hidden = false; }, 200);
     this.active = (this.active ?? 0) + 1;
     const onProgress = (fraction, remainingMs) => {
       $('progress').querySelector('progress').value = fraction;
-      $('progress-text').textContent = `${op} ${(100 * fraction).toFixed(0)}%${Number.isFinite(remainingMs) ? `, about ${Math.ceil(remainingMs / 1000)} s left` : ''}`;
+      $('progress-text').textContent = `${label} ${(100 * fraction).toFixed(0)}%${Number.isFinite(remainingMs) ? `, about ${Math.ceil(remainingMs / 1000)} s left` : ''}`;
     };
     if (this.active === 1) {
-      $('progress-text').textContent = 'working…';
+      $('progress-text').textContent = `${label}…`;
       $('progress').querySelector('progress').removeAttribute('value');
     }
     try {
@@ -99,6 +103,7 @@ async function render() {
   if (!app.state.model) return;
   if (view.needsImage && !app.state.run) {
     main.replaceChildren(el('p', {}, 'Open an image or pick a sample to see this view.'));
+    main.setAttribute('aria-busy', 'false');  // an earlier render still running no longer owns it
     return;
   }
   main.setAttribute('aria-busy', 'true');
@@ -116,10 +121,13 @@ async function render() {
   }
 }
 
-async function loadModel(blob, name) {
-  const { info, summary: s } = await app.request('loadModel', { blob });
+// name: what the header calls it; cached: its key in the model cache, if it came from there.
+async function loadModel(blob, name, cached) {
+  const { info, summary: s } = await app.request('loadModel', { blob }, { label: `loading ${name}` });
   app.cache.clear();
   app.state.model = { info, summary: s };
+  app.state.cached = cached;
+  app.saveHash();
   app.state.run = undefined;
   if (!s.rows.some((r) => r.name === app.state.layer)) app.state.layer = s.rows.find((r) => r.type === 'Conv2D')?.name;
   $('model-info').textContent = `${name}: ${info.name}, ${info.precision}, ${(info.fileSize / 1e6).toFixed(1)} MB, ${info.params.toLocaleString('en-US')} parameters, input ${info.inputShape.join('×')}`;
@@ -139,10 +147,57 @@ async function showImage(index) {
   render();
 }
 
-// Only the first bytes are read here: big files go to the worker as Blobs, unread by the page.
-async function isModelFile(file) {
-  const magic = new TextDecoder().decode(await file.slice(0, 8).arrayBuffer());
-  return file.name.endsWith('.bin') || magic === 'CNVSCOPE';
+// 'model' (a convscope model file), 'keras' (HDF5: a Keras .h5) or 'image', from the first bytes
+// and the name. Only those bytes are read here: big files go to the worker as Blobs.
+async function kindOf(file) {
+  const magic = new Uint8Array(await file.slice(0, 8).arrayBuffer());
+  const text = new TextDecoder('latin1').decode(magic);
+  if (text === 'CNVSCOPE' || /\.bin$/i.test(file.name)) return 'model';
+  if (text === '\x89HDF\r\n\x1a\n' || /\.(h5|hdf5|keras)$/i.test(file.name)) return 'keras';
+  return 'image';
+}
+
+// A Keras .h5: from the model cache if this file was converted before, else converted in the
+// worker (with progress), cached, and loaded.
+async function openKeras(blob, name, key) {
+  const cached = await modelCache.get(key).catch(() => undefined);
+  if (cached) return loadModel(cached.blob, `${name} (cached)`, key);
+  const r = await app.request('convertKeras', { blob, name }, { label: `converting ${name}` });
+  app.stats.conversions++;
+  const model = new Blob([r.bytes], { type: 'application/octet-stream' });
+  try {
+    await modelCache.put({ key, name, size: model.size, params: r.params, savedAt: Date.now(), blob: model });
+  } catch (e) {
+    app.showError(new Error(`${name} was converted but could not be cached (${e?.message ?? e}); it works for this visit`));
+  }
+  await loadModel(model, name, key);
+  await renderCachedModels();
+}
+
+// ?model=URL (a served page): a convscope model file or a Keras .h5, fetched from where the page's
+// author put it.
+async function openModelUrl(url) {
+  const absolute = new URL(url, location.href).href;
+  const name = decodeURIComponent(new URL(absolute).pathname.split('/').pop()) || 'model';
+  const key = `url:${absolute}`;
+  if (await modelCache.get(key).catch(() => undefined)) return openKeras(null, name, key);
+  const response = await fetch(absolute);
+  if (!response.ok) throw new Error(`could not load the model ${absolute}: ${response.status} ${response.statusText}`);
+  const blob = await response.blob();
+  if ((await kindOf(new File([blob], name))) === 'keras') return openKeras(blob, name, key);
+  return loadModel(blob, name);
+}
+
+// The header's list of cached models: open one, forget one, or forget them all.
+async function renderCachedModels() {
+  const records = await modelCache.list().catch(() => []);
+  const total = records.reduce((n, r) => n + r.size, 0);
+  $('cached-summary').textContent = `Cached models (${records.length}, ${(total / 1e6).toFixed(0)} MB)`;
+  $('cached-list').replaceChildren(...records.map((r) => el('li', {},
+    el('span', {}, `${r.name} — ${r.params.toLocaleString('en-US')} parameters, ${(r.size / 1e6).toFixed(1)} MB`),
+    el('button', { type: 'button', onclick: () => loadModel(r.blob, `${r.name} (cached)`, r.key).catch(app.showError) }, 'Open'),
+    el('button', { type: 'button', onclick: () => modelCache.remove(r.key).then(renderCachedModels).catch(app.showError) }, 'Forget'))));
+  $('forget-cached').disabled = records.length === 0;
 }
 
 // Files dropped, pasted or picked while others are still loading wait their turn: each image
@@ -156,10 +211,13 @@ function openFiles(files) {
 async function openFilesInTurn(files) {
   for (const file of files) {
     try {
-      if (await isModelFile(file)) await loadModel(file, file.name);
+      const kind = await kindOf(file);
+      if (kind === 'model') await loadModel(file, file.name);
+      else if (kind === 'keras') await openKeras(file, file.name, fileCacheKey(file));
       else await addImage(file.name, file);
     } catch (e) {
-      app.showError(new Error(`${file.name}: ${e.message}`));
+      // The converter's messages start with the file name already.
+      app.showError(e.message?.startsWith(file.name) ? e : new Error(`${file.name}: ${e.message}`));
     }
   }
 }
@@ -186,11 +244,8 @@ async function addImage(name, blob) {
 
 function wireInputs() {
   $('image-input').addEventListener('change', (e) => openFiles([...e.target.files]).finally(() => { e.target.value = ''; }));
-  $('model-input').addEventListener('change', async (e) => {
-    const file = e.target.files[0];
-    if (file) await loadModel(file, file.name).catch((err) => app.showError(new Error(`${file.name}: ${err.message}`)));
-    e.target.value = '';
-  });
+  $('model-input').addEventListener('change', (e) => openFiles([...e.target.files]).finally(() => { e.target.value = ''; }));
+  $('forget-cached').addEventListener('click', () => modelCache.clear().then(renderCachedModels).catch(app.showError));
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => {
     e.preventDefault();
@@ -219,7 +274,17 @@ async function main() {
   const wasm = wasmSource.startsWith('data:')
     ? new Uint8Array(await (await blobOf(wasmSource)).arrayBuffer()) : new URL(wasmSource, location.href).href;
   app.client = new WorkerClient(() => new ConvscopeWorker(), wasm);
-  await loadModel(await blobOf(defaultModelSource), 'default model');
+  renderCachedModels();
+  // The model: ?model=URL, else the cached one the page showed last (reload), else the default.
+  const url = new URLSearchParams(location.search).get('model');
+  const cached = app.state.cached && await modelCache.get(app.state.cached).catch(() => undefined);
+  try {
+    if (url) await openModelUrl(url);
+    else if (cached) await loadModel(cached.blob, `${cached.name} (cached)`, cached.key);
+  } catch (e) {
+    app.showError(e);
+  }
+  if (!app.state.model) await loadModel(await blobOf(defaultModelSource), 'default model');
   // Start on a picture of the kind the default model knows (Fashion-MNIST), else the first sample.
   const samples = Object.entries(SAMPLES);
   const first = samples.find(([p]) => p.includes('/fashion-')) ?? samples[0];

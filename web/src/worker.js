@@ -80,6 +80,14 @@ const OPS = {
     precisions.set(model, info.precision);
     return { info, summary: next.summary() };
   },
+  // A Keras .h5 -> a model file's bytes (the page caches them, then loads them as a model).
+  async convertKeras({ blob, name }, report) {
+    if (!import.meta.env.CONVSCOPE_KERAS) {
+      throw new Error('this build opens convscope model files only: convert Keras files on the convscope page or with model_convert');
+    }
+    const { convertKeras } = await import('./keras_import.js');
+    return convertKeras(m, blob, name, { precision: 'int8', onProgress: report.progress });
+  },
   async setImage({ image, blob }) {
     images.set(image, await decode(new Uint8Array(await blob.arrayBuffer())));
     for (const [key, run] of lastRun) if (run.image === image) lastRun.delete(key);

@@ -1,0 +1,136 @@
+// Bring your own VGG16: the synthetic full-size Keras files (both layouts, 553 MB each) opened in
+// dist/convscope.html (file://, headless Chromium) are converted in the worker with progress,
+// cached in IndexedDB, and give the summary's 138,357,544 parameters and the same predictions as
+// model_convert's file in the Node build; a reload reopens the cached model without converting,
+// opening the same file again hits the cache, a corrupt .h5 is explained and the page keeps
+// working, "Forget cached models" empties the cache. Served (dist/site/), ?model=URL opens a .h5.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { loadConvscope } from '../support/load_module.mjs';
+import { root, vgg16 } from '../support/models.mjs';
+import { errorText, openPage, settled } from '../support/page.mjs';
+import { startStaticServer } from '../support/static_server.mjs';
+
+const testModels = path.join(root, 'build/native/test-models');
+const tmp = path.join(os.tmpdir(), `convscope-keras-import-${process.pid}`);
+mkdirSync(tmp, { recursive: true });
+const LONG = { timeout: 300000 };
+
+// The model as the header shows it, and what the page's current image gave.
+const shown = (page) => page.evaluate(() => ({
+  info: document.getElementById('model-info').textContent,
+  predictions: window.convscopeApp.state.run?.predictions,
+  imageIndex: window.convscopeApp.state.imageIndex,
+  conversions: window.convscopeApp.stats.conversions,
+}));
+
+// Opens a Keras file through the model picker and waits until its model has run the image;
+// returns what the progress bar said meanwhile.
+async function openModel(page, file) {
+  await page.evaluate(() => {
+    window.progressTexts = [];
+    new MutationObserver(() => window.progressTexts.push(document.getElementById('progress-text').textContent))
+      .observe(document.getElementById('progress-text'), { childList: true, characterData: true, subtree: true });
+  });
+  await page.setInputFiles('#model-input', file);
+  await page.waitForFunction((name) => document.getElementById('model-info').textContent.startsWith(name), path.basename(file), LONG);
+  await idle(page);
+  return page.evaluate(() => window.progressTexts);
+}
+
+// No request in flight and the image run through the model on show.
+async function idle(page) {
+  await page.waitForFunction(() => window.convscopeApp.state.run && !window.convscopeApp.active, null, LONG);
+  await settled(page);
+}
+
+test('a Keras VGG16 .h5 in the page: converted, cached, same predictions as model_convert, reopened from the cache', LONG, async () => {
+  const m = await loadConvscope();
+  const reference = m.Model.load(vgg16().bytes);  // model_convert's file for vgg16-weights-2016.h5
+  const { browser, page, problems } = await openPage(`file://${path.join(root, 'dist/convscope.html')}`);
+  try {
+    const sample = await page.evaluate(() => window.convscopeApp.images[0].name);
+    const sampleBytes = readFileSync(path.join(root, 'web/samples', sample));
+    const expected = reference.run(sampleBytes, { topK: 5 }).predictions;
+
+    // Weights-only layout (the downloaded vgg16_weights_tf_dim_ordering_tf_kernels.h5).
+    const progress = await openModel(page, path.join(testModels, 'vgg16-weights-2016.h5'));
+    assert.ok(progress.some((t) => /^converting vgg16-weights-2016\.h5 \d+%/.test(t)), progress.join('\n'));
+    let s = await shown(page);
+    assert.match(s.info, /^vgg16-weights-2016\.h5: vgg16, int8, 138\.5 MB, 138,357,544 parameters, input 224×224×3$/);
+    assert.equal(s.conversions, 1, JSON.stringify(s));
+    await page.waitForFunction(() => document.getElementById('cached-summary').textContent === 'Cached models (1, 138 MB)', null, { timeout: 10000 })
+      .catch(async () => assert.fail(`not cached: ${await page.textContent('#cached-summary')}; error: ${await page.textContent('#error')}`));
+    assert.deepEqual(s.predictions.map((p) => p.index), expected.map((p) => p.index));
+    for (const [i, p] of s.predictions.entries()) assert.ok(Math.abs(p.probability - expected[i].probability) < 1e-6, JSON.stringify([p, expected[i]]));
+    await page.click('#tab-summary');
+    await settled(page);
+    assert.match(await page.textContent('#view pre'), /Total params: 138,357,544/);
+
+    // Reload: the cached model comes back without a conversion.
+    await page.reload();
+    await page.waitForFunction(() => window.convscopeReady === true, null, LONG);
+    await idle(page);
+    s = await shown(page);
+    assert.match(s.info, /^vgg16-weights-2016\.h5 \(cached\): vgg16, int8, .* 138,357,544 parameters/);
+    assert.equal(s.conversions, 0);
+    assert.deepEqual(s.predictions.map((p) => p.index), expected.map((p) => p.index));
+
+    // The same file again: from the cache. The full-model layout (model.save): converted.
+    await openModel(page, path.join(testModels, 'vgg16-weights-2016.h5'));
+    assert.equal((await shown(page)).conversions, 0);
+    await openModel(page, path.join(testModels, 'vgg16-full-keras2.h5'));
+    s = await shown(page);
+    assert.match(s.info, /^vgg16-full-keras2\.h5: vgg16, int8, .* 138,357,544 parameters/);
+    assert.equal(s.conversions, 1);
+    await page.waitForFunction(() => document.getElementById('cached-summary').textContent === 'Cached models (2, 277 MB)');
+
+    // A truncated .h5 and an HDF5 file that is not Keras: explained; the page keeps its model.
+    const truncated = path.join(tmp, 'truncated.h5');
+    writeFileSync(truncated, readFileSync(path.join(testModels, 'small-weights-2016.h5')).subarray(0, 100000));
+    await page.setInputFiles('#model-input', truncated);
+    assert.equal(await errorText(page), 'truncated.h5: cannot open the HDF5 file (is it truncated?)');
+    const renamed = path.join(tmp, 'notes.h5');
+    writeFileSync(renamed, 'not a model at all\n');
+    await page.setInputFiles('#model-input', renamed);
+    assert.equal(await errorText(page), 'notes.h5: not an HDF5 file (or truncated, or unreadable)');
+    await settled(page);
+    assert.match((await shown(page)).info, /^vgg16-full-keras2\.h5: /);
+    await page.click('#tab-features');
+    await settled(page);
+    assert.ok(await page.evaluate(() => document.querySelectorAll('#view canvas').length > 0));
+
+    // Forget: the cache is empty and a reload shows the default model.
+    await page.click('#cached-summary');
+    await page.click('#forget-cached');
+    await page.waitForFunction(() => document.getElementById('cached-summary').textContent === 'Cached models (0, 0 MB)');
+    await page.reload();
+    await page.waitForFunction(() => window.convscopeReady === true, null, LONG);
+    assert.match((await shown(page)).info, /^default model: /);
+    assert.deepEqual(problems, []);
+  } finally {
+    reference.release();
+    await browser.close();
+  }
+});
+
+test('served: ?model=URL opens a Keras .h5 from the page\'s server', LONG, async () => {
+  const server = await startStaticServer(path.join(root, 'dist/site'), {
+    '/models/small.h5': readFileSync(path.join(testModels, 'small-full-keras2.h5')),
+  });
+  const { browser, page, problems } = await openPage(`${server.url}/index.html?model=models/small.h5`);
+  try {
+    await idle(page);
+    const s = await shown(page);
+    assert.match(s.info, /^small\.h5: vgg16, int8, .* 64,750 parameters, input 32×32×3$/);
+    assert.equal(s.conversions, 1);
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
