@@ -12,6 +12,7 @@
 #include "keras_architecture.h"
 #include "keras_file.h"
 #include "model_builder.h"
+#include "model_format.h"
 #include "quantize.h"
 #include "weight_stats.h"
 
@@ -80,24 +81,48 @@ Status LoadLabels(const ConvertOptions& o, size_t outputs, std::vector<std::stri
 // whole, so converting fc1 (411 MB of f32) needs 411 MB + 16 MB, not twice 411 MB.
 constexpr size_t kBlockElements = size_t{4} << 20;
 
-// Reads a weight block by block (rows of Keras' first axis) into the stored layout: Keras HWIO
-// (conv) or (in, out) (dense) -> OHWI or (out, in); a bias stays as it is. Refuses NaN and
-// infinity, naming the first one.
-Status ReadStored(const KerasFile& file, const std::string& layer, const KerasWeight& w,
-                  std::vector<float>* stored) {
+// Room reserved for the JSON header (VGG16's, with its weight histograms, is about 60 KB).
+constexpr size_t kHeaderAllowance = size_t{1} << 20;
+
+// Where a weight's values go: Keras HWIO (conv) or (in, out) (dense) is stored OHWI or (out, in);
+// a bias stays as it is.
+struct StoredLayoutMap {
+  explicit StoredLayoutMap(const KerasWeight& w)
+      : transpose(w.shape.size() == 4 || w.shape.size() == 2),
+        out(w.shape.empty() ? 1 : std::max<size_t>(w.shape.back(), 1)),
+        per_out(w.elements / out) {}
+  // Calls fn(k, o, stored) for the values k = 0..count-1 of a block starting at Keras' flat index
+  // `first` (a multiple of out: blocks are whole rows): o is the value's output channel, stored
+  // its index in the stored layout.
+  template <typename Fn>
+  void ForEach(size_t first, size_t count, Fn fn) const {
+    for (size_t k = 0; k < count; k += out) {
+      const size_t i = (first + k) / out;
+      for (size_t o = 0; o < out && k + o < count; ++o) {
+        fn(k + o, o, transpose ? o * per_out + i : first + k + o);
+      }
+    }
+  }
+
+  bool transpose;
+  size_t out;      // output channels (Keras' last axis)
+  size_t per_out;  // kh*kw*in, or in
+};
+
+// Reads a weight block by block (rows of Keras' first axis, about kBlockElements values) and calls
+// fn(first, block) with the flat Keras index of block[0]; the Keras-layout copy never exists whole.
+// Refuses NaN and infinity, naming the first one.
+template <typename Fn>
+Status ForEachBlock(const KerasFile& file, const std::string& layer, const KerasWeight& w, Fn fn) {
   const size_t rows = w.shape.empty() ? 0 : w.shape[0];
   const size_t row_elements = rows == 0 ? 0 : w.elements / rows;
-  const bool transpose = w.shape.size() == 4 || w.shape.size() == 2;
-  const size_t out = w.shape.empty() ? 1 : w.shape.back();
-  const size_t per_out = w.elements / std::max<size_t>(out, 1);  // kh*kw*in, or in
   const size_t block_rows = std::max<size_t>(1, kBlockElements / std::max<size_t>(row_elements, 1));
-  stored->resize(w.elements);
   std::vector<float> block;
   for (size_t row = 0; row < rows; row += block_rows) {
     const size_t n = std::min(block_rows, rows - row);
     block.resize(n * row_elements);
     CONVSCOPE_RETURN_IF_ERROR(file.ReadWeightRows(layer, w, row, n, block.data()));
-    const size_t first = row * row_elements;  // flat Keras index of block[0]
+    const size_t first = row * row_elements;
     for (size_t k = 0; k < block.size(); ++k) {
       if (!std::isfinite(block[k])) {
         return Status::Error(file.path() + ": layer " + layer + ": weight " + w.name +
@@ -105,15 +130,7 @@ Status ReadStored(const KerasFile& file, const std::string& layer, const KerasWe
                              " (element " + std::to_string(first + k) + ")");
       }
     }
-    if (!transpose) {
-      std::copy(block.begin(), block.end(), stored->begin() + static_cast<ptrdiff_t>(first));
-      continue;
-    }
-    // Keras index i * out + o holds stored index o * per_out + i.
-    for (size_t k = 0; k < block.size(); k += out) {
-      const size_t i = (first + k) / out;
-      for (size_t o = 0; o < out; ++o) (*stored)[o * per_out + i] = block[k + o];
-    }
+    CONVSCOPE_RETURN_IF_ERROR(fn(first, std::span<const float>(block)));
   }
   return Status::Ok();
 }
@@ -149,39 +166,102 @@ class LayerConverter {
     return Status::Ok();
   }
 
+  // What the layer's weights will take in the model file (sections and their alignment), so the
+  // builder can hold the whole file in one allocation.
+  size_t OutputBytes(const Layer& layer) const {
+    const KerasLayerWeights* stored = file_.Find(layer.name);
+    if (stored == nullptr) return 0;
+    size_t bytes = 0;
+    for (size_t i = 0; i < stored->weights.size(); ++i) {
+      const KerasWeight& w = stored->weights[i];
+      const bool quantized = Quantized(i == 0 ? "kernel" : "bias");
+      bytes += (quantized ? w.elements : w.elements * sizeof(float)) + kSectionAlignment;
+      if (quantized && !w.shape.empty())
+        bytes += w.shape.back() * sizeof(float) + kSectionAlignment;
+    }
+    return bytes;
+  }
+
  private:
+  // Streams one weight into the file being built: f32 in one read; int8 in two, one for each
+  // channel's scale and one to quantize, so even fc1 (411 MB of f32) needs no f32 copy.
   Status ConvertWeight(const Layer& layer, const KerasWeight& w, const char* role,
                        WeightEntry* out) {
-    std::vector<float> stored;
-    CONVSCOPE_RETURN_IF_ERROR(ReadStored(file_, layer.name, w, &stored));
-    done_ += stored.size() * sizeof(float);
-    if (progress_ && !progress_(done_, file_.total_weight_bytes(), layer.name)) {
-      return Status::Error("cancelled");
-    }
     out->name = role;
     out->keras_shape = w.shape;
     out->shape = StoredShape(w.shape);
     out->layout = StoredLayout(w.shape);
-    out->stats = WeightStats(stored);  // order-independent: the same as over Keras' layout
-    const bool quantize = options_.precision == "int8" && std::string(role) == "kernel";
-    if (!quantize) {
+    const StoredLayoutMap to_stored(w);
+    const bool quantized = Quantized(role);
+    // Progress counts bytes read, a twice-read weight's at half weight per pass.
+    const double per_byte = quantized ? 0.5 : 1.0;
+    WeightStatsBuilder stats;
+    size_t index = 0;
+    std::span<float> f32;
+    if (!quantized) {
+      const std::span<uint8_t> section =
+          builder_->AppendSection(w.elements * sizeof(float), &index);
+      f32 = {reinterpret_cast<float*>(section.data()), w.elements};
+    }
+    std::vector<float> max_abs(quantized ? to_stored.out : 0, 0.0f);
+    CONVSCOPE_RETURN_IF_ERROR(ForEachBlock(file_, layer.name, w, [&](size_t first, auto block) {
+      stats.AddMoments(block);
+      to_stored.ForEach(first, block.size(), [&](size_t k, size_t o, size_t stored) {
+        if (quantized) {
+          max_abs[o] = std::max(max_abs[o], std::fabs(block[k]));
+        } else {
+          f32[stored] = block[k];
+        }
+      });
+      return Progress(layer, static_cast<double>(block.size() * sizeof(float)) * per_byte);
+    }));
+    if (!quantized) {
+      stats.AddToHistogram(f32);
+      out->stats = stats.Finish();
       out->dtype = DType::kF32;
-      out->data_section = builder_->AddSection(AsBytes(std::span<const float>(stored)));
+      out->data_section = index;
       return Status::Ok();
     }
-    const ChannelwiseInt8 q = QuantizeChannelwise(stored, out->shape.front());
-    out->quantization = QuantizationError(stored, q);
+    std::vector<float> scales(max_abs.size());
+    std::transform(max_abs.begin(), max_abs.end(), scales.begin(), ChannelScale);
+    const std::span<uint8_t> section = builder_->AppendSection(w.elements, &index);
+    QuantizationErrorBuilder error;
+    CONVSCOPE_RETURN_IF_ERROR(ForEachBlock(file_, layer.name, w, [&](size_t first, auto block) {
+      stats.AddToHistogram(block);
+      to_stored.ForEach(first, block.size(), [&](size_t k, size_t o, size_t stored) {
+        const int8_t q = QuantizeValue(block[k], scales[o]);
+        section[stored] = static_cast<uint8_t>(q);
+        error.Add(block[k], scales[o], q);
+      });
+      return Progress(layer, static_cast<double>(block.size() * sizeof(float)) * per_byte);
+    }));
+    out->stats = stats.Finish();
+    out->quantization = error.Finish();
     out->dtype = DType::kInt8;
-    out->data_section = builder_->AddSection(AsBytes(std::span<const int8_t>(q.values)));
-    out->scales_section = builder_->AddSection(AsBytes(std::span<const float>(q.scales)));
+    out->data_section = index;
+    out->scales_section = builder_->AddSection(AsBytes(std::span<const float>(scales)));
     return Status::Ok();
+  }
+
+  // Reports `bytes` more read; an error when the caller cancelled.
+  Status Progress(const Layer& layer, double bytes) {
+    done_ += bytes;
+    if (progress_ &&
+        !progress_(static_cast<uint64_t>(done_), file_.total_weight_bytes(), layer.name)) {
+      return Status::Error("cancelled");
+    }
+    return Status::Ok();
+  }
+
+  bool Quantized(const std::string& role) const {
+    return options_.precision == "int8" && role == "kernel";
   }
 
   const KerasFile& file_;
   const ConvertOptions& options_;
   ModelBuilder* builder_;
   const ConvertProgress& progress_;
-  uint64_t done_ = 0;
+  double done_ = 0;  // bytes read
 };
 
 }  // namespace
@@ -223,6 +303,9 @@ Status ConvertToBytes(const ConvertOptions& o, const ConvertProgress& progress,
 
   ModelBuilder builder;
   LayerConverter converter(*file, o, &builder, progress);
+  size_t file_bytes = kPreambleSize + kHeaderAllowance;
+  for (const Layer& layer : arch.layers) file_bytes += converter.OutputBytes(layer);
+  builder.Reserve(file_bytes);
   Shape input;
   for (const Layer& layer : arch.layers) {
     LayerEntry entry;

@@ -2,50 +2,43 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
-#include <vector>
 
 namespace convscope::convert {
 
-Json WeightStats(std::span<const float> v) {
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0, sum_sq = 0;
-  for (float x : v) {
-    lo = std::min<double>(lo, x);
-    hi = std::max<double>(hi, x);
-    sum += x;
-    sum_sq += static_cast<double>(x) * x;
+void WeightStatsBuilder::AddMoments(std::span<const float> values) {
+  for (float x : values) {
+    lo_ = std::min<double>(lo_, x);
+    hi_ = std::max<double>(hi_, x);
+    sum_ += x;
+    sum_sq_ += static_cast<double>(x) * x;
   }
-  const double n = static_cast<double>(v.size());
-  const double mean = v.empty() ? 0 : sum / n;
-  const double var = v.empty() ? 0 : std::max(0.0, sum_sq / n - mean * mean);
-  if (v.empty()) lo = hi = 0;
-  std::vector<uint64_t> counts(kHistogramBins, 0);
-  const double width = (hi - lo) / kHistogramBins;
-  for (float x : v) {
-    const size_t bin = width > 0 ? static_cast<size_t>((x - lo) / width) : 0;
-    ++counts[std::min(bin, kHistogramBins - 1)];
+  n_ += values.size();
+}
+
+void WeightStatsBuilder::AddToHistogram(std::span<const float> values) {
+  const double width = (hi_ - lo_) / kHistogramBins;
+  for (float x : values) {
+    const size_t bin = width > 0 ? static_cast<size_t>((x - lo_) / width) : 0;
+    ++counts_[std::min(bin, kHistogramBins - 1)];
   }
+}
+
+Json WeightStatsBuilder::Finish() const {
+  const double n = static_cast<double>(n_);
+  const double mean = n_ == 0 ? 0 : sum_ / n;
+  const double var = n_ == 0 ? 0 : std::max(0.0, sum_sq_ / n - mean * mean);
+  const double lo = n_ == 0 ? 0 : lo_, hi = n_ == 0 ? 0 : hi_;
   return {{"min", lo},
           {"max", hi},
           {"mean", mean},
           {"std", std::sqrt(var)},
-          {"histogram", {{"min", lo}, {"max", hi}, {"counts", counts}}}};
+          {"histogram", {{"min", lo}, {"max", hi}, {"counts", counts_}}}};
 }
 
-Json QuantizationError(std::span<const float> original, const ChannelwiseInt8& q) {
-  double signal = 0, noise = 0, max_err = 0, max_abs = 0;
-  const size_t row = q.scales.empty() ? 1 : original.size() / q.scales.size();
-  for (size_t i = 0; i < original.size(); ++i) {
-    const double dequantized = static_cast<double>(q.scales[i / row]) * q.values[i];
-    const double e = static_cast<double>(original[i]) - dequantized;
-    signal += static_cast<double>(original[i]) * original[i];
-    noise += e * e;
-    max_err = std::max(max_err, std::fabs(e));
-    max_abs = std::max(max_abs, std::fabs(static_cast<double>(original[i])));
-  }
+Json QuantizationErrorBuilder::Finish() const {
   // A lossless tensor (all zeros, say) has no finite SQNR; JSON has no infinity, so cap it.
-  const double sqnr = noise > 0 ? 10 * std::log10(signal / noise) : 999.0;
-  return {{"sqnr_db", sqnr}, {"max_abs_error_relative", max_abs > 0 ? max_err / max_abs : 0.0}};
+  const double sqnr = noise_ > 0 ? 10 * std::log10(signal_ / noise_) : 999.0;
+  return {{"sqnr_db", sqnr}, {"max_abs_error_relative", max_abs_ > 0 ? max_err_ / max_abs_ : 0.0}};
 }
 
 }  // namespace convscope::convert

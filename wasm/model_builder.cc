@@ -11,10 +11,28 @@ namespace convscope {
 ModelBuilder::ModelBuilder() : bytes_(kPreambleSize, 0) {}
 
 size_t ModelBuilder::AddSection(std::span<const uint8_t> bytes) {
+  size_t index = 0;
+  const std::span<uint8_t> section = AppendSection(bytes.size(), &index);
+  std::copy(bytes.begin(), bytes.end(), section.begin());
+  return index;
+}
+
+std::span<uint8_t> ModelBuilder::AppendSection(size_t size, size_t* index) {
   bytes_.resize((bytes_.size() + kSectionAlignment - 1) / kSectionAlignment * kSectionAlignment, 0);
-  sections_.push_back({bytes_.size(), bytes.size(), Crc32(bytes)});
-  bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
-  return sections_.size() - 1;
+  const size_t offset = bytes_.size();
+  sections_.push_back({offset, size, 0});
+  bytes_.resize(offset + size);
+  *index = sections_.size() - 1;
+  return {bytes_.data() + offset, size};
+}
+
+const std::vector<SectionEntry>& ModelBuilder::sections() {
+  for (; checksummed_ < sections_.size(); ++checksummed_) {
+    SectionEntry& s = sections_[checksummed_];
+    // Offsets and sizes came from this builder's own (in-memory) vector: they fit size_t.
+    s.crc32 = Crc32({bytes_.data() + static_cast<size_t>(s.offset), static_cast<size_t>(s.size)});
+  }
+  return sections_;
 }
 
 std::vector<uint8_t> ModelBuilder::Finish(const Json& header) {
@@ -32,6 +50,7 @@ std::vector<uint8_t> ModelBuilder::Finish(const Json& header) {
   std::vector<uint8_t> out = std::move(bytes_);
   bytes_.assign(kPreambleSize, 0);
   sections_.clear();
+  checksummed_ = 0;
   return out;
 }
 

@@ -16,9 +16,17 @@ class ModelBuilder {
  public:
   ModelBuilder();
 
+  // Room for `bytes` of sections and header, so appending never moves what was written (a
+  // converted VGG16 would otherwise pass through twice its size while the buffer grows).
+  void Reserve(size_t bytes) { bytes_.reserve(bytes); }
   // Appends a section at the next 64-byte boundary and returns its index in sections().
   size_t AddSection(std::span<const uint8_t> bytes);
-  const std::vector<SectionEntry>& sections() const { return sections_; }
+  // Appends a section of `size` bytes for the caller to fill (valid until the next append);
+  // *index: its index in sections().
+  std::span<uint8_t> AppendSection(size_t size, size_t* index);
+  // The section table, with checksums (those of AppendSection's sections are computed here, once
+  // their bytes are in).
+  const std::vector<SectionEntry>& sections();
 
   // Appends `header` (whose section table should be sections()) and fills in the preamble.
   // The builder is empty afterwards.
@@ -27,6 +35,7 @@ class ModelBuilder {
  private:
   std::vector<uint8_t> bytes_;
   std::vector<SectionEntry> sections_;
+  size_t checksummed_ = 0;  // sections_[0, checksummed_) have their CRC
 };
 
 template <typename T>

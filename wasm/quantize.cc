@@ -14,13 +14,8 @@ ChannelwiseInt8 QuantizeChannelwise(std::span<const float> weights, size_t out_c
     const std::span<const float> w = weights.subspan(k * row, row);
     float max_abs = 0.0f;
     for (float v : w) max_abs = std::max(max_abs, std::fabs(v));
-    // An all-zero channel still needs a positive scale: XNNPACK rejects scale 0.
-    const float scale = max_abs > 0.0f ? max_abs / 127.0f : 1.0f;
-    q.scales[k] = scale;
-    for (size_t i = 0; i < row; ++i) {
-      const float r = std::nearbyint(w[i] / scale);
-      q.values[k * row + i] = static_cast<int8_t>(std::clamp(r, -127.0f, 127.0f));
-    }
+    q.scales[k] = ChannelScale(max_abs);
+    for (size_t i = 0; i < row; ++i) q.values[k * row + i] = QuantizeValue(w[i], q.scales[k]);
   }
   return q;
 }
