@@ -2,8 +2,9 @@
 // dist/convscope.html (file://, headless Chromium) are converted in the worker with progress,
 // cached in IndexedDB, and give the summary's 138,357,544 parameters and the same predictions as
 // model_convert's file in the Node build; a reload reopens the cached model without converting,
-// opening the same file again hits the cache, a corrupt .h5 is explained and the page keeps
-// working, "Forget cached models" empties the cache. Served (dist/site/), ?model=URL opens a .h5.
+// opening the same file again hits the cache, a conversion can be cancelled, a corrupt .h5 is
+// explained and the page keeps working, "Forget cached models" empties the cache. Served
+// (dist/site/), ?model=URL opens a .h5.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -83,6 +84,18 @@ test('a Keras VGG16 .h5 in the page: converted, cached, same predictions as mode
     // The same file again: from the cache. The full-model layout (model.save): converted.
     await openModel(page, path.join(testModels, 'vgg16-weights-2016.h5'));
     assert.equal((await shown(page)).conversions, 0);
+    // Cancelled midway: the page keeps the model it had, says nothing went wrong, stays usable.
+    await page.setInputFiles('#model-input', path.join(testModels, 'vgg16-full-keras2.h5'));
+    await page.waitForFunction(() => /^converting vgg16-full-keras2\.h5 [1-9]\d*%/.test(document.getElementById('progress-text').textContent), null, LONG);
+    await page.click('#cancel');
+    await idle(page);
+    s = await shown(page);
+    assert.match(s.info, /^vgg16-weights-2016\.h5 \(cached\): /);
+    assert.equal(s.conversions, 0);
+    assert.equal(await page.isHidden('#error'), true, await page.textContent('#error'));
+    await page.click('#tab-predictions');
+    await idle(page);
+
     await openModel(page, path.join(testModels, 'vgg16-full-keras2.h5'));
     s = await shown(page);
     assert.match(s.info, /^vgg16-full-keras2\.h5: vgg16, int8, .* 138,357,544 parameters/);

@@ -2,6 +2,9 @@
 // h5wasm (libhdf5 compiled to its own wasm module) behind small integer ids. Set an instance as
 // `module.hdf5` before module.convertKeras(path). Answers mirror hdf5_file.h; the C++ side words
 // the errors. Shared by the page's worker and the Node tests.
+// HDF5's signature, at offset 0 in Keras' files.
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
 export class Hdf5Reader {
   // h5wasm: the h5wasm namespace; h5module: what `h5wasm.ready` resolves to.
   constructor(h5wasm, h5module) {
@@ -42,16 +45,22 @@ export class Hdf5Reader {
     try {
       file = new this.h5wasm.File(path, 'r');
     } catch {
-      if (!this.hasSignature(path)) return null;
-      throw new Error(`${path}: cannot open the HDF5 file (is it truncated?)`);
+      const head = this.head(path);
+      if (head.every((b, i) => b === HDF5_SIGNATURE[i])) {
+        throw new Error(`${path}: cannot open the HDF5 file (is it truncated?)`);
+      }
+      if (head[0] === 0x50 && head[1] === 0x4b) {
+        throw new Error(`${path}: a Keras 3 .keras archive, not HDF5: save the model with model.save('model.h5') and open that`);
+      }
+      return null;
     }
     const id = this.add(file);
     this.files.add(id);
     return id;
   }
 
-  // Whether the file starts with HDF5's signature (where Keras' files have it).
-  hasSignature(path) {
+  // The file's first 8 bytes (zeros where it is shorter or unreadable).
+  head(path) {
     const { FS } = this.h5module;
     const bytes = new Uint8Array(8);
     try {
@@ -59,9 +68,9 @@ export class Hdf5Reader {
       FS.read(stream, bytes, 0, 8, 0);
       FS.close(stream);
     } catch {
-      return false;
+      // unreadable: answered as "not HDF5"
     }
-    return bytes.every((b, i) => b === [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a][i]);
+    return bytes;
   }
 
   close(id) {

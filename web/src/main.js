@@ -216,6 +216,7 @@ async function openFilesInTurn(files) {
       else if (kind === 'keras') await openKeras(file, file.name, fileCacheKey(file));
       else await addImage(file.name, file);
     } catch (e) {
+      if (e instanceof CancelledError) continue;
       // The converter's messages start with the file name already.
       app.showError(e.message?.startsWith(file.name) ? e : new Error(`${file.name}: ${e.message}`));
     }
