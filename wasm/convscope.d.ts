@@ -243,6 +243,23 @@ export interface ConvscopeModule {
   decodeImage(image: ImageInput): { width: number; height: number; data: Uint8ClampedArray };
   /** A dark `width`-wide strip with the text in a built-in pixel font (14 * scale rows). */
   caption(text: string, width: number, scale?: number): { width: number; height: number; data: Uint8ClampedArray };
+  /**
+   * model_convert's conversion of a Keras .h5 (weights-only or model.save layout) into a model
+   * file's bytes, reading the file through `hdf5` (set it first: web/src/hdf5_reader.js over
+   * h5wasm, where `path` is a path in h5wasm's file system). onProgress(fraction, {elapsedMs,
+   * remainingMs}) may return false to cancel. Errors name the file, layer and weight.
+   */
+  convertKeras(
+    path: string,
+    options?: {
+      precision?: 'int8' | 'f32';
+      preprocessing?: 'caffe' | 'tf' | 'torch';
+      notop?: boolean;
+      onProgress?: (fraction: number, time: { elapsedMs: number; remainingMs: number }) => boolean | void;
+    },
+  ): { bytes: Uint8Array; name: string; precision: string; params: number; layout: string; architecture: string };
+  /** The HDF5 reader convertKeras uses (an Hdf5Reader of web/src/hdf5_reader.js). */
+  hdf5?: object;
   Conv2d: typeof Conv2d;
   ConvscopeError: typeof ConvscopeError;
   /** The message of the last failed tryX call. */
