@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # Fuzzes the core with libFuzzer (ASan + UBSan) for SECONDS per target (default 600):
-#   bench/fuzz.sh [SECONDS]
-# Seeds: the sample photos and test images, the default model and small generated models. New
+#   bench/fuzz.sh [SECONDS] [TARGET...]     targets: image model_file keras_file (default: all)
+# Seeds: the sample photos and test images, the default model, small generated models and small
+# Keras .h5 files in both layouts (some with the faults model_convert's fixtures use). New
 # corpus entries stay in build/fuzz/corpus/; crashes land in build/fuzz/findings/ (each becomes a
 # fixture in tests/fixtures/hostile_inputs.json). Results are recorded in docs/robustness.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
+targets=("${@:2}")
+[[ ${#targets[@]} -gt 0 ]] || targets=(image model_file keras_file)
 
 if [[ ! -f build/fuzz/build.ninja ]]; then
   CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCONVSCOPE_FUZZ=ON
 fi
-cmake --build build/fuzz --target model_file_fuzzer image_fuzzer
+cmake --build build/fuzz --target model_file_fuzzer image_fuzzer keras_file_fuzzer
 
 corpus=build/fuzz/corpus
-mkdir -p "$corpus/image" "$corpus/model_file" build/fuzz/findings
+mkdir -p "$corpus/image" "$corpus/model_file" "$corpus/keras_file" build/fuzz/findings
 cp -n tests/data/images/*.{png,jpg,gif} web/samples/*.{jpg,png} "$corpus/image/" 2>/dev/null || true
 cp -n web/models/default.bin "$corpus/model_file/" 2>/dev/null || true
 for seed in 1 2 3; do
@@ -27,9 +30,21 @@ for seed in 1 2 3; do
   build/native/model_convert/model_convert "build/fuzz/tiny-$seed.h5" -o "$bin" --precision "$precision" >/dev/null
 done
 
-for target in image model_file; do
+tiny=(--input-size 32 --width-divisor 32 --fc-units 8 --classes 3)
+for variant in "weights-only 2016" "full-model keras2" "weights-only keras2 --notop" \
+               "full-model 2016 --fault unsupported-layer" "weights-only 2016 --fault missing-weight"; do
+  read -r layout naming extra <<<"$variant"
+  h5="$corpus/keras_file/${variant// /-}.h5"
+  [[ -f $h5 ]] || /usr/bin/python3 model_convert/testing/make_keras_model.py "$h5" "${tiny[@]}" \
+    --layout "$layout" --naming "$naming" $extra --seed 7 >/dev/null
+done
+
+# Full stacks at every allocation, so a suppression can name the libhdf5 call that leaked.
+export LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan_suppressions.txt
+for target in "${targets[@]}"; do
   echo "== ${target}_fuzzer, ${seconds} s"
-  build/fuzz/tests/fuzz/${target}_fuzzer "$corpus/$target" -max_total_time="$seconds" -rss_limit_mb=4096 \
+  ASAN_OPTIONS=$([[ $target == keras_file ]] && echo fast_unwind_on_malloc=0) \
+    build/fuzz/tests/fuzz/${target}_fuzzer "$corpus/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
     -max_len=$((4 << 20)) -artifact_prefix=build/fuzz/findings/${target}- -print_final_stats=1 2>&1 |
     grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==ERROR|SUMMARY)" || true
 done

@@ -305,6 +305,11 @@ Status ConvertToBytes(const ConvertOptions& o, const ConvertProgress& progress,
   LayerConverter converter(*file, o, &builder, progress);
   size_t file_bytes = kPreambleSize + kHeaderAllowance;
   for (const Layer& layer : arch.layers) file_bytes += converter.OutputBytes(layer);
+  if (file_bytes > kMaxModelFileSize) {
+    return Status::Error(o.input + ": the converted model would take " +
+                         std::to_string(file_bytes) + " bytes, over the limit of " +
+                         std::to_string(kMaxModelFileSize) + " for a model file");
+  }
   builder.Reserve(file_bytes);
   Shape input;
   for (const Layer& layer : arch.layers) {

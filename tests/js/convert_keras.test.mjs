@@ -137,3 +137,12 @@ test('convertKeras: a Keras 3 .keras archive (a zip) is named as such', () => {
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+// Found by keras_file_fuzzer: this file makes Debian's libhdf5 1.10 (the native model_convert's)
+// read past a heap block in H5Aexists. h5wasm's libhdf5 2.0, which the page uses, reads it and
+// the converter refuses it with a message. (Native replay would exercise libhdf5's bug, not ours.)
+test('convertKeras: the .h5 that overflows libhdf5 1.10 gets a clean error through h5wasm', () => {
+  const file = path.join(root, 'tests/fixtures/hostile/keras-libhdf5-1.10-attribute-overflow-fuzz.h5');
+  assert.throws(() => m.convertKeras(file), /keras-libhdf5-1\.10-attribute-overflow-fuzz\.h5: layer block1_conv1: attribute weight_names is missing/);
+  assert.equal(m.hdf5.objects.size, 0);
+});
