@@ -144,13 +144,8 @@ Status DatasetShape(hid_t parent, const std::string& path, Shape* shape) {
   return Status::Ok();
 }
 
-Status ReadFloatRows(Hdf5Id parent, const std::string& path, size_t row_begin, size_t rows,
-                     float* out) {
-  Shape shape;
-  CONVSCOPE_RETURN_IF_ERROR(DatasetShape(parent, path, &shape));
-  if (shape.empty() || row_begin > shape[0] || rows > shape[0] - row_begin) {
-    return Status::Error("dataset " + path + ": rows out of range");
-  }
+Status ReadFloatRows(Hdf5Id parent, const std::string& path, const Shape& shape, size_t row_begin,
+                     size_t rows, float* out) {
   Hdf5Handle dataset(H5Dopen2(parent, path.c_str(), H5P_DEFAULT));
   Hdf5Handle file_space(H5Dget_space(dataset.get()));
   std::vector<hsize_t> start(shape.size(), 0), count(shape.begin(), shape.end());

@@ -63,9 +63,10 @@ bool LinkExists(Hdf5Id parent, const std::string& path);
 // Shape of a floating-point dataset (an error for other types or more than 8 dimensions).
 Status DatasetShape(Hdf5Id parent, const std::string& path, Shape* shape);
 // Reads rows [row_begin, row_begin + rows) of a floating-point dataset (of any precision) along its
-// first axis as f32 into `out`, which holds rows * (elements per row) floats. Rows, not the whole
+// first axis as f32 into `out`, which holds rows * (elements per row) floats. `shape` is the
+// dataset's (DatasetShape's) and the rows lie within it: the caller checked. Rows, not the whole
 // dataset: a 411 MB kernel streams through a small buffer.
-Status ReadFloatRows(Hdf5Id parent, const std::string& path, size_t row_begin, size_t rows,
-                     float* out);
+Status ReadFloatRows(Hdf5Id parent, const std::string& path, const Shape& shape, size_t row_begin,
+                     size_t rows, float* out);
 
 }  // namespace convscope::convert

@@ -157,13 +157,8 @@ Status DatasetShape(Hdf5Id parent, const std::string& path, Shape* shape) {
   return Status::Ok();
 }
 
-Status ReadFloatRows(Hdf5Id parent, const std::string& path, size_t row_begin, size_t rows,
-                     float* out) {
-  Shape shape;
-  CONVSCOPE_RETURN_IF_ERROR(DatasetShape(parent, path, &shape));
-  if (shape.empty() || row_begin > shape[0] || rows > shape[0] - row_begin) {
-    return Status::Error("dataset " + path + ": rows out of range");
-  }
+Status ReadFloatRows(Hdf5Id parent, const std::string& path, const Shape& shape, size_t row_begin,
+                     size_t rows, float* out) {
   size_t count = rows;
   for (size_t i = 1; i < shape.size(); ++i) count *= shape[i];  // bounded by KerasFile::Open
   char* error = convscope_hdf5_read_rows(static_cast<double>(parent), path.c_str(),

@@ -86,9 +86,14 @@ const KerasLayerWeights* KerasFile::Find(const std::string& layer) const {
 
 Status KerasFile::ReadWeightRows(const std::string& layer, const KerasWeight& weight,
                                  size_t row_begin, size_t rows, float* out) const {
+  const Shape& shape = weight.shape;
+  if (shape.empty() || row_begin > shape[0] || rows > shape[0] - row_begin) {
+    return Status::Error(path_ + ": layer " + layer + ": weight " + weight.name +
+                         ": rows out of range");
+  }
   Hdf5Handle group;
   Status s = OpenGroup(weights_root_.get(), layer, &group);
-  if (s.ok()) s = ReadFloatRows(group.get(), weight.name, row_begin, rows, out);
+  if (s.ok()) s = ReadFloatRows(group.get(), weight.name, shape, row_begin, rows, out);
   if (!s.ok()) return Status::Error(path_ + ": layer " + layer + ": " + s.message());
   return Status::Ok();
 }
