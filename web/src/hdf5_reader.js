@@ -2,6 +2,7 @@
 // h5wasm (libhdf5 compiled to its own wasm module) behind small integer ids. Set an instance as
 // `module.hdf5` before module.convertKeras(path). Answers mirror hdf5_file.h; the C++ side words
 // the errors. Shared by the page's worker and the Node tests.
+
 // HDF5's signature, at offset 0 in Keras' files.
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
