@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
 # Fuzzes the core with libFuzzer (ASan + UBSan) for SECONDS per target (default 600):
-#   bench/fuzz.sh [SECONDS] [TARGET...]     targets: image model_file keras_file (default: all)
-# Seeds: the sample photos and test images, the default model, small generated models and small
-# Keras .h5 files in both layouts (some with the faults model_convert's fixtures use). New
+#   bench/fuzz.sh [SECONDS] [TARGET...]
+#     targets: image model_file keras_file keras_structure (default: all)
+# Seeds: the test photos shrunk to a few dozen pixels in every PNG/JPEG/GIF/BMP variant, the tiny
+# test GIF and the truncated JPEG, the default model, small generated models and small Keras .h5
+# files in both layouts (some with the faults model_convert's fixtures use). New
 # corpus entries stay in build/fuzz/corpus/; crashes land in build/fuzz/findings/ (each becomes a
 # fixture in tests/fixtures/hostile_inputs.json). Results are recorded in docs/robustness.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
 targets=("${@:2}")
-[[ ${#targets[@]} -gt 0 ]] || targets=(image model_file keras_file)
+[[ ${#targets[@]} -gt 0 ]] || targets=(image model_file keras_file keras_structure)
 
 if [[ ! -f build/fuzz/build.ninja ]]; then
   CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCONVSCOPE_FUZZ=ON
 fi
-cmake --build build/fuzz --target model_file_fuzzer image_fuzzer keras_file_fuzzer
+cmake --build build/fuzz --target "${targets[@]/%/_fuzzer}"
 
 corpus=build/fuzz/corpus
-mkdir -p "$corpus/image" "$corpus/model_file" "$corpus/keras_file" build/fuzz/findings
-cp -n tests/data/images/*.{png,jpg,gif} web/samples/*.{jpg,png} "$corpus/image/" 2>/dev/null || true
+mkdir -p "$corpus"/{image,model_file,keras_file,keras_structure} build/fuzz/findings
+if ! compgen -G "$corpus/image/seed-*" >/dev/null; then
+  /usr/bin/python3 tests/fuzz/make_image_seeds.py tests/data/images/*.png tests/data/images/rocket.jpg \
+    -o "$corpus/image"
+  cp tests/data/images/{no_time_for_that_tiny.gif,truncated.jpg} web/samples/fashion-*.png "$corpus/image/"
+fi
 cp -n web/models/default.bin "$corpus/model_file/" 2>/dev/null || true
 for seed in 1 2 3; do
   bin="$corpus/model_file/tiny-$seed.bin"
@@ -37,15 +43,20 @@ for variant in "weights-only 2016" "full-model keras2" "weights-only keras2 --no
   h5="$corpus/keras_file/${variant// /-}.h5"
   [[ -f $h5 ]] || /usr/bin/python3 model_convert/testing/make_keras_model.py "$h5" "${tiny[@]}" \
     --layout "$layout" --naming "$naming" $extra --seed 7 >/dev/null
+  # The same files as keras_structure_fuzzer's JSON trees.
+  json="$corpus/keras_structure/${variant// /-}.json"
+  [[ -f $json ]] || /usr/bin/python3 tests/fuzz/h5_to_json.py "$h5" "$json"
 done
 
 # Full stacks at every allocation, so a suppression can name the libhdf5 call that leaked.
 export LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan_suppressions.txt
 for target in "${targets[@]}"; do
   echo "== ${target}_fuzzer, ${seconds} s"
+  # Images: 64 KiB is room for every format's structures (and, compressed, for the limits' sizes).
+  max_len=$([[ $target == image ]] && echo $((64 << 10)) || echo $((4 << 20)))
   ASAN_OPTIONS=$([[ $target == keras_file ]] && echo fast_unwind_on_malloc=0) \
     build/fuzz/tests/fuzz/${target}_fuzzer "$corpus/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
-    -max_len=$((4 << 20)) -artifact_prefix=build/fuzz/findings/${target}- -print_final_stats=1 2>&1 |
+    -max_len="$max_len" -artifact_prefix=build/fuzz/findings/${target}- -print_final_stats=1 2>&1 |
     grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==ERROR|SUMMARY)" || true
 done
 ls -la build/fuzz/findings

@@ -1,6 +1,7 @@
 #include "keras_architecture.h"
 
 #include <cmath>
+#include <optional>
 
 #include "json_util.h"
 
@@ -175,6 +176,16 @@ Status InferVgg16(const KerasFile& file, Architecture* out) {
       l.units = dense->weights[0].shape[1];
       l.activation = std::string(name) == "predictions" ? Activation::kSoftmax : Activation::kRelu;
       layers.push_back(l);
+    }
+  }
+  // Checked as the loader will read them back (kernel sizes come from the file's shapes).
+  for (const Layer& l : layers) {
+    const Json keras = LayerToKeras(l);
+    std::optional<Layer> read_back;
+    if (Status s =
+            LayerFromKeras(keras["class_name"].get<std::string>(), keras["config"], &read_back);
+        !s.ok()) {
+      return Status::Error(file.path() + ": " + s.message());
     }
   }
   if (Status s = InferShapes(&layers); !s.ok())

@@ -3,8 +3,10 @@
 //
 // Weights come from the model file in place whenever the precisions agree (f32 file -> f32 engine,
 // int8 file -> int8 engine); otherwise the engine keeps converted copies (dequantized or
-// quantized). In int8, a convolution with fewer than kMinInt8Channels input channels (VGG16's
-// first, on RGB) runs in f32: quantizing 3 channels saves nothing and costs accuracy.
+// quantized). In int8, a layer with at most kMaxF32InputChannels input channels (VGG16's first
+// convolution, on RGB; in slimmer models the narrow early ones) runs in f32: it is a small part of
+// the work, and quantizing its input per tensor is what costs the int8 maps most of their fidelity
+// (on the default model, vanilla saliency's correlation with f32 rose from 0.945 to 0.968).
 #pragma once
 
 #include <pthreadpool.h>
@@ -22,7 +24,7 @@
 
 namespace convscope {
 
-inline constexpr size_t kMinInt8Channels = 16;
+inline constexpr size_t kMaxF32InputChannels = 16;
 
 class Engine {
  public:

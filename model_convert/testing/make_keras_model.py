@@ -124,6 +124,9 @@ def apply_fault(fault, layers, weights):
     elif fault == "shape-mismatch":
         k = weights[victim][0]
         weights[victim][0] = np.zeros((3, 3, k.shape[2] + 1, k.shape[3]), np.float32)
+    elif fault == "even-kernel":  # a weights-only file's inferred 2x2 'same' convolution
+        k = weights[victim][0]
+        weights[victim][0] = np.zeros((2, 2, k.shape[2], k.shape[3]), np.float32)
     elif fault == "missing-weight":
         weights[victim] = weights[victim][:1]
     elif fault == "unsupported-layer":
@@ -143,9 +146,9 @@ def main():
     p.add_argument("--classes", type=int, default=1000)
     p.add_argument("--notop", action="store_true")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--fault", choices=["nan", "inf", "shape-mismatch", "missing-weight",
-                                       "missing-layer", "unsupported-layer", "not-keras",
-                                       "truncated"])
+    p.add_argument("--fault", choices=["nan", "inf", "shape-mismatch", "even-kernel",
+                                       "missing-weight", "missing-layer", "unsupported-layer",
+                                       "not-keras", "truncated"])
     a = p.parse_args()
 
     rng = np.random.default_rng(a.seed)

@@ -109,10 +109,11 @@ TEST(Engine, Int8TracksF32) {
     std::unique_ptr<Engine> f32, int8;
     ASSERT_TRUE(Engine::Create(*file, Precision::kF32, nullptr, &f32).ok());
     ASSERT_TRUE(Engine::Create(*file, Precision::kInt8, nullptr, &int8).ok());
-    // Weights are used in place when the precisions agree; int8 runs the RGB layer in f32, so it
-    // keeps a dequantized copy of that one kernel (16 filters x 3x3x3).
+    // Weights are used in place when the precisions agree; int8 runs the layers with at most 16
+    // input channels in f32 (block1_conv1 on RGB, block1_conv2 and block2_conv1 on 16 channels),
+    // so it keeps dequantized copies of their 3x3 kernels.
     if (int8_file) {
-      EXPECT_EQ(int8->owned_weight_bytes(), 16u * 27 * sizeof(float));
+      EXPECT_EQ(int8->owned_weight_bytes(), (16u * 3 + 16u * 16 + 32u * 16) * 9 * sizeof(float));
     } else {
       EXPECT_EQ(f32->owned_weight_bytes(), 0u);
     }

@@ -31,7 +31,8 @@ TEST(HostileInputs, EachGivesItsExpectedError) {
   size_t checked = 0;
   for (const Json& c : json["cases"]) {
     const std::string file = c["file"].get<std::string>();
-    const std::string expected = c["error"].get<std::string>();
+    // null: a finding whose fix made it harmless rather than invalid; it must load.
+    const std::string expected = c["error"].is_null() ? "" : c["error"].get<std::string>();
     std::vector<uint8_t> bytes = ReadFile("tests/fixtures/hostile/" + file);
     Status status = Status::Ok();
     if (c["kind"].get<std::string>() == "image") {

@@ -123,10 +123,10 @@ test('int8 maps track the f32 maps; maps are normalized and sized to the input',
 });
 
 // On the trained default model (real data, not random weights) int8 maps follow the f32 maps:
-// Pearson >= 0.95 on each Fashion-MNIST sample, for its top class, for every method but vanilla
-// saliency, which follows every ReLU mask of the int8 pass and reaches 0.945-0.99 (measured; the
-// issue's 0.95 is missed on the sandal). Its bound here is 0.93.
-test('trained default model: int8 maps correlate with f32 (Pearson >= 0.95; vanilla saliency >= 0.93)', () => {
+// Pearson >= 0.95 on each Fashion-MNIST sample, for its top class, for every method. (Measured:
+// vanilla saliency, which follows every ReLU mask of the int8 pass, 0.968-0.999; it was 0.945 on
+// the sandal before the 16-channel layers ran in f32, see wasm/engine.h.)
+test('trained default model: int8 maps correlate with f32 (Pearson >= 0.95)', () => {
   const model = m.Model.load(readFileSync(path.join(root, 'web/models/default.bin')));
   try {
     const samples = readdirSync(path.join(root, 'web/samples')).filter((f) => f.startsWith('fashion-'));
@@ -143,7 +143,7 @@ test('trained default model: int8 maps correlate with f32 (Pearson >= 0.95; vani
       }
       for (const [method, { f32, int8 }] of Object.entries(maps)) {
         const r = pearson(f32, int8);
-        assert.ok(r >= (method === 'saliency' ? 0.93 : 0.95), `${sample} ${method}: Pearson ${r.toFixed(4)}`);
+        assert.ok(r >= 0.95, `${sample} ${method}: Pearson ${r.toFixed(4)}`);
       }
     }
   } finally {

@@ -19,7 +19,11 @@ test('hostile inputs are refused with their expected messages; the module stays 
     for (const { file, kind, error } of cases) {
       const bytes = readFileSync(path.join(root, 'tests/fixtures/hostile', file));
       const load = kind === 'image' ? () => model.run(bytes) : () => m.Model.load(bytes);
-      assert.throws(load, (e) => e.message === error, `${file}: expected "${error}"`);
+      if (error === null) {
+        load();  // a finding whose fix made it harmless rather than invalid: it must decode
+      } else {
+        assert.throws(load, (e) => e.message === error, `${file}: expected "${error}"`);
+      }
       assert.equal(model.run(readImage('chelsea.png')).predictions.length, 5, `usable after ${file}`);
     }
   } finally {
