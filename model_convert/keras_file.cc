@@ -98,10 +98,4 @@ Status KerasFile::ReadWeightRows(const std::string& layer, const KerasWeight& we
   return Status::Ok();
 }
 
-Status KerasFile::ReadWeight(const std::string& layer, const KerasWeight& weight,
-                             std::vector<float>* data) const {
-  data->resize(weight.elements);
-  return ReadWeightRows(layer, weight, 0, weight.shape.empty() ? 0 : weight.shape[0], data->data());
-}
-
 }  // namespace convscope::convert

@@ -48,9 +48,6 @@ class KerasFile {
   // Keras' layout, into `out`.
   Status ReadWeightRows(const std::string& layer, const KerasWeight& weight, size_t row_begin,
                         size_t rows, float* out) const;
-  // Reads one whole weight as f32, in Keras' layout.
-  Status ReadWeight(const std::string& layer, const KerasWeight& weight,
-                    std::vector<float>* data) const;
 
  private:
   KerasFile() = default;

@@ -94,8 +94,10 @@ TEST_P(ConvertRoundTrip, WeightsSurviveAndTotalsMatch) {
     ASSERT_NE(stored, nullptr) << h.layers[li].layer.name;
     for (size_t k = 0; k < views.size(); ++k) {
       SCOPED_TRACE(h.layers[li].layer.name + " " + views[k].entry->name);
-      std::vector<float> original;
-      ASSERT_TRUE(keras->ReadWeight(stored->layer, stored->weights[k], &original).ok());
+      const KerasWeight& weight = stored->weights[k];
+      std::vector<float> original(weight.elements);
+      ASSERT_TRUE(
+          keras->ReadWeightRows(stored->layer, weight, 0, weight.shape[0], original.data()).ok());
       const Shape& ks = views[k].entry->keras_shape;
       ASSERT_EQ(ks, stored->weights[k].shape);
       const Json& stats = views[k].entry->stats;
