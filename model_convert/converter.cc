@@ -11,6 +11,7 @@
 #include "json_util.h"
 #include "keras_architecture.h"
 #include "keras_file.h"
+#include "model.h"
 #include "model_builder.h"
 #include "model_format.h"
 #include "quantize.h"
@@ -292,6 +293,11 @@ Status ConvertToBytes(const ConvertOptions& o, const ConvertProgress& progress,
     }
     arch.layers.resize(keep);
     if (arch.name == "vgg16") arch.name = "vgg16_notop";
+  }
+  // What the loader refuses is refused here, before any weight is read.
+  for (Status s :
+       {CheckLayerCount(arch.layers.size()), CheckRgbInput(arch.layers.front().output_shape)}) {
+    if (!s.ok()) return Status::Error(o.input + ": " + s.message());
   }
   const Shape& output = arch.layers.back().output_shape;
   if (output.size() == 1) {

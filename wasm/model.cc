@@ -9,17 +9,21 @@
 
 namespace convscope {
 
+Status CheckRgbInput(const Shape& input) {
+  if (input.size() != 3 || input[2] != 3) {
+    return Status::Error("the model's input is " + ShapeString(input) +
+                         ": convscope runs models on RGB images (height x width x 3)");
+  }
+  return Status::Ok();
+}
+
 Status Model::Load(std::vector<uint8_t> bytes, pthreadpool_t threadpool,
                    std::unique_ptr<Model>* out) {
   std::unique_ptr<Model> m(new Model());
   m->bytes_ = std::move(bytes);
   m->threadpool_ = threadpool;
   CONVSCOPE_RETURN_IF_ERROR(ModelFile::Open(m->bytes_, &m->file_));
-  const Shape& input = m->header().layers.front().layer.output_shape;
-  if (input.size() != 3 || input[2] != 3) {
-    return Status::Error("the model's input is " + ShapeString(input) +
-                         ": convscope runs models on RGB images (height x width x 3)");
-  }
+  CONVSCOPE_RETURN_IF_ERROR(CheckRgbInput(m->header().layers.front().layer.output_shape));
   *out = std::move(m);
   return Status::Ok();
 }

@@ -59,6 +59,10 @@ struct SanityCheckResult {
   double spearman = 0;         // rank correlation of the two maps
 };
 
+// Models run on RGB pictures: an input of height x width x 3 (the loader's check, which the
+// converter applies too, so that it never writes a file the loader refuses).
+Status CheckRgbInput(const Shape& input);
+
 class Model {
  public:
   static Status Load(std::vector<uint8_t> bytes, pthreadpool_t threadpool,

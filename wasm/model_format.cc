@@ -36,6 +36,14 @@ std::array<uint8_t, kPreambleSize> EncodePreamble(const Preamble& p) {
   return b;
 }
 
+Status CheckLayerCount(size_t layers) {
+  if (layers > kMaxLayers) {
+    return Status::Error("the model has " + std::to_string(layers) + " layers, over the limit of " +
+                         std::to_string(kMaxLayers));
+  }
+  return Status::Ok();
+}
+
 Status DecodePreamble(std::span<const uint8_t> bytes, Preamble* out) {
   if (bytes.size() < kPreambleSize ||
       !std::equal(kModelMagic.begin(), kModelMagic.end(), bytes.begin())) {

@@ -31,6 +31,8 @@ inline constexpr uint64_t kMaxHeaderSize = 64 << 20;
 // Layers in one model (VGG16 has 23): enough for any chain convscope runs, small enough that a
 // crafted header cannot make the loader build thousands of runtimes.
 inline constexpr size_t kMaxLayers = 1024;
+// The loader's check of kMaxLayers, also applied by the converter.
+Status CheckLayerCount(size_t layers);
 
 struct Preamble {
   uint32_t version = kModelFormatVersion;

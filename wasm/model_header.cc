@@ -166,10 +166,7 @@ Status HeaderFromJson(const Json& j, ModelHeader* out) {
   const Json* layers = Find(j, "layers");
   if (layers == nullptr || !layers->is_array())
     return Status::Error("header.layers must be a list");
-  if (layers->size() > kMaxLayers) {
-    return Status::Error("the model has " + std::to_string(layers->size()) +
-                         " layers, over the limit of " + std::to_string(kMaxLayers));
-  }
+  CONVSCOPE_RETURN_IF_ERROR(CheckLayerCount(layers->size()));
   std::vector<Layer> stored;  // as the header states them, to compare with the re-derived ones
   for (size_t i = 0; i < layers->size(); ++i) {
     const Json& jl = (*layers)[i];
