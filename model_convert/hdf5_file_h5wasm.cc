@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "dataset_shape_json.h"
 #include "hdf5_file.h"
 #include "json_util.h"
 
@@ -145,16 +146,7 @@ Status DatasetShape(Hdf5Id parent, const std::string& path, Shape* shape) {
   if (value.value("float", false) != true) {
     return Status::Error("dataset " + path + " does not hold floating-point numbers");
   }
-  const Json dims = value.value("shape", Json());
-  if (!dims.is_array() || dims.size() > 8) {
-    return Status::Error("dataset " + path + " has an unsupported rank");
-  }
-  shape->clear();
-  for (const Json& d : dims) {
-    if (!d.is_number_unsigned()) return Status::Error("dataset " + path + " has an invalid shape");
-    shape->push_back(d.get<size_t>());
-  }
-  return Status::Ok();
+  return DatasetShapeFromJson(value.value("shape", Json()), path, shape);
 }
 
 Status ReadFloatRows(Hdf5Id parent, const std::string& path, const Shape& shape, size_t row_begin,

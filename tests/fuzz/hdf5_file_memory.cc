@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "checked_math.h"
+#include "dataset_shape_json.h"
 #include "hdf5_file.h"
 #include "json_util.h"
 
@@ -98,16 +99,10 @@ Status ReadShape(Hdf5Id parent, const std::string& path, Shape* shape, size_t* e
   if (const Json* dtype = Find(node, "dtype"); dtype != nullptr && *dtype != "float") {
     return Status::Error("dataset " + path + " does not hold floating-point numbers");
   }
-  const Json& dims = node["shape"];
-  if (!dims.is_array() || dims.size() > 8) {
-    return Status::Error("dataset " + path + " has an unsupported rank");
-  }
-  shape->clear();
+  CONVSCOPE_RETURN_IF_ERROR(DatasetShapeFromJson(node["shape"], path, shape));
   *elements = 1;
-  for (const Json& d : dims) {
-    if (!d.is_number_unsigned()) return Status::Error("dataset " + path + " has an invalid shape");
-    shape->push_back(d.get<size_t>());
-    if (__builtin_mul_overflow(*elements, shape->back(), elements)) {
+  for (const size_t d : *shape) {
+    if (__builtin_mul_overflow(*elements, d, elements)) {
       *elements = std::numeric_limits<size_t>::max();
     }
   }
