@@ -109,12 +109,11 @@ test('int8 maps track the f32 maps; maps are normalized and sized to the input',
         }
       }
       for (const [method, { f32, int8 }] of Object.entries(maps)) {
-        // Vanilla saliency follows every ReLU mask of the int8 forward pass; on these random
-        // weights it reaches only 0.84-0.99 (the others >= 0.997). On the trained default model
-        // every method reaches 0.95 (the next test).
-        const bound = method === 'saliency' ? 0.8 : 0.95;
+        // This model's layers up to block4_conv1 have at most 16 input channels and run in f32
+        // in int8 mode too (wasm/engine.h); measured 0.969-1.0. The trained default model, int8
+        // from block2_conv2 on, is the stronger check (the next test).
         const r = pearson(f32, int8);
-        assert.ok(r >= bound, `${photo} ${method}: Pearson ${r.toFixed(4)}`);
+        assert.ok(r >= 0.95, `${photo} ${method}: Pearson ${r.toFixed(4)}`);
       }
     }
   } finally {
