@@ -3,7 +3,6 @@
 // the caller was given — aborts, so the fuzzer reports it as a finding.
 #include "hdf5_file_memory.h"
 
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
@@ -91,10 +90,13 @@ float ValueAt(const Json* values, size_t index) {
   return 0.0f;
 }
 
-// The shape of the dataset at `path` and its element count (saturated).
-Status ReadShape(Hdf5Id parent, const std::string& path, Shape* shape, size_t* elements) {
-  if (!LinkExists(parent, path)) return Status::Error("dataset " + path + " is missing");
-  const Json& node = *Resolve(parent, path);
+// The dataset at `path` (resolved once), its shape and its element count (saturated).
+Status ReadShape(Hdf5Id parent, const std::string& path, const Json** dataset, Shape* shape,
+                 size_t* elements) {
+  const Json* found = path.empty() ? nullptr : Resolve(parent, path);
+  if (found == nullptr) return Status::Error("dataset " + path + " is missing");
+  const Json& node = *found;
+  *dataset = found;
   if (!IsDataset(node)) return Status::Error(path + " is not a dataset");
   if (const Json* dtype = Find(node, "dtype"); dtype != nullptr && *dtype != "float") {
     return Status::Error("dataset " + path + " does not hold floating-point numbers");
@@ -190,8 +192,9 @@ Status OpenGroup(Hdf5Id parent, const std::string& path, Hdf5Handle* group) {
 }
 
 Status DatasetShape(Hdf5Id parent, const std::string& path, Shape* shape) {
+  const Json* dataset = nullptr;
   size_t elements = 0;
-  CONVSCOPE_RETURN_IF_ERROR(ReadShape(parent, path, shape, &elements));
+  CONVSCOPE_RETURN_IF_ERROR(ReadShape(parent, path, &dataset, shape, &elements));
   if (elements <= kMaxTensorElements) {
     File().elements_served += elements;
     if (File().elements_served > kElementBudget) {
@@ -203,13 +206,15 @@ Status DatasetShape(Hdf5Id parent, const std::string& path, Shape* shape) {
 
 Status ReadFloatRows(Hdf5Id parent, const std::string& path, const Shape& shape, size_t row_begin,
                      size_t rows, float* out) {
+  const Json* dataset = nullptr;
   Shape actual;
   size_t elements = 0;
-  if (!ReadShape(parent, path, &actual, &elements).ok() || actual != shape || shape.empty() ||
-      elements > kMaxTensorElements || row_begin > shape[0] || rows > shape[0] - row_begin) {
+  if (!ReadShape(parent, path, &dataset, &actual, &elements).ok() || actual != shape ||
+      shape.empty() || elements > kMaxTensorElements || row_begin > shape[0] ||
+      rows > shape[0] - row_begin) {
     Misuse("ReadFloatRows outside the dataset's shape", parent);
   }
-  const Json* values = Find(*Resolve(parent, path), "values");
+  const Json* values = Find(*dataset, "values");
   const size_t row_size = shape[0] == 0 ? 0 : elements / shape[0];
   for (size_t i = 0; i < rows * row_size; ++i) out[i] = ValueAt(values, row_begin * row_size + i);
   return Status::Ok();
