@@ -2,8 +2,10 @@
 //   vite build --mode single  dist/convscope.html: one file with the JS, the wasm, the default model
 //                             and the samples inlined; works from file:// (classic scripts, the
 //                             worker from a Blob URL, assets as data: URLs).
-//   vite build --mode site    dist/site/: the same page with the wasm, the model and the samples as
-//                             separate files (the wasm compiles while it downloads), for hosting.
+//   vite build --mode site    dist/site/: the same page with the worker, the wasm, the model and the
+//                             samples as separate files (the wasm compiles while it downloads), for
+//                             hosting; the Keras reader (h5wasm, 4 MB) is a chunk the worker loads
+//                             only when a .h5 is opened.
 //   vite build --mode widget  dist/convscope-widget.js (classic script) and .mjs (ES module): the
 //                             <conv-scope> element, wasm and default model inlined.
 import { renameSync, rmSync } from 'node:fs';
@@ -26,6 +28,20 @@ const wasmLookup = {
     const lookup = 'new URL("convscope-web.wasm",import.meta.url).toString()';
     if (!code.includes(lookup)) this.error(`${id}: the wasm lookup to remove was not found`);
     return { code: code.replace(lookup, '""'), map: null };
+  },
+};
+
+// The page imports its worker inlined (a Blob URL), which the single file needs; inlining makes it
+// one classic script that carries h5wasm too. The hosted site loads the worker as an ES module file
+// instead, so the Keras reader stays a chunk of its own.
+const workerAsFile = {
+  name: 'convscope-worker-as-file',
+  enforce: 'pre',
+  transform(code, id) {
+    if (!id.endsWith('/web/src/main.js')) return null;
+    const inline = "'./worker.js?worker&inline'";
+    if (!code.includes(inline)) this.error(`${id}: the inlined worker import was not found`);
+    return { code: code.replace(inline, "'./worker.js?worker'"), map: null };
   },
 };
 
@@ -57,7 +73,7 @@ export default defineConfig(({ mode }) => {
     logLevel: 'warn',
     server: { fs: { allow: [path.resolve(here, '..')] } },
     define: { 'import.meta.env.CONVSCOPE_KERAS': 'true' },
-    worker: { format: 'iife', plugins: () => [wasmLookup] },
+    worker: { format: single ? 'iife' : 'es', plugins: () => [wasmLookup] },
     build: {
       outDir: single ? path.join(dist, 'single') : path.join(dist, 'site'),
       emptyOutDir: true,
@@ -71,6 +87,6 @@ export default defineConfig(({ mode }) => {
         renameSync(path.join(dist, 'single', 'index.html'), path.join(dist, 'convscope.html'));
         rmSync(path.join(dist, 'single'), { recursive: true });
       },
-    }] : [],
+    }] : [workerAsFile],
   };
 });

@@ -141,6 +141,7 @@ test('served: ?model=URL opens a Keras .h5 from the page\'s server', LONG, async
     const s = await shown(page);
     assert.match(s.info, /^small\.h5: vgg16, int8, .* 64,750 parameters, input 32×32×3$/);
     assert.equal(s.conversions, 1);
+    assert.ok(server.requests.some((p) => /\/keras_import-[\w-]+\.js$/.test(p)), 'the worker loaded the Keras reader chunk');
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();

@@ -193,7 +193,7 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
   }
 });
 
-test('dist/site/ served over 127.0.0.1: the wasm and the model load as separate files', async () => {
+test('dist/site/ served over 127.0.0.1: the worker, the wasm and the model load as separate files, the Keras reader not at all', async () => {
   const server = await startStaticServer(path.join(root, 'dist/site'));
   const { browser, page, problems, requests } = await openPage(`${server.url}/index.html`);
   try {
@@ -203,6 +203,9 @@ test('dist/site/ served over 127.0.0.1: the wasm and the model load as separate 
     assert.ok(requests.some((u) => /\.wasm$/.test(u)), 'the wasm is a file of its own');
     assert.ok(requests.some((u) => /default-.*\.bin$/.test(u)), 'the model is a file of its own');
     assert.deepEqual(requests.filter((u) => !u.startsWith(server.url) && !/^(data|blob):/.test(u)), []);
+    // The server's own log also sees what the worker fetched.
+    assert.ok(server.requests.some((p) => /\/worker-[\w-]+\.js$/.test(p)), 'the worker is a file of its own');
+    assert.ok(!server.requests.some((p) => /keras_import/.test(p)), 'h5wasm is fetched only for a .h5');
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();
