@@ -131,7 +131,7 @@ test('a Keras VGG16 .h5 in the page: converted, cached, same predictions as mode
   }
 });
 
-test('served: ?model=URL opens a Keras .h5 from the page\'s server', LONG, async () => {
+test('served: ?model=URL opens a Keras .h5 from the page\'s server; a reload takes it from the cache', LONG, async () => {
   const server = await startStaticServer(path.join(root, 'dist/site'), {
     '/models/small.h5': readFileSync(path.join(testModels, 'small-full-keras2.h5')),
   });
@@ -142,6 +142,14 @@ test('served: ?model=URL opens a Keras .h5 from the page\'s server', LONG, async
     assert.match(s.info, /^small\.h5: vgg16, int8, .* 64,750 parameters, input 32×32×3$/);
     assert.equal(s.conversions, 1);
     assert.ok(server.requests.some((p) => /\/keras_import-[\w-]+\.js$/.test(p)), 'the worker loaded the Keras reader chunk');
+
+    await page.reload();
+    await page.waitForFunction(() => window.convscopeReady === true, null, LONG);
+    await idle(page);
+    const again = await shown(page);
+    assert.match(again.info, /^small\.h5 \(cached\): vgg16, int8, /);
+    assert.equal(again.conversions, 0);
+    assert.equal(server.requests.filter((p) => p === '/models/small.h5').length, 1, 'fetched once');
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();

@@ -157,11 +157,20 @@ async function kindOf(file) {
   return 'image';
 }
 
-// A Keras .h5: from the model cache if this file was converted before, else converted in the
-// worker (with progress), cached, and loaded.
+// A Keras .h5: from the model cache if this file was converted before, else converted.
 async function openKeras(blob, name, key) {
+  if (!(await openCached(key, name))) await convertKeras(blob, name, key);
+}
+
+// Loads the model cached under `key`, if there is one; says whether it did.
+async function openCached(key, name) {
   const cached = await modelCache.get(key).catch(() => undefined);
-  if (cached) return loadModel(cached.blob, `${name} (cached)`, key);
+  if (cached) await loadModel(cached.blob, `${name} (cached)`, key);
+  return Boolean(cached);
+}
+
+// A Keras .h5 converted in the worker (with progress), cached under `key`, and loaded.
+async function convertKeras(blob, name, key) {
   const r = await app.request('convertKeras', { blob, name }, { label: `converting ${name}` });
   app.stats.conversions++;
   const model = new Blob([r.bytes], { type: 'application/octet-stream' });
@@ -180,11 +189,11 @@ async function openModelUrl(url) {
   const absolute = new URL(url, location.href).href;
   const name = decodeURIComponent(new URL(absolute).pathname.split('/').pop()) || 'model';
   const key = `url:${absolute}`;
-  if (await modelCache.get(key).catch(() => undefined)) return openKeras(null, name, key);
+  if (await openCached(key, name)) return;
   const response = await fetch(absolute);
   if (!response.ok) throw new Error(`could not load the model ${absolute}: ${response.status} ${response.statusText}`);
   const blob = await response.blob();
-  if ((await kindOf(new File([blob], name))) === 'keras') return openKeras(blob, name, key);
+  if ((await kindOf(new File([blob], name))) === 'keras') return convertKeras(blob, name, key);
   return loadModel(blob, name);
 }
 
