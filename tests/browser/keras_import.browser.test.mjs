@@ -131,6 +131,29 @@ test('a Keras VGG16 .h5 in the page: converted, cached, same predictions as mode
   }
 });
 
+// Found by keras_file_fuzzer: libhdf5 (Debian's 1.10 and h5wasm's alike) loops forever reading
+// this file's attributes. The page stops the conversion once its reports stop.
+test('a .h5 the HDF5 library loops on: the conversion is stopped with a message, the page keeps its model', LONG, async () => {
+  const { browser, page, problems } = await openPage(`file://${path.join(root, 'dist/convscope.html')}`);
+  try {
+    const before = (await shown(page)).info;
+    await page.evaluate(() => { window.convscopeApp.conversionStallMs = 3000; });
+    await page.setInputFiles('#model-input', path.join(root, 'tests/fixtures/hostile/keras-libhdf5-vlen-loop-fuzz.h5'));
+    assert.equal(await errorText(page), 'keras-libhdf5-vlen-loop-fuzz.h5: reading it made no progress for 3 s, so the '
+      + 'conversion was stopped (the HDF5 library loops on some damaged files)');
+    await idle(page);
+    const s = await shown(page);
+    assert.equal(s.info, before);
+    assert.equal(s.conversions, 0);
+    await page.click('#tab-features');
+    await settled(page);
+    assert.ok(await page.evaluate(() => document.querySelectorAll('#view canvas').length > 0));
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('served: ?model=URL opens a Keras .h5 from the page\'s server; a reload takes it from the cache', LONG, async () => {
   const server = await startStaticServer(path.join(root, 'dist/site'), {
     '/models/small.h5': readFileSync(path.join(testModels, 'small-full-keras2.h5')),

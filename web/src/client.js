@@ -1,7 +1,8 @@
 // The page's side of the worker protocol (protocol.js): requests as promises, progress and
 // partial results as callbacks, and cancel = terminate the worker, start a fresh one and replay
-// what it had loaded (models, images), so the page stays usable after any cancel. One client can
-// serve many widgets.
+// what it had loaded (models, images), so the page stays usable after any cancel. A request can
+// also be given up when it stops reporting progress (a library looping on a damaged file), the
+// same way. One client can serve many widgets.
 import { READY } from './protocol.js';
 
 // What a fresh worker must redo to be where the cancelled one was: every model and image load
@@ -44,6 +45,7 @@ export class WorkerClient {
   receive({ id, result, error, progress, remainingMs, partial }) {
     const p = this.pending.get(id);
     if (!p) return;
+    p.heardAt = Date.now();
     if (progress !== undefined) return p.onProgress?.(progress, remainingMs);
     if (partial !== undefined) return p.onPartial?.(partial);
     this.pending.delete(id);
@@ -51,12 +53,28 @@ export class WorkerClient {
     else p.resolve(id === 0 ? READY : result);
   }
 
-  send(op, args, { onProgress, onPartial } = {}) {
+  // stall: {ms, message}: if the request, once it has reported progress, goes silent (no
+  // progress, no partial result) for `ms`, the worker is restarted and the request fails with
+  // Error(message). Before its first report a request may take any time (e.g. a download).
+  send(op, args, { onProgress, onPartial, stall } = {}) {
     const id = this.nextId++;
     const promise = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject, onProgress, onPartial }));
     this.worker.postMessage({ id, op, args });
     promise.id = id;
+    if (stall) this.watch(id, stall);
     return promise;
+  }
+
+  // Polls the time of the last report instead of re-arming a timer on each one.
+  watch(id, { ms, message }) {
+    const entry = this.pending.get(id);
+    const watchdog = setInterval(() => {
+      if (this.pending.get(id) !== entry) clearInterval(watchdog);
+      else if (Date.now() - (entry.heardAt ?? Infinity) > ms) {
+        clearInterval(watchdog);
+        this.restart(id, new Error(message));
+      }
+    }, Math.min(ms / 4, 1000));
   }
 
   // A request after the worker is ready. Loads (model, image, run) are remembered for replay.
@@ -74,8 +92,14 @@ export class WorkerClient {
 
   // Stops whatever the worker is doing: every pending request fails with CancelledError.
   cancel() {
+    return this.restart();
+  }
+
+  // A fresh worker in place of the current one; request `failedId` fails with `error`, any other
+  // pending one with CancelledError.
+  restart(failedId, error) {
     this.worker.terminate();
-    for (const [id, p] of this.pending) if (id !== 0) p.reject(new CancelledError());
+    for (const [id, p] of this.pending) if (id !== 0) p.reject(id === failedId ? error : new CancelledError());
     this.pending.clear();
     this.ready = this.start();
     return this.ready;

@@ -11,6 +11,8 @@ let reader = null;
 // options: convertKeras' ({precision, onProgress}). Returns convertKeras' result.
 export async function convertKeras(m, blob, name, options) {
   const h5module = await h5wasm.ready;
+  // Reading starts: from here the page gives up if the reports stop (WorkerClient.send's stall).
+  options.onProgress?.(0);
   reader ??= new Hdf5Reader(h5wasm, h5module);
   const { FS } = h5module;
   if (!FS.analyzePath(MOUNT).exists) FS.mkdir(MOUNT);

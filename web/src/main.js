@@ -36,6 +36,9 @@ const app = {
   cache: new Map(),
   client: null,
   stats: { conversions: 0 },  // Keras files converted in this visit (tests check the cache with it)
+  // A conversion that reports no progress for this long is stopped: Debian's and h5wasm's libhdf5
+  // loop forever on some damaged files (docs/robustness.md). A real file reports every few 16 MB.
+  conversionStallMs: 60000,
 
   layersOf(type) { return this.state.model.summary.rows.filter((r) => r.type === type).map((r) => r.name); },
   scaleFor(name) {
@@ -59,7 +62,8 @@ const app = {
   },
   // A worker request; while any has taken over 200 ms, a progress bar with the time left and Cancel.
   // label: what the bar says is going on (default: the request's name).
-  async request(op, args, { onPartial, label = op } = {}) {
+  // stall: see WorkerClient.send.
+  async request(op, args, { onPartial, label = op, stall } = {}) {
     const timer = setTimeout(() => { $('progress').hidden = false; }, 200);
     this.active = (this.active ?? 0) + 1;
     const onProgress = (fraction, remainingMs) => {
@@ -73,7 +77,7 @@ const app = {
     try {
       // The page's model and its current image, unless the request names others.
       const keyed = { model: 'page', image: `image${this.state.imageIndex}`, ...args };
-      return await this.client.request(op, keyed, { onProgress, onPartial });
+      return await this.client.request(op, keyed, { onProgress, onPartial, stall });
     } finally {
       clearTimeout(timer);
       if (--this.active === 0) $('progress').hidden = true;
@@ -171,7 +175,12 @@ async function openCached(key, name) {
 
 // A Keras .h5 converted in the worker (with progress), cached under `key`, and loaded.
 async function convertKeras(blob, name, key) {
-  const r = await app.request('convertKeras', { blob, name }, { label: `converting ${name}` });
+  const seconds = app.conversionStallMs / 1000;
+  const stall = {
+    ms: app.conversionStallMs,
+    message: `${name}: reading it made no progress for ${seconds} s, so the conversion was stopped (the HDF5 library loops on some damaged files)`,
+  };
+  const r = await app.request('convertKeras', { blob, name }, { label: `converting ${name}`, stall });
   app.stats.conversions++;
   const model = new Blob([r.bytes], { type: 'application/octet-stream' });
   try {
