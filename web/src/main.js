@@ -37,7 +37,7 @@ const app = {
   client: null,
   stats: { conversions: 0 },  // Keras files converted in this visit (tests check the cache with it)
   // A conversion that reports no progress for this long is stopped: Debian's and h5wasm's libhdf5
-  // loop forever on some damaged files (docs/robustness.md). A real file reports every few 16 MB.
+  // loop forever on some damaged files (docs/robustness.md); a real file reports every 16 MB read.
   conversionStallMs: 60000,
 
   layersOf(type) { return this.state.model.summary.rows.filter((r) => r.type === type).map((r) => r.name); },
