@@ -1,4 +1,5 @@
 // model_convert IN.h5 -o OUT [--precision f32|int8] [--notop] [--labels FILE] [--preprocessing M]
+//               [--stall-seconds S]
 // Converts a Keras VGG-family .h5 file into a convscope model file, printing Keras' summary, the
 // per-layer quantization error and the output size. Exit code 0 on success; on any error one line
 // on stderr, exit code 1 (2 for a usage error), and no output file.
@@ -7,11 +8,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "converter.h"
 #include "model_summary.h"
+#include "stall_watchdog.h"
 
 namespace {
 
@@ -19,11 +23,13 @@ using convscope::convert::ConvertOptions;
 
 constexpr const char* kUsage =
     "usage: model_convert IN.h5 -o OUT [--precision f32|int8] [--notop] [--labels FILE]\n"
-    "                     [--preprocessing caffe|tf|torch]\n"
+    "                     [--preprocessing caffe|tf|torch] [--stall-seconds S]\n"
     "  Converts a Keras .h5 (weights-only, e.g. vgg16_weights_tf_dim_ordering_tf_kernels.h5,\n"
-    "  or a full model from model.save) into a convscope model file. Default precision: int8.\n";
+    "  or a full model from model.save) into a convscope model file. Default precision: int8.\n"
+    "  Gives up if reading the file makes no progress for S seconds (default 60): libhdf5 loops\n"
+    "  forever on some damaged files.\n";
 
-bool ParseArgs(int argc, char** argv, ConvertOptions* o, std::string* error) {
+bool ParseArgs(int argc, char** argv, ConvertOptions* o, int* stall_seconds, std::string* error) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&](std::string* dst) {
@@ -42,6 +48,16 @@ bool ParseArgs(int argc, char** argv, ConvertOptions* o, std::string* error) {
       if (!value(&o->labels_path)) return false;
     } else if (a == "--preprocessing") {
       if (!value(&o->preprocessing)) return false;
+    } else if (a == "--stall-seconds") {
+      std::string v;
+      if (!value(&v)) return false;
+      char* end = nullptr;
+      const long seconds = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || seconds < 1 || seconds > 86400) {
+        *error = "--stall-seconds needs a whole number of seconds from 1 to 86400";
+        return false;
+      }
+      *stall_seconds = static_cast<int>(seconds);
     } else if (a == "--notop") {
       o->notop = true;
     } else if (a == "-h" || a == "--help") {
@@ -106,8 +122,9 @@ void PrintQuantization(const convscope::ModelHeader& h) {
 
 int main(int argc, char** argv) {
   ConvertOptions options;
+  int stall_seconds = 60;
   std::string error;
-  if (!ParseArgs(argc, argv, &options, &error)) {
+  if (!ParseArgs(argc, argv, &options, &stall_seconds, &error)) {
     if (!error.empty()) std::fprintf(stderr, "model_convert: %s\n", error.c_str());
     std::fputs(kUsage, error.empty() ? stdout : stderr);
     return error.empty() ? 0 : 2;
@@ -116,10 +133,25 @@ int main(int argc, char** argv) {
   convscope::Status status = convscope::Status::Ok();
   {
     ProgressBar bar;
+    // Watches the reading only: writing the output takes what the disk takes. Nothing has been
+    // written when it fires.
+    std::optional<convscope::convert::StallWatchdog> watchdog;
+    watchdog.emplace(std::chrono::seconds(stall_seconds), [&options, stall_seconds] {
+      std::fprintf(stderr,
+                   "%smodel_convert: error: %s: reading it made no progress for %d s, so the "
+                   "conversion was stopped (the HDF5 library loops on some damaged files)\n",
+                   isatty(STDERR_FILENO) == 1 ? "\n" : "", options.input.c_str(), stall_seconds);
+      std::_Exit(1);
+    });
     status = convscope::convert::Convert(
         options,
         [&](uint64_t done, uint64_t total, const std::string& layer) {
           bar.Update(done, total, layer);
+          if (done >= total) {
+            watchdog.reset();
+          } else if (watchdog) {
+            watchdog->Touch();
+          }
           return true;
         },
         &result);

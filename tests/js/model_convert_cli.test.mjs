@@ -75,6 +75,29 @@ for (const c of fixtures.cases) {
   });
 }
 
+// Found by keras_file_fuzzer: libhdf5 loops forever reading this file's attributes. The command
+// line gives up once reading makes no progress for --stall-seconds.
+test('model_convert: a .h5 libhdf5 loops on is given up after --stall-seconds, one line, no output', () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'convscope-convert-'));
+  try {
+    const input = path.join(root, 'tests/fixtures/hostile/keras-libhdf5-vlen-loop-fuzz.h5');
+    const started = Date.now();
+    const r = spawnSync(converter, [input, '-o', path.join(tmp, 'model.bin'), '--stall-seconds', '2'], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(r.signal, null, 'ended by itself, not by the test\'s timeout');
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, `model_convert: error: ${input}: reading it made no progress for 2 s, so the conversion was `
+      + 'stopped (the HDF5 library loops on some damaged files)\n');
+    assert.ok(Date.now() - started >= 2000);
+    assert.deepEqual(readdirSync(tmp), []);
+
+    const usage = run(converter, [input, '-o', path.join(tmp, 'model.bin'), '--stall-seconds', '0']);
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /^model_convert: --stall-seconds needs a whole number of seconds from 1 to 86400\n/);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
 test('generated files have the real Keras layouts (h5dump)', () => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'convscope-h5dump-'));
   try {
