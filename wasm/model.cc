@@ -91,6 +91,11 @@ Status Model::Explain(const ExplainOptions& options, Explanation* out) {
       names += (names.empty() ? "" : ", ") + std::string(m.name);
     return Status::Error("unknown method '" + options.method + "' (methods: " + names + ")");
   }
+  if (options.samples > kMaxSamples) {
+    return Status::Error(
+        "samples (SmoothGrad samples, integrated-gradients steps) must be at most " +
+        std::to_string(kMaxSamples) + ", got " + std::to_string(options.samples));
+  }
   if (last_ == nullptr) return Status::Error("there is no image to explain yet: run one first");
   const auto& layers = header().layers;
   MethodInput in;

@@ -48,6 +48,9 @@ test('deterministic for a seed; progress; cancel; errors; the last image is kept
     assert.throws(() => model.maximize({ layer: 'predictions', class: 99 }), /class 99 is out of range/);
     assert.throws(() => model.maximize({ layer: 'block3_conv1', filter: 1, preset: 'deepdream' }), /preset must be 'keras-vis' or 'lucid'/);
     assert.throws(() => model.maximize({ layer: 'block3_conv1' }), /filter must be a non-negative integer/);
+    assert.throws(() => model.maximize({ layer: 'block3_conv1', filter: 1, steps: 10001 }), /steps must be at most 10000, got 10001/);
+    // size_t is 32 bits in wasm: larger numbers are refused, not truncated.
+    assert.throws(() => model.maximize({ layer: 'block3_conv1', filter: 1, steps: 2 ** 53 - 1 }), /steps must be at most 4294967295, got 9007199254740991/);
     assert.deepEqual(Array.from(model.activation('block3_conv1').data), before, 'the image\'s activations are back');
   } finally {
     model.release();

@@ -1,11 +1,21 @@
 #include "marshal.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 
 namespace convscope::bindings {
 
 namespace {
 std::string g_last_error;
+
+// A number for a message, close to how JavaScript shows it: -1, 0.5, 9007199254740991, 1e+300.
+std::string NumberString(double d) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.16g", d);
+  return text;
+}
 }  // namespace
 
 val Fail(std::string message) {
@@ -36,13 +46,19 @@ std::optional<size_t> ReadSize(const val& options, const char* key, std::optiona
   if (v.isUndefined() && fallback) return fallback;
   if (v.typeOf().as<std::string>() == "number") {
     const double d = v.as<double>();
-    if (std::isfinite(d) && d >= 0 && d <= 9007199254740991.0 && std::floor(d) == d) {
+    // size_t is 32 bits in wasm: a larger number would not survive the conversion.
+    constexpr double kMax = std::min(9007199254740991.0, static_cast<double>(SIZE_MAX));
+    if (std::isfinite(d) && d >= 0 && d <= kMax && std::floor(d) == d) {
       return static_cast<size_t>(d);
     }
+    if (std::isfinite(d) && d > kMax) {
+      *error =
+          std::string(key) + " must be at most " + NumberString(kMax) + ", got " + NumberString(d);
+      return std::nullopt;
+    }
   }
-  *error =
-      std::string(key) + " must be a non-negative integer, got " +
-      (v.typeOf().as<std::string>() == "number" ? std::to_string(v.as<double>()) : TypeName(v));
+  *error = std::string(key) + " must be a non-negative integer, got " +
+           (v.typeOf().as<std::string>() == "number" ? NumberString(v.as<double>()) : TypeName(v));
   return std::nullopt;
 }
 

@@ -64,6 +64,10 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
                           const MaximizeOptions& o, MaximizeResult* result) {
   Preset preset;
   CONVSCOPE_RETURN_IF_ERROR(PresetFor(o.preset, &preset));
+  if (o.steps > kMaxMaximizeSteps) {
+    return Status::Error("steps must be at most " + std::to_string(kMaxMaximizeSteps) + ", got " +
+                         std::to_string(o.steps));
+  }
   const auto& layers = header.layers;
   if (o.layer == 0 || o.layer >= layers.size()) return Status::Error("no such layer to maximize");
   const Layer& target = layers[o.layer].layer;

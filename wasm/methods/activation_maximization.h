@@ -13,6 +13,9 @@
 
 namespace convscope {
 
+// The presets take 200 and 256 steps; a hostile 2^53 would never end.
+inline constexpr size_t kMaxMaximizeSteps = 10000;
+
 struct MaximizeOptions {
   size_t layer = 0;  // a Conv2D layer, or the last (Dense) layer for a class
   size_t unit = 0;   // the filter (channel) of a Conv2D layer, or the class

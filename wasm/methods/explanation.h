@@ -27,6 +27,10 @@ struct Explanation;
 // Called by methods that refine a map as they go (occlusion) with the map so far; false cancels.
 using PartialFn = std::function<bool(const Explanation& so_far)>;
 
+// SmoothGrad samples and integrated-gradients steps: the papers use 50 and up to 300, while a
+// hostile 2^31 would run for days.
+inline constexpr size_t kMaxSamples = 1000;
+
 struct MethodInput {
   const ModelFile* model = nullptr;
   const ModelHeader* header = nullptr;
