@@ -135,14 +135,15 @@ int main(int argc, char** argv) {
     ProgressBar bar;
     // Watches the reading only: writing the output takes what the disk takes. Nothing has been
     // written when it fires.
-    std::optional<convscope::convert::StallWatchdog> watchdog;
-    watchdog.emplace(std::chrono::seconds(stall_seconds), [&options, stall_seconds] {
-      std::fprintf(stderr,
-                   "%smodel_convert: error: %s: reading it made no progress for %d s, so the "
-                   "conversion was stopped (the HDF5 library loops on some damaged files)\n",
-                   isatty(STDERR_FILENO) == 1 ? "\n" : "", options.input.c_str(), stall_seconds);
-      std::_Exit(1);
-    });
+    std::optional<convscope::convert::StallWatchdog> watchdog(
+        std::in_place, std::chrono::seconds(stall_seconds), [&options, stall_seconds] {
+          std::fprintf(stderr,
+                       "%smodel_convert: error: %s: reading it made no progress for %d s, so the "
+                       "conversion was stopped (the HDF5 library loops on some damaged files)\n",
+                       isatty(STDERR_FILENO) == 1 ? "\n" : "", options.input.c_str(),
+                       stall_seconds);
+          std::_Exit(1);
+        });
     status = convscope::convert::Convert(
         options,
         [&](uint64_t done, uint64_t total, const std::string& layer) {

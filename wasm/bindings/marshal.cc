@@ -48,10 +48,8 @@ std::optional<size_t> ReadSize(const val& options, const char* key, std::optiona
     const double d = v.as<double>();
     // size_t is 32 bits in wasm: a larger number would not survive the conversion.
     constexpr double kMax = std::min(9007199254740991.0, static_cast<double>(SIZE_MAX));
-    if (std::isfinite(d) && d >= 0 && d <= kMax && std::floor(d) == d) {
-      return static_cast<size_t>(d);
-    }
-    if (std::isfinite(d) && d > kMax) {
+    if (std::isfinite(d) && d >= 0 && std::floor(d) == d) {
+      if (d <= kMax) return static_cast<size_t>(d);
       *error =
           std::string(key) + " must be at most " + NumberString(kMax) + ", got " + NumberString(d);
       return std::nullopt;
