@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
+# The full-size test models take about 2 GB in build/ and up to 0.6 GB at a time in the temp folder.
+df -h . "${TMPDIR:-/tmp}"
 scripts/build.sh
 
 echo "== C++ unit tests (native, then wasm in Node)"

@@ -7,18 +7,17 @@
 // (dist/site/), ?model=URL opens a .h5.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { loadConvscope } from '../support/load_module.mjs';
 import { root, vgg16 } from '../support/models.mjs';
 import { errorText, openPage, settled } from '../support/page.mjs';
+import { scratchDir } from '../support/scratch.mjs';
 import { startStaticServer } from '../support/static_server.mjs';
 
 const testModels = path.join(root, 'build/native/test-models');
-const tmp = path.join(os.tmpdir(), `convscope-keras-import-${process.pid}`);
-mkdirSync(tmp, { recursive: true });
+const tmp = scratchDir('keras-import');
 const LONG = { timeout: 300000 };
 
 // The model as the header shows it, and what the page's current image gave.

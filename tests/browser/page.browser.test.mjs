@@ -7,18 +7,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import { crc32, encodePng } from '../../cli/png.mjs';
 import { errorText, openPage, settled } from '../support/page.mjs';
 import { root, samplePhotos, vgg16 } from '../support/models.mjs';
+import { scratchDir } from '../support/scratch.mjs';
 import { startStaticServer } from '../support/static_server.mjs';
 
 const shots = path.join(root, 'test-output/page');
 mkdirSync(shots, { recursive: true });
-const tmp = path.join(os.tmpdir(), `convscope-page-${process.pid}`);
-mkdirSync(tmp, { recursive: true });
+const tmp = scratchDir('page');
 const photo = (name) => path.join(root, 'tests/data/images', name);
 
 // rocket.jpg with an EXIF orientation of 6 (rotate 90 degrees clockwise to view).

@@ -5,17 +5,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { readPngText } from '../../cli/png.mjs';
 import { loadConvscope } from '../support/load_module.mjs';
 import { root, samplePhotos, smallModel } from '../support/models.mjs';
+import { scratchDir } from '../support/scratch.mjs';
 
 const m = await loadConvscope();
 const cli = path.join(root, 'cli/convscope.mjs');
-const work = mkdtempSync(path.join(os.tmpdir(), 'convscope-cli-'));
+const work = scratchDir('cli');
 const modelFile = path.join(work, 'small.bin');
 writeFileSync(modelFile, smallModel().bytes);
 const photos = path.join(root, 'tests/data/images');

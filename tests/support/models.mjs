@@ -1,16 +1,17 @@
 // Model files for the JS tests, made the way users make them: a Keras .h5 (written by
-// model_convert/testing/make_keras_model.py) converted by model_convert. Cached per process.
+// model_convert/testing/make_keras_model.py) converted by model_convert. Cached per process, in memory.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { scratchDir } from './scratch.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const converter = process.env.MODEL_CONVERT ?? path.join(root, 'build/native/model_convert/model_convert');
 const generator = path.join(root, 'model_convert/testing/make_keras_model.py');
 const testModels = path.join(root, 'build/native/test-models');
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'convscope-models-'));
+const tmp = scratchDir('models');
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
@@ -25,6 +26,7 @@ function converted(key, h5, convertArgs) {
     const out = path.join(tmp, `model-${cache.size}.bin`);
     const stdout = run(converter, [h5, '-o', out, ...convertArgs]);
     cache.set(key, { bytes: readFileSync(out), stdout, h5 });
+    rmSync(out);  // kept in memory; a float32 VGG16 is 553 MB
   }
   return cache.get(key);
 }
