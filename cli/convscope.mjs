@@ -2,7 +2,6 @@
 // convscope: every visualization of a CNN for any image, written to PNG files, by the same wasm
 // core the page runs. `convscope --help` for the commands.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -10,9 +9,10 @@ import { Worker } from 'node:worker_threads';
 import { explainImage, METHODS } from './explain_image.mjs';
 import { captioned } from './figures.mjs';
 import { expandInputs, outputNames, writeFileAtomically } from './files.mjs';
-import { loadModule, root } from './module.mjs';
+import { defaultThreads, loadModule, root } from './module.mjs';
 import { encodePng } from './png.mjs';
 import { progressBar } from './progress.mjs';
+import { startStaticServer } from './serve.mjs';
 import { indexHtml } from './report.mjs';
 
 // Made by the default-model issue; until it lands, pass --model.
@@ -22,11 +22,13 @@ const USAGE = `usage:
   convscope summary [--model M]
   convscope explain IMAGE... [--model M] [--methods ${METHODS.join(',')}]
                    [--layer L] [--class C|top1] [--precision int8|f32] [--resize keras|crop]
-                   [--threshold T] [--jobs N] [--quiet] [-o OUTDIR]
+                   [--threshold T] [--jobs N] [--threads N] [--quiet] [-o OUTDIR]
   convscope filters LAYER [--model M] [-o OUTDIR]
   convscope features IMAGE LAYER [--model M] [--precision int8|f32] [-o OUTDIR]
   convscope maximize LAYER FILTER... [--model M] [--steps N] [--seed S] [-o OUTDIR]
+  convscope serve [DIR] [--port P] [--host H]   (DIR: dist/site; 127.0.0.1:8080; cross-origin isolated)
 IMAGE may be a file, a folder (its images, recursively) or a glob ('photos/*.jpg').
+--threads N: threads per image (default: the cores, shared among the --jobs; 1 = no thread pool).
 Exit codes: 0 all done, 1 some inputs failed, 2 usage error.`;
 
 class UsageError extends Error {}
@@ -34,8 +36,10 @@ class UsageError extends Error {}
 const OPTIONS = {
   model: { type: 'string' }, methods: { type: 'string' }, layer: { type: 'string' },
   class: { type: 'string' }, precision: { type: 'string' }, resize: { type: 'string' },
-  threshold: { type: 'string' }, jobs: { type: 'string' }, quiet: { type: 'boolean' },
+  threshold: { type: 'string' }, jobs: { type: 'string' }, threads: { type: 'string' },
+  quiet: { type: 'boolean' },
   out: { type: 'string', short: 'o' }, steps: { type: 'string' }, seed: { type: 'string' },
+  port: { type: 'string' }, host: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -94,12 +98,14 @@ function explainOptions(values, info, rows) {
 }
 
 // Explains every image, in `jobs` worker threads or here; returns the report.
-async function explainAll(m, model, info, file, inputs, options, outDir, jobs, quiet) {
+async function explainAll(m, model, info, file, inputs, options, outDir, { jobs, threads, quiet }) {
   const names = outputNames(inputs);
   const bar = progressBar(inputs.length, { quiet });
   const partial = new Array(inputs.length).fill(0);
   const show = () => bar.update(partial.reduce((a, b) => a + b, 0));
   const results = new Array(inputs.length);
+  // What runs the images: this module, or the workers' (each reports its own when ready).
+  let engine = { variant: info.variant, threads: info.threads };
   const jobFor = (index) => {
     const dir = path.join(outDir, names[index]);
     mkdirSync(dir, { recursive: true });
@@ -119,10 +125,13 @@ async function explainAll(m, model, info, file, inputs, options, outDir, jobs, q
   } else {
     let next = 0;
     await Promise.all(Array.from({ length: Math.min(jobs, inputs.length) }, () => new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { modelPath: file, options } });
+      const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { modelPath: file, options, threads } });
       const feed = () => worker.postMessage(next < inputs.length ? jobFor(next++) : null);
       worker.on('message', (msg) => {
-        if (msg.ready) return feed();
+        if (msg.ready) {
+          engine = msg.engine;
+          return feed();
+        }
         if (msg.fraction !== undefined) { partial[msg.index] = msg.fraction; show(); return; }
         results[msg.index] = msg.error !== undefined ? { error: msg.error } : { result: msg.result };
         partial[msg.index] = 1;
@@ -137,10 +146,32 @@ async function explainAll(m, model, info, file, inputs, options, outDir, jobs, q
   return {
     model: { file, name: info.name, precision: info.precision, params: info.params, inputShape: info.inputShape },
     parameters: options,
+    // What ran: the wasm build, the threads each image ran on, the images at once.
+    engine: { ...engine, jobs },
     images: inputs.map((input, i) => ({ source: input, ...(results[i].error !== undefined
       ? { error: results[i].error }
       : results[i].result) })),
   };
+}
+
+// Serves the site build with the headers that let the page use threads, until interrupted.
+async function serve(args, values) {
+  if (args.length > 1) throw new UsageError('serve takes at most one DIR');
+  const dir = path.resolve(args[0] ?? path.join(root, 'dist/site'));
+  if (!existsSync(path.join(dir, 'index.html'))) {
+    throw new UsageError(`${dir} has no index.html: build the site first (scripts/build.sh writes dist/site)`);
+  }
+  const port = integer(values.port, 'port', 0) ?? 8080;
+  let server;
+  try {
+    server = await startStaticServer(dir, { isolated: true, host: values.host ?? '127.0.0.1', port });
+  } catch (e) {
+    throw new UsageError(`cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${e.code ?? e.message}`);
+  }
+  console.log(`convscope: serving ${dir} at ${server.url}/ (cross-origin isolated: the page runs on every core; Ctrl-C stops)`);
+  await new Promise((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+  await server.close();
+  return 0;
 }
 
 async function main(argv) {
@@ -157,8 +188,20 @@ async function main(argv) {
     return 0;
   }
   if (!command) throw new UsageError('no command given');
+  if (command === 'serve') return serve(args, values);
   const outDir = values.out ?? 'out';
-  const m = await loadModule();
+  const cores = defaultThreads();
+  const jobs = Math.min(integer(values.jobs, 'jobs', 1) ?? 1, cores);
+  const threads = integer(values.threads, 'threads', 1) ?? Math.max(1, Math.floor(cores / jobs));
+  const m = await loadModule({ threads: jobs > 1 ? 1 : threads });
+  try {
+    return await runCommand(m, command, args, values, outDir, { jobs, threads, quiet: values.quiet });
+  } finally {
+    m.exitThreads();
+  }
+}
+
+async function runCommand(m, command, args, values, outDir, run) {
   if (command === 'summary') {
     if (args.length) throw new UsageError('summary takes no arguments');
     const model = loadModel(m, modelPath(values));
@@ -224,14 +267,15 @@ async function main(argv) {
     for (const arg of missing) console.error(`convscope: ${arg}: no file matches`);
     if (inputs.length === 0 && missing.length === 0) throw new UsageError('explain takes at least one IMAGE');
     const options = explainOptions(values, info, rows);
-    const jobs = integer(values.jobs, 'jobs', 1) ?? 1;
-    const report = await explainAll(m, model, info, file, inputs, options, outDir, Math.min(jobs, os.availableParallelism?.() ?? jobs), values.quiet);
+    const report = await explainAll(m, model, info, file, inputs, options, outDir, run);
     writeFileAtomically(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileAtomically(path.join(outDir, 'index.html'), indexHtml(report, outDir));
     const failed = report.images.filter((img) => img.error !== undefined);
     for (const img of failed) console.error(`convscope: ${img.source}: ${img.error}`);
     if (!values.quiet) {
-      console.error(`convscope: ${inputs.length - failed.length} of ${inputs.length} images explained: ${path.join(outDir, 'index.html')}`);
+      const { variant, threads, jobs } = report.engine;
+      console.error(`convscope: ${inputs.length - failed.length} of ${inputs.length} images explained `
+        + `(wasm ${variant}, ${threads} thread${threads > 1 ? 's' : ''}${jobs > 1 ? ` x ${jobs} jobs` : ''}): ${path.join(outDir, 'index.html')}`);
     }
     return failed.length + missing.length ? 1 : 0;
   } finally {

@@ -5,11 +5,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { explainImage } from './explain_image.mjs';
 import { loadModule } from './module.mjs';
 
-const m = await loadModule();
+const m = await loadModule({ threads: workerData.threads });
 const model = m.Model.load(readFileSync(workerData.modelPath));
 parentPort.on('message', (job) => {
   if (job === null) {
     model.release();
+    m.exitThreads();
     parentPort.close();
     return;
   }
@@ -22,4 +23,5 @@ parentPort.on('message', (job) => {
     parentPort.postMessage({ index: job.index, error: e.message });
   }
 });
-parentPort.postMessage({ ready: true });
+const { variant, threads } = model.info();
+parentPort.postMessage({ ready: true, engine: { variant, threads } });

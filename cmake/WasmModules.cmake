@@ -1,7 +1,7 @@
-# The two wasm modules built from the core + Embind bindings, one per JavaScript host:
-#   convscope-web.mjs  (+ .wasm)  ES module for the page and its worker
-#   convscope-node.cjs (+ .wasm)  CommonJS for Node: tests, benchmarks, the CLI
-# Both get the same JS surface, described by wasm/convscope.d.ts (copied next to them).
+# The wasm modules built from the core + Embind bindings, per JavaScript host and variant:
+#   convscope-web[-relaxed].mjs  (+ .wasm)  ES modules for the page's worker and the widget
+#   convscope-node[-mt].cjs      (+ .wasm)  CommonJS for Node: tests, benchmarks, the CLI
+# All get the same JS surface, described by wasm/convscope.d.ts (copied next to them).
 
 set(_module_api "${PROJECT_SOURCE_DIR}/wasm/module_api.js")
 set(_common_link_options
@@ -16,21 +16,59 @@ set(_common_link_options
   -sDYNAMIC_EXECUTION=0
   --post-js "${_module_api}")
 
-function(convscope_wasm_module target environment suffix)
+# convscope_wasm_module(<target> <environment> <suffix> <variant> [link options...]): the bindings on
+# the core and converter, linked with XNNPACK's <variant> (cmake/XNNPACK.cmake):
+#   baseline      XNNPACK,            one thread
+#   relaxed       XNNPACK-relaxed,    one thread
+#   threads       XNNPACK-mt,         -pthread
+#   relaxed-mt    XNNPACK-relaxed-mt, -pthread
+function(convscope_wasm_module target environment suffix variant)
+  set(mt "")
+  if(variant MATCHES "threads|-mt")
+    set(mt "-mt")
+  endif()
+  set(xnnpack XNNPACK${mt})
+  if(variant MATCHES "^relaxed")
+    set(xnnpack XNNPACK-relaxed${mt})
+  endif()
   add_executable(${target} wasm/bindings/common_bindings.cc wasm/bindings/conv2d_bindings.cc
                            wasm/bindings/convert_bindings.cc wasm/bindings/figure_bindings.cc
                            wasm/bindings/marshal.cc wasm/bindings/model_bindings.cc)
-  target_link_libraries(${target} PRIVATE convscope_core model_convert_lib)
+  target_link_libraries(${target} PRIVATE model_convert_lib${mt} convscope_core${mt} ${xnnpack})
+  target_compile_definitions(${target} PRIVATE CONVSCOPE_VARIANT="${variant}")
   set_target_properties(${target} PROPERTIES CXX_STANDARD 20 CXX_STANDARD_REQUIRED ON
                                              CXX_EXTENSIONS OFF SUFFIX "${suffix}"
                                              LINK_DEPENDS "${_module_api}")
   target_compile_options(${target} PRIVATE ${CONVSCOPE_WARNINGS})
   target_link_options(${target} PRIVATE ${_common_link_options} -sENVIRONMENT=${environment}
                       ${ARGN})
+  if(mt)
+    # The pool's workers start with the module (a blocked wasm thread cannot wait for a new
+    # worker to load): the loader says how many, as Module.convscopePoolSize.
+    target_link_options(${target} PRIVATE -sPTHREAD_POOL_SIZE=Module.convscopePoolSize)
+  endif()
+  if(variant MATCHES "^relaxed")
+    # Debian's binaryen 108 (emcc's post-link wasm-opt) rejects relaxed-SIMD opcodes, so these
+    # modules are linked without it: -O0 at link time runs no binaryen pass when BigInt
+    # legalization is not needed; the code itself is clang's -O3. -O0 would also switch on emcc's
+    # debug glue, hence the explicit settings.
+    target_link_options(${target} PRIVATE -O0 -sWASM_BIGINT=1 -sASSERTIONS=0
+                        -sSTACK_OVERFLOW_CHECK=0)
+  endif()
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND ${CMAKE_COMMAND} -E copy_if_different "${PROJECT_SOURCE_DIR}/wasm/convscope.d.ts"
             "$<TARGET_FILE_DIR:${target}>/${target}.d.ts")
 endfunction()
 
-convscope_wasm_module(convscope-web "web,worker" ".mjs" -sEXPORT_ES6=1)
-convscope_wasm_module(convscope-node "node" ".cjs")
+# The page, its worker and the widget: baseline everywhere, relaxed where the engine's relaxed
+# SIMD passes the loader's self-test (web/src/wasm_variant.js).
+convscope_wasm_module(convscope-web "web,worker" ".mjs" baseline -sEXPORT_ES6=1)
+convscope_wasm_module(convscope-web-relaxed "web,worker" ".mjs" relaxed -sEXPORT_ES6=1)
+# Node: tests, benchmarks, the CLI. Node 20 computes the relaxed dot product wrong, so Node gets
+# the baseline kernels, on one thread or a pool (cli/module.mjs).
+convscope_wasm_module(convscope-node "node" ".cjs" baseline)
+convscope_wasm_module(convscope-node-mt "node" ".cjs" threads)
+
+# Emscripten names the threaded module's worker script `<target>.worker.js`, a CommonJS file; the
+# repository's package.json says "type": "module", so the build folder says otherwise for itself.
+file(WRITE "${PROJECT_BINARY_DIR}/package.json" "{ \"type\": \"commonjs\" }\n")

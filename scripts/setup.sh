@@ -7,12 +7,14 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   cmake ninja-build clang patch xz-utils python3  # native build; XNNPACK's build-id generator
   emscripten binaryen                             # the wasm build (emcc 3.1.6, LLVM 14)
+  clang-19                                        # XNNPACK's relaxed-SIMD kernels (clang 14 lacks them)
   libgtest-dev libcpuinfo-dev libstb-dev          # tests, native XNNPACK, image decoding
   nlohmann-json3-dev                              # model headers (core and converter)
   libhdf5-dev hdf5-tools                          # model_convert reads Keras .h5; h5dump in tests
   python3-h5py python3-numpy                      # test-model generator (run with /usr/bin/python3)
   python3-torch python3-onnx                      # reference explanations in tests; ONNX peers in bench/
   chromium                                        # browser tests (driven by playwright-core)
+  firefox-esr                                     # browser benchmarks and tests (puppeteer-core)
   dataset-fashion-mnist                           # the default model's test set (accuracy test)
 )
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: C++ unit tests (native and wasm under Node), the JS tests of the wasm
-# module in Node, and the browser tests in headless Chromium. Exits non-zero on any failure.
+# module in Node (single-threaded, and the reference suites again threaded), and the browser tests
+# in headless Chromium (baseline and relaxed-SIMD builds). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,10 @@ ctest --test-dir build/wasm --output-on-failure
 echo "== JS tests of the wasm module (Node)"
 # Node 20's fetch() would try to load the .wasm from a file path; the module gets the bytes instead.
 node --no-experimental-fetch --test tests/js/
+
+echo "== The suites checked against references again, on the threaded build (2 threads)"
+CONVSCOPE_THREADS=2 node --no-experimental-fetch --test tests/js/model.test.mjs tests/js/explain.test.mjs \
+  tests/js/occlusion.test.mjs tests/js/sanity_check.test.mjs tests/js/maximize.test.mjs
 
 echo "== Browser tests (Chromium)"
 # playwright-core needs Node's fetch globals, so no --no-experimental-fetch here.

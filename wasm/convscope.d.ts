@@ -92,6 +92,10 @@ export interface ModelInfo {
   preprocessing: { mode: string; channelOrder: 'RGB' | 'BGR'; scale: number; mean: number[]; std: number[] };
   source: Record<string, string>;
   converter: { name: string; version: string };
+  /** The module build that runs this model (see BuildInfo). */
+  variant: Variant;
+  /** The threads XNNPACK runs this model's layers on (1: the calling thread only). */
+  threads: number;
 }
 
 /** Encoded file bytes (PNG, JPEG, BMP, GIF), or RGBA pixels such as a canvas ImageData. */
@@ -224,8 +228,32 @@ export declare class Model {
   isDeleted(): boolean;
 }
 
+/**
+ * The module builds (cmake/WasmModules.cmake): baseline wasm SIMD or relaxed SIMD, on one thread or
+ * on a pool of threads ('threads' = baseline + threads, 'relaxed-mt' = relaxed + threads).
+ */
+export type Variant = 'baseline' | 'relaxed' | 'threads' | 'relaxed-mt';
+
+export interface BuildInfo {
+  variant: Variant;
+  /** The threads models loaded from now on run on. */
+  threads: number;
+  /** The most setThreads accepts: the pool workers the module started with, plus the caller. */
+  maxThreads: number;
+  /** Which relaxed int8 dot products / fused multiply-add XNNPACK's own check turned on. */
+  relaxedKernels: { sdot: boolean; usdot: boolean; fma: boolean };
+}
+
 export interface ConvscopeModule {
   Model: typeof Model;
+  buildInfo(): BuildInfo;
+  /**
+   * Runs the models loaded from now on on `threads` threads (the caller's included). Throws past
+   * maxThreads. In Node the workers never keep the process alive.
+   */
+  setThreads(threads: number): void;
+  /** Stops the thread pool and Emscripten's workers; the module then runs on one thread. */
+  exitThreads(): void;
   /** Bytes currently allocated in the wasm heap (malloc's count), for leak checks. */
   heapInUse(): number;
   /**
@@ -272,6 +300,8 @@ export interface ConvscopeModuleOptions {
   wasmBinary?: ArrayBuffer | Uint8Array;
   /** Maps 'convscope-web.wasm' to the URL it is served from. */
   locateFile?: (path: string, prefix: string) => string;
+  /** Threaded builds: the workers started with the module (setThreads accepts up to this + 1). */
+  convscopePoolSize?: number;
 }
 
 export default function createConvscopeModule(

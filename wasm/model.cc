@@ -17,11 +17,10 @@ Status CheckRgbInput(const Shape& input) {
   return Status::Ok();
 }
 
-Status Model::Load(std::vector<uint8_t> bytes, pthreadpool_t threadpool,
-                   std::unique_ptr<Model>* out) {
+Status Model::Load(std::vector<uint8_t> bytes, ThreadPool threadpool, std::unique_ptr<Model>* out) {
   std::unique_ptr<Model> m(new Model());
   m->bytes_ = std::move(bytes);
-  m->threadpool_ = threadpool;
+  m->threadpool_ = std::move(threadpool);
   CONVSCOPE_RETURN_IF_ERROR(ModelFile::Open(m->bytes_, &m->file_));
   CONVSCOPE_RETURN_IF_ERROR(CheckRgbInput(m->header().layers.front().layer.output_shape));
   *out = std::move(m);
@@ -38,7 +37,7 @@ std::optional<size_t> Model::LayerIndex(const std::string& name) const {
 
 Status Model::EngineFor(Precision p, Engine** engine) {
   std::unique_ptr<Engine>& slot = engines_[static_cast<size_t>(p)];
-  if (!slot) CONVSCOPE_RETURN_IF_ERROR(Engine::Create(*file_, p, threadpool_, &slot));
+  if (!slot) CONVSCOPE_RETURN_IF_ERROR(Engine::Create(*file_, p, threadpool_.get(), &slot));
   *engine = slot.get();
   return Status::Ok();
 }
@@ -101,7 +100,7 @@ Status Model::Explain(const ExplainOptions& options, Explanation* out) {
   MethodInput in;
   in.model = file_.get();
   in.header = &header();
-  in.threadpool = threadpool_;
+  in.threadpool = threadpool_.get();
   in.engine = last_;
   in.clip_99th = options.clip_99th;
   const std::span<const float> logits = last_->logits();
@@ -137,7 +136,7 @@ Status Model::Explain(const ExplainOptions& options, Explanation* out) {
 }
 
 Backward* Model::GetBackward() {
-  if (!backward_) backward_ = std::make_unique<Backward>(*file_, threadpool_);
+  if (!backward_) backward_ = std::make_unique<Backward>(*file_, threadpool_.get());
   return backward_.get();
 }
 

@@ -3,8 +3,6 @@
 // on first use, and the last image and run.
 #pragma once
 
-#include <pthreadpool.h>
-
 #include <array>
 #include <memory>
 #include <optional>
@@ -19,6 +17,7 @@
 #include "model_file.h"
 #include "predictions.h"
 #include "status.h"
+#include "thread_pool.h"
 
 namespace convscope {
 
@@ -65,10 +64,15 @@ Status CheckRgbInput(const Shape& input);
 
 class Model {
  public:
-  static Status Load(std::vector<uint8_t> bytes, pthreadpool_t threadpool,
+  // XNNPACK runs on `threadpool` (null: the caller's thread), kept as long as the model.
+  static Status Load(std::vector<uint8_t> bytes, ThreadPool threadpool,
                      std::unique_ptr<Model>* out);
 
   const ModelHeader& header() const { return file_->header(); }
+  // The threads XNNPACK runs this model's layers on (1: the caller's only).
+  size_t thread_count() const {
+    return threadpool_ ? pthreadpool_get_threads_count(threadpool_.get()) : 1;
+  }
   size_t file_size() const { return bytes_.size(); }
   // Index of the layer called `name`, or nullopt.
   std::optional<size_t> LayerIndex(const std::string& name) const;
@@ -103,7 +107,7 @@ class Model {
 
   std::vector<uint8_t> bytes_;
   std::unique_ptr<ModelFile> file_;
-  pthreadpool_t threadpool_ = nullptr;
+  ThreadPool threadpool_;
   std::array<std::unique_ptr<Engine>, 2> engines_;  // by Precision
   Engine* last_ = nullptr;
   RgbImage resized_;

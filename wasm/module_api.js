@@ -73,6 +73,23 @@ addOnPostRun(() => {
   Conv2d['create'] = (options) => check(Conv2d['tryCreate'](options));
   Conv2d.prototype['run'] = function (input) { return check(this['tryRun'](input)); };
 
+  // Threads (threaded modules; elsewhere only 1 is accepted). setThreads(n) applies to models
+  // loaded afterwards. exitThreads() stops the pool and Emscripten's workers; the module then
+  // runs on one thread.
+  Module['setThreads'] = (n) => {
+    check(Module['trySetThreads'](n));
+    // Node: the workers only ever run inside a call from this thread, so they must not keep the
+    // process alive once it has nothing else to do.
+    if (typeof PThread !== 'undefined' && ENVIRONMENT_IS_NODE) {
+      for (const worker of PThread.unusedWorkers.concat(PThread.runningWorkers)) worker.unref();
+    }
+  };
+  Module['exitThreads'] = () => {
+    Module['trySetThreads'](1);
+    if (typeof PThread !== 'undefined') PThread.terminateAllThreads();
+    Module['convscopePoolSize'] = 0;
+  };
+
   Module['overlay'] = (image, map, options) => check(Module['tryOverlay'](image, map, options));
   Module['decodeImage'] = (image) => check(Module['tryDecodeImage'](image));
   Module['caption'] = (text, width, scale) => check(Module['tryCaption'](text, width, scale));

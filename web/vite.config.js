@@ -18,15 +18,17 @@ import { viteSingleFile } from 'vite-plugin-singlefile';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, '../dist');
 
-// Emscripten's module locates its .wasm with `new URL('convscope-web.wasm', import.meta.url)`,
-// which Vite would bundle a second time (and which is invalid inside a Blob worker). The worker
-// hands the module its wasm itself (instantiateWasm), so that lookup is cut out.
+// Emscripten's modules locate their .wasm with `new URL('<name>.wasm', import.meta.url)`, which
+// Vite would bundle a second time (and which is invalid inside a Blob worker). The worker hands
+// each module its wasm itself (instantiateWasm), so that lookup is cut out. (The relaxed-SIMD
+// module's glue is emcc's unminified -O0 output, hence the optional space.)
 const wasmLookup = {
   name: 'convscope-wasm-lookup',
   transform(code, id) {
-    if (!id.endsWith('convscope-web.mjs')) return null;
-    const lookup = 'new URL("convscope-web.wasm",import.meta.url).toString()';
-    if (!code.includes(lookup)) this.error(`${id}: the wasm lookup to remove was not found`);
+    const name = /\/(convscope-web(?:-relaxed)?)\.mjs$/.exec(id)?.[1];
+    if (!name) return null;
+    const lookup = new RegExp(`new URL\\("${name}\\.wasm", ?import\\.meta\\.url\\)\\.toString\\(\\)`);
+    if (!lookup.test(code)) this.error(`${id}: the wasm lookup to remove was not found`);
     return { code: code.replace(lookup, '""'), map: null };
   },
 };

@@ -10,16 +10,25 @@ import { withTestPage } from '../support/chromium.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const seed = Number(process.env.CONVSCOPE_TEST_SEED ?? 20261129);
 
-test(`Conv2d runs in Chromium and matches the reference (seed ${seed})`, async () => {
-  await withTestPage(root, '/tests/browser/conv2d.html', async ({ page, server, problems }) => {
-    const result = await page.evaluate((s) => window.runConvscopeTest(s), seed);
-    assert.equal(result.cases.length, 10);
-    for (const row of result.cases) {
-      assert.ok(row.f32 <= row.tolerance, `case ${row.case}: f32 error ${row.f32}`);
-      assert.ok(row.int8 <= 0.03 * row.maxAbs + 1e-6, `case ${row.case}: int8 error ${row.int8}`);
-    }
-    assert.match(result.error, /^ConvscopeError: .*must be/);
-    assert.ok(server.requests.includes('/build/wasm/convscope-web.wasm'), 'the wasm was served');
-    assert.deepEqual(problems, []);
+// Both builds the page can load: baseline SIMD, and relaxed SIMD with XNNPACK's relaxed int8 dot
+// product kernels (which Chromium computes right on this machine's CPU).
+for (const module of ['web', 'web-relaxed']) {
+  test(`Conv2d (${module}) runs in Chromium and matches the reference (seed ${seed})`, async () => {
+    await withTestPage(root, `/tests/browser/conv2d.html?module=${module}`, async ({ page, server, problems }) => {
+      const result = await page.evaluate((s) => window.runConvscopeTest(s), seed);
+      assert.equal(result.build.variant, module === 'web' ? 'baseline' : 'relaxed');
+      if (module === 'web-relaxed') {
+        const { sdot, usdot } = result.build.relaxedKernels;
+        assert.ok(sdot || usdot, `XNNPACK runs its relaxed int8 kernels: ${JSON.stringify(result.build.relaxedKernels)}`);
+      }
+      assert.equal(result.cases.length, 10);
+      for (const row of result.cases) {
+        assert.ok(row.f32 <= row.tolerance, `case ${row.case}: f32 error ${row.f32}`);
+        assert.ok(row.int8 <= 0.03 * row.maxAbs + 1e-6, `case ${row.case}: int8 error ${row.int8}`);
+      }
+      assert.match(result.error, /^ConvscopeError: .*must be/);
+      assert.ok(server.requests.includes(`/build/wasm/convscope-${module}.wasm`), 'the wasm was served');
+      assert.deepEqual(problems, []);
+    });
   });
-});
+}

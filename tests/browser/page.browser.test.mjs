@@ -58,7 +58,8 @@ const canvases = (page) => page.evaluate(() => [...document.querySelectorAll('#v
 test('dist/convscope.html from file://: inputs, every view, changes, bad files, cancel', async () => {
   const { browser, page, problems, requests } = await openPage(`file://${path.join(root, 'dist/convscope.html')}`);
   try {
-    assert.match(await page.textContent('#model-info'), /default model: .*parameters/);
+    // Both builds are inlined; Chromium passes the relaxed-SIMD self-test.
+    assert.match(await page.textContent('#model-info'), /default model: .*parameters.* · wasm relaxed SIMD, 1 thread$/);
     // Every sample photo through the file input, then one by a drop event.
     const photos = samplePhotos.filter((p) => !p.endsWith('.gif'));
     for (const name of photos) {
@@ -199,7 +200,10 @@ test('dist/site/ served over 127.0.0.1: the worker, the wasm and the model load 
     await page.waitForFunction(() => document.querySelectorAll('#strip button').length === 1);
     await settled(page);
     assert.equal((await canvases(page)).length, 1);
-    assert.ok(requests.some((u) => /\.wasm$/.test(u)), 'the wasm is a file of its own');
+    // Chromium passes the relaxed-SIMD self-test: the worker downloads that build, and only it.
+    assert.deepEqual(server.requests.filter((p) => /\.wasm$/.test(p)).map((p) => p.replace(/-[\w-]{8}\.wasm$/, '.wasm')),
+      ['/assets/convscope-web-relaxed.wasm'], 'one wasm, a file of its own');
+    assert.match(await page.textContent('#model-info'), / · wasm relaxed SIMD, 1 thread$/);
     assert.ok(requests.some((u) => /default-.*\.bin$/.test(u)), 'the model is a file of its own');
     assert.deepEqual(requests.filter((u) => !u.startsWith(server.url) && !/^(data|blob):/.test(u)), []);
     // The server's own log also sees what the worker fetched.

@@ -1,11 +1,14 @@
 // The CLI end to end, as users run it: summary against the golden table; explain on every sample
 // photo writes every figure (decoded back: right size, not blank, labelled), report.json and
-// index.html; a bad file among good ones exits 1 with one line and the rest done; --jobs 2 writes
-// the same bytes as --jobs 1; usage errors exit 2; no temporary file is left behind.
+// index.html; a bad file among good ones exits 1 with one line and the rest done; --jobs 2 and
+// --threads 2 write the same bytes as one job on one thread, and the report says what ran; serve
+// sends the isolation headers; usage errors exit 2; no temporary file is left behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 
 import { readPngText } from '../../cli/png.mjs';
@@ -117,6 +120,63 @@ test('--jobs 2 writes the same bytes as --jobs 1; globs expand', () => {
   for (const f of files) assert.ok(readFileSync(path.join(outs[0], f)).equals(readFileSync(path.join(outs[1], f))), f);
 });
 
+test('--threads: the same bytes on 1 and 2 threads; report.json and the last line say what ran', () => {
+  const run = (...extra) => {
+    const out = path.join(work, `threads${extra.join('')}`);
+    const r = convscope('explain', path.join(photos, 'chelsea.png'), path.join(photos, 'rocket.jpg'), '--model', modelFile,
+      '--methods', 'predictions,saliency,gradcam,occlusion,ig', '-o', out, ...extra);
+    assert.equal(r.code, 0, r.stderr);
+    return { out, stderr: r.stderr, engine: JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')).engine };
+  };
+  const one = run('--threads', '1'), two = run('--threads', '2'), jobs = run('--jobs', '2', '--threads', '1');
+  const byDefault = run();
+  assert.deepEqual(one.engine, { variant: 'baseline', threads: 1, jobs: 1 });
+  assert.deepEqual(two.engine, { variant: 'threads', threads: 2, jobs: 1 });
+  assert.deepEqual(jobs.engine, { variant: 'baseline', threads: 1, jobs: 2 });
+  const cores = os.availableParallelism();
+  assert.deepEqual(byDefault.engine, { variant: cores > 1 ? 'threads' : 'baseline', threads: cores, jobs: 1 });
+  assert.match(two.stderr, /2 of 2 images explained \(wasm threads, 2 threads\)/);
+  assert.match(jobs.stderr, /\(wasm baseline, 1 thread x 2 jobs\)/);
+  const files = allFiles(one.out).filter((f) => f.endsWith('.png'));
+  assert.equal(files.length, 2 * 6);  // occlusion writes its map and the masked picture
+  for (const other of [two, jobs]) {
+    for (const f of files) assert.ok(readFileSync(path.join(one.out, f)).equals(readFileSync(path.join(other.out, f))), f);
+  }
+});
+
+// Node's fetch is switched off for these tests (--no-experimental-fetch): a plain GET.
+const get = (url) => new Promise((resolve, reject) => {
+  http.get(url, (res) => { res.resume(); res.on('end', () => resolve(res)); }).on('error', reject);
+});
+
+test('serve: the site over 127.0.0.1 with the headers that allow threads', async () => {
+  const site = path.join(work, 'site');
+  spawnSync('mkdir', ['-p', site]);
+  writeFileSync(path.join(site, 'index.html'), '<!doctype html><title>t</title>');
+  writeFileSync(path.join(site, 'm.wasm'), new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  const server = spawn(process.execPath, [cli, 'serve', site, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      server.stdout.on('data', (d) => { const m = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(String(d)); if (m) resolve(m[1]); });
+      server.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+    });
+    for (const [file, type] of [['/', 'text/html; charset=utf-8'], ['/m.wasm', 'application/wasm']]) {
+      const response = await get(url + file);
+      assert.equal(response.statusCode, 200, file);
+      assert.equal(response.headers['content-type'], type);
+      assert.equal(response.headers['cross-origin-opener-policy'], 'same-origin');
+      assert.equal(response.headers['cross-origin-embedder-policy'], 'require-corp');
+    }
+    assert.equal((await get(`${url}/missing.js`)).statusCode, 404);
+  } finally {
+    server.kill('SIGTERM');
+  }
+  assert.equal(await new Promise((resolve) => server.on('exit', resolve)), 0);
+  const r = convscope('serve', path.join(work, 'no-such-site'));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /no-such-site has no index\.html: build the site first/);
+});
+
 test('filters, features and maximize commands', () => {
   const out = path.join(work, 'single');
   assert.equal(convscope('filters', 'block1_conv1', '--model', modelFile, '-o', out).code, 0);
@@ -136,6 +196,7 @@ test('usage errors exit 2 with a message', () => {
     [['explain', 'x.png', '--model', modelFile, '--class', '10'], /--class must be top1, a class index below 10 or a label, got '10'/],
     [['explain', 'x.png', '--model', modelFile, '--precision', 'fp16'], /--precision must be int8 or f32, got 'fp16'/],
     [['explain', 'x.png', '--model', modelFile, '--jobs', '0'], /--jobs must be an integer >= 1, got '0'/],
+    [['explain', 'x.png', '--model', modelFile, '--threads', 'all'], /--threads must be an integer >= 1, got 'all'/],
     [['explain', 'x.png', '--model', modelFile, '--layer', 'nope'], /no layer named 'nope'/],
     [['explain', 'x.png', '--model', path.join(work, 'missing.bin')], /no model file/],
     [['explain', 'x.png', '--model', path.join(photos, 'chelsea.png')], /chelsea\.png: .*not a convscope model/],

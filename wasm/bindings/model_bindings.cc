@@ -9,6 +9,7 @@
 #include "marshal.h"
 #include "model.h"
 #include "model_summary.h"
+#include "thread_pool.h"
 
 namespace convscope::bindings {
 namespace {
@@ -40,7 +41,7 @@ Model* TryLoad(val bytes) {
     return nullptr;
   }
   std::unique_ptr<Model> model;
-  if (const Status s = Model::Load(CopyBytes(bytes), /*threadpool=*/nullptr, &model); !s.ok()) {
+  if (const Status s = Model::Load(CopyBytes(bytes), CurrentThreadPool(), &model); !s.ok()) {
     Fail(s.message());
     return nullptr;
   }
@@ -65,6 +66,9 @@ val Info(const Model& model) {
                                   {"std", p.std}}));
   info.set("source", ToJs(h.source));
   info.set("converter", ToJs(h.converter));
+  // What runs it: this module's build and the threads XNNPACK uses for it.
+  info.set("variant", std::string(CONVSCOPE_VARIANT));
+  info.set("threads", model.thread_count());
   return info;
 }
 

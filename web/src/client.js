@@ -17,7 +17,8 @@ export class CancelledError extends Error {
 }
 
 export class WorkerClient {
-  // createWorker(): a new Worker; wasm: bytes or URL handed to the worker's init.
+  // createWorker(): a new Worker; wasm: {baseline, relaxed} (Blobs or URLs) handed to the
+  // worker's init, which picks one. `build` is then what the worker runs (its buildInfo()).
   constructor(createWorker, wasm) {
     this.createWorker = createWorker;
     this.wasm = wasm;
@@ -37,7 +38,8 @@ export class WorkerClient {
     };
     const booted = new Promise((resolve) => { this.pending.set(0, { resolve, reject: resolve }); });
     return booted.then(() => this.send('init', { wasm: this.wasm }))
-      .then(async () => {
+      .then(async (build) => {
+        this.build = build;
         for (const [op, args] of this.replay.values()) await this.send(op, args);
       });
   }

@@ -1,6 +1,7 @@
 // The page: state, inputs (drop, picker, paste, samples, model files), tabs, progress and cancel.
 // Every computation is a request to the worker that owns the wasm module (client.js).
-import wasmSource from '../../build/wasm/convscope-web.wasm?url';
+import baselineWasm from '../../build/wasm/convscope-web.wasm?url';
+import relaxedWasm from '../../build/wasm/convscope-web-relaxed.wasm?url';
 import defaultModelSource from '../models/default.bin?url';
 import ConvscopeWorker from './worker.js?worker&inline';
 import { CancelledError, WorkerClient } from './client.js';
@@ -28,6 +29,10 @@ async function blobOf(source) {
   if (!response.ok) throw new Error(`could not load ${source}: ${response.status}`);
   return response.blob();
 }
+
+// What runs the model: the wasm build the worker chose and its threads.
+const VARIANT_TEXT = { baseline: 'wasm SIMD', relaxed: 'wasm relaxed SIMD', threads: 'wasm SIMD', 'relaxed-mt': 'wasm relaxed SIMD' };
+const engineText = ({ variant, threads }) => `${VARIANT_TEXT[variant] ?? variant}, ${threads} thread${threads > 1 ? 's' : ''}`;
 
 const app = {
   state: { tab: 'predictions', method: 'gradcam', patch: 15, stride: 8, opacity: 0.5, threshold: 0.5, resize: 'keras', steps: undefined },
@@ -134,7 +139,7 @@ async function loadModel(blob, name, cached) {
   app.saveHash();
   app.state.run = undefined;
   if (!s.rows.some((r) => r.name === app.state.layer)) app.state.layer = s.rows.find((r) => r.type === 'Conv2D')?.name;
-  $('model-info').textContent = `${name}: ${info.name}, ${info.precision}, ${(info.fileSize / 1e6).toFixed(1)} MB, ${info.params.toLocaleString('en-US')} parameters, input ${info.inputShape.join('×')}`;
+  $('model-info').textContent = `${name}: ${info.name}, ${info.precision}, ${(info.fileSize / 1e6).toFixed(1)} MB, ${info.params.toLocaleString('en-US')} parameters, input ${info.inputShape.join('×')} · ${engineText(info)}`;
   if (app.images.length) await showImage(app.state.imageIndex ?? 0);
   else render();
 }
@@ -289,9 +294,10 @@ async function main() {
   window.convscopeApp = app;  // for tests and the console
   readHash();
   wireInputs();
-  // Served: the worker compiles the wasm while it downloads; single file: the bytes are inlined.
-  const wasm = wasmSource.startsWith('data:')
-    ? new Uint8Array(await (await blobOf(wasmSource)).arrayBuffer()) : new URL(wasmSource, location.href).href;
+  // Served: the worker compiles the wasm it picks while it downloads; single file: both builds
+  // are inlined.
+  const wasmOf = async (source) => (source.startsWith('data:') ? blobOf(source) : new URL(source, location.href).href);
+  const wasm = { baseline: await wasmOf(baselineWasm), relaxed: await wasmOf(relaxedWasm) };
   app.client = new WorkerClient(() => new ConvscopeWorker(), wasm);
   renderCachedModels();
   // The model: ?model=URL, else the cached one the page showed last (reload), else the default.

@@ -4,7 +4,8 @@
 //
 //   <conv-scope model="models/vgg16-int8.bin" image="img/cat.jpg" view="gradcam" layer="block5_conv3"
 //               class="281" interactive></conv-scope>
-import wasmSource from '../../build/wasm/convscope-web.wasm?url';
+import baselineWasm from '../../build/wasm/convscope-web.wasm?url';
+import relaxedWasm from '../../build/wasm/convscope-web-relaxed.wasm?url';
 import defaultModelSource from '../models/default.bin?url';
 import ConvscopeWorker from './worker.js?worker&inline';
 import pageStyle from './style.css?inline';
@@ -44,9 +45,10 @@ async function blobOf(url) {
 
 function client() {
   if (!shared.client) {
-    // The widget build inlines the wasm (a data: URL): one file to copy, nothing else to host.
-    shared.client = blobOf(wasmSource).then((b) => b.arrayBuffer())
-      .then((bytes) => new WorkerClient(() => new ConvscopeWorker(), new Uint8Array(bytes)));
+    // The widget build inlines both wasm builds (data: URLs): one file to copy, nothing else to
+    // host. The worker picks one.
+    shared.client = Promise.all([blobOf(baselineWasm), blobOf(relaxedWasm)])
+      .then(([baseline, relaxed]) => new WorkerClient(() => new ConvscopeWorker(), { baseline, relaxed }));
   }
   return shared.client;
 }

@@ -3,9 +3,11 @@
 // share this worker and each model once), and runs an image through a model only when a request
 // needs that model's activations for that image. Protocol: protocol.js. Big results (pixels, maps)
 // come back as transferred ArrayBuffers.
-import createConvscopeModule from '../../build/wasm/convscope-web.mjs';
+import createBaselineModule from '../../build/wasm/convscope-web.mjs';
+import createRelaxedModule from '../../build/wasm/convscope-web-relaxed.mjs';
 import { exifOrientation } from './exif.js';
 import { READY } from './protocol.js';
+import { relaxedSimdWorks } from './relaxed_simd.js';
 
 let m = null;
 const models = new Map();  // key -> Model
@@ -13,18 +15,23 @@ const images = new Map();  // key -> {data, width, height} RGBA, EXIF-oriented
 const lastRun = new Map();  // model key -> what it last ran: {image, precision, resize, result}
 const precisions = new Map();  // model key -> its file's precision (read once, not per request)
 
+// wasm: {baseline, relaxed}, each a Blob (single-file page, widget) or a URL (served: compiled
+// while it downloads). The relaxed-SIMD build runs where this engine passes the self-test.
+// Replies with what runs: m.buildInfo().
 async function init({ wasm }) {
-  // wasm: bytes (single-file page) or a URL (served: compiled while it downloads).
-  m = await createConvscopeModule({
+  const relaxed = wasm.relaxed !== undefined && relaxedSimdWorks();
+  const create = relaxed ? createRelaxedModule : createBaselineModule;
+  const source = relaxed ? wasm.relaxed : wasm.baseline;
+  m = await create({
     instantiateWasm(imports, done) {
-      const source = typeof wasm === 'string'
-        ? WebAssembly.instantiateStreaming(fetch(wasm), imports)
-        : WebAssembly.instantiate(wasm, imports);
-      source.then((r) => done(r.instance, r.module));
+      const instance = typeof source === 'string'
+        ? WebAssembly.instantiateStreaming(fetch(source), imports)
+        : source.arrayBuffer().then((bytes) => WebAssembly.instantiate(bytes, imports));
+      instance.then((r) => done(r.instance, r.module));
       return {};
     },
   });
-  return true;
+  return m.buildInfo();
 }
 
 function modelOf(key) {
