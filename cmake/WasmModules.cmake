@@ -1,5 +1,6 @@
 # The wasm modules built from the core + Embind bindings, per JavaScript host and variant:
-#   convscope-web[-relaxed].mjs  (+ .wasm)  ES modules for the page's worker and the widget
+#   convscope-web[-relaxed][-mt].mjs  (+ .wasm, -mt: + .worker.js)  ES modules for the page's
+#                                 worker and the widget
 #   convscope-node[-mt].cjs      (+ .wasm)  CommonJS for Node: tests, benchmarks, the CLI
 # All get the same JS surface, described by wasm/convscope.d.ts (copied next to them).
 
@@ -61,9 +62,12 @@ function(convscope_wasm_module target environment suffix variant)
 endfunction()
 
 # The page, its worker and the widget: baseline everywhere, relaxed where the engine's relaxed
-# SIMD passes the loader's self-test (web/src/wasm_variant.js).
+# SIMD passes the loader's self-test (web/src/relaxed_simd.js); on a served page that is
+# cross-origin isolated, the threaded builds of both (web/src/threaded_builds.js).
 convscope_wasm_module(convscope-web "web,worker" ".mjs" baseline -sEXPORT_ES6=1)
 convscope_wasm_module(convscope-web-relaxed "web,worker" ".mjs" relaxed -sEXPORT_ES6=1)
+convscope_wasm_module(convscope-web-mt "web,worker" ".mjs" threads -sEXPORT_ES6=1)
+convscope_wasm_module(convscope-web-relaxed-mt "web,worker" ".mjs" relaxed-mt -sEXPORT_ES6=1)
 # Node: tests, benchmarks, the CLI. Node 20 computes the relaxed dot product wrong, so Node gets
 # the baseline kernels, on one thread or a pool (cli/module.mjs).
 convscope_wasm_module(convscope-node "node" ".cjs" baseline)

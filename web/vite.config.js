@@ -54,7 +54,7 @@ export default defineConfig(({ mode }) => {
       root: here,
       logLevel: 'warn',
       // Widgets show converted models: the Keras reader (h5wasm, 4 MB) stays out of them.
-      define: { 'import.meta.env.CONVSCOPE_KERAS': 'false' },
+      define: { 'import.meta.env.CONVSCOPE_KERAS': 'false', 'import.meta.env.CONVSCOPE_THREADS': 'false' },
       worker: { format: 'iife', plugins: () => [wasmLookup] },
       build: {
         outDir: dist,
@@ -74,7 +74,8 @@ export default defineConfig(({ mode }) => {
     base: './',
     logLevel: 'warn',
     server: { fs: { allow: [path.resolve(here, '..')] } },
-    define: { 'import.meta.env.CONVSCOPE_KERAS': 'true' },
+    // The threaded builds need a served, cross-origin isolated page: the single file never is.
+    define: { 'import.meta.env.CONVSCOPE_KERAS': 'true', 'import.meta.env.CONVSCOPE_THREADS': String(!single) },
     worker: { format: single ? 'iife' : 'es', plugins: () => [wasmLookup] },
     build: {
       outDir: single ? path.join(dist, 'single') : path.join(dist, 'site'),

@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { crc32, encodePng } from '../../cli/png.mjs';
@@ -214,4 +215,47 @@ test('dist/site/ served over 127.0.0.1: the worker, the wasm and the model load 
     await browser.close();
     await server.close();
   }
+});
+
+// What a served page shows, view by view: the model line and a hash of each view's canvases.
+async function servedViews(isolated) {
+  const server = await startStaticServer(path.join(root, 'dist/site'), {}, { isolated });
+  const { browser, page, problems } = await openPage(`${server.url}/index.html`);
+  try {
+    await page.waitForFunction(() => document.querySelectorAll('#strip button').length === 1);
+    await settled(page);
+    const views = { info: await page.textContent('#model-info'), isolated: await page.evaluate(() => self.crossOriginIsolated) };
+    for (const tab of ['predictions', 'features', 'explain']) {
+      await showTab(page, tab);
+      views[tab] = (await canvases(page)).map((c) => c.hash);
+    }
+    await page.selectOption('#view select[aria-label=Method]', 'occlusion');
+    await page.click('#view button:has-text("Run")');
+    // The map and the masked picture.
+    await page.waitForFunction(() => document.querySelectorAll('#view figure canvas').length === 2, null, { timeout: 120000 });
+    await settled(page);
+    views.occlusion = (await canvases(page)).map((c) => c.hash);
+    await page.screenshot({ path: path.join(shots, `served-${isolated ? 'isolated' : 'plain'}-occlusion.png`), fullPage: true });
+    const wasm = server.requests.filter((p) => /\.wasm$/.test(p)).map((p) => p.replace(/-[\w-]{8}\.wasm$/, '.wasm'));
+    return { views, wasm, problems };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+test('dist/site/ served cross-origin isolated (convscope serve): the threaded relaxed build on every core, the same pictures', async () => {
+  const plain = await servedViews(false), isolated = await servedViews(true);
+  assert.equal(isolated.views.isolated, true);
+  assert.match(isolated.views.info, new RegExp(` · wasm relaxed SIMD, ${Math.min(os.availableParallelism(), 8)} threads$`));
+  assert.deepEqual(isolated.wasm, ['/assets/convscope-web-relaxed-mt.wasm'], 'only the threaded build is downloaded');
+  assert.equal(plain.views.isolated, false);
+  assert.match(plain.views.info, / · wasm relaxed SIMD, 1 thread$/);
+  // Threads split the same kernels' work: every picture is the same, pixel for pixel.
+  for (const view of ['predictions', 'features', 'explain', 'occlusion']) {
+    assert.ok(plain.views[view].length > 0, view);
+    assert.deepEqual(isolated.views[view], plain.views[view], view);
+  }
+  assert.deepEqual(isolated.problems, []);
+  assert.deepEqual(plain.problems, []);
 });

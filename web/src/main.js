@@ -30,6 +30,10 @@ async function blobOf(source) {
   return response.blob();
 }
 
+// XNNPACK's pool on a big machine: beyond this, VGG16's layers gain little from more threads and
+// each one is a worker holding the module.
+const MAX_THREADS = 8;
+
 // What runs the model: the wasm build the worker chose and its threads.
 const VARIANT_TEXT = { baseline: 'wasm SIMD', relaxed: 'wasm relaxed SIMD', threads: 'wasm SIMD', 'relaxed-mt': 'wasm relaxed SIMD' };
 const engineText = ({ variant, threads }) => `${VARIANT_TEXT[variant] ?? variant}, ${threads} thread${threads > 1 ? 's' : ''}`;
@@ -298,6 +302,12 @@ async function main() {
   // are inlined.
   const wasmOf = async (source) => (source.startsWith('data:') ? blobOf(source) : new URL(source, location.href).href);
   const wasm = { baseline: await wasmOf(baselineWasm), relaxed: await wasmOf(relaxedWasm) };
+  // A served page that is cross-origin isolated (COOP + COEP headers: `convscope serve`) runs on
+  // every core.
+  if (import.meta.env.CONVSCOPE_THREADS && self.crossOriginIsolated) {
+    wasm.threaded = (await import('./threaded_builds.js')).threadedBuilds;
+    wasm.threads = Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS);
+  }
   app.client = new WorkerClient(() => new ConvscopeWorker(), wasm);
   renderCachedModels();
   // The model: ?model=URL, else the cached one the page showed last (reload), else the default.

@@ -16,22 +16,42 @@ const lastRun = new Map();  // model key -> what it last ran: {image, precision,
 const precisions = new Map();  // model key -> its file's precision (read once, not per request)
 
 // wasm: {baseline, relaxed}, each a Blob (single-file page, widget) or a URL (served: compiled
-// while it downloads). The relaxed-SIMD build runs where this engine passes the self-test.
-// Replies with what runs: m.buildInfo().
+// while it downloads); on an isolated served page also `threaded` (threaded_builds.js) and
+// `threads`. The relaxed-SIMD build runs where this engine passes the self-test, a threaded one
+// where the page is cross-origin isolated. Replies with what runs: m.buildInfo().
 async function init({ wasm }) {
   const relaxed = wasm.relaxed !== undefined && relaxedSimdWorks();
-  const create = relaxed ? createRelaxedModule : createBaselineModule;
-  const source = relaxed ? wasm.relaxed : wasm.baseline;
-  m = await create({
-    instantiateWasm(imports, done) {
-      const instance = typeof source === 'string'
-        ? WebAssembly.instantiateStreaming(fetch(source), imports)
-        : source.arrayBuffer().then((bytes) => WebAssembly.instantiate(bytes, imports));
-      instance.then((r) => done(r.instance, r.module));
-      return {};
-    },
-  });
+  const threads = self.crossOriginIsolated && wasm.threaded && wasm.threads > 1 ? wasm.threads : 1;
+  if (threads > 1) {
+    const files = relaxed ? wasm.threaded.relaxed : wasm.threaded.baseline;
+    m = await createThreadedModule(files, threads);
+  } else {
+    const source = relaxed ? wasm.relaxed : wasm.baseline;
+    m = await (relaxed ? createRelaxedModule : createBaselineModule)({ instantiateWasm: instantiate(source) });
+  }
+  m.setThreads(threads);
   return m.buildInfo();
+}
+
+// Emscripten's instantiateWasm hook for a Blob or a URL.
+const instantiate = (source) => (imports, done) => {
+  const instance = typeof source === 'string'
+    ? WebAssembly.instantiateStreaming(fetch(source), imports)
+    : source.arrayBuffer().then((bytes) => WebAssembly.instantiate(bytes, imports));
+  instance.then((r) => done(r.instance, r.module));
+  return {};
+};
+
+// A threaded build from its three files: this worker and each pthread worker import the same ES
+// module (mainScriptUrlOrBlob); the pool's threads - 1 workers start with it.
+async function createThreadedModule({ glue, wasm, worker }, threads) {
+  const { default: create } = await import(/* @vite-ignore */ glue);
+  return create({
+    mainScriptUrlOrBlob: glue,
+    locateFile: (file) => (file.endsWith('.worker.js') ? worker : file),
+    instantiateWasm: instantiate(wasm),
+    convscopePoolSize: threads - 1,
+  });
 }
 
 function modelOf(key) {
@@ -147,8 +167,11 @@ function drawn(x, image, overlay) {
   return { ...rest, rawShape: raw.shape, map, figure: imageData(m.overlay(imageOf(image), x, overlay)) };
 }
 
+// The buffers a reply can hand over instead of copying (not a threaded module's shared memory).
 function transferables(value, out = []) {
-  if (ArrayBuffer.isView(value)) out.push(value.buffer);
+  if (ArrayBuffer.isView(value)) {
+    if (value.buffer instanceof ArrayBuffer) out.push(value.buffer);
+  }
   else if (value && typeof value === 'object') for (const v of Object.values(value)) transferables(v, out);
   return out;
 }
