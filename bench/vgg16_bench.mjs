@@ -1,13 +1,16 @@
-// Benchmark: full VGG16 (224x224, synthetic weights, 138,357,544 parameters), one thread, in Node
-// and in headless Chromium, on identical weights and the same preprocessed image:
-//   convscope f32 and int8 (qd8), @tensorflow/tfjs-backend-wasm f32, onnxruntime-web f32 and int8
-//   (static QDQ -> QLinearConv, its fastest int8 path; activation ranges calibrated on the sample
-//   photos with convscope's f32 engine).
+// Benchmark: full VGG16 (224x224, synthetic weights, 138,357,544 parameters) on identical weights
+// and the same preprocessed image, per convscope build and thread count, in Node, headless
+// Chromium and headless Firefox ESR:
+//   convscope f32 and int8 (qd8): baseline SIMD and relaxed SIMD, one thread and N threads;
+//   @tensorflow/tfjs-backend-wasm f32, onnxruntime-web f32 and int8 (static QDQ -> QLinearConv,
+//   its fastest int8 path; activation ranges calibrated on the sample photos with convscope's f32
+//   engine), each on one thread and on its own threaded build (isolated pages; onnxruntime in Node).
 // Prints ms per image (median after warm-up, engines interleaved run by run so the load of this
-// shared machine weighs on all alike), each engine relative to convscope, model load time, wasm
-// memory, and whether the engines agree on the top class.
+// shared machine weighs on all alike), each engine relative to the convscope rows named, model
+// load time, wasm memory, and whether the engines agree on the top class. Rows are named
+// "<engine> <build> <threads>T <precision>".
 //
-//   npm run bench:vgg16 [-- --runs N] [-- --node-only]
+//   npm run bench:vgg16 [-- --runs N] [-- --threads N (default: the cores)] [-- --node-only]
 // Needs the native and wasm builds (scripts/build.sh): the model comes from build/native/test-models.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -15,7 +18,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
+import { fileURLToPath } from 'node:url';
+
+import { defaultThreads } from '../cli/module.mjs';
 import { launchChromium } from '../tests/support/chromium.mjs';
+import { launchFirefox } from '../tests/support/firefox.mjs';
 import { loadConvscope } from '../tests/support/load_module.mjs';
 import { readImage, root, samplePhotos } from '../tests/support/models.mjs';
 import { startStaticServer } from '../tests/support/static_server.mjs';
@@ -45,7 +52,7 @@ for (const [precision, file] of Object.entries(files)) {
     run(path.join(root, 'build/native/model_convert/model_convert'), [h5, '-o', file, '--precision', precision]);
   }
 }
-const m = await loadConvscope();
+const m = await loadConvscope({ threads: 1 });
 const ranges = path.join(out, 'vgg16-ranges.json');
 if (stale(ranges, files.f32)) {
   // Activation ranges for onnxruntime's static int8, from convscope's f32 engine on the photos.
@@ -69,64 +76,70 @@ if (stale(onnx.int8, ranges)) {
     '--int8', onnx.int8, '--ranges', ranges]);
 }
 
-// --- Node.
-function report(title, rows) {
+// --- Report: every engine relative to the convscope rows named `base` (same run).
+function report(title, rows, bases) {
   console.log(`\n${title}`);
-  const base = Object.fromEntries(rows.map((r) => [r.name, r.median]));
-  console.log('engine                      median ms    min ms   load ms   vs convscope int8   vs convscope f32   top-1');
+  const median = Object.fromEntries(rows.map((r) => [r.name, r.median]));
+  console.log(`${'engine'.padEnd(34)}median ms    min ms   load ms${bases.map((b) => `  vs ${b}`.padStart(b.length + 6)).join('')}   top-1`);
   for (const r of rows) {
     console.log(
-      `${r.name.padEnd(26)}${r.median.toFixed(0).padStart(10)}${r.min.toFixed(0).padStart(10)}${r.load.toFixed(0).padStart(10)}` +
-      `${(r.median / base['convscope int8']).toFixed(2).padStart(19)}x${(r.median / base['convscope f32']).toFixed(2).padStart(18)}x   ${r.top1}`,
+      `${r.name.padEnd(34)}${r.median.toFixed(0).padStart(9)}${r.min.toFixed(0).padStart(10)}${(r.load ?? NaN).toFixed(0).padStart(10)}` +
+      `${bases.map((b) => `${(r.median / median[b]).toFixed(2)}x`.padStart(b.length + 6)).join('')}   ${r.top1}`,
     );
   }
 }
 
-async function nodeBench() {
+// Node: convscope's single-threaded build, and with threads > 1 also its threaded build on that
+// many threads (interleaved in the same run, so their ratio is the threads' gain); tfjs (no
+// threads in Node) and onnxruntime-web on `threads` threads (its thread count is process-wide:
+// one pass per count).
+async function nodeBench(threads) {
   const engines = [];
   const loads = {};
   const notes = [];
-  let input, pixels;
-  // int8 first, so the heap size after it is what an int8 model alone needs.
-  for (const precision of ['int8', 'f32']) {
-    const bytes = readFileSync(files[precision]);
-    const t0 = performance.now();
-    const model = m.Model.load(bytes);
-    const loaded = performance.now();
-    model.run(readImage('chelsea.png'), { precision });  // builds the runtimes
-    loads[`convscope ${precision}`] = performance.now() - t0;
-    notes.push(`convscope ${precision}: Model.load ${(loaded - t0).toFixed(0)} ms, then runtimes + first image ` +
-      `${(performance.now() - loaded).toFixed(0)} ms; wasm heap ${(m.HEAPU8.length / 2 ** 20).toFixed(0)} MiB`);
-    // Every engine gets the same 224x224 image, already decoded: convscope as RGBA pixels at the
-    // input size (no resize), the peers as the preprocessed tensor.
-    input ??= Float32Array.from(model.activation('input_1').data);  // NHWC, caffe
-    pixels ??= { data: toRgba(input), width: 224, height: 224 };
-    engines.push({ name: `convscope ${precision}`, model, run: () => model.run(pixels, { precision }) });
+  let input, pixels, f32Model;
+  const modules = [await loadConvscope({ threads: 1 })];
+  if (threads > 1) modules.push(await loadConvscope({ threads }));
+  for (const mod of modules) {
+    const { variant } = mod.buildInfo();
+    for (const precision of ['int8', 'f32']) {
+      const name = `convscope ${variant} ${mod.buildInfo().threads}T ${precision}`;
+      const bytes = readFileSync(files[precision]);
+      const t0 = performance.now();
+      const model = mod.Model.load(bytes);
+      const loaded = performance.now();
+      model.run(readImage('chelsea.png'), { precision });  // builds the runtimes
+      loads[name] = performance.now() - t0;
+      notes.push(`${name}: Model.load ${(loaded - t0).toFixed(0)} ms, then runtimes + first image ` +
+        `${(performance.now() - loaded).toFixed(0)} ms; wasm heap ${(mod.HEAPU8.length / 2 ** 20).toFixed(0)} MiB`);
+      // Every engine gets the same 224x224 image, already decoded: convscope as RGBA pixels at the
+      // input size (no resize), the peers as the preprocessed tensor.
+      input ??= Float32Array.from(model.activation('input_1').data);  // NHWC, caffe
+      pixels ??= { data: toRgba(input), width: 224, height: 224 };
+      if (precision === 'f32') f32Model ??= model;
+      engines.push({ name, model, run: () => model.run(pixels, { precision }) });
+    }
   }
-  engines.reverse();  // f32 first: the tfjs peer takes its weights from it
-  const peak = m.HEAPU8.length;
 
   const require = createRequire(import.meta.url);
   const tf = require('@tensorflow/tfjs-core');
   require('@tensorflow/tfjs-backend-wasm');
   await tf.setBackend('wasm');
   let t0 = performance.now();
-  const tfModel = tfjsVgg16(tf, engines[0].model);
+  const tfModel = tfjsVgg16(tf, f32Model);
   const x = tf.tensor4d(input, [1, 224, 224, 3]);
-  engines.push({ name: 'tfjs-backend-wasm f32', tfModel, run: () => tfModel.predict(x) });
-  loads['tfjs-backend-wasm f32'] = performance.now() - t0;
+  engines.push({ name: 'tfjs-backend-wasm f32 1T', tfModel, run: () => tfModel.predict(x) });
+  loads['tfjs-backend-wasm f32 1T'] = performance.now() - t0;
 
   const ort = await import('onnxruntime-web');
-  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.numThreads = threads;
   const nchw = new ort.Tensor('float32', toNchw(input, 224, 224, 3), [1, 3, 224, 224]);
   for (const precision of ['f32', 'int8']) {
     t0 = performance.now();
     const session = await ort.InferenceSession.create(readFileSync(onnx[precision]));
-    loads[`onnxruntime-web ${precision}`] = performance.now() - t0;
-    engines.push({
-      name: `onnxruntime-web ${precision}`,
-      run: async () => (await session.run({ input: nchw }))[session.outputNames[0]].data,
-    });
+    const name = `onnxruntime-web ${precision} ${threads}T`;
+    loads[name] = performance.now() - t0;
+    engines.push({ name, run: async () => (await session.run({ input: nchw }))[session.outputNames[0]].data });
   }
   const tops = [];
   for (const e of engines) {
@@ -134,28 +147,63 @@ async function nodeBench() {
     tops.push(e.model ? result.predictions[0].index : argmax(result));
   }
   const times = await timeInterleaved(engines, { runs: RUNS, warmup: WARMUP });
-  report(`Node ${process.version}, 1 thread, median of ${RUNS} interleaved runs after ${WARMUP} warm-up`,
-    engines.map((e, j) => ({ name: e.name, ...times[j], load: loads[e.name], top1: tops[j] })));
+  const bases = ['convscope baseline 1T int8', 'convscope baseline 1T f32'];
+  if (threads > 1) bases.push(`convscope threads ${threads}T int8`);
+  report(`Node ${process.version}, ${threads} thread(s), median of ${RUNS} interleaved runs after ${WARMUP} warm-up`,
+    engines.map((e, j) => ({ name: e.name, ...times[j], load: loads[e.name], top1: tops[j] })), bases);
   notes.forEach((n) => console.log(n));
   for (const e of engines) e.model?.release();
+  for (const mod of modules) mod.exitThreads();
 }
 
-async function browserBench() {
-  const server = await startStaticServer(root);
-  const browser = await launchChromium();
+// A browser page (bench/browser/vgg16_bench.html) with `query`; the isolated server sends COOP/COEP.
+async function pageBench(launch, query, { isolated, title, bases }) {
+  const server = await startStaticServer(root, {}, { isolated });
+  const browser = await launch();
   try {
-    const page = await browser.context.newPage();
-    page.on('console', (msg) => msg.type() === 'error' && console.error('page:', msg.text()));
-    await page.goto(`${server.url}/bench/browser/vgg16_bench.html`);
+    const page = await browser.page();
+    await page.goto(`${server.url}/bench/browser/vgg16_bench.html?${query}`);
     await page.waitForFunction(() => window.benchReady === true);
     const result = await page.evaluate((o) => window.runBench(o), { runs: RUNS, warmup: WARMUP });
-    report(`Chromium ${browser.context.browser()?.version() ?? ''}, hardwareConcurrency ${result.cores}, 1 thread, median of ${RUNS} interleaved runs`,
-      result.rows);
+    if (isolated && !result.isolated) throw new Error('the page is not cross-origin isolated');
+    report(`${browser.version}, hardwareConcurrency ${result.cores}, ${title} (tfjs on ${result.tfjsThreads}), median of ${RUNS} interleaved runs`,
+      result.rows, bases);
   } finally {
     await browser.close();
     await server.close();
   }
 }
 
-await nodeBench();
-if (!process.argv.includes('--node-only')) await browserBench();
+const chromium = async () => {
+  const b = await launchChromium();
+  return { version: `Chromium ${b.context.browser()?.version() ?? ''}`, close: () => b.close(), page: () => b.context.newPage() };
+};
+const firefox = async () => {
+  const b = await launchFirefox();
+  return { version: b.version, close: () => b.close(), page: () => b.browser.newPage() };
+};
+
+const THREADS = Number(arg('--threads', defaultThreads()));
+const pass = arg('--pass');
+if (pass) {
+  await nodeBench(Number(pass));  // a child process of the run below
+} else {
+  await nodeBench(1);
+  if (THREADS > 1) {
+    // onnxruntime's thread count is fixed per process: the threaded pass runs in its own.
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--pass', String(THREADS), '--runs', String(RUNS)], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`the ${THREADS}-thread pass failed`);
+  }
+  if (!process.argv.includes('--node-only')) {
+    const one = ['convscope baseline 1T int8', 'convscope relaxed 1T int8', 'convscope baseline 1T f32'];
+    for (const [name, launch] of [['chromium', chromium], ['firefox', firefox]]) {
+      await pageBench(launch, 'convscope=web:1,web-relaxed:1&threads=1', { isolated: false, title: '1 thread', bases: one });
+      if (THREADS > 1) {
+        const builds = `web-relaxed:1,web-relaxed-mt:${THREADS},web-mt:${THREADS}`;
+        await pageBench(launch, `convscope=${builds}&threads=${THREADS}`, { isolated: true,
+          title: `cross-origin isolated, peers on ${THREADS} threads`,
+          bases: ['convscope relaxed 1T int8', `convscope relaxed-mt ${THREADS}T int8`, `convscope relaxed-mt ${THREADS}T f32`] });
+      }
+    }
+  }
+}

@@ -33,21 +33,42 @@ void ActivationBackward(const Layer& l, std::span<const float> output, BackwardM
   }
 }
 
-std::vector<float> DenseBackward(const TensorView& kernel, std::span<const float> g,
-                                 size_t inputs) {
-  const KernelReader w(kernel);
-  std::vector<float> in(inputs, 0.0f);
-  for (size_t o = 0; o < g.size(); ++o) {
-    if (g[o] == 0) continue;  // ReLU masks make most rows irrelevant
-    if (w.f32 != nullptr) {
-      const float* row = w.f32 + o * inputs;
-      for (size_t k = 0; k < inputs; ++k) in[k] += g[o] * row[k];
+// in[k] = sum over o of g[o] * W[o][k], split among the pool's threads by ranges of k: each k
+// still sums its rows in the same order, so any thread count gives the same bits.
+struct DenseBackwardTask {
+  const KernelReader* w;
+  std::span<const float> g;
+  size_t inputs;
+  float* in;
+};
+
+void DenseBackwardRange(void* context, size_t begin, size_t count) {
+  const auto& t = *static_cast<const DenseBackwardTask*>(context);
+  float* in = t.in + begin;
+  for (size_t o = 0; o < t.g.size(); ++o) {
+    if (t.g[o] == 0) continue;  // ReLU masks make most rows irrelevant
+    if (t.w->f32 != nullptr) {
+      const float* row = t.w->f32 + o * t.inputs + begin;
+      for (size_t k = 0; k < count; ++k) in[k] += t.g[o] * row[k];
     } else {
-      const float s = g[o] * w.scales[o];
-      const int8_t* row = w.q + o * inputs;
-      for (size_t k = 0; k < inputs; ++k) in[k] += s * static_cast<float>(row[k]);
+      const float s = t.g[o] * t.w->scales[o];
+      const int8_t* row = t.w->q + o * t.inputs + begin;
+      for (size_t k = 0; k < count; ++k) in[k] += s * static_cast<float>(row[k]);
     }
   }
+}
+
+std::vector<float> DenseBackward(const TensorView& kernel, std::span<const float> g, size_t inputs,
+                                 pthreadpool_t threadpool) {
+  const KernelReader w(kernel);
+  std::vector<float> in(inputs, 0.0f);
+  DenseBackwardTask task{&w, g, inputs, in.data()};
+  // A few ranges per thread balance the rows' uneven sparsity; 1,024 columns keep each row's
+  // stretch of a range in contiguous cache lines.
+  const size_t tile =
+      std::max<size_t>(1024, inputs / (4 * pthreadpool_get_threads_count(threadpool)));
+  pthreadpool_parallelize_1d_tile_1d(threadpool, DenseBackwardRange, &task, inputs, tile,
+                                     /*flags=*/0);
   return in;
 }
 
@@ -158,7 +179,7 @@ Status Backward::Propagate(const Engine& engine, size_t from, size_t target, Bac
     if (i != from) ActivationBackward(l, engine.activation(i), mode, &g);
     switch (l.kind) {
       case LayerKind::kDense:
-        g = DenseBackward(model_.Weights(i)[0], g, in_shape[0]);
+        g = DenseBackward(model_.Weights(i)[0], g, in_shape[0], threadpool_);
         break;
       case LayerKind::kConv2D: {
         std::vector<float> in_gradient;

@@ -60,11 +60,16 @@ export default defineConfig(({ mode }) => {
         outDir: dist,
         emptyOutDir: false,
         reportCompressedSize: false,
-        lib: {
-          entry: path.join(here, 'src/widget.js'),
-          name: 'ConvScope',
-          formats: ['iife', 'es'],
-          fileName: (format) => (format === 'es' ? 'convscope-widget.mjs' : 'convscope-widget.js'),
+        lib: { entry: path.join(here, 'src/widget.js') },
+        // A classic script and an ES module, each knowing its own URL (the widget looks for its
+        // optional threaded builds beside it): import.meta.url is not valid in a classic script,
+        // where document.currentScript, read while the script runs, says the same.
+        rolldownOptions: {
+          output: [
+            { format: 'iife', name: 'ConvScope', entryFileNames: 'convscope-widget.js',
+              intro: 'var CONVSCOPE_SCRIPT_URL = document.currentScript && document.currentScript.src;' },
+            { format: 'es', entryFileNames: 'convscope-widget.mjs', intro: 'var CONVSCOPE_SCRIPT_URL = import.meta.url;' },
+          ],
         },
       },
     };

@@ -61,7 +61,7 @@ test('a Keras VGG16 .h5 in the page: converted, cached, same predictions as mode
     const progress = await openModel(page, path.join(testModels, 'vgg16-weights-2016.h5'));
     assert.ok(progress.some((t) => /^converting vgg16-weights-2016\.h5 \d+%/.test(t)), progress.join('\n'));
     let s = await shown(page);
-    assert.match(s.info, /^vgg16-weights-2016\.h5: vgg16, int8, 138\.5 MB, 138,357,544 parameters, input 224×224×3$/);
+    assert.match(s.info, /^vgg16-weights-2016\.h5: vgg16, int8, 138\.5 MB, 138,357,544 parameters, input 224×224×3 · wasm relaxed SIMD, 1 thread$/);
     assert.equal(s.conversions, 1, JSON.stringify(s));
     await page.waitForFunction(() => document.getElementById('cached-summary').textContent === 'Cached models (1, 138 MB)', null, { timeout: 10000 })
       .catch(async () => assert.fail(`not cached: ${await page.textContent('#cached-summary')}; error: ${await page.textContent('#error')}`));
@@ -161,7 +161,7 @@ test('served: ?model=URL opens a Keras .h5 from the page\'s server; a reload tak
   try {
     await idle(page);
     const s = await shown(page);
-    assert.match(s.info, /^small\.h5: vgg16, int8, .* 64,750 parameters, input 32×32×3$/);
+    assert.match(s.info, /^small\.h5: vgg16, int8, .* 64,750 parameters, input 32×32×3 · wasm relaxed SIMD, 1 thread$/);
     assert.equal(s.conversions, 1);
     assert.ok(server.requests.some((p) => /\/keras_import-[\w-]+\.js$/.test(p)), 'the worker loaded the Keras reader chunk');
 

@@ -1,31 +1,27 @@
-// A converted model in headless Chromium, in both builds the page can load (baseline SIMD and
-// relaxed SIMD): load, run every sample photo from file bytes and from canvas pixels, read
-// activations, draw grids on a canvas; and the two builds agree.
+// A converted model in headless Chromium, in every build the page can load (baseline SIMD, relaxed
+// SIMD, and relaxed SIMD on two threads in a cross-origin isolated page): load, run every sample
+// photo from file bytes and from canvas pixels, read activations, draw grids on a canvas; and the
+// builds agree (the threaded one to the bit with its single-threaded twin).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { withTestPage } from '../support/chromium.mjs';
 import { root, samplePhotos, smallModel } from '../support/models.mjs';
+import { pearson } from '../support/stats.mjs';
 
 const photos = samplePhotos.filter((p) => !p.endsWith('.gif'));
 const results = {};
 
-function pearson(a, b) {
-  const n = a.length;
-  const ma = a.reduce((s, v) => s + v, 0) / n, mb = b.reduce((s, v) => s + v, 0) / n;
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < n; i++) ab += (a[i] - ma) * (b[i] - mb), aa += (a[i] - ma) ** 2, bb += (b[i] - mb) ** 2;
-  return ab / Math.sqrt(aa * bb);
-}
-
-for (const [module, variant] of [['web', 'baseline'], ['web-relaxed', 'relaxed']]) {
-  test(`a converted model runs and explains in Chromium (${module})`, async () => {
+const BUILDS = [['web', 'baseline', 1], ['web-relaxed', 'relaxed', 1], ['web-relaxed-mt', 'relaxed-mt', 2]];
+for (const [module, variant, threads] of BUILDS) {
+  test(`a converted model runs and explains in Chromium (${module}, ${threads} thread(s))`, async () => {
     const routes = { '**/model.bin': smallModel().bytes };
-    await withTestPage(root, `/tests/browser/model.html?module=${module}`, async ({ page, problems }) => {
+    const url = `/tests/browser/model.html?module=${module}&threads=${threads}`;
+    await withTestPage(root, url, async ({ page, problems }) => {
       const result = await page.evaluate((p) => window.runConvscopeTest(p), photos);
       results[variant] = result;
 
-      assert.equal(result.build.variant, variant);
+      assert.deepEqual([result.build.variant, result.build.threads], [variant, threads]);
       assert.equal(result.summary, 64750);
       assert.equal(result.runs.length, photos.length);
       for (const run of result.runs) {
@@ -40,9 +36,16 @@ for (const [module, variant] of [['web', 'baseline'], ['web-relaxed', 'relaxed']
       assert.ok(result.maximize.gain > 1, `maximization raised the activation (${result.maximize.gain}x)`);
       assert.match(result.error, /^ConvscopeError: not an image convscope can read/);
       assert.deepEqual(problems, []);
-    }, { routes });
+    }, { routes, isolated: threads > 1 });
   });
 }
+
+test('the threaded relaxed build computes exactly what the single-threaded one does', () => {
+  const { relaxed } = results, threaded = results['relaxed-mt'];
+  assert.ok(relaxed && threaded, 'both builds ran');
+  assert.deepEqual(threaded.runs, relaxed.runs);
+  assert.deepEqual(threaded.camMap, relaxed.camMap);
+});
 
 // f32 runs the same arithmetic in both (relaxed fused multiply-add is not used where it does not
 // fuse); int8 runs other kernels on the same quantized values, so it agrees within int8's bounds.

@@ -6,7 +6,7 @@
 // page's thread while the worker computes. Screenshots of each view go to test-output/page/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -258,4 +258,21 @@ test('dist/site/ served cross-origin isolated (convscope serve): the threaded re
   }
   assert.deepEqual(isolated.problems, []);
   assert.deepEqual(plain.problems, []);
+});
+
+test('a served site missing the wasm build the worker picks says which file, instead of waiting forever', async () => {
+  const site = path.join(tmp, 'broken-site');
+  cpSync(path.join(root, 'dist/site'), site, { recursive: true });
+  const relaxed = readdirSync(path.join(site, 'assets')).find((f) => /^convscope-web-relaxed-[\w-]{8}\.wasm$/.test(f));
+  rmSync(path.join(site, 'assets', relaxed));
+  const server = await startStaticServer(site);
+  const { browser, page } = await openPage(`${server.url}/index.html`);
+  try {
+    const text = await errorText(page);
+    assert.match(text, new RegExp(`could not start the wasm module from ${server.url}/assets/${relaxed} \\(HTTP 404\\): reload the page`));
+  } finally {
+    await browser.close();
+    await server.close();
+    rmSync(site, { recursive: true, force: true });
+  }
 });

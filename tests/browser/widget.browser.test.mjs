@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { launchChromium } from '../support/chromium.mjs';
@@ -16,8 +17,8 @@ const CSP = "script-src 'self' 'wasm-unsafe-eval'; worker-src blob: 'self'";
 const out = path.join(root, 'test-output/widget');
 mkdirSync(out, { recursive: true });
 
-async function open(urlPath) {
-  const server = await startStaticServer(root);
+async function open(urlPath, { isolated = false } = {}) {
+  const server = await startStaticServer(root, {}, { isolated });
   const browser = await launchChromium();
   const page = await browser.context.newPage({ viewport: { width: 1100, height: 900 } });
   const problems = [];
@@ -63,24 +64,33 @@ async function widgets(page, count) {
   }));
 }
 
-test('the example tutorial renders every widget under the strict CSP, loading the model once', async () => {
-  const { page, problems, close } = await open('/web/examples/tutorial.html');
-  try {
-    // Lazy: the Grad-CAM figure at the bottom has not started while it is out of view.
-    await page.waitForFunction(() => document.querySelector('conv-scope[view=summary]').shadowRoot.querySelector('main pre'));
-    assert.equal(await page.evaluate(() => document.querySelector('conv-scope[view=gradcam]').visible), false);
-    const all = await widgets(page, 4);
-    assert.deepEqual(all.map((w) => w.error), [null, null, null, null]);
-    assert.match(all[0].text, /Total params: /);
-    for (const w of all.slice(1)) assert.ok(w.canvases.length > 0 && w.canvases.every((c) => c.varied), JSON.stringify(w.canvases));
-    assert.equal(await page.evaluate(() => window.ConvScope.ConvScopeElement.stats.modelLoads), 1);
-    assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
-    assert.deepEqual(problems, []);
-    await page.screenshot({ path: path.join(out, 'tutorial.png'), fullPage: true });
-  } finally {
-    await close();
-  }
-});
+for (const isolated of [false, true]) {
+  test(`the example tutorial renders every widget under the strict CSP, loading the model once${isolated ? ', on every core when cross-origin isolated' : ''}`, async () => {
+    const { page, problems, close } = await open('/web/examples/tutorial.html', { isolated });
+    try {
+      // Lazy: the Grad-CAM figure at the bottom has not started while it is out of view.
+      await page.waitForFunction(() => document.querySelector('conv-scope[view=summary]').shadowRoot.querySelector('main pre'));
+      assert.equal(await page.evaluate(() => document.querySelector('conv-scope[view=gradcam]').visible), false);
+      const all = await widgets(page, 4);
+      assert.deepEqual(all.map((w) => w.error), [null, null, null, null]);
+      assert.match(all[0].text, /Total params: /);
+      for (const w of all.slice(1)) assert.ok(w.canvases.length > 0 && w.canvases.every((c) => c.varied), JSON.stringify(w.canvases));
+      assert.equal(await page.evaluate(() => window.ConvScope.ConvScopeElement.stats.modelLoads), 1);
+      assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
+      assert.deepEqual(problems, []);
+      // Isolated: the threaded relaxed build from dist/convscope-threads/ beside the script.
+      const engine = await page.evaluate(() => {
+        const { variant, threads } = document.querySelector('conv-scope[view=summary]').model;
+        return { variant, threads };
+      });
+      assert.deepEqual(engine, isolated ? { variant: 'relaxed-mt', threads: Math.min(os.availableParallelism(), 8) }
+        : { variant: 'relaxed', threads: 1 });
+      await page.screenshot({ path: path.join(out, `tutorial${isolated ? '-isolated' : ''}.png`), fullPage: true });
+    } finally {
+      await close();
+    }
+  });
+}
 
 test('five widgets share one model load; attributes re-render; drop replaces the image; a broken model stays local', async () => {
   writeFileSync(path.join(out, 'small.bin'), smallModel().bytes);

@@ -8,6 +8,7 @@ import path from 'node:path';
 
 import { loadConvscope } from '../support/load_module.mjs';
 import { readImage, root, smallModel, torchExplain, vgg16 } from '../support/models.mjs';
+import { pearson } from '../support/stats.mjs';
 
 const m = await loadConvscope();
 
@@ -31,14 +32,6 @@ function assertClose(got, want, what, allowed = 0) {
   }
   assert.ok(off <= allowed * got.length, `${what}: ${off} of ${got.length} elements off by more than 1e-3 of ${scale} (worst ${worst})`);
   if (allowed > 0) assert.ok(pearson(got, want) >= 0.9999, `${what}: Pearson ${pearson(got, want)}`);
-}
-
-function pearson(a, b) {
-  const n = a.length;
-  const ma = a.reduce((s, v) => s + v, 0) / n, mb = b.reduce((s, v) => s + v, 0) / n;
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < n; i++) ab += (a[i] - ma) * (b[i] - mb), aa += (a[i] - ma) ** 2, bb += (b[i] - mb) ** 2;
-  return ab / Math.sqrt(aa * bb);
 }
 
 // Runs `photo` in f32 and checks every method against the reference, for the given classes.

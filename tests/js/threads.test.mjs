@@ -49,7 +49,7 @@ for (const precision of ['f32', 'int8']) {
       same(ra.predictions.map((p) => p.logit), rb.predictions.map((p) => p.logit), 'logits');
       for (const { name } of a.summary().rows) same(a.activation(name).data, b.activation(name).data, name);
       const methods = [['saliency', {}], ['smoothgrad', { samples: 4, seed: 3 }], ['guided', {}],
-        ['gradcam', { layer: 'block4_conv3' }], ['guided-gradcam', {}], ['ig', { steps: 4 }],
+        ['gradcam', { layer: 'block4_conv3' }], ['guided-gradcam', {}], ['ig', { samples: 4 }],
         ['occlusion', { patch: 8, stride: 8 }]];
       for (const [method, options] of methods) {
         same(a.explain(method, options).map, b.explain(method, options).map, `${precision} ${method}`);

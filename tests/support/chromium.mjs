@@ -28,11 +28,12 @@ export async function launchChromium() {
   };
 }
 
-// Serves `root` on 127.0.0.1, opens `urlPath` in a fresh Chromium, waits for window.convscopeReady,
-// and calls fn({ page, server, problems }). `problems` collects console errors, page errors and
-// any request that leaves the local server; `routes` maps URL globs to bodies served from memory.
-export async function withTestPage(root, urlPath, fn, { routes = {} } = {}) {
-  const server = await startStaticServer(root);
+// Serves `root` on 127.0.0.1 (cross-origin isolated with `isolated`), opens `urlPath` in a fresh
+// Chromium, waits for window.convscopeReady, and calls fn({ page, server, problems }). `problems`
+// collects console errors, page errors and any request that leaves the local server; `routes` maps
+// URL globs to bodies served from memory.
+export async function withTestPage(root, urlPath, fn, { routes = {}, isolated = false } = {}) {
+  const server = await startStaticServer(root, {}, { isolated });
   const browser = await launchChromium();
   try {
     const page = await browser.context.newPage();

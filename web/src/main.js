@@ -30,10 +30,6 @@ async function blobOf(source) {
   return response.blob();
 }
 
-// XNNPACK's pool on a big machine: beyond this, VGG16's layers gain little from more threads and
-// each one is a worker holding the module.
-const MAX_THREADS = 8;
-
 // What runs the model: the wasm build the worker chose and its threads.
 const VARIANT_TEXT = { baseline: 'wasm SIMD', relaxed: 'wasm relaxed SIMD', threads: 'wasm SIMD', 'relaxed-mt': 'wasm relaxed SIMD' };
 const engineText = ({ variant, threads }) => `${VARIANT_TEXT[variant] ?? variant}, ${threads} thread${threads > 1 ? 's' : ''}`;
@@ -306,7 +302,6 @@ async function main() {
   // every core.
   if (import.meta.env.CONVSCOPE_THREADS && self.crossOriginIsolated) {
     wasm.threaded = (await import('./threaded_builds.js')).threadedBuilds;
-    wasm.threads = Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS);
   }
   app.client = new WorkerClient(() => new ConvscopeWorker(), wasm);
   renderCachedModels();

@@ -43,12 +43,28 @@ async function blobOf(url) {
   return response.blob();
 }
 
+// Where this script was loaded from: set by the widget build's output intro (vite.config.js).
+/* global CONVSCOPE_SCRIPT_URL */
+const SCRIPT_URL = CONVSCOPE_SCRIPT_URL;
+
+// On a cross-origin isolated page, the threaded builds from the convscope-threads/ folder beside
+// this script (dist/convscope-threads/: hosting it is optional), when it is there.
+async function threadedBuilds() {
+  if (!self.crossOriginIsolated) return undefined;
+  const folder = new URL('convscope-threads/', SCRIPT_URL);
+  const files = (name) => Object.fromEntries(Object.entries({ glue: '.mjs', wasm: '.wasm', worker: '.worker.js' })
+    .map(([key, ext]) => [key, new URL(`${name}${ext}`, folder).href]));
+  const builds = { baseline: files('convscope-web-mt'), relaxed: files('convscope-web-relaxed-mt') };
+  const hosted = await fetch(builds.baseline.glue, { method: 'HEAD' }).then((r) => r.ok, () => false);
+  return hosted ? builds : undefined;
+}
+
 function client() {
   if (!shared.client) {
-    // The widget build inlines both wasm builds (data: URLs): one file to copy, nothing else to
-    // host. The worker picks one.
-    shared.client = Promise.all([blobOf(baselineWasm), blobOf(relaxedWasm)])
-      .then(([baseline, relaxed]) => new WorkerClient(() => new ConvscopeWorker(), { baseline, relaxed }));
+    // The widget build inlines both single-threaded builds (data: URLs): one file to copy, nothing
+    // else to host. The worker picks one, or a threaded one where threadedBuilds() found them.
+    shared.client = Promise.all([blobOf(baselineWasm), blobOf(relaxedWasm), threadedBuilds()])
+      .then(([baseline, relaxed, threaded]) => new WorkerClient(() => new ConvscopeWorker(), { baseline, relaxed, threaded }));
   }
   return shared.client;
 }

@@ -15,41 +15,58 @@ const images = new Map();  // key -> {data, width, height} RGBA, EXIF-oriented
 const lastRun = new Map();  // model key -> what it last ran: {image, precision, resize, result}
 const precisions = new Map();  // model key -> its file's precision (read once, not per request)
 
+// XNNPACK's pool on a big machine: beyond this VGG16's layers gain little from more threads, and
+// each one is a worker holding the module.
+const MAX_THREADS = 8;
+
 // wasm: {baseline, relaxed}, each a Blob (single-file page, widget) or a URL (served: compiled
-// while it downloads); on an isolated served page also `threaded` (threaded_builds.js) and
-// `threads`. The relaxed-SIMD build runs where this engine passes the self-test, a threaded one
-// where the page is cross-origin isolated. Replies with what runs: m.buildInfo().
+// while it downloads); on an isolated page also `threaded` (threaded_builds.js, or the widget's
+// convscope-threads/ folder). The relaxed-SIMD build runs where this engine passes the self-test,
+// a threaded one on every core (up to MAX_THREADS) where the page is cross-origin isolated.
+// Replies with what runs: m.buildInfo().
 async function init({ wasm }) {
   const relaxed = wasm.relaxed !== undefined && relaxedSimdWorks();
-  const threads = self.crossOriginIsolated && wasm.threaded && wasm.threads > 1 ? wasm.threads : 1;
+  const cores = Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS);
+  const threads = self.crossOriginIsolated && wasm.threaded ? cores : 1;
+  // Emscripten's module promise never settles when instantiation fails: that failure is raced in.
+  let failed;
+  const failure = new Promise((_, reject) => { failed = reject; });
   if (threads > 1) {
     const files = relaxed ? wasm.threaded.relaxed : wasm.threaded.baseline;
-    m = await createThreadedModule(files, threads);
+    m = await Promise.race([createThreadedModule(files, threads, failed), failure]);
   } else {
     const source = relaxed ? wasm.relaxed : wasm.baseline;
-    m = await (relaxed ? createRelaxedModule : createBaselineModule)({ instantiateWasm: instantiate(source) });
+    const create = relaxed ? createRelaxedModule : createBaselineModule;
+    m = await Promise.race([create({ instantiateWasm: instantiate(source, failed) }), failure]);
   }
   m.setThreads(threads);
   return m.buildInfo();
 }
 
-// Emscripten's instantiateWasm hook for a Blob or a URL.
-const instantiate = (source) => (imports, done) => {
-  const instance = typeof source === 'string'
-    ? WebAssembly.instantiateStreaming(fetch(source), imports)
+// Emscripten's instantiateWasm hook for a Blob or a URL; `failed` gets an error naming it.
+const instantiate = (source, failed) => (imports, done) => {
+  const response = typeof source === 'string' ? fetch(source).then((r) => {
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    return r;
+  }) : undefined;
+  const instance = response
+    ? WebAssembly.instantiateStreaming(response, imports)
     : source.arrayBuffer().then((bytes) => WebAssembly.instantiate(bytes, imports));
-  instance.then((r) => done(r.instance, r.module));
+  instance.then((r) => done(r.instance, r.module), (e) => {
+    const what = typeof source === 'string' ? source : 'the inlined wasm';
+    failed(new Error(`could not start the wasm module from ${what} (${e.message}): reload the page; if it persists, the file is missing or damaged on the server`));
+  });
   return {};
 };
 
 // A threaded build from its three files: this worker and each pthread worker import the same ES
 // module (mainScriptUrlOrBlob); the pool's threads - 1 workers start with it.
-async function createThreadedModule({ glue, wasm, worker }, threads) {
+async function createThreadedModule({ glue, wasm, worker }, threads, failed) {
   const { default: create } = await import(/* @vite-ignore */ glue);
   return create({
     mainScriptUrlOrBlob: glue,
     locateFile: (file) => (file.endsWith('.worker.js') ? worker : file),
-    instantiateWasm: instantiate(wasm),
+    instantiateWasm: instantiate(wasm, failed),
     convscopePoolSize: threads - 1,
   });
 }
