@@ -38,7 +38,10 @@ function(convscope_unpack tarball out_var)
     string(APPEND stamp_content " ${patch_hash}")
   endforeach()
 
+  # No '~' in the paths (Debian's version strings have one): CMake then quotes the depfile path
+  # it gives Ninja, Ninja finds no depfile, and no object is rebuilt when a header changes.
   string(REGEX REPLACE "\\.orig\\.tar\\.xz$" "" name "${tarball}")
+  string(REPLACE "~" "-" name "${name}")
   set(dest "${CONVSCOPE_DEPS_DIR}/${name}")
   set(stamp "${dest}.stamp")
   if(EXISTS "${stamp}")
@@ -51,7 +54,15 @@ function(convscope_unpack tarball out_var)
     message(STATUS "Unpacking third_party/${tarball}")
     file(REMOVE_RECURSE "${dest}")
     file(MAKE_DIRECTORY "${dest}")
-    file(ARCHIVE_EXTRACT INPUT "${archive}" DESTINATION "${dest}")
+    # TOUCH: a re-unpack (new tarball or patches) must rebuild every object, including those of
+    # files a dropped patch had changed (the archive's own dates are older than the objects).
+    file(ARCHIVE_EXTRACT INPUT "${archive}" DESTINATION "${dest}" TOUCH)
+    file(GLOB top LIST_DIRECTORIES true "${dest}/*~*")
+    foreach(dir IN LISTS top)
+      get_filename_component(dir_name "${dir}" NAME)
+      string(REPLACE "~" "-" dir_name "${dir_name}")
+      file(RENAME "${dir}" "${dest}/${dir_name}")
+    endforeach()
     foreach(p IN LISTS ARG_PATCHES)
       execute_process(COMMAND patch -p1 --forward --quiet -i "${p}" WORKING_DIRECTORY "${dest}"
                       RESULT_VARIABLE rc)

@@ -21,11 +21,11 @@ set(_common_link_options
 # the core and converter, linked with XNNPACK's <variant> (cmake/XNNPACK.cmake):
 #   baseline      XNNPACK,            one thread
 #   relaxed       XNNPACK-relaxed,    one thread
-#   threads       XNNPACK-mt,         -pthread
+#   baseline-mt   XNNPACK-mt,         -pthread
 #   relaxed-mt    XNNPACK-relaxed-mt, -pthread
 function(convscope_wasm_module target environment suffix variant)
   set(mt "")
-  if(variant MATCHES "threads|-mt")
+  if(variant MATCHES "-mt$")
     set(mt "-mt")
   endif()
   set(xnnpack XNNPACK${mt})
@@ -66,12 +66,12 @@ endfunction()
 # cross-origin isolated, the threaded builds of both (web/src/threaded_builds.js).
 convscope_wasm_module(convscope-web "web,worker" ".mjs" baseline -sEXPORT_ES6=1)
 convscope_wasm_module(convscope-web-relaxed "web,worker" ".mjs" relaxed -sEXPORT_ES6=1)
-convscope_wasm_module(convscope-web-mt "web,worker" ".mjs" threads -sEXPORT_ES6=1)
+convscope_wasm_module(convscope-web-mt "web,worker" ".mjs" baseline-mt -sEXPORT_ES6=1)
 convscope_wasm_module(convscope-web-relaxed-mt "web,worker" ".mjs" relaxed-mt -sEXPORT_ES6=1)
 # Node: tests, benchmarks, the CLI. Node 20 computes the relaxed dot product wrong, so Node gets
 # the baseline kernels, on one thread or a pool (cli/module.mjs).
 convscope_wasm_module(convscope-node "node" ".cjs" baseline)
-convscope_wasm_module(convscope-node-mt "node" ".cjs" threads)
+convscope_wasm_module(convscope-node-mt "node" ".cjs" baseline-mt)
 
 # Emscripten names the threaded module's worker script `<target>.worker.js`, a CommonJS file; the
 # repository's package.json says "type": "module", so the build folder says otherwise for itself.

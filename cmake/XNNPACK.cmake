@@ -18,7 +18,8 @@ include(ThirdParty)
 convscope_unpack(fxdiv_0.0~git20200417.b408327.orig.tar.xz FXDIV_SOURCE_DIR)
 convscope_unpack(pthreadpool_0.0~git20240616.560c60d.orig.tar.xz PTHREADPOOL_SOURCE_DIR)
 convscope_unpack(xnnpack_0.0~git20241108.4ea82e5.orig.tar.xz XNNPACK_SOURCE_DIR
-                 PATCHES "${PROJECT_SOURCE_DIR}/third_party/patches/xnnpack-wasmsimd-include.patch")
+                 PATCHES "${PROJECT_SOURCE_DIR}/third_party/patches/xnnpack-wasmsimd-include.patch"
+                         "${PROJECT_SOURCE_DIR}/third_party/patches/xnnpack-qd8-convert-threads.patch")
 
 find_package(Python3 COMPONENTS Interpreter REQUIRED)
 if(EMSCRIPTEN)

@@ -230,9 +230,9 @@ export declare class Model {
 
 /**
  * The module builds (cmake/WasmModules.cmake): baseline wasm SIMD or relaxed SIMD, on one thread or
- * on a pool of threads ('threads' = baseline + threads, 'relaxed-mt' = relaxed + threads).
+ * on a pool of threads (-mt).
  */
-export type Variant = 'baseline' | 'relaxed' | 'threads' | 'relaxed-mt';
+export type Variant = 'baseline' | 'relaxed' | 'baseline-mt' | 'relaxed-mt';
 
 export interface BuildInfo {
   variant: Variant;

@@ -42,8 +42,10 @@ TEST(ThreadPool, RefusesCountsTheModuleCannotRun) {
 #if !defined(__EMSCRIPTEN__)
 TEST(ThreadPool, AModelKeepsItsPoolAndComputesWhatOneThreadDoes) {
   ResetPool reset;
+  // Big enough that XNNPACK quantizes each convolution's input in ranges on every thread
+  // (third_party/patches/xnnpack-qd8-convert-threads.patch: from 16,384 values).
   const testing::TestModel m = testing::MakeVgg16(
-      {.input = 32, .width_divisor = 8, .fc_units = 32, .classes = 10, .int8 = true, .seed = 4});
+      {.input = 64, .width_divisor = 2, .fc_units = 32, .classes = 10, .int8 = true, .seed = 4});
   std::ifstream in("tests/data/images/chelsea.png", std::ios::binary);
   ASSERT_TRUE(in.good()) << "run from the repository root";
   RgbImage image;

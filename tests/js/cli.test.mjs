@@ -131,11 +131,11 @@ test('--threads: the same bytes on 1 and 2 threads; report.json and the last lin
   const one = run('--threads', '1'), two = run('--threads', '2'), jobs = run('--jobs', '2', '--threads', '1');
   const byDefault = run();
   assert.deepEqual(one.engine, { variant: 'baseline', threads: 1, jobs: 1 });
-  assert.deepEqual(two.engine, { variant: 'threads', threads: 2, jobs: 1 });
+  assert.deepEqual(two.engine, { variant: 'baseline-mt', threads: 2, jobs: 1 });
   assert.deepEqual(jobs.engine, { variant: 'baseline', threads: 1, jobs: 2 });
   const cores = os.availableParallelism();
-  assert.deepEqual(byDefault.engine, { variant: cores > 1 ? 'threads' : 'baseline', threads: cores, jobs: 1 });
-  assert.match(two.stderr, /2 of 2 images explained \(wasm threads, 2 threads\)/);
+  assert.deepEqual(byDefault.engine, { variant: cores > 1 ? 'baseline-mt' : 'baseline', threads: cores, jobs: 1 });
+  assert.match(two.stderr, /2 of 2 images explained \(wasm baseline-mt, 2 threads\)/);
   assert.match(jobs.stderr, /\(wasm baseline, 1 thread x 2 jobs\)/);
   const files = allFiles(one.out).filter((f) => f.endsWith('.png'));
   assert.equal(files.length, 2 * 6);  // occlusion writes its map and the masked picture

@@ -31,7 +31,7 @@ async function blobOf(source) {
 }
 
 // What runs the model: the wasm build the worker chose and its threads.
-const VARIANT_TEXT = { baseline: 'wasm SIMD', relaxed: 'wasm relaxed SIMD', threads: 'wasm SIMD', 'relaxed-mt': 'wasm relaxed SIMD' };
+const VARIANT_TEXT = { baseline: 'wasm SIMD', relaxed: 'wasm relaxed SIMD', 'baseline-mt': 'wasm SIMD', 'relaxed-mt': 'wasm relaxed SIMD' };
 const engineText = ({ variant, threads }) => `${VARIANT_TEXT[variant] ?? variant}, ${threads} thread${threads > 1 ? 's' : ''}`;
 
 const app = {
