@@ -148,7 +148,7 @@ async function nodeBench(threads) {
   }
   const times = await timeInterleaved(engines, { runs: RUNS, warmup: WARMUP });
   const bases = ['convscope baseline 1T int8', 'convscope baseline 1T f32'];
-  if (threads > 1) bases.push(`convscope threads ${threads}T int8`);
+  if (threads > 1) bases.push(`convscope baseline-mt ${threads}T int8`);
   report(`Node ${process.version}, ${threads} thread(s), median of ${RUNS} interleaved runs after ${WARMUP} warm-up`,
     engines.map((e, j) => ({ name: e.name, ...times[j], load: loads[e.name], top1: tops[j] })), bases);
   notes.forEach((n) => console.log(n));
