@@ -13,5 +13,5 @@ photos=(astronaut.png camera.png chelsea.png coffee.png rocket.jpg no_time_for_t
 node cli/convscope.mjs explain web/samples/fashion-*.png "${photos[@]/#/tests/data/images/}" -o out
 echo "main: figures and report in out/ (open out/index.html)"
 if [[ -f dist/convscope.html ]]; then
-  echo "main: the page is $(pwd)/dist/convscope.html (open it, or serve the folder: python3 -m http.server -d dist)"
+  echo "main: the page is $(pwd)/dist/convscope.html (open it), or serve dist/site on every core: npx convscope serve"
 fi
