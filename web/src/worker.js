@@ -45,17 +45,16 @@ async function init({ wasm }) {
 
 // Emscripten's instantiateWasm hook for a Blob or a URL; `failed` gets an error naming it.
 const instantiate = (source, failed) => (imports, done) => {
-  const response = typeof source === 'string' ? fetch(source).then((r) => {
-    if (!r.ok) throw new Error(`HTTP ${r.status}`);
-    return r;
-  }) : undefined;
-  const instance = response
-    ? WebAssembly.instantiateStreaming(response, imports)
+  const remote = typeof source === 'string';
+  const ok = (response) => {
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return response;
+  };
+  const instance = remote
+    ? WebAssembly.instantiateStreaming(fetch(source).then(ok), imports)
     : source.arrayBuffer().then((bytes) => WebAssembly.instantiate(bytes, imports));
-  instance.then((r) => done(r.instance, r.module), (e) => {
-    const what = typeof source === 'string' ? source : 'the inlined wasm';
-    failed(new Error(`could not start the wasm module from ${what} (${e.message}): reload the page; if it persists, the file is missing or damaged on the server`));
-  });
+  instance.then((r) => done(r.instance, r.module), (e) => failed(new Error(`could not start the wasm module from ${remote ? source : 'the inlined wasm'} `
+    + `(${e.message}): reload the page; if it persists, the file is missing or damaged on the server`)));
   return {};
 };
 
