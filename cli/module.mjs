@@ -13,9 +13,8 @@ const wasmDir = process.env.CONVSCOPE_WASM_DIR ?? path.join(root, 'build/wasm');
 // What the CLI and the benchmarks use unless told: every core this process may use.
 export const defaultThreads = () => os.availableParallelism?.() ?? os.cpus().length;
 
-// threads: how many threads XNNPACK runs on (1: no pool). A module with threads must be let go
-// with m.exitThreads() (or the process exits with process.exit): Emscripten's workers keep Node
-// alive otherwise.
+// threads: how many threads XNNPACK runs on (1: no pool). The pool's workers never keep the
+// process alive (setThreads unrefs them); m.exitThreads() stops them earlier.
 export async function loadModule({ threads = 1 } = {}) {
   if (!Number.isInteger(threads) || threads < 1) {
     throw new RangeError(`threads must be a whole number of at least 1, got ${threads}`);

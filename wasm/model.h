@@ -70,9 +70,7 @@ class Model {
 
   const ModelHeader& header() const { return file_->header(); }
   // The threads XNNPACK runs this model's layers on (1: the caller's only).
-  size_t thread_count() const {
-    return threadpool_ ? pthreadpool_get_threads_count(threadpool_.get()) : 1;
-  }
+  size_t thread_count() const { return ThreadCount(threadpool_); }
   size_t file_size() const { return bytes_.size(); }
   // Index of the layer called `name`, or nullopt.
   std::optional<size_t> LayerIndex(const std::string& name) const;

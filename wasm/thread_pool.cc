@@ -37,8 +37,10 @@ Status SetThreadCount(size_t threads, size_t available_workers) {
 
 ThreadPool CurrentThreadPool() { return Current(); }
 
-size_t CurrentThreadCount() {
-  return Current() ? pthreadpool_get_threads_count(Current().get()) : 1;
+size_t CurrentThreadCount() { return ThreadCount(Current()); }
+
+size_t ThreadCount(const ThreadPool& pool) {
+  return pool ? pthreadpool_get_threads_count(pool.get()) : 1;
 }
 
 }  // namespace convscope

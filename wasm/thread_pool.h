@@ -24,4 +24,7 @@ Status SetThreadCount(size_t threads, size_t available_workers);
 ThreadPool CurrentThreadPool();
 size_t CurrentThreadCount();
 
+// The threads `pool` runs on (1 for none).
+size_t ThreadCount(const ThreadPool& pool);
+
 }  // namespace convscope
