@@ -7,12 +7,13 @@
 //
 //   node bench/keras_import_bench.mjs [--file build/native/test-models/vgg16-full-keras2.h5]
 // Needs scripts/build.sh (dist/ and the test models).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import h5wasm from 'h5wasm/node';
 import { Hdf5Reader } from '../web/src/hdf5_reader.js';
+import { chromiumRss, sampler } from './process_memory.mjs';
 import { launchChromium } from '../tests/support/chromium.mjs';
 import { loadConvscope } from '../tests/support/load_module.mjs';
 import { root } from '../tests/support/models.mjs';
@@ -20,29 +21,6 @@ import { root } from '../tests/support/models.mjs';
 const i = process.argv.indexOf('--file');
 const file = i > 0 ? path.resolve(process.argv[i + 1]) : path.join(root, 'build/native/test-models/vgg16-weights-2016.h5');
 const MB = 1024 * 1024;
-
-// Resident bytes of every running Chromium process (this benchmark's is the only one).
-function chromiumRss() {
-  const sizes = [];
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (!/^(chromium|chrome)/.test(readFileSync(`/proc/${pid}/comm`, 'utf8'))) continue;
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (rss) sizes.push(Number(rss[1]) * 1024);
-    } catch { /* the process ended meanwhile */ }
-  }
-  return { total: sizes.reduce((a, b) => a + b, 0), largest: Math.max(0, ...sizes) };
-}
-
-function sampler() {
-  const peak = { total: 0, largest: 0 };
-  const timer = setInterval(() => {
-    const now = chromiumRss();
-    peak.total = Math.max(peak.total, now.total);
-    peak.largest = Math.max(peak.largest, now.largest);
-  }, 50);
-  return { peak, stop: () => clearInterval(timer) };
-}
 
 const ready = (page) => page.waitForFunction(() => window.convscopeReady === true
   && window.convscopeApp.state.run && !window.convscopeApp.active, null, { timeout: 600000 });

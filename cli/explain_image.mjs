@@ -40,8 +40,9 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
   };
   const describe = (x) => ({
     Method: x.method, Layer: x.layer, Class: String(x.classIndex), Label: x.label, Precision: x.precision,
+    Weights: x.weights, Activations: x.activations,
   });
-  const captionOf = (x) => `${x.method} | layer ${x.layer} | ${x.label} (${x.classIndex}) | ${x.precision}`;
+  const captionOf = (x) => `${x.method} | layer ${x.layer} | ${x.label} (${x.classIndex}) | ${x.arithmetic}`;
 
   options.methods.forEach((method, i) => {
     const start = performance.now();

@@ -138,13 +138,15 @@ Status Backward::ConvInputGradient(size_t layer, std::span<const float> output_g
                             .padding = k - 1 - pad,
                             .relu = false};
     const std::vector<float> zero_bias(i_ch, 0.0f);
-    CONVSCOPE_RETURN_IF_ERROR(
-        Conv2d::Create(shape, Precision::kF32, flipped, zero_bias, threadpool_, &conv));
+    CONVSCOPE_RETURN_IF_ERROR(Conv2d::Create(shape, Precision::kF32, flipped, zero_bias,
+                                             threadpool_, &conv, Conv2dBuffers::kCaller));
   }
-  std::copy(output_gradient.begin(), output_gradient.end(), conv->input().begin());
-  CONVSCOPE_RETURN_IF_ERROR(conv->Run());
-  input_gradient->assign(conv->output().begin(), conv->output().end());
-  return Status::Ok();
+  // One padded input buffer for all layers: VGG16's own buffers per layer would be 116 MB.
+  const size_t padded = output_gradient.size() + XNN_EXTRA_BYTES / sizeof(float);
+  if (scratch_.size() < padded) scratch_.resize(padded);
+  std::copy(output_gradient.begin(), output_gradient.end(), scratch_.begin());
+  input_gradient->resize(in[0] * in[1] * in[2]);
+  return conv->RunOn(scratch_, *input_gradient);
 }
 
 Status Backward::Gradient(const Engine& engine, size_t class_index, size_t target,

@@ -54,6 +54,7 @@ class Backward {
   const ModelFile& model_;
   pthreadpool_t threadpool_;
   std::map<size_t, std::unique_ptr<Conv2d>> transposed_;  // per Conv2D layer, built on first use
+  std::vector<float> scratch_;  // their input, with the padding XNNPACK may read
 };
 
 }  // namespace convscope

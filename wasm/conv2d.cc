@@ -67,7 +67,7 @@ Status ValidateConv2d(const Conv2dShape& s, size_t weights_size, size_t bias_siz
 
 Status Conv2d::Create(const Conv2dShape& shape, Precision precision, std::span<const float> weights,
                       std::span<const float> bias, pthreadpool_t threadpool,
-                      std::unique_ptr<Conv2d>* conv_out) {
+                      std::unique_ptr<Conv2d>* conv_out, Conv2dBuffers buffers) {
   if (Status s = ValidateConv2d(shape, weights.size(), bias.size()); !s.ok()) return s;
   for (float w : weights) {
     if (!std::isfinite(w)) return Fail(shape, "weights contain NaN or infinity");
@@ -87,9 +87,17 @@ Status Conv2d::Create(const Conv2dShape& shape, Precision precision, std::span<c
   }
   conv->bias_.assign(bias.begin(), bias.end());
   conv->input_size_ = shape.height * shape.width * shape.in_channels;
-  conv->input_.assign(conv->input_size_ + XNN_EXTRA_BYTES / sizeof(float), 0.0f);
-  conv->output_.assign(shape.output_height() * shape.output_width() * shape.out_channels, 0.0f);
+  conv->output_size_ = shape.output_height() * shape.output_width() * shape.out_channels;
+  if (buffers == Conv2dBuffers::kOwn) {
+    conv->input_.assign(conv->input_size_ + XNN_EXTRA_BYTES / sizeof(float), 0.0f);
+    conv->output_.assign(conv->output_size_, 0.0f);
+  }
   if (Status s = conv->Build(threadpool); !s.ok()) return Fail(shape, s.message());
+  // XNNPACK packed its own copies while building the runtime; ours would only take memory (the
+  // backward passes of VGG16 build 59 MB of these).
+  conv->weights_f32_ = {};
+  conv->weights_int8_ = {};
+  conv->bias_ = {};
   *conv_out = std::move(conv);
   return Status::Ok();
 }
@@ -164,11 +172,30 @@ Status Conv2d::Build(pthreadpool_t threadpool) {
                "xnn_create_runtime_v3"));
   runtime_.reset(raw_runtime);
   CONVSCOPE_RETURN_IF_ERROR(XnnCheck(xnn_reshape_runtime(runtime_.get()), "xnn_reshape_runtime"));
-  const xnn_external_value externals[2] = {{input_id, input_.data()}, {output_id, output_.data()}};
+  if (input_.empty()) return Status::Ok();  // the caller's buffers, set up by RunOn
+  return Setup(input_.data(), output_.data());
+}
+
+Status Conv2d::Setup(const float* input, float* output) {
+  // The subgraph's external values: 0 is the input, 1 the output.
+  const xnn_external_value externals[2] = {{0, const_cast<float*>(input)}, {1, output}};
   return XnnCheck(xnn_setup_runtime_v2(runtime_.get(), 2, externals), "xnn_setup_runtime_v2");
 }
 
 Status Conv2d::Run() {
+  if (input_.empty()) return Status::Error("this convolution runs on its caller's buffers (RunOn)");
+  return XnnCheck(xnn_invoke_runtime(runtime_.get()), "running the convolution");
+}
+
+Status Conv2d::RunOn(std::span<const float> input, std::span<float> output) {
+  if (!input_.empty() || input.size() < input_size_ + XNN_EXTRA_BYTES / sizeof(float) ||
+      output.size() < output_size_) {
+    return Status::Error(
+        "RunOn needs a convolution made with Conv2dBuffers::kCaller, an input of " +
+        std::to_string(input_size_) + " values and padding, and an output of " +
+        std::to_string(output_size_));
+  }
+  CONVSCOPE_RETURN_IF_ERROR(Setup(input.data(), output.data()));
   return XnnCheck(xnn_invoke_runtime(runtime_.get()), "running the convolution");
 }
 

@@ -39,14 +39,20 @@ struct Conv2dShape {
 enum class Precision { kF32, kInt8 };
 const char* PrecisionName(Precision p);
 
+// Who holds the input and output: the convolution (input(), output(), Run) or the caller (RunOn),
+// for callers that keep many convolutions but run one at a time (the backward passes).
+enum class Conv2dBuffers { kOwn, kCaller };
+
 class Conv2d {
  public:
   // `weights` is OHWI [out_channels][kernel_height][kernel_width][in_channels]; `bias` has
-  // out_channels values. Both are copied; the caller's buffers may go away afterwards.
+  // out_channels values. XNNPACK packs them when the runtime is built; neither the caller's
+  // buffers nor a copy are kept.
   // With Precision::kInt8 the f32 weights are quantized per output channel first.
   static Status Create(const Conv2dShape& shape, Precision precision,
                        std::span<const float> weights, std::span<const float> bias,
-                       pthreadpool_t threadpool, std::unique_ptr<Conv2d>* conv_out);
+                       pthreadpool_t threadpool, std::unique_ptr<Conv2d>* conv_out,
+                       Conv2dBuffers buffers = Conv2dBuffers::kOwn);
 
   ~Conv2d();
   Conv2d(const Conv2d&) = delete;
@@ -56,22 +62,27 @@ class Conv2d {
   Precision precision() const { return precision_; }
 
   // Input NHWC [1][height][width][in_channels]: fill it, then call Run.
-  std::span<float> input() { return {input_.data(), input_size_}; }
+  // (Empty with Conv2dBuffers::kCaller, as is output().)
+  std::span<float> input() { return {input_.data(), input_.empty() ? 0 : input_size_}; }
   // Output NHWC [1][output_height][output_width][out_channels], valid after a successful Run.
   std::span<const float> output() const { return output_; }
 
   Status Run();
+  // With Conv2dBuffers::kCaller: runs on `input` (its shape, followed by XNN_EXTRA_BYTES that
+  // XNNPACK may read) into `output`.
+  Status RunOn(std::span<const float> input, std::span<float> output);
 
  private:
   Conv2d() = default;
   Status Build(pthreadpool_t threadpool);
+  Status Setup(const float* input, float* output);
 
   Conv2dShape shape_;
   Precision precision_ = Precision::kF32;
-  std::vector<float> weights_f32_;
+  std::vector<float> weights_f32_;  // only until Build has run
   ChannelwiseInt8 weights_int8_;
   std::vector<float> bias_;
-  size_t input_size_ = 0;
+  size_t input_size_ = 0, output_size_ = 0;
   std::vector<float> input_;  // input_size_ + XNN_EXTRA_BYTES of tail padding XNNPACK may read
   std::vector<float> output_;
   // Declared after the buffers it references so that it is destroyed first.

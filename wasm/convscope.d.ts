@@ -142,7 +142,17 @@ export interface Explanation {
   label: string;
   /** The layer the method looked at ('input_1' for gradient maps of the input). */
   layer: string;
+  /** The precision of the run explained. */
   precision: 'f32' | 'int8';
+  /** The weights the map came from: 'int8' for an int8 file or an int8 run. */
+  weights: 'f32' | 'int8';
+  /**
+   * The activations of the passes the map came from: 'f32' for every gradient method (an int8
+   * model's gradients run on an f32 pass over its dequantized weights), the run's otherwise.
+   */
+  activations: 'f32' | 'int8';
+  /** For captions: 'f32', 'int8', or 'int8 weights, f32 pass'. */
+  arithmetic: string;
   /** The map at the model's input size, normalized to [0, 1]: width x height values. */
   width: number;
   height: number;
@@ -208,9 +218,25 @@ export declare class Model {
       score?: 'probability' | 'logit';
       /** Occlusion: recompute each occluded image whole instead of incrementally (to compare). */
       naive?: boolean;
+      /**
+       * smoothgrad, ig, occlusion: make only part `part` (default 0) of `parts` (default 1, at
+       * most 64) of the passes, for module instances in several workers to split the work. The
+       * result's `raw.data` is then that part's data for `combine` (its `map` is empty).
+       */
+      part?: number;
+      parts?: number;
       onProgress?: (fraction: number, time: { elapsedMs: number; remainingMs: number }) => boolean | void;
       onPartial?: (soFar: Explanation) => boolean | void;
     },
+  ): Explanation;
+  /**
+   * The explanation from every part's `raw.data` (in part order; `parts.length` parts), made by
+   * explain with the same options on the same image: the same bits as one undivided explain.
+   */
+  combine(
+    method: 'smoothgrad' | 'ig' | 'occlusion',
+    options: Omit<NonNullable<Parameters<Model['explain']>[1]>, 'part' | 'parts' | 'onProgress' | 'onPartial'>,
+    parts: Float32Array[],
   ): Explanation;
   /**
    * Adebayo et al.'s model-parameter randomization test: the map of `method` (with the options

@@ -36,14 +36,15 @@ std::span<const float> Engine::logits() const {
 
 size_t Engine::owned_weight_bytes() const {
   size_t bytes = 0;
-  for (const auto& v : f32_copies_) bytes += v.size() * sizeof(float);
   for (const auto& q : int8_copies_) bytes += q.values.size() + q.scales.size() * sizeof(float);
   return bytes;
 }
 
-Status Engine::PrepareWeights(size_t index, const Shape& input_shape, LayerWeights* w) {
+Status Engine::PrepareWeights(size_t index, const Shape& input_shape, LayerWeights* w,
+                              std::vector<float>* f32_scratch, ChannelwiseInt8* int8_scratch) {
   const std::vector<TensorView> views = model_->Weights(index);
   if (views.empty()) return Status::Ok();
+  const bool dense = model_->header().layers[index].layer.kind == LayerKind::kDense;
   const TensorView& kernel = views[0];
   if (views.size() > 1) w->bias = View<float>(views[1]);
   const bool file_int8 = kernel.entry->dtype == DType::kInt8;
@@ -53,12 +54,18 @@ Status Engine::PrepareWeights(size_t index, const Shape& input_shape, LayerWeigh
     w->kernel_int8 = View<int8_t>(kernel);
     w->scales = kernel.scales;
   } else if (want_int8) {
-    int8_copies_.push_back(QuantizeChannelwise(View<float>(kernel), kernel.entry->shape.front()));
-    w->kernel_int8 = int8_copies_.back().values;
-    w->scales = int8_copies_.back().scales;
+    // A Dense layer reads its weights on every run (wasm/dense_layer.h); XNNPACK packs a
+    // convolution's at creation, so its copy lives only until then.
+    ChannelwiseInt8* q = dense ? &int8_copies_.emplace_back() : int8_scratch;
+    *q = QuantizeChannelwise(View<float>(kernel), kernel.entry->shape.front());
+    w->kernel_int8 = q->values;
+    w->scales = q->scales;
+  } else if (file_int8 && dense) {
+    w->kernel_int8 = View<int8_t>(kernel);  // dequantized on the fly
+    w->scales = kernel.scales;
   } else if (file_int8) {
-    f32_copies_.push_back(ValuesAsF32(kernel));
-    w->kernel_f32 = f32_copies_.back();
+    *f32_scratch = ValuesAsF32(kernel);
+    w->kernel_f32 = *f32_scratch;
   } else {
     w->kernel_f32 = View<float>(kernel);
   }
@@ -72,7 +79,6 @@ Status Engine::Create(const ModelFile& model, Precision precision, pthreadpool_t
   e->precision_ = precision;
   const std::vector<LayerEntry>& layers = model.header().layers;
   // Reserve so that spans into the copies stay valid while later layers add theirs.
-  e->f32_copies_.reserve(layers.size());
   e->int8_copies_.reserve(layers.size());
   for (const LayerEntry& l : layers) {
     e->sizes_.push_back(Elements(l.layer.output_shape));
@@ -83,15 +89,25 @@ Status Engine::Create(const ModelFile& model, Precision precision, pthreadpool_t
   if (e->has_logits_) e->logits_.assign(e->sizes_.back() + XNN_EXTRA_BYTES / sizeof(float), 0.0f);
 
   e->runtimes_.resize(layers.size());
+  e->dense_.resize(layers.size());
   e->layer_ms_.assign(layers.size(), 0.0);
   for (size_t i = 1; i < layers.size(); ++i) {
+    const Layer& layer = layers[i].layer;
     const Shape& input_shape = layers[i - 1].layer.output_shape;
     LayerWeights w;
-    CONVSCOPE_RETURN_IF_ERROR(e->PrepareWeights(i, input_shape, &w));
-    CONVSCOPE_RETURN_IF_ERROR(LayerRuntime::Create(
-        layers[i].layer, input_shape, w, threadpool, e->buffers_[i - 1].data(),
-        e->buffers_[i].data(), i + 1 == layers.size() ? e->logits_.data() : nullptr,
-        &e->runtimes_[i]));
+    std::vector<float> f32_scratch;
+    ChannelwiseInt8 int8_scratch;
+    CONVSCOPE_RETURN_IF_ERROR(e->PrepareWeights(i, input_shape, &w, &f32_scratch, &int8_scratch));
+    float* logits = i + 1 == layers.size() ? e->logits_.data() : nullptr;
+    if (layer.kind == LayerKind::kDense) {
+      CONVSCOPE_RETURN_IF_ERROR(DenseLayer::Create(
+          layer, input_shape[0], w, precision == Precision::kInt8, threadpool,
+          e->buffers_[i - 1].data(), e->buffers_[i].data(), logits, &e->dense_[i]));
+    } else {
+      CONVSCOPE_RETURN_IF_ERROR(
+          LayerRuntime::Create(layer, input_shape, w, threadpool, e->buffers_[i - 1].data(),
+                               e->buffers_[i].data(), logits, &e->runtimes_[i]));
+    }
   }
   *out = std::move(e);
   return Status::Ok();
@@ -112,7 +128,7 @@ Status Engine::RunLayers(size_t first, size_t last) {
   const size_t end = std::min(last, runtimes_.size() - 1);
   for (size_t i = first; i <= end; ++i) {
     const auto start = Clock::now();
-    CONVSCOPE_RETURN_IF_ERROR(runtimes_[i]->Run());
+    CONVSCOPE_RETURN_IF_ERROR(dense_[i] ? dense_[i]->Run() : runtimes_[i]->Run());
     layer_ms_[i] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   }
   return Status::Ok();

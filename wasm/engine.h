@@ -2,11 +2,14 @@
 // for every image. Keeps every layer's activation after a pass.
 //
 // Weights come from the model file in place whenever the precisions agree (f32 file -> f32 engine,
-// int8 file -> int8 engine); otherwise the engine keeps converted copies (dequantized or
-// quantized). In int8, a layer with at most kMaxF32InputChannels input channels (VGG16's first
-// convolution, on RGB; in slimmer models the narrow early ones) runs in f32: it is a small part of
-// the work, and quantizing its input per tensor is what costs the int8 maps most of their fidelity
-// (on the default model, vanilla saliency's correlation with f32 rose from 0.945 to 0.968).
+// int8 file -> int8 engine). Otherwise a convolution's weights are converted (dequantized or
+// quantized) for XNNPACK to pack and the copy dropped; Dense layers run on convscope's own kernel
+// (wasm/dense_layer.h) from the file's weights: int8 ones dequantized on the fly in f32, f32 ones
+// quantized into a copy the engine keeps for int8. In int8, a layer with at most
+// kMaxF32InputChannels input channels (VGG16's first convolution, on RGB; in slimmer models the
+// narrow early ones) runs in f32: it is a small part of the work, and quantizing its input per
+// tensor is what costs the int8 maps most of their fidelity (on the default model, vanilla
+// saliency's correlation with f32 rose from 0.945 to 0.968).
 #pragma once
 
 #include <pthreadpool.h>
@@ -17,6 +20,7 @@
 #include <vector>
 
 #include "conv2d.h"
+#include "dense_layer.h"
 #include "layer_runtime.h"
 #include "model_file.h"
 #include "quantize.h"
@@ -47,14 +51,17 @@ class Engine {
   std::span<const float> logits() const;
   // Milliseconds each layer took in the last Run (0 for the input layer).
   const std::vector<double>& layer_ms() const { return layer_ms_; }
-  // Bytes of weights the engine converted and holds itself (0 when all are used in place).
+  // Bytes of converted weights the engine keeps after creation (0 when all run in place).
   size_t owned_weight_bytes() const;
 
  private:
   Engine() = default;
   std::span<float> Buffer(size_t index);
   Status RunLayers(size_t first, size_t last);
-  Status PrepareWeights(size_t index, const Shape& input_shape, LayerWeights* w);
+  // Views the weights of layer `index` for its runtime, in place or converted into a scratch copy
+  // (which only has to last until the runtime is built) or into int8_copies_.
+  Status PrepareWeights(size_t index, const Shape& input_shape, LayerWeights* w,
+                        std::vector<float>* f32_scratch, ChannelwiseInt8* int8_scratch);
 
   const ModelFile* model_ = nullptr;
   Precision precision_ = Precision::kF32;
@@ -62,9 +69,10 @@ class Engine {
   std::vector<size_t> sizes_;                // elements of each activation
   std::vector<float> logits_;
   bool has_logits_ = false;
-  std::vector<std::vector<float>> f32_copies_;  // converted weights, when not used in place
-  std::vector<ChannelwiseInt8> int8_copies_;
-  std::vector<std::unique_ptr<LayerRuntime>> runtimes_;  // null for the input layer
+  std::vector<ChannelwiseInt8> int8_copies_;  // quantized Dense weights of an f32 file
+  // Per layer, one of the two (neither for the input layer).
+  std::vector<std::unique_ptr<LayerRuntime>> runtimes_;
+  std::vector<std::unique_ptr<DenseLayer>> dense_;
   std::vector<double> layer_ms_;
 };
 

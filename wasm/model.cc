@@ -45,8 +45,7 @@ Status Model::EngineFor(Precision p, Engine** engine) {
 Status Model::Run(const RgbImage& image, const RunOptions& options, RunResult* result) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
-  const Precision precision =
-      options.precision.value_or(header().precision == "int8" ? Precision::kInt8 : Precision::kF32);
+  const Precision precision = options.precision.value_or(FilePrecision());
   Engine* engine = nullptr;
   CONVSCOPE_RETURN_IF_ERROR(EngineFor(precision, &engine));
   const Shape& in = header().layers.front().layer.output_shape;
@@ -82,7 +81,8 @@ Status Model::Run(const RgbImage& image, const RunOptions& options, RunResult* r
 
 namespace convscope {
 
-Status Model::Explain(const ExplainOptions& options, Explanation* out) {
+Status Model::PrepareMethod(const ExplainOptions& options, const MethodInfo** found,
+                            MethodInput* in) {
   const MethodInfo* method = FindMethod(options.method);
   if (method == nullptr) {
     std::string names;
@@ -95,44 +95,102 @@ Status Model::Explain(const ExplainOptions& options, Explanation* out) {
         "samples (SmoothGrad samples, integrated-gradients steps) must be at most " +
         std::to_string(kMaxSamples) + ", got " + std::to_string(options.samples));
   }
+  if (options.parts == 0 || options.parts > kMaxParts || options.part >= options.parts) {
+    return Status::Error("part must be 0 to parts - 1 and parts 1 to " + std::to_string(kMaxParts) +
+                         ", got part " + std::to_string(options.part) + " of " +
+                         std::to_string(options.parts));
+  }
+  if (options.parts > 1 && method->combine == nullptr) {
+    return Status::Error(options.method + " cannot be split into parts (only " +
+                         "smoothgrad, ig and occlusion make independent passes)");
+  }
   if (last_ == nullptr) return Status::Error("there is no image to explain yet: run one first");
   const auto& layers = header().layers;
-  MethodInput in;
-  in.model = file_.get();
-  in.header = &header();
-  in.threadpool = threadpool_.get();
-  in.engine = last_;
-  in.clip_99th = options.clip_99th;
+  in->model = file_.get();
+  in->header = &header();
+  in->threadpool = threadpool_.get();
+  in->engine = last_;
+  in->clip_99th = options.clip_99th;
   const std::span<const float> logits = last_->logits();
-  in.class_index = options.class_index.value_or(
+  in->class_index = options.class_index.value_or(
       static_cast<size_t>(std::max_element(logits.begin(), logits.end()) - logits.begin()));
   if (method->needs_layer) {
     if (options.layer) {
-      in.layer = *options.layer;
+      in->layer = *options.layer;
     } else {
       for (size_t i = 0; i < layers.size(); ++i) {
-        if (layers[i].layer.kind == LayerKind::kConv2D) in.layer = i;
+        if (layers[i].layer.kind == LayerKind::kConv2D) in->layer = i;
       }
     }
   }
-  in.samples = options.samples;
-  in.noise = options.noise;
-  in.seed = options.seed;
-  in.baseline = options.baseline;
-  in.patch = options.patch;
-  in.stride = options.stride;
-  in.fill = options.fill;
-  in.naive = options.naive;
-  in.logit_score = options.logit_score;
-  in.progress = options.progress;
-  in.partial = options.partial;
-  in.backward = GetBackward();
-  in.image = last_input_;
-  Status status = method->run(in, out);
-  if (method->reruns_forward) status = RestoreLastImage(last_, status);
-  CONVSCOPE_RETURN_IF_ERROR(status);
-  out->class_index = in.class_index;
+  in->samples = options.samples;
+  in->noise = options.noise;
+  in->seed = options.seed;
+  in->baseline = options.baseline;
+  in->patch = options.patch;
+  in->stride = options.stride;
+  in->fill = options.fill;
+  in->naive = options.naive;
+  in->logit_score = options.logit_score;
+  in->progress = options.progress;
+  in->partial = options.partial;
+  in->part = options.part;
+  in->parts = options.parts;
+  in->image = last_input_;
+  *found = method;
   return Status::Ok();
+}
+
+Status Model::Explain(const ExplainOptions& options, Explanation* out) {
+  const MethodInfo* method = nullptr;
+  MethodInput in;
+  CONVSCOPE_RETURN_IF_ERROR(PrepareMethod(options, &method, &in));
+  Engine* engine = last_;
+  if (method->uses_gradients) CONVSCOPE_RETURN_IF_ERROR(GradientEngine(&engine));
+  in.engine = engine;
+  in.backward = GetBackward();
+  Status status = method->run(in, out);
+  if (method->reruns_forward) status = RestoreLastImage(engine, status);
+  CONVSCOPE_RETURN_IF_ERROR(status);
+  SetProvenance(in, engine->precision(), out);
+  return Status::Ok();
+}
+
+Status Model::Combine(const ExplainOptions& options, const PartResults& results, Explanation* out) {
+  const MethodInfo* method = nullptr;
+  MethodInput in;
+  CONVSCOPE_RETURN_IF_ERROR(PrepareMethod(options, &method, &in));
+  if (method->combine == nullptr || options.parts < 2) {
+    return Status::Error("combine takes the parts of smoothgrad, ig or occlusion (parts >= 2)");
+  }
+  CONVSCOPE_RETURN_IF_ERROR(method->combine(in, results, out));
+  // The parts ran where Explain would have: on the gradient engine for gradient methods.
+  const Precision engine = method->uses_gradients ? Precision::kF32 : last_->precision();
+  SetProvenance(in, engine, out);
+  return Status::Ok();
+}
+
+void Model::SetProvenance(const MethodInput& in, Precision engine, Explanation* out) const {
+  out->class_index = in.class_index;
+  out->activations = engine;
+  out->weights = engine == Precision::kInt8 ? Precision::kInt8 : FilePrecision();
+}
+
+Precision Model::FilePrecision() const {
+  return header().precision == "int8" ? Precision::kInt8 : Precision::kF32;
+}
+
+Status Model::GradientEngine(Engine** engine) {
+  if (last_->precision() == Precision::kF32) {
+    *engine = last_;
+    return Status::Ok();
+  }
+  // The int8 pass's ReLU and max-pool masks are those of quantized activations; gradients through
+  // them are what made int8 maps stray from f32 (docs/explanation-methods.md). The f32 pass over
+  // the same (dequantized) weights gives the masks the weights themselves imply.
+  CONVSCOPE_RETURN_IF_ERROR(EngineFor(Precision::kF32, engine));
+  std::copy(last_input_.begin(), last_input_.end(), (*engine)->input().begin());
+  return (*engine)->Run();
 }
 
 Backward* Model::GetBackward() {
@@ -141,7 +199,8 @@ Backward* Model::GetBackward() {
 }
 
 Status Model::RestoreLastImage(Engine* engine, Status status) {
-  // Even when the method failed or was cancelled, the image's activations come back.
+  // Even when the method failed or was cancelled, the image's activations come back (an engine
+  // other than the last run's, such as the gradient pass, needs none).
   if (engine != last_ || last_ == nullptr) return status;
   std::copy(last_input_.begin(), last_input_.end(), engine->input().begin());
   const Status rerun = engine->Run();
@@ -176,9 +235,9 @@ Status Model::SanityCheck(const ExplainOptions& options, size_t top_layers, uint
 }
 
 Status Model::Maximize(const MaximizeOptions& options, MaximizeResult* out) {
+  // Gradient ascent, on the f32 pass as every gradient method (int8 weights dequantized).
   Engine* engine = nullptr;
-  CONVSCOPE_RETURN_IF_ERROR(
-      EngineFor(header().precision == "int8" ? Precision::kInt8 : Precision::kF32, &engine));
+  CONVSCOPE_RETURN_IF_ERROR(EngineFor(Precision::kF32, &engine));
   return RestoreLastImage(engine,
                           MaximizeActivation(header(), engine, GetBackward(), options, out));
 }

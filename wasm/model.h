@@ -14,6 +14,7 @@
 #include "image.h"
 #include "methods/activation_maximization.h"
 #include "methods/explanation.h"
+#include "methods/registry.h"
 #include "model_file.h"
 #include "predictions.h"
 #include "status.h"
@@ -50,6 +51,7 @@ struct ExplainOptions {
   bool logit_score = false;
   ProgressFn progress;
   PartialFn partial;
+  size_t part = 0, parts = 1;  // make only this share of the passes (MethodInput::parts)
 };
 
 struct SanityCheckResult {
@@ -79,16 +81,20 @@ class Model {
   // Resizes and preprocesses `image`, runs every layer, keeps every activation.
   Status Run(const RgbImage& image, const RunOptions& options, RunResult* result);
 
-  // Explains the last Run's image (an error before any).
+  // Explains the last Run's image (an error before any). With options.parts > 1 (methods whose
+  // MethodInfo has `combine`), only that part of the passes: `out` holds its results for Combine.
   Status Explain(const ExplainOptions& options, Explanation* out);
+  // The explanation from every part's results, in part order, as an undivided Explain gives it
+  // (the same bits), for the last Run's image and the options the parts were made with.
+  Status Combine(const ExplainOptions& options, const PartResults& results, Explanation* out);
 
   // Explains the last image as Explain does, then again on a copy of the model whose top
   // `top_layers` weighted layers have random kernels (seeded), and compares the maps.
   Status SanityCheck(const ExplainOptions& options, size_t top_layers, uint32_t seed,
                      SanityCheckResult* out);
 
-  // Synthesizes the input a unit responds to most, in the model file's precision. The last image's
-  // activations are restored afterwards.
+  // Synthesizes the input a unit responds to most, by gradient ascent on the f32 engine (an int8
+  // file's weights dequantized). The last image's activations are restored afterwards.
   Status Maximize(const MaximizeOptions& options, MaximizeResult* out);
 
   // The engine of the last Run (null before any): activations and logits live there.
@@ -98,10 +104,18 @@ class Model {
 
  private:
   Model() = default;
+  Precision FilePrecision() const;
   Status EngineFor(Precision p, Engine** engine);
+  // The engine gradient methods run on: the last run's in f32; after an int8 run, the f32 engine
+  // (the same weights, dequantized), which runs the last image first.
+  Status GradientEngine(Engine** engine);
   // Re-runs the last image through `engine` when a method has run other inputs through it.
   Status RestoreLastImage(Engine* engine, Status status);
   Backward* GetBackward();
+  // The method and its input for `options` on the last image (engine: the last run's).
+  Status PrepareMethod(const ExplainOptions& options, const MethodInfo** method, MethodInput* in);
+  // What the result came from: the class, and the engine's arithmetic (see Explanation).
+  void SetProvenance(const MethodInput& in, Precision engine, Explanation* out) const;
 
   std::vector<uint8_t> bytes_;
   std::unique_ptr<ModelFile> file_;

@@ -122,6 +122,9 @@ addOnPostRun(() => {
   model['explain'] = function (method, options) {
     return check(this['tryExplain'](method, safeCallbacks(options)));
   };
+  model['combine'] = function (method, options, parts) {
+    return check(this['tryCombine'](method, options, parts));
+  };
   model['sanityCheck'] = function (method, options) {
     return check(this['trySanityCheck'](method, safeCallbacks(options)));
   };

@@ -172,10 +172,12 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
     await page.click('#view button:has-text("Run")');
     await page.waitForFunction(() => document.querySelectorAll('#view figure canvas').length >= 1 && !document.getElementById('progress').hidden, null, { timeout: 120000 });
     const progress = await page.textContent('#progress-text');
-    assert.match(progress, /explain \d+%, about \d+ s left/);
+    // Split over both cores (web/src/worker_team.js), and said so.
+    assert.match(progress, /explain on 2 workers \d+%, about \d+ s left/);
     const longTasks = await page.evaluate(() => window.longTasks);
     await page.click('#cancel');
     await page.waitForFunction(() => document.getElementById('progress').hidden);
+    assert.equal(await page.evaluate(() => window.convscopeApp.team.workerCount), 0, 'the extra worker stopped');
     assert.ok(longTasks.every((d) => d <= 50), `long tasks while the worker computed: ${longTasks}`);
     await showTab(page, 'predictions');
     assert.equal((await canvases(page)).length, 1, 'predictions after the cancel');

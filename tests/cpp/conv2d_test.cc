@@ -158,6 +158,31 @@ TEST(Conv2d, RuntimeIsReusedAcrossRuns) {
   }
 }
 
+TEST(Conv2d, RunsOnTheCallersBuffers) {
+  const uint32_t seed = testing::TestSeed();
+  SCOPED_TRACE(testing::SeedTrace(seed));
+  std::mt19937 rng(seed + 3);
+  Case c = RandomCase(rng);
+  std::unique_ptr<Conv2d> conv;
+  ASSERT_TRUE(Conv2d::Create(c.shape, Precision::kF32, c.weights, c.bias, nullptr, &conv,
+                             Conv2dBuffers::kCaller)
+                  .ok());
+  EXPECT_TRUE(conv->input().empty());
+  EXPECT_FALSE(conv->Run().ok());
+  const std::vector<float> want = ReferenceConv2d(c.shape, c.input, c.weights, c.bias);
+  std::vector<float> input = c.input, output(want.size());
+  EXPECT_FALSE(conv->RunOn(input, output).ok()) << "an input without XNNPACK's padding";
+  input.resize(input.size() + XNN_EXTRA_BYTES / sizeof(float));
+  // Twice, into different outputs: the runtime follows the buffers it is given.
+  for (int run = 0; run < 2; ++run) {
+    std::vector<float> out(want.size(), -1.0f);
+    ASSERT_TRUE(conv->RunOn(input, out).ok());
+    for (size_t i = 0; i < want.size(); ++i) {
+      ASSERT_NEAR(out[i], want[i], 1e-5f * MaxAbs(want) + 1e-30f) << "run " << run;
+    }
+  }
+}
+
 struct BadCase {
   const char* name;
   Conv2dShape shape;

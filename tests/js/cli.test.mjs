@@ -70,6 +70,11 @@ test('explain writes every figure of every sample photo, report.json and index.h
         assert.ok(img.height > img.width / picture.width * picture.height, `${file}: no caption strip`);
         assert.equal(text.Class, String(entry.classIndex));
         assert.equal(text.Precision, 'int8');
+        // Gradient maps of an int8 model say they come from int8 weights on an f32 pass.
+        const gradient = !name.startsWith('occlusion');
+        assert.deepEqual([text.Weights, text.Activations], ['int8', gradient ? 'f32' : 'int8'], file);
+        const output = entry.outputs.find((o) => path.basename(o.file, '.png') === name);
+        assert.deepEqual([output.Weights, output.Activations], [text.Weights, text.Activations]);
         assert.ok(text.Layer);
       }
       // Not blank: many distinct colours.

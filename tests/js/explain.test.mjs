@@ -86,39 +86,43 @@ test('full-size VGG16 (f32): saliency, guided backprop and Grad-CAM equal PyTorc
 });
 
 test('int8 maps track the f32 maps; maps are normalized and sized to the input', () => {
-  const model = m.Model.load(smallModel().bytes);  // an int8 file
+  // The same Keras weights as an int8 file and as an f32 file: what int8 costs the maps.
+  const models = { int8: m.Model.load(smallModel().bytes), f32: m.Model.load(smallModel(['--precision', 'f32']).bytes) };
   try {
     for (const photo of ['chelsea.png', 'astronaut.png', 'coffee.png']) {
       const maps = {};
-      for (const precision of ['f32', 'int8']) {
-        model.run(readImage(photo), { precision });
+      for (const [file, model] of Object.entries(models)) {
+        model.run(readImage(photo));
         for (const method of ['saliency', 'guided', 'gradcam', 'guided-gradcam']) {
           const x = model.explain(method, { class: 3 });
-          assert.equal(x.precision, precision);
+          // Gradient methods of an int8 model run on an f32 pass over its dequantized weights.
+          assert.deepEqual([x.precision, x.weights, x.activations], [file, file, 'f32']);
+          assert.equal(x.arithmetic, file === 'int8' ? 'int8 weights, f32 pass' : 'f32');
           assert.deepEqual([x.width, x.height, x.map.length], [32, 32, 32 * 32]);
           assert.equal(Math.max(...x.map), 1);
           assert.equal(Math.min(...x.map), 0);
-          (maps[method] ??= {})[precision] = x.map;
+          (maps[method] ??= {})[file] = x.map;
         }
       }
       for (const [method, { f32, int8 }] of Object.entries(maps)) {
-        // This model's layers up to block4_conv1 have at most 16 input channels and run in f32
-        // in int8 mode too (wasm/engine.h); measured 0.969-1.0. The trained default model, int8
-        // from block2_conv2 on, is the stronger check (the next test).
-        const r = pearson(f32, int8);
-        assert.ok(r >= 0.95, `${photo} ${method}: Pearson ${r.toFixed(4)}`);
+        // Random weights: vanilla gradients follow the rounded weights' chaos (the issue's target
+        // for them is 0.65; tests/js/int8_faithfulness.test.mjs has full-size VGG16).
+        const r = pearson(f32, int8), target = method === 'saliency' ? 0.65 : 0.95;
+        console.log(`small VGG16, ${photo} ${method}: int8 vs f32 file, Pearson ${r.toFixed(4)}`);
+        assert.ok(r >= target, `${photo} ${method}: Pearson ${r.toFixed(4)}`);
       }
     }
   } finally {
-    model.release();
+    models.int8.release();
+    models.f32.release();
   }
 });
 
-// On the trained default model (real data, not random weights) int8 maps follow the f32 maps:
-// Pearson >= 0.95 on each Fashion-MNIST sample, for its top class, for every method. (Measured:
-// vanilla saliency, which follows every ReLU mask of the int8 pass, 0.968-0.999; it was 0.945 on
-// the sandal before the 16-channel layers ran in f32, see wasm/engine.h.)
-test('trained default model: int8 maps correlate with f32 (Pearson >= 0.95)', () => {
+// On the trained default model (real data, not random weights; only its int8 file exists): after an
+// int8 run, the gradient methods run on the f32 pass over the dequantized weights, so their maps
+// equal those after an f32 run bit for bit; occlusion keeps the int8 run (its dense head runs on
+// int16-quantized activations) and correlates with f32 at Pearson >= 0.95 (measured 0.99+).
+test('trained default model: int8 gradient maps come from the f32 pass; occlusion tracks f32', () => {
   const model = m.Model.load(readFileSync(path.join(root, 'web/models/default.bin')));
   try {
     const samples = readdirSync(path.join(root, 'web/samples')).filter((f) => f.startsWith('fashion-'));
@@ -129,13 +133,19 @@ test('trained default model: int8 maps correlate with f32 (Pearson >= 0.95)', ()
       const maps = {};
       for (const precision of ['f32', 'int8']) {
         model.run(bytes, { precision });
-        for (const method of ['saliency', 'guided', 'gradcam', 'guided-gradcam', 'smoothgrad', 'ig']) {
-          (maps[method] ??= {})[precision] = model.explain(method, { class: cls, samples: 10 }).map;
+        for (const method of ['saliency', 'guided', 'gradcam', 'guided-gradcam', 'smoothgrad', 'ig', 'occlusion']) {
+          const x = model.explain(method, { class: cls, samples: 10, patch: 8, stride: 4 });
+          assert.equal(x.activations, method === 'occlusion' ? precision : 'f32', `${sample} ${method}`);
+          (maps[method] ??= {})[precision] = x.map;
         }
       }
       for (const [method, { f32, int8 }] of Object.entries(maps)) {
-        const r = pearson(f32, int8);
-        assert.ok(r >= 0.95, `${sample} ${method}: Pearson ${r.toFixed(4)}`);
+        if (method === 'occlusion') {
+          const r = pearson(f32, int8);
+          assert.ok(r >= 0.95, `${sample} occlusion: Pearson ${r.toFixed(4)}`);
+        } else {
+          assert.deepEqual(Array.from(int8), Array.from(f32), `${sample} ${method}`);
+        }
       }
     }
   } finally {

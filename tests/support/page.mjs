@@ -3,7 +3,8 @@
 import { launchChromium } from './chromium.mjs';
 
 // Opens `url` in a fresh Chromium; collects console errors, page errors, requests and long tasks.
-export async function openPage(url) {
+// initScript: run in the page before its own scripts (e.g. to stand in for a device's properties).
+export async function openPage(url, { initScript } = {}) {
   const browser = await launchChromium();
   const page = await browser.context.newPage();
   const problems = [], requests = [];
@@ -15,6 +16,7 @@ export async function openPage(url) {
     new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longTasks.push(e.duration); })
       .observe({ type: 'longtask', buffered: true });
   });
+  if (initScript) await page.addInitScript(initScript);
   await page.goto(url);
   await page.waitForFunction(() => window.convscopeReady === true, null, { timeout: 120000 });
   return { browser, page, problems, requests };

@@ -1,39 +1,21 @@
-// Embind: a loaded model (wasm/model.h) — summary, configs, weights, runs, activations, grids.
+// Embind: a loaded model (wasm/model.h) — summary, configs, weights, runs, activations, grids;
+// its explanations are marshalled in explain_bindings.cc.
 // Marshalling only. Keep in sync with convscope.d.ts and module_api.js.
 #include <emscripten/bind.h>
 
 #include <cmath>
 #include <memory>
 
+#include "explain_bindings.h"
 #include "grids.h"
 #include "marshal.h"
 #include "model.h"
+#include "model_marshal.h"
 #include "model_summary.h"
 #include "thread_pool.h"
 
 namespace convscope::bindings {
 namespace {
-
-// The layer called `name`, or a failure listing the layers there are.
-std::optional<size_t> FindLayer(const Model& model, const val& name) {
-  if (name.typeOf().as<std::string>() != "string") {
-    Fail("the layer name must be a string, got " + TypeName(name));
-    return std::nullopt;
-  }
-  const std::string n = name.as<std::string>();
-  if (const auto index = model.LayerIndex(n)) return index;
-  std::string names;
-  for (const LayerEntry& l : model.header().layers)
-    names += (names.empty() ? "" : ", ") + l.layer.name;
-  Fail("the model has no layer named '" + n + "' (its layers: " + names + ")");
-  return std::nullopt;
-}
-
-val ShapeArray(const Shape& shape) {
-  val a = val::array();
-  for (size_t d : shape) a.call<void>("push", d);
-  return a;
-}
 
 Model* TryLoad(val bytes) {
   if (!IsInstance(bytes, "Uint8Array") && !IsInstance(bytes, "ArrayBuffer")) {
@@ -262,127 +244,6 @@ val TryFeatureMapGrid(const Model& model, val name, val options) {
   return GridResult(grid);
 }
 
-// An explanation as the JS object of convscope.d.ts (copies: explanations are small).
-val ExplanationToJs(const Model& model, const Explanation& x) {
-  const ModelHeader& h = model.header();
-  val out = val::object();
-  out.set("method", x.method);
-  out.set("classIndex", x.class_index);
-  out.set("label", x.class_index < h.labels.size() ? h.labels[x.class_index]
-                                                   : "class " + std::to_string(x.class_index));
-  out.set("layer", h.layers[x.layer].layer.name);
-  out.set("precision", std::string(PrecisionName(model.last_engine()->precision())));
-  out.set("width", x.width);
-  out.set("height", x.height);
-  out.set("map", CopyFloats(x.map));
-  val raw = val::object();
-  raw.set("shape", ShapeArray(x.raw_shape));
-  raw.set("data", CopyFloats(x.raw));
-  out.set("raw", raw);
-  return out;
-}
-
-// Fail, for readers that return an optional.
-std::nullopt_t FailWith(std::string message) {
-  Fail(std::move(message));
-  return std::nullopt;
-}
-
-// Reads tryExplain's (method, {class, layer, clip99, samples, noise, seed, baseline, patch, stride,
-// score, fill, naive, onProgress, onPartial}); nullopt after Fail.
-std::optional<ExplainOptions> ReadExplainOptions(const Model& model, const val& method,
-                                                 const val& o) {
-  if (method.typeOf().as<std::string>() != "string") {
-    return FailWith("the method must be a string, got " + TypeName(method));
-  }
-  ExplainOptions e;
-  e.method = method.as<std::string>();
-  std::string error;
-  if (!o["class"].isUndefined()) {
-    const auto c = ReadSize(o, "class", std::nullopt, &error);
-    if (!c) return FailWith(error);
-    e.class_index = *c;
-  }
-  if (!o["layer"].isUndefined()) {
-    e.layer = FindLayer(model, o["layer"]);
-    if (!e.layer) return std::nullopt;
-  }
-  e.clip_99th = !o["clip99"].isUndefined() && o["clip99"].as<bool>();
-  const auto samples = ReadSize(o, "samples", 0, &error);
-  const auto seed = samples ? ReadSize(o, "seed", 1, &error) : std::nullopt;
-  const auto baseline = seed ? ReadString(o, "baseline", "black", &error) : std::nullopt;
-  if (!baseline) return FailWith(error);
-  e.samples = *samples;
-  e.seed = static_cast<uint32_t>(*seed);
-  e.baseline = *baseline;
-  if (!o["noise"].isUndefined()) {
-    if (o["noise"].typeOf().as<std::string>() != "number" || !(o["noise"].as<double>() >= 0)) {
-      return FailWith("noise must be a non-negative number, got " + TypeName(o["noise"]));
-    }
-    e.noise = o["noise"].as<double>();
-  }
-  const auto patch = ReadSize(o, "patch", 15, &error);
-  const auto stride = patch ? ReadSize(o, "stride", 8, &error) : std::nullopt;
-  const auto score = stride ? ReadString(o, "score", "probability", &error) : std::nullopt;
-  if (!score) return FailWith(error);
-  if (*score != "probability" && *score != "logit") {
-    return FailWith("score must be 'probability' or 'logit', got '" + *score + "'");
-  }
-  e.logit_score = *score == "logit";
-  e.patch = *patch;
-  e.stride = *stride;
-  if (!o["fill"].isUndefined()) {
-    if (o["fill"].typeOf().as<std::string>() != "number" ||
-        !std::isfinite(o["fill"].as<double>())) {
-      return FailWith("fill must be a finite number, got " + TypeName(o["fill"]));
-    }
-    e.fill = o["fill"].as<float>();
-  }
-  e.naive = !o["naive"].isUndefined() && o["naive"].as<bool>();
-  e.progress = ReadProgress(o);
-  const val on_partial = o["onPartial"];
-  if (on_partial.typeOf().as<std::string>() == "function") {
-    e.partial = [on_partial, &model](const Explanation& so_far) {
-      return on_partial(ExplanationToJs(model, so_far)).as<bool>();
-    };
-  }
-  return e;
-}
-
-val TryExplain(Model& model, val method, val options) {
-  const val o = options.isUndefined() ? val::object() : options;
-  if (!IsObject(o)) return Fail("options must be an object, got " + TypeName(options));
-  const std::optional<ExplainOptions> e = ReadExplainOptions(model, method, o);
-  if (!e) return val::null();
-  Explanation x;
-  if (const Status s = model.Explain(*e, &x); !s.ok()) return Fail(s.message());
-  return ExplanationToJs(model, x);
-}
-
-// model.trySanityCheck(method, {...explain options, topLayers, randomSeed}).
-val TrySanityCheck(Model& model, val method, val options) {
-  const val o = options.isUndefined() ? val::object() : options;
-  if (!IsObject(o)) return Fail("options must be an object, got " + TypeName(options));
-  const std::optional<ExplainOptions> e = ReadExplainOptions(model, method, o);
-  if (!e) return val::null();
-  std::string error;
-  const auto top = ReadSize(o, "topLayers", 1, &error);
-  const auto seed = top ? ReadSize(o, "randomSeed", 1, &error) : std::nullopt;
-  if (!seed) return Fail(error);
-  SanityCheckResult r;
-  if (const Status s = model.SanityCheck(*e, *top, static_cast<uint32_t>(*seed), &r); !s.ok()) {
-    return Fail(s.message());
-  }
-  val out = val::object();
-  out.set("original", ExplanationToJs(model, r.original));
-  out.set("randomized", ExplanationToJs(model, r.randomized));
-  val layers = val::array();
-  for (size_t i : r.layers) layers.call<void>("push", model.header().layers[i].layer.name);
-  out.set("randomizedLayers", layers);
-  out.set("spearman", r.spearman);
-  return out;
-}
-
 // model.tryMaximize({layer, filter | class, preset, steps, seed, onProgress})
 val TryMaximize(Model& model, val options) {
   if (!IsObject(options)) return Fail("options must be an object, got " + TypeName(options));
@@ -427,6 +288,7 @@ EMSCRIPTEN_BINDINGS(convscope_model) {
       .function("tryFilterGrid", &TryFilterGrid)
       .function("tryFeatureMapGrid", &TryFeatureMapGrid)
       .function("tryExplain", &TryExplain)
+      .function("tryCombine", &TryCombine)
       .function("trySanityCheck", &TrySanityCheck)
       .function("tryMaximize", &TryMaximize);
 }

@@ -2,8 +2,31 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 namespace convscope {
+
+std::string ArithmeticLabel(const Explanation& x) {
+  if (x.weights == x.activations) return PrecisionName(x.weights);
+  return std::string(PrecisionName(x.weights)) + " weights, " + PrecisionName(x.activations) +
+         " pass";
+}
+
+Status CheckPartResults(const PartResults& results, size_t parts, size_t passes, size_t pass_size) {
+  if (results.size() != parts) {
+    return Status::Error("combining needs the results of all " + std::to_string(parts) +
+                         " parts, got " + std::to_string(results.size()));
+  }
+  for (size_t p = 0; p < parts; ++p) {
+    const size_t want = PassParts{p, parts}.Count(passes) * pass_size;
+    if (results[p].size() != want) {
+      return Status::Error("part " + std::to_string(p) + " of " + std::to_string(parts) + " has " +
+                           std::to_string(results[p].size()) + " values, expected " +
+                           std::to_string(want) + ": was it made with the same options?");
+    }
+  }
+  return Status::Ok();
+}
 
 Status ReportProgress(const ProgressFn& progress, double fraction) {
   if (progress && !progress(fraction)) return Status::Error("cancelled");

@@ -54,17 +54,50 @@ struct MethodInput {
   bool logit_score = false;        // occlusion: the drop in the logit, not the probability
   ProgressFn progress;             // may be empty
   PartialFn partial;               // may be empty
+  // Methods of independent passes (registry: combine) can make only their share of them, so that
+  // module instances in several workers split the work: part `part` of `parts` (see PassParts).
+  size_t part = 0, parts = 1;
 };
+
+// Up to this many workers split a method's passes.
+inline constexpr size_t kMaxParts = 64;
+
+// Which of a method's `passes` independent passes part `in.part` of `in.parts` makes: pass i
+// belongs to part i % parts. A part's result (Explanation::raw) holds its passes' results in
+// order; the method's combine function adds every part's back in pass order, as the undivided
+// method does, so any split gives the same bits.
+struct PassParts {
+  size_t part = 0, parts = 1;
+  bool Mine(size_t pass) const { return pass % parts == part; }
+  size_t Count(size_t passes) const { return passes / parts + (part < passes % parts ? 1 : 0); }
+  // Where pass `pass` is in its part's results, and which part that is.
+  size_t PartOf(size_t pass) const { return pass % parts; }
+  size_t IndexInPart(size_t pass) const { return pass / parts; }
+};
+inline PassParts PartsOf(const MethodInput& in) { return {in.part, in.parts}; }
+
+// The results of every part, in part order (the raw of each part's Explanation).
+using PartResults = std::vector<std::span<const float>>;
+
+// Checks that `results` are the `parts` parts of a method of `passes` passes of `pass_size` values.
+Status CheckPartResults(const PartResults& results, size_t parts, size_t passes, size_t pass_size);
 
 struct Explanation {
   std::string method;
   size_t class_index = 0;  // the class whose score is explained
   size_t layer = 0;        // 0 when the method is about the input
+  // The arithmetic the map came from: the weights' (int8 for an int8 file or an int8 run) and the
+  // activations' (f32 for gradient methods, which int8 models run on an f32 pass).
+  Precision weights = Precision::kF32, activations = Precision::kF32;
   size_t height = 0, width = 0;
   std::vector<float> map;  // height x width, normalized to [0, 1], at the model's input size
   Shape raw_shape;         // the method's unnormalized result (a gradient, a CAM before upsampling)
   std::vector<float> raw;
 };
+
+// How a map was computed, for captions and reports: "f32", "int8", or "int8 weights, f32 pass"
+// (a gradient method on an int8 model).
+std::string ArithmeticLabel(const Explanation& x);
 
 // Reports progress (if anyone listens); a Status error when the listener cancelled.
 Status ReportProgress(const ProgressFn& progress, double fraction);

@@ -56,20 +56,15 @@ Status IntegratedGradientsBaseline(const MethodInput& in, std::vector<float>* ba
   return Status::Ok();
 }
 
-Status IntegratedGradients(const MethodInput& in, Explanation* out) {
+namespace {
+
+size_t StepCount(const MethodInput& in) {
+  return in.samples > 0 ? in.samples : kIntegratedGradientsSteps;
+}
+
+void Finish(const MethodInput& in, std::span<const float> baseline, std::span<const float> sum,
+            size_t steps, Explanation* out) {
   const Shape& shape = in.header->layers.front().layer.output_shape;
-  const size_t steps = in.samples > 0 ? in.samples : kIntegratedGradientsSteps;
-  std::vector<float> baseline, point(in.image.size()), gradient, sum(in.image.size(), 0.0f);
-  CONVSCOPE_RETURN_IF_ERROR(IntegratedGradientsBaseline(in, &baseline));
-  for (size_t k = 1; k <= steps; ++k) {
-    const float t = static_cast<float>(k) / static_cast<float>(steps);
-    for (size_t i = 0; i < point.size(); ++i)
-      point[i] = baseline[i] + t * (in.image[i] - baseline[i]);
-    CONVSCOPE_RETURN_IF_ERROR(InputGradientAt(in, point, BackwardMode::kPlain, &gradient));
-    for (size_t i = 0; i < sum.size(); ++i) sum[i] += gradient[i];
-    CONVSCOPE_RETURN_IF_ERROR(
-        ReportProgress(in.progress, static_cast<double>(k) / static_cast<double>(steps)));
-  }
   out->raw.resize(sum.size());
   for (size_t i = 0; i < sum.size(); ++i) {
     out->raw[i] = (in.image[i] - baseline[i]) * sum[i] / static_cast<float>(steps);
@@ -84,6 +79,52 @@ Status IntegratedGradients(const MethodInput& in, Explanation* out) {
     for (size_t c = 0; c < shape[2]; ++c) out->map[p] += std::fabs(out->raw[p * shape[2] + c]);
   }
   NormalizeMinMax(out->map);
+}
+
+}  // namespace
+
+Status IntegratedGradients(const MethodInput& in, Explanation* out) {
+  const size_t steps = StepCount(in), size = in.image.size();
+  const PassParts parts = PartsOf(in);
+  std::vector<float> baseline, point(size), gradient;
+  CONVSCOPE_RETURN_IF_ERROR(IntegratedGradientsBaseline(in, &baseline));
+  // Undivided: the running sum of gradients. A part: its steps' gradients, in order.
+  std::vector<float> result(parts.parts == 1 ? size : parts.Count(steps) * size, 0.0f);
+  size_t done = 0;
+  for (size_t k = 0; k < steps; ++k) {  // pass k is at t = (k + 1) / steps
+    if (!parts.Mine(k)) continue;
+    const float t = static_cast<float>(k + 1) / static_cast<float>(steps);
+    for (size_t i = 0; i < size; ++i) point[i] = baseline[i] + t * (in.image[i] - baseline[i]);
+    CONVSCOPE_RETURN_IF_ERROR(InputGradientAt(in, point, BackwardMode::kPlain, &gradient));
+    float* target = parts.parts == 1 ? result.data() : result.data() + done * size;
+    for (size_t i = 0; i < size; ++i) target[i] += gradient[i];
+    ++done;
+    CONVSCOPE_RETURN_IF_ERROR(ReportProgress(
+        in.progress, static_cast<double>(done) / static_cast<double>(parts.Count(steps))));
+  }
+  if (parts.parts == 1) {
+    Finish(in, baseline, result, steps, out);
+  } else {
+    out->method = "ig";
+    out->raw_shape = {done, size};
+    out->raw = std::move(result);
+  }
+  return Status::Ok();
+}
+
+Status CombineIntegratedGradients(const MethodInput& in, const PartResults& results,
+                                  Explanation* out) {
+  const size_t steps = StepCount(in), size = in.image.size();
+  CONVSCOPE_RETURN_IF_ERROR(CheckPartResults(results, in.parts, steps, size));
+  std::vector<float> baseline;
+  CONVSCOPE_RETURN_IF_ERROR(IntegratedGradientsBaseline(in, &baseline));
+  const PassParts parts = PartsOf(in);
+  std::vector<float> sum(size, 0.0f);
+  for (size_t k = 0; k < steps; ++k) {
+    const float* g = results[parts.PartOf(k)].data() + parts.IndexInPart(k) * size;
+    for (size_t i = 0; i < size; ++i) sum[i] += g[i];
+  }
+  Finish(in, baseline, sum, steps, out);
   return Status::Ok();
 }
 

@@ -12,6 +12,9 @@ inline constexpr size_t kIntegratedGradientsSteps = 50;
 // Gaussian sigma = 1/16 of its shorter side). map: sum over channels of |attribution|, min-max
 // normalized. raw: the attribution, H x W x 3.
 Status IntegratedGradients(const MethodInput& in, Explanation* out);
+// The undivided result from the parts' (MethodInput::parts).
+Status CombineIntegratedGradients(const MethodInput& in, const PartResults& results,
+                                  Explanation* out);
 
 // The baseline IntegratedGradients starts from, preprocessed.
 Status IntegratedGradientsBaseline(const MethodInput& in, std::vector<float>* baseline);

@@ -1,6 +1,7 @@
 #include "occlusion.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "../incremental_forward.h"
@@ -60,11 +61,15 @@ void Describe(const MethodInput& in, const Grid& grid, size_t factor, Explanatio
   NormalizeMinMax(out->map);
 }
 
-}  // namespace
+// Which part makes a position, by its place in coarse-to-fine order: the coarsest level all in
+// part 0 (so that it shows the first map as soon as undivided occlusion would), the rest in turns.
+size_t OwnerOf(const std::vector<Level>& levels, size_t order, size_t parts) {
+  const size_t first = levels.front().positions.size();
+  return order < first ? 0 : (order - first) % parts;
+}
 
-Status Occlusion(const MethodInput& in, Explanation* out) {
-  const auto& layers = in.header->layers;
-  const Shape& shape = layers.front().layer.output_shape;
+Status CheckPatch(const MethodInput& in) {
+  const Shape& shape = in.header->layers.front().layer.output_shape;
   if (in.patch == 0 || in.patch > std::min(shape[0], shape[1])) {
     return Status::Error("the occlusion patch must be 1 to " +
                          std::to_string(std::min(shape[0], shape[1])) + " pixels, got " +
@@ -75,6 +80,23 @@ Status Occlusion(const MethodInput& in, Explanation* out) {
                          std::to_string(std::min(shape[0], shape[1])) + " pixels, got " +
                          std::to_string(in.stride));
   }
+  return Status::Ok();
+}
+
+// Valid after CheckPatch.
+Grid GridOf(const MethodInput& in) {
+  const Shape& shape = in.header->layers.front().layer.output_shape;
+  Grid grid;
+  grid.rows = (shape[0] - in.patch) / in.stride + 1;
+  grid.cols = (shape[1] - in.patch) / in.stride + 1;
+  return grid;
+}
+
+}  // namespace
+
+Status Occlusion(const MethodInput& in, Explanation* out) {
+  const auto& layers = in.header->layers;
+  CONVSCOPE_RETURN_IF_ERROR(CheckPatch(in));
   if (layers.back().layer.kind != LayerKind::kDense) {
     return Status::Error("occlusion needs a model that ends in a Dense layer of class scores");
   }
@@ -94,17 +116,26 @@ Status Occlusion(const MethodInput& in, Explanation* out) {
   float base_score = 0;
   CONVSCOPE_RETURN_IF_ERROR(score(trunk->base(head - 1), &base_score));
 
-  Grid grid;
-  grid.rows = (shape[0] - in.patch) / in.stride + 1;
-  grid.cols = (shape[1] - in.patch) / in.stride + 1;
-  grid.drops.assign(grid.rows * grid.cols, 0.0f);
-  const size_t total = grid.drops.size(), batch = in.naive ? 1 : kOcclusionBatch;
+  Grid grid = GridOf(in);
+  // A part leaves the positions of other parts NaN.
+  grid.drops.assign(grid.rows * grid.cols, in.parts == 1 ? 0.0f : NAN);
+  const size_t batch = in.naive ? 1 : kOcclusionBatch;
   std::vector<float> occluded(trunk->base(head - 1).size());
   std::vector<Box> boxes;
-  size_t done = 0;
   const std::vector<Level> levels = Levels(grid);
+  size_t total = 0, order = 0;
+  std::vector<std::vector<size_t>> mine(levels.size());  // this part's positions, per level
   for (size_t k = 0; k < levels.size(); ++k) {
-    const std::vector<size_t>& positions = levels[k].positions;
+    for (size_t p : levels[k].positions) {
+      if (OwnerOf(levels, order++, in.parts) == in.part) mine[k].push_back(p);
+    }
+    total += mine[k].size();
+  }
+  size_t done = 0;
+  bool complete = true;  // every position of the levels so far is this part's
+  for (size_t k = 0; k < levels.size(); ++k) {
+    const std::vector<size_t>& positions = mine[k];
+    complete = complete && positions.size() == levels[k].positions.size();
     for (size_t start = 0; start < positions.size(); start += batch) {
       const size_t n = std::min(batch, positions.size() - start);
       boxes.clear();
@@ -123,12 +154,43 @@ Status Occlusion(const MethodInput& in, Explanation* out) {
       CONVSCOPE_RETURN_IF_ERROR(
           ReportProgress(in.progress, static_cast<double>(done) / static_cast<double>(total)));
     }
-    if (k + 1 < levels.size() && in.partial) {
+    if (k + 1 < levels.size() && in.partial && complete) {
       Explanation so_far;
       Describe(in, grid, levels[k].factor, &so_far);
       so_far.class_index = in.class_index;
       if (!in.partial(so_far)) return Status::Error("cancelled");
     }
+  }
+  if (in.parts == 1) {
+    Describe(in, grid, 1, out);
+  } else {
+    out->method = "occlusion";
+    out->raw_shape = {grid.rows, grid.cols};
+    out->raw = std::move(grid.drops);
+  }
+  return Status::Ok();
+}
+
+Status CombineOcclusion(const MethodInput& in, const PartResults& results, Explanation* out) {
+  CONVSCOPE_RETURN_IF_ERROR(CheckPatch(in));
+  Grid grid = GridOf(in);
+  const size_t cells = grid.rows * grid.cols;
+  if (results.size() != in.parts) {
+    return Status::Error("combining needs the results of all " + std::to_string(in.parts) +
+                         " parts, got " + std::to_string(results.size()));
+  }
+  for (const std::span<const float>& r : results) {
+    if (r.size() != cells) {
+      return Status::Error("an occlusion part has " + std::to_string(r.size()) +
+                           " positions, expected " + std::to_string(cells) +
+                           ": was it made with the same patch and stride?");
+    }
+  }
+  grid.drops.resize(cells);
+  const std::vector<Level> levels = Levels(grid);
+  size_t order = 0;
+  for (const Level& level : levels) {
+    for (size_t p : level.positions) grid.drops[p] = results[OwnerOf(levels, order++, in.parts)][p];
   }
   Describe(in, grid, 1, out);
   return Status::Ok();

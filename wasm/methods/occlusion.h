@@ -14,6 +14,11 @@ inline constexpr size_t kOcclusionBatch = 16;  // occluded copies per pass throu
 // convolutions run incrementally (see incremental_forward.h) in f32, the dense head in the run's
 // precision. Positions go coarse to fine (every 8th, 4th, 2nd, then all), with the map so far
 // passed to MethodInput::partial after each level.
+// A part (MethodInput::parts) computes the coarsest level if it is part 0 and every parts-th
+// position of the finer ones, leaving the others NaN in raw; only a part that has made every
+// position of a level passes its map on.
 Status Occlusion(const MethodInput& in, Explanation* out);
+// The undivided result from the parts' (their positions merged).
+Status CombineOcclusion(const MethodInput& in, const PartResults& results, Explanation* out);
 
 }  // namespace convscope

@@ -10,10 +10,13 @@ namespace convscope {
 
 const std::vector<MethodInfo>& Methods() {
   static const std::vector<MethodInfo> methods = {
-      {"saliency", false, false, &VanillaSaliency},    {"smoothgrad", false, true, &SmoothGrad},
-      {"guided", false, false, &GuidedBackprop},       {"gradcam", true, false, &GradCam},
-      {"guided-gradcam", true, false, &GuidedGradCam}, {"ig", false, true, &IntegratedGradients},
-      {"occlusion", false, true, &Occlusion},
+      {"saliency", false, false, true, &VanillaSaliency, nullptr},
+      {"smoothgrad", false, true, true, &SmoothGrad, &CombineSmoothGrad},
+      {"guided", false, false, true, &GuidedBackprop, nullptr},
+      {"gradcam", true, false, true, &GradCam, nullptr},
+      {"guided-gradcam", true, false, true, &GuidedGradCam, nullptr},
+      {"ig", false, true, true, &IntegratedGradients, &CombineIntegratedGradients},
+      {"occlusion", false, true, false, &Occlusion, &CombineOcclusion},
   };
   return methods;
 }

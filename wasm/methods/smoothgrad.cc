@@ -32,31 +32,75 @@ class Gaussian {
   bool has_spare_ = false;
 };
 
-}  // namespace
+// Each sample draws its noise from its own seed, so that a part can make any sample without
+// drawing the others' (splitmix32's finalizer mixes the seed and the sample's index).
+uint32_t SampleSeed(uint32_t seed, size_t sample) {
+  uint32_t z = seed + 0x9e3779b9u * static_cast<uint32_t>(sample + 1);
+  z = (z ^ (z >> 16)) * 0x85ebca6bu;
+  z = (z ^ (z >> 13)) * 0xc2b2ae35u;
+  return z ^ (z >> 16);
+}
 
-Status SmoothGrad(const MethodInput& in, Explanation* out) {
+size_t SampleCount(const MethodInput& in) {
+  return in.samples > 0 ? in.samples : kSmoothGradSamples;
+}
+
+void Finish(const MethodInput& in, std::vector<float> mean, Explanation* out) {
   const Shape& shape = in.header->layers.front().layer.output_shape;
-  const size_t samples = in.samples > 0 ? in.samples : kSmoothGradSamples;
-  const auto [lo, hi] = std::minmax_element(in.image.begin(), in.image.end());
-  const float sigma = static_cast<float>(in.noise) * (*hi - *lo);
-  Gaussian gaussian(in.seed);
-  std::vector<float> noisy(in.image.size()), gradient;
-  out->raw.assign(in.image.size(), 0.0f);
-  for (size_t s = 0; s < samples; ++s) {
-    for (size_t i = 0; i < noisy.size(); ++i) noisy[i] = in.image[i] + sigma * gaussian();
-    CONVSCOPE_RETURN_IF_ERROR(InputGradientAt(in, noisy, BackwardMode::kPlain, &gradient));
-    for (size_t i = 0; i < gradient.size(); ++i)
-      out->raw[i] += std::fabs(gradient[i]) / static_cast<float>(samples);
-    CONVSCOPE_RETURN_IF_ERROR(
-        ReportProgress(in.progress, static_cast<double>(s + 1) / static_cast<double>(samples)));
-  }
   out->method = "smoothgrad";
   out->layer = 0;
   out->height = shape[0];
   out->width = shape[1];
   out->raw_shape = shape;
+  out->raw = std::move(mean);
   out->map = MaxAbsOverChannels(out->raw, shape[2]);
   NormalizeMinMax(out->map);
+}
+
+}  // namespace
+
+Status SmoothGrad(const MethodInput& in, Explanation* out) {
+  const size_t samples = SampleCount(in);
+  const PassParts parts = PartsOf(in);
+  const auto [lo, hi] = std::minmax_element(in.image.begin(), in.image.end());
+  const float sigma = static_cast<float>(in.noise) * (*hi - *lo);
+  const size_t size = in.image.size();
+  std::vector<float> noisy(size), gradient;
+  // Undivided: the running mean. A part: its samples' terms |gradient| / samples, in order.
+  std::vector<float> result(parts.parts == 1 ? size : parts.Count(samples) * size, 0.0f);
+  size_t done = 0;
+  for (size_t s = 0; s < samples; ++s) {
+    if (!parts.Mine(s)) continue;
+    Gaussian gaussian(SampleSeed(in.seed, s));
+    for (size_t i = 0; i < size; ++i) noisy[i] = in.image[i] + sigma * gaussian();
+    CONVSCOPE_RETURN_IF_ERROR(InputGradientAt(in, noisy, BackwardMode::kPlain, &gradient));
+    float* target = parts.parts == 1 ? result.data() : result.data() + done * size;
+    for (size_t i = 0; i < size; ++i)
+      target[i] += std::fabs(gradient[i]) / static_cast<float>(samples);
+    ++done;
+    CONVSCOPE_RETURN_IF_ERROR(ReportProgress(
+        in.progress, static_cast<double>(done) / static_cast<double>(parts.Count(samples))));
+  }
+  if (parts.parts == 1) {
+    Finish(in, std::move(result), out);
+  } else {
+    out->method = "smoothgrad";
+    out->raw_shape = {done, size};
+    out->raw = std::move(result);
+  }
+  return Status::Ok();
+}
+
+Status CombineSmoothGrad(const MethodInput& in, const PartResults& results, Explanation* out) {
+  const size_t samples = SampleCount(in), size = in.image.size();
+  CONVSCOPE_RETURN_IF_ERROR(CheckPartResults(results, in.parts, samples, size));
+  const PassParts parts = PartsOf(in);
+  std::vector<float> mean(size, 0.0f);
+  for (size_t s = 0; s < samples; ++s) {
+    const float* term = results[parts.PartOf(s)].data() + parts.IndexInPart(s) * size;
+    for (size_t i = 0; i < size; ++i) mean[i] += term[i];
+  }
+  Finish(in, std::move(mean), out);
   return Status::Ok();
 }
 

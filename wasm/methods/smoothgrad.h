@@ -9,8 +9,11 @@ inline constexpr size_t kSmoothGradSamples = 25;  // the paper uses 50
 
 // The mean of |d score / d input| over `samples` copies of the input with Gaussian noise of sigma
 // = noise x (max - min of the preprocessed input); max over channels, min-max normalized.
-// Deterministic for a seed (the noise comes from mt19937 through Box-Muller, the same in every
-// build). raw: the mean |gradient|, H x W x 3.
+// Deterministic for a seed (each sample's noise comes from mt19937 through Box-Muller, seeded from
+// the seed and the sample's index: the same in every build and any split). raw: the mean
+// |gradient|, H x W x 3.
 Status SmoothGrad(const MethodInput& in, Explanation* out);
+// The undivided result from the parts' (MethodInput::parts).
+Status CombineSmoothGrad(const MethodInput& in, const PartResults& results, Explanation* out);
 
 }  // namespace convscope

@@ -97,6 +97,15 @@ export class WorkerClient {
     return this.restart();
   }
 
+  // Stops the worker for good: every pending request fails with CancelledError.
+  dispose() {
+    this.worker.terminate();
+    for (const [id, p] of this.pending) if (id !== 0) p.reject(new CancelledError());
+    this.pending.clear();
+    this.ready = Promise.reject(new CancelledError());
+    this.ready.catch(() => {});
+  }
+
   // A fresh worker in place of the current one; request `failedId` fails with `error`, any other
   // pending one with CancelledError.
   restart(failedId, error) {

@@ -6,6 +6,7 @@ import defaultModelSource from '../models/default.bin?url';
 import ConvscopeWorker from './worker.js?worker&inline';
 import { CancelledError, WorkerClient } from './client.js';
 import { fileCacheKey, modelCache } from './model_cache.js';
+import { teamSize, WorkerTeam } from './worker_team.js';
 import { el } from './ui.js';
 import architecture from './views/architecture.js';
 import compare from './views/compare.js';
@@ -66,22 +67,25 @@ const app = {
     $('error').hidden = false;
   },
   // A worker request; while any has taken over 200 ms, a progress bar with the time left and Cancel.
-  // label: what the bar says is going on (default: the request's name).
-  // stall: see WorkerClient.send.
+  // label: what the bar says is going on (default: the request's name; split methods add how many
+  // workers share them). stall: see WorkerClient.send.
   async request(op, args, { onPartial, label = op, stall } = {}) {
+    const workers = op === 'explain' ? this.team.workersFor(args.method, this.state.model.info) : 1;
+    const what = workers > 1 ? `${label} on ${workers} workers` : label;
     const timer = setTimeout(() => { $('progress').hidden = false; }, 200);
     this.active = (this.active ?? 0) + 1;
     const onProgress = (fraction, remainingMs) => {
       $('progress').querySelector('progress').value = fraction;
-      $('progress-text').textContent = `${label} ${(100 * fraction).toFixed(0)}%${Number.isFinite(remainingMs) ? `, about ${Math.ceil(remainingMs / 1000)} s left` : ''}`;
+      $('progress-text').textContent = `${what} ${(100 * fraction).toFixed(0)}%${Number.isFinite(remainingMs) ? `, about ${Math.ceil(remainingMs / 1000)} s left` : ''}`;
     };
     if (this.active === 1) {
-      $('progress-text').textContent = `${label}…`;
+      $('progress-text').textContent = `${what}…`;
       $('progress').querySelector('progress').removeAttribute('value');
     }
     try {
       // The page's model and its current image, unless the request names others.
       const keyed = { model: 'page', image: `image${this.state.imageIndex}`, ...args };
+      if (workers > 1) return await this.team.explain(keyed, workers, { onProgress, onPartial });
       return await this.client.request(op, keyed, { onProgress, onPartial, stall });
     } finally {
       clearTimeout(timer);
@@ -132,6 +136,7 @@ async function render() {
 
 // name: what the header calls it; cached: its key in the model cache, if it came from there.
 async function loadModel(blob, name, cached) {
+  app.team.dismiss();  // the extra workers hold the previous model
   const { info, summary: s } = await app.request('loadModel', { blob }, { label: `loading ${name}` });
   app.cache.clear();
   app.state.model = { info, summary: s };
@@ -280,6 +285,7 @@ function wireInputs() {
     if (files.length) openFiles(files);
   });
   $('cancel').addEventListener('click', () => {
+    app.team.dismiss();
     app.client.cancel();
     $('progress').hidden = true;
   });
@@ -303,7 +309,12 @@ async function main() {
   if (import.meta.env.CONVSCOPE_THREADS && self.crossOriginIsolated) {
     wasm.threaded = (await import('./threaded_builds.js')).threadedBuilds;
   }
-  app.client = new WorkerClient(() => new ConvscopeWorker(), wasm);
+  const newClient = () => new WorkerClient(() => new ConvscopeWorker(), wasm);
+  app.client = newClient();
+  // Split methods over extra workers (worker_team.js); ?workers=N sets how many (benchmarks).
+  const forced = Number(new URLSearchParams(location.search).get('workers')) || undefined;
+  const size = (info) => forced ?? teamSize({ modelFileBytes: info.fileSize, cores: navigator.hardwareConcurrency, deviceMemoryGB: navigator.deviceMemory });
+  app.team = new WorkerTeam(app.client, newClient, size);
   renderCachedModels();
   // The model: ?model=URL, else the cached one the page showed last (reload), else the default.
   const url = new URLSearchParams(location.search).get('model');

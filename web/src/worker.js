@@ -165,6 +165,19 @@ const OPS = {
     const x = modelOf(args.model).explain(method, { ...options, onProgress: report.progress, onPartial: (p) => report.partial(drawn(p, image, overlay)) });
     return drawn(x, image, overlay);
   },
+  // One part of a split method (worker_team.js): its raw data; part 0 passes on partial maps.
+  explainPart(args, report) {
+    ensureRun(args);
+    const { method, options, overlay, image } = args;
+    const onPartial = options.part === 0 ? (p) => report.partial(drawn(p, image, overlay)) : undefined;
+    const x = modelOf(args.model).explain(method, { ...options, onProgress: report.progress, onPartial });
+    return { raw: x.raw.data };
+  },
+  combine(args) {
+    ensureRun(args);
+    const { method, options, overlay, image, parts } = args;
+    return drawn(modelOf(args.model).combine(method, options, parts), image, overlay);
+  },
   sanityCheck(args, report) {
     ensureRun(args);
     const { method, options, overlay, image } = args;

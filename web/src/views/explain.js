@@ -38,8 +38,14 @@ export async function explained(app, method, { force = false, onPartial } = {}) 
 }
 
 function describe(x) {
-  return `${x.method} · layer ${x.layer} · ${x.label} (${x.classIndex}) · ${x.precision}`;
+  return `${x.method} · layer ${x.layer} · ${x.label} (${x.classIndex}) · ${x.arithmetic}`;
 }
+
+// Said under every gradient map of an int8 model: its maps differ from an f32 model's by more than
+// its predictions do (docs/explanation-methods.md has the numbers).
+const INT8_GRADIENTS = 'From int8 weights: gradients run on an f32 pass over the dequantized weights, but '
+  + 'the rounded weights still change them — on a random-weight VGG16 vanilla saliency correlates only ~0.7 '
+  + 'with the f32 model\'s map, guided backprop and Grad-CAM above 0.95. Open an f32 model file for exact maps.';
 
 export default {
   id: 'explain',
@@ -53,6 +59,7 @@ export default {
     // final one (the worker is busy until then).
     const draw = (x, final = true) => {
       result.replaceChildren(figure(overlayCanvas(app.picture, x.figure, s.opacity, describe(x)), describe(x), `${method}-${x.layer}-${x.classIndex}`));
+      if (x.weights === 'int8' && x.activations === 'f32') result.append(el('p', { className: 'note' }, INT8_GRADIENTS));
       if (method === 'occlusion' && final) result.append(masked(app, x));
     };
     const run = async (force) => {

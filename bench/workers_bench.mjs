@@ -1,0 +1,75 @@
+// Benchmark: the heavy methods on full-size int8 VGG16 in the single-file page from file://
+// (headless Chromium; never cross-origin isolated, so one thread per worker): each on the page's
+// one worker, then split over N workers (web/src/worker_team.js), alternating which goes first.
+// Prints the time to the result and to the first partial map (occlusion), their ratio, and the
+// peak resident memory of all Chromium processes during each run.
+//
+//   node bench/workers_bench.mjs [--workers N] [--quick]
+// Needs scripts/build.sh (dist/convscope.html, the test models). --quick: smaller passes.
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { sampler } from './process_memory.mjs';
+import { launchChromium } from '../tests/support/chromium.mjs';
+import { root, vgg16Int8 } from '../tests/support/models.mjs';
+import { scratchDir } from '../tests/support/scratch.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const workers = Number(arg('--workers', os.availableParallelism()));
+const quick = process.argv.includes('--quick');
+const CASES = quick
+  ? [['occlusion', { patch: 56, stride: 28 }], ['smoothgrad', { samples: 4 }], ['ig', { samples: 4 }]]
+  : [['occlusion', { patch: 15, stride: 8 }], ['smoothgrad', { samples: 25 }], ['ig', { samples: 50 }]];
+const MiB = 2 ** 20;
+
+// One explanation in the page: on the page's worker (n = 1) or split over n; ms to the result and
+// to the first partial map.
+function explainIn(page, method, options, n) {
+  return page.evaluate(async ({ method, options, n }) => {
+    const app = window.convscopeApp;
+    const args = { model: 'page', image: `image${app.state.imageIndex}`, method, options, overlay: { resize: 'keras', colormap: 'jet', alpha: 1 } };
+    const t0 = performance.now();
+    let firstPartialMs;
+    const onPartial = () => { firstPartialMs ??= performance.now() - t0; };
+    const x = n === 1 ? await app.client.request('explain', args, { onPartial }) : await app.team.explain(args, n, { onPartial });
+    return { ms: performance.now() - t0, firstPartialMs, mapSum: x.map.reduce((a, b) => a + b, 0) };
+  }, { method, options, n });
+}
+
+const browser = await launchChromium();
+try {
+  const page = await browser.context.newPage();
+  await page.goto(`file://${path.join(root, 'dist/convscope.html')}`);
+  await page.waitForFunction(() => window.convscopeReady === true, null, { timeout: 120000 });
+  const file = path.join(scratchDir('workers-bench'), 'vgg16-int8.bin');
+  writeFileSync(file, vgg16Int8().bytes);
+  await page.setInputFiles('#model-input', file);
+  await page.waitForFunction(() => /138,357,544 parameters/.test(document.getElementById('model-info').textContent)
+    && window.convscopeApp.state.run && !window.convscopeApp.active, null, { timeout: 600000 });
+  console.log(`${await page.textContent('#model-info')}; ${workers} workers for the split runs`);
+  // Warm-up: the helpers start and load the model; every engine is built once.
+  await explainIn(page, 'ig', { samples: workers }, 1);
+  await explainIn(page, 'ig', { samples: workers }, workers);
+  console.log('| method | 1 worker | first map | peak RSS | N workers | first map | peak RSS | speed-up |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const [k, [method, options]] of CASES.entries()) {
+    const result = {};
+    for (const n of k % 2 ? [workers, 1] : [1, workers]) {
+      const s = sampler();
+      result[n] = await explainIn(page, method, options, n);
+      s.stop();
+      result[n].peak = s.peak.total;
+    }
+    const [one, many] = [result[1], result[workers]];
+    if (one.mapSum !== many.mapSum) throw new Error(`${method}: the split map differs`);
+    const first = (r) => (r.firstPartialMs === undefined ? '' : `${(r.firstPartialMs / 1000).toFixed(2)} s`);
+    console.log(`| ${method} ${JSON.stringify(options)} | ${(one.ms / 1000).toFixed(1)} s | ${first(one)} | ${(one.peak / MiB).toFixed(0)} MiB `
+      + `| ${(many.ms / 1000).toFixed(1)} s | ${first(many)} | ${(many.peak / MiB).toFixed(0)} MiB | ${(one.ms / many.ms).toFixed(2)}x |`);
+  }
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,92 @@
+// The single-file page (file://, never cross-origin isolated) splits SmoothGrad, integrated
+// gradients and occlusion over extra workers (web/src/worker_team.js): the same maps and figures
+// as one worker, bit for bit; the progress line says how many workers; cancel stops them all and
+// leaves the page usable; a model switch leaves none behind; a model too big for the memory budget
+// gets fewer workers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+
+import { openPage, settled } from '../support/page.mjs';
+import { root } from '../support/models.mjs';
+
+const pageUrl = `file://${path.join(root, 'dist/convscope.html')}`;
+
+// In the page: `method` on the page's model and image, on one worker and on `workers`.
+function explainBothWays(page, method, options, workers) {
+  return page.evaluate(async ({ method, options, workers }) => {
+    const app = window.convscopeApp;
+    const args = { model: 'page', image: `image${app.state.imageIndex}`, method, options, overlay: { resize: 'keras', colormap: 'jet', alpha: 1 } };
+    const one = await app.client.request('explain', args);
+    const many = await app.team.explain(args, workers);
+    return {
+      sameMap: one.map.length > 0 && one.map.every((v, i) => v === many.map[i]),
+      sameFigure: one.figure.data.every((v, i) => v === many.figure.data[i]),
+      helpers: app.team.workerCount,
+    };
+  }, { method, options, workers });
+}
+
+test('file:// page: split methods on 2 and 3 workers equal one worker bit for bit', async () => {
+  const { browser, page, problems, requests } = await openPage(pageUrl);
+  try {
+    for (const workers of [2, 3]) {
+      for (const [method, options] of [['smoothgrad', { samples: 7, seed: 3 }], ['ig', { samples: 5 }], ['occlusion', { patch: 6, stride: 3 }]]) {
+        const r = await explainBothWays(page, method, options, workers);
+        assert.deepEqual(r, { sameMap: true, sameFigure: true, helpers: workers - 1 }, `${method} on ${workers} workers`);
+      }
+    }
+    assert.deepEqual(requests.filter((u) => !/^(file|data|blob):/.test(u)), [], 'network requests');
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('file:// page: the progress line names the workers; cancel stops them all; a new model leaves none', async () => {
+  const { browser, page, problems } = await openPage(pageUrl);
+  try {
+    // Chromium here reports 2 cores and 8 GB: the default model gets both cores.
+    assert.equal(await page.evaluate(() => window.convscopeApp.team.workersFor('ig', window.convscopeApp.state.model.info)), 2);
+    assert.equal(await page.evaluate(() => window.convscopeApp.team.workersFor('gradcam', window.convscopeApp.state.model.info)), 1);
+    // A long integrated-gradients run (1,000 steps) from the page's own request path.
+    const done = page.evaluate(() => window.convscopeApp.request('explain', { method: 'ig', options: { samples: 1000 }, overlay: { resize: 'keras' } })
+      .then(() => 'finished', (e) => e.name));
+    await page.waitForFunction(() => /^explain on 2 workers \d+%/.test(document.getElementById('progress-text').textContent)
+      && !document.getElementById('progress').hidden, null, { timeout: 60000 });
+    assert.equal(await page.evaluate(() => window.convscopeApp.team.workerCount), 1);
+    await page.click('#cancel');
+    assert.equal(await done, 'CancelledError');
+    assert.equal(await page.evaluate(() => window.convscopeApp.team.workerCount), 0, 'every extra worker stopped');
+    // Still usable: the same split method again, then a model switch drops the extra workers.
+    await settled(page);
+    const r = await explainBothWays(page, 'smoothgrad', { samples: 4 }, 2);
+    assert.ok(r.sameMap && r.helpers === 1);
+    await page.setInputFiles('#model-input', path.join(root, 'web/models/default.bin'));
+    await page.waitForFunction(() => /default\.bin/.test(document.getElementById('model-info').textContent), null, { timeout: 60000 });
+    assert.equal(await page.evaluate(() => window.convscopeApp.team.workerCount), 0, 'no extra worker after a model switch');
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('file:// page: with little device memory a model gets fewer workers, and the progress line says one', async () => {
+  const { browser, page, problems } = await openPage(pageUrl, {
+    // 0.15 GB: half of it holds one worker of the default model (1.1 MB file: 53 MB) but not two.
+    initScript: () => Object.defineProperty(navigator, 'deviceMemory', { value: 0.15 }),
+  });
+  try {
+    assert.equal(await page.evaluate(() => window.convscopeApp.team.workersFor('ig', window.convscopeApp.state.model.info)), 1);
+    const done = page.evaluate(() => window.convscopeApp.request('explain', { method: 'ig', options: { samples: 1000 }, overlay: { resize: 'keras' } })
+      .then(() => 'finished', (e) => e.name));
+    await page.waitForFunction(() => /^explain \d+%/.test(document.getElementById('progress-text').textContent)
+      && !document.getElementById('progress').hidden, null, { timeout: 60000 });
+    assert.equal(await page.evaluate(() => window.convscopeApp.team.workerCount), 0);
+    await page.click('#cancel');
+    assert.equal(await done, 'CancelledError');
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,0 +1,19 @@
+// Embind for a model's explanations (Model::Explain, Combine, SanityCheck): the functions
+// model_bindings.cc registers as the Model's tryExplain, tryCombine and trySanityCheck.
+#pragma once
+
+#include "marshal.h"
+#include "model.h"
+
+namespace convscope::bindings {
+
+// model.tryExplain(method, {class, layer, clip99, samples, noise, seed, baseline, patch, stride,
+// score, fill, naive, part, parts, onProgress, onPartial}).
+val TryExplain(Model& model, val method, val options);
+// model.tryCombine(method, options, parts): the explanation from the raw data of every part's
+// explanation (Float32Arrays, in part order), made with the same options.
+val TryCombine(Model& model, val method, val options, val parts);
+// model.trySanityCheck(method, {...explain options, topLayers, randomSeed}).
+val TrySanityCheck(Model& model, val method, val options);
+
+}  // namespace convscope::bindings
