@@ -1,6 +1,6 @@
 // Benchmark: the heavy methods on full-size int8 VGG16 in the single-file page from file://
 // (headless Chromium; never cross-origin isolated, so one thread per worker): each on the page's
-// one worker, then split over N workers (web/src/worker_team.js), alternating which goes first.
+// one worker, then shared by N workers (web/src/worker_team.js), alternating which goes first.
 // Prints the time to the result and to the first partial map (occlusion), their ratio, and the
 // peak resident memory of all Chromium processes during each run.
 //
@@ -24,19 +24,36 @@ const quick = process.argv.includes('--quick');
 const CASES = quick
   ? [['occlusion', { patch: 56, stride: 28 }], ['smoothgrad', { samples: 4 }], ['ig', { samples: 4 }]]
   : [['occlusion', { patch: 15, stride: 8 }], ['smoothgrad', { samples: 25 }], ['ig', { samples: 50 }]];
+CASES.push(['sanity check', { topLayers: 3 }], ['compare', {}]);
 const MiB = 2 ** 20;
 
-// One explanation in the page: on the page's worker (n = 1) or split over n; ms to the result and
-// to the first partial map.
-function explainIn(page, method, options, n) {
+// One case in the page: on the page's worker (n = 1) or shared by n; ms to the result and to the
+// first partial map, and a checksum of the result. Methods: the explanation methods (split into
+// parts), 'sanity check' (Grad-CAM; its two maps side by side) and 'compare' (saliency and
+// Grad-CAM; the two panes side by side).
+function runIn(page, method, options, n) {
   return page.evaluate(async ({ method, options, n }) => {
     const app = window.convscopeApp;
     const args = { model: 'page', image: `image${app.state.imageIndex}`, method, options, overlay: { resize: 'keras', colormap: 'jet', alpha: 1 } };
+    const sum = (map) => map.reduce((a, b) => a + b, 0);
     const t0 = performance.now();
-    let firstPartialMs;
+    let firstPartialMs, checksum;
     const onPartial = () => { firstPartialMs ??= performance.now() - t0; };
-    const x = n === 1 ? await app.client.request('explain', args, { onPartial }) : await app.team.explain(args, n, { onPartial });
-    return { ms: performance.now() - t0, firstPartialMs, mapSum: x.map.reduce((a, b) => a + b, 0) };
+    if (method === 'sanity check') {
+      const sanity = { ...args, method: 'gradcam' };
+      const r = n === 1 ? await app.client.request('sanityCheck', sanity) : await app.team.sanityCheck(sanity);
+      checksum = r.spearman;
+    } else if (method === 'compare') {
+      const panes = ['saliency', 'gradcam'].map((m) => ({ ...args, method: m }));
+      const maps = n === 1
+        ? [await app.client.request('explain', panes[0]), await app.client.request('explain', panes[1])]
+        : await Promise.all([app.client.request('explain', panes[0]), app.team.elsewhere(1, 'explain', panes[1])]);
+      checksum = sum(maps[0].map) + sum(maps[1].map);
+    } else {
+      const x = n === 1 ? await app.client.request('explain', args, { onPartial }) : await app.team.explain(args, n, { onPartial });
+      checksum = sum(x.map);
+    }
+    return { ms: performance.now() - t0, firstPartialMs, checksum };
   }, { method, options, n });
 }
 
@@ -52,20 +69,20 @@ try {
     && window.convscopeApp.state.run && !window.convscopeApp.active, null, { timeout: 600000 });
   console.log(`${await page.textContent('#model-info')}; ${workers} workers for the split runs`);
   // Warm-up: the helpers start and load the model; every engine is built once.
-  await explainIn(page, 'ig', { samples: workers }, 1);
-  await explainIn(page, 'ig', { samples: workers }, workers);
+  await runIn(page, 'ig', { samples: workers }, 1);
+  await runIn(page, 'ig', { samples: workers }, workers);
   console.log('| method | 1 worker | first map | peak RSS | N workers | first map | peak RSS | speed-up |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [k, [method, options]] of CASES.entries()) {
     const result = {};
     for (const n of k % 2 ? [workers, 1] : [1, workers]) {
       const s = sampler();
-      result[n] = await explainIn(page, method, options, n);
+      result[n] = await runIn(page, method, options, n);
       s.stop();
       result[n].peak = s.peak.total;
     }
     const [one, many] = [result[1], result[workers]];
-    if (one.mapSum !== many.mapSum) throw new Error(`${method}: the split map differs`);
+    if (one.checksum !== many.checksum) throw new Error(`${method}: the shared run's result differs`);
     const first = (r) => (r.firstPartialMs === undefined ? '' : `${(r.firstPartialMs / 1000).toFixed(2)} s`);
     console.log(`| ${method} ${JSON.stringify(options)} | ${(one.ms / 1000).toFixed(1)} s | ${first(one)} | ${(one.peak / MiB).toFixed(0)} MiB `
       + `| ${(many.ms / 1000).toFixed(1)} s | ${first(many)} | ${(many.peak / MiB).toFixed(0)} MiB | ${(one.ms / many.ms).toFixed(2)}x |`);

@@ -246,8 +246,17 @@ export declare class Model {
    */
   sanityCheck(
     method: Parameters<Model['explain']>[0],
-    options?: Parameters<Model['explain']>[1] & { topLayers?: number; randomSeed?: number },
-  ): { original: Explanation; randomized: Explanation; randomizedLayers: string[]; spearman: number };
+    options?: Parameters<Model['explain']>[1] & {
+      topLayers?: number;
+      randomSeed?: number;
+      /**
+       * Only the randomized copy's map, when another worker makes the original (explain with
+       * the same options): `original` and `spearman` are then null; `spearmanCorrelation` of
+       * the two maps gives the same number.
+       */
+      randomizedOnly?: boolean;
+    },
+  ): { original: Explanation | null; randomized: Explanation; randomizedLayers: string[]; spearman: number | null };
   /** Frees the model's wasm memory. Use it exactly once; same as delete(). */
   release(): void;
   delete(): void;
@@ -295,6 +304,8 @@ export interface ConvscopeModule {
   ): { width: number; height: number; data: Uint8ClampedArray };
   /** The picture as RGBA pixels (decoded with the same checks as Model.run). */
   decodeImage(image: ImageInput): { width: number; height: number; data: Uint8ClampedArray };
+  /** The sanity check's Spearman rank correlation of two maps of the same size. */
+  spearmanCorrelation(a: Float32Array, b: Float32Array): number;
   /** A dark `width`-wide strip with the text in a built-in pixel font (14 * scale rows). */
   caption(text: string, width: number, scale?: number): { width: number; height: number; data: Uint8ClampedArray };
   /**

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include "methods/registry.h"
 #include "methods/sanity_check.h"
@@ -208,13 +209,23 @@ Status Model::RestoreLastImage(Engine* engine, Status status) {
 }
 
 Status Model::SanityCheck(const ExplainOptions& options, size_t top_layers, uint32_t seed,
-                          SanityCheckResult* out) {
+                          SanityCheckResult* out, bool randomized_only) {
   const size_t weighted = TopWeightedLayers(header(), SIZE_MAX).size();
   if (top_layers == 0 || top_layers > weighted) {
     return Status::Error("the sanity check randomizes 1 to " + std::to_string(weighted) +
                          " layers, got " + std::to_string(top_layers));
   }
-  CONVSCOPE_RETURN_IF_ERROR(Explain(options, &out->original));
+  size_t class_index = 0;
+  if (!randomized_only) {
+    CONVSCOPE_RETURN_IF_ERROR(Explain(options, &out->original));
+    class_index = out->original.class_index;
+  } else {
+    // Checked as Explain would, so that the copy explains what the other worker did.
+    const MethodInfo* method = nullptr;
+    MethodInput in;
+    CONVSCOPE_RETURN_IF_ERROR(PrepareMethod(options, &method, &in));
+    class_index = in.class_index;
+  }
   std::unique_ptr<Model> copy;
   CONVSCOPE_RETURN_IF_ERROR(Load(bytes_, threadpool_, &copy));
   out->layers = TopWeightedLayers(header(), top_layers);
@@ -228,9 +239,10 @@ Status Model::SanityCheck(const ExplainOptions& options, size_t top_layers, uint
   copy->last_ = engine;
   copy->last_input_ = last_input_;
   ExplainOptions same = options;
-  same.class_index = out->original.class_index;
+  same.class_index = class_index;
   CONVSCOPE_RETURN_IF_ERROR(copy->Explain(same, &out->randomized));
-  out->spearman = SpearmanCorrelation(out->original.map, out->randomized.map);
+  out->spearman =
+      randomized_only ? NAN : SpearmanCorrelation(out->original.map, out->randomized.map);
   return Status::Ok();
 }
 

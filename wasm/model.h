@@ -90,8 +90,10 @@ class Model {
 
   // Explains the last image as Explain does, then again on a copy of the model whose top
   // `top_layers` weighted layers have random kernels (seeded), and compares the maps.
+  // With `randomized_only` (the original map is made elsewhere: another worker), only the
+  // randomized copy's map: out->original stays empty and out->spearman NaN.
   Status SanityCheck(const ExplainOptions& options, size_t top_layers, uint32_t seed,
-                     SanityCheckResult* out);
+                     SanityCheckResult* out, bool randomized_only = false);
 
   // Synthesizes the input a unit responds to most, by gradient ascent on the f32 engine (an int8
   // file's weights dequantized). The last image's activations are restored afterwards.

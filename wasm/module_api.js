@@ -91,6 +91,7 @@ addOnPostRun(() => {
   };
 
   Module['overlay'] = (image, map, options) => check(Module['tryOverlay'](image, map, options));
+  Module['spearmanCorrelation'] = (a, b) => check(Module['trySpearmanCorrelation'](a, b));
   Module['decodeImage'] = (image) => check(Module['tryDecodeImage'](image));
   Module['caption'] = (text, width, scale) => check(Module['tryCaption'](text, width, scale));
   // Needs module.hdf5 set to a reader of the file (web/src/hdf5_reader.js).

@@ -178,3 +178,26 @@ test('served: ?model=URL opens a Keras .h5 from the page\'s server; a reload tak
     await server.close();
   }
 });
+
+test('a Keras .h5 converted to f32 when the user asks: exact gradient maps; int8 and f32 are cached apart', LONG, async () => {
+  const { browser, page, problems } = await openPage(`file://${path.join(root, 'dist/convscope.html')}`);
+  try {
+    const file = path.join(testModels, 'small-weights-2016.h5');
+    const gradientArithmetic = () => page.evaluate(async () => (await window.convscopeApp.request('explain', { method: 'saliency', options: {}, overlay: { resize: 'keras' } })).arithmetic);
+    await page.selectOption('#keras-precision', 'f32');
+    const progress = await openModel(page, file);
+    assert.ok(progress.some((t) => /^converting small-weights-2016\.h5 to f32/.test(t)), progress.join('\n'));
+    assert.match((await shown(page)).info, /^small-weights-2016\.h5: vgg16, f32, /);
+    assert.equal(await gradientArithmetic(), 'f32');
+    await page.selectOption('#keras-precision', 'int8');
+    await openModel(page, file);
+    const s = await shown(page);
+    assert.match(s.info, /^small-weights-2016\.h5: vgg16, int8, /);
+    assert.equal(s.conversions, 2, 'the int8 conversion is not the cached f32 one');
+    assert.equal(await gradientArithmetic(), 'int8 weights, f32 pass');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.evaluate(() => indexedDB.deleteDatabase('convscope')).catch(() => {});
+    await browser.close();
+  }
+});

@@ -1,5 +1,6 @@
 // The single-file page (file://, never cross-origin isolated) splits SmoothGrad, integrated
-// gradients and occlusion over extra workers (web/src/worker_team.js): the same maps and figures
+// gradients and occlusion over extra workers, and runs the sanity check's two maps, Compare's
+// panes and maximization targets side by side (web/src/worker_team.js): the same maps and figures
 // as one worker, bit for bit; the progress line says how many workers; cancel stops them all and
 // leaves the page usable; a model switch leaves none behind; a model too big for the memory budget
 // gets fewer workers.
@@ -36,6 +37,28 @@ test('file:// page: split methods on 2 and 3 workers equal one worker bit for bi
         assert.deepEqual(r, { sameMap: true, sameFigure: true, helpers: workers - 1 }, `${method} on ${workers} workers`);
       }
     }
+    // The sanity check's two maps, and a request on the second worker (Compare's right pane).
+    const other = await page.evaluate(async () => {
+      const app = window.convscopeApp;
+      const args = { model: 'page', image: `image${app.state.imageIndex}`, method: 'gradcam', options: { topLayers: 2 }, overlay: { resize: 'keras', alpha: 1 } };
+      const one = await app.client.request('sanityCheck', args);
+      const two = await app.team.sanityCheck(args);
+      const here = await app.client.request('explain', args);
+      const there = await app.team.elsewhere(1, 'explain', args);
+      // A maximization target on the second worker, as the Maximize view sends every other unit.
+      const unit = { model: 'page', options: { layer: 'block2_conv1', filter: 3, steps: 4 } };
+      const mine = await app.client.request('maximize', unit);
+      const theirs = await app.team.elsewhere(1, 'maximize', unit);
+      const same = (a, b) => a.length > 0 && a.every((v, i) => v === b[i]);
+      return {
+        spearman: [one.spearman, two.spearman],
+        layers: two.randomizedLayers.length,
+        figures: same(one.original.figure.data, two.original.figure.data) && same(one.randomized.figure.data, two.randomized.figure.data),
+        elsewhere: same(here.figure.data, there.figure.data) && same(mine.data, theirs.data),
+      };
+    });
+    assert.equal(other.spearman[0], other.spearman[1]);
+    assert.deepEqual([other.layers, other.figures, other.elsewhere], [2, true, true]);
     assert.deepEqual(requests.filter((u) => !/^(file|data|blob):/.test(u)), [], 'network requests');
     assert.deepEqual(problems, []);
   } finally {

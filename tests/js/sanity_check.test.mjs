@@ -64,3 +64,28 @@ test('sanity check: randomizing the top layers changes the maps; Spearman as rep
     }
   }
 });
+
+// The page's two workers split it: the original map on one (explain), the randomized copy's on
+// the other (randomizedOnly), the correlation from spearmanCorrelation — the same numbers.
+test('sanity check split in two: randomizedOnly and spearmanCorrelation give the same result', () => {
+  const model = m.Model.load(smallModel().bytes);
+  try {
+    model.run(readImage('astronaut.png'));
+    for (const method of ['gradcam', 'smoothgrad']) {
+      const options = { topLayers: 2, randomSeed: 4, samples: 3 };
+      const whole = model.sanityCheck(method, options);
+      const original = model.explain(method, options);
+      const half = model.sanityCheck(method, { ...options, randomizedOnly: true });
+      assert.equal(half.original, null);
+      assert.equal(half.spearman, null);
+      assert.deepEqual(half.randomizedLayers, whole.randomizedLayers);
+      assert.deepEqual(Array.from(half.randomized.map), Array.from(whole.randomized.map), method);
+      assert.deepEqual(Array.from(original.map), Array.from(whole.original.map), method);
+      assert.equal(m.spearmanCorrelation(original.map, half.randomized.map), whole.spearman);
+    }
+    assert.throws(() => m.spearmanCorrelation(new Float32Array(3), new Float32Array(4)), /two maps of the same non-zero size, got 3 and 4 values/);
+    assert.throws(() => m.spearmanCorrelation([1, 2], new Float32Array(2)), /takes two Float32Arrays, got Array and Float32Array/);
+  } finally {
+    model.release();
+  }
+});

@@ -1,7 +1,10 @@
 #include "explain_bindings.h"
 
+#include <emscripten/bind.h>
+
 #include <cmath>
 
+#include "methods/sanity_check.h"
 #include "model_marshal.h"
 
 namespace convscope::bindings {
@@ -146,18 +149,38 @@ val TrySanityCheck(Model& model, val method, val options) {
   const auto top = ReadSize(o, "topLayers", 1, &error);
   const auto seed = top ? ReadSize(o, "randomSeed", 1, &error) : std::nullopt;
   if (!seed) return Fail(error);
+  const bool randomized_only = !o["randomizedOnly"].isUndefined() && o["randomizedOnly"].as<bool>();
   SanityCheckResult r;
-  if (const Status s = model.SanityCheck(*e, *top, static_cast<uint32_t>(*seed), &r); !s.ok()) {
+  if (const Status s =
+          model.SanityCheck(*e, *top, static_cast<uint32_t>(*seed), &r, randomized_only);
+      !s.ok()) {
     return Fail(s.message());
   }
   val out = val::object();
-  out.set("original", ExplanationToJs(model, r.original));
+  out.set("original", randomized_only ? val::null() : ExplanationToJs(model, r.original));
   out.set("randomized", ExplanationToJs(model, r.randomized));
   val layers = val::array();
   for (size_t i : r.layers) layers.call<void>("push", model.header().layers[i].layer.name);
   out.set("randomizedLayers", layers);
-  out.set("spearman", r.spearman);
+  out.set("spearman", randomized_only ? val::null() : val(r.spearman));
   return out;
 }
 
+val TrySpearmanCorrelation(val a, val b) {
+  if (!IsInstance(a, "Float32Array") || !IsInstance(b, "Float32Array")) {
+    return Fail("spearmanCorrelation takes two Float32Arrays, got " + TypeName(a) + " and " +
+                TypeName(b));
+  }
+  const std::vector<float> x = CopyFloat32Array(a), y = CopyFloat32Array(b);
+  if (x.size() != y.size() || x.empty()) {
+    return Fail("spearmanCorrelation needs two maps of the same non-zero size, got " +
+                std::to_string(x.size()) + " and " + std::to_string(y.size()) + " values");
+  }
+  return val(SpearmanCorrelation(x, y));
+}
+
 }  // namespace convscope::bindings
+
+EMSCRIPTEN_BINDINGS(convscope_explain) {
+  emscripten::function("trySpearmanCorrelation", &convscope::bindings::TrySpearmanCorrelation);
+}

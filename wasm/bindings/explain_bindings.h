@@ -13,7 +13,9 @@ val TryExplain(Model& model, val method, val options);
 // model.tryCombine(method, options, parts): the explanation from the raw data of every part's
 // explanation (Float32Arrays, in part order), made with the same options.
 val TryCombine(Model& model, val method, val options, val parts);
-// model.trySanityCheck(method, {...explain options, topLayers, randomSeed}).
+// model.trySanityCheck(method, {...explain options, topLayers, randomSeed, randomizedOnly}).
 val TrySanityCheck(Model& model, val method, val options);
+// spearmanCorrelation(a, b): the sanity check's rank correlation of two maps (registered here).
+val TrySpearmanCorrelation(val a, val b);
 
 }  // namespace convscope::bindings

@@ -67,10 +67,13 @@ const app = {
     $('error').hidden = false;
   },
   // A worker request; while any has taken over 200 ms, a progress bar with the time left and Cancel.
-  // label: what the bar says is going on (default: the request's name; split methods add how many
-  // workers share them). stall: see WorkerClient.send.
-  async request(op, args, { onPartial, label = op, stall } = {}) {
-    const workers = op === 'explain' ? this.team.workersFor(args.method, this.state.model.info) : 1;
+  // label: what the bar says is going on (default: the request's name; work shared by several
+  // workers says how many). stall: see WorkerClient.send. worker: run it on the page's extra
+  // worker of that index (1, ...) where there is one, beside what the page's worker does.
+  async request(op, args, { onPartial, label = op, stall, worker } = {}) {
+    const available = this.state.model ? this.team.available(this.state.model.info) : 1;
+    const workers = op === 'explain' ? this.team.workersFor(args.method, this.state.model.info)
+      : op === 'sanityCheck' ? Math.min(2, available) : 1;
     const what = workers > 1 ? `${label} on ${workers} workers` : label;
     const timer = setTimeout(() => { $('progress').hidden = false; }, 200);
     this.active = (this.active ?? 0) + 1;
@@ -85,7 +88,9 @@ const app = {
     try {
       // The page's model and its current image, unless the request names others.
       const keyed = { model: 'page', image: `image${this.state.imageIndex}`, ...args };
-      if (workers > 1) return await this.team.explain(keyed, workers, { onProgress, onPartial });
+      if (workers > 1 && op === 'explain') return await this.team.explain(keyed, workers, { onProgress, onPartial });
+      if (workers > 1) return await this.team.sanityCheck(keyed, { onProgress });
+      if (worker < available) return await this.team.elsewhere(worker, op, keyed, { onProgress, onPartial });
       return await this.client.request(op, keyed, { onProgress, onPartial, stall });
     } finally {
       clearTimeout(timer);
@@ -190,7 +195,8 @@ async function convertKeras(blob, name, key) {
     ms: app.conversionStallMs,
     message: `${name}: reading it made no progress for ${seconds} s, so the conversion was stopped (the HDF5 library loops on some damaged files)`,
   };
-  const r = await app.request('convertKeras', { blob, name }, { label: `converting ${name}`, stall });
+  const precision = $('keras-precision').value;
+  const r = await app.request('convertKeras', { blob, name, precision }, { label: `converting ${name} to ${precision}`, stall });
   app.stats.conversions++;
   const model = new Blob([r.bytes], { type: 'application/octet-stream' });
   try {
@@ -207,7 +213,7 @@ async function convertKeras(blob, name, key) {
 async function openModelUrl(url) {
   const absolute = new URL(url, location.href).href;
   const name = decodeURIComponent(new URL(absolute).pathname.split('/').pop()) || 'model';
-  const key = `url:${absolute}`;
+  const key = `url:${absolute}:${$('keras-precision').value}`;
   if (await openCached(key, name)) return;
   const response = await fetch(absolute);
   if (!response.ok) throw new Error(`could not load the model ${absolute}: ${response.status} ${response.statusText}`);
@@ -241,7 +247,7 @@ async function openFilesInTurn(files) {
     try {
       const kind = await kindOf(file);
       if (kind === 'model') await loadModel(file, file.name);
-      else if (kind === 'keras') await openKeras(file, file.name, fileCacheKey(file));
+      else if (kind === 'keras') await openKeras(file, file.name, `${fileCacheKey(file)}:${$('keras-precision').value}`);
       else await addImage(file.name, file);
     } catch (e) {
       if (e instanceof CancelledError) continue;

@@ -124,12 +124,12 @@ const OPS = {
     return { info, summary: next.summary() };
   },
   // A Keras .h5 -> a model file's bytes (the page caches them, then loads them as a model).
-  async convertKeras({ blob, name }, report) {
+  async convertKeras({ blob, name, precision = 'int8' }, report) {
     if (!import.meta.env.CONVSCOPE_KERAS) {
       throw new Error('this build opens convscope model files only: convert Keras files on the convscope page or with model_convert');
     }
     const { convertKeras } = await import('./keras_import.js');
-    return convertKeras(m, blob, name, { precision: 'int8', onProgress: report.progress });
+    return convertKeras(m, blob, name, { precision, onProgress: report.progress });
   },
   async setImage({ image, blob }) {
     images.set(image, await decode(new Uint8Array(await blob.arrayBuffer())));
@@ -182,8 +182,9 @@ const OPS = {
     ensureRun(args);
     const { method, options, overlay, image } = args;
     const r = modelOf(args.model).sanityCheck(method, { ...options, onProgress: report.progress });
-    return { spearman: r.spearman, randomizedLayers: r.randomizedLayers, original: drawn(r.original, image, overlay), randomized: drawn(r.randomized, image, overlay) };
+    return { spearman: r.spearman, randomizedLayers: r.randomizedLayers, original: r.original && drawn(r.original, image, overlay), randomized: drawn(r.randomized, image, overlay) };
   },
+  spearman({ a, b }) { return m.spearmanCorrelation(a, b); },
   maximize({ model, options }, report) {
     const r = modelOf(model).maximize({ ...options, onProgress: report.progress });
     return { ...imageData(r), startActivation: r.startActivation, endActivation: r.endActivation };

@@ -1,10 +1,11 @@
 // More cores for pages that cannot run the threaded build (the single file from file://, any page
-// that is not cross-origin isolated): the methods that make many independent passes (SmoothGrad
-// samples, integrated-gradients steps, occlusion positions) are split over extra workers, each
-// with its own module instance and its own copy of the model. Every worker makes its part
-// (explain {part, parts}); the page's own worker combines them, bit for bit the undivided result
-// (tests/js/parts.test.mjs). Part 0, on the page's worker, passes on occlusion's first coarse map as
-// early as one worker would.
+// that is not cross-origin isolated): extra workers, each with its own module instance and its
+// own copy of the model. The methods that make many independent passes (SmoothGrad samples,
+// integrated-gradients steps, occlusion positions) are split: every worker makes its part
+// (explain {part, parts}) and the page's own worker combines them, bit for bit the undivided
+// result (tests/js/parts.test.mjs); part 0, on the page's worker, passes on occlusion's first
+// coarse map as early as one worker would. The sanity check's two maps, Compare's two panes and
+// the Maximize view's units are made side by side.
 //
 // How many workers (teamSize): as many as the cores, while each one's memory fits in half of what
 // the browser says the device has (navigator.deviceMemory, which browsers round down and cap at
@@ -34,18 +35,29 @@ export class WorkerTeam {
     this.helpers = [];  // {client, loaded: Map(replay key -> the args it was given)}
   }
 
+  // How many workers the model with `info` may use (1 where the page's module has threads).
+  available(info) {
+    return this.main.build?.threads > 1 ? 1 : this.size(info);
+  }
+
   // How many workers would run `method` on the model with `info` (1: not split).
   workersFor(method, info) {
-    if (!SPLIT_METHODS.has(method) || this.main.build?.threads > 1) return 1;
-    return this.size(info);
+    return SPLIT_METHODS.has(method) ? this.available(info) : 1;
+  }
+
+  // The page's worker and the first `workers` - 1 extra ones, each with the model and image of
+  // `args` loaded.
+  async clientsFor(args, workers) {
+    while (this.helpers.length < workers - 1) this.helpers.push({ client: this.makeClient(), loaded: new Map() });
+    const helpers = this.helpers.slice(0, workers - 1);
+    await Promise.all(helpers.map((h) => this.bringUp(h, args)));
+    return [this.main, ...helpers.map((h) => h.client)];
   }
 
   // The explain request `args` ({model, image, method, options, overlay}) on `workers` workers:
   // resolves to what the page's worker's explain would.
   async explain(args, workers, { onProgress, onPartial } = {}) {
-    while (this.helpers.length < workers - 1) this.helpers.push({ client: this.makeClient(), loaded: new Map() });
-    const clients = [this.main, ...this.helpers.slice(0, workers - 1).map((h) => h.client)];
-    await Promise.all(this.helpers.slice(0, workers - 1).map((h) => this.bringUp(h, args)));
+    const clients = await this.clientsFor(args, workers);
     // Progress: the mean of the parts'; the time left from the whole team's pace so far.
     const fractions = new Array(workers).fill(0), start = Date.now();
     const progress = (part) => (fraction) => {
@@ -59,10 +71,29 @@ export class WorkerTeam {
     return this.main.request('combine', { ...args, parts: parts.map((p) => p.raw) });
   }
 
-  // Loads into a helper the model and image the page's worker has for `args`, unless it has them.
+  // The sanity check request `args` on two workers: the original map on the page's worker while
+  // an extra one makes the randomized copy's; the same result as the page's worker alone.
+  async sanityCheck(args, callbacks) {
+    const [main, helper] = await this.clientsFor(args, 2);
+    const [original, r] = await Promise.all([main.request('explain', args),
+      helper.request('sanityCheck', { ...args, options: { ...args.options, randomizedOnly: true } }, callbacks)]);
+    const spearman = await main.request('spearman', { a: original.map, b: r.randomized.map });
+    return { ...r, original, spearman };
+  }
+
+  // Any request on extra worker `index` (1, 2, ...), so that independent requests (Compare's two
+  // panes) run side by side.
+  async elsewhere(index, op, args, callbacks) {
+    const clients = await this.clientsFor(args, index + 1);
+    return clients[index].request(op, args, callbacks);
+  }
+
+  // Loads into a helper the model and image (if any: maximization needs none) the page's worker
+  // has for `args`, unless it has them.
   async bringUp(helper, { model, image }) {
     for (const key of [`model:${model}`, `image:${image}`]) {
       const entry = this.main.replay.get(key);
+      if (!entry && key.startsWith('image:')) continue;
       if (!entry) throw new Error(`the page's worker has no ${key.replace(':', ' ')}`);
       if (helper.loaded.get(key) === entry[1]) continue;
       await helper.client.request(...entry);

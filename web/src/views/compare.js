@@ -9,13 +9,11 @@ export default {
   async render(app) {
     const s = app.state;
     const fast = METHODS.filter(([m]) => !['smoothgrad', 'ig', 'occlusion'].includes(m));
-    const panes = [];
-    for (const [key, fallback] of [['left', 'saliency'], ['right', 'gradcam']]) {
-      const method = s[key] ?? fallback;
-      const x = await explained(app, method);
-      panes.push(el('div', {}, select(key === 'left' ? 'Left' : 'Right', fast, method, (v) => app.set({ [key]: v })),
-        figure(overlayCanvas(app.picture, x.figure, s.opacity, method), `${x.method} · ${x.layer} · ${x.label}`, `compare-${method}`)));
-    }
+    const sides = [['left', 'saliency'], ['right', 'gradcam']].map(([key, fallback]) => [key, s[key] ?? fallback]);
+    // The two panes side by side: the right one on the page's second worker where it has one.
+    const maps = await Promise.all(sides.map(([, method], i) => explained(app, method, { worker: i })));
+    const panes = sides.map(([key, method], i) => el('div', {}, select(key === 'left' ? 'Left' : 'Right', fast, method, (v) => app.set({ [key]: v })),
+      figure(overlayCanvas(app.picture, maps[i].figure, s.opacity, method), `${maps[i].method} · ${maps[i].layer} · ${maps[i].label}`, `compare-${method}`)));
     return el('div', { className: 'row' }, ...panes);
   },
 };

@@ -26,13 +26,14 @@ export function explainOptions(app, method) {
 }
 
 // Runs `method` (cached per image and options) and returns the result from the worker.
-export async function explained(app, method, { force = false, onPartial } = {}) {
+// worker: see app.request.
+export async function explained(app, method, { force = false, onPartial, worker } = {}) {
   const options = explainOptions(app, method);
   const key = JSON.stringify([app.state.imageIndex, app.state.run.precision, method, options]);
   if (!app.cache.has(key)) {
     if (LONG.has(method) && !force) return null;
     const overlay = { resize: app.state.resize, colormap: 'jet', alpha: 1 };
-    app.cache.set(key, await app.request('explain', { method, options, overlay }, { onPartial }));
+    app.cache.set(key, await app.request('explain', { method, options, overlay }, { onPartial, worker }));
   }
   return app.cache.get(key);
 }

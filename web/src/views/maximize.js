@@ -16,9 +16,14 @@ export default {
       app.saveHash();
       const list = units.value.split(',').map((v) => Number(v.trim())).filter((v) => Number.isInteger(v) && v >= 0);
       gallery.replaceChildren();
-      for (const unit of list) {
-        const key = layer === last ? 'class' : 'filter';
-        const r = await app.request('maximize', { options: { layer, [key]: unit, steps: s.steps } });
+      // Every unit at once, one per worker in turn (the page's extra workers, where it has them);
+      // shown in order as they come.
+      const workers = app.team?.available(s.model.info) ?? 1;
+      const key = layer === last ? 'class' : 'filter';
+      const pending = list.map((unit, i) => app.request('maximize', { options: { layer, [key]: unit, steps: s.steps } }, { worker: i % workers }));
+      pending.forEach((p) => p.catch(() => {}));  // each is awaited (and its error shown) below
+      for (const [i, unit] of list.entries()) {
+        const r = await pending[i];
         const label = layer === last ? `${unit}: ${s.model.info.labels[unit] ?? ''}` : `filter ${unit}`;
         gallery.append(figure(imageCanvas(r, { label }), `${label} (${r.startActivation.toFixed(2)} → ${r.endActivation.toFixed(2)})`, `maximize-${layer}-${unit}`));
       }
