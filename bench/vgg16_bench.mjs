@@ -11,6 +11,7 @@
 // "<engine> <build> <threads>T <precision>".
 //
 //   npm run bench:vgg16 [-- --runs N] [-- --threads N (default: the cores)] [-- --node-only]
+//                       [-- --browser chromium|firefox (after Node, only that browser)]
 // Needs the native and wasm builds (scripts/build.sh): the model comes from build/native/test-models.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -196,7 +197,8 @@ if (pass) {
   }
   if (!process.argv.includes('--node-only')) {
     const one = ['convscope baseline 1T int8', 'convscope relaxed 1T int8', 'convscope baseline 1T f32'];
-    for (const [name, launch] of [['chromium', chromium], ['firefox', firefox]]) {
+    const only = arg('--browser');
+    for (const [name, launch] of [['chromium', chromium], ['firefox', firefox]].filter(([n]) => !only || n === only)) {
       await pageBench(launch, 'convscope=web:1,web-relaxed:1&threads=1', { isolated: false, title: '1 thread', bases: one });
       if (THREADS > 1) {
         const builds = `web-relaxed:1,web-relaxed-mt:${THREADS},web-mt:${THREADS}`;
