@@ -59,7 +59,7 @@ test('a Keras VGG16 .h5 in the page: converted, cached, same predictions as mode
 
     // Weights-only layout (the downloaded vgg16_weights_tf_dim_ordering_tf_kernels.h5).
     const progress = await openModel(page, path.join(testModels, 'vgg16-weights-2016.h5'));
-    assert.ok(progress.some((t) => /^converting vgg16-weights-2016\.h5 \d+%/.test(t)), progress.join('\n'));
+    assert.ok(progress.some((t) => /^converting vgg16-weights-2016\.h5 to int8 \d+%/.test(t)), progress.join('\n'));
     let s = await shown(page);
     assert.match(s.info, /^vgg16-weights-2016\.h5: vgg16, int8, 138\.5 MB, 138,357,544 parameters, input 224×224×3 · wasm relaxed SIMD, 1 thread$/);
     assert.equal(s.conversions, 1, JSON.stringify(s));
@@ -85,7 +85,7 @@ test('a Keras VGG16 .h5 in the page: converted, cached, same predictions as mode
     assert.equal((await shown(page)).conversions, 0);
     // Cancelled midway: the page keeps the model it had, says nothing went wrong, stays usable.
     await page.setInputFiles('#model-input', path.join(testModels, 'vgg16-full-keras2.h5'));
-    await page.waitForFunction(() => /^converting vgg16-full-keras2\.h5 [1-9]\d*%/.test(document.getElementById('progress-text').textContent), null, LONG);
+    await page.waitForFunction(() => /^converting vgg16-full-keras2\.h5 to int8 [1-9]\d*%/.test(document.getElementById('progress-text').textContent), null, LONG);
     await page.click('#cancel');
     await idle(page);
     s = await shown(page);
