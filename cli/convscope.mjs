@@ -27,7 +27,8 @@ const USAGE = `usage:
   convscope features IMAGE LAYER [--model M] [--precision int8|f32] [-o OUTDIR]
   convscope maximize LAYER FILTER... [--model M] [--steps N] [--seed S] [-o OUTDIR]
   convscope serve [DIR] [--port P] [--host H]   (DIR: dist/site; 127.0.0.1:8080; cross-origin isolated)
-IMAGE may be a file, a folder (its images, recursively) or a glob ('photos/*.jpg').
+IMAGE may be a file, a folder (its images, recursively) or a glob ('photos/*.jpg'): PNG (8 or 16 bits),
+JPEG, BMP or GIF (WebP and other formats: open them in the page, which uses the browser's decoder).
 --threads N: threads per image (default: the cores, shared among the --jobs; 1 = no thread pool).
 Exit codes: 0 all done, 1 some inputs failed, 2 usage error.`;
 

@@ -157,6 +157,10 @@ export interface Explanation {
   width: number;
   height: number;
   map: Float32Array;
+  /** What 0 and 1 of `map` stand for, in the units of `value`: [min, max] before normalization. */
+  valueRange: [number, number];
+  /** What the map's values are, for legends (e.g. "drop in the class probability ..."). */
+  value: string;
   /**
    * The unnormalized result: the input gradient (H x W x 3), the CAM before upsampling (h x w) or
    * the probability drop per occlusion position (rows x columns).
@@ -238,6 +242,36 @@ export declare class Model {
     options: Omit<NonNullable<Parameters<Model['explain']>[1]>, 'part' | 'parts' | 'onProgress' | 'onPartial'>,
     parts: Float32Array[],
   ): Explanation;
+  /**
+   * Activation maximization: the input that excites a Conv2D layer's `filter` (its mean response
+   * before the ReLU), or with the last layer a `class`, most — by gradient ascent from grey noise
+   * (`seed`, default 1). `preset`: 'smooth' (default: blurred after every step; a class's log
+   * probability ascended; shown as the model saw it), 'keras-vis' or 'lucid' (those tools'
+   * settings, shown contrast-stretched); `steps` (default the preset's, 200 or 256, at most
+   * 10000). The network's activations then hold the result's pass up to `layer`.
+   */
+  maximize(options: {
+    layer: string;
+    filter?: number;
+    class?: number;
+    preset?: 'smooth' | 'keras-vis' | 'lucid';
+    steps?: number;
+    seed?: number;
+    onProgress?: (fraction: number, time: { elapsedMs: number; remainingMs: number }) => boolean | void;
+  }): {
+    width: number;
+    height: number;
+    /** The synthesized input as RGBA for display. */
+    data: Uint8ClampedArray;
+    layer: string;
+    filter?: number;
+    class?: number;
+    /** Per step: the unit's mean output (a class's logit). */
+    objective: Float32Array;
+    /** The unit's mean output (after its ReLU; a class's logit) on the seed and on the result. */
+    startActivation: number;
+    endActivation: number;
+  };
   /**
    * Adebayo et al.'s model-parameter randomization test: the map of `method` (with the options
    * of explain), then the same map on a copy of the model whose top `topLayers` weighted layers

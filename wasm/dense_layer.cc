@@ -13,9 +13,14 @@
 namespace convscope {
 namespace {
 
-// An int32 lane gains at most 2 * 127 * 32767 per 8 inputs; flushing to f32 every 2,048 inputs
-// keeps it below 2^31.
-constexpr size_t kInt32Span = 2048;
+// An int32 lane gains at most 4 * 128 * 32767 per 16 inputs; flushing to int64 every 1,024 inputs
+// keeps each lane below 2^30, and the four lanes are summed in int64.
+constexpr size_t kInt32Span = 1024;
+
+// Inputs whose largest magnitude lies outside this range are not quantized (a NaN or infinity
+// has no int16 value; below it the scale would be denormal): the layer then runs the f32 pass
+// over the dequantized weights, which carries NaN and infinity through as an f32 layer would.
+constexpr float kSmallestQuantizable = 1e-30f;
 
 #ifdef __wasm_simd128__
 float Sum(v128_t v) {
@@ -58,13 +63,13 @@ float Dot(const W* w, const float* x, size_t n) {
   return sum;
 }
 
-// sum of w[k] * q[k], exact within each kInt32Span, the spans summed in f32.
+// sum of w[k] * q[k], exact (int64 over int32 spans), then rounded once to f32.
 float DotInt8Int16(const int8_t* w, const int16_t* q, size_t n) {
-  float sum = 0;
+  int64_t sum = 0;
   for (size_t begin = 0; begin < n; begin += kInt32Span) {
     const size_t end = std::min(n, begin + kInt32Span);
     size_t k = begin;
-    int32_t span_sum = 0;
+    int64_t span_sum = 0;
 #ifdef __wasm_simd128__
     v128_t acc = wasm_i32x4_splat(0);
     for (; k + 16 <= end; k += 16) {
@@ -74,13 +79,13 @@ float DotInt8Int16(const int8_t* w, const int16_t* q, size_t n) {
       acc = wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(bytes),
                                                      wasm_v128_load(q + k + 8)));
     }
-    span_sum = wasm_i32x4_extract_lane(acc, 0) + wasm_i32x4_extract_lane(acc, 1) +
+    span_sum = int64_t{wasm_i32x4_extract_lane(acc, 0)} + wasm_i32x4_extract_lane(acc, 1) +
                wasm_i32x4_extract_lane(acc, 2) + wasm_i32x4_extract_lane(acc, 3);
 #endif
     for (; k < end; ++k) span_sum += static_cast<int32_t>(w[k]) * q[k];
-    sum += static_cast<float>(span_sum);
+    sum += span_sum;
   }
-  return sum;
+  return static_cast<float>(sum);
 }
 
 }  // namespace
@@ -120,7 +125,7 @@ void DenseLayer::RunRows(void* context, size_t begin, size_t count) {
     float y = 0;
     if (!w.kernel_f32.empty()) {
       y = Dot(w.kernel_f32.data() + o * d.inputs_, d.input_, d.inputs_);
-    } else if (d.int16_input_) {
+    } else if (d.int16_input_ && d.input_scale_ > 0) {
       y = w.scales[o] * d.input_scale_ *
           DotInt8Int16(w.kernel_int8.data() + o * d.inputs_, d.quantized_.data(), d.inputs_);
     } else {
@@ -134,10 +139,18 @@ void DenseLayer::RunRows(void* context, size_t begin, size_t count) {
 Status DenseLayer::Run() {
   if (int16_input_) {
     float largest = 0;
-    for (size_t k = 0; k < inputs_; ++k) largest = std::max(largest, std::fabs(input_[k]));
-    input_scale_ = largest > 0 ? largest / 32767.0f : 1.0f;
+    bool finite = true;
     for (size_t k = 0; k < inputs_; ++k) {
-      quantized_[k] = static_cast<int16_t>(std::lrintf(input_[k] / input_scale_));
+      finite = finite && std::isfinite(input_[k]);
+      largest = std::max(largest, std::fabs(input_[k]));
+    }
+    // A scale of 0 marks this run as unquantized (see kSmallestQuantizable).
+    const bool quantizable = finite && (largest == 0 || largest >= kSmallestQuantizable);
+    input_scale_ = !quantizable ? 0.0f : largest > 0 ? largest / 32767.0f : 1.0f;
+    if (quantizable) {
+      for (size_t k = 0; k < inputs_; ++k) {
+        quantized_[k] = static_cast<int16_t>(std::lrintf(input_[k] / input_scale_));
+      }
     }
   }
   // A few row ranges per thread even out the threads' speeds.

@@ -16,9 +16,11 @@ std::string Size(size_t w, size_t h) { return std::to_string(w) + "x" + std::to_
 
 Status CheckSize(size_t w, size_t h) {
   if (w == 0 || h == 0) return Status::Error("the image is empty (" + Size(w, h) + ")");
-  if (w > kMaxImageSide || h > kMaxImageSide || w * h > kMaxImagePixels) {
+  // In 64 bits: wasm's size_t is 32 and a header may claim 2^31 - 1 pixels a side.
+  const uint64_t pixels = static_cast<uint64_t>(w) * h;
+  if (w > kMaxImageSide || h > kMaxImageSide || pixels > kMaxImagePixels) {
     // Megapixels to one decimal: a 4 x 100000 strip is 0.4, not 0.
-    const size_t tenths = (w * h + 50'000) / 100'000;
+    const uint64_t tenths = (pixels + 50'000) / 100'000;
     return Status::Error("the image is " + Size(w, h) + " (" + std::to_string(tenths / 10) +
                          (tenths % 10 != 0 ? "." + std::to_string(tenths % 10) : "") +
                          " megapixels), over the limit of " +

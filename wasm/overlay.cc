@@ -7,6 +7,8 @@
 
 namespace convscope {
 
+uint8_t HiddenPixel(size_t x, size_t y) { return (x / 8 + y / 8) % 2 == 0 ? 140 : 190; }
+
 Status OverlayMap(const RgbImage& image, std::span<const float> map, size_t map_height,
                   size_t map_width, const OverlayOptions& options, RgbImage* out) {
   if (map_height == 0 || map_width == 0 || map.size() != map_height * map_width) {
@@ -40,12 +42,14 @@ Status OverlayMap(const RgbImage& image, std::span<const float> map, size_t map_
       const uint8_t* src = &image.pixels[3 * p];
       uint8_t* dst = &out->pixels[3 * p];
       if (!row_inside || cx < r.left || cx >= r.left + r.width) {
-        for (int c = 0; c < 3; ++c) dst[c] = options.mask ? 0 : static_cast<uint8_t>(src[c] / 3);
+        for (int c = 0; c < 3; ++c) {
+          dst[c] = options.mask ? HiddenPixel(x, y) : static_cast<uint8_t>(src[c] / 3);
+        }
         continue;
       }
       const float v = std::clamp(values[p], 0.0f, 1.0f);
       if (options.mask) {
-        for (int c = 0; c < 3; ++c) dst[c] = v >= options.threshold ? src[c] : 0;
+        for (int c = 0; c < 3; ++c) dst[c] = v >= options.threshold ? src[c] : HiddenPixel(x, y);
         continue;
       }
       const auto& color = lut[static_cast<size_t>(std::lround(v * 255.0f))];

@@ -13,8 +13,7 @@ std::vector<Prediction> TopK(std::span<const float> probabilities, std::span<con
   k = std::min(k, order.size());
   std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
                     [&](size_t a, size_t b) {
-                      return probabilities[a] > probabilities[b] ||
-                             (probabilities[a] == probabilities[b] && a < b);
+                      return logits[a] > logits[b] || (logits[a] == logits[b] && a < b);
                     });
   std::vector<Prediction> top;
   for (size_t i = 0; i < k; ++i)

@@ -14,7 +14,8 @@ struct Prediction {
 };
 
 // The k most probable classes, most probable first. `probabilities` and `logits` have one value
-// per class; ties keep the lower index first.
+// per class. Ranked by logit: a confident model's softmax rounds the runners-up to the same
+// probability (often 0), their logits still order them. Equal logits keep the lower index first.
 std::vector<Prediction> TopK(std::span<const float> probabilities, std::span<const float> logits,
                              size_t k);
 

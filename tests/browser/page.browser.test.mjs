@@ -45,7 +45,8 @@ async function showTab(page, tab) {
 }
 
 // Every canvas in the view: its size and the variance of its pixels; plus a hash of all of them.
-const canvases = (page) => page.evaluate(() => [...document.querySelectorAll('#view canvas')].map((c) => {
+// (Not the legends' colour scales.)
+const canvases = (page) => page.evaluate(() => [...document.querySelectorAll('#view canvas:not(.colorbar)')].map((c) => {
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
   let sum = 0, sq = 0, hash = 0;
   for (let i = 0; i < d.length; i += 4) {
@@ -142,7 +143,7 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
       'random.bin': Buffer.from('CNVSCOPE but nothing else of a model file'),
     };
     const expected = {
-      'notes.txt': /^notes\.txt: not an image convscope can read .*: use PNG, JPEG, BMP or GIF$/,
+      'notes.txt': /^notes\.txt: not an image this browser or convscope can read: use PNG, JPEG, WebP, GIF or BMP$/,
       'empty.png': /^empty\.png: the image file is empty$/,
       'huge.png': /^huge\.png: the image is 40000x40000 \(1600 megapixels\), over the limit of 64 megapixels/,
       'broken.bin': /^broken\.bin: the model file is truncated: 5000 of \d+ bytes$/,
@@ -186,7 +187,7 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
     await settled(page);
     const after = await canvases(page);
     assert.ok(after.length === 1 && after[0].variance > 0, 'Grad-CAM after the cancel');
-    assert.equal(await page.isHidden('#error'), true, await page.textContent('#error'));
+    assert.equal(await page.isHidden('#error'), true, await page.textContent('#error-text'));
     await page.screenshot({ path: path.join(shots, 'vgg16-gradcam-after-cancel.png'), fullPage: true });
 
     assert.deepEqual(requests.filter((u) => !/^(file|data|blob):/.test(u)), [], 'network requests');
@@ -234,7 +235,7 @@ async function servedViews(isolated) {
     await page.selectOption('#view select[aria-label=Method]', 'occlusion');
     await page.click('#view button:has-text("Run")');
     // The map and the masked picture.
-    await page.waitForFunction(() => document.querySelectorAll('#view figure canvas').length === 2, null, { timeout: 120000 });
+    await page.waitForFunction(() => document.querySelectorAll('#view figure canvas:not(.colorbar)').length === 2, null, { timeout: 120000 });
     await settled(page);
     views.occlusion = (await canvases(page)).map((c) => c.hash);
     await page.screenshot({ path: path.join(shots, `served-${isolated ? 'isolated' : 'plain'}-occlusion.png`), fullPage: true });

@@ -2,13 +2,16 @@
 // 'wasm-unsafe-eval'; worker-src blob: 'self'), served from 127.0.0.1: the example tutorial
 // renders every widget with no CSP violation and no console error; five widgets naming the same
 // model load it once; an attribute change re-renders; a drop replaces an interactive widget's
-// image; a broken model URL is reported inside that widget only.
+// image; a broken model URL is reported inside that widget only; Grad-CAM defaults to the last
+// convolution, maps have legends, exports carry them, buttons look like buttons; from file:// a
+// widget says why its image cannot load; the tutorial renders in Firefox ESR too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { openIn } from '../support/browsers.mjs';
 import { launchChromium } from '../support/chromium.mjs';
 import { root, smallModel } from '../support/models.mjs';
 import { startStaticServer } from '../support/static_server.mjs';
@@ -85,6 +88,18 @@ for (const isolated of [false, true]) {
       });
       assert.deepEqual(engine, isolated ? { variant: 'relaxed-mt', threads: Math.min(os.availableParallelism(), 8) }
         : { variant: 'relaxed', threads: 1 });
+      // Grad-CAM without a layer attribute looks where the page does: the last convolution.
+      const cam = await page.evaluate(() => {
+        const s = document.querySelector('conv-scope[view=gradcam]').shadowRoot;
+        const button = s.querySelector('.controls button');
+        const style = getComputedStyle(button);
+        return { caption: s.querySelector('figcaption').textContent, border: style.borderTopStyle, borderColor: style.borderTopColor, legend: Boolean(s.querySelector('.legend')) };
+      });
+      assert.match(cam.caption, /^gradcam · layer block5_conv3 · /);
+      assert.ok(cam.legend, 'the map has a legend');
+      // Buttons look like buttons inside the shadow root (the page's colour variables reach it).
+      assert.equal(cam.border, 'solid');
+      assert.notEqual(cam.borderColor, 'rgba(0, 0, 0, 0)');
       await page.screenshot({ path: path.join(out, `tutorial${isolated ? '-isolated' : ''}.png`), fullPage: true });
     } finally {
       await close();
@@ -131,12 +146,75 @@ test('five widgets share one model load; attributes re-render; drop replaces the
       document.getElementById('cam').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, camera);
     await page.waitForFunction(() => document.getElementById('cam').shadowRoot.querySelector('main canvas')?.height === 448, null, { timeout: 60000 });
-    const png = await page.evaluate(async () => (await document.getElementById('cam').exportPNG()).size);
-    assert.ok(png > 1000, `exportPNG gave ${png} bytes`);
+    // exportPNG: the figure as its Export button saves it, legend and caption below the map.
+    const png = await page.evaluate(async () => {
+      const blob = await document.getElementById('cam').exportPNG();
+      const bitmap = await createImageBitmap(blob);
+      return { bytes: blob.size, width: bitmap.width, height: bitmap.height };
+    });
+    assert.ok(png.bytes > 1000 && png.height > 448 + 40, `exportPNG gave ${JSON.stringify(png)}`);
+    // The sanity check's two maps have an Export each.
+    await page.evaluate(() => [...document.getElementById('cam').shadowRoot.querySelectorAll('button')].find((b) => b.textContent === 'Sanity check').click());
+    await page.waitForFunction(() => document.getElementById('cam').shadowRoot.querySelectorAll('main figure').length === 3, null, { timeout: 60000 });
+    assert.deepEqual(await page.evaluate(() => [...document.getElementById('cam').shadowRoot.querySelectorAll('main figure button')]
+      .map((b) => /^Export PNG \(\d+×\d+\)$/.test(b.textContent))), [true, true, true]);
     assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
     assert.deepEqual(problems.filter((p) => !/404/.test(p)), []);
     await page.screenshot({ path: path.join(out, 'widgets.png'), fullPage: true });
   } finally {
     await close();
+  }
+});
+
+// From file:// a widget cannot fetch the files beside its page: the widget says which file and
+// what to do, instead of "Failed to fetch".
+test('the tutorial opened from file:// explains why its images cannot load', async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`file://${path.join(root, 'web/examples/tutorial.html')}`);
+    const features = page.locator('conv-scope[view=features]');
+    await features.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => !document.querySelector('conv-scope[view=features]').shadowRoot.querySelector('.error').hidden, null, { timeout: 120000 });
+    assert.equal(await page.evaluate(() => document.querySelector('conv-scope[view=features]').shadowRoot.querySelector('.error').textContent),
+      'convscope: could not load the image ../samples/fashion-sneaker.png: a page opened from file:// cannot read files beside it. '
+      + 'Serve the folder over http (npx convscope serve, or python3 -m http.server), or drop the file onto an interactive widget');
+  } finally {
+    await browser.close();
+  }
+});
+
+// Firefox ESR: the same tutorial under the same CSP renders every widget (puppeteer-core over
+// WebDriver BiDi; not isolated: the threaded builds are Chromium-tested above).
+test('Firefox: the example tutorial renders every widget under the strict CSP', async () => {
+  const server = await startStaticServer(root);
+  const page = await openIn('firefox', `${server.url}/web/examples/tutorial.html`, {
+    initScript: () => {
+      window.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`));
+    },
+  });
+  try {
+    const count = await page.evaluate(() => document.querySelectorAll('conv-scope').length);
+    for (let i = 0; i < count; i++) {
+      await page.evaluate((k) => document.querySelectorAll('conv-scope')[k].scrollIntoView(), i);
+      await page.waitFor((k) => {
+        const s = document.querySelectorAll('conv-scope')[k].shadowRoot;
+        return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre');
+      }, i);
+    }
+    const errors = await page.evaluate(() => [...document.querySelectorAll('conv-scope')].map((w) => {
+      const e = w.shadowRoot.querySelector('.error');
+      return e.hidden ? null : e.textContent;
+    }));
+    assert.deepEqual(errors, new Array(count).fill(null));
+    assert.match(await page.evaluate(() => document.querySelector('conv-scope[view=gradcam]').shadowRoot.querySelector('figcaption').textContent), /^gradcam · layer block5_conv3 · /);
+    assert.equal(await page.evaluate(() => window.ConvScope.ConvScopeElement.stats.modelLoads), 1);
+    assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
+    assert.deepEqual(page.problems, []);
+    await page.screenshot(path.join(out, 'tutorial-firefox.png'));
+  } finally {
+    await page.close();
+    await server.close();
   }
 });

@@ -43,6 +43,31 @@ TEST(Image, DecodesTheSamplePhotos) {
   }
 }
 
+double MeanLevel(const RgbImage& image) {
+  double sum = 0;
+  for (uint8_t v : image.pixels) sum += v;
+  return sum / static_cast<double>(image.pixels.size());
+}
+
+// A real 16-bit-per-channel PNG (ImageMagick's PNG48, tests/data/images/SOURCES.md) reads as the
+// same picture in 8 bits: its mean level matches the 8-bit original it was scaled from.
+TEST(Image, DecodesSixteenBitPng) {
+  RgbImage deep, original;
+  ASSERT_TRUE(DecodeImage(ReadFile("chelsea-16bit.png"), &deep).ok());
+  ASSERT_TRUE(DecodeImage(ReadFile("chelsea.png"), &original).ok());
+  EXPECT_EQ(deep.width, 226u);
+  EXPECT_EQ(deep.height, 150u);
+  EXPECT_NEAR(MeanLevel(deep), MeanLevel(original), 2.0);
+}
+
+// WebP is for the browser's decoder (the page and widget); the core says what it reads.
+TEST(Image, NamesItsFormatsForWebp) {
+  RgbImage image;
+  const Status s = DecodeImage(ReadFile("chelsea.webp"), &image);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("use PNG, JPEG, BMP or GIF"), std::string::npos) << s.message();
+}
+
 // A PNG signature and IHDR chunk claiming width x height: enough for stbi_info.
 std::vector<uint8_t> PngHeader(uint32_t width, uint32_t height) {
   std::vector<uint8_t> b = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
@@ -67,6 +92,9 @@ TEST(Image, RefusesHostileInputsWithClearMessages) {
        "30000x30000 (900 megapixels), over the limit"},
       {"40000x10 header", PngHeader(40000, 10), "40000x10 (0.4 megapixels), over the limit"},
       {"10000x10000 header", PngHeader(10000, 10000), "10000x10000 (100 megapixels)"},
+      // Past 32 bits (wasm's size_t): the count must not wrap to 0.
+      {"2^31-1 a side header", PngHeader(2147483647, 2147483647),
+       "2147483647x2147483647 (4611686014132.4 megapixels)"},
       {"header only", PngHeader(64, 64), "could not be decoded"},
   };
   for (const auto& c : cases) {

@@ -120,7 +120,7 @@ test('--jobs 2 writes the same bytes as --jobs 1; globs expand', () => {
     return out;
   });
   const files = allFiles(outs[0]).filter((f) => f.endsWith('.png'));
-  assert.equal(files.length, 4 * 6);  // astronaut, camera, chelsea, coffee
+  assert.equal(files.length, 5 * 6);  // astronaut, camera, chelsea, chelsea-16bit, coffee
   assert.deepEqual(allFiles(outs[1]).filter((f) => f.endsWith('.png')), files);
   for (const f of files) assert.ok(readFileSync(path.join(outs[0], f)).equals(readFileSync(path.join(outs[1], f))), f);
 });

@@ -1,24 +1,31 @@
 // Activation maximization: raises the target unit's activation at least 10x over the seed noise,
-// deterministic for a seed, progress and cancellation, clear errors, the last image kept.
+// deterministic for a seed, progress and cancellation, clear errors, the last image kept; and on
+// the trained default model, class images the model itself recognizes, different per class.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 import { loadConvscope } from '../support/load_module.mjs';
-import { readImage, smallModel } from '../support/models.mjs';
+import { readImage, root, smallModel } from '../support/models.mjs';
 
 const m = await loadConvscope();
 
-test('maximizes filters (both presets) and a class logit', () => {
+test('maximizes filters (every preset) and a class logit', () => {
   const model = m.Model.load(smallModel().bytes);
   try {
     for (const options of [
       { layer: 'block3_conv1', filter: 2 },
       { layer: 'block5_conv2', filter: 7, preset: 'lucid' },
-      { layer: 'predictions', class: 4, steps: 100 },
+      { layer: 'block4_conv1', filter: 3, preset: 'keras-vis' },
+      { layer: 'predictions', class: 4, steps: 100, preset: 'keras-vis' },  // its logit (smooth: log p, below)
     ]) {
       const r = model.maximize(options);
       const what = JSON.stringify(options);
-      assert.ok(r.endActivation >= 10 * Math.max(r.startActivation, 1e-3),
+      // The default preset's blur trades peak response for images without gradient noise
+      // (block3_conv1 filter 2: 6.7x where keras-vis reaches more than 10x).
+      const gain = options.preset ? 10 : 5;
+      assert.ok(r.endActivation >= gain * Math.max(r.startActivation, 1e-3),
         `${what}: ${r.startActivation} -> ${r.endActivation}`);
       assert.deepEqual([r.width, r.height, r.data.length], [32, 32, 32 * 32 * 4]);
       assert.equal(r.objective.length, options.steps ?? (options.preset === 'lucid' ? 256 : 200));
@@ -46,12 +53,40 @@ test('deterministic for a seed; progress; cancel; errors; the last image is kept
     assert.throws(() => model.maximize({ layer: 'block1_pool', filter: 0 }), /needs a Conv2D layer or the class layer; block1_pool is a MaxPooling2D/);
     assert.throws(() => model.maximize({ layer: 'block3_conv1', filter: 16 }), /filter 16 is out of range: block3_conv1 has 16/);
     assert.throws(() => model.maximize({ layer: 'predictions', class: 99 }), /class 99 is out of range/);
-    assert.throws(() => model.maximize({ layer: 'block3_conv1', filter: 1, preset: 'deepdream' }), /preset must be 'keras-vis' or 'lucid'/);
+    assert.throws(() => model.maximize({ layer: 'block3_conv1', filter: 1, preset: 'deepdream' }), /preset must be 'keras-vis', 'lucid' or 'smooth', got 'deepdream'/);
     assert.throws(() => model.maximize({ layer: 'block3_conv1' }), /filter must be a non-negative integer/);
     assert.throws(() => model.maximize({ layer: 'block3_conv1', filter: 1, steps: 10001 }), /steps must be at most 10000, got 10001/);
     // size_t is 32 bits in wasm: larger numbers are refused, not truncated.
     assert.throws(() => model.maximize({ layer: 'block3_conv1', filter: 1, steps: 2 ** 53 - 1 }), /steps must be at most 4294967295, got 9007199254740991/);
     assert.deepEqual(Array.from(model.activation('block3_conv1').data), before, 'the image\'s activations are back');
+  } finally {
+    model.release();
+  }
+});
+
+// The default preset on the default model (Fashion-MNIST): the model classifies each class's
+// synthesized image, as displayed, as that class with p >= 0.9 (measured 0.917-0.970 over seeds
+// 1-5), and the images of different classes differ more than two seeds of one class do (mean
+// grey-level distance ratio 1.69). tf-keras-vis' preset, the page's default before, gave p as low
+// as 0.026 (classes 1, 5, 7 below 0.4) and a ratio of 1.02: the same noise for every class.
+test('default model: every class image is recognized as its class, and the classes look different', () => {
+  const model = m.Model.load(readFileSync(path.join(root, 'web/models/default.bin')));
+  try {
+    const grey = (d) => Float32Array.from({ length: d.length / 4 }, (_, i) => (d[4 * i] + d[4 * i + 1] + d[4 * i + 2]) / 3);
+    const distance = (a, b) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
+    const images = [1, 2].map((seed) => Array.from({ length: 10 }, (_, c) => {
+      const r = model.maximize({ layer: 'predictions', class: c, seed });
+      const seen = model.run({ data: r.data, width: r.width, height: r.height }, { topK: 10 });
+      const p = seen.predictions.find((q) => q.index === c).probability;
+      assert.ok(p >= 0.9, `class ${c} (seed ${seed}): the model gives its image p = ${p.toFixed(3)}`);
+      return grey(r.data);
+    }));
+    let same = 0, other = 0;
+    for (let a = 0; a < 10; a++) {
+      same += distance(images[0][a], images[1][a]) / 10;
+      for (let b = 0; b < 10; b++) if (a !== b) other += distance(images[0][a], images[1][b]) / 90;
+    }
+    assert.ok(other >= 1.4 * same, `classes differ by ${other.toFixed(1)} grey levels, seeds of a class by ${same.toFixed(1)}`);
   } finally {
     model.release();
   }

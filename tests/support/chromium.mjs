@@ -9,9 +9,11 @@ import { startStaticServer } from './static_server.mjs';
 
 const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launchChromium() {
+// contextOptions: Playwright's (colorScheme, viewport, ...).
+export async function launchChromium(contextOptions = {}) {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'convscope-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
+    ...contextOptions,
     executablePath: EXECUTABLE,
     headless: true,
     args: [

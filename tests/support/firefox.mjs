@@ -8,7 +8,8 @@ import puppeteer from 'puppeteer-core';
 
 const EXECUTABLE = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
-export async function launchFirefox() {
+// dark: the profile prefers a dark colour scheme (Firefox has no per-page override over BiDi).
+export async function launchFirefox({ dark = false } = {}) {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'convscope-firefox-'));
   const browser = await puppeteer.launch({
     browser: 'firefox',
@@ -24,6 +25,8 @@ export async function launchFirefox() {
       'datareporting.policy.dataSubmissionEnabled': false,
       'toolkit.telemetry.enabled': false,
       'network.captive-portal-service.enabled': false,
+      // 0: dark, 1: light (what prefers-color-scheme reports to pages).
+      'layout.css.prefers-color-scheme.content-override': dark ? 0 : 1,
     },
   });
   return {

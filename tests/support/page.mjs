@@ -25,11 +25,12 @@ export async function openPage(url, { initScript } = {}) {
 export const settled = (page) => page.waitForFunction(() => document.getElementById('view').getAttribute('aria-busy') === 'false'
   && document.getElementById('progress').hidden, null, { timeout: 120000 });
 
-// The page's error message (then hidden again, for the next check).
+// The page's error message, then dismissed with its button (for the next check).
 export async function errorText(page) {
   await page.waitForFunction(() => !document.getElementById('error').hidden, null, { timeout: 30000 });
-  const text = await page.textContent('#error');
-  await page.evaluate(() => { document.getElementById('error').hidden = true; });
+  const text = await page.textContent('#error-text');
+  await page.click('#dismiss-error');
+  await page.waitForFunction(() => document.getElementById('error').hidden);
   return text;
 }
 

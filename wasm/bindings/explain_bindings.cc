@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "methods/registry.h"
 #include "methods/sanity_check.h"
 #include "model_marshal.h"
 
@@ -26,6 +27,12 @@ val ExplanationToJs(const Model& model, const Explanation& x) {
   out.set("width", x.width);
   out.set("height", x.height);
   out.set("map", CopyFloats(x.map));
+  val range = val::array();
+  range.call<void>("push", x.value_range.min);
+  range.call<void>("push", x.value_range.max);
+  out.set("valueRange", range);
+  const MethodInfo* info = FindMethod(x.method);
+  out.set("value", std::string(info != nullptr ? info->value : ""));
   val raw = val::object();
   raw.set("shape", ShapeArray(x.raw_shape));
   raw.set("data", CopyFloats(x.raw));

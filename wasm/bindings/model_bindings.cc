@@ -256,7 +256,7 @@ val TryMaximize(Model& model, val options) {
   const auto unit = ReadSize(options, unit_key, std::nullopt, &error);
   const auto steps = unit ? ReadSize(options, "steps", 0, &error) : std::nullopt;
   const auto seed = steps ? ReadSize(options, "seed", 1, &error) : std::nullopt;
-  const auto preset = seed ? ReadString(options, "preset", "keras-vis", &error) : std::nullopt;
+  const auto preset = seed ? ReadString(options, "preset", "smooth", &error) : std::nullopt;
   if (!preset) return Fail(error);
   m.unit = *unit;
   m.steps = *steps;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <random>
 
+#include "predictions.h"
+
 namespace convscope {
 namespace {
 
@@ -14,17 +16,52 @@ struct Preset {
   float l1;
   int jitter;  // pixels at 224 x 224
   size_t steps;
+  float blur;    // sigma of the Gaussian blur applied to the image after each step, pixels at 224
+  bool stretch;  // display with the classic contrast stretch (else the pixels the model saw)
+  bool log_probability;  // for a class, ascend its log probability instead of its logit
 };
 
 Status PresetFor(const std::string& name, Preset* p) {
   if (name == "keras-vis") {
-    *p = {false, 1.0f, 1.0f, 0.3f, 4, 200};
+    *p = {false, 1.0f, 1.0f, 0.3f, 4, 200, 0.0f, true, false};
   } else if (name == "lucid") {
-    *p = {true, 0.05f * 255.0f, 0.0f, 0.0f, 8, 256};
+    *p = {true, 0.05f * 255.0f, 0.0f, 0.0f, 8, 256, 0.0f, true, false};
+  } else if (name == "smooth") {
+    *p = {false, 1.0f, 0.0f, 0.0f, 8, 200, 3.0f, false, true};
   } else {
-    return Status::Error("preset must be 'keras-vis' or 'lucid', got '" + name + "'");
+    return Status::Error("preset must be 'keras-vis', 'lucid' or 'smooth', got '" + name + "'");
   }
   return Status::Ok();
+}
+
+// A separable Gaussian blur of an H x W x C image in place, edges clamped (Yosinski et al. 2015's
+// prior against the high frequencies a network's gradient is full of).
+void Blur(std::span<float> x, size_t h, size_t w, size_t c, float sigma) {
+  const int radius = static_cast<int>(std::ceil(3 * sigma));
+  std::vector<float> kernel(2 * radius + 1);
+  float total = 0;
+  for (int i = -radius; i <= radius; ++i) {
+    const auto d = static_cast<float>(i);
+    total += kernel[i + radius] = std::exp(-0.5f * d * d / (sigma * sigma));
+  }
+  for (float& k : kernel) k /= total;
+  std::vector<float> tmp(x.size());
+  const auto H = static_cast<int>(h), W = static_cast<int>(w);
+  auto pass = [&](std::span<const float> in, std::span<float> out, bool rows) {
+    for (int y = 0; y < H; ++y)
+      for (int xx = 0; xx < W; ++xx)
+        for (size_t k = 0; k < c; ++k) {
+          float sum = 0;
+          for (int i = -radius; i <= radius; ++i) {
+            const int sy = rows ? std::clamp(y + i, 0, H - 1) : y;
+            const int sx = rows ? xx : std::clamp(xx + i, 0, W - 1);
+            sum += kernel[i + radius] * in[static_cast<size_t>(sy * W + sx) * c + k];
+          }
+          out[static_cast<size_t>(y * W + xx) * c + k] = sum;
+        }
+  };
+  pass(x, tmp, false);
+  pass(tmp, x, true);
 }
 
 // out[y][x] = in[y - dy][x - dx], wrapping around (a jitter that loses no pixels).
@@ -112,6 +149,7 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
   const int jitter = std::max(
       1, static_cast<int>(std::lround(preset.jitter * static_cast<double>(std::min(h, w)) / 224)));
   std::uniform_int_distribution<int> shift(-jitter, jitter);
+  const float blur_sigma = preset.blur * static_cast<float>(std::min(h, w)) / 224.0f;
   std::vector<float> jittered(n), step(n), m1(n, 0.0f), m2(n, 0.0f), gradient;
   result->objective.clear();
   for (size_t t = 0; t < steps; ++t) {
@@ -123,8 +161,15 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
     // d(mean response of the unit, before its activation) / d(layer values before activation).
     const size_t size = is_class ? units : positions * units;
     gradient.assign(size, 0.0f);
-    for (size_t i = o.unit; i < size; i += units)
-      gradient[i] = 1.0f / static_cast<float>(positions);
+    if (is_class && preset.log_probability) {
+      // d log softmax(logits)[unit] / d logits = onehot(unit) - softmax(logits): the class gains
+      // on the others, not only in its own logit (which can rise with theirs).
+      const std::vector<float> probability = Softmax(engine->logits());
+      for (size_t i = 0; i < units; ++i) gradient[i] = (i == o.unit ? 1.0f : 0.0f) - probability[i];
+    } else {
+      for (size_t i = o.unit; i < size; i += units)
+        gradient[i] = 1.0f / static_cast<float>(positions);
+    }
     CONVSCOPE_RETURN_IF_ERROR(
         backward->Propagate(*engine, o.layer, 0, BackwardMode::kPlain, &gradient));
     Roll(gradient, h, w, c, -dy, -dx, step);  // back to x's frame
@@ -166,6 +211,7 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
       }
       x[i] = std::clamp(x[i] + lr * update, lo[i % c], hi[i % c]);
     }
+    if (blur_sigma > 0) Blur(x, h, w, c, blur_sigma);
     CONVSCOPE_RETURN_IF_ERROR(
         ReportProgress(o.progress, static_cast<double>(t + 1) / static_cast<double>(steps)));
   }
@@ -190,7 +236,7 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
   result->height = h;
   result->rgb.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    const double v = ((rgb[i] - mean) / sd * 0.1 + 0.5) * 255.0;
+    const double v = preset.stretch ? ((rgb[i] - mean) / sd * 0.1 + 0.5) * 255.0 : rgb[i];
     result->rgb[i] = static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L));
   }
   return Status::Ok();

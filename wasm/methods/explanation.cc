@@ -49,11 +49,12 @@ std::vector<float> MaxAbsOverChannels(std::span<const float> values, size_t chan
   return map;
 }
 
-void NormalizeMinMax(std::span<float> map) {
-  if (map.empty()) return;
+ValueRange NormalizeMinMax(std::span<float> map) {
+  if (map.empty()) return {};
   const auto [lo, hi] = std::minmax_element(map.begin(), map.end());
-  const float min = *lo, range = *hi - *lo;
+  const float min = *lo, max = *hi, range = max - min;
   for (float& v : map) v = range > 0 ? (v - min) / range : 0.0f;
+  return {min, max};
 }
 
 std::vector<float> ResampleBilinear(std::span<const float> map, size_t height, size_t width,

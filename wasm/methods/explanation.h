@@ -82,6 +82,11 @@ using PartResults = std::vector<std::span<const float>>;
 // Checks that `results` are the `parts` parts of a method of `passes` passes of `pass_size` values.
 Status CheckPartResults(const PartResults& results, size_t parts, size_t passes, size_t pass_size);
 
+// The values a map's 0 and 1 stand for, in the method's units (MethodInfo::value).
+struct ValueRange {
+  float min = 0, max = 0;
+};
+
 struct Explanation {
   std::string method;
   size_t class_index = 0;  // the class whose score is explained
@@ -91,6 +96,7 @@ struct Explanation {
   Precision weights = Precision::kF32, activations = Precision::kF32;
   size_t height = 0, width = 0;
   std::vector<float> map;  // height x width, normalized to [0, 1], at the model's input size
+  ValueRange value_range;  // what 0 and 1 of `map` were before normalization, for legends
   Shape raw_shape;         // the method's unnormalized result (a gradient, a CAM before upsampling)
   std::vector<float> raw;
 };
@@ -110,8 +116,9 @@ Status InputGradientAt(const MethodInput& in, std::span<const float> input, Back
 // Per pixel, the largest |value| over the channels of an H x W x C tensor.
 std::vector<float> MaxAbsOverChannels(std::span<const float> values, size_t channels);
 
-// Min-max normalization to [0, 1] (all zeros when the map is constant).
-void NormalizeMinMax(std::span<float> map);
+// Min-max normalization to [0, 1] (all zeros when the map is constant); returns the range it
+// mapped to [0, 1].
+ValueRange NormalizeMinMax(std::span<float> map);
 
 // Output pixel d samples the source at d * scale + offset (clamped to the source).
 struct AxisMap {

@@ -34,7 +34,7 @@ Status GradCam(const MethodInput& in, Explanation* out) {
   out->height = input[0];
   out->width = input[1];
   std::vector<float> normalized = out->raw;
-  NormalizeMinMax(normalized);
+  out->value_range = NormalizeMinMax(normalized);
   out->map = ResizeBilinear(normalized, h, w, out->height, out->width);
   return Status::Ok();
 }
@@ -47,7 +47,7 @@ Status GuidedGradCam(const MethodInput& in, Explanation* out) {
   out->method = "guided-gradcam";
   out->layer = in.layer;
   for (size_t i = 0; i < out->map.size(); ++i) out->map[i] *= cam.map[i];
-  NormalizeMinMax(out->map);
+  out->value_range = NormalizeMinMax(out->map);
   return Status::Ok();
 }
 

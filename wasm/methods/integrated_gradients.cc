@@ -78,7 +78,7 @@ void Finish(const MethodInput& in, std::span<const float> baseline, std::span<co
   for (size_t p = 0; p < out->map.size(); ++p) {
     for (size_t c = 0; c < shape[2]; ++c) out->map[p] += std::fabs(out->raw[p * shape[2] + c]);
   }
-  NormalizeMinMax(out->map);
+  out->value_range = NormalizeMinMax(out->map);
 }
 
 }  // namespace

@@ -58,7 +58,7 @@ void Describe(const MethodInput& in, const Grid& grid, size_t factor, Explanatio
   const AxisMap axis{1.0 / static_cast<double>(in.stride),
                      -static_cast<double>(in.patch - 1) / 2.0 / static_cast<double>(in.stride)};
   out->map = ResampleBilinear(out->raw, grid.rows, grid.cols, shape[0], shape[1], axis, axis);
-  NormalizeMinMax(out->map);
+  out->value_range = NormalizeMinMax(out->map);
 }
 
 // Which part makes a position, by its place in coarse-to-fine order: the coarsest level all in

@@ -18,6 +18,7 @@ struct MethodInfo {
   bool uses_gradients;  // backward passes: int8 models run them on an f32 pass (wasm/model.h)
   MethodFn run;
   CombineFn combine;  // for methods of independent passes, which parts can split; else null
+  const char* value;  // what the map's values are, for legends: its 0 and 1 are their range
 };
 
 const std::vector<MethodInfo>& Methods();

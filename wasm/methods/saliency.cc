@@ -31,7 +31,7 @@ Status InputGradientMap(const MethodInput& in, BackwardMode mode, const char* na
     std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(k), sorted.end());
     for (float& v : out->map) v = std::min(v, sorted[k]);
   }
-  NormalizeMinMax(out->map);
+  out->value_range = NormalizeMinMax(out->map);
   return Status::Ok();
 }
 

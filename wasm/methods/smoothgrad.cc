@@ -54,7 +54,7 @@ void Finish(const MethodInput& in, std::vector<float> mean, Explanation* out) {
   out->raw_shape = shape;
   out->raw = std::move(mean);
   out->map = MaxAbsOverChannels(out->raw, shape[2]);
-  NormalizeMinMax(out->map);
+  out->value_range = NormalizeMinMax(out->map);
 }
 
 }  // namespace

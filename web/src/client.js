@@ -36,12 +36,14 @@ export class WorkerClient {
       for (const p of this.pending.values()) p.reject(new Error(`the worker failed: ${e.message ?? 'unknown error'}`));
       this.pending.clear();
     };
-    const booted = new Promise((resolve) => { this.pending.set(0, { resolve, reject: resolve }); });
-    return booted.then(() => this.send('init', { wasm: this.wasm }))
+    const booted = new Promise((resolve, reject) => { this.pending.set(0, { resolve, reject }); });
+    const ready = booted.then(() => this.send('init', { wasm: this.wasm }))
       .then(async (build) => {
         this.build = build;
         for (const [op, args] of this.replay.values()) await this.send(op, args);
       });
+    ready.catch(() => {});  // a cancelled boot is not an unhandled rejection; awaiters still see it
+    return ready;
   }
 
   receive({ id, result, error, progress, remainingMs, partial }) {
@@ -100,17 +102,17 @@ export class WorkerClient {
   // Stops the worker for good: every pending request fails with CancelledError.
   dispose() {
     this.worker.terminate();
-    for (const [id, p] of this.pending) if (id !== 0) p.reject(new CancelledError());
+    for (const p of this.pending.values()) p.reject(new CancelledError());
     this.pending.clear();
     this.ready = Promise.reject(new CancelledError());
     this.ready.catch(() => {});
   }
 
   // A fresh worker in place of the current one; request `failedId` fails with `error`, any other
-  // pending one with CancelledError.
+  // pending one (a boot too: what awaited it fails) with CancelledError.
   restart(failedId, error) {
     this.worker.terminate();
-    for (const [id, p] of this.pending) if (id !== 0) p.reject(id === failedId ? error : new CancelledError());
+    for (const [id, p] of this.pending) p.reject(id === failedId ? error : new CancelledError());
     this.pending.clear();
     this.ready = this.start();
     return this.ready;

@@ -7,21 +7,23 @@ import ConvscopeWorker from './worker.js?worker&inline';
 import { CancelledError, WorkerClient } from './client.js';
 import { fileCacheKey, modelCache } from './model_cache.js';
 import { teamSize, WorkerTeam } from './worker_team.js';
-import { el } from './ui.js';
+import { hashOf, readHashInto } from './page_hash.js';
+import { ImageStrip } from './image_strip.js';
+import { keepFocus, roving } from './keyboard.js';
+import { Jobs } from './jobs.js';
+import { el, progressText } from './ui.js';
 import architecture from './views/architecture.js';
 import compare from './views/compare.js';
-import explain from './views/explain.js';
+import explain, { METHODS } from './views/explain.js';
 import features from './views/features.js';
 import filters from './views/filters.js';
 import layer from './views/layer.js';
 import maximize from './views/maximize.js';
-import predictions from './views/predictions.js';
+import predictions, { modelKnows } from './views/predictions.js';
 import summary from './views/summary.js';
 
 const SAMPLES = import.meta.glob('../samples/*.{jpg,png}', { query: '?url', import: 'default', eager: true });
 const VIEWS = [predictions, summary, architecture, layer, filters, features, explain, maximize, compare];
-// `cached`: the key of the cached model on show (model_cache.js), reopened on reload.
-const HASH_KEYS = ['cached', 'tab', 'layer', 'method', 'classIndex', 'camLayer', 'patch', 'stride', 'opacity', 'threshold', 'channel', 'normalize', 'colormap', 'maxLayer', 'units', 'left', 'right'];
 const $ = (id) => document.getElementById(id);
 
 // A data: URL (single-file page) or a URL (served site) as a Blob.
@@ -37,9 +39,10 @@ const engineText = ({ variant, threads }) => `${VARIANT_TEXT[variant] ?? variant
 
 const app = {
   state: { tab: 'predictions', method: 'gradcam', patch: 15, stride: 8, opacity: 0.5, threshold: 0.5, resize: 'keras', steps: undefined },
-  images: [],  // {name, blob}
+  images: [],  // {name, blob}, null where the user removed one (indices name images in the worker)
   picture: null,  // the current image's RGBA as the worker decoded it
   cache: new Map(),
+  jobs: new Jobs(),  // long explain runs in flight, joined by a view drawn again
   client: null,
   stats: { conversions: 0 },  // Keras files converted in this visit (tests check the cache with it)
   // A conversion that reports no progress for this long is stopped: Debian's and h5wasm's libhdf5
@@ -57,20 +60,19 @@ const app = {
     render();
   },
   saveHash() {
-    const params = new URLSearchParams();
-    for (const k of HASH_KEYS) if (this.state[k] !== undefined) params.set(k, this.state[k]);
-    history.replaceState(null, '', `#${params}`);
+    history.replaceState(null, '', hashOf(this.state));
   },
   showError(e) {
     if (e instanceof CancelledError) return;
-    $('error').textContent = e.message ?? String(e);
+    $('error-text').textContent = e.message ?? String(e);
     $('error').hidden = false;
   },
   // A worker request; while any has taken over 200 ms, a progress bar with the time left and Cancel.
   // label: what the bar says is going on (default: the request's name; work shared by several
   // workers says how many). stall: see WorkerClient.send. worker: run it on the page's extra
   // worker of that index (1, ...) where there is one, beside what the page's worker does.
-  async request(op, args, { onPartial, label = op, stall, worker } = {}) {
+  // onProgress(fraction, remainingMs): also told the progress.
+  async request(op, args, { onPartial, onProgress: alsoProgress, label = op, stall, worker } = {}) {
     const available = this.state.model ? this.team.available(this.state.model.info) : 1;
     const workers = op === 'explain' ? this.team.workersFor(args.method, this.state.model.info)
       : op === 'sanityCheck' ? Math.min(2, available) : 1;
@@ -79,7 +81,8 @@ const app = {
     this.active = (this.active ?? 0) + 1;
     const onProgress = (fraction, remainingMs) => {
       $('progress').querySelector('progress').value = fraction;
-      $('progress-text').textContent = `${what} ${(100 * fraction).toFixed(0)}%${Number.isFinite(remainingMs) ? `, about ${Math.ceil(remainingMs / 1000)} s left` : ''}`;
+      $('progress-text').textContent = progressText(what, fraction, remainingMs);
+      alsoProgress?.(fraction, remainingMs);
     };
     if (this.active === 1) {
       $('progress-text').textContent = `${what}…`;
@@ -100,24 +103,26 @@ const app = {
 };
 
 function readHash() {
-  const params = new URLSearchParams(location.hash.slice(1));
-  for (const k of HASH_KEYS) {
-    if (!params.has(k)) continue;
-    const v = params.get(k);
-    app.state[k] = ['classIndex', 'patch', 'stride', 'opacity', 'threshold', 'channel'].includes(k) ? Number(v) : v;
-  }
+  const methods = METHODS.map(([m]) => m);
+  const choices = { tab: VIEWS.map((v) => v.id), method: methods, left: methods, right: methods };
+  ignoreInLink(readHashInto(app.state, location.hash, choices));
+}
+
+// Says which of the link's settings were not used (and so are defaults).
+function ignoreInLink(settings) {
+  if (!settings.length) return;
+  $('notice-text').textContent = `This link's ${settings.join(', ')} ${settings.length > 1 ? 'are' : 'is'} not known here, so the default is shown instead.`;
+  $('notice').hidden = false;
 }
 
 let renderToken = 0;
 async function render() {
   const token = ++renderToken;
-  const tabs = $('tabs');
-  tabs.replaceChildren(...VIEWS.map((v) => el('button', {
-    type: 'button', role: 'tab', 'aria-selected': String(v.id === app.state.tab), id: `tab-${v.id}`,
-    onclick: () => app.set({ tab: v.id }),
-  }, v.title)));
+  for (const tab of $('tabs').children) tab.setAttribute('aria-selected', String(tab.id === `tab-${app.state.tab}`));
+  app.tabs.update();
   const view = VIEWS.find((v) => v.id === app.state.tab) ?? VIEWS[0];
   const main = $('view');
+  main.setAttribute('aria-labelledby', `tab-${view.id}`);
   if (!app.state.model) return;
   if (view.needsImage && !app.state.run) {
     main.replaceChildren(el('p', {}, 'Open an image or pick a sample to see this view.'));
@@ -128,7 +133,7 @@ async function render() {
   try {
     const content = await view.render(app);
     if (token !== renderToken) return;
-    main.replaceChildren(el('p', { className: 'about' }, view.about), content);
+    keepFocus(main, () => main.replaceChildren(el('p', { className: 'about' }, view.about), content));
   } catch (e) {
     if (token === renderToken) {
       main.replaceChildren(el('p', { className: 'about' }, view.about));
@@ -149,8 +154,16 @@ async function loadModel(blob, name, cached) {
   app.saveHash();
   app.state.run = undefined;
   if (!s.rows.some((r) => r.name === app.state.layer)) app.state.layer = s.rows.find((r) => r.type === 'Conv2D')?.name;
+  const unknown = ['camLayer', 'maxLayer'].filter((k) => app.state[k] !== undefined && !s.rows.some((r) => r.name === app.state[k]));
+  ignoreInLink(unknown.map((k) => `${k}=${app.state[k]}`));
+  for (const k of unknown) app.state[k] = undefined;
+  if (app.state.classIndex >= info.outputShape.at(-1)) {
+    ignoreInLink([`classIndex=${app.state.classIndex}`]);
+    app.state.classIndex = undefined;
+  }
+  $('model-knows').textContent = modelKnows(info);
   $('model-info').textContent = `${name}: ${info.name}, ${info.precision}, ${(info.fileSize / 1e6).toFixed(1)} MB, ${info.params.toLocaleString('en-US')} parameters, input ${info.inputShape.join('×')} · ${engineText(info)}`;
-  if (app.images.length) await showImage(app.state.imageIndex ?? 0);
+  if (app.state.imageIndex !== undefined) await showImage(app.state.imageIndex);
   else render();
 }
 
@@ -162,7 +175,22 @@ async function showImage(index) {
   app.state.run = await app.request('run', { resize: app.state.resize });
   app.cache.clear();
   $('error').hidden = true;
-  for (const [i, b] of [...$('strip').children].entries()) b.setAttribute('aria-selected', String(i === index));
+  app.strip.select(index);
+  render();
+}
+
+// Takes image `index` away (worker included); the nearest remaining one is shown, or none.
+async function removeImage(index) {
+  app.strip.remove(index);
+  app.images[index] = null;
+  app.client.request('forget', { image: `image${index}` }).catch(() => {});
+  if (app.state.imageIndex !== index) return;
+  const left = app.images.map((img, i) => (img ? i : -1)).filter((i) => i >= 0);
+  const next = left.find((i) => i > index) ?? left.at(-1);
+  if (next !== undefined) return showImage(next);
+  Object.assign(app.state, { imageIndex: undefined, run: undefined });
+  app.picture = null;
+  app.cache.clear();
   render();
 }
 
@@ -270,14 +298,30 @@ async function addImage(name, blob) {
     if (previous !== undefined) await showImage(previous).catch(() => {});
     throw e;
   }
-  const url = URL.createObjectURL(blob);
   const index = app.images.length - 1;
-  $('strip').append(el('button', { type: 'button', role: 'option', title: name, 'aria-selected': 'true',
-    onclick: () => showImage(index).catch(app.showError) }, el('img', { src: url, alt: name })));
-  for (const [i, b] of [...$('strip').children].entries()) b.setAttribute('aria-selected', String(i === index));
+  app.strip.add(index, name, app.images[index].picture);
+  app.strip.select(index);
+}
+
+// The view tabs, built once so that focus stays on them: arrow keys, Home and End move along
+// them and show the view (WAI-ARIA tabs with automatic activation).
+function wireTabs() {
+  $('tabs').replaceChildren(...VIEWS.map((v) => el('button', {
+    type: 'button', role: 'tab', id: `tab-${v.id}`, 'aria-controls': 'view', 'aria-selected': String(v.id === app.state.tab),
+    onclick: () => app.set({ tab: v.id }),
+  }, v.title)));
+  app.tabs = roving($('tabs'), '[role=tab]', (tab) => app.set({ tab: tab.id.slice('tab-'.length) }));
 }
 
 function wireInputs() {
+  app.strip = new ImageStrip($('strip'), $('remove-image'), {
+    onShow: (index) => showImage(index).catch(app.showError),
+    onRemove: (index) => removeImage(index).catch(app.showError),
+  });
+  $('open-images').addEventListener('click', () => $('image-input').click());
+  $('open-model').addEventListener('click', () => $('model-input').click());
+  $('dismiss-error').addEventListener('click', () => { $('error').hidden = true; });
+  $('dismiss-notice').addEventListener('click', () => { $('notice').hidden = true; });
   $('image-input').addEventListener('change', (e) => openFiles([...e.target.files]).finally(() => { e.target.value = ''; }));
   $('model-input').addEventListener('change', (e) => openFiles([...e.target.files]).finally(() => { e.target.value = ''; }));
   $('forget-cached').addEventListener('click', () => modelCache.clear().then(renderCachedModels).catch(app.showError));
@@ -295,9 +339,10 @@ function wireInputs() {
     app.client.cancel();
     $('progress').hidden = true;
   });
+  // The default model's own kind of picture first; photos apart, for an ImageNet model.
   for (const [path, source] of Object.entries(SAMPLES)) {
     const name = path.split('/').pop();
-    $('gallery').append(el('button', { type: 'button', title: `sample: ${name}`,
+    $(name.startsWith('fashion-') ? 'gallery' : 'photo-gallery').append(el('button', { type: 'button', title: `sample: ${name}`,
       onclick: async () => openFiles([new File([await blobOf(source)], name)]) }, el('img', { src: source, alt: name })));
   }
 }
@@ -305,6 +350,7 @@ function wireInputs() {
 async function main() {
   window.convscopeApp = app;  // for tests and the console
   readHash();
+  wireTabs();
   wireInputs();
   // Served: the worker compiles the wasm it picks while it downloads; single file: both builds
   // are inlined.

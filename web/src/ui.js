@@ -11,6 +11,12 @@ export function el(tag, props = {}, ...children) {
   return e;
 }
 
+// "Occlusion 40%, about 20 s left": a progress line's text.
+export function progressText(what, fraction, remainingMs) {
+  const left = Number.isFinite(remainingMs) ? `, about ${Math.ceil(remainingMs / 1000)} s left` : '';
+  return `${what} ${(100 * fraction).toFixed(0)}%${left}`;
+}
+
 // A <select> of `options` ([value, label] or value) with `value` selected.
 export function select(label, options, value, onChange) {
   const s = el('select', { 'aria-label': label, onchange: () => onChange(s.value) },
@@ -21,11 +27,23 @@ export function select(label, options, value, onChange) {
   return el('label', {}, `${label} `, s);
 }
 
-// RGBA pixels on a canvas of their own size (CSS scales it; small maps stay crisp).
-export function imageCanvas({ width, height, data }, { pixelated = true, label = '' } = {}) {
-  const c = el('canvas', { width, height, className: pixelated ? 'pixels' : '', role: 'img', 'aria-label': label });
-  // Tiny maps (a 32 x 32 model's grids) are shown enlarged by a whole factor, staying crisp.
-  if (pixelated && width < 320) c.style.width = `${width * Math.ceil(320 / width)}px`;
+// Pictures and maps are shown with their long side from FIGURE_MIN to FIGURE_MAX CSS pixels (and
+// never wider than the view): a tiny one (a 32 x 32 input, a 5 x 3 image) enlarged by a whole
+// factor with crisp pixels, a big photo fitted.
+const FIGURE_MIN = 256, FIGURE_MAX = 512;
+
+export function figureScale(width, height) {
+  const side = Math.max(width, height);
+  return side < FIGURE_MIN ? Math.ceil(FIGURE_MIN / side) : Math.min(1, FIGURE_MAX / side);
+}
+
+// RGBA pixels on a canvas of their own size, shown at figureScale (grids: enlarged only, they
+// have a zoom of their own).
+export function imageCanvas({ width, height, data }, { pixelated = true, label = '', grid = false } = {}) {
+  const c = el('canvas', { width, height, role: 'img', 'aria-label': label });
+  const scale = grid ? Math.max(1, figureScale(width, height)) : figureScale(width, height);
+  c.style.width = `${width * scale}px`;
+  if (pixelated || scale > 1) c.className = 'pixels';
   c.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(data), width, height), 0, 0);
   return c;
 }
@@ -48,19 +66,4 @@ export function overlayCanvas(picture, heatmap, opacity, label) {
   ctx.globalAlpha = opacity;
   ctx.drawImage(layer, 0, 0);
   return c;
-}
-
-export function exportButton(canvas, name) {
-  return el('button', {
-    type: 'button',
-    onclick: () => canvas.toBlob((blob) => {
-      const a = el('a', { href: URL.createObjectURL(blob), download: `${name}.png` });
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-    }, 'image/png'),
-  }, 'Export PNG');
-}
-
-export function figure(canvas, caption, exportName) {
-  return el('figure', {}, canvas, el('figcaption', {}, caption, ' ', exportName ? exportButton(canvas, exportName) : null));
 }

@@ -10,6 +10,7 @@ import defaultModelSource from '../models/default.bin?url';
 import ConvscopeWorker from './worker.js?worker&inline';
 import pageStyle from './style.css?inline';
 import { CancelledError, WorkerClient } from './client.js';
+import { Jobs } from './jobs.js';
 import { el } from './ui.js';
 import architecture from './views/architecture.js';
 import compare from './views/compare.js';
@@ -37,9 +38,19 @@ const shared = {
   nextImage: 0,
 };
 
-async function blobOf(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`);
+// `what` names the file for the reader ("the image ../samples/x.png"). A page opened from file://
+// cannot fetch files beside it (browsers forbid it), which fetch reports only as "Failed to fetch".
+async function blobOf(url, what = url) {
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    if (location.protocol === 'file:' && !url.startsWith('data:')) {
+      throw new Error(`could not load ${what}: a page opened from file:// cannot read files beside it. Serve the folder over http (npx convscope serve, or python3 -m http.server), or drop the file onto an interactive widget`);
+    }
+    throw new Error(`could not load ${what}: ${e.message}`);
+  }
+  if (!response.ok) throw new Error(`could not load ${what}: HTTP ${response.status}`);
   return response.blob();
 }
 
@@ -73,7 +84,7 @@ function loadModel(url) {
   if (!shared.models.has(url)) {
     const key = `widget-model-${shared.models.size}`;
     shared.models.set(url, (async () => {
-      const blob = await blobOf(url ? new URL(url, document.baseURI).href : defaultModelSource);
+      const blob = await blobOf(url ? new URL(url, document.baseURI).href : defaultModelSource, url ? `the model ${url}` : 'the default model');
       shared.modelLoads++;
       const c = await client();
       return { key, ...(await c.request('loadModel', { model: key, blob })) };
@@ -100,6 +111,7 @@ export class ConvScopeElement extends HTMLElement {
     this.root.append(this.error, this.view);
     this.imageKey = `widget-image-${shared.nextImage++}`;
     this.cache = new Map();
+    this.jobs = new Jobs();
     this.visible = false;
     this.addEventListener('dragover', (e) => this.hasAttribute('interactive') && e.preventDefault());
     this.addEventListener('drop', (e) => {
@@ -155,7 +167,7 @@ export class ConvScopeElement extends HTMLElement {
     this.modelInfo = await loadModel(this.getAttribute('model') ?? '');
     const image = this.getAttribute('image');
     if (image && this.needsImage()) {
-      this.picture = await c.request('setImage', { image: this.imageKey, blob: await blobOf(new URL(image, document.baseURI).href) });
+      this.picture = await c.request('setImage', { image: this.imageKey, blob: await blobOf(new URL(image, document.baseURI).href, `the image ${image}`) });
     }
     this.cache.clear();
   }
@@ -195,8 +207,11 @@ export class ConvScopeElement extends HTMLElement {
       if (this.hasAttribute(attr) && this.getAttribute(attr) !== '' && Number.isFinite(Number(this.getAttribute(attr)))) state[key] = Number(this.getAttribute(attr));
     }
     for (const [attr, key] of Object.entries(STRING_ATTRIBUTES)) if (this.hasAttribute(attr)) state[key] = this.getAttribute(attr);
+    // Grad-CAM without a layer attribute: the core's default, the last convolution (as on the
+    // page); the first one gives an almost flat map.
+    const camLayer = state.layer && s.rows.find((r) => r.name === state.layer)?.type !== 'Dense' ? state.layer : undefined;
     state.layer ??= s.rows.find((r) => r.type === 'Conv2D')?.name;
-    state.camLayer = state.layer && s.rows.find((r) => r.name === state.layer)?.type !== 'Dense' ? state.layer : undefined;
+    state.camLayer = camLayer;
     state.maxLayer = state.layer;
     return state;
   }
@@ -208,7 +223,7 @@ export class ConvScopeElement extends HTMLElement {
     const widget = this;
     if (this.needsImage() && !this.picture) throw new Error('this view needs an image: set the image attribute or drop one onto the widget');
     const app = {
-      state, picture: this.picture, cache: this.cache, autoRun: true,
+      state, picture: this.picture, cache: this.cache, jobs: this.jobs, autoRun: true,
       layersOf: (type) => state.model.summary.rows.filter((r) => r.type === type).map((r) => r.name),
       scaleFor: (name) => Math.max(1, Math.min(4, Math.floor(64 / state.model.summary.rows.find((r) => r.name === name).outputShape[0]))),
       request: (op, args, callbacks) => c.request(op, { model: widget.modelInfo.key, image: widget.imageKey, ...args }, callbacks),
@@ -246,9 +261,11 @@ export class ConvScopeElement extends HTMLElement {
     this.dispatchEvent(new CustomEvent('convscope-result', { detail: { view, predictions: state.run?.predictions ?? [] }, bubbles: true, composed: true }));
   }
 
-  // The view's main figure as a PNG Blob.
+  // The view's main figure as a PNG Blob: as its Export button saves it (legend, caption, opaque
+  // background) where the view has figures, else its canvas.
   exportPNG() {
-    const canvas = this.view.querySelector('canvas');
+    const figure = this.view.querySelector('figure'), canvas = this.view.querySelector('canvas');
+    if (figure?.exportBlob) return figure.exportBlob();
     if (!canvas) return Promise.reject(new Error('nothing drawn yet'));
     return new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
   }

@@ -5,13 +5,13 @@
 // come back as transferred ArrayBuffers.
 import createBaselineModule from '../../build/wasm/convscope-web.mjs';
 import createRelaxedModule from '../../build/wasm/convscope-web-relaxed.mjs';
-import { exifOrientation } from './exif.js';
+import { decodePicture } from './picture.js';
 import { READY } from './protocol.js';
 import { relaxedSimdWorks } from './relaxed_simd.js';
 
 let m = null;
 const models = new Map();  // key -> Model
-const images = new Map();  // key -> {data, width, height} RGBA, EXIF-oriented
+const images = new Map();  // key -> {full, display} (picture.js)
 const lastRun = new Map();  // model key -> what it last ran: {image, precision, resize, result}
 const precisions = new Map();  // model key -> its file's precision (read once, not per request)
 
@@ -76,10 +76,11 @@ function modelOf(key) {
   return model;
 }
 
-function imageOf(key) {
+// The picture `key` at full size (what the model runs), or its display copy (what is drawn).
+function imageOf(key, { display = false } = {}) {
   const image = images.get(key);
   if (!image) throw new Error('no image yet');
-  return image;
+  return display ? image.display : image.full;
 }
 
 // Runs `image` through `model` unless that is what it last did; returns the run's summary.
@@ -93,19 +94,6 @@ function ensureRun({ model, image, precision, resize = 'keras' }) {
   const result = { predictions: r.predictions, precision: r.precision, totalMs: r.totalMs };
   lastRun.set(model, { image, precision: p, resize, result });
   return result;
-}
-
-async function decode(bytes) {
-  // The core's decoder first: it checks sizes before allocating and says what is wrong.
-  const rgba = m.decodeImage(bytes);
-  if (exifOrientation(bytes) === 1) return rgba;
-  const bitmap = await createImageBitmap(new Blob([bytes]), { imageOrientation: 'from-image' });
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const ctx = canvas.getContext('2d');
-  ctx.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  const d = ctx.getImageData(0, 0, canvas.width, canvas.height);
-  return { data: d.data, width: d.width, height: d.height };
 }
 
 // A copy the page can own (transferred); grids keep their layout fields.
@@ -132,9 +120,9 @@ const OPS = {
     return convertKeras(m, blob, name, { precision, onProgress: report.progress });
   },
   async setImage({ image, blob }) {
-    images.set(image, await decode(new Uint8Array(await blob.arrayBuffer())));
+    images.set(image, await decodePicture(m, new Uint8Array(await blob.arrayBuffer())));
     for (const [key, run] of lastRun) if (run.image === image) lastRun.delete(key);
-    return imageData(images.get(image));
+    return imageData(imageOf(image, { display: true }));
   },
   forget({ model, image }) {
     if (model !== undefined) {
@@ -153,7 +141,7 @@ const OPS = {
     const describe = (w) => w && { shape: w.shape, kerasShape: w.kerasShape, layout: w.layout, dtype: w.dtype, stats: w.stats };
     return { config: md.layerConfig(name), kernel: describe(weights.kernel), bias: describe(weights.bias) };
   },
-  overlay({ image, map, options }) { return imageData(m.overlay(imageOf(image), map, options)); },
+  overlay({ image, map, options }) { return imageData(m.overlay(imageOf(image, { display: true }), map, options)); },
   filterGrid({ model, name, options }) { return imageData(modelOf(model).filterGrid(name, options)); },
   featureMapGrid(args) {
     ensureRun(args);
@@ -184,6 +172,12 @@ const OPS = {
     const r = modelOf(args.model).sanityCheck(method, { ...options, onProgress: report.progress });
     return { spearman: r.spearman, randomizedLayers: r.randomizedLayers, original: r.original && drawn(r.original, image, overlay), randomized: drawn(r.randomized, image, overlay) };
   },
+  // The colour scale of `colormap`: a 0-to-1 ramp drawn by the core's overlay.
+  colorbar({ colormap }) {
+    const width = 256, picture = { data: new Uint8Array(4 * width), width, height: 1 };
+    const ramp = { map: Float32Array.from({ length: width }, (_, i) => i / (width - 1)), width, height: 1 };
+    return imageData(m.overlay(picture, ramp, { colormap, alpha: 1 }));
+  },
   spearman({ a, b }) { return m.spearmanCorrelation(a, b); },
   maximize({ model, options }, report) {
     const r = modelOf(model).maximize({ ...options, onProgress: report.progress });
@@ -194,7 +188,7 @@ const OPS = {
 // An explanation with its figure: the map over the picture (or the masked picture).
 function drawn(x, image, overlay) {
   const { map, raw, ...rest } = x;
-  return { ...rest, rawShape: raw.shape, map, figure: imageData(m.overlay(imageOf(image), x, overlay)) };
+  return { ...rest, rawShape: raw.shape, map, figure: imageData(m.overlay(imageOf(image, { display: true }), x, overlay)) };
 }
 
 // The buffers a reply can hand over instead of copying (not a threaded module's shared memory).

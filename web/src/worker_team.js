@@ -11,7 +11,11 @@
 // the browser says the device has (navigator.deviceMemory, which browsers round down and cap at
 // 8 GB; 4 GB where they do not say). A worker's peak is estimated from the model file: about 4.5x
 // its size for the gradient methods' f32 pass (measured 590 MiB for int8 VGG16's 132 MB,
-// docs/engine.md), plus the module and an image.
+// docs/engine.md), plus the module and an image. At most MAX_WORKERS: browsers report at most 8 GB,
+// and past 8 copies of the model the memory costs more than the cores win.
+import { CancelledError } from './client.js';
+
+export const MAX_WORKERS = 8;
 export const SPLIT_METHODS = new Set(['smoothgrad', 'ig', 'occlusion']);
 const WORKER_BASE_BYTES = 48e6;
 
@@ -22,7 +26,8 @@ export function workerBytes(modelFileBytes) {
 // {modelFileBytes, cores, deviceMemoryGB} -> how many workers share a split method (at least 1).
 export function teamSize({ modelFileBytes, cores, deviceMemoryGB }) {
   const budget = ((deviceMemoryGB ?? 4) * 1e9) / 2;
-  return Math.max(1, Math.min(cores ?? 1, Math.floor(budget / workerBytes(modelFileBytes))));
+  const fit = Math.floor(budget / workerBytes(modelFileBytes));
+  return Math.max(1, Math.min(Math.floor(cores ?? 1), MAX_WORKERS, fit));
 }
 
 export class WorkerTeam {
@@ -32,7 +37,7 @@ export class WorkerTeam {
     this.main = main;
     this.makeClient = makeClient;
     this.size = size;
-    this.helpers = [];  // {client, loaded: Map(replay key -> the args it was given)}
+    this.helpers = [];  // {client, loaded: Map(replay key -> {args, done: the load's promise})}
   }
 
   // How many workers the model with `info` may use (1 where the page's module has threads).
@@ -45,64 +50,72 @@ export class WorkerTeam {
     return SPLIT_METHODS.has(method) ? this.available(info) : 1;
   }
 
-  // The page's worker and the first `workers` - 1 extra ones, each with the model and image of
-  // `args` loaded.
+  // The page's worker and up to `workers` - 1 extra ones, each with the model and image of `args`
+  // loaded. An extra worker that cannot load them (e.g. out of memory) leaves the team and the
+  // work goes to fewer workers.
   async clientsFor(args, workers) {
     while (this.helpers.length < workers - 1) this.helpers.push({ client: this.makeClient(), loaded: new Map() });
     const helpers = this.helpers.slice(0, workers - 1);
-    await Promise.all(helpers.map((h) => this.bringUp(h, args)));
-    return [this.main, ...helpers.map((h) => h.client)];
+    const loads = await Promise.allSettled(helpers.map((h) => this.bringUp(h, args)));
+    const cancelled = loads.find((l) => l.reason instanceof CancelledError);
+    if (cancelled) throw cancelled.reason;
+    const failed = helpers.filter((h, i) => loads[i].status === 'rejected');
+    for (const h of failed) h.client.dispose();
+    this.helpers = this.helpers.filter((h) => !failed.includes(h));
+    return [this.main, ...helpers.filter((h) => !failed.includes(h)).map((h) => h.client)];
   }
 
-  // The explain request `args` ({model, image, method, options, overlay}) on `workers` workers:
-  // resolves to what the page's worker's explain would.
+  // The explain request `args` ({model, image, method, options, overlay}) on up to `workers`
+  // workers: resolves to what the page's worker's explain would.
   async explain(args, workers, { onProgress, onPartial } = {}) {
     const clients = await this.clientsFor(args, workers);
-    // Progress: the mean of the parts'; the time left from the whole team's pace so far.
-    const fractions = new Array(workers).fill(0), start = Date.now();
-    const progress = (part) => (fraction) => {
-      fractions[part] = fraction;
-      const done = fractions.reduce((a, b) => a + b) / workers;
-      onProgress?.(done, done > 0 ? ((Date.now() - start) * (1 - done)) / done : NaN);
-    };
+    const progress = teamProgress(clients.length, onProgress);
     const parts = await Promise.all(clients.map((client, part) => client.request('explainPart',
-      { ...args, options: { ...args.options, part, parts: workers } },
-      { onProgress: progress(part), onPartial: part === 0 ? onPartial : undefined })));
+      { ...args, options: { ...args.options, part, parts: clients.length } },
+      { onProgress: progress(part), onPartial: part === 0 ? onPartial : undefined })
+      .then((result) => { progress(part)(1); return result; })));
     return this.main.request('combine', { ...args, parts: parts.map((p) => p.raw) });
   }
 
   // The sanity check request `args` on two workers: the original map on the page's worker while
   // an extra one makes the randomized copy's; the same result as the page's worker alone.
-  async sanityCheck(args, callbacks) {
+  async sanityCheck(args, { onProgress } = {}) {
     const [main, helper] = await this.clientsFor(args, 2);
-    const [original, r] = await Promise.all([main.request('explain', args),
-      helper.request('sanityCheck', { ...args, options: { ...args.options, randomizedOnly: true } }, callbacks)]);
+    if (!helper) return main.request('sanityCheck', args, { onProgress });
+    const progress = teamProgress(2, onProgress);
+    const [original, r] = await Promise.all([
+      main.request('explain', args, { onProgress: progress(0) }).then((o) => { progress(0)(1); return o; }),
+      helper.request('sanityCheck', { ...args, options: { ...args.options, randomizedOnly: true } }, { onProgress: progress(1) })]);
     const spearman = await main.request('spearman', { a: original.map, b: r.randomized.map });
     return { ...r, original, spearman };
   }
 
   // Any request on extra worker `index` (1, 2, ...), so that independent requests (Compare's two
-  // panes) run side by side.
+  // panes) run side by side; on the page's worker when that extra one could not be brought up.
   async elsewhere(index, op, args, callbacks) {
     const clients = await this.clientsFor(args, index + 1);
-    return clients[index].request(op, args, callbacks);
+    return (clients[index] ?? this.main).request(op, args, callbacks);
   }
 
   // Loads into a helper the model and image (if any: maximization needs none) the page's worker
-  // has for `args`, unless it has them.
+  // has for `args`, unless it has them or is loading them.
   async bringUp(helper, { model, image }) {
     for (const key of [`model:${model}`, `image:${image}`]) {
       const entry = this.main.replay.get(key);
       if (!entry && key.startsWith('image:')) continue;
       if (!entry) throw new Error(`the page's worker has no ${key.replace(':', ' ')}`);
-      if (helper.loaded.get(key) === entry[1]) continue;
-      await helper.client.request(...entry);
-      helper.loaded.set(key, entry[1]);
+      let load = helper.loaded.get(key);
+      if (load?.args !== entry[1]) {
+        load = { args: entry[1], done: helper.client.request(...entry) };
+        helper.loaded.set(key, load);
+        load.done.catch(() => { if (helper.loaded.get(key) === load) helper.loaded.delete(key); });
+      }
+      await load.done;
     }
   }
 
-  // Stops and drops every extra worker (cancel, a new model, the page's worker restarting): each
-  // pending part fails with CancelledError.
+  // Stops and drops every extra worker (cancel, a new model): each pending part fails with
+  // CancelledError.
   dismiss() {
     for (const { client } of this.helpers) client.dispose();
     this.helpers = [];
@@ -112,4 +125,15 @@ export class WorkerTeam {
   get workerCount() {
     return this.helpers.length;
   }
+}
+
+// Progress of work split over `workers`: part i reports its own fraction, onProgress gets their
+// mean and the time left at the whole team's pace so far.
+function teamProgress(workers, onProgress) {
+  const fractions = new Array(workers).fill(0), start = Date.now();
+  return (part) => (fraction) => {
+    fractions[part] = fraction;
+    const done = fractions.reduce((a, b) => a + b) / workers;
+    onProgress?.(done, done > 0 ? ((Date.now() - start) * (1 - done)) / done : NaN);
+  };
 }

@@ -1,4 +1,5 @@
-import { el, exportButton, hiDpiCanvas } from '../ui.js';
+import { exportButton } from '../figure.js';
+import { el, hiDpiCanvas } from '../ui.js';
 
 const COLORS = { Conv2D: '#4e79a7', MaxPooling2D: '#f28e2b', Dense: '#59a14f', Flatten: '#9c755f', InputLayer: '#888', GlobalAveragePooling2D: '#e15759' };
 
@@ -9,11 +10,19 @@ export default {
   about: 'The network as blocks: blue convolutions, orange max pooling, green dense layers. Taller boxes see larger maps, wider ones have more channels. Click a layer to select it in every view.',
   async render(app) {
     const rows = app.state.model.summary.rows;
-    const W = Math.max(640, rows.length * 44), H = 400;
+    const labels = rows.map((r) => `${r.name} ${r.outputShape.join('×')}`);
+    // Labels slant down at 60 degrees from under each box: the canvas ends where the longest does.
+    const font = '11px system-ui, sans-serif';
+    const measure = hiDpiCanvas(1, 1)[1];
+    measure.font = font;
+    const lengths = labels.map((l) => measure.measureText(l).width);
+    const step = 44, W = Math.ceil(Math.max(...lengths.map((l, i) => 20 + (i + 0.5) * step + l * Math.cos(Math.PI / 3))));
+    const H = Math.ceil(210 + Math.max(...lengths) * Math.sin(Math.PI / 3));
     const [canvas, ctx] = hiDpiCanvas(W, H, 'architecture diagram');
-    const step = (W - 20) / rows.length, boxes = [];
+    canvas.id = 'architecture-diagram';  // keeps focus across the redraw a selection makes
+    const boxes = [];
     const maxSide = Math.max(...rows.map((r) => (r.outputShape.length === 3 ? r.outputShape[0] : 1)));
-    ctx.font = '11px system-ui, sans-serif';
+    ctx.font = font;
     rows.forEach((r, i) => {
       const s = r.outputShape;
       const side = s.length === 3 ? s[0] : 1, channels = s.at(-1);
@@ -34,7 +43,7 @@ export default {
       ctx.translate(x + w / 2 - 3, 200);
       ctx.rotate(Math.PI / 3);
       ctx.fillStyle = getComputedStyle(document.body).color;
-      ctx.fillText(`${r.name} ${s.join('×')}`, 0, 0);
+      ctx.fillText(labels[i], 0, 0);
       ctx.restore();
     });
     canvas.tabIndex = 0;
@@ -44,11 +53,15 @@ export default {
       const hit = boxes.find((b) => x >= b.x && x < b.x + b.w);
       if (hit) app.set({ layer: hit.name });
     });
+    canvas.setAttribute('aria-label', `architecture diagram, ${app.state.layer} selected: the arrow keys, Home and End choose a layer`);
     canvas.addEventListener('keydown', (e) => {
       const i = rows.findIndex((r) => r.name === app.state.layer);
-      if (e.key === 'ArrowRight' && i + 1 < rows.length) app.set({ layer: rows[i + 1].name });
-      if (e.key === 'ArrowLeft' && i > 0) app.set({ layer: rows[i - 1].name });
+      const to = { ArrowRight: Math.min(i + 1, rows.length - 1), ArrowLeft: Math.max(i - 1, 0), Home: 0, End: rows.length - 1 }[e.key];
+      if (to === undefined) return;
+      e.preventDefault();
+      if (to !== i) app.set({ layer: rows[to].name });
     });
-    return el('div', {}, canvas, el('p', {}, `Selected: ${app.state.layer} `, exportButton(canvas, 'architecture')));
+    // Scrolls sideways on a narrow screen rather than shrinking the labels to a few pixels.
+    return el('div', {}, el('div', { className: 'scroll-x' }, canvas), el('p', {}, `Selected: ${app.state.layer} `, exportButton(canvas, 'architecture')));
   },
 };

@@ -1,5 +1,7 @@
-import { el, figure, overlayCanvas, select } from '../ui.js';
+import { colorbar, figure, legendOf } from '../figure.js';
+import { el, overlayCanvas, select } from '../ui.js';
 import { explained, METHODS } from './explain.js';
+import { modelKnows } from './predictions.js';
 
 export default {
   id: 'compare',
@@ -11,9 +13,10 @@ export default {
     const fast = METHODS.filter(([m]) => !['smoothgrad', 'ig', 'occlusion'].includes(m));
     const sides = [['left', 'saliency'], ['right', 'gradcam']].map(([key, fallback]) => [key, s[key] ?? fallback]);
     // The two panes side by side: the right one on the page's second worker where it has one.
-    const maps = await Promise.all(sides.map(([, method], i) => explained(app, method, { worker: i })));
+    const [bar, ...maps] = await Promise.all([colorbar(app, 'jet'), ...sides.map(([, method], i) => explained(app, method, { worker: i }))]);
     const panes = sides.map(([key, method], i) => el('div', {}, select(key === 'left' ? 'Left' : 'Right', fast, method, (v) => app.set({ [key]: v })),
-      figure(overlayCanvas(app.picture, maps[i].figure, s.opacity, method), `${maps[i].method} · ${maps[i].layer} · ${maps[i].label}`, `compare-${method}`)));
-    return el('div', { className: 'row' }, ...panes);
+      figure(overlayCanvas(app.picture, maps[i].figure, s.opacity, method), `${maps[i].method} · ${maps[i].layer} · ${maps[i].label}`, `compare-${method}`,
+        legendOf(bar, maps[i].value, maps[i].valueRange))));
+    return el('div', {}, el('p', { className: 'knows' }, modelKnows(s.model.info)), el('div', { className: 'row' }, ...panes));
   },
 };

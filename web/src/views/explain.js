@@ -1,4 +1,6 @@
-import { el, figure, imageCanvas, overlayCanvas, select } from '../ui.js';
+import { colorbar, figure, legendOf } from '../figure.js';
+import { el, imageCanvas, overlayCanvas, progressText, select } from '../ui.js';
+import { modelKnows } from './predictions.js';
 
 export const METHODS = [
   ['saliency', 'Saliency (vanilla gradient)'], ['smoothgrad', 'SmoothGrad'], ['guided', 'Guided backprop'],
@@ -25,17 +27,23 @@ export function explainOptions(app, method) {
   return o;
 }
 
-// Runs `method` (cached per image and options) and returns the result from the worker.
-// worker: see app.request.
-export async function explained(app, method, { force = false, onPartial, worker } = {}) {
-  const options = explainOptions(app, method);
-  const key = JSON.stringify([app.state.imageIndex, app.state.run.precision, method, options]);
-  if (!app.cache.has(key)) {
-    if (LONG.has(method) && !force) return null;
-    const overlay = { resize: app.state.resize, colormap: 'jet', alpha: 1 };
-    app.cache.set(key, await app.request('explain', { method, options, overlay }, { onPartial, worker }));
-  }
-  return app.cache.get(key);
+// Runs `method` (cached per image and options) and returns the result from the worker; null for
+// a slow method nobody started (the view offers Run). A run in flight is joined (app.jobs), so a
+// view drawn again shows its partial maps and progress. worker: see app.request.
+export async function explained(app, method, { force = false, onPartial, onProgress, worker } = {}) {
+  const options = explainOptions(app, method), key = explainKey(app, method);
+  if (app.cache.has(key)) return app.cache.get(key);
+  if (LONG.has(method) && !force && !app.jobs.has(key)) return null;
+  const overlay = { resize: app.state.resize, colormap: 'jet', alpha: 1 };
+  const result = await app.jobs.join(key, (partial, progress) => app.request('explain', { method, options, overlay },
+    { onPartial: partial, onProgress: progress, worker }), { onPartial, onProgress });
+  app.cache.set(key, result);
+  return result;
+}
+
+// What identifies a map: the image, precision, method and options.
+function explainKey(app, method) {
+  return JSON.stringify([app.state.imageIndex, app.state.run.precision, method, explainOptions(app, method)]);
 }
 
 function describe(x) {
@@ -44,9 +52,11 @@ function describe(x) {
 
 // Said under every gradient map of an int8 model: its maps differ from an f32 model's by more than
 // its predictions do (docs/explanation-methods.md has the numbers).
-const INT8_GRADIENTS = 'From int8 weights: gradients run on an f32 pass over the dequantized weights, but '
-  + 'the rounded weights still change them — on a random-weight VGG16 vanilla saliency correlates only ~0.7 '
-  + 'with the f32 model\'s map, guided backprop and Grad-CAM above 0.95. Open an f32 model file for exact maps.';
+// Says what the map on show was made from, without numbers measured on another model.
+const INT8_GRADIENTS = 'Made from int8 weights (an f32 pass over the dequantized weights). Rounding the weights '
+  + 'changes a model\'s gradients by an amount that depends on the model: vanilla saliency and SmoothGrad the '
+  + 'most, guided backprop, Grad-CAM and occlusion little (docs/explanation-methods.md). For the f32 map, open '
+  + 'the model\'s f32 file, or its Keras .h5 with "Keras weights: f32".';
 
 export default {
   id: 'explain',
@@ -56,15 +66,28 @@ export default {
   async render(app) {
     const s = app.state, method = s.method;
     const result = el('div', { className: 'row' });
+    const bar = await colorbar(app, 'jet');
     // Partial maps (occlusion, coarse first) are drawn as they come; the masked view waits for the
     // final one (the worker is busy until then).
     const draw = (x, final = true) => {
-      result.replaceChildren(figure(overlayCanvas(app.picture, x.figure, s.opacity, describe(x)), describe(x), `${method}-${x.layer}-${x.classIndex}`));
+      result.replaceChildren(figure(overlayCanvas(app.picture, x.figure, s.opacity, describe(x)), describe(x),
+        `${method}-${x.layer}-${x.classIndex}`, legendOf(bar, x.value, x.valueRange)));
       if (x.weights === 'int8' && x.activations === 'f32') result.append(el('p', { className: 'note' }, INT8_GRADIENTS));
       if (method === 'occlusion' && final) result.append(masked(app, x));
     };
+    // The run's progress in the view itself (the page's bar may be out of sight), kept across tab
+    // switches: a view drawn again joins the run in flight.
+    const METHOD_LABEL = Object.fromEntries(METHODS);
+    const status = el('p', { className: 'view-progress', role: 'status' });
+    const onProgress = (fraction, remainingMs) => status.replaceChildren(
+      el('progress', { max: 1, value: fraction }), ' ', progressText(METHOD_LABEL[method], fraction, remainingMs));
     const run = async (force) => {
-      const x = await explained(app, method, { force, onPartial: (p) => draw(p, false) });
+      const key = explainKey(app, method);
+      if (!app.cache.has(key) && (force || app.autoRun || app.jobs.has(key))) {
+        result.replaceChildren(status);
+        status.replaceChildren(el('progress', {}), ` ${METHOD_LABEL[method]}: starting…`);
+      }
+      const x = await explained(app, method, { force, onProgress, onPartial: (p) => { draw(p, false); result.prepend(status); } });
       if (x) draw(x);
       else result.replaceChildren(el('p', {}, 'This method makes many passes: press Run.'));
     };
@@ -87,11 +110,15 @@ export default {
     const opacity = el('input', { type: 'range', min: 0, max: 1, step: 0.05, value: s.opacity, 'aria-label': 'opacity',
       oninput: () => { app.state.opacity = Number(opacity.value); app.saveHash(); explained(app, method).then((x) => x && draw(x)); } });
     controls.append(el('label', {}, 'opacity ', opacity));
+    const running = LONG.has(method) && app.jobs.has(explainKey(app, method));
     if (LONG.has(method)) controls.append(el('button', { type: 'button', onclick: () => run(true).catch(app.showError) }, 'Run'));
     const sanity = el('div', {});
     controls.append(el('button', { type: 'button', onclick: () => sanityCheck(app, method, sanity).catch(app.showError) }, 'Sanity check'));
-    await run(Boolean(app.autoRun));
-    return el('div', {}, el('p', { className: 'about' }, HELP[method]), controls, result, sanity);
+    // A run in flight is joined without waiting for it: the view shows its progress meanwhile.
+    if (running) run(false).catch(app.showError);
+    else await run(Boolean(app.autoRun));
+    return el('div', {}, el('p', { className: 'about' }, HELP[method]), el('p', { className: 'knows' }, modelKnows(s.model.info)),
+      controls, result, sanity);
   },
 };
 
@@ -110,10 +137,11 @@ function masked(app, x) {
 }
 
 async function sanityCheck(app, method, target) {
+  const bar = await colorbar(app, 'jet');
   const r = await app.request('sanityCheck', { method, options: { ...explainOptions(app, method), topLayers: 3 }, overlay: { resize: app.state.resize, alpha: 1 } });
   target.replaceChildren(
     el('p', {}, `Sanity check (Adebayo et al. 2018): with the kernels of ${r.randomizedLayers.join(', ')} randomized, the map's Spearman rank correlation with the original is ${r.spearman.toFixed(3)}. A map that explains the model should change (low correlation).`),
     el('div', { className: 'row' },
-      figure(overlayCanvas(app.picture, r.original.figure, app.state.opacity, 'original map'), 'trained weights'),
-      figure(overlayCanvas(app.picture, r.randomized.figure, app.state.opacity, 'randomized map'), 'top layers randomized')));
+      ...[[r.original, 'original map', 'trained weights'], [r.randomized, 'randomized map', 'top layers randomized']].map(([x, label, caption]) =>
+        figure(overlayCanvas(app.picture, x.figure, app.state.opacity, label), caption, `sanity-${method}-${label.split(' ')[0]}`, legendOf(bar, x.value, x.valueRange)))));
 }

@@ -1,4 +1,5 @@
-import { el, figure, imageCanvas, select } from '../ui.js';
+import { colorbar, figure, legendOf } from '../figure.js';
+import { el, imageCanvas, select } from '../ui.js';
 import { zoomable } from './grid_zoom.js';
 
 export default {
@@ -11,13 +12,15 @@ export default {
     const name = spatial.includes(app.state.layer) ? app.state.layer : spatial[0];
     const normalize = app.state.normalize ?? 'map', colormap = app.state.colormap ?? 'viridis';
     const grid = await app.request('featureMapGrid', { name, options: { normalize, colormap, scale: app.scaleFor(name) } });
-    const canvas = imageCanvas(grid, { label: `feature maps of ${name}` });
+    const canvas = imageCanvas(grid, { grid: true, label: `feature maps of ${name}` });
+    const legend = legendOf(await colorbar(app, colormap), normalize === 'map' ? 'activation, each map from its own lowest to highest value'
+      : "activation, from the layer's lowest to highest value");
     return el('div', {},
       el('div', { className: 'controls' },
         select('Layer', spatial, name, (v) => app.set({ layer: v })),
         select('Normalize', [['map', 'each map'], ['layer', 'whole layer']], normalize, (v) => app.set({ normalize: v })),
         select('Colormap', ['viridis', 'jet', 'gray'], colormap, (v) => app.set({ colormap: v }))),
-      el('div', { className: 'row' }, figure(canvas, `${grid.tiles} maps of ${name}`, `features-${name}`),
+      el('div', { className: 'row' }, figure(canvas, `${grid.tiles} maps of ${name}`, `features-${name}`, legend),
         zoomable(canvas, grid, (i) => `channel ${i}`)));
   },
 };

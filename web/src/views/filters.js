@@ -1,4 +1,5 @@
-import { el, figure, imageCanvas, select } from '../ui.js';
+import { figure } from '../figure.js';
+import { el, imageCanvas, select } from '../ui.js';
 import { zoomable } from './grid_zoom.js';
 
 export default {
@@ -11,7 +12,7 @@ export default {
     const inChannels = (await app.request('layer', { name })).kernel.kerasShape[2];
     const channel = inChannels === 3 ? -1 : Math.min(app.state.channel ?? 0, inChannels - 1);
     const grid = await app.request('filterGrid', { name, options: channel < 0 ? { scale: 8 } : { channel, scale: 8 } });
-    const canvas = imageCanvas(grid, { label: `filters of ${name}` });
+    const canvas = imageCanvas(grid, { grid: true, label: `filters of ${name}` });
     return el('div', {},
       el('div', { className: 'controls' },
         select('Layer', convs, name, (v) => app.set({ layer: v })),

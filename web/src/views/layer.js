@@ -1,4 +1,5 @@
-import { el, exportButton, hiDpiCanvas, select } from '../ui.js';
+import { exportButton } from '../figure.js';
+import { el, hiDpiCanvas, select } from '../ui.js';
 
 function histogram(stats, label) {
   const { counts, min, max } = stats.histogram;

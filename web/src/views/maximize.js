@@ -1,4 +1,5 @@
-import { el, figure, imageCanvas, select } from '../ui.js';
+import { figure } from '../figure.js';
+import { el, imageCanvas, select } from '../ui.js';
 
 export default {
   id: 'maximize',
@@ -10,7 +11,8 @@ export default {
     const layers = [...app.layersOf('Conv2D'), last];
     const layer = layers.includes(s.maxLayer) ? s.maxLayer : layers[0];
     const units = el('input', { value: s.units ?? '0,1,2,3', 'aria-label': 'units', size: 12 });
-    const gallery = el('div', { className: 'row' });
+    const gallery = el('div', { className: 'row' },
+      el('p', {}, `Press Synthesize to make a picture for each ${layer === last ? 'class' : 'filter'} listed (${s.steps ?? 200} steps each).`));
     const go = async () => {
       app.state.units = units.value;
       app.saveHash();

@@ -1,0 +1,99 @@
+// Figures: a canvas with its caption, a legend for heatmaps (colour scale, value range, what the
+// values are), and an export that writes all three into one PNG on an opaque background at a
+// stated size (a 32 x 32 map is exported enlarged, crisp).
+import { el } from './ui.js';
+
+// Exports have a long side of at least this many pixels (small figures enlarged by a whole factor).
+const EXPORT_MIN_SIDE = 512;
+const BAR_WIDTH = 256;
+
+// The colour scale of `colormap` as the core draws it: a 256 x 1 RGBA ramp from 0 to 1, made once
+// per colormap by the worker (the overlay of a ramp), so that the legend is the figure's colours.
+const bars = new Map();
+export function colorbar(app, colormap) {
+  if (!bars.has(colormap)) {
+    bars.set(colormap, app.request('colorbar', { colormap }));
+    bars.get(colormap).catch(() => bars.delete(colormap));
+  }
+  return bars.get(colormap);
+}
+
+// A heatmap legend: bar (from colorbar), [min, max] (what 0 and 1 stand for; omitted when the map
+// is scaled per tile), and what the values are.
+export function legendOf(bar, value, range) {
+  return { bar, value, range };
+}
+
+const format = (v) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1e4 ? v.toPrecision(3) : v.toExponential(2));
+const legendText = ({ value, range }) => (range ? `${format(range[0])} → ${format(range[1])}: ${value}` : value);
+
+function legendElement(legend) {
+  const c = el('canvas', { width: BAR_WIDTH, height: 1, className: 'colorbar', role: 'img', 'aria-label': `colour scale, low to high: ${legendText(legend)}` });
+  c.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(legend.bar.data), BAR_WIDTH, 1), 0, 0);
+  return el('div', { className: 'legend' }, el('span', {}, 'low'), c, el('span', {}, 'high'), el('span', { className: 'legend-text' }, legendText(legend)));
+}
+
+// The export of `canvas` with its caption and legend: [width, height] and a drawing function.
+function exportLayout(canvas, caption, legend) {
+  const scale = Math.max(1, Math.ceil(EXPORT_MIN_SIDE / Math.max(canvas.width, canvas.height)));
+  const pad = 12, line = 18;
+  const width = Math.max(canvas.width * scale, legend ? BAR_WIDTH + 80 : 0) + 2 * pad;
+  const legendHeight = legend ? 14 + 2 * line : 0;
+  const height = canvas.height * scale + pad * 2 + legendHeight + (caption ? line + 4 : 0);
+  const draw = (ctx) => {
+    // The page's panel and text colours (light or dark), opaque; black on white outside the page.
+    const style = getComputedStyle(canvas), panel = style.getPropertyValue('--panel').trim();
+    ctx.fillStyle = panel || '#fff';
+    ctx.fillRect(0, 0, width, height);
+    ctx.imageSmoothingEnabled = scale === 1;
+    ctx.drawImage(canvas, pad, pad, canvas.width * scale, canvas.height * scale);
+    ctx.fillStyle = panel ? style.color : '#000';
+    ctx.font = '13px system-ui, sans-serif';
+    let y = pad + canvas.height * scale;
+    if (legend) {
+      const bar = new OffscreenCanvas(BAR_WIDTH, 1);
+      bar.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(legend.bar.data), BAR_WIDTH, 1), 0, 0);
+      ctx.fillText('low', pad, y + 22);
+      ctx.drawImage(bar, pad + 30, y + 10, BAR_WIDTH, 14);
+      ctx.fillText('high', pad + 36 + BAR_WIDTH, y + 22);
+      ctx.fillText(legendText(legend), pad, y + 24 + line, width - 2 * pad);
+      y += legendHeight;
+    }
+    if (caption) ctx.fillText(caption, pad, y + line, width - 2 * pad);
+  };
+  return { width, height, draw };
+}
+
+// `canvas` with its caption and legend (see exportLayout) as a PNG Blob, and its size.
+export function exportFigure(canvas, { caption, legend } = {}) {
+  const { width, height, draw } = exportLayout(canvas, caption, legend);
+  const blob = () => new Promise((resolve) => {
+    const out = el('canvas', { width, height });
+    draw(out.getContext('2d'));
+    out.toBlob(resolve, 'image/png');
+  });
+  return { width, height, blob };
+}
+
+// A button that saves `canvas` (with caption and legend) as `${name}.png`.
+export function exportButton(canvas, name, { caption, legend } = {}) {
+  const { width, height, blob } = exportFigure(canvas, { caption, legend });
+  return el('button', {
+    type: 'button',
+    title: `Save this figure as a ${width} × ${height} PNG`,
+    onclick: async () => {
+      const a = el('a', { href: URL.createObjectURL(await blob()), download: `${name}.png` });
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    },
+  }, `Export PNG (${width}×${height})`);
+}
+
+// A figure: the canvas, its legend (for heatmaps), its caption and an Export button. The element's
+// exportBlob() gives the same PNG as the button (the widget's exportPNG()).
+export function figure(canvas, caption, exportName, legend) {
+  const f = el('figure', {}, canvas, legend ? legendElement(legend) : null,
+    el('figcaption', {}, caption, ' ', exportName ? exportButton(canvas, exportName, { caption, legend }) : null));
+  f.exportBlob = exportFigure(canvas, { caption, legend }).blob;
+  return f;
+}

@@ -1,0 +1,32 @@
+// Requests that outlive the view that started them. A long method (occlusion on VGG16: a minute)
+// keeps running when the user switches tabs; the view drawn again joins it, gets the latest
+// partial result and progress at once, then every later one, and waits for the same result.
+export class Jobs {
+  constructor() {
+    this.running = new Map();  // key -> {promise, partial, progress: [fraction, remainingMs], listeners}
+  }
+
+  has(key) {
+    return this.running.has(key);
+  }
+
+  // The job `key`, started with start(onPartial, onProgress) -> promise unless it is running;
+  // resolves to its result. onPartial(partial), onProgress(fraction, remainingMs): this caller's.
+  join(key, start, { onPartial, onProgress } = {}) {
+    let job = this.running.get(key);
+    if (!job) {
+      job = { listeners: new Set() };
+      const tell = (what, args) => { for (const l of job.listeners) l[what]?.(...args); };
+      job.promise = start(
+        (partial) => { job.partial = partial; tell('onPartial', [partial]); },
+        (...progress) => { job.progress = progress; tell('onProgress', progress); });
+      this.running.set(key, job);
+      job.promise.catch(() => {}).finally(() => this.running.delete(key));
+    }
+    const listener = { onPartial, onProgress };
+    job.listeners.add(listener);
+    if (job.partial !== undefined) onPartial?.(job.partial);
+    if (job.progress) onProgress?.(...job.progress);
+    return job.promise.finally(() => job.listeners.delete(listener));
+  }
+}
