@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace convscope {
@@ -11,10 +12,13 @@ std::vector<Prediction> TopK(std::span<const float> probabilities, std::span<con
   std::vector<size_t> order(probabilities.size());
   std::iota(order.begin(), order.end(), 0);
   k = std::min(k, order.size());
-  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
-                    [&](size_t a, size_t b) {
-                      return logits[a] > logits[b] || (logits[a] == logits[b] && a < b);
-                    });
+  // NaN logits (a NaN input carries through) rank last: the order must stay a strict weak one.
+  auto key = [&](size_t i) {
+    return std::isnan(logits[i]) ? -std::numeric_limits<float>::infinity() : logits[i];
+  };
+  std::partial_sort(
+      order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
+      [&](size_t a, size_t b) { return key(a) > key(b) || (key(a) == key(b) && a < b); });
   std::vector<Prediction> top;
   for (size_t i = 0; i < k; ++i)
     top.push_back({order[i], probabilities[order[i]], logits[order[i]]});

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <vector>
 
 namespace convscope {
@@ -17,6 +18,15 @@ TEST(TopK, RanksRunnersUpByLogitWhenTheirProbabilitiesRoundToZero) {
   std::vector<size_t> order;
   for (const Prediction& top : TopK(p, logits, 5)) order.push_back(top.index);
   EXPECT_EQ(order, (std::vector<size_t>{2, 4, 5, 1, 3}));  // equal logits: lower index first
+}
+
+TEST(TopK, RanksNanLogitsLast) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const std::vector<float> logits = {nan, 2, nan, 5, 1};
+  std::vector<size_t> order;
+  for (const Prediction& top : TopK(std::vector<float>(5, 0.2f), logits, 5))
+    order.push_back(top.index);
+  EXPECT_EQ(order, (std::vector<size_t>{3, 1, 4, 0, 2}));
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ const std::vector<MethodInfo>& Methods() {
       {"smoothgrad", false, true, true, &SmoothGrad, &CombineSmoothGrad,
        "|mean ∂ class logit / ∂ pixel| over noisy copies, the largest over colour channels"},
       {"guided", false, false, true, &GuidedBackprop, nullptr,
-       "|guided ∂ class logit / ∂ pixel|, the largest over colour channels"},
+       "guided ∂ class logit / ∂ pixel, the largest over colour channels (positive part)"},
       {"gradcam", true, false, true, &GradCam, nullptr,
        "Grad-CAM: the layer's maps weighted by their mean gradient, after ReLU"},
       {"guided-gradcam", true, false, true, &GuidedGradCam, nullptr,

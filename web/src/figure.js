@@ -67,10 +67,11 @@ function exportLayout(canvas, caption, legend) {
 // `canvas` with its caption and legend (see exportLayout) as a PNG Blob, and its size.
 export function exportFigure(canvas, { caption, legend } = {}) {
   const { width, height, draw } = exportLayout(canvas, caption, legend);
-  const blob = () => new Promise((resolve) => {
+  const blob = () => new Promise((resolve, reject) => {
     const out = el('canvas', { width, height });
     draw(out.getContext('2d'));
-    out.toBlob(resolve, 'image/png');
+    // null when the browser cannot make the PNG (out of memory for the canvas).
+    out.toBlob((b) => (b ? resolve(b) : reject(new Error(`could not make a ${width} × ${height} PNG`))), 'image/png');
   });
   return { width, height, blob };
 }
@@ -78,15 +79,16 @@ export function exportFigure(canvas, { caption, legend } = {}) {
 // A button that saves `canvas` (with caption and legend) as `${name}.png`.
 export function exportButton(canvas, name, { caption, legend } = {}) {
   const { width, height, blob } = exportFigure(canvas, { caption, legend });
-  return el('button', {
+  const button = el('button', {
     type: 'button',
     title: `Save this figure as a ${width} × ${height} PNG`,
-    onclick: async () => {
-      const a = el('a', { href: URL.createObjectURL(await blob()), download: `${name}.png` });
+    onclick: () => blob().then((png) => {
+      const a = el('a', { href: URL.createObjectURL(png), download: `${name}.png` });
       a.click();
       setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-    },
+    }, (e) => { button.textContent = `Export failed: ${e.message}`; }),
   }, `Export PNG (${width}×${height})`);
+  return button;
 }
 
 // A figure: the canvas, its legend (for heatmaps), its caption and an Export button. The element's

@@ -47,16 +47,18 @@ export class ImageStrip {
     this.sync();
   }
 
-  // Takes image `index` out of the strip; focus moves to a neighbour (or the Remove button's
-  // place in the page) so the keyboard user is not dropped to the top.
-  remove(index) {
+  // Takes image `index` out of the strip. Focus, if it was on that image or the Remove button,
+  // moves to a neighbour, which becomes the strip's tab stop (or, with no image left, to
+  // `fallback`), so the keyboard user is not dropped to the top of the page.
+  remove(index, fallback) {
     const options = this.options(), at = options.findIndex((o) => indexOf(o) === index);
     if (at < 0) return;
-    const hadFocus = options[at] === document.activeElement;
+    const hadFocus = options[at] === document.activeElement || this.removeButton === document.activeElement;
     options[at].remove();
     this.sync();
     const neighbour = options[at + 1] ?? options[at - 1];
-    if (hadFocus) neighbour?.focus();
+    if (neighbour) for (const o of this.options()) o.tabIndex = o === neighbour ? 0 : -1;
+    if (hadFocus) (neighbour ?? fallback)?.focus();
   }
 
   sync() {

@@ -10,6 +10,10 @@ export class Jobs {
     return this.running.has(key);
   }
 
+  keys() {
+    return [...this.running.keys()];
+  }
+
   // The job `key`, started with start(onPartial, onProgress) -> promise unless it is running;
   // resolves to its result. onPartial(partial), onProgress(fraction, remainingMs): this caller's.
   join(key, start, { onPartial, onProgress } = {}) {
@@ -21,8 +25,10 @@ export class Jobs {
         (partial) => { job.partial = partial; tell('onPartial', [partial]); },
         (...progress) => { job.progress = progress; tell('onProgress', progress); });
       this.running.set(key, job);
-      job.promise.catch(() => {}).finally(() => this.running.delete(key));
+      job.promise.catch(() => {}).finally(() => { if (this.running.get(key) === job) this.running.delete(key); });
     }
+    // A listener whose view was replaced stays until the job ends (drawing into a detached view
+    // is harmless; a tab switch adds one).
     const listener = { onPartial, onProgress };
     job.listeners.add(listener);
     if (job.partial !== undefined) onPartial?.(job.partial);

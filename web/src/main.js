@@ -14,7 +14,7 @@ import { Jobs } from './jobs.js';
 import { el, progressText } from './ui.js';
 import architecture from './views/architecture.js';
 import compare from './views/compare.js';
-import explain, { METHODS } from './views/explain.js';
+import explain, { LONG_METHODS, METHODS } from './views/explain.js';
 import features from './views/features.js';
 import filters from './views/filters.js';
 import layer from './views/layer.js';
@@ -103,15 +103,18 @@ const app = {
 };
 
 function readHash() {
-  const methods = METHODS.map(([m]) => m);
-  const choices = { tab: VIEWS.map((v) => v.id), method: methods, left: methods, right: methods };
-  ignoreInLink(readHashInto(app.state, location.hash, choices));
+  const methods = METHODS.map(([m]) => m), fast = methods.filter((m) => !LONG_METHODS.has(m));
+  const choices = { tab: VIEWS.map((v) => v.id), method: methods, left: fast, right: fast };
+  noteUnused(readHashInto(app.state, location.hash, choices), 'not known here');
 }
 
-// Says which of the link's settings were not used (and so are defaults).
-function ignoreInLink(settings) {
+// Says which settings (of the link, or kept from the last model) were not used, and so are
+// defaults; the note grows until the user dismisses it.
+const unused = [];
+function noteUnused(settings, why) {
   if (!settings.length) return;
-  $('notice-text').textContent = `This link's ${settings.join(', ')} ${settings.length > 1 ? 'are' : 'is'} not known here, so the default is shown instead.`;
+  unused.push(`${settings.join(', ')} (${why})`);
+  $('notice-text').textContent = `Not used: ${unused.join('; ')}. The defaults are shown instead.`;
   $('notice').hidden = false;
 }
 
@@ -155,35 +158,48 @@ async function loadModel(blob, name, cached) {
   app.state.run = undefined;
   if (!s.rows.some((r) => r.name === app.state.layer)) app.state.layer = s.rows.find((r) => r.type === 'Conv2D')?.name;
   const unknown = ['camLayer', 'maxLayer'].filter((k) => app.state[k] !== undefined && !s.rows.some((r) => r.name === app.state[k]));
-  ignoreInLink(unknown.map((k) => `${k}=${app.state[k]}`));
+  if (app.state.classIndex >= info.outputShape.at(-1)) unknown.push('classIndex');
+  noteUnused(unknown.map((k) => `${k}=${app.state[k]}`), `not in ${name}`);
   for (const k of unknown) app.state[k] = undefined;
-  if (app.state.classIndex >= info.outputShape.at(-1)) {
-    ignoreInLink([`classIndex=${app.state.classIndex}`]);
-    app.state.classIndex = undefined;
-  }
   $('model-knows').textContent = modelKnows(info);
   $('model-info').textContent = `${name}: ${info.name}, ${info.precision}, ${(info.fileSize / 1e6).toFixed(1)} MB, ${info.params.toLocaleString('en-US')} parameters, input ${info.inputShape.join('×')} · ${engineText(info)}`;
   if (app.state.imageIndex !== undefined) await showImage(app.state.imageIndex);
   else render();
 }
 
+// Shows image `index` once the worker has decoded and run it; until then the views keep the image
+// on show (a big photo decodes for seconds, and requests made meanwhile name the old one). Of
+// several images asked for in turn, the last one asked for is shown.
+let showToken = 0;
 async function showImage(index) {
-  const img = app.images[index];
-  app.state.imageIndex = index;
-  img.picture ??= await app.request('setImage', { blob: img.blob });
+  const img = app.images[index], image = `image${index}`, token = ++showToken;
+  if (!img) return;
+  img.picture ??= await app.request('setImage', { blob: img.blob, image });
+  const run = await app.request('run', { resize: app.state.resize, image });
+  if (token !== showToken || !app.images[index]) return;
+  Object.assign(app.state, { imageIndex: index, run });
   app.picture = img.picture;
-  app.state.run = await app.request('run', { resize: app.state.resize });
   app.cache.clear();
   $('error').hidden = true;
   app.strip.select(index);
   render();
 }
 
+// What the Cancel button does: every worker stops, the page's restarts with its model and images.
+function cancelWork() {
+  app.team.dismiss();
+  app.client.cancel();
+  $('progress').hidden = true;
+}
+
 // Takes image `index` away (worker included); the nearest remaining one is shown, or none.
 async function removeImage(index) {
-  app.strip.remove(index);
+  // A run on this image stops with it: its parts would fail on the forgotten image.
+  if (app.jobs.keys().some((key) => JSON.parse(key)[0] === index)) cancelWork();
+  app.strip.remove(index, $('open-images'));
   app.images[index] = null;
   app.client.request('forget', { image: `image${index}` }).catch(() => {});
+  app.team.forget(`image${index}`);
   if (app.state.imageIndex !== index) return;
   const left = app.images.map((img, i) => (img ? i : -1)).filter((i) => i >= 0);
   const next = left.find((i) => i > index) ?? left.at(-1);
@@ -294,13 +310,12 @@ async function addImage(name, blob) {
   } catch (e) {
     app.images.pop();
     app.client.request('forget', { image: `image${app.images.length}` }).catch(() => {});
-    app.state.imageIndex = previous;
     if (previous !== undefined) await showImage(previous).catch(() => {});
     throw e;
   }
   const index = app.images.length - 1;
   app.strip.add(index, name, app.images[index].picture);
-  app.strip.select(index);
+  app.strip.select(app.state.imageIndex);
 }
 
 // The view tabs, built once so that focus stays on them: arrow keys, Home and End move along
@@ -321,7 +336,10 @@ function wireInputs() {
   $('open-images').addEventListener('click', () => $('image-input').click());
   $('open-model').addEventListener('click', () => $('model-input').click());
   $('dismiss-error').addEventListener('click', () => { $('error').hidden = true; });
-  $('dismiss-notice').addEventListener('click', () => { $('notice').hidden = true; });
+  $('dismiss-notice').addEventListener('click', () => {
+    $('notice').hidden = true;
+    unused.length = 0;
+  });
   $('image-input').addEventListener('change', (e) => openFiles([...e.target.files]).finally(() => { e.target.value = ''; }));
   $('model-input').addEventListener('change', (e) => openFiles([...e.target.files]).finally(() => { e.target.value = ''; }));
   $('forget-cached').addEventListener('click', () => modelCache.clear().then(renderCachedModels).catch(app.showError));
@@ -334,11 +352,7 @@ function wireInputs() {
     const files = [...e.clipboardData.files];
     if (files.length) openFiles(files);
   });
-  $('cancel').addEventListener('click', () => {
-    app.team.dismiss();
-    app.client.cancel();
-    $('progress').hidden = true;
-  });
+  $('cancel').addEventListener('click', cancelWork);
   // The default model's own kind of picture first; photos apart, for an ImageNet model.
   for (const [path, source] of Object.entries(SAMPLES)) {
     const name = path.split('/').pop();

@@ -4,7 +4,11 @@
 
 // `cached`: the key of the cached model on show (model_cache.js), reopened on reload.
 const HASH_KEYS = ['cached', 'tab', 'layer', 'method', 'classIndex', 'camLayer', 'patch', 'stride', 'opacity', 'threshold', 'channel', 'normalize', 'colormap', 'maxLayer', 'units', 'left', 'right'];
-const NUMBER_KEYS = new Set(['classIndex', 'patch', 'stride', 'opacity', 'threshold', 'channel']);
+// Numbers and the range each must be in (integers where `integer`).
+const NUMBERS = {
+  classIndex: { min: 0, integer: true }, patch: { min: 1, integer: true }, stride: { min: 1, integer: true },
+  channel: { min: 0, integer: true }, opacity: { min: 0, max: 1 }, threshold: { min: 0, max: 1 },
+};
 const CHOICES = { normalize: ['map', 'layer'], colormap: ['viridis', 'jet', 'gray'] };
 
 export function hashOf(state) {
@@ -20,8 +24,10 @@ export function readHashInto(state, hash, choices) {
   const params = new URLSearchParams(hash.replace(/^#/, '')), allowed = { ...CHOICES, ...choices }, ignored = [];
   for (const k of HASH_KEYS) {
     if (!params.has(k)) continue;
-    const v = params.get(k), value = NUMBER_KEYS.has(k) ? Number(v) : v;
-    const bad = NUMBER_KEYS.has(k) ? v.trim() === '' || !Number.isFinite(value) : allowed[k] && !allowed[k].includes(v);
+    const v = params.get(k), number = NUMBERS[k], value = number ? Number(v) : v;
+    const bad = number
+      ? v.trim() === '' || !Number.isFinite(value) || value < number.min || value > (number.max ?? Infinity) || (number.integer && !Number.isInteger(value))
+      : allowed[k] && !allowed[k].includes(v);
     if (bad) ignored.push(`${k}=${v}`);
     else state[k] = value;
   }

@@ -14,21 +14,30 @@ export async function decodePicture(m, bytes) {
   let full;
   try {
     full = m.decodeImage(bytes);
-    if (exifOrientation(bytes) !== 1) full = await browserDecode(bytes);
   } catch (e) {
-    // The core's message for a format stb_image does not read (wasm/image.cc).
+    // The core's message for a format stb_image does not read (wasm/image.cc); any other is final.
     if (!String(e.message).startsWith('not an image convscope can read')) throw e;
-    full = await browserDecode(bytes).catch(() => {
-      throw new Error('not an image this browser or convscope can read: use PNG, JPEG, WebP, GIF or BMP');
-    });
   }
+  if (!full || exifOrientation(bytes) !== 1) full = await browserDecode(bytes);
   return { full, display: await displayCopy(full) };
 }
 
+// The core's limit on pixels (wasm/image.h kMaxImagePixels), for what the browser decodes.
+const MAX_PIXELS = 64e6;
+
 async function browserDecode(bytes) {
-  const bitmap = await createImageBitmap(new Blob([bytes]), { imageOrientation: 'from-image' });
+  let bitmap;
   try {
-    return pixelsOf(bitmap, bitmap.width, bitmap.height);
+    bitmap = await createImageBitmap(new Blob([bytes]), { imageOrientation: 'from-image' });
+  } catch {
+    throw new Error('not an image this browser or convscope can read: use PNG, JPEG, WebP, GIF or BMP');
+  }
+  try {
+    const { width, height } = bitmap;
+    if (width * height > MAX_PIXELS) {
+      throw new Error(`the image is ${width}x${height} (${(width * height / 1e6).toFixed(1)} megapixels), over the limit of 64 megapixels: scale it down first`);
+    }
+    return pixelsOf(bitmap, width, height);
   } finally {
     bitmap.close();
   }

@@ -217,6 +217,8 @@ export class ConvScopeElement extends HTMLElement {
   }
 
   async render() {
+    // Of overlapping renders (attribute changes while a map is computed) the last one started wins.
+    const token = (this.renderToken = (this.renderToken ?? 0) + 1);
     const c = await client();
     const view = this.getAttribute('view') ?? 'predictions';
     const state = this.state();
@@ -251,6 +253,7 @@ export class ConvScopeElement extends HTMLElement {
     } else {
       throw new Error(`unknown view '${view}' (views: ${[...Object.keys(VIEWS), ...EXPLAIN_VIEWS].join(', ')})`);
     }
+    if (token !== this.renderToken) return;
     this.error.hidden = true;
     this.view.replaceChildren(content);
     for (const canvas of this.view.querySelectorAll('canvas')) canvas.setAttribute('part', 'figure');

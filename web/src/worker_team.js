@@ -114,6 +114,14 @@ export class WorkerTeam {
     }
   }
 
+  // The image `image` (a key) is gone: the extra workers drop their copies of it.
+  forget(image) {
+    for (const h of this.helpers) {
+      if (!h.loaded.delete(`image:${image}`)) continue;
+      h.client.request('forget', { image }).catch(() => {});
+    }
+  }
+
   // Stops and drops every extra worker (cancel, a new model): each pending part fails with
   // CancelledError.
   dismiss() {

@@ -7,7 +7,9 @@ export const METHODS = [
   ['gradcam', 'Grad-CAM'], ['guided-gradcam', 'Guided Grad-CAM'], ['occlusion', 'Occlusion'],
   ['ig', 'Integrated gradients'],
 ];
-const LONG = new Set(['smoothgrad', 'ig', 'occlusion']);
+// The methods of many passes: run on request (Run), not when the view is drawn.
+export const LONG_METHODS = new Set(['smoothgrad', 'ig', 'occlusion']);
+const LONG = LONG_METHODS;
 const HELP = {
   saliency: 'How much each pixel changes the class score: |gradient|, the largest over colour channels.',
   smoothgrad: 'The saliency averaged over noisy copies of the image: less speckle, the same idea.',
@@ -77,17 +79,28 @@ export default {
     };
     // The run's progress in the view itself (the page's bar may be out of sight), kept across tab
     // switches: a view drawn again joins the run in flight.
-    const METHOD_LABEL = Object.fromEntries(METHODS);
-    const status = el('p', { className: 'view-progress', role: 'status' });
-    const onProgress = (fraction, remainingMs) => status.replaceChildren(
-      el('progress', { max: 1, value: fraction }), ' ', progressText(METHOD_LABEL[method], fraction, remainingMs));
+    // Screen readers hear it at the start, each quarter and the end, not at every tick.
+    const label = Object.fromEntries(METHODS)[method];
+    const meter = el('progress', { max: 1 }), shown = el('span', { 'aria-hidden': 'true' }, ` ${label}: starting…`);
+    const spoken = el('span', { role: 'status', className: 'sr-only' }, `${label} started`);
+    const status = el('p', { className: 'view-progress' }, meter, shown, spoken);
+    let quarter = 0;
+    const onProgress = (fraction, remainingMs) => {
+      meter.value = fraction;
+      shown.textContent = ` ${progressText(label, fraction, remainingMs)}`;
+      if (Math.floor(4 * fraction) > quarter) spoken.textContent = progressText(label, (quarter = Math.floor(4 * fraction)) / 4, remainingMs);
+    };
     const run = async (force) => {
       const key = explainKey(app, method);
-      if (!app.cache.has(key) && (force || app.autoRun || app.jobs.has(key))) {
-        result.replaceChildren(status);
-        status.replaceChildren(el('progress', {}), ` ${METHOD_LABEL[method]}: starting…`);
+      if (!app.cache.has(key) && (force || app.autoRun || app.jobs.has(key))) result.replaceChildren(status);
+      let x;
+      try {
+        x = await explained(app, method, { force, onProgress, onPartial: (p) => { draw(p, false); result.prepend(status); } });
+      } catch (e) {
+        // The view says the run ended (the page shows the error); Run starts it again.
+        result.replaceChildren(el('p', {}, e instanceof Error && e.name === 'CancelledError' ? `${label} was cancelled: press Run to start it again.` : `${label} failed: ${e.message}`));
+        throw e;
       }
-      const x = await explained(app, method, { force, onProgress, onPartial: (p) => { draw(p, false); result.prepend(status); } });
       if (x) draw(x);
       else result.replaceChildren(el('p', {}, 'This method makes many passes: press Run.'));
     };
@@ -108,14 +121,15 @@ export default {
       }
     }
     const opacity = el('input', { type: 'range', min: 0, max: 1, step: 0.05, value: s.opacity, 'aria-label': 'opacity',
-      oninput: () => { app.state.opacity = Number(opacity.value); app.saveHash(); explained(app, method).then((x) => x && draw(x)); } });
+      oninput: () => { app.state.opacity = Number(opacity.value); app.saveHash(); explained(app, method).then((x) => x && draw(x)).catch(app.showError); } });
     controls.append(el('label', {}, 'opacity ', opacity));
     const running = LONG.has(method) && app.jobs.has(explainKey(app, method));
     if (LONG.has(method)) controls.append(el('button', { type: 'button', onclick: () => run(true).catch(app.showError) }, 'Run'));
     const sanity = el('div', {});
     controls.append(el('button', { type: 'button', onclick: () => sanityCheck(app, method, sanity).catch(app.showError) }, 'Sanity check'));
-    // A run in flight is joined without waiting for it: the view shows its progress meanwhile.
-    if (running) run(false).catch(app.showError);
+    // A run in flight is joined without waiting for it: the view shows its progress meanwhile
+    // (the widget waits: its events and exportPNG come after the map).
+    if (running && !app.autoRun) run(false).catch(app.showError);
     else await run(Boolean(app.autoRun));
     return el('div', {}, el('p', { className: 'about' }, HELP[method]), el('p', { className: 'knows' }, modelKnows(s.model.info)),
       controls, result, sanity);
