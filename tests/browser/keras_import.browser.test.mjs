@@ -191,6 +191,8 @@ test('a Keras .h5 converted to f32 when the user asks: exact gradient maps; int8
     assert.equal(await gradientArithmetic(), 'f32');
     await page.selectOption('#keras-precision', 'int8');
     await openModel(page, file);
+    // (The header named this file already, in f32: wait for the int8 model.)
+    await page.waitForFunction(() => / int8, /.test(document.getElementById('model-info').textContent) && window.convscopeApp.state.run, null, LONG);
     const s = await shown(page);
     assert.match(s.info, /^small-weights-2016\.h5: vgg16, int8, /);
     assert.equal(s.conversions, 2, 'the int8 conversion is not the cached f32 one');
