@@ -55,9 +55,14 @@ Status ReadWeight(const Json& j, const std::string& path, size_t num_sections, W
 Status ReadPreprocessing(const Json& j, Preprocessing* p) {
   const std::string path = "header.preprocessing";
   CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "mode", path, &p->mode));
+  // The mode names the arithmetic below (which is what runs); an unknown one is a damaged file.
+  if (p->mode != "caffe" && p->mode != "tf" && p->mode != "torch" && p->mode != "custom") {
+    return Status::Error(path + ".mode must be caffe, tf, torch or custom, got '" + p->mode + "'");
+  }
   CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "channel_order", path, &p->channel_order));
   if (p->channel_order != "RGB" && p->channel_order != "BGR") {
-    return Status::Error(path + ".channel_order must be RGB or BGR");
+    return Status::Error(path + ".channel_order must be RGB or BGR, got '" + p->channel_order +
+                         "'");
   }
   CONVSCOPE_RETURN_IF_ERROR(ReadFloat(j, "scale", path, &p->scale));
   for (const char* key : {"mean", "std"}) {
@@ -143,6 +148,10 @@ Status HeaderFromJson(const Json& j, ModelHeader* out) {
     return Status::Error("header.format is not " + std::string(kFormatName));
   CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "name", "header", &h.name));
   CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "precision", "header", &h.precision));
+  // Read as a name everywhere after this, so an unknown one must not load (it would run as f32).
+  if (h.precision != "f32" && h.precision != "int8") {
+    return Status::Error("header.precision must be f32 or int8, got '" + h.precision + "'");
+  }
   if (const Json* v = Find(j, "source")) h.source = *v;
   if (const Json* v = Find(j, "converter")) h.converter = *v;
   const Json* pre = Find(j, "preprocessing");

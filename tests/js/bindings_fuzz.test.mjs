@@ -59,7 +59,7 @@ test(`${CALLS} calls with random arguments: errors with messages, no memory held
       if (rnd() < 0.2) o.onProgress = pick([() => false, () => true, () => { throw new Error('boom'); }, 5]);
       return o;
     };
-    const methods = ['saliency', 'smoothgrad', 'guided', 'gradcam', 'guided-gradcam', 'occlusion', 'integrated-gradients', 'nope', ''];
+    const methods = ['saliency', 'smoothgrad', 'guided', 'gradcam', 'guided-gradcam', 'occlusion', 'ig', 'nope', ''];
     const calls = [
       () => m.Model.load(pick([bytes(int(200)), value(), smallModel().bytes.subarray(0, int(smallModel().bytes.length))])).release(),
       () => model.run(value(), options()),

@@ -169,6 +169,12 @@ test('explain: bad requests are refused with clear messages', () => {
     }
     // 1000 itself is accepted: it starts (and is cancelled from its progress).
     assert.throws(() => model.explain('ig', { samples: 1000, onProgress: (f) => f < 0.01 }), /cancelled/);
+    // Options are checked, and the message shows the value passed, not only its type.
+    assert.throws(() => model.explain('saliency', { clip99: 'yes' }), /clip99 must be true or false, got string 'yes'/);
+    assert.throws(() => model.explain('occlusion', { naive: 1 }), /naive must be true or false, got number 1/);
+    assert.throws(() => model.explain('occlusion', { fill: NaN }), /fill must be a finite number, got number NaN/);
+    assert.throws(() => model.explain('smoothgrad', { noise: '0.2' }), /noise must be a non-negative number, got string '0.2'/);
+    assert.throws(() => model.sanityCheck('saliency', { randomizedOnly: 'no' }), /randomizedOnly must be true or false, got string 'no'/);
     assert.equal(model.explain('gradcam').layer, 'block5_conv3');
   } finally {
     model.release();
@@ -218,6 +224,12 @@ test('SmoothGrad is deterministic, reduces to saliency without noise, reports pr
     assert.throws(() => model.explain('smoothgrad', { samples: 10, onProgress: (f) => f < 0.5 }), /cancelled/);
     assert.throws(() => model.explain('ig', { onProgress: () => { throw new Error('boom'); } }), /cancelled/);
     assert.deepEqual(Array.from(model.activation('block5_conv3').data), before, 'activations restored');
+    // Options are checked, and the message shows the value passed, not only its type.
+    assert.throws(() => model.explain('saliency', { clip99: 'yes' }), /clip99 must be true or false, got string 'yes'/);
+    assert.throws(() => model.explain('occlusion', { naive: 1 }), /naive must be true or false, got number 1/);
+    assert.throws(() => model.explain('occlusion', { fill: NaN }), /fill must be a finite number, got number NaN/);
+    assert.throws(() => model.explain('smoothgrad', { noise: '0.2' }), /noise must be a non-negative number, got string '0.2'/);
+    assert.throws(() => model.sanityCheck('saliency', { randomizedOnly: 'no' }), /randomizedOnly must be true or false, got string 'no'/);
     assert.equal(model.explain('gradcam').layer, 'block5_conv3');
   } finally {
     model.release();

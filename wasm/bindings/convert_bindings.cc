@@ -17,12 +17,13 @@ val TryConvertKeras(const std::string& path, const val& options) {
   std::string error;
   const auto precision = ReadString(o, "precision", "int8", &error);
   const auto preprocessing = ReadString(o, "preprocessing", "caffe", &error);
-  if (!precision || !preprocessing) return Fail(error);
+  const auto notop = ReadBool(o, "notop", false, &error);
+  if (!precision || !preprocessing || !notop) return Fail(error);
   convert::ConvertOptions c;
   c.input = path;
   c.precision = *precision;
   c.preprocessing = *preprocessing;
-  c.notop = !o["notop"].isUndefined() && o["notop"].as<bool>();
+  c.notop = *notop;
   const ProgressFn progress = ReadProgress(o);
   const auto on_weight = [&progress](uint64_t done, uint64_t total, const std::string&) {
     return !progress || progress(static_cast<double>(done) / static_cast<double>(total));

@@ -64,7 +64,11 @@ std::optional<ExplainOptions> ReadExplainOptions(const Model& model, const val& 
     e.layer = FindLayer(model, o["layer"]);
     if (!e.layer) return std::nullopt;
   }
-  e.clip_99th = !o["clip99"].isUndefined() && o["clip99"].as<bool>();
+  const auto clip = ReadBool(o, "clip99", false, &error);
+  const auto naive = clip ? ReadBool(o, "naive", false, &error) : std::nullopt;
+  if (!naive) return FailWith(error);
+  e.clip_99th = *clip;
+  e.naive = *naive;
   const auto samples = ReadSize(o, "samples", 0, &error);
   const auto seed = samples ? ReadSize(o, "seed", 1, &error) : std::nullopt;
   const auto baseline = seed ? ReadString(o, "baseline", "black", &error) : std::nullopt;
@@ -74,7 +78,7 @@ std::optional<ExplainOptions> ReadExplainOptions(const Model& model, const val& 
   e.baseline = *baseline;
   if (!o["noise"].isUndefined()) {
     if (o["noise"].typeOf().as<std::string>() != "number" || !(o["noise"].as<double>() >= 0)) {
-      return FailWith("noise must be a non-negative number, got " + TypeName(o["noise"]));
+      return FailWith("noise must be a non-negative number, got " + Shown(o["noise"]));
     }
     e.noise = o["noise"].as<double>();
   }
@@ -91,11 +95,10 @@ std::optional<ExplainOptions> ReadExplainOptions(const Model& model, const val& 
   if (!o["fill"].isUndefined()) {
     if (o["fill"].typeOf().as<std::string>() != "number" ||
         !std::isfinite(o["fill"].as<double>())) {
-      return FailWith("fill must be a finite number, got " + TypeName(o["fill"]));
+      return FailWith("fill must be a finite number, got " + Shown(o["fill"]));
     }
     e.fill = o["fill"].as<float>();
   }
-  e.naive = !o["naive"].isUndefined() && o["naive"].as<bool>();
   const auto part = ReadSize(o, "part", 0, &error);
   const auto parts = part ? ReadSize(o, "parts", 1, &error) : std::nullopt;
   if (!parts) return FailWith(error);
@@ -155,8 +158,9 @@ val TrySanityCheck(Model& model, val method, val options) {
   std::string error;
   const auto top = ReadSize(o, "topLayers", 1, &error);
   const auto seed = top ? ReadSize(o, "randomSeed", 1, &error) : std::nullopt;
-  if (!seed) return Fail(error);
-  const bool randomized_only = !o["randomizedOnly"].isUndefined() && o["randomizedOnly"].as<bool>();
+  const auto only = seed ? ReadBool(o, "randomizedOnly", false, &error) : std::nullopt;
+  if (!only) return Fail(error);
+  const bool randomized_only = *only;
   SanityCheckResult r;
   if (const Status s =
           model.SanityCheck(*e, *top, static_cast<uint32_t>(*seed), &r, randomized_only);

@@ -29,11 +29,13 @@ val TryOverlay(val image, val explanation, val options) {
     const val v = o[key];
     if (v.isUndefined()) continue;
     if (v.typeOf().as<std::string>() != "number") {
-      return Fail(std::string(key) + " must be a number between 0 and 1, got " + TypeName(v));
+      return Fail(std::string(key) + " must be a number between 0 and 1, got " + Shown(v));
     }
     *target = v.as<float>();
   }
-  overlay.mask = !o["mask"].isUndefined() && o["mask"].as<bool>();
+  const auto mask = ReadBool(o, "mask", false, &error);
+  if (!mask) return Fail(error);
+  overlay.mask = *mask;
   RgbImage rgb, out;
   if (const Status s = ReadImage(image, &rgb); !s.ok()) return Fail(s.message());
   const std::vector<float> map = CopyFloat32Array(explanation["map"]);

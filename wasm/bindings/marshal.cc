@@ -12,6 +12,8 @@ std::string g_last_error;
 
 // A number for a message, close to how JavaScript shows it: -1, 0.5, 9007199254740991, 1e+300.
 std::string NumberString(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
   char text[32];
   std::snprintf(text, sizeof text, "%.16g", d);
   return text;
@@ -32,6 +34,18 @@ std::string TypeName(const val& v) {
   const std::string tag =
       val::global("Object")["prototype"]["toString"].call<std::string>("call", v);
   return tag.substr(8, tag.size() - 9);  // "[object Float64Array]" -> "Float64Array"
+}
+
+std::string Shown(const val& v) {
+  const std::string type = v.typeOf().as<std::string>();
+  if (type == "number") return "number " + NumberString(v.as<double>());
+  if (type == "boolean") return v.as<bool>() ? "boolean true" : "boolean false";
+  if (type == "string") {
+    constexpr size_t kShown = 40;  // enough to recognize a typo, not a pasted file
+    const std::string text = v.as<std::string>();
+    return "string '" + (text.size() > kShown ? text.substr(0, kShown) + "…" : text) + "'";
+  }
+  return TypeName(v);
 }
 
 bool IsObject(const val& v) { return !v.isNull() && v.typeOf().as<std::string>() == "object"; }
@@ -65,7 +79,16 @@ std::optional<std::string> ReadString(const val& options, const char* key,
   const val v = options[key];
   if (v.isUndefined() && fallback) return fallback;
   if (v.typeOf().as<std::string>() == "string") return v.as<std::string>();
-  *error = std::string(key) + " must be a string, got " + TypeName(v);
+  *error = std::string(key) + " must be a string, got " + Shown(v);
+  return std::nullopt;
+}
+
+std::optional<bool> ReadBool(const val& options, const char* key, bool fallback,
+                             std::string* error) {
+  const val v = options[key];
+  if (v.isUndefined()) return fallback;
+  if (v.typeOf().as<std::string>() == "boolean") return v.as<bool>();
+  *error = std::string(key) + " must be true or false, got " + Shown(v);
   return std::nullopt;
 }
 

@@ -27,6 +27,9 @@ const std::string& LastError();
 
 // "null", "number", "Float64Array", ...: what the caller passed, for error messages.
 std::string TypeName(const val& v);
+// What the caller passed, value included where it is short: "number NaN", "string 'yes'",
+// "boolean true", "Float64Array" — so a message shows the mistake, not only its type.
+std::string Shown(const val& v);
 bool IsObject(const val& v);
 bool IsInstance(const val& v, const char* constructor);
 
@@ -36,6 +39,10 @@ std::optional<size_t> ReadSize(const val& options, const char* key, std::optiona
 // options[key] as a string, `fallback` when absent.
 std::optional<std::string> ReadString(const val& options, const char* key,
                                       std::optional<std::string> fallback, std::string* error);
+
+// options[key] as a boolean (true or false, nothing else), `fallback` when absent.
+std::optional<bool> ReadBool(const val& options, const char* key, bool fallback,
+                             std::string* error);
 
 // Copies a Uint8Array / Uint8ClampedArray / ArrayBuffer / Float32Array into wasm memory.
 std::vector<uint8_t> CopyBytes(const val& array);
