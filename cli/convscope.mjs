@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 
+import { expectedOf, OPTIONS as METHOD_OPTIONS, parseOption } from '../web/src/catalog.js';
 import { explainImage, METHODS } from './explain_image.mjs';
 import { captioned } from './figures.mjs';
 import { expandInputs, outputNames, writeFileAtomically } from './files.mjs';
@@ -23,6 +24,7 @@ const USAGE = `usage:
   convscope explain IMAGE... [--model M] [--methods ${METHODS.join(',')}]
                    [--layer L] [--class C|top1] [--precision int8|f32] [--resize keras|crop]
                    [--threshold T] [--jobs N] [--threads N] [--quiet] [-o OUTDIR]
+                   ${[...METHOD_OPTIONS.values()].map((o) => (o.type === 'boolean' ? `[--${o.name}]` : `[--${o.name} ${o.type === 'choice' ? o.choices.join('|') : 'N'}]`)).join(' ')}
   convscope filters LAYER [--model M] [-o OUTDIR]
   convscope features IMAGE LAYER [--model M] [--precision int8|f32] [-o OUTDIR]
   convscope maximize LAYER FILTER... [--model M] [--steps N] [--seed S] [-o OUTDIR]
@@ -30,6 +32,8 @@ const USAGE = `usage:
 IMAGE may be a file, a folder (its images, recursively) or a glob ('photos/*.jpg'): PNG (8 or 16 bits),
 JPEG, BMP or GIF (WebP and other formats: open them in the page, which uses the browser's decoder).
 --threads N: threads per image (default: the cores, shared among the --jobs; 1 = no thread pool).
+Method options (each method takes its own; docs/explanation-methods.md):
+${[...METHOD_OPTIONS.values()].map((o) => `  --${o.name}: ${o.help}`).join('\n')}
 Exit codes: 0 all done, 1 some inputs failed, 2 usage error.`;
 
 class UsageError extends Error {}
@@ -43,6 +47,25 @@ const OPTIONS = {
   port: { type: 'string' }, host: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
+// The methods' options (the core's catalog): booleans are flags, the rest take a value.
+for (const o of METHOD_OPTIONS.values()) OPTIONS[o.name] ??= { type: o.type === 'boolean' ? 'boolean' : 'string' };
+
+// The methods' options given on the command line, checked against the catalog.
+function methodOptions(values) {
+  const out = {};
+  for (const o of METHOD_OPTIONS.values()) {
+    const v = values[o.name];
+    if (v === undefined) continue;
+    if (typeof v === 'boolean') {
+      out[o.name] = v;
+      continue;
+    }
+    const parsed = parseOption(o, v);
+    if (parsed === undefined) throw new UsageError(`--${o.name} must be ${expectedOf(o)}, got '${v}'`);
+    out[o.name] = parsed;
+  }
+  return out;
+}
 
 function integer(value, name, min) {
   if (value === undefined) return undefined;
@@ -92,7 +115,7 @@ function explainOptions(values, info, rows) {
   const threshold = values.threshold === undefined ? 0.5 : Number(values.threshold);
   if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be between 0 and 1, got '${values.threshold}'`);
   return {
-    methods, classIndex, threshold, layer: values.layer,
+    methods, classIndex, threshold, layer: values.layer, methodOptions: methodOptions(values),
     precision: choice(values.precision, 'precision', ['int8', 'f32'], info.precision),
     resize: choice(values.resize, 'resize', ['keras', 'crop'], 'keras'),
   };

@@ -3,13 +3,13 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
+import { METHOD_INFO } from '../web/src/catalog.js';
 import { captioned } from './figures.mjs';
 import { writeFileAtomically } from './files.mjs';
 import { encodePng } from './png.mjs';
 
-export const METHODS = ['predictions', 'features', 'filters', 'saliency', 'smoothgrad', 'guided',
-  'gradcam', 'guided-gradcam', 'occlusion', 'maximize', 'ig'];
-const EXPLAIN_METHODS = new Set(['saliency', 'smoothgrad', 'guided', 'gradcam', 'guided-gradcam', 'occlusion', 'ig']);
+// The views of the model and the image, then the core's explanation methods (its catalog).
+export const METHODS = ['predictions', 'features', 'filters', ...METHOD_INFO.keys(), 'maximize'];
 
 const percent = (p) => `${(100 * p).toFixed(1)}%`;
 
@@ -18,7 +18,8 @@ function firstConvLayer(rows) {
   return rows.find((r) => r.type === 'Conv2D').name;
 }
 
-// options: {methods, layer, classIndex ('top1' or a number), precision, resize, threshold}.
+// options: {methods, layer, classIndex ('top1' or a number), precision, resize, threshold,
+// methodOptions: the methods' options by name (each method takes its own)}.
 // onMethodDone(fraction of this image). Returns {predictions, timings, outputs}.
 export function explainImage(m, model, { file, bytes, outDir, modelName }, options, onMethodDone = () => {}) {
   const timings = {};
@@ -63,9 +64,9 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
       const image = model.maximize({ layer: last, class: classIndex });
       write('maximize', image, { Method: 'maximize', Layer: last, Class: String(classIndex), Label: label(classIndex) },
         [`activation maximization | ${label(classIndex)} (${classIndex}) | act ${image.startActivation.toFixed(2)} -> ${image.endActivation.toFixed(2)}`]);
-    } else if (EXPLAIN_METHODS.has(method)) {
-      const explainOptions = { class: classIndex };
-      if (options.layer && (method === 'gradcam' || method === 'guided-gradcam')) explainOptions.layer = options.layer;
+    } else if (METHOD_INFO.has(method)) {
+      const explainOptions = { ...options.methodOptions, class: classIndex };
+      if (options.layer && METHOD_INFO.get(method).needsLayer) explainOptions.layer = options.layer;
       const x = model.explain(method, explainOptions);
       write(method, m.overlay(bytes, x, { resize: options.resize }), describe(x), [captionOf(x)]);
       if (method === 'occlusion') {

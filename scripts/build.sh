@@ -18,6 +18,7 @@ if [[ ! -f build/wasm/build.ninja ]]; then
   emcmake cmake -S . -B build/wasm -G Ninja -DCMAKE_BUILD_TYPE=Release
 fi
 cmake --build build/wasm
+node scripts/write_catalog.mjs
 
 npx vite build --config web/vite.config.js --mode single
 npx vite build --config web/vite.config.js --mode site

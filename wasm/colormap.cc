@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "names.h"
+
 namespace convscope {
 namespace {
 
@@ -58,10 +60,9 @@ const ColorLut& Lut(Colormap map) {
 }
 
 std::optional<Colormap> ColormapFromName(const std::string& name) {
-  if (name == "gray") return Colormap::kGray;
-  if (name == "viridis") return Colormap::kViridis;
-  if (name == "jet") return Colormap::kJet;
-  return std::nullopt;
+  const std::optional<size_t> i = IndexOfName(kColormapNames, name);
+  if (!i) return std::nullopt;
+  return static_cast<Colormap>(*i);
 }
 
 }  // namespace convscope

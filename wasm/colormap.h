@@ -10,6 +10,7 @@
 namespace convscope {
 
 enum class Colormap { kGray, kViridis, kJet };
+inline constexpr std::array<const char*, 3> kColormapNames = {"gray", "viridis", "jet"};
 
 using ColorLut = std::array<std::array<uint8_t, 3>, 256>;
 

@@ -22,8 +22,6 @@ Status Fail(const Conv2dShape& s, const std::string& why) {
 
 }  // namespace
 
-const char* PrecisionName(Precision p) { return p == Precision::kF32 ? "f32" : "int8"; }
-
 Status ValidateConv2d(const Conv2dShape& s, size_t weights_size, size_t bias_size) {
   const struct {
     const char* name;
@@ -166,11 +164,7 @@ Status Conv2d::Build(pthreadpool_t threadpool) {
                                 output_id, 0),
       "defining the convolution"));
 
-  xnn_runtime_t raw_runtime = nullptr;
-  CONVSCOPE_RETURN_IF_ERROR(
-      XnnCheck(xnn_create_runtime_v3(g, /*weights_cache=*/nullptr, threadpool, 0, &raw_runtime),
-               "xnn_create_runtime_v3"));
-  runtime_.reset(raw_runtime);
+  CONVSCOPE_RETURN_IF_ERROR(CreateRuntime(g, threadpool, &runtime_));
   CONVSCOPE_RETURN_IF_ERROR(XnnCheck(xnn_reshape_runtime(runtime_.get()), "xnn_reshape_runtime"));
   if (input_.empty()) return Status::Ok();  // the caller's buffers, set up by RunOn
   return Setup(input_.data(), output_.data());

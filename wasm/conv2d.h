@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "precision.h"
 #include "quantize.h"
 #include "status.h"
 #include "xnn_handles.h"
@@ -35,9 +36,6 @@ struct Conv2dShape {
   size_t output_height() const { return height + 2 * padding - kernel_height + 1; }
   size_t output_width() const { return width + 2 * padding - kernel_width + 1; }
 };
-
-enum class Precision { kF32, kInt8 };
-const char* PrecisionName(Precision p);
 
 // Who holds the input and output: the convolution (input(), output(), Run) or the caller (RunOn),
 // for callers that keep many convolutions but run one at a time (the backward passes).

@@ -22,7 +22,7 @@ export interface Conv2dOptions {
   /** ReLU fused into the convolution; default true. */
   relu?: boolean;
   /** 'int8' quantizes the weights per output channel and the activations per image; default 'f32'. */
-  precision?: 'f32' | 'int8';
+  precision?: Precision;
   /** OHWI: [outChannels][kernelHeight][kernelWidth][inChannels]. Copied. */
   weights: Float32Array;
   /** outChannels values. Copied. */
@@ -37,7 +37,7 @@ export declare class Conv2d {
   static tryCreate(options: Conv2dOptions): Conv2d | null;
   /** [1, outHeight, outWidth, outChannels]. */
   readonly outputShape: number[];
-  readonly precision: 'f32' | 'int8';
+  readonly precision: Precision;
   /** Input NHWC [height][width][inChannels]; returns a new NHWC array. Throws ConvscopeError. */
   run(input: Float32Array): Float32Array;
   /** Like run, but returns null on failure (message in lastError()). */
@@ -83,7 +83,7 @@ export interface ModelSummary {
 
 export interface ModelInfo {
   name: string;
-  precision: 'f32' | 'int8';
+  precision: Precision;
   fileSize: number;
   params: number;
   inputShape: number[];
@@ -106,15 +106,15 @@ export type ImageInput =
 
 export interface RunOptions {
   /** Default: the model file's precision. */
-  precision?: 'f32' | 'int8';
+  precision?: Precision;
   /** 'keras': straight to the input size, nearest neighbour (Keras' load_img); 'crop': shorter side, centre crop, smooth. Default 'keras'. */
-  resize?: 'keras' | 'crop';
+  resize?: ResizeMode;
   /** Default 5. */
   topK?: number;
 }
 
 export interface RunResult {
-  precision: 'f32' | 'int8';
+  precision: Precision;
   /** Most probable first; empty when the model does not end in classes. */
   predictions: { index: number; label: string; probability: number; logit: number }[];
   /** Per layer, in model order; the input layer's entry is decoding-free preprocessing. */
@@ -135,6 +135,90 @@ export interface Grid {
 }
 
 export type Colormap = 'gray' | 'viridis' | 'jet';
+export type Precision = 'f32' | 'int8';
+export type ResizeMode = 'keras' | 'crop';
+
+/** The explanation methods (the core's catalog: `catalog().methods`; a test keeps these equal). */
+export type Method = 'saliency' | 'smoothgrad' | 'guided' | 'gradcam' | 'guided-gradcam' | 'ig' | 'occlusion';
+/** The methods whose passes can be split over workers (the catalog's `splits`). */
+export type SplitMethod = 'smoothgrad' | 'ig' | 'occlusion';
+
+/**
+ * The methods' own options, each with its catalog default and range (`catalog()`); a method
+ * ignores the others' options, so one object can serve several methods. A value of the wrong type
+ * or out of range is a ConvscopeError naming the option, what it takes and the value given.
+ */
+export interface MethodOptions {
+  /** saliency: clip the map at its 99th percentile before scaling; default false. */
+  clip99?: boolean;
+  /** smoothgrad: noisy copies (default 25); ig: steps (default 50); 1 to 1000. */
+  samples?: number;
+  /** smoothgrad: sigma as a fraction of the input's range; default 0.15. */
+  noise?: number;
+  /** smoothgrad: the noise seed, 0 to 4294967295; default 1. */
+  seed?: number;
+  /** ig: default 'black'. */
+  baseline?: 'black' | 'blur';
+  /** occlusion: patch side and step in input pixels (defaults 15 and 8). */
+  patch?: number;
+  stride?: number;
+  /** occlusion: the patch's value after preprocessing; default 0 (the mean pixel). */
+  fill?: number;
+  /** occlusion: the drop in the class probability (default) or in its logit. */
+  score?: 'probability' | 'logit';
+  /** occlusion: recompute each occluded image whole instead of incrementally (to compare). */
+  naive?: boolean;
+}
+
+export interface ExplainOptions extends MethodOptions {
+  /** The class whose pre-softmax logit is explained; default: the top class. */
+  class?: number;
+  /** Methods that take a layer (Grad-CAM): default the last Conv2D. */
+  layer?: string;
+  /**
+   * Methods that split (smoothgrad, ig, occlusion): make only part `part` (default 0) of `parts`
+   * (default 1, at most 64) of the passes, for module instances in several workers to split the
+   * work. The result's `raw.data` is then that part's data for `combine` (its `map` is empty).
+   */
+  part?: number;
+  parts?: number;
+  onProgress?: (fraction: number, time: { elapsedMs: number; remainingMs: number }) => boolean | void;
+  onPartial?: (soFar: Explanation) => boolean | void;
+}
+
+/** An option of a method, as the catalog describes it. */
+export interface OptionDescription {
+  name: keyof MethodOptions;
+  type: 'integer' | 'number' | 'boolean' | 'choice';
+  help: string;
+  /** '' when the value has none. */
+  unit: string;
+  default: number | boolean | string;
+  /** integer and number options; null where the range is open. */
+  min?: number | null;
+  max?: number | null;
+  /** choice options. */
+  choices?: string[];
+}
+
+/** What the core offers, described once: the page, the widget and the CLI are built from it. */
+export interface Catalog {
+  methods: {
+    name: Method;
+    label: string;
+    help: string;
+    /** What the map's values are, for legends. */
+    value: string;
+    needsLayer: boolean;
+    /** Many passes: front ends run these on request. */
+    rerunsForward: boolean;
+    usesGradients: boolean;
+    /** Its passes can be split into parts (explain's part/parts). */
+    splits: boolean;
+    options: OptionDescription[];
+  }[];
+  enums: { precision: Precision[]; resize: ResizeMode[]; colormap: Colormap[]; preprocessing: string[]; channelOrder: string[] };
+}
 
 export interface Explanation {
   method: string;
@@ -143,14 +227,14 @@ export interface Explanation {
   /** The layer the method looked at ('input_1' for gradient maps of the input). */
   layer: string;
   /** The precision of the run explained. */
-  precision: 'f32' | 'int8';
+  precision: Precision;
   /** The weights the map came from: 'int8' for an int8 file or an int8 run. */
-  weights: 'f32' | 'int8';
+  weights: Precision;
   /**
    * The activations of the passes the map came from: 'f32' for every gradient method (an int8
    * model's gradients run on an f32 pass over its dequantized weights), the run's otherwise.
    */
-  activations: 'f32' | 'int8';
+  activations: Precision;
   /** For captions: 'f32', 'int8', or 'int8 weights, f32 pass'. */
   arithmetic: string;
   /** The map at the model's input size, normalized to [0, 1]: width x height values. */
@@ -200,46 +284,14 @@ export declare class Model {
    * `samples` passes (defaults 25 and 50), report each through `onProgress(fraction)` and stop when
    * it returns false (ConvscopeError 'cancelled'); the image's activations are kept either way.
    */
-  explain(
-    method: 'saliency' | 'smoothgrad' | 'guided' | 'gradcam' | 'guided-gradcam' | 'ig' | 'occlusion',
-    options?: {
-      class?: number;
-      layer?: string;
-      clip99?: boolean;
-      samples?: number;
-      /** SmoothGrad sigma as a fraction of the input's range; default 0.15. */
-      noise?: number;
-      /** SmoothGrad noise seed; default 1. */
-      seed?: number;
-      /** Integrated gradients: default 'black'. */
-      baseline?: 'black' | 'blur';
-      /** Occlusion: patch side and step in input pixels (defaults 15 and 8). */
-      patch?: number;
-      stride?: number;
-      /** Occlusion: the patch's value after preprocessing; default 0 (the mean pixel). */
-      fill?: number;
-      /** Occlusion: the drop in the class probability (default) or in its logit. */
-      score?: 'probability' | 'logit';
-      /** Occlusion: recompute each occluded image whole instead of incrementally (to compare). */
-      naive?: boolean;
-      /**
-       * smoothgrad, ig, occlusion: make only part `part` (default 0) of `parts` (default 1, at
-       * most 64) of the passes, for module instances in several workers to split the work. The
-       * result's `raw.data` is then that part's data for `combine` (its `map` is empty).
-       */
-      part?: number;
-      parts?: number;
-      onProgress?: (fraction: number, time: { elapsedMs: number; remainingMs: number }) => boolean | void;
-      onPartial?: (soFar: Explanation) => boolean | void;
-    },
-  ): Explanation;
+  explain(method: Method, options?: ExplainOptions): Explanation;
   /**
    * The explanation from every part's `raw.data` (in part order; `parts.length` parts), made by
    * explain with the same options on the same image: the same bits as one undivided explain.
    */
   combine(
-    method: 'smoothgrad' | 'ig' | 'occlusion',
-    options: Omit<NonNullable<Parameters<Model['explain']>[1]>, 'part' | 'parts' | 'onProgress' | 'onPartial'>,
+    method: SplitMethod,
+    options: Omit<ExplainOptions, 'part' | 'parts' | 'onProgress' | 'onPartial'>,
     parts: Float32Array[],
   ): Explanation;
   /**
@@ -279,8 +331,8 @@ export declare class Model {
    * of the two. A map that explains the model changes (low correlation).
    */
   sanityCheck(
-    method: Parameters<Model['explain']>[0],
-    options?: Parameters<Model['explain']>[1] & {
+    method: Method,
+    options?: ExplainOptions & {
       topLayers?: number;
       randomSeed?: number;
       /**
@@ -316,6 +368,8 @@ export interface BuildInfo {
 export interface ConvscopeModule {
   Model: typeof Model;
   buildInfo(): BuildInfo;
+  /** The methods, their options and the enums, as the core describes them (a fresh copy). */
+  catalog(): Catalog;
   /**
    * Runs the models loaded from now on on `threads` threads (the caller's included). Throws past
    * maxThreads. In Node the workers never keep the process alive.
@@ -334,7 +388,7 @@ export interface ConvscopeModule {
   overlay(
     image: ImageInput,
     map: { map: Float32Array; width: number; height: number },
-    options?: { resize?: 'keras' | 'crop'; colormap?: Colormap; alpha?: number; mask?: boolean; threshold?: number },
+    options?: { resize?: ResizeMode; colormap?: Colormap; alpha?: number; mask?: boolean; threshold?: number },
   ): { width: number; height: number; data: Uint8ClampedArray };
   /** The picture as RGBA pixels (decoded with the same checks as Model.run). */
   decodeImage(image: ImageInput): { width: number; height: number; data: Uint8ClampedArray };
@@ -351,7 +405,7 @@ export interface ConvscopeModule {
   convertKeras(
     path: string,
     options?: {
-      precision?: 'int8' | 'f32';
+      precision?: Precision;
       preprocessing?: 'caffe' | 'tf' | 'torch';
       notop?: boolean;
       onProgress?: (fraction: number, time: { elapsedMs: number; remainingMs: number }) => boolean | void;

@@ -2,6 +2,7 @@
 // canvas; then resized to the model's input. Every size is checked before anything is allocated.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -39,6 +40,7 @@ enum class ResizeMode {
   kKeras,       // straight to the target size, nearest neighbour: Keras' load_img(target_size=...)
   kCenterCrop,  // shorter side to the target, then the centre cut out; smooth (triangle) filter
 };
+inline constexpr std::array<const char*, 2> kResizeModeNames = {"keras", "crop"};
 
 Status ResizeImage(const RgbImage& image, size_t width, size_t height, ResizeMode mode,
                    RgbImage* out);

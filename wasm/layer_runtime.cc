@@ -152,11 +152,9 @@ Status LayerRuntime::Create(const Layer& layer, const Shape& input_shape,
   if (!s.ok()) return fail(s);
 
   std::unique_ptr<LayerRuntime> r(new LayerRuntime());
-  xnn_runtime_t runtime = nullptr;
-  s = XnnCheck(xnn_create_runtime_v3(raw, nullptr, threadpool, 0, &runtime),
-               "creating the runtime");
+  s = CreateRuntime(raw, threadpool, &r->runtime_);
   if (!s.ok()) return fail(s);
-  r->runtime_.reset(runtime);
+  xnn_runtime_t runtime = r->runtime_.get();
   s = XnnCheck(xnn_reshape_runtime(runtime), "reshaping the runtime");
   if (!s.ok()) return fail(s);
   std::vector<xnn_external_value> externals = {{kInputId, input}, {kOutputId, output}};

@@ -86,24 +86,23 @@ Status Model::PrepareMethod(const ExplainOptions& options, const MethodInfo** fo
                             MethodInput* in) {
   const MethodInfo* method = FindMethod(options.method);
   if (method == nullptr) {
-    std::string names;
-    for (const MethodInfo& m : Methods())
-      names += (names.empty() ? "" : ", ") + std::string(m.name);
-    return Status::Error("unknown method '" + options.method + "' (methods: " + names + ")");
+    return Status::Error("unknown method '" + options.method + "' (methods: " + MethodNames() +
+                         ")");
   }
-  if (options.samples > kMaxSamples) {
-    return Status::Error(
-        "samples (SmoothGrad samples, integrated-gradients steps) must be at most " +
-        std::to_string(kMaxSamples) + ", got " + std::to_string(options.samples));
-  }
+  CONVSCOPE_RETURN_IF_ERROR(MethodOptions::Check(method->options, options.options, &in->options));
   if (options.parts == 0 || options.parts > kMaxParts || options.part >= options.parts) {
     return Status::Error("part must be 0 to parts - 1 and parts 1 to " + std::to_string(kMaxParts) +
                          ", got part " + std::to_string(options.part) + " of " +
                          std::to_string(options.parts));
   }
   if (options.parts > 1 && method->combine == nullptr) {
-    return Status::Error(options.method + " cannot be split into parts (only " +
-                         "smoothgrad, ig and occlusion make independent passes)");
+    std::string splittable;
+    for (const MethodInfo& m : Methods()) {
+      if (m.combine != nullptr)
+        splittable += (splittable.empty() ? "" : ", ") + std::string(m.name);
+    }
+    return Status::Error(options.method + " cannot be split into parts (only " + splittable +
+                         " make independent passes)");
   }
   if (last_ == nullptr) return Status::Error("there is no image to explain yet: run one first");
   const auto& layers = header().layers;
@@ -111,7 +110,6 @@ Status Model::PrepareMethod(const ExplainOptions& options, const MethodInfo** fo
   in->header = &header();
   in->threadpool = threadpool_.get();
   in->engine = last_;
-  in->clip_99th = options.clip_99th;
   const std::span<const float> logits = last_->logits();
   in->class_index = options.class_index.value_or(
       static_cast<size_t>(std::max_element(logits.begin(), logits.end()) - logits.begin()));
@@ -124,15 +122,6 @@ Status Model::PrepareMethod(const ExplainOptions& options, const MethodInfo** fo
       }
     }
   }
-  in->samples = options.samples;
-  in->noise = options.noise;
-  in->seed = options.seed;
-  in->baseline = options.baseline;
-  in->patch = options.patch;
-  in->stride = options.stride;
-  in->fill = options.fill;
-  in->naive = options.naive;
-  in->logit_score = options.logit_score;
   in->progress = options.progress;
   in->partial = options.partial;
   in->part = options.part;

@@ -39,16 +39,9 @@ struct ExplainOptions {
   std::string method;                 // a name from methods/registry.h
   std::optional<size_t> class_index;  // default: the last run's top class
   std::optional<size_t> layer;        // default: the last Conv2D (methods that take a layer)
-  bool clip_99th = false;
-  size_t samples = 0;  // SmoothGrad samples / IG steps; 0: the method's default
-  double noise = 0.15;
-  uint32_t seed = 1;
-  std::string baseline = "black";
-  size_t patch = 15;  // occlusion
-  size_t stride = 8;
-  float fill = 0;
-  bool naive = false;
-  bool logit_score = false;
+  // The method's options by name (MethodInfo::options), as given: checked, and defaults filled
+  // in, by Explain. Options of other methods are ignored, so one map can serve several methods.
+  OptionMap options;
   ProgressFn progress;
   PartialFn partial;
   size_t part = 0, parts = 1;  // make only this share of the passes (MethodInput::parts)

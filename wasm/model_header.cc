@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "model_format.h"
+#include "precision.h"
 
 namespace convscope {
 namespace {
@@ -56,13 +57,14 @@ Status ReadPreprocessing(const Json& j, Preprocessing* p) {
   const std::string path = "header.preprocessing";
   CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "mode", path, &p->mode));
   // The mode names the arithmetic below (which is what runs); an unknown one is a damaged file.
-  if (p->mode != "caffe" && p->mode != "tf" && p->mode != "torch" && p->mode != "custom") {
-    return Status::Error(path + ".mode must be caffe, tf, torch or custom, got '" + p->mode + "'");
+  if (!IndexOfName(kPreprocessingModes, p->mode)) {
+    return Status::Error(path + ".mode must be " + OneOf(kPreprocessingModes, false) + ", got '" +
+                         p->mode + "'");
   }
   CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "channel_order", path, &p->channel_order));
-  if (p->channel_order != "RGB" && p->channel_order != "BGR") {
-    return Status::Error(path + ".channel_order must be RGB or BGR, got '" + p->channel_order +
-                         "'");
+  if (!IndexOfName(kChannelOrders, p->channel_order)) {
+    return Status::Error(path + ".channel_order must be " + OneOf(kChannelOrders, false) +
+                         ", got '" + p->channel_order + "'");
   }
   CONVSCOPE_RETURN_IF_ERROR(ReadFloat(j, "scale", path, &p->scale));
   for (const char* key : {"mean", "std"}) {
@@ -149,8 +151,9 @@ Status HeaderFromJson(const Json& j, ModelHeader* out) {
   CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "name", "header", &h.name));
   CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "precision", "header", &h.precision));
   // Read as a name everywhere after this, so an unknown one must not load (it would run as f32).
-  if (h.precision != "f32" && h.precision != "int8") {
-    return Status::Error("header.precision must be f32 or int8, got '" + h.precision + "'");
+  if (!IndexOfName(kPrecisionNames, h.precision)) {
+    return Status::Error("header.precision must be " + OneOf(kPrecisionNames, false) + ", got '" +
+                         h.precision + "'");
   }
   if (const Json* v = Find(j, "source")) h.source = *v;
   if (const Json* v = Find(j, "converter")) h.converter = *v;
@@ -253,6 +256,10 @@ Status HeaderFromJson(const Json& j, ModelHeader* out) {
   }
   *out = std::move(h);
   return Status::Ok();
+}
+
+std::string ClassLabel(const ModelHeader& header, size_t index) {
+  return index < header.labels.size() ? header.labels[index] : "class " + std::to_string(index);
 }
 
 }  // namespace convscope

@@ -11,6 +11,7 @@
 
 #include "json_util.h"
 #include "layer.h"
+#include "names.h"
 #include "status.h"
 
 namespace convscope {
@@ -38,6 +39,10 @@ struct LayerEntry {
 
 // Pixel preprocessing, applied to RGB values in [0, 255] after resizing:
 //   reorder to channel_order, then x' = (x * scale - mean[c]) / std[c].
+inline constexpr std::array<const char*, 4> kPreprocessingModes = {"caffe", "tf", "torch",
+                                                                   "custom"};
+inline constexpr std::array<const char*, 2> kChannelOrders = {"RGB", "BGR"};
+
 struct Preprocessing {
   std::string mode = "caffe";  // "caffe", "tf", "torch" or "custom"
   std::string channel_order = "BGR";
@@ -63,6 +68,9 @@ struct ModelHeader {
   std::vector<SectionEntry> sections;
   uint64_t total_params = 0;
 };
+
+// The class's label, or "class N" where the file has none.
+std::string ClassLabel(const ModelHeader& header, size_t index);
 
 Json HeaderToJson(const ModelHeader& header);
 

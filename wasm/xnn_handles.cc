@@ -29,7 +29,21 @@ const char* StatusName(xnn_status status) {
   return "unknown XNNPACK status";
 }
 
+std::atomic<size_t> g_runtimes_created{0};
+
 }  // namespace
+
+Status CreateRuntime(xnn_subgraph_t subgraph, pthreadpool_t threadpool, RuntimePtr* out) {
+  xnn_runtime_t raw = nullptr;
+  CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
+      xnn_create_runtime_v3(subgraph, /*weights_cache=*/nullptr, threadpool, 0, &raw),
+      "creating the runtime"));
+  out->reset(raw);
+  g_runtimes_created.fetch_add(1, std::memory_order_relaxed);
+  return Status::Ok();
+}
+
+size_t RuntimesCreated() { return g_runtimes_created.load(std::memory_order_relaxed); }
 
 Status XnnCheck(xnn_status status, const char* what) {
   if (status == xnn_status_success) return Status::Ok();

@@ -222,6 +222,28 @@ for (const browser of BROWSERS) {
     }
   });
 
+  test(`${browser}: every method's options are controls built from the core's catalog; links set them`, async () => {
+    const page = await openIn(browser, `${pageUrl}#tab=explain&method=occlusion&patch=9&naive=true`);
+    try {
+      await ready(page);
+      await settled(page);
+      const controls = () => page.evaluate(() => [...document.querySelectorAll('#view .controls input[aria-describedby], #view .controls select[aria-describedby]')]
+        .map((e) => [e.getAttribute('aria-label'), e.type === 'checkbox' ? e.checked : e.value, e.min ?? '', e.max ?? '']));
+      assert.deepEqual(await controls(), [['patch', '9', '1', '32768'], ['stride', '8', '1', '32768'], ['fill', '0', '', ''],
+        ['score', 'probability', undefined, undefined], ['naive', true, '', '']].map((c) => c.map((v) => v ?? '')));
+      await page.evaluate(() => { const s = document.querySelector('#view select[aria-label=Method]'); s.value = 'ig'; s.dispatchEvent(new Event('change')); });
+      await page.waitFor(() => document.querySelector('#view input[aria-label=samples]'));
+      assert.deepEqual(await controls(), [['samples', '50', '1', '1000'], ['baseline', 'black', '', '']]);
+      // A value out of range is refused on the spot: the last good one stays in the state.
+      await page.evaluate(() => { const i = document.querySelector('#view input[aria-label=samples]'); i.value = '0'; i.dispatchEvent(new Event('change')); });
+      assert.equal(await page.evaluate(() => document.querySelector('#view input[aria-label=samples]').validationMessage.length > 0), true);
+      assert.doesNotMatch(await page.evaluate(() => location.hash), /samples=/);
+      assert.deepEqual(page.problems, []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test(`${browser}: legends and exports, progress across tab switches, axe-core on every view, screenshots`, async () => {
     for (const dark of [false, true]) {
       const page = await openIn(browser, pageUrl, { dark });

@@ -182,6 +182,19 @@ test('serve: the site over 127.0.0.1 with the headers that allow threads', async
   assert.match(r.stderr, /no-such-site has no index\.html: build the site first/);
 });
 
+test('the methods\' options from the catalog reach the core: --patch and --stride change occlusion', () => {
+  const photo = path.join(photos, samplePhotos[0]), stem = samplePhotos[0].replace(/\.[^.]*$/, '');
+  const [coarse, fine] = [[], ['--patch', '5', '--stride', '3']].map((extra, i) => {
+    const out = path.join(work, `options-${i}`);
+    const r = convscope('explain', photo, '--model', modelFile, '--methods', 'occlusion', '-o', out, ...extra);
+    assert.equal(r.code, 0, r.stderr);
+    return readFileSync(path.join(out, stem, 'occlusion.png'));
+  });
+  assert.notDeepEqual(coarse, fine);
+  const help = convscope('--help');
+  assert.match(help.stdout + help.stderr, /--patch: Side of the square patch that hides part of the image\./);
+});
+
 test('filters, features and maximize commands', () => {
   const out = path.join(work, 'single');
   assert.equal(convscope('filters', 'block1_conv1', '--model', modelFile, '-o', out).code, 0);
@@ -206,6 +219,8 @@ test('usage errors exit 2 with a message', () => {
     [['explain', 'x.png', '--model', path.join(work, 'missing.bin')], /no model file/],
     [['explain', 'x.png', '--model', path.join(photos, 'chelsea.png')], /chelsea\.png: .*not a convscope model/],
     [['summary', '--bogus'], /Unknown option '--bogus'/],
+    [['explain', 'x.png', '--model', modelFile, '--patch', '0'], /--patch must be a whole number from 1 to 32768, got '0'/],
+    [['explain', 'x.png', '--model', modelFile, '--baseline', 'gray'], /--baseline must be 'black' or 'blur', got 'gray'/],
   ];
   for (const [args, message] of cases) {
     const r = convscope(...args);

@@ -85,9 +85,9 @@ test('occlusion: bad settings are refused with clear messages', () => {
   const model = m.Model.load(smallModel().bytes);
   try {
     model.run(readImage('chelsea.png'));
-    assert.throws(() => model.explain('occlusion', { patch: 0 }), /the occlusion patch must be 1 to 32 pixels, got 0/);
+    assert.throws(() => model.explain('occlusion', { patch: 0 }), /patch must be an integer from 1 to 32768, got number 0/);
     assert.throws(() => model.explain('occlusion', { patch: 33 }), /the occlusion patch must be 1 to 32 pixels, got 33/);
-    assert.throws(() => model.explain('occlusion', { stride: 0 }), /the occlusion stride must be 1 to 32 pixels, got 0/);
+    assert.throws(() => model.explain('occlusion', { stride: 0 }), /stride must be an integer from 1 to 32768, got number 0/);
     assert.throws(() => model.explain('occlusion', { patch: -1 }), /patch must be/);
     assert.throws(() => model.explain('occlusion', { score: 'rank' }), /score must be 'probability' or 'logit', got 'rank'/);
     assert.throws(() => model.explain('occlusion', { fill: NaN }), /fill must be a finite number, got NaN|fill must be a finite number/);

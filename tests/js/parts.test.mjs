@@ -93,7 +93,7 @@ test('parts: bad splits and mismatched parts are refused with messages', () => {
     assert.throws(() => model.combine('gradcam', {}, [a, b]), /cannot be split into parts|combine takes/);
     const o = model.explain('occlusion', { patch: 4, stride: 2, part: 0, parts: 2 }).raw.data;
     assert.throws(() => model.combine('occlusion', { patch: 4, stride: 4 }, [o, o]), /an occlusion part has \d+ positions, expected \d+/);
-    assert.throws(() => model.combine('occlusion', { patch: 0 }, [o, o]), /the occlusion patch must be 1 to 32 pixels, got 0/);
+    assert.throws(() => model.combine('occlusion', { patch: 0 }, [o, o]), /patch must be an integer from 1 to 32768, got number 0/);
     // The model is still usable.
     assert.equal(model.explain('ig', { samples: 4 }).map.length, 32 * 32);
   } finally {

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { CancelledError, WorkerClient } from '../../web/src/client.js';
-import { MAX_WORKERS, SPLIT_METHODS, teamSize, WorkerTeam, workerBytes } from '../../web/src/worker_team.js';
+import { SPLIT_METHODS } from '../../web/src/catalog.js';
+import { MAX_WORKERS, teamSize, WorkerTeam, workerBytes } from '../../web/src/worker_team.js';
 
 test('worker count: cores and the memory budget bound it', () => {
   const vgg16Int8 = 132.1e6, vgg16F32 = 553.4e6, defaultModel = 1.1e6;

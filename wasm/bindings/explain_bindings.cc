@@ -2,8 +2,10 @@
 
 #include <emscripten/bind.h>
 
+#include <array>
 #include <cmath>
 
+#include "catalog.h"
 #include "methods/registry.h"
 #include "methods/sanity_check.h"
 #include "model_marshal.h"
@@ -17,8 +19,7 @@ val ExplanationToJs(const Model& model, const Explanation& x) {
   val out = val::object();
   out.set("method", x.method);
   out.set("classIndex", x.class_index);
-  out.set("label", x.class_index < h.labels.size() ? h.labels[x.class_index]
-                                                   : "class " + std::to_string(x.class_index));
+  out.set("label", ClassLabel(h, x.class_index));
   out.set("layer", h.layers[x.layer].layer.name);
   out.set("precision", std::string(PrecisionName(model.last_engine()->precision())));
   out.set("weights", std::string(PrecisionName(x.weights)));
@@ -46,6 +47,59 @@ std::nullopt_t FailWith(std::string message) {
   return std::nullopt;
 }
 
+// The keys every method takes besides its own options (the sanity check's are read by it).
+constexpr std::array<const char*, 9> kCommonKeys = {"class",     "layer",      "part",
+                                                    "parts",     "onProgress", "onPartial",
+                                                    "topLayers", "randomSeed", "randomizedOnly"};
+
+// Fails on a key that no method takes (a typo would otherwise be ignored); keys of other methods
+// are let through, so that one options object can serve several methods.
+bool CheckKeys(const std::string& method, const val& o) {
+  const val keys = val::global("Object").call<val>("keys", o);
+  const auto count = keys["length"].as<size_t>();
+  for (size_t i = 0; i < count; ++i) {
+    const std::string key = keys[i].as<std::string>();
+    if (IndexOfName(kCommonKeys, key)) continue;
+    bool known = false;
+    for (const MethodInfo& m : Methods()) known = known || FindOption(m.options, key) != nullptr;
+    if (known) continue;
+    const MethodInfo* info = FindMethod(method);
+    std::string own;
+    for (const OptionSpec& spec : info != nullptr ? info->options : std::vector<OptionSpec>{}) {
+      own += std::string(own.empty() ? "" : ", ") + spec.name;
+    }
+    Fail("unknown option '" + key + "'" +
+         (info != nullptr ? " (" + method + " takes " + (own.empty() ? "none" : own) +
+                                ", and every method class and layer)"
+                          : ""));
+    return false;
+  }
+  return true;
+}
+
+// The options of `method` in `o`, as the core checks them (catalog types: numbers, booleans,
+// strings); anything else fails here with what the option takes.
+bool ReadMethodOptions(const std::string& method, const val& o, OptionMap* out) {
+  const MethodInfo* info = FindMethod(method);
+  if (info == nullptr) return true;  // the core names the methods
+  for (const OptionSpec& spec : info->options) {
+    const val v = o[spec.name];
+    const std::string type = v.typeOf().as<std::string>();
+    if (type == "undefined") continue;
+    if (type == "number") {
+      (*out)[spec.name] = v.as<double>();
+    } else if (type == "boolean") {
+      (*out)[spec.name] = v.as<bool>();
+    } else if (type == "string") {
+      (*out)[spec.name] = v.as<std::string>();
+    } else {
+      Fail(std::string(spec.name) + " must be " + ExpectedOf(spec) + ", got " + Shown(v));
+      return false;
+    }
+  }
+  return true;
+}
+
 // Reads tryExplain's (method, options); nullopt after Fail.
 std::optional<ExplainOptions> ReadExplainOptions(const Model& model, const val& method,
                                                  const val& o) {
@@ -54,6 +108,7 @@ std::optional<ExplainOptions> ReadExplainOptions(const Model& model, const val& 
   }
   ExplainOptions e;
   e.method = method.as<std::string>();
+  if (!CheckKeys(e.method, o) || !ReadMethodOptions(e.method, o, &e.options)) return std::nullopt;
   std::string error;
   if (!o["class"].isUndefined()) {
     const auto c = ReadSize(o, "class", std::nullopt, &error);
@@ -63,41 +118,6 @@ std::optional<ExplainOptions> ReadExplainOptions(const Model& model, const val& 
   if (!o["layer"].isUndefined()) {
     e.layer = FindLayer(model, o["layer"]);
     if (!e.layer) return std::nullopt;
-  }
-  const auto clip = ReadBool(o, "clip99", false, &error);
-  const auto naive = clip ? ReadBool(o, "naive", false, &error) : std::nullopt;
-  if (!naive) return FailWith(error);
-  e.clip_99th = *clip;
-  e.naive = *naive;
-  const auto samples = ReadSize(o, "samples", 0, &error);
-  const auto seed = samples ? ReadSize(o, "seed", 1, &error) : std::nullopt;
-  const auto baseline = seed ? ReadString(o, "baseline", "black", &error) : std::nullopt;
-  if (!baseline) return FailWith(error);
-  e.samples = *samples;
-  e.seed = static_cast<uint32_t>(*seed);
-  e.baseline = *baseline;
-  if (!o["noise"].isUndefined()) {
-    if (o["noise"].typeOf().as<std::string>() != "number" || !(o["noise"].as<double>() >= 0)) {
-      return FailWith("noise must be a non-negative number, got " + Shown(o["noise"]));
-    }
-    e.noise = o["noise"].as<double>();
-  }
-  const auto patch = ReadSize(o, "patch", 15, &error);
-  const auto stride = patch ? ReadSize(o, "stride", 8, &error) : std::nullopt;
-  const auto score = stride ? ReadString(o, "score", "probability", &error) : std::nullopt;
-  if (!score) return FailWith(error);
-  if (*score != "probability" && *score != "logit") {
-    return FailWith("score must be 'probability' or 'logit', got '" + *score + "'");
-  }
-  e.logit_score = *score == "logit";
-  e.patch = *patch;
-  e.stride = *stride;
-  if (!o["fill"].isUndefined()) {
-    if (o["fill"].typeOf().as<std::string>() != "number" ||
-        !std::isfinite(o["fill"].as<double>())) {
-      return FailWith("fill must be a finite number, got " + Shown(o["fill"]));
-    }
-    e.fill = o["fill"].as<float>();
   }
   const auto part = ReadSize(o, "part", 0, &error);
   const auto parts = part ? ReadSize(o, "parts", 1, &error) : std::nullopt;
@@ -177,6 +197,8 @@ val TrySanityCheck(Model& model, val method, val options) {
   return out;
 }
 
+val CatalogToJs() { return ToJs(Catalog()); }
+
 val TrySpearmanCorrelation(val a, val b) {
   if (!IsInstance(a, "Float32Array") || !IsInstance(b, "Float32Array")) {
     return Fail("spearmanCorrelation takes two Float32Arrays, got " + TypeName(a) + " and " +
@@ -194,4 +216,5 @@ val TrySpearmanCorrelation(val a, val b) {
 
 EMSCRIPTEN_BINDINGS(convscope_explain) {
   emscripten::function("trySpearmanCorrelation", &convscope::bindings::TrySpearmanCorrelation);
+  emscripten::function("catalog", &convscope::bindings::CatalogToJs);
 }

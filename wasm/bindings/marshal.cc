@@ -165,18 +165,19 @@ std::optional<Colormap> ReadColormap(const val& options, const char* fallback, s
   const auto name = ReadString(options, "colormap", fallback, error);
   if (!name) return std::nullopt;
   const auto map = ColormapFromName(*name);
-  if (!map) *error = "colormap must be 'gray', 'viridis' or 'jet', got '" + *name + "'";
+  if (!map) *error = "colormap must be " + OneOf(kColormapNames) + ", got '" + *name + "'";
   return map;
 }
 
 std::optional<ResizeMode> ReadResizeMode(const val& options, std::string* error) {
   const auto name = ReadString(options, "resize", "keras", error);
   if (!name) return std::nullopt;
-  if (*name != "keras" && *name != "crop") {
-    *error = "resize must be 'keras' or 'crop', got '" + *name + "'";
+  const std::optional<size_t> mode = IndexOfName(kResizeModeNames, *name);
+  if (!mode) {
+    *error = "resize must be " + OneOf(kResizeModeNames) + ", got '" + *name + "'";
     return std::nullopt;
   }
-  return *name == "crop" ? ResizeMode::kCenterCrop : ResizeMode::kKeras;
+  return static_cast<ResizeMode>(*mode);
 }
 
 ProgressFn ReadProgress(const val& options) {

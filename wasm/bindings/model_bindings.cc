@@ -135,8 +135,7 @@ val TryRun(Model& model, val image, val options) {
   for (const Prediction& p : result.predictions) {
     val entry = val::object();
     entry.set("index", p.index);
-    entry.set("label",
-              p.index < h.labels.size() ? h.labels[p.index] : "class " + std::to_string(p.index));
+    entry.set("label", ClassLabel(h, p.index));
     entry.set("probability", p.probability);
     entry.set("logit", p.logit);
     predictions.call<void>("push", entry);

@@ -1,6 +1,7 @@
 // What every explanation method produces, and the helpers they share. A method is a function
 //   Status Method(const MethodInput& in, Explanation* out)
-// in its own file, registered in methods/registry.cc; docs/explanation-methods.md is the contract.
+// in its own file with its MethodInfo (method_info.h), registered in methods/registry.cc;
+// docs/explanation-methods.md is the contract.
 #pragma once
 
 #include <pthreadpool.h>
@@ -16,6 +17,7 @@
 #include "engine.h"
 #include "model_file.h"
 #include "model_header.h"
+#include "options.h"
 #include "status.h"
 
 namespace convscope {
@@ -27,9 +29,9 @@ struct Explanation;
 // Called by methods that refine a map as they go (occlusion) with the map so far; false cancels.
 using PartialFn = std::function<bool(const Explanation& so_far)>;
 
-// SmoothGrad samples and integrated-gradients steps: the papers use 50 and up to 300, while a
-// hostile 2^31 would run for days.
-inline constexpr size_t kMaxSamples = 1000;
+// Passes a method may be asked to make (SmoothGrad samples, integrated-gradients steps): the
+// papers use 50 and up to 300, while a hostile 2^31 would run for days.
+inline constexpr double kMaxPasses = 1000;
 
 struct MethodInput {
   const ModelFile* model = nullptr;
@@ -41,19 +43,11 @@ struct MethodInput {
   std::span<const float> image;  // the preprocessed input that was run
   Backward* backward = nullptr;
   size_t class_index = 0;
-  size_t layer = 0;        // the layer a method looks at (Grad-CAM), when it takes one
-  bool clip_99th = false;  // saliency: clip at the 99th percentile before normalizing
-  size_t samples = 0;      // SmoothGrad samples / integrated-gradients steps (0: the default)
-  double noise = 0.15;     // SmoothGrad: sigma as a fraction of the input's range
-  uint32_t seed = 1;       // SmoothGrad noise
-  std::string baseline = "black";  // integrated gradients: "black" or "blur"
-  size_t patch = 15;               // occlusion: side of the square patch, in input pixels
-  size_t stride = 8;               // occlusion: step between patch positions
-  float fill = 0;                  // occlusion: the patch's value after preprocessing (0: mean)
-  bool naive = false;              // occlusion: recompute every occluded image whole
-  bool logit_score = false;        // occlusion: the drop in the logit, not the probability
-  ProgressFn progress;             // may be empty
-  PartialFn partial;               // may be empty
+  size_t layer = 0;  // the layer a method looks at (Grad-CAM), when it takes one
+  // The method's options (MethodInfo::options), checked, defaults filled in.
+  MethodOptions options;
+  ProgressFn progress;  // may be empty
+  PartialFn partial;    // may be empty
   // Methods of independent passes (registry: combine) can make only their share of them, so that
   // module instances in several workers split the work: part `part` of `parts` (see PassParts).
   size_t part = 0, parts = 1;

@@ -51,4 +51,32 @@ Status GuidedGradCam(const MethodInput& in, Explanation* out) {
   return Status::Ok();
 }
 
+MethodInfo GradCamMethod() {
+  return {.name = "gradcam",
+          .label = "Grad-CAM",
+          .help =
+              "Where the chosen layer looked for the class: its maps weighted by their average "
+              "gradient. Coarse but class-specific.",
+          .needs_layer = true,
+          .reruns_forward = false,
+          .uses_gradients = true,
+          .run = &GradCam,
+          .combine = nullptr,
+          .value = "Grad-CAM: the layer's maps weighted by their mean gradient, after ReLU",
+          .options = {}};
+}
+
+MethodInfo GuidedGradCamMethod() {
+  return {.name = "guided-gradcam",
+          .label = "Guided Grad-CAM",
+          .help = "Guided backprop times Grad-CAM: fine detail, only where Grad-CAM points.",
+          .needs_layer = true,
+          .reruns_forward = false,
+          .uses_gradients = true,
+          .run = &GuidedGradCam,
+          .combine = nullptr,
+          .value = "guided backprop times Grad-CAM, each scaled to [0, 1] first",
+          .options = {}};
+}
+
 }  // namespace convscope

@@ -1,7 +1,7 @@
 // Grad-CAM (Selvaraju et al. 2017) and guided Grad-CAM.
 #pragma once
 
-#include "explanation.h"
+#include "method_info.h"
 
 namespace convscope {
 
@@ -12,5 +12,8 @@ Status GradCam(const MethodInput& in, Explanation* out);
 
 // Guided backpropagation's map times the upsampled Grad-CAM map, renormalized.
 Status GuidedGradCam(const MethodInput& in, Explanation* out);
+
+MethodInfo GradCamMethod();
+MethodInfo GuidedGradCamMethod();
 
 }  // namespace convscope

@@ -41,26 +41,22 @@ std::vector<float> Blur(std::span<const float> x, size_t h, size_t w, size_t c, 
 
 Status IntegratedGradientsBaseline(const MethodInput& in, std::vector<float>* baseline) {
   const Shape& s = in.header->layers.front().layer.output_shape;
-  if (in.baseline == "blur") {
+  if (in.options.Choice("baseline") == "blur") {
     *baseline = Blur(in.image, s[0], s[1], s[2], static_cast<double>(std::min(s[0], s[1])) / 16);
-  } else if (in.baseline == "black") {
+  } else {  // "black"
     // Pixel value 0 through the model's preprocessing: (0 * scale - mean[c]) / std[c].
     const Preprocessing& p = in.header->preprocessing;
     baseline->resize(in.image.size());
     for (size_t i = 0; i < baseline->size(); ++i) {
       (*baseline)[i] = static_cast<float>(-p.mean[i % 3] / p.std[i % 3]);
     }
-  } else {
-    return Status::Error("baseline must be 'black' or 'blur', got '" + in.baseline + "'");
   }
   return Status::Ok();
 }
 
 namespace {
 
-size_t StepCount(const MethodInput& in) {
-  return in.samples > 0 ? in.samples : kIntegratedGradientsSteps;
-}
+size_t StepCount(const MethodInput& in) { return in.options.Integer("samples"); }
 
 void Finish(const MethodInput& in, std::span<const float> baseline, std::span<const float> sum,
             size_t steps, Explanation* out) {
@@ -126,6 +122,28 @@ Status CombineIntegratedGradients(const MethodInput& in, const PartResults& resu
   }
   Finish(in, baseline, sum, steps, out);
   return Status::Ok();
+}
+
+MethodInfo IntegratedGradientsMethod() {
+  return {
+      .name = "ig",
+      .label = "Integrated gradients",
+      .help =
+          "Gradients summed along a path from a baseline (a black image) to yours: attributions "
+          "that add up to the score difference.",
+      .needs_layer = false,
+      .reruns_forward = true,
+      .uses_gradients = true,
+      .run = &IntegratedGradients,
+      .combine = &CombineIntegratedGradients,
+      .value = "|attribution| (integrated gradients), summed over colour channels",
+      .options = {
+          IntegerOption("samples", 50, 1, kMaxPasses, "steps",
+                        "Steps along the path from the baseline to the image: more is more "
+                        "exact and slower."),
+          ChoiceOption("baseline", {"black", "blur"},
+                       "Where the path starts: a black image, or the image blurred (sigma 1/16 "
+                       "of its shorter side).")}};
 }
 
 }  // namespace convscope

@@ -1,11 +1,9 @@
 // Integrated gradients (Sundararajan et al. 2017).
 #pragma once
 
-#include "explanation.h"
+#include "method_info.h"
 
 namespace convscope {
-
-inline constexpr size_t kIntegratedGradientsSteps = 50;
 
 // (x - x0) * the mean of d score / d input at x0 + (k / m)(x - x0), k = 1..m (the right Riemann
 // sum), from a baseline x0: "black" (a black image, preprocessed) or "blur" (the image blurred,
@@ -18,5 +16,7 @@ Status CombineIntegratedGradients(const MethodInput& in, const PartResults& resu
 
 // The baseline IntegratedGradients starts from, preprocessed.
 Status IntegratedGradientsBaseline(const MethodInput& in, std::vector<float>* baseline);
+
+MethodInfo IntegratedGradientsMethod();
 
 }  // namespace convscope

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "../image.h"
 #include "../incremental_forward.h"
 
 namespace convscope {
@@ -55,8 +56,9 @@ void Describe(const MethodInput& in, const Grid& grid, size_t factor, Explanatio
     }
   }
   // Position i's patch is centred on pixel i * stride + (patch - 1) / 2.
-  const AxisMap axis{1.0 / static_cast<double>(in.stride),
-                     -static_cast<double>(in.patch - 1) / 2.0 / static_cast<double>(in.stride)};
+  const auto patch = static_cast<double>(in.options.Integer("patch"));
+  const auto stride = static_cast<double>(in.options.Integer("stride"));
+  const AxisMap axis{1.0 / stride, -(patch - 1) / 2.0 / stride};
   out->map = ResampleBilinear(out->raw, grid.rows, grid.cols, shape[0], shape[1], axis, axis);
   out->value_range = NormalizeMinMax(out->map);
 }
@@ -68,17 +70,16 @@ size_t OwnerOf(const std::vector<Level>& levels, size_t order, size_t parts) {
   return order < first ? 0 : (order - first) % parts;
 }
 
+// The catalog checked both are at least 1; the model's input bounds them above.
 Status CheckPatch(const MethodInput& in) {
   const Shape& shape = in.header->layers.front().layer.output_shape;
-  if (in.patch == 0 || in.patch > std::min(shape[0], shape[1])) {
-    return Status::Error("the occlusion patch must be 1 to " +
-                         std::to_string(std::min(shape[0], shape[1])) + " pixels, got " +
-                         std::to_string(in.patch));
-  }
-  if (in.stride == 0 || in.stride > std::min(shape[0], shape[1])) {
-    return Status::Error("the occlusion stride must be 1 to " +
-                         std::to_string(std::min(shape[0], shape[1])) + " pixels, got " +
-                         std::to_string(in.stride));
+  const size_t side = std::min(shape[0], shape[1]);
+  for (const char* name : {"patch", "stride"}) {
+    if (in.options.Integer(name) > side) {
+      return Status::Error(std::string("the occlusion ") + name + " must be 1 to " +
+                           std::to_string(side) + " pixels, got " +
+                           std::to_string(in.options.Integer(name)));
+    }
   }
   return Status::Ok();
 }
@@ -86,9 +87,10 @@ Status CheckPatch(const MethodInput& in) {
 // Valid after CheckPatch.
 Grid GridOf(const MethodInput& in) {
   const Shape& shape = in.header->layers.front().layer.output_shape;
+  const size_t patch = in.options.Integer("patch"), stride = in.options.Integer("stride");
   Grid grid;
-  grid.rows = (shape[0] - in.patch) / in.stride + 1;
-  grid.cols = (shape[1] - in.patch) / in.stride + 1;
+  grid.rows = (shape[0] - patch) / stride + 1;
+  grid.cols = (shape[1] - patch) / stride + 1;
   return grid;
 }
 
@@ -107,10 +109,12 @@ Status Occlusion(const MethodInput& in, Explanation* out) {
     return Status::Error("occlusion needs dense layers after the convolutions");
   }
   Engine& engine = *in.engine;
+  const bool logit = in.options.Choice("score") == "logit", naive = in.options.Boolean("naive");
+  const size_t patch = in.options.Integer("patch"), stride = in.options.Integer("stride");
+  const auto fill = static_cast<float>(in.options.Number("fill"));
   auto score = [&](std::span<const float> trunk_output, float* value) {
     CONVSCOPE_RETURN_IF_ERROR(engine.RunFrom(head, trunk_output));
-    *value =
-        (in.logit_score ? engine.logits() : engine.activation(layers.size() - 1))[in.class_index];
+    *value = (logit ? engine.logits() : engine.activation(layers.size() - 1))[in.class_index];
     return Status::Ok();
   };
   float base_score = 0;
@@ -119,7 +123,7 @@ Status Occlusion(const MethodInput& in, Explanation* out) {
   Grid grid = GridOf(in);
   // A part leaves the positions of other parts NaN.
   grid.drops.assign(grid.rows * grid.cols, in.parts == 1 ? 0.0f : NAN);
-  const size_t batch = in.naive ? 1 : kOcclusionBatch;
+  const size_t batch = naive ? 1 : kOcclusionBatch;
   std::vector<float> occluded(trunk->base(head - 1).size());
   std::vector<Box> boxes;
   const std::vector<Level> levels = Levels(grid);
@@ -141,9 +145,9 @@ Status Occlusion(const MethodInput& in, Explanation* out) {
       boxes.clear();
       for (size_t i = 0; i < n; ++i) {
         const size_t p = positions[start + i];
-        boxes.push_back({p / grid.cols * in.stride, p % grid.cols * in.stride, in.patch, in.patch});
+        boxes.push_back({p / grid.cols * stride, p % grid.cols * stride, patch, patch});
       }
-      CONVSCOPE_RETURN_IF_ERROR(trunk->Run(boxes, in.fill, in.naive));
+      CONVSCOPE_RETURN_IF_ERROR(trunk->Run(boxes, fill, naive));
       for (size_t i = 0; i < n; ++i) {
         trunk->Output(i, occluded);
         float s = 0;
@@ -194,6 +198,34 @@ Status CombineOcclusion(const MethodInput& in, const PartResults& results, Expla
   }
   Describe(in, grid, 1, out);
   return Status::Ok();
+}
+
+MethodInfo OcclusionMethod() {
+  return {
+      .name = "occlusion",
+      .label = "Occlusion",
+      .help =
+          "How much the class probability drops when a grey patch hides each spot: slow but "
+          "model-agnostic. Coarse positions come first.",
+      .needs_layer = false,
+      .reruns_forward = true,
+      .uses_gradients = false,
+      .run = &Occlusion,
+      .combine = &CombineOcclusion,
+      .value =
+          "drop in the class probability (the logit with score: logit) when a patch hides the spot",
+      .options = {
+          IntegerOption("patch", 15, 1, kMaxImageSide, "pixels",
+                        "Side of the square patch that hides part of the image."),
+          IntegerOption("stride", 8, 1, kMaxImageSide, "pixels",
+                        "Step between patch positions: smaller is finer and slower."),
+          NumberOption("fill", 0, -kUnbounded, kUnbounded, "",
+                       "The patch's value after preprocessing: 0 is the mean pixel."),
+          ChoiceOption("score", {"probability", "logit"},
+                       "What the drop is measured in: the class probability or its logit."),
+          BooleanOption("naive", false,
+                        "Recompute every occluded image whole, not only what the patch changes "
+                        "(slower: a check of the fast path).")}};
 }
 
 }  // namespace convscope

@@ -2,13 +2,13 @@
 // the class probability drops with each position covered.
 #pragma once
 
-#include "explanation.h"
+#include "method_info.h"
 
 namespace convscope {
 
 inline constexpr size_t kOcclusionBatch = 16;  // occluded copies per pass through the trunk
 
-// raw: the drop in the class's probability (its logit with MethodInput::logit_score, or when the
+// raw: the drop in the class's probability (its logit with the option score "logit", or when the
 // model has no softmax) per patch position, rows x columns of positions; map: those drops
 // bilinearly resampled from the patch centres to the input size, min-max normalized. The
 // convolutions run incrementally (see incremental_forward.h) in f32, the dense head in the run's
@@ -20,5 +20,7 @@ inline constexpr size_t kOcclusionBatch = 16;  // occluded copies per pass throu
 Status Occlusion(const MethodInput& in, Explanation* out);
 // The undivided result from the parts' (their positions merged).
 Status CombineOcclusion(const MethodInput& in, const PartResults& results, Explanation* out);
+
+MethodInfo OcclusionMethod();
 
 }  // namespace convscope

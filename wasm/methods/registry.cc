@@ -10,20 +10,8 @@ namespace convscope {
 
 const std::vector<MethodInfo>& Methods() {
   static const std::vector<MethodInfo> methods = {
-      {"saliency", false, false, true, &VanillaSaliency, nullptr,
-       "|∂ class logit / ∂ pixel|, the largest over colour channels"},
-      {"smoothgrad", false, true, true, &SmoothGrad, &CombineSmoothGrad,
-       "|mean ∂ class logit / ∂ pixel| over noisy copies, the largest over colour channels"},
-      {"guided", false, false, true, &GuidedBackprop, nullptr,
-       "guided ∂ class logit / ∂ pixel, the largest over colour channels (positive part)"},
-      {"gradcam", true, false, true, &GradCam, nullptr,
-       "Grad-CAM: the layer's maps weighted by their mean gradient, after ReLU"},
-      {"guided-gradcam", true, false, true, &GuidedGradCam, nullptr,
-       "guided backprop times Grad-CAM, each scaled to [0, 1] first"},
-      {"ig", false, true, true, &IntegratedGradients, &CombineIntegratedGradients,
-       "|attribution| (integrated gradients), summed over colour channels"},
-      {"occlusion", false, true, false, &Occlusion, &CombineOcclusion,
-       "drop in the class probability (the logit with logitScore) when a patch hides the spot"},
+      SaliencyMethod(),      SmoothGradMethod(),          GuidedBackpropMethod(), GradCamMethod(),
+      GuidedGradCamMethod(), IntegratedGradientsMethod(), OcclusionMethod(),
   };
   return methods;
 }
@@ -33,6 +21,12 @@ const MethodInfo* FindMethod(const std::string& name) {
     if (name == m.name) return &m;
   }
   return nullptr;
+}
+
+std::string MethodNames() {
+  std::string names;
+  for (const MethodInfo& m : Methods()) names += (names.empty() ? "" : ", ") + std::string(m.name);
+  return names;
 }
 
 }  // namespace convscope

@@ -25,7 +25,7 @@ Status InputGradientMap(const MethodInput& in, BackwardMode mode, const char* na
     }
     out->map[p] = m;
   }
-  if (in.clip_99th && !out->map.empty()) {
+  if (mode == BackwardMode::kPlain && in.options.Boolean("clip99") && !out->map.empty()) {
     std::vector<float> sorted = out->map;
     const size_t k = (sorted.size() - 1) * 99 / 100;
     std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(k), sorted.end());
@@ -43,6 +43,40 @@ Status VanillaSaliency(const MethodInput& in, Explanation* out) {
 
 Status GuidedBackprop(const MethodInput& in, Explanation* out) {
   return InputGradientMap(in, BackwardMode::kGuided, "guided", out);
+}
+
+MethodInfo SaliencyMethod() {
+  return {.name = "saliency",
+          .label = "Saliency (vanilla gradient)",
+          .help =
+              "How much each pixel changes the class score: |gradient|, the largest over colour "
+              "channels.",
+          .needs_layer = false,
+          .reruns_forward = false,
+          .uses_gradients = true,
+          .run = &VanillaSaliency,
+          .combine = nullptr,
+          .value = "|∂ class logit / ∂ pixel|, the largest over colour channels",
+          .options = {
+              BooleanOption("clip99", false,
+                            "Clip the map at its 99th percentile before scaling it to [0, 1], so "
+                            "that a few bright pixels do not wash out the rest.")}};
+}
+
+MethodInfo GuidedBackpropMethod() {
+  return {
+      .name = "guided",
+      .label = "Guided backprop",
+      .help =
+          "Gradients that only pass where they and the activations are positive: sharp, "
+          "edge-like detail.",
+      .needs_layer = false,
+      .reruns_forward = false,
+      .uses_gradients = true,
+      .run = &GuidedBackprop,
+      .combine = nullptr,
+      .value = "guided ∂ class logit / ∂ pixel, the largest over colour channels (positive part)",
+      .options = {}};
 }
 
 }  // namespace convscope

@@ -1,7 +1,7 @@
 // Gradient maps of a class score with respect to the input image.
 #pragma once
 
-#include "explanation.h"
+#include "method_info.h"
 
 namespace convscope {
 
@@ -13,5 +13,8 @@ Status VanillaSaliency(const MethodInput& in, Explanation* out);
 // The same through guided backpropagation (negative gradients zeroed at every ReLU on the way
 // back); map: the largest positive channel gradient. raw: the guided gradient, H x W x 3.
 Status GuidedBackprop(const MethodInput& in, Explanation* out);
+
+MethodInfo SaliencyMethod();
+MethodInfo GuidedBackpropMethod();
 
 }  // namespace convscope

@@ -41,9 +41,7 @@ uint32_t SampleSeed(uint32_t seed, size_t sample) {
   return z ^ (z >> 16);
 }
 
-size_t SampleCount(const MethodInput& in) {
-  return in.samples > 0 ? in.samples : kSmoothGradSamples;
-}
+size_t SampleCount(const MethodInput& in) { return in.options.Integer("samples"); }
 
 void Finish(const MethodInput& in, std::vector<float> mean, Explanation* out) {
   const Shape& shape = in.header->layers.front().layer.output_shape;
@@ -63,7 +61,7 @@ Status SmoothGrad(const MethodInput& in, Explanation* out) {
   const size_t samples = SampleCount(in);
   const PassParts parts = PartsOf(in);
   const auto [lo, hi] = std::minmax_element(in.image.begin(), in.image.end());
-  const float sigma = static_cast<float>(in.noise) * (*hi - *lo);
+  const float sigma = static_cast<float>(in.options.Number("noise")) * (*hi - *lo);
   const size_t size = in.image.size();
   std::vector<float> noisy(size), gradient;
   // Undivided: the running mean. A part: its samples' terms |gradient| / samples, in order.
@@ -71,7 +69,7 @@ Status SmoothGrad(const MethodInput& in, Explanation* out) {
   size_t done = 0;
   for (size_t s = 0; s < samples; ++s) {
     if (!parts.Mine(s)) continue;
-    Gaussian gaussian(SampleSeed(in.seed, s));
+    Gaussian gaussian(SampleSeed(static_cast<uint32_t>(in.options.Integer("seed")), s));
     for (size_t i = 0; i < size; ++i) noisy[i] = in.image[i] + sigma * gaussian();
     CONVSCOPE_RETURN_IF_ERROR(InputGradientAt(in, noisy, BackwardMode::kPlain, &gradient));
     float* target = parts.parts == 1 ? result.data() : result.data() + done * size;
@@ -102,6 +100,27 @@ Status CombineSmoothGrad(const MethodInput& in, const PartResults& results, Expl
   }
   Finish(in, std::move(mean), out);
   return Status::Ok();
+}
+
+MethodInfo SmoothGradMethod() {
+  return {
+      .name = "smoothgrad",
+      .label = "SmoothGrad",
+      .help = "The saliency averaged over noisy copies of the image: less speckle, the same idea.",
+      .needs_layer = false,
+      .reruns_forward = true,
+      .uses_gradients = true,
+      .run = &SmoothGrad,
+      .combine = &CombineSmoothGrad,
+      .value = "|mean ∂ class logit / ∂ pixel| over noisy copies, the largest over colour channels",
+      .options = {
+          IntegerOption("samples", 25, 1, kMaxPasses, "samples",
+                        "Noisy copies averaged: more is smoother and slower (the paper uses 50)."),
+          NumberOption("noise", 0.15, 0, kUnbounded, "",
+                       "The noise's standard deviation as a fraction of the image's value range "
+                       "(the paper: 0.1 to 0.2)."),
+          IntegerOption("seed", 1, 0, 4294967295.0, "",
+                        "Seed of the noise: the same seed gives the same map.")}};
 }
 
 }  // namespace convscope

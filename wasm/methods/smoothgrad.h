@@ -1,11 +1,9 @@
 // SmoothGrad (Smilkov et al. 2017).
 #pragma once
 
-#include "explanation.h"
+#include "method_info.h"
 
 namespace convscope {
-
-inline constexpr size_t kSmoothGradSamples = 25;  // the paper uses 50
 
 // The mean of |d score / d input| over `samples` copies of the input with Gaussian noise of sigma
 // = noise x (max - min of the preprocessed input); max over channels, min-max normalized.
@@ -15,5 +13,7 @@ inline constexpr size_t kSmoothGradSamples = 25;  // the paper uses 50
 Status SmoothGrad(const MethodInput& in, Explanation* out);
 // The undivided result from the parts' (MethodInput::parts).
 Status CombineSmoothGrad(const MethodInput& in, const PartResults& results, Explanation* out);
+
+MethodInfo SmoothGradMethod();
 
 }  // namespace convscope

@@ -14,7 +14,8 @@ import { Jobs } from './jobs.js';
 import { el, progressText } from './ui.js';
 import architecture from './views/architecture.js';
 import compare from './views/compare.js';
-import explain, { LONG_METHODS, METHODS } from './views/explain.js';
+import { LONG_METHODS, METHODS } from './catalog.js';
+import explain from './views/explain.js';
 import features from './views/features.js';
 import filters from './views/filters.js';
 import layer from './views/layer.js';
@@ -38,7 +39,7 @@ const VARIANT_TEXT = { baseline: 'wasm SIMD', relaxed: 'wasm relaxed SIMD', 'bas
 const engineText = ({ variant, threads }) => `${VARIANT_TEXT[variant] ?? variant}, ${threads} thread${threads > 1 ? 's' : ''}`;
 
 const app = {
-  state: { tab: 'predictions', method: 'gradcam', patch: 15, stride: 8, opacity: 0.5, threshold: 0.5, resize: 'keras', steps: undefined },
+  state: { tab: 'predictions', method: 'gradcam', opacity: 0.5, threshold: 0.5, resize: 'keras', steps: undefined },
   images: [],  // {name, blob}, null where the user removed one (indices name images in the worker)
   picture: null,  // the current image's RGBA as the worker decoded it
   cache: new Map(),

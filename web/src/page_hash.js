@@ -2,12 +2,14 @@
 // shows the same view. A link may come from another version of the page or be mistyped: values the
 // page does not know are left out (their defaults apply) and named, for a note.
 
-// `cached`: the key of the cached model on show (model_cache.js), reopened on reload.
-const HASH_KEYS = ['cached', 'tab', 'layer', 'method', 'classIndex', 'camLayer', 'patch', 'stride', 'opacity', 'threshold', 'channel', 'normalize', 'colormap', 'maxLayer', 'units', 'left', 'right'];
+import { OPTIONS, parseOption } from './catalog.js';
+
+// `cached`: the key of the cached model on show (model_cache.js), reopened on reload. The methods'
+// options (the catalog's) follow the class and layer, checked against their catalog ranges.
+const HASH_KEYS = ['cached', 'tab', 'layer', 'method', 'classIndex', 'camLayer', ...OPTIONS.keys(), 'opacity', 'threshold', 'channel', 'normalize', 'colormap', 'maxLayer', 'units', 'left', 'right'];
 // Numbers and the range each must be in (integers where `integer`).
 const NUMBERS = {
-  classIndex: { min: 0, integer: true }, patch: { min: 1, integer: true }, stride: { min: 1, integer: true },
-  channel: { min: 0, integer: true }, opacity: { min: 0, max: 1 }, threshold: { min: 0, max: 1 },
+  classIndex: { min: 0, integer: true }, channel: { min: 0, integer: true }, opacity: { min: 0, max: 1 }, threshold: { min: 0, max: 1 },
 };
 const CHOICES = { normalize: ['map', 'layer'], colormap: ['viridis', 'jet', 'gray'] };
 
@@ -24,7 +26,14 @@ export function readHashInto(state, hash, choices) {
   const params = new URLSearchParams(hash.replace(/^#/, '')), allowed = { ...CHOICES, ...choices }, ignored = [];
   for (const k of HASH_KEYS) {
     if (!params.has(k)) continue;
-    const v = params.get(k), number = NUMBERS[k], value = number ? Number(v) : v;
+    const v = params.get(k);
+    if (OPTIONS.has(k)) {
+      const value = parseOption(OPTIONS.get(k), v);
+      if (value === undefined) ignored.push(`${k}=${v}`);
+      else state[k] = value;
+      continue;
+    }
+    const number = NUMBERS[k], value = number ? Number(v) : v;
     const bad = number
       ? v.trim() === '' || !Number.isFinite(value) || value < number.min || value > (number.max ?? Infinity) || (number.integer && !Number.isInteger(value))
       : allowed[k] && !allowed[k].includes(v);

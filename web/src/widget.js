@@ -14,7 +14,8 @@ import { Jobs } from './jobs.js';
 import { el } from './ui.js';
 import architecture from './views/architecture.js';
 import compare from './views/compare.js';
-import explain, { METHODS } from './views/explain.js';
+import { expectedOf, METHOD_INFO, OPTIONS, parseOption } from './catalog.js';
+import explain from './views/explain.js';
 import features from './views/features.js';
 import filters from './views/filters.js';
 import maximize from './views/maximize.js';
@@ -22,7 +23,7 @@ import predictions from './views/predictions.js';
 import summary from './views/summary.js';
 
 const VIEWS = { summary, architecture, filters, features, predictions, maximize, compare };
-const EXPLAIN_VIEWS = new Set(METHODS.map(([m]) => m));
+const EXPLAIN_VIEWS = new Set(METHOD_INFO.keys());
 const WIDGET_STYLE = `
 :host { display: block; contain: content; font: 14px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: .8em; }
 :host(:not([interactive])) .controls, :host(:not([interactive])) .zoom { display: none; }
@@ -94,12 +95,14 @@ function loadModel(url) {
   return shared.models.get(url);
 }
 
-const NUMBER_ATTRIBUTES = { class: 'classIndex', opacity: 'opacity', patch: 'patch', stride: 'stride', threshold: 'threshold', channel: 'channel', samples: 'samples', steps: 'steps' };
+const NUMBER_ATTRIBUTES = { class: 'classIndex', opacity: 'opacity', threshold: 'threshold', channel: 'channel', steps: 'steps' };
+// Every method option (the catalog's) is an attribute of its own name: patch="8", clip99="true".
+const OPTION_ATTRIBUTES = Object.fromEntries([...OPTIONS.keys()].map((name) => [name, name]));
 const STRING_ATTRIBUTES = { layer: 'layer', colormap: 'colormap', normalize: 'normalize', filters: 'units', precision: 'precision', left: 'left', right: 'right', resize: 'resize' };
 
 export class ConvScopeElement extends HTMLElement {
   static get observedAttributes() {
-    return ['model', 'image', 'view', 'interactive', ...Object.keys(NUMBER_ATTRIBUTES), ...Object.keys(STRING_ATTRIBUTES)];
+    return ['model', 'image', 'view', 'interactive', ...Object.keys(NUMBER_ATTRIBUTES), ...Object.keys(STRING_ATTRIBUTES), ...Object.keys(OPTION_ATTRIBUTES)];
   }
 
   constructor() {
@@ -201,12 +204,18 @@ export class ConvScopeElement extends HTMLElement {
     const { info, summary: s } = this.modelInfo;
     const state = {
       model: { info, summary: s }, imageIndex: this.imageKey, resize: this.getAttribute('resize') ?? 'keras',
-      opacity: 0.5, patch: 15, stride: 8, threshold: 0.5,
+      opacity: 0.5, threshold: 0.5,
     };
     for (const [attr, key] of Object.entries(NUMBER_ATTRIBUTES)) {
       if (this.hasAttribute(attr) && this.getAttribute(attr) !== '' && Number.isFinite(Number(this.getAttribute(attr)))) state[key] = Number(this.getAttribute(attr));
     }
     for (const [attr, key] of Object.entries(STRING_ATTRIBUTES)) if (this.hasAttribute(attr)) state[key] = this.getAttribute(attr);
+    for (const name of Object.keys(OPTION_ATTRIBUTES)) {
+      if (!this.hasAttribute(name)) continue;
+      const spec = OPTIONS.get(name), value = parseOption(spec, this.getAttribute(name));
+      if (value === undefined) throw new Error(`the ${name} attribute must be ${expectedOf(spec)}, got '${this.getAttribute(name)}'`);
+      state[name] = value;
+    }
     // Grad-CAM without a layer attribute: the core's default, the last convolution (as on the
     // page); the first one gives an almost flat map.
     const camLayer = state.layer && s.rows.find((r) => r.name === state.layer)?.type !== 'Dense' ? state.layer : undefined;
@@ -231,7 +240,7 @@ export class ConvScopeElement extends HTMLElement {
       request: (op, args, callbacks) => c.request(op, { model: widget.modelInfo.key, image: widget.imageKey, ...args }, callbacks),
       set(patch) {
         // Interactive widgets reflect a reader's choice in their attributes (and so re-render).
-        const names = { ...Object.fromEntries(Object.entries(NUMBER_ATTRIBUTES).map(([a, k]) => [k, a])), ...Object.fromEntries(Object.entries(STRING_ATTRIBUTES).map(([a, k]) => [k, a])), method: 'view', camLayer: 'layer', maxLayer: 'layer' };
+        const names = { ...Object.fromEntries(Object.entries(NUMBER_ATTRIBUTES).map(([a, k]) => [k, a])), ...Object.fromEntries(Object.entries(STRING_ATTRIBUTES).map(([a, k]) => [k, a])), ...OPTION_ATTRIBUTES, method: 'view', camLayer: 'layer', maxLayer: 'layer' };
         for (const [k, v] of Object.entries(patch)) {
           if (!names[k]) continue;
           if (v === undefined) widget.removeAttribute(names[k]);

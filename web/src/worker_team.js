@@ -13,10 +13,10 @@
 // its size for the gradient methods' f32 pass (measured 590 MiB for int8 VGG16's 132 MB,
 // docs/engine.md), plus the module and an image. At most MAX_WORKERS: browsers report at most 8 GB,
 // and past 8 copies of the model the memory costs more than the cores win.
+import { SPLIT_METHODS } from './catalog.js';
 import { CancelledError } from './client.js';
 
 export const MAX_WORKERS = 8;
-export const SPLIT_METHODS = new Set(['smoothgrad', 'ig', 'occlusion']);
 const WORKER_BASE_BYTES = 48e6;
 
 export function workerBytes(modelFileBytes) {

@@ -1,6 +1,7 @@
 import { colorbar, figure, legendOf } from '../figure.js';
 import { el, overlayCanvas, select } from '../ui.js';
-import { explained, METHODS } from './explain.js';
+import { LONG_METHODS, METHODS } from '../catalog.js';
+import { explained } from './explain.js';
 import { modelKnows } from './predictions.js';
 
 export default {
@@ -10,7 +11,7 @@ export default {
   needsImage: true,
   async render(app) {
     const s = app.state;
-    const fast = METHODS.filter(([m]) => !['smoothgrad', 'ig', 'occlusion'].includes(m));
+    const fast = METHODS.filter(([m]) => !LONG_METHODS.has(m));
     const sides = [['left', 'saliency'], ['right', 'gradcam']].map(([key, fallback]) => [key, s[key] ?? fallback]);
     // The two panes side by side: the right one on the page's second worker where it has one.
     const [bar, ...maps] = await Promise.all([colorbar(app, 'jet'), ...sides.map(([, method], i) => explained(app, method, { worker: i }))]);

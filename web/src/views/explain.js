@@ -1,31 +1,14 @@
 import { colorbar, figure, legendOf } from '../figure.js';
+import { LONG_METHODS as LONG, METHOD_INFO, METHODS, methodOptions } from '../catalog.js';
+import { optionControl } from '../option_controls.js';
 import { el, imageCanvas, overlayCanvas, progressText, select } from '../ui.js';
 import { modelKnows } from './predictions.js';
 
-export const METHODS = [
-  ['saliency', 'Saliency (vanilla gradient)'], ['smoothgrad', 'SmoothGrad'], ['guided', 'Guided backprop'],
-  ['gradcam', 'Grad-CAM'], ['guided-gradcam', 'Guided Grad-CAM'], ['occlusion', 'Occlusion'],
-  ['ig', 'Integrated gradients'],
-];
-// The methods of many passes: run on request (Run), not when the view is drawn.
-export const LONG_METHODS = new Set(['smoothgrad', 'ig', 'occlusion']);
-const LONG = LONG_METHODS;
-const HELP = {
-  saliency: 'How much each pixel changes the class score: |gradient|, the largest over colour channels.',
-  smoothgrad: 'The saliency averaged over noisy copies of the image: less speckle, the same idea.',
-  guided: 'Gradients that only pass where they and the activations are positive: sharp, edge-like detail.',
-  gradcam: 'Where the chosen layer looked for the class: its maps weighted by their average gradient. Coarse but class-specific.',
-  'guided-gradcam': 'Guided backprop times Grad-CAM: fine detail, only where Grad-CAM points.',
-  occlusion: 'How much the class probability drops when a grey patch hides each spot: slow but model-agnostic. Coarse positions come first.',
-  ig: 'Gradients summed along a path from a black image to yours: attributions that add up to the score difference.',
-};
-
 // The options a method takes from the page state.
 export function explainOptions(app, method) {
-  const s = app.state, o = {};
+  const s = app.state, o = methodOptions(method, s);
   if (s.classIndex !== undefined) o.class = s.classIndex;
-  if ((method === 'gradcam' || method === 'guided-gradcam') && s.camLayer) o.layer = s.camLayer;
-  if (method === 'occlusion') Object.assign(o, { patch: s.patch, stride: s.stride });
+  if (METHOD_INFO.get(method)?.needsLayer && s.camLayer) o.layer = s.camLayer;
   return o;
 }
 
@@ -80,7 +63,7 @@ export default {
     // The run's progress in the view itself (the page's bar may be out of sight), kept across tab
     // switches: a view drawn again joins the run in flight.
     // Screen readers hear it at the start, each quarter and the end, not at every tick.
-    const label = Object.fromEntries(METHODS)[method];
+    const info = METHOD_INFO.get(method), label = info.label;
     const meter = el('progress', { max: 1 }), shown = el('span', { 'aria-hidden': 'true' }, ` ${label}: starting…`);
     const spoken = el('span', { role: 'status', className: 'sr-only' }, `${label} started`);
     const status = el('p', { className: 'view-progress' }, meter, shown, spoken);
@@ -109,17 +92,11 @@ export default {
     const controls = el('div', { className: 'controls' },
       select('Method', METHODS, method, (v) => app.set({ method: v })),
       select('Class', classes, s.classIndex ?? '', (v) => app.set({ classIndex: v === '' ? undefined : Number(v) })));
-    if (method === 'gradcam' || method === 'guided-gradcam') {
+    if (info.needsLayer) {
       const layers = app.state.model.summary.rows.filter((r) => r.type === 'Conv2D' || r.type === 'MaxPooling2D').map((r) => r.name);
       controls.append(select('Layer', layers, s.camLayer ?? app.layersOf('Conv2D').at(-1), (v) => app.set({ camLayer: v })));
     }
-    if (method === 'occlusion') {
-      for (const key of ['patch', 'stride']) {
-        const input = el('input', { type: 'number', min: 1, max: 224, value: s[key], 'aria-label': key,
-          onchange: () => app.set({ [key]: Math.max(1, Number(input.value) || 1) }) });
-        controls.append(el('label', {}, `${key} `, input));
-      }
-    }
+    for (const spec of info.options) controls.append(optionControl(spec, s[spec.name] ?? spec.default, (v) => app.set({ [spec.name]: v })));
     const opacity = el('input', { type: 'range', min: 0, max: 1, step: 0.05, value: s.opacity, 'aria-label': 'opacity',
       oninput: () => { app.state.opacity = Number(opacity.value); app.saveHash(); explained(app, method).then((x) => x && draw(x)).catch(app.showError); } });
     controls.append(el('label', {}, 'opacity ', opacity));
@@ -131,7 +108,7 @@ export default {
     // (the widget waits: its events and exportPNG come after the map).
     if (running && !app.autoRun) run(false).catch(app.showError);
     else await run(Boolean(app.autoRun));
-    return el('div', {}, el('p', { className: 'about' }, HELP[method]), el('p', { className: 'knows' }, modelKnows(s.model.info)),
+    return el('div', {}, el('p', { className: 'about' }, info.help), el('p', { className: 'knows' }, modelKnows(s.model.info)),
       controls, result, sanity);
   },
 };

@@ -1,0 +1,82 @@
+#include "catalog.h"
+
+#include <cmath>
+
+#include "colormap.h"
+#include "conv2d.h"
+#include "image.h"
+#include "methods/registry.h"
+#include "model_header.h"
+
+namespace convscope {
+namespace {
+
+const char* TypeName(OptionType t) {
+  switch (t) {
+    case OptionType::kInteger:
+      return "integer";
+    case OptionType::kNumber:
+      return "number";
+    case OptionType::kBoolean:
+      return "boolean";
+    case OptionType::kChoice:
+      return "choice";
+  }
+  return "";
+}
+
+// JSON has no infinity: an open end is null.
+Json Bound(double d) { return std::isinf(d) ? Json(nullptr) : Json(d); }
+
+Json OptionJson(const OptionSpec& o) {
+  Json j = {{"name", o.name}, {"type", TypeName(o.type)}, {"help", o.help}, {"unit", o.unit}};
+  switch (o.type) {
+    case OptionType::kInteger:
+    case OptionType::kNumber:
+      j["default"] = o.default_number;
+      j["min"] = Bound(o.min);
+      j["max"] = Bound(o.max);
+      break;
+    case OptionType::kBoolean:
+      j["default"] = o.default_bool;
+      break;
+    case OptionType::kChoice:
+      j["default"] = o.choices.front();
+      j["choices"] = o.choices;
+      break;
+  }
+  return j;
+}
+
+template <size_t N>
+Json Names(const std::array<const char*, N>& names) {
+  return Json(std::vector<std::string>(names.begin(), names.end()));
+}
+
+}  // namespace
+
+Json Catalog() {
+  Json methods = Json::array();
+  for (const MethodInfo& m : Methods()) {
+    Json options = Json::array();
+    for (const OptionSpec& o : m.options) options.push_back(OptionJson(o));
+    methods.push_back({{"name", m.name},
+                       {"label", m.label},
+                       {"help", m.help},
+                       {"value", m.value},
+                       {"needsLayer", m.needs_layer},
+                       {"rerunsForward", m.reruns_forward},
+                       {"usesGradients", m.uses_gradients},
+                       {"splits", m.combine != nullptr},
+                       {"options", options}});
+  }
+  return {{"methods", methods},
+          {"enums",
+           {{"precision", Names(kPrecisionNames)},
+            {"resize", Names(kResizeModeNames)},
+            {"colormap", Names(kColormapNames)},
+            {"preprocessing", Names(kPreprocessingModes)},
+            {"channelOrder", Names(kChannelOrders)}}}};
+}
+
+}  // namespace convscope

@@ -1,0 +1,17 @@
+// The catalog: what the core offers, described once for every front end. The bindings export it
+// as catalog(); the build writes it to build/wasm/convscope-catalog.mjs, from which the page, the
+// widget and the CLI build their menus, attributes, usage text and checks, and against which a
+// test checks convscope.d.ts.
+#pragma once
+
+#include "json_util.h"
+
+namespace convscope {
+
+// {methods: [{name, label, help, value, needsLayer, rerunsForward, usesGradients, splits,
+//   options: [{name, type, help, unit, default, min, max, choices}]}],
+//  enums: {precision, resize, colormap, preprocessing, channelOrder: [names]}}
+// (min and max are null where a range is open).
+Json Catalog();
+
+}  // namespace convscope
