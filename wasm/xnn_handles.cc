@@ -35,9 +35,9 @@ std::atomic<size_t> g_runtimes_created{0};
 
 Status CreateRuntime(xnn_subgraph_t subgraph, pthreadpool_t threadpool, RuntimePtr* out) {
   xnn_runtime_t raw = nullptr;
-  CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
-      xnn_create_runtime_v3(subgraph, /*weights_cache=*/nullptr, threadpool, 0, &raw),
-      "creating the runtime"));
+  CONVSCOPE_RETURN_IF_ERROR(
+      XnnCheck(xnn_create_runtime_v3(subgraph, /*weights_cache=*/nullptr, threadpool, 0, &raw),
+               "creating the runtime"));
   out->reset(raw);
   g_runtimes_created.fetch_add(1, std::memory_order_relaxed);
   return Status::Ok();

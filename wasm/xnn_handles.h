@@ -25,8 +25,8 @@ using SubgraphPtr = std::unique_ptr<xnn_subgraph, SubgraphDeleter>;
 using RuntimePtr = std::unique_ptr<xnn_runtime, RuntimeDeleter>;
 using OperatorPtr = std::unique_ptr<xnn_operator, OperatorDeleter>;
 
-// The one way runtimes are made from a subgraph (no weights cache), counted: building operators once
-// per model and reusing them is a design rule, and the count lets tests prove it.
+// The one way runtimes are made from a subgraph (no weights cache), counted: building operators
+// once per model and reusing them is a design rule, and the count lets tests prove it.
 Status CreateRuntime(xnn_subgraph_t subgraph, pthreadpool_t threadpool, RuntimePtr* out);
 // How many runtimes CreateRuntime has made in this process (on any thread).
 size_t RuntimesCreated();

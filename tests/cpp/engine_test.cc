@@ -8,9 +8,9 @@
 #include <random>
 
 #include "reference_forward.h"
-#include "xnn_handles.h"
 #include "test_models.h"
 #include "test_seed.h"
+#include "xnn_handles.h"
 
 namespace convscope {
 namespace {
