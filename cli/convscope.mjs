@@ -16,7 +16,7 @@ import { progressBar } from './progress.mjs';
 import { startStaticServer } from './serve.mjs';
 import { indexHtml } from './report.mjs';
 
-// Made by the default-model issue; until it lands, pass --model.
+// The model the page ships (Fashion-MNIST, model_convert/training/train_default_model.py; docs/default-model.md).
 export const DEFAULT_MODEL = path.join(root, 'web/models/default.bin');
 
 const USAGE = `usage:

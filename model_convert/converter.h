@@ -1,5 +1,6 @@
-// Keras .h5 -> convscope model file: the conversion itself, independent of the command line (so
-// the page can run the same logic in wasm later). Streams one layer's weights at a time.
+// Keras .h5 -> convscope model file: the conversion itself, independent of the command line (the
+// page runs the same logic in wasm, reading HDF5 through h5wasm). Streams one layer's weights at a
+// time.
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,5 @@
 #include "catalog.h"
 
-#include <cmath>
-
 #include "colormap.h"
 #include "conv2d.h"
 #include "image.h"
@@ -25,17 +23,14 @@ const char* TypeName(OptionType t) {
   return "";
 }
 
-// JSON has no infinity: an open end is null.
-Json Bound(double d) { return std::isinf(d) ? Json(nullptr) : Json(d); }
-
 Json OptionJson(const OptionSpec& o) {
   Json j = {{"name", o.name}, {"type", TypeName(o.type)}, {"help", o.help}, {"unit", o.unit}};
   switch (o.type) {
     case OptionType::kInteger:
     case OptionType::kNumber:
       j["default"] = o.default_number;
-      j["min"] = Bound(o.min);
-      j["max"] = Bound(o.max);
+      j["min"] = o.min;
+      j["max"] = o.max;
       break;
     case OptionType::kBoolean:
       j["default"] = o.default_bool;

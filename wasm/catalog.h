@@ -11,7 +11,6 @@ namespace convscope {
 // {methods: [{name, label, help, value, needsLayer, rerunsForward, usesGradients, splits,
 //   options: [{name, type, help, unit, default, min, max, choices}]}],
 //  enums: {precision, resize, colormap, preprocessing, channelOrder: [names]}}
-// (min and max are null where a range is open).
 Json Catalog();
 
 }  // namespace convscope

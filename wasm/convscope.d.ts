@@ -149,11 +149,14 @@ export type SplitMethod = 'smoothgrad' | 'ig' | 'occlusion';
  * or out of range is a ConvscopeError naming the option, what it takes and the value given.
  */
 export interface MethodOptions {
-  /** saliency: clip the map at its 99th percentile before scaling; default false. */
+  /**
+   * saliency, guided, guided-gradcam: clip the input-gradient map at its 99th percentile before
+   * scaling; default false.
+   */
   clip99?: boolean;
   /** smoothgrad: noisy copies (default 25); ig: steps (default 50); 1 to 1000. */
   samples?: number;
-  /** smoothgrad: sigma as a fraction of the input's range; default 0.15. */
+  /** smoothgrad: sigma as a fraction of the input's range, 0 to 10; default 0.15. */
   noise?: number;
   /** smoothgrad: the noise seed, 0 to 4294967295; default 1. */
   seed?: number;
@@ -162,7 +165,7 @@ export interface MethodOptions {
   /** occlusion: patch side and step in input pixels (defaults 15 and 8). */
   patch?: number;
   stride?: number;
-  /** occlusion: the patch's value after preprocessing; default 0 (the mean pixel). */
+  /** occlusion: the patch's value after preprocessing, ±1e6; default 0 (the mean pixel). */
   fill?: number;
   /** occlusion: the drop in the class probability (default) or in its logit. */
   score?: 'probability' | 'logit';
@@ -194,9 +197,9 @@ export interface OptionDescription {
   /** '' when the value has none. */
   unit: string;
   default: number | boolean | string;
-  /** integer and number options; null where the range is open. */
-  min?: number | null;
-  max?: number | null;
+  /** integer and number options (inclusive). */
+  min?: number;
+  max?: number;
   /** choice options. */
   choices?: string[];
 }

@@ -96,13 +96,8 @@ Status Model::PrepareMethod(const ExplainOptions& options, const MethodInfo** fo
                          std::to_string(options.parts));
   }
   if (options.parts > 1 && method->combine == nullptr) {
-    std::string splittable;
-    for (const MethodInfo& m : Methods()) {
-      if (m.combine != nullptr)
-        splittable += (splittable.empty() ? "" : ", ") + std::string(m.name);
-    }
-    return Status::Error(options.method + " cannot be split into parts (only " + splittable +
-                         " make independent passes)");
+    return Status::Error(options.method + " cannot be split into parts (only " +
+                         SplittableMethods() + " make independent passes)");
   }
   if (last_ == nullptr) return Status::Error("there is no image to explain yet: run one first");
   const auto& layers = header().layers;
@@ -151,7 +146,7 @@ Status Model::Combine(const ExplainOptions& options, const PartResults& results,
   MethodInput in;
   CONVSCOPE_RETURN_IF_ERROR(PrepareMethod(options, &method, &in));
   if (method->combine == nullptr || options.parts < 2) {
-    return Status::Error("combine takes the parts of smoothgrad, ig or occlusion (parts >= 2)");
+    return Status::Error("combine takes the parts of " + SplittableMethods() + " (parts >= 2)");
   }
   CONVSCOPE_RETURN_IF_ERROR(method->combine(in, results, out));
   // The parts ran where Explain would have: on the gradient engine for gradient methods.

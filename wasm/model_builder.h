@@ -1,6 +1,6 @@
 // Assembles a model file (model_format.h) in memory: sections first, then the header, then the
 // preamble that points at it. The converter writes the result to disk; tests build hostile
-// variants with it; the page (later) builds models from Keras files without touching a disk.
+// variants with it; the page builds models from Keras files without touching a disk.
 #pragma once
 
 #include <cstdint>

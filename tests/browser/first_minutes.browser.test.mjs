@@ -229,7 +229,8 @@ for (const browser of BROWSERS) {
       await settled(page);
       const controls = () => page.evaluate(() => [...document.querySelectorAll('#view .controls input[aria-describedby], #view .controls select[aria-describedby]')]
         .map((e) => [e.getAttribute('aria-label'), e.type === 'checkbox' ? e.checked : e.value, e.min ?? '', e.max ?? '']));
-      assert.deepEqual(await controls(), [['patch', '9', '1', '32768'], ['stride', '8', '1', '32768'], ['fill', '0', '', ''],
+      // patch and stride are bounded by the default model's 32-pixel input, not only the catalog.
+      assert.deepEqual(await controls(), [['patch', '9', '1', '32'], ['stride', '8', '1', '32'], ['fill', '0', '-1000000', '1000000'],
         ['score', 'probability', undefined, undefined], ['naive', true, '', '']].map((c) => c.map((v) => v ?? '')));
       await page.evaluate(() => { const s = document.querySelector('#view select[aria-label=Method]'); s.value = 'ig'; s.dispatchEvent(new Event('change')); });
       await page.waitFor(() => document.querySelector('#view input[aria-label=samples]'));

@@ -35,7 +35,7 @@ TEST(MethodOptions, RefusesWrongTypesAndRangesShowingTheValue) {
       {{{"score", std::string("rank")}}, "score must be 'probability' or 'logit', got 'rank'"},
       {{{"score", 1.0}}, "score must be 'probability' or 'logit', got number 1"},
       {{{"fill", std::numeric_limits<double>::infinity()}},
-       "fill must be a finite number, got number Infinity"},
+       "fill must be a number from -1000000 to 1000000, got number Infinity"},
   };
   for (const auto& c : cases) {
     MethodOptions o;
@@ -48,7 +48,7 @@ TEST(MethodOptions, RefusesWrongTypesAndRangesShowingTheValue) {
       "samples must be an integer from 1 to 1000, got number 1001");
   EXPECT_EQ(
       MethodOptions::Check(FindMethod("smoothgrad")->options, {{"noise", -0.5}}, &o).message(),
-      "noise must be a non-negative number, got number -0.5");
+      "noise must be a number from 0 to 10, got number -0.5");
 }
 
 TEST(Catalog, EveryMethodIsDescribedAndEveryDefaultIsValid) {
@@ -72,7 +72,7 @@ TEST(Catalog, EveryMethodIsDescribedAndEveryDefaultIsValid) {
   const Json& occlusion = catalog["methods"][6];
   EXPECT_EQ(occlusion["name"], "occlusion");
   EXPECT_EQ(occlusion["splits"], true);
-  EXPECT_EQ(occlusion["options"][2]["min"], nullptr);  // fill: open on both sides
+  EXPECT_EQ(occlusion["options"][2]["min"], -1e6);  // fill
   EXPECT_EQ(catalog["enums"]["colormap"], Json({"gray", "viridis", "jet"}));
 }
 

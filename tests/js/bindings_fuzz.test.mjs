@@ -50,6 +50,18 @@ test(`${CALLS} calls with random arguments: errors with messages, no memory held
     const value = () => pick([scalars, () => pick(layers), () => bytes(int(64)), () => new Float32Array(int(16)),
       () => ({ width: pick(numbers), height: pick(numbers), data: bytes(int(64)) }), () => photo.subarray(0, int(photo.length))])();
     const optionNames = [...new Set(m.catalog().methods.flatMap((x) => x.options.map((o) => o.name)))];
+    // explain and sanityCheck: their own keys (a key no method takes is refused before anything
+    // runs), a bogus one now and then.
+    const explainOptions = () => {
+      if (rnd() < 0.1) return value();
+      const o = {};
+      for (const k of ['layer', 'class', 'part', 'parts', 'topLayers', 'randomSeed', 'randomizedOnly', ...optionNames]) {
+        if (rnd() < 0.2) o[k] = value();
+      }
+      if (rnd() < 0.05) o[pick(['steps', 'patc', 'precision'])] = value();
+      if (rnd() < 0.2) o.onProgress = pick([() => false, () => true, () => { throw new Error('boom'); }, 5]);
+      return o;
+    };
     const options = () => {
       if (rnd() < 0.15) return value();
       const o = {};
@@ -70,9 +82,9 @@ test(`${CALLS} calls with random arguments: errors with messages, no memory held
       () => model.activation(value()),
       () => model.filterGrid(value(), options()),
       () => model.featureMapGrid(value(), options()),
-      () => model.explain(pick([...methods, value()]), { ...options(), samples: 2, patch: 16, stride: 16 }),
+      () => model.explain(pick([...methods, value()]), { ...explainOptions(), samples: 2, patch: 16, stride: 16 }),
       () => model.maximize({ ...options(), steps: int(3) }),
-      () => model.sanityCheck(pick(methods), options()),
+      () => model.sanityCheck(pick(methods), { ...explainOptions(), samples: 2 }),
       () => m.decodeImage(value()),
       () => m.overlay(value(), { map: new Float32Array(int(64)), width: pick(numbers), height: pick(numbers) }, options()),
       () => m.caption(value(), pick(numbers), pick(numbers)),

@@ -62,7 +62,7 @@ test('catalog: every option is checked against its description and the bad value
       for (const o of method.options) {
         const bad = o.type === 'boolean' ? [1, 'yes'] : o.type === 'choice' ? ['bogus', true]
           : o.type === 'integer' ? [o.min - 1, o.min + 0.5, '3'] : [NaN, Infinity, '3'];
-        if (o.type === 'number' && o.min !== null) bad.push(o.min - 1);
+        if (o.type === 'number') bad.push(o.min - 1, o.max + 1);
         for (const value of bad) {
           const shown = typeof value === 'string' ? (o.type === 'choice' ? `'${value}'` : `string '${value}'`) : `${typeof value} ${value}`;
           assert.throws(() => model.explain(method.name, { [o.name]: value }),
@@ -72,8 +72,14 @@ test('catalog: every option is checked against its description and the bad value
     }
     // A key no method takes is a typo, refused with what the method takes; another method's
     // option is let through (one options object may serve several methods).
-    assert.throws(() => model.explain('saliency', { patc: 3 }), /^ConvscopeError: unknown option 'patc' \(saliency takes clip99, and every method class and layer\)$/);
+    assert.throws(() => model.explain('saliency', { patc: 3 }), /^ConvscopeError: unknown option 'patc' \(saliency takes clip99; every method also takes class, layer, part, parts, onProgress, onPartial\)$/);
     assert.equal(model.explain('saliency', { patch: 3, samples: 2 }).method, 'saliency');
+    assert.throws(() => model.explain('lime', { patc: 3 }), /unknown method 'lime'/);
+    // clip99 clips every input-gradient map, guided ones too.
+    for (const method of ['saliency', 'guided', 'guided-gradcam']) {
+      const [plain, clipped] = [false, true].map((clip99) => model.explain(method, { clip99 }).map);
+      assert.notDeepEqual(plain, clipped, method);
+    }
   } finally {
     model.release();
   }

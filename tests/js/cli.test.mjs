@@ -192,7 +192,8 @@ test('the methods\' options from the catalog reach the core: --patch and --strid
   });
   assert.notDeepEqual(coarse, fine);
   const help = convscope('--help');
-  assert.match(help.stdout + help.stderr, /--patch: Side of the square patch that hides part of the image\./);
+  assert.match(help.stdout + help.stderr, /--patch: occlusion: Side of the square patch that hides part of the image\./);
+  assert.match(help.stdout, /--samples: smoothgrad: Noisy copies averaged.* ig: Steps along the path/);
 });
 
 test('filters, features and maximize commands', () => {

@@ -52,9 +52,10 @@ constexpr std::array<const char*, 9> kCommonKeys = {"class",     "layer",      "
                                                     "parts",     "onProgress", "onPartial",
                                                     "topLayers", "randomSeed", "randomizedOnly"};
 
-// Fails on a key that no method takes (a typo would otherwise be ignored); keys of other methods
-// are let through, so that one options object can serve several methods.
+// Fails on a key that no method takes (for a known method) (a typo would otherwise be ignored);
+// keys of other methods are let through, so that one options object can serve several methods.
 bool CheckKeys(const std::string& method, const val& o) {
+  if (FindMethod(method) == nullptr) return true;  // the core names the methods first
   const val keys = val::global("Object").call<val>("keys", o);
   const auto count = keys["length"].as<size_t>();
   for (size_t i = 0; i < count; ++i) {
@@ -63,15 +64,13 @@ bool CheckKeys(const std::string& method, const val& o) {
     bool known = false;
     for (const MethodInfo& m : Methods()) known = known || FindOption(m.options, key) != nullptr;
     if (known) continue;
-    const MethodInfo* info = FindMethod(method);
     std::string own;
-    for (const OptionSpec& spec : info != nullptr ? info->options : std::vector<OptionSpec>{}) {
+    for (const OptionSpec& spec : FindMethod(method)->options) {
       own += std::string(own.empty() ? "" : ", ") + spec.name;
     }
-    Fail("unknown option '" + key + "'" +
-         (info != nullptr ? " (" + method + " takes " + (own.empty() ? "none" : own) +
-                                ", and every method class and layer)"
-                          : ""));
+    Fail("unknown option '" + key + "' (" + method + " takes " +
+         (own.empty() ? "no options" : own) +
+         "; every method also takes class, layer, part, parts, onProgress, onPartial)");
     return false;
   }
   return true;

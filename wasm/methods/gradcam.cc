@@ -76,7 +76,7 @@ MethodInfo GuidedGradCamMethod() {
           .run = &GuidedGradCam,
           .combine = nullptr,
           .value = "guided backprop times Grad-CAM, each scaled to [0, 1] first",
-          .options = {}};
+          .options = {Clip99Option()}};
 }
 
 }  // namespace convscope

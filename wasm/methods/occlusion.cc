@@ -200,6 +200,10 @@ Status CombineOcclusion(const MethodInput& in, const PartResults& results, Expla
   return Status::Ok();
 }
 
+// Preprocessed pixels are within a few hundred of 0 (caffe: -124 to 152); far larger values only
+// overflow the arithmetic (1e300 became inf and a NaN map).
+constexpr double kMaxFill = 1e6;
+
 MethodInfo OcclusionMethod() {
   return {
       .name = "occlusion",
@@ -219,7 +223,7 @@ MethodInfo OcclusionMethod() {
                         "Side of the square patch that hides part of the image."),
           IntegerOption("stride", 8, 1, kMaxImageSide, "pixels",
                         "Step between patch positions: smaller is finer and slower."),
-          NumberOption("fill", 0, -kUnbounded, kUnbounded, "",
+          NumberOption("fill", 0, -kMaxFill, kMaxFill, "",
                        "The patch's value after preprocessing: 0 is the mean pixel."),
           ChoiceOption("score", {"probability", "logit"},
                        "What the drop is measured in: the class probability or its logit."),

@@ -3,12 +3,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <limits>
 
 namespace convscope {
 namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // A number for a message, close to how JavaScript shows it: -1, 0.5, 9007199254740991, 1e+300.
 std::string NumberText(double d) {
@@ -88,15 +85,10 @@ OptionSpec ChoiceOption(const char* name, std::vector<const char*> choices, cons
 }
 
 std::string ExpectedOf(const OptionSpec& spec) {
-  const bool open = spec.max == kInf;
   switch (spec.type) {
     case OptionType::kInteger:
-      return open && spec.min == 0
-                 ? "a non-negative integer"
-                 : "an integer from " + NumberText(spec.min) + " to " + NumberText(spec.max);
+      return "an integer from " + NumberText(spec.min) + " to " + NumberText(spec.max);
     case OptionType::kNumber:
-      if (open && spec.min == -kInf) return "a finite number";
-      if (open && spec.min == 0) return "a non-negative number";
       return "a number from " + NumberText(spec.min) + " to " + NumberText(spec.max);
     case OptionType::kBoolean:
       return "true or false";

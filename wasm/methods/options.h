@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstddef>
-#include <limits>
 #include <map>
 #include <span>
 #include <string>
@@ -16,9 +15,6 @@
 
 namespace convscope {
 
-// No bound, for ranges open on one side.
-inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
-
 enum class OptionType { kInteger, kNumber, kBoolean, kChoice };
 
 struct OptionSpec {
@@ -27,7 +23,7 @@ struct OptionSpec {
   const char* help = "";
   const char* unit = "";      // "pixels", "" when the value has none
   double default_number = 0;  // integers and numbers
-  double min = 0, max = 0;    // integers and numbers, inclusive; numbers are finite
+  double min = 0, max = 0;    // integers and numbers, inclusive (finite: every option is bounded)
   bool default_bool = false;
   std::vector<const char*> choices;  // kChoice: the values, the first the default
 };

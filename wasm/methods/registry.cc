@@ -23,10 +23,18 @@ const MethodInfo* FindMethod(const std::string& name) {
   return nullptr;
 }
 
-std::string MethodNames() {
+namespace {
+std::string NamesOf(bool splittable_only) {
   std::string names;
-  for (const MethodInfo& m : Methods()) names += (names.empty() ? "" : ", ") + std::string(m.name);
+  for (const MethodInfo& m : Methods()) {
+    if (splittable_only && m.combine == nullptr) continue;
+    names += (names.empty() ? "" : ", ") + std::string(m.name);
+  }
   return names;
 }
+}  // namespace
+
+std::string MethodNames() { return NamesOf(false); }
+std::string SplittableMethods() { return NamesOf(true); }
 
 }  // namespace convscope

@@ -15,5 +15,7 @@ const std::vector<MethodInfo>& Methods();
 const MethodInfo* FindMethod(const std::string& name);
 // "saliency, smoothgrad, ...": every method's name, for messages.
 std::string MethodNames();
+// "smoothgrad, ig, occlusion": the methods whose passes split into parts (MethodInfo::combine).
+std::string SplittableMethods();
 
 }  // namespace convscope

@@ -25,7 +25,7 @@ Status InputGradientMap(const MethodInput& in, BackwardMode mode, const char* na
     }
     out->map[p] = m;
   }
-  if (mode == BackwardMode::kPlain && in.options.Boolean("clip99") && !out->map.empty()) {
+  if (in.options.Boolean("clip99") && !out->map.empty()) {
     std::vector<float> sorted = out->map;
     const size_t k = (sorted.size() - 1) * 99 / 100;
     std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(k), sorted.end());
@@ -45,6 +45,12 @@ Status GuidedBackprop(const MethodInput& in, Explanation* out) {
   return InputGradientMap(in, BackwardMode::kGuided, "guided", out);
 }
 
+OptionSpec Clip99Option() {
+  return BooleanOption("clip99", false,
+                       "Clip the map at its 99th percentile before scaling it to [0, 1], so that "
+                       "a few bright pixels do not wash out the rest.");
+}
+
 MethodInfo SaliencyMethod() {
   return {.name = "saliency",
           .label = "Saliency (vanilla gradient)",
@@ -57,10 +63,7 @@ MethodInfo SaliencyMethod() {
           .run = &VanillaSaliency,
           .combine = nullptr,
           .value = "|∂ class logit / ∂ pixel|, the largest over colour channels",
-          .options = {
-              BooleanOption("clip99", false,
-                            "Clip the map at its 99th percentile before scaling it to [0, 1], so "
-                            "that a few bright pixels do not wash out the rest.")}};
+          .options = {Clip99Option()}};
 }
 
 MethodInfo GuidedBackpropMethod() {
@@ -76,7 +79,7 @@ MethodInfo GuidedBackpropMethod() {
       .run = &GuidedBackprop,
       .combine = nullptr,
       .value = "guided ∂ class logit / ∂ pixel, the largest over colour channels (positive part)",
-      .options = {}};
+      .options = {Clip99Option()}};
 }
 
 }  // namespace convscope

@@ -14,6 +14,9 @@ Status VanillaSaliency(const MethodInput& in, Explanation* out);
 // back); map: the largest positive channel gradient. raw: the guided gradient, H x W x 3.
 Status GuidedBackprop(const MethodInput& in, Explanation* out);
 
+// The option every map built on guided or plain input gradients takes (guided Grad-CAM too).
+OptionSpec Clip99Option();
+
 MethodInfo SaliencyMethod();
 MethodInfo GuidedBackpropMethod();
 

@@ -116,7 +116,7 @@ MethodInfo SmoothGradMethod() {
       .options = {
           IntegerOption("samples", 25, 1, kMaxPasses, "samples",
                         "Noisy copies averaged: more is smoother and slower (the paper uses 50)."),
-          NumberOption("noise", 0.15, 0, kUnbounded, "",
+          NumberOption("noise", 0.15, 0, 10, "",
                        "The noise's standard deviation as a fraction of the image's value range "
                        "(the paper: 0.1 to 0.2)."),
           IntegerOption("seed", 1, 0, 4294967295.0, "",

@@ -15,12 +15,14 @@ export const LONG_METHODS = new Set(catalog.methods.filter((m) => m.rerunsForwar
 export const SPLIT_METHODS = new Set(catalog.methods.filter((m) => m.splits).map((m) => m.name));
 
 // Every option of any method by name (options of the same name mean the same thing: SmoothGrad's
-// samples and integrated gradients' steps are both `samples`), with the widest range among them.
+// samples and integrated gradients' steps are both `samples`), with the widest range among them
+// and, where methods share it, each method's help ("smoothgrad: ...; ig: ...").
 export const OPTIONS = new Map();
 for (const m of catalog.methods) {
   for (const o of m.options) {
-    const seen = OPTIONS.get(o.name);
-    OPTIONS.set(o.name, seen ? { ...seen, min: Math.min(seen.min ?? -Infinity, o.min ?? -Infinity), max: Math.max(seen.max ?? Infinity, o.max ?? Infinity) } : o);
+    const seen = OPTIONS.get(o.name), help = `${m.name}: ${o.help}`;
+    OPTIONS.set(o.name, seen ? { ...seen, min: Math.min(seen.min, o.min), max: Math.max(seen.max, o.max), help: `${seen.help} ${help}`, methods: [...seen.methods, m.name] }
+      : { ...o, help, methods: [m.name] });
   }
 }
 
@@ -29,7 +31,7 @@ export function parseOption(spec, text) {
   if (spec.type === 'boolean') return text === 'true' ? true : text === 'false' ? false : undefined;
   if (spec.type === 'choice') return spec.choices.includes(text) ? text : undefined;
   const value = Number(text);
-  const ok = text.trim() !== '' && Number.isFinite(value) && value >= (spec.min ?? -Infinity) && value <= (spec.max ?? Infinity)
+  const ok = text.trim() !== '' && Number.isFinite(value) && value >= spec.min && value <= spec.max
     && (spec.type !== 'integer' || Number.isInteger(value));
   return ok ? value : undefined;
 }
@@ -38,9 +40,7 @@ export function parseOption(spec, text) {
 export function expectedOf(spec) {
   if (spec.type === 'boolean') return 'true or false';
   if (spec.type === 'choice') return spec.choices.map((c) => `'${c}'`).join(' or ');
-  const kind = spec.type === 'integer' ? 'a whole number' : 'a number';
-  if (spec.min !== null && spec.max !== null) return `${kind} from ${spec.min} to ${spec.max}`;
-  return spec.min !== null ? `${kind} of at least ${spec.min}` : kind;
+  return `${spec.type === 'integer' ? 'a whole number' : 'a number'} from ${spec.min} to ${spec.max}`;
 }
 
 // The options `method` takes from `state` (values set by the reader; the core fills in the rest).

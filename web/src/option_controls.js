@@ -6,7 +6,8 @@ import { el } from './ui.js';
 
 let described = 0;  // ids for aria-describedby
 
-export function optionControl(spec, value, onChange) {
+// `max` (optional) narrows the catalog's upper bound (patch and stride: the model's input side).
+export function optionControl(spec, value, onChange, max = spec.max) {
   const id = `option-help-${++described}`;
   const help = el('span', { id, className: 'sr-only' }, spec.help);
   const label = spec.unit && spec.unit !== spec.name ? `${spec.name} (${spec.unit}) ` : `${spec.name} `;
@@ -18,13 +19,11 @@ export function optionControl(spec, value, onChange) {
     input = el('select', { ...common, onchange: () => onChange(input.value) },
       ...spec.choices.map((c) => el('option', { value: c, selected: c === value }, c)));
   } else {
-    const range = {};
-    if (spec.min !== null) range.min = spec.min;
-    if (spec.max !== null) range.max = spec.max;
-    input = el('input', { ...common, ...range, type: 'number', step: spec.type === 'integer' ? 1 : 'any', value: String(value),
+    const bounded = { ...spec, max: Math.min(spec.max, max) };
+    input = el('input', { ...common, min: bounded.min, max: bounded.max, type: 'number', step: spec.type === 'integer' ? 1 : 'any', value: String(value),
       onchange: () => {
-        const v = parseOption(spec, input.value);
-        input.setCustomValidity(v === undefined ? `${spec.name} must be ${expectedOf(spec)}` : '');
+        const v = parseOption(bounded, input.value);
+        input.setCustomValidity(v === undefined ? `${spec.name} must be ${expectedOf(bounded)}` : '');
         if (v === undefined) input.reportValidity();
         else onChange(v);
       } });

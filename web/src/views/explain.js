@@ -96,7 +96,11 @@ export default {
       const layers = app.state.model.summary.rows.filter((r) => r.type === 'Conv2D' || r.type === 'MaxPooling2D').map((r) => r.name);
       controls.append(select('Layer', layers, s.camLayer ?? app.layersOf('Conv2D').at(-1), (v) => app.set({ camLayer: v })));
     }
-    for (const spec of info.options) controls.append(optionControl(spec, s[spec.name] ?? spec.default, (v) => app.set({ [spec.name]: v })));
+    // Options in pixels (occlusion's patch and stride) cannot exceed the model's input.
+    const side = Math.min(...s.model.info.inputShape.slice(0, 2));
+    for (const spec of info.options) {
+      controls.append(optionControl(spec, s[spec.name] ?? spec.default, (v) => app.set({ [spec.name]: v }), spec.unit === 'pixels' ? side : spec.max));
+    }
     const opacity = el('input', { type: 'range', min: 0, max: 1, step: 0.05, value: s.opacity, 'aria-label': 'opacity',
       oninput: () => { app.state.opacity = Number(opacity.value); app.saveHash(); explained(app, method).then((x) => x && draw(x)).catch(app.showError); } });
     controls.append(el('label', {}, 'opacity ', opacity));
