@@ -11,7 +11,6 @@
 #include "json_util.h"
 #include "keras_architecture.h"
 #include "keras_file.h"
-#include "model.h"
 #include "model_builder.h"
 #include "model_format.h"
 #include "quantize.h"
@@ -25,9 +24,14 @@ Status PreprocessingFor(const std::string& mode, Preprocessing* p) {
   if (mode == "caffe") {
     *p = Preprocessing{};  // BGR, minus the ImageNet mean, no scaling
   } else if (mode == "tf") {
-    *p = {"tf", "RGB", 1.0 / 127.5, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}};
+    *p = {
+        PreprocessingMode::kTf, ChannelOrder::kRGB, 1.0 / 127.5, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}};
   } else if (mode == "torch") {
-    *p = {"torch", "RGB", 1.0 / 255.0, {0.485, 0.456, 0.406}, {0.229, 0.224, 0.225}};
+    *p = {PreprocessingMode::kTorch,
+          ChannelOrder::kRGB,
+          1.0 / 255.0,
+          {0.485, 0.456, 0.406},
+          {0.229, 0.224, 0.225}};
   } else {
     return Status::Error("unknown preprocessing '" + mode + "' (use caffe, tf or torch)");
   }
@@ -138,9 +142,9 @@ Status ForEachBlock(const KerasFile& file, const std::string& layer, const Keras
 
 class LayerConverter {
  public:
-  LayerConverter(const KerasFile& file, const ConvertOptions& options, ModelBuilder* builder,
+  LayerConverter(const KerasFile& file, Precision precision, ModelBuilder* builder,
                  const ConvertProgress& progress)
-      : file_(file), options_(options), builder_(builder), progress_(progress) {}
+      : file_(file), precision_(precision), builder_(builder), progress_(progress) {}
 
   Status Convert(const Layer& layer, const Shape& input, LayerEntry* entry) {
     entry->layer = layer;
@@ -219,7 +223,7 @@ class LayerConverter {
     if (!quantized) {
       stats.AddToHistogram(f32);
       out->stats = stats.Finish();
-      out->dtype = DType::kF32;
+      out->dtype = Precision::kF32;
       out->data_section = index;
       return Status::Ok();
     }
@@ -238,7 +242,7 @@ class LayerConverter {
     }));
     out->stats = stats.Finish();
     out->quantization = error.Finish();
-    out->dtype = DType::kInt8;
+    out->dtype = Precision::kInt8;
     out->data_section = index;
     out->scales_section = builder_->AddSection(AsBytes(std::span<const float>(scales)));
     return Status::Ok();
@@ -255,11 +259,11 @@ class LayerConverter {
   }
 
   bool Quantized(const std::string& role) const {
-    return options_.precision == "int8" && role == "kernel";
+    return precision_ == Precision::kInt8 && role == "kernel";
   }
 
   const KerasFile& file_;
-  const ConvertOptions& options_;
+  const Precision precision_;
   ModelBuilder* builder_;
   const ConvertProgress& progress_;
   double done_ = 0;  // bytes read
@@ -269,10 +273,13 @@ class LayerConverter {
 
 Status ConvertToBytes(const ConvertOptions& o, const ConvertProgress& progress,
                       ConvertResult* result, std::vector<uint8_t>* bytes) {
-  if (o.precision != "f32" && o.precision != "int8") {
-    return Status::Error("unknown precision '" + o.precision + "' (use f32 or int8)");
-  }
   ModelHeader h;
+  const std::optional<size_t> precision = IndexOfName(kPrecisionNames, o.precision);
+  if (!precision) {
+    return Status::Error("unknown precision '" + o.precision + "' (use " +
+                         OneOf(kPrecisionNames, false) + ")");
+  }
+  h.precision = static_cast<Precision>(*precision);
   CONVSCOPE_RETURN_IF_ERROR(PreprocessingFor(o.preprocessing, &h.preprocessing));
   std::unique_ptr<KerasFile> file;
   CONVSCOPE_RETURN_IF_ERROR(KerasFile::Open(o.input, &file));
@@ -308,7 +315,7 @@ Status ConvertToBytes(const ConvertOptions& o, const ConvertProgress& progress,
   }
 
   ModelBuilder builder;
-  LayerConverter converter(*file, o, &builder, progress);
+  LayerConverter converter(*file, h.precision, &builder, progress);
   size_t file_bytes = kPreambleSize + kHeaderAllowance;
   for (const Layer& layer : arch.layers) file_bytes += converter.OutputBytes(layer);
   if (file_bytes > kMaxModelFileSize) {
@@ -326,7 +333,6 @@ Status ConvertToBytes(const ConvertOptions& o, const ConvertProgress& progress,
     h.layers.push_back(std::move(entry));
   }
   h.name = arch.name;
-  h.precision = o.precision;
   h.source = {{"file", o.input.substr(o.input.find_last_of('/') + 1)},
               {"layout", KerasLayoutName(file->layout())},
               {"architecture", arch.origin},

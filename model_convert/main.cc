@@ -165,9 +165,10 @@ int main(int argc, char** argv) {
   std::printf("%s: %s, %s\n", options.input.c_str(),
               h.source.value("layout", std::string()).c_str(), result.origin.c_str());
   std::fputs(convscope::KerasSummary(h).c_str(), stdout);
-  if (h.precision == "int8") PrintQuantization(h);
+  if (h.precision == convscope::Precision::kInt8) PrintQuantization(h);
   std::printf("\nWrote %s: %s precision, %s bytes (%.1f MB)\n", options.output.c_str(),
-              h.precision.c_str(), convscope::WithThousands(result.file_size).c_str(),
+              convscope::PrecisionName(h.precision),
+              convscope::WithThousands(result.file_size).c_str(),
               static_cast<double>(result.file_size) / 1e6);
   return 0;
 }

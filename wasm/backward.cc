@@ -9,11 +9,11 @@ namespace {
 // The kernel value at `index` of a stored weight, dequantized when int8.
 struct KernelReader {
   explicit KernelReader(const TensorView& v)
-      : f32(v.entry->dtype == DType::kF32 ? reinterpret_cast<const float*>(v.data.data())
-                                          : nullptr),
+      : f32(v.entry->dtype == Precision::kF32 ? reinterpret_cast<const float*>(v.data.data())
+                                              : nullptr),
         q(reinterpret_cast<const int8_t*>(v.data.data())),
         scales(v.scales),
-        row(v.entry->dtype == DType::kF32 ? 1 : v.data.size() / v.scales.size()) {}
+        row(v.entry->dtype == Precision::kF32 ? 1 : v.data.size() / v.scales.size()) {}
   float operator()(size_t index) const {
     return f32 != nullptr ? f32[index] : scales[index / row] * static_cast<float>(q[index]);
   }

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "names.h"
-
 namespace convscope {
 namespace {
 
@@ -57,12 +55,6 @@ const ColorLut& Lut(Colormap map) {
   static const ColorLut viridis = MakeLut(Colormap::kViridis);
   static const ColorLut jet = MakeLut(Colormap::kJet);
   return map == Colormap::kGray ? gray : map == Colormap::kViridis ? viridis : jet;
-}
-
-std::optional<Colormap> ColormapFromName(const std::string& name) {
-  const std::optional<size_t> i = IndexOfName(kColormapNames, name);
-  if (!i) return std::nullopt;
-  return static_cast<Colormap>(*i);
 }
 
 }  // namespace convscope

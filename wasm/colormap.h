@@ -4,8 +4,6 @@
 
 #include <array>
 #include <cstdint>
-#include <optional>
-#include <string>
 
 namespace convscope {
 
@@ -15,7 +13,5 @@ inline constexpr std::array<const char*, 3> kColormapNames = {"gray", "viridis",
 using ColorLut = std::array<std::array<uint8_t, 3>, 256>;
 
 const ColorLut& Lut(Colormap map);
-// "gray", "viridis" or "jet"; nullopt for anything else.
-std::optional<Colormap> ColormapFromName(const std::string& name);
 
 }  // namespace convscope

@@ -47,7 +47,7 @@ Status Engine::PrepareWeights(size_t index, const Shape& input_shape, LayerWeigh
   const bool dense = model_->header().layers[index].layer.kind == LayerKind::kDense;
   const TensorView& kernel = views[0];
   if (views.size() > 1) w->bias = View<float>(views[1]);
-  const bool file_int8 = kernel.entry->dtype == DType::kInt8;
+  const bool file_int8 = kernel.entry->dtype == Precision::kInt8;
   const size_t in_channels = input_shape.back();
   const bool want_int8 = precision_ == Precision::kInt8 && in_channels > kMaxF32InputChannels;
   if (want_int8 && file_int8) {

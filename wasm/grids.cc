@@ -69,7 +69,7 @@ Status FilterGrid(const TensorView& kernel, const FilterGridOptions& o, RgbaImag
   if (o.scale == 0 || o.scale > 64) return Status::Error("scale must be between 1 and 64");
   const size_t per_filter = kh * kw * in;
   auto value = [&](size_t i) {
-    if (kernel.entry->dtype == DType::kF32)
+    if (kernel.entry->dtype == Precision::kF32)
       return reinterpret_cast<const float*>(kernel.data.data())[i];
     return kernel.scales[i / per_filter] *
            static_cast<float>(reinterpret_cast<const int8_t*>(kernel.data.data())[i]);

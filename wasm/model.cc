@@ -10,14 +10,6 @@
 
 namespace convscope {
 
-Status CheckRgbInput(const Shape& input) {
-  if (input.size() != 3 || input[2] != 3) {
-    return Status::Error("the model's input is " + ShapeString(input) +
-                         ": convscope runs models on RGB images (height x width x 3)");
-  }
-  return Status::Ok();
-}
-
 Status Model::Load(std::vector<uint8_t> bytes, ThreadPool threadpool, std::unique_ptr<Model>* out) {
   std::unique_ptr<Model> m(new Model());
   m->bytes_ = std::move(bytes);
@@ -46,7 +38,7 @@ Status Model::EngineFor(Precision p, Engine** engine) {
 Status Model::Run(const RgbImage& image, const RunOptions& options, RunResult* result) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
-  const Precision precision = options.precision.value_or(FilePrecision());
+  const Precision precision = options.precision.value_or(header().precision);
   Engine* engine = nullptr;
   CONVSCOPE_RETURN_IF_ERROR(EngineFor(precision, &engine));
   const Shape& in = header().layers.front().layer.output_shape;
@@ -158,11 +150,7 @@ Status Model::Combine(const ExplainOptions& options, const PartResults& results,
 void Model::SetProvenance(const MethodInput& in, Precision engine, Explanation* out) const {
   out->class_index = in.class_index;
   out->activations = engine;
-  out->weights = engine == Precision::kInt8 ? Precision::kInt8 : FilePrecision();
-}
-
-Precision Model::FilePrecision() const {
-  return header().precision == "int8" ? Precision::kInt8 : Precision::kF32;
+  out->weights = engine == Precision::kInt8 ? Precision::kInt8 : header().precision;
 }
 
 Status Model::GradientEngine(Engine** engine) {

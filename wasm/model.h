@@ -53,10 +53,6 @@ struct SanityCheckResult {
   double spearman = 0;         // rank correlation of the two maps
 };
 
-// Models run on RGB pictures: an input of height x width x 3 (the loader's check, which the
-// converter applies too, so that it never writes a file the loader refuses).
-Status CheckRgbInput(const Shape& input);
-
 class Model {
  public:
   // XNNPACK runs on `threadpool` (null: the caller's thread), kept as long as the model.
@@ -99,7 +95,6 @@ class Model {
 
  private:
   Model() = default;
-  Precision FilePrecision() const;
   Status EngineFor(Precision p, Engine** engine);
   // The engine gradient methods run on: the last run's in f32; after an int8 run, the f32 engine
   // (the same weights, dequantized), which runs the last image first.

@@ -46,7 +46,7 @@ Status CheckWeights(const ModelHeader& h, std::span<const uint8_t> bytes) {
       const size_t elements =
           std::accumulate(w.shape.begin(), w.shape.end(), size_t{1}, std::multiplies<>());
       const std::string name = "layer " + e.layer.name + " weight " + w.name;
-      if (h.sections[w.data_section].size != elements * DTypeSize(w.dtype)) {
+      if (h.sections[w.data_section].size != elements * PrecisionBytes(w.dtype)) {
         return Status::Error(name + ": its section size does not match its shape");
       }
       if (w.scales_section &&
@@ -55,7 +55,7 @@ Status CheckWeights(const ModelHeader& h, std::span<const uint8_t> bytes) {
       }
       // NaN or infinity would turn every prediction into NaN without a word: refuse them here.
       for (const std::optional<size_t> section :
-           {w.dtype == DType::kF32 ? std::optional(w.data_section) : std::nullopt,
+           {w.dtype == Precision::kF32 ? std::optional(w.data_section) : std::nullopt,
             w.scales_section}) {
         if (!section) continue;
         const SectionEntry& s = h.sections[*section];
@@ -100,7 +100,7 @@ Status ModelFile::Open(std::span<const uint8_t> bytes, std::unique_ptr<ModelFile
 }
 
 std::vector<float> ValuesAsF32(const TensorView& v) {
-  if (v.entry->dtype == DType::kF32) {
+  if (v.entry->dtype == Precision::kF32) {
     std::vector<float> out(v.data.size() / sizeof(float));
     std::memcpy(out.data(), v.data.data(), v.data.size());
     return out;

@@ -44,6 +44,14 @@ Status CheckLayerCount(size_t layers) {
   return Status::Ok();
 }
 
+Status CheckRgbInput(const Shape& input) {
+  if (input.size() != 3 || input[2] != 3) {
+    return Status::Error("the model's input is " + ShapeString(input) +
+                         ": convscope runs models on RGB images (height x width x 3)");
+  }
+  return Status::Ok();
+}
+
 Status DecodePreamble(std::span<const uint8_t> bytes, Preamble* out) {
   if (bytes.size() < kPreambleSize ||
       !std::equal(kModelMagic.begin(), kModelMagic.end(), bytes.begin())) {

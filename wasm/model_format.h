@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <span>
 
+#include "layer.h"
 #include "status.h"
 
 namespace convscope {
@@ -33,6 +34,9 @@ inline constexpr uint64_t kMaxHeaderSize = 64 << 20;
 inline constexpr size_t kMaxLayers = 1024;
 // The loader's check of kMaxLayers, also applied by the converter.
 Status CheckLayerCount(size_t layers);
+// Models run on RGB pictures: an input of height x width x 3 (the loader's check, which the
+// converter applies too, so that it never writes a file the loader refuses).
+Status CheckRgbInput(const Shape& input);
 
 struct Preamble {
   uint32_t version = kModelFormatVersion;

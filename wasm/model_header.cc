@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "model_format.h"
-#include "precision.h"
 
 namespace convscope {
 namespace {
@@ -16,16 +15,19 @@ Json ToList(const Shape& s) {
   return list;
 }
 
-Status ReadDType(const Json& j, const std::string& path, DType* out) {
+// Reads one of an enum's names. Everything after the header reads the enum, so an unknown name
+// must not load (a "bogus" precision used to run as f32).
+template <typename Enum, size_t N>
+Status ReadName(const Json& j, const char* key, const std::string& path,
+                const std::array<const char*, N>& names, Enum* out) {
   std::string name;
-  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "dtype", path, &name));
-  if (name == "f32") {
-    *out = DType::kF32;
-  } else if (name == "int8") {
-    *out = DType::kInt8;
-  } else {
-    return Status::Error(path + ".dtype '" + name + "' is not f32 or int8");
+  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, key, path, &name));
+  const std::optional<size_t> index = IndexOfName(names, name);
+  if (!index) {
+    return Status::Error(path + "." + key + " must be " + OneOf(names, false) + ", got '" + name +
+                         "'");
   }
+  *out = static_cast<Enum>(*index);
   return Status::Ok();
 }
 
@@ -34,13 +36,13 @@ Status ReadWeight(const Json& j, const std::string& path, size_t num_sections, W
   CONVSCOPE_RETURN_IF_ERROR(ReadSizeList(j, "keras_shape", path, &w->keras_shape));
   CONVSCOPE_RETURN_IF_ERROR(ReadSizeList(j, "shape", path, &w->shape));
   CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "layout", path, &w->layout));
-  CONVSCOPE_RETURN_IF_ERROR(ReadDType(j, path, &w->dtype));
+  CONVSCOPE_RETURN_IF_ERROR(ReadName(j, "dtype", path, kPrecisionNames, &w->dtype));
   CONVSCOPE_RETURN_IF_ERROR(ReadSize(j, "data", path, &w->data_section));
   if (w->data_section >= num_sections) return Status::Error(path + ".data is not a section");
   if (w->shape != StoredShape(w->keras_shape) || w->layout != StoredLayout(w->keras_shape)) {
     return Status::Error(path + ": shape and layout do not follow from keras_shape");
   }
-  if (w->dtype == DType::kInt8) {
+  if (w->dtype == Precision::kInt8) {
     size_t scales = 0;
     CONVSCOPE_RETURN_IF_ERROR(ReadSize(j, "scales", path, &scales));
     if (scales >= num_sections) return Status::Error(path + ".scales is not a section");
@@ -55,17 +57,8 @@ Status ReadWeight(const Json& j, const std::string& path, size_t num_sections, W
 
 Status ReadPreprocessing(const Json& j, Preprocessing* p) {
   const std::string path = "header.preprocessing";
-  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "mode", path, &p->mode));
-  // The mode names the arithmetic below (which is what runs); an unknown one is a damaged file.
-  if (!IndexOfName(kPreprocessingModes, p->mode)) {
-    return Status::Error(path + ".mode must be " + OneOf(kPreprocessingModes, false) + ", got '" +
-                         p->mode + "'");
-  }
-  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "channel_order", path, &p->channel_order));
-  if (!IndexOfName(kChannelOrders, p->channel_order)) {
-    return Status::Error(path + ".channel_order must be " + OneOf(kChannelOrders, false) +
-                         ", got '" + p->channel_order + "'");
-  }
+  CONVSCOPE_RETURN_IF_ERROR(ReadName(j, "mode", path, kPreprocessingModes, &p->mode));
+  CONVSCOPE_RETURN_IF_ERROR(ReadName(j, "channel_order", path, kChannelOrders, &p->channel_order));
   CONVSCOPE_RETURN_IF_ERROR(ReadFloat(j, "scale", path, &p->scale));
   for (const char* key : {"mean", "std"}) {
     const Json* v = Find(j, key);
@@ -85,9 +78,6 @@ Status ReadPreprocessing(const Json& j, Preprocessing* p) {
 }
 
 }  // namespace
-
-const char* DTypeName(DType t) { return t == DType::kF32 ? "f32" : "int8"; }
-size_t DTypeSize(DType t) { return t == DType::kF32 ? 4 : 1; }
 
 Shape StoredShape(const Shape& k) {
   if (k.size() == 4) return {k[3], k[0], k[1], k[2]};
@@ -109,7 +99,7 @@ Json HeaderToJson(const ModelHeader& h) {
     for (const WeightEntry& w : e.weights) {
       Json jw = {
           {"name", w.name},     {"keras_shape", ToList(w.keras_shape)}, {"shape", ToList(w.shape)},
-          {"layout", w.layout}, {"dtype", DTypeName(w.dtype)},          {"data", w.data_section},
+          {"layout", w.layout}, {"dtype", PrecisionName(w.dtype)},      {"data", w.data_section},
           {"stats", w.stats}};
       if (w.scales_section) jw["scales"] = *w.scales_section;
       if (!w.quantization.is_null()) jw["quantization"] = w.quantization;
@@ -127,12 +117,12 @@ Json HeaderToJson(const ModelHeader& h) {
       {"format", kFormatName},
       {"format_version", 1},
       {"name", h.name},
-      {"precision", h.precision},
+      {"precision", PrecisionName(h.precision)},
       {"source", h.source},
       {"converter", h.converter},
       {"preprocessing",
-       {{"mode", p.mode},
-        {"channel_order", p.channel_order},
+       {{"mode", NameOf(kPreprocessingModes, p.mode)},
+        {"channel_order", NameOf(kChannelOrders, p.channel_order)},
         {"scale", p.scale},
         {"mean", p.mean},
         {"std", p.std}}},
@@ -149,12 +139,7 @@ Status HeaderFromJson(const Json& j, ModelHeader* out) {
   if (format != kFormatName)
     return Status::Error("header.format is not " + std::string(kFormatName));
   CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "name", "header", &h.name));
-  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "precision", "header", &h.precision));
-  // Read as a name everywhere after this, so an unknown one must not load (it would run as f32).
-  if (!IndexOfName(kPrecisionNames, h.precision)) {
-    return Status::Error("header.precision must be " + OneOf(kPrecisionNames, false) + ", got '" +
-                         h.precision + "'");
-  }
+  CONVSCOPE_RETURN_IF_ERROR(ReadName(j, "precision", "header", kPrecisionNames, &h.precision));
   if (const Json* v = Find(j, "source")) h.source = *v;
   if (const Json* v = Find(j, "converter")) h.converter = *v;
   const Json* pre = Find(j, "preprocessing");

@@ -12,20 +12,17 @@
 #include "json_util.h"
 #include "layer.h"
 #include "names.h"
+#include "precision.h"
 #include "status.h"
 
 namespace convscope {
-
-enum class DType { kF32, kInt8 };
-const char* DTypeName(DType t);
-size_t DTypeSize(DType t);
 
 struct WeightEntry {
   std::string name;   // "kernel" or "bias"
   Shape keras_shape;  // as Keras stores it: conv (kh, kw, in, out), dense (in, out), bias (out)
   Shape shape;        // as stored here: conv OHWI (out, kh, kw, in), dense OI (out, in), bias (out)
   std::string layout;  // "OHWI", "OI" or "O"
-  DType dtype = DType::kF32;
+  Precision dtype = Precision::kF32;
   size_t data_section = 0;
   std::optional<size_t> scales_section;  // int8: one f32 scale per output channel
   Json stats;         // statistics of the original f32 weights (min, max, mean, std, histogram)
@@ -39,13 +36,17 @@ struct LayerEntry {
 
 // Pixel preprocessing, applied to RGB values in [0, 255] after resizing:
 //   reorder to channel_order, then x' = (x * scale - mean[c]) / std[c].
+// The mode names where the numbers came from (Keras' preprocess_input modes, or custom); the
+// numbers are what runs.
+enum class PreprocessingMode { kCaffe, kTf, kTorch, kCustom };
 inline constexpr std::array<const char*, 4> kPreprocessingModes = {"caffe", "tf", "torch",
-                                                                   "custom"};
-inline constexpr std::array<const char*, 2> kChannelOrders = {"RGB", "BGR"};
+                                                                   "custom"};  // by the enum
+enum class ChannelOrder { kRGB, kBGR };
+inline constexpr std::array<const char*, 2> kChannelOrders = {"RGB", "BGR"};  // by ChannelOrder
 
 struct Preprocessing {
-  std::string mode = "caffe";  // "caffe", "tf", "torch" or "custom"
-  std::string channel_order = "BGR";
+  PreprocessingMode mode = PreprocessingMode::kCaffe;
+  ChannelOrder channel_order = ChannelOrder::kBGR;
   double scale = 1.0;
   std::array<double, 3> mean = {103.939, 116.779, 123.68};
   std::array<double, 3> std = {1.0, 1.0, 1.0};
@@ -59,9 +60,9 @@ struct SectionEntry {
 
 struct ModelHeader {
   std::string name;
-  std::string precision;  // "f32" or "int8"
-  Json source;            // where the model came from (file, layout, keras_version, ...)
-  Json converter;         // {"name", "version"}
+  Precision precision = Precision::kF32;
+  Json source;     // where the model came from (file, layout, keras_version, ...)
+  Json converter;  // {"name", "version"}
   Preprocessing preprocessing;
   std::vector<std::string> labels;  // empty or one per output unit
   std::vector<LayerEntry> layers;

@@ -3,6 +3,7 @@
 // names up in it, the messages list it, and the catalog (catalog.h) hands it to JavaScript.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -17,6 +18,12 @@ inline std::optional<size_t> IndexOfName(std::span<const char* const> names,
     if (name == names[i]) return i;
   }
   return std::nullopt;
+}
+
+// The name of an enum's value, from its table (tables are in the enum's order).
+template <typename Enum, size_t N>
+const char* NameOf(const std::array<const char*, N>& names, Enum value) {
+  return names[static_cast<size_t>(value)];
 }
 
 // "'a', 'b' or 'c'" (unquoted: "a, b or c"): a list of names for messages.

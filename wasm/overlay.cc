@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "methods/explanation.h"
+#include "resample.h"
 
 namespace convscope {
 

@@ -3,7 +3,7 @@
 namespace convscope {
 
 void Preprocess(const RgbImage& image, const Preprocessing& p, std::span<float> out) {
-  const bool bgr = p.channel_order == "BGR";
+  const bool bgr = p.channel_order == ChannelOrder::kBGR;
   for (size_t i = 0; i < image.width * image.height; ++i) {
     for (size_t c = 0; c < 3; ++c) {
       const size_t source = bgr ? 2 - c : c;  // model channel c reads this RGB channel

@@ -159,8 +159,11 @@ TEST(Image, CaffePreprocessingIsBgrMinusMean) {
   EXPECT_FLOAT_EQ(out[0], 30 - 103.939f);
   EXPECT_FLOAT_EQ(out[1], 20 - 116.779f);
   EXPECT_FLOAT_EQ(out[2], 10 - 123.68f);
-  const Preprocessing torch{
-      "torch", "RGB", 1.0 / 255, {0.485, 0.456, 0.406}, {0.229, 0.224, 0.225}};
+  const Preprocessing torch{PreprocessingMode::kTorch,
+                            ChannelOrder::kRGB,
+                            1.0 / 255,
+                            {0.485, 0.456, 0.406},
+                            {0.229, 0.224, 0.225}};
   Preprocess(image, torch, out);
   EXPECT_NEAR(out[0], (10 / 255.0 - 0.485) / 0.229, 1e-6);
 }

@@ -82,7 +82,7 @@ TEST_P(ConvertRoundTrip, WeightsSurviveAndTotalsMatch) {
   ASSERT_TRUE(
       ParseJson(ReadText(ModelsDir() + "/" + c.model + ".json"), "generator", &generated).ok());
   EXPECT_EQ(h.total_params, generated["params"].get<uint64_t>());
-  EXPECT_EQ(h.precision, c.precision);
+  EXPECT_STREQ(PrecisionName(h.precision), c.precision);
 
   std::unique_ptr<KerasFile> keras;
   ASSERT_TRUE(KerasFile::Open(input, &keras).ok());
@@ -109,7 +109,7 @@ TEST_P(ConvertRoundTrip, WeightsSurviveAndTotalsMatch) {
       for (const Json& n : stats["histogram"]["counts"]) counted += n.get<uint64_t>();
       EXPECT_EQ(counted, original.size());
 
-      if (views[k].entry->dtype == DType::kF32) {
+      if (views[k].entry->dtype == Precision::kF32) {
         const auto* got = reinterpret_cast<const float*>(views[k].data.data());
         for (size_t i = 0; i < original.size(); ++i) {
           const float want = KerasValueAt(original, ks, i);

@@ -190,7 +190,7 @@ TEST(ModelFile, RefusesInconsistentHeaders) {
        },
        "labels has 2 names"},
       {"unknown dtype", [](Json& h) { h["layers"][1]["weights"][0]["dtype"] = "int3"; },
-       "dtype 'int3' is not f32 or int8"},
+       "dtype must be f32 or int8, got 'int3'"},
       {"unknown layer", [](Json& h) { h["layers"][3]["class_name"] = "LSTM"; },
        "unsupported layer flatten of type LSTM"},
       {"missing weights", [](Json& h) { h["layers"][1]["weights"] = Json::array(); },

@@ -10,7 +10,7 @@ namespace convscope::testing {
 namespace {
 
 std::vector<float> Values(const TensorView& v) {
-  if (v.entry->dtype == DType::kF32) {
+  if (v.entry->dtype == Precision::kF32) {
     const auto* f = reinterpret_cast<const float*>(v.data.data());
     return {f, f + v.data.size() / sizeof(float)};
   }

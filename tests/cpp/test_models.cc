@@ -23,7 +23,7 @@ TestModel MakeModel(const std::vector<Json>& configs, bool int8, uint32_t seed,
 
   ModelHeader& h = m.header;
   h.name = "test";
-  h.precision = int8 ? "int8" : "f32";
+  h.precision = int8 ? Precision::kInt8 : Precision::kF32;
   h.labels = std::move(labels);
   h.layers.resize(layers.size());
   m.weights.resize(layers.size());
@@ -53,7 +53,7 @@ TestModel MakeModel(const std::vector<Json>& configs, bool int8, uint32_t seed,
       for (float& v : values) v = dist(rng);
       if (int8 && kernel) {
         const ChannelwiseInt8 q = QuantizeChannelwise(values, w.shape.front());
-        w.dtype = DType::kInt8;
+        w.dtype = Precision::kInt8;
         w.data_section = add(AsBytes(std::span<const int8_t>(q.values)));
         w.scales_section = add(AsBytes(std::span<const float>(q.scales)));
       } else {

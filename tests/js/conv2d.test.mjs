@@ -79,7 +79,7 @@ const badOptions = [
   ['weights too short', { ...good(), weights: new Float32Array(53) }, /weights has 53 elements, expected 54/],
   ['bias too long', { ...good(), bias: new Float32Array(4) }, /bias has 4 elements, expected 3/],
   ['weights NaN', { ...good(), weights: new Float32Array(54).fill(NaN) }, /weights contain NaN/],
-  ['precision unknown', { ...good(), precision: 'int4' }, /precision must be 'f32' or 'int8', got int4/],
+  ['precision unknown', { ...good(), precision: 'int4' }, /precision must be 'f32' or 'int8', got 'int4'/],
   ['relu not boolean', { ...good(), relu: 1 }, /relu must be a boolean, got number/],
   ['kernel larger than input', { ...good(), height: 1, padding: 0 }, /kernel is larger than the padded input/],
   ['absurd sizes', { ...good(), height: 2 ** 31, width: 2 ** 31 }, /would exceed/],

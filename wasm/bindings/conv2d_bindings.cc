@@ -43,10 +43,9 @@ Conv2d* TryCreateConv2d(val options) {
     return nullptr;
   }
   shape.relu = relu.isUndefined() || relu.as<bool>();
-  const std::optional<std::string> precision = ReadString(options, "precision", "f32", &error);
-  if (!precision || (*precision != "f32" && *precision != "int8")) {
-    Fail("precision must be 'f32' or 'int8', got " +
-         (precision ? *precision : TypeName(options["precision"])));
+  const auto precision = ReadEnum<Precision>(options, "precision", "f32", kPrecisionNames, &error);
+  if (!precision) {
+    Fail(error);
     return nullptr;
   }
   for (const char* key : {"weights", "bias"}) {
@@ -56,10 +55,9 @@ Conv2d* TryCreateConv2d(val options) {
     }
   }
   std::unique_ptr<Conv2d> conv;
-  const Status status =
-      Conv2d::Create(shape, *precision == "int8" ? Precision::kInt8 : Precision::kF32,
-                     CopyFloat32Array(options["weights"]), CopyFloat32Array(options["bias"]),
-                     /*threadpool=*/nullptr, &conv);
+  const Status status = Conv2d::Create(shape, *precision, CopyFloat32Array(options["weights"]),
+                                       CopyFloat32Array(options["bias"]),
+                                       /*threadpool=*/nullptr, &conv);
   if (!status.ok()) {
     Fail(status.message());
     return nullptr;

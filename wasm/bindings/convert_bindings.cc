@@ -38,7 +38,7 @@ val TryConvertKeras(const std::string& path, const val& options) {
   out.set("bytes", val::global("Uint8Array")
                        .new_(val(emscripten::typed_memory_view(bytes.size(), bytes.data()))));
   out.set("name", result.header.name);
-  out.set("precision", result.header.precision);
+  out.set("precision", std::string(PrecisionName(result.header.precision)));
   out.set("params", static_cast<double>(result.header.total_params));
   out.set("layout", result.header.source.value("layout", std::string()));
   out.set("architecture", result.origin);

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "names.h"
+
 namespace convscope::bindings {
 
 namespace {
@@ -161,23 +163,21 @@ val ImageDataOut(const RgbImage& image) {
   return out;
 }
 
-std::optional<Colormap> ReadColormap(const val& options, const char* fallback, std::string* error) {
-  const auto name = ReadString(options, "colormap", fallback, error);
+std::optional<size_t> ReadNameIndex(const val& options, const char* key, const char* fallback,
+                                    std::span<const char* const> names, std::string* error) {
+  const auto name = ReadString(options, key, fallback, error);
   if (!name) return std::nullopt;
-  const auto map = ColormapFromName(*name);
-  if (!map) *error = "colormap must be " + OneOf(kColormapNames) + ", got '" + *name + "'";
-  return map;
+  const std::optional<size_t> index = IndexOfName(names, *name);
+  if (!index) *error = std::string(key) + " must be " + OneOf(names) + ", got '" + *name + "'";
+  return index;
+}
+
+std::optional<Colormap> ReadColormap(const val& options, const char* fallback, std::string* error) {
+  return ReadEnum<Colormap>(options, "colormap", fallback, kColormapNames, error);
 }
 
 std::optional<ResizeMode> ReadResizeMode(const val& options, std::string* error) {
-  const auto name = ReadString(options, "resize", "keras", error);
-  if (!name) return std::nullopt;
-  const std::optional<size_t> mode = IndexOfName(kResizeModeNames, *name);
-  if (!mode) {
-    *error = "resize must be " + OneOf(kResizeModeNames) + ", got '" + *name + "'";
-    return std::nullopt;
-  }
-  return static_cast<ResizeMode>(*mode);
+  return ReadEnum<ResizeMode>(options, "resize", "keras", kResizeModeNames, error);
 }
 
 ProgressFn ReadProgress(const val& options) {

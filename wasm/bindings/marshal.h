@@ -6,6 +6,7 @@
 
 #include <emscripten/val.h>
 
+#include <array>
 #include <optional>
 #include <span>
 #include <string>
@@ -55,6 +56,18 @@ val CopyBytesOut(std::span<const uint8_t> rgba);  // a Uint8ClampedArray, ready 
 // options.onProgress as a ProgressFn; nullptr when absent (module_api.js wraps it so that it never
 // throws into wasm).
 ProgressFn ReadProgress(const val& options);
+
+// options[key] as the index of one of `names`, `fallback` when absent; otherwise an error listing
+// them ("precision must be 'f32' or 'int8', got 'int4'").
+std::optional<size_t> ReadNameIndex(const val& options, const char* key, const char* fallback,
+                                    std::span<const char* const> names, std::string* error);
+// The same as an enum whose values are in the table's order.
+template <typename Enum, size_t N>
+std::optional<Enum> ReadEnum(const val& options, const char* key, const char* fallback,
+                             const std::array<const char*, N>& names, std::string* error) {
+  const std::optional<size_t> index = ReadNameIndex(options, key, fallback, names, error);
+  return index ? std::optional(static_cast<Enum>(*index)) : std::nullopt;
+}
 
 // options.colormap ("gray", "viridis", "jet"), `fallback` when absent.
 std::optional<Colormap> ReadColormap(const val& options, const char* fallback, std::string* error);

@@ -35,14 +35,14 @@ val Info(const Model& model) {
   const Preprocessing& p = h.preprocessing;
   val info = val::object();
   info.set("name", h.name);
-  info.set("precision", h.precision);
+  info.set("precision", std::string(PrecisionName(h.precision)));
   info.set("fileSize", model.file_size());
   info.set("params", static_cast<double>(h.total_params));
   info.set("inputShape", ShapeArray(h.layers.front().layer.output_shape));
   info.set("outputShape", ShapeArray(h.layers.back().layer.output_shape));
   info.set("labels", ToJs(h.labels));
-  info.set("preprocessing", ToJs({{"mode", p.mode},
-                                  {"channelOrder", p.channel_order},
+  info.set("preprocessing", ToJs({{"mode", NameOf(kPreprocessingModes, p.mode)},
+                                  {"channelOrder", NameOf(kChannelOrders, p.channel_order)},
                                   {"scale", p.scale},
                                   {"mean", p.mean},
                                   {"std", p.std}}));
@@ -91,9 +91,9 @@ val TryWeights(const Model& model, val name) {
   val weights = val::object();
   for (const TensorView& v : model.Weights(*index)) {
     const WeightEntry& w = *v.entry;
-    const bool int8 = w.dtype == DType::kInt8;
-    val t = HeapRef(v.data.data(), v.data.size() / DTypeSize(w.dtype), int8 ? "int8" : "float32",
-                    w.shape);
+    const bool int8 = w.dtype == Precision::kInt8;
+    val t = HeapRef(v.data.data(), v.data.size() / PrecisionBytes(w.dtype),
+                    int8 ? "int8" : "float32", w.shape);
     t.set("kerasShape", ShapeArray(w.keras_shape));
     t.set("layout", w.layout);
     t.set("stats", ToJs(w.stats));
@@ -109,14 +109,12 @@ Status ReadRunOptions(const val& options, const Model& model, RunOptions* o) {
   if (!IsObject(options))
     return Status::Error("options must be an object, got " + TypeName(options));
   std::string error;
-  const auto precision = ReadString(options, "precision", model.header().precision, &error);
+  const auto precision = ReadEnum<Precision>(
+      options, "precision", PrecisionName(model.header().precision), kPrecisionNames, &error);
   const auto resize = precision ? ReadResizeMode(options, &error) : std::nullopt;
   const auto top_k = resize ? ReadSize(options, "topK", 5, &error) : std::nullopt;
   if (!top_k) return Status::Error(error);
-  if (*precision != "f32" && *precision != "int8") {
-    return Status::Error("precision must be 'f32' or 'int8', got '" + *precision + "'");
-  }
-  o->precision = *precision == "int8" ? Precision::kInt8 : Precision::kF32;
+  o->precision = *precision;
   o->resize = *resize;
   o->top_k = *top_k;
   return Status::Ok();
@@ -192,7 +190,7 @@ val TryFilterGrid(const Model& model, val name, val options) {
   if (!IsObject(o)) return Fail("options must be an object, got " + TypeName(options));
   std::string error;
   FilterGridOptions f;
-  f.bgr_input = model.header().preprocessing.channel_order == "BGR";
+  f.bgr_input = model.header().preprocessing.channel_order == ChannelOrder::kBGR;
   const val channel = o["channel"];
   if (!channel.isUndefined()) {
     const auto c = ReadSize(o, "channel", std::nullopt, &error);

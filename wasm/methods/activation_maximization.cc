@@ -223,7 +223,7 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
 
   // For display: back to RGB pixels, then the classic contrast stretch (mean 0.5, std 0.1).
   std::vector<float> rgb(n);
-  const bool bgr = p.channel_order == "BGR";
+  const bool bgr = p.channel_order == ChannelOrder::kBGR;
   for (size_t i = 0; i < n; ++i) {
     const size_t k = i % c;
     const float value = static_cast<float>((x[i] * p.std[k] + p.mean[k]) / p.scale);

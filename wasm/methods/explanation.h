@@ -114,20 +114,4 @@ std::vector<float> MaxAbsOverChannels(std::span<const float> values, size_t chan
 // mapped to [0, 1].
 ValueRange NormalizeMinMax(std::span<float> map);
 
-// Output pixel d samples the source at d * scale + offset (clamped to the source).
-struct AxisMap {
-  double scale = 1;
-  double offset = 0;
-};
-
-// Bilinear resampling of a single-channel map under the given coordinate maps.
-std::vector<float> ResampleBilinear(std::span<const float> map, size_t height, size_t width,
-                                    size_t out_height, size_t out_width, AxisMap rows,
-                                    AxisMap cols);
-
-// Bilinear resize of a single-channel map with pixel centres aligned (half-pixel offsets, as
-// OpenCV's INTER_LINEAR and PyTorch's align_corners=False): a 14x14 map does not shift on 224x224.
-std::vector<float> ResizeBilinear(std::span<const float> map, size_t height, size_t width,
-                                  size_t out_height, size_t out_width);
-
 }  // namespace convscope

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "../resample.h"
 #include "saliency.h"
 
 namespace convscope {

@@ -6,6 +6,7 @@
 
 #include "../image.h"
 #include "../incremental_forward.h"
+#include "../resample.h"
 
 namespace convscope {
 namespace {

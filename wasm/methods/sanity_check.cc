@@ -53,7 +53,7 @@ void RandomizeKernel(const ModelFile& file, size_t layer, uint32_t seed, std::sp
   const TensorView kernel = file.Weights(layer)[0];
   uint8_t* data = bytes.data() + (kernel.data.data() - bytes.data());
   std::mt19937 rng(seed);
-  if (kernel.entry->dtype == DType::kF32) {
+  if (kernel.entry->dtype == Precision::kF32) {
     const size_t n = kernel.data.size() / sizeof(float);
     std::vector<float> values(n);
     std::memcpy(values.data(), data, n * sizeof(float));
