@@ -135,7 +135,8 @@ Status Backward::ConvInputGradient(size_t layer, std::span<const float> output_g
                             .out_channels = i_ch,
                             .kernel_height = k,
                             .kernel_width = k,
-                            .padding = k - 1 - pad,
+                            .padding_height = k - 1 - pad,
+                            .padding_width = k - 1 - pad,
                             .relu = false};
     const std::vector<float> zero_bias(i_ch, 0.0f);
     CONVSCOPE_RETURN_IF_ERROR(Conv2d::Create(shape, Precision::kF32, flipped, zero_bias,

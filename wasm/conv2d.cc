@@ -43,10 +43,15 @@ Status ValidateConv2d(const Conv2dShape& s, size_t weights_size, size_t bias_siz
     return Fail(s, "a tensor would exceed " + std::to_string(kMaxTensorElements) + " elements");
   }
   // Every dimension is now below kMaxTensorElements, so the sums below cannot overflow.
-  if (s.padding >= s.kernel_height || s.padding >= s.kernel_width) {
-    return Fail(s, "padding " + std::to_string(s.padding) + " must be smaller than the kernel");
+  if (s.padding_height >= s.kernel_height || s.padding_width >= s.kernel_width) {
+    const std::string padding =
+        s.padding_height == s.padding_width
+            ? std::to_string(s.padding_height)
+            : std::to_string(s.padding_height) + "x" + std::to_string(s.padding_width);
+    return Fail(s, "padding " + padding + " must be smaller than the kernel");
   }
-  if (s.height + 2 * s.padding < s.kernel_height || s.width + 2 * s.padding < s.kernel_width) {
+  if (s.height + 2 * s.padding_height < s.kernel_height ||
+      s.width + 2 * s.padding_width < s.kernel_width) {
     return Fail(s, "the kernel is larger than the padded input");
   }
   if (!ElementCount({s.output_height(), s.output_width(), s.out_channels})) {
@@ -73,36 +78,54 @@ Status Conv2d::Create(const Conv2dShape& shape, Precision precision, std::span<c
   for (float b : bias) {
     if (!std::isfinite(b)) return Fail(shape, "bias contains NaN or infinity");
   }
+  LayerWeights w{.bias = bias};
+  ChannelwiseInt8 quantized;  // packed by Create below, then dropped
+  if (precision == Precision::kF32) {
+    w.kernel_f32 = weights;
+  } else {
+    quantized = QuantizeChannelwise(weights, shape.out_channels);
+    w.kernel_int8 = quantized.values;
+    w.scales = quantized.scales;
+  }
+  return Create(shape, w, threadpool, conv_out, buffers);
+}
+
+Status Conv2d::Create(const Conv2dShape& shape, const LayerWeights& weights,
+                      pthreadpool_t threadpool, std::unique_ptr<Conv2d>* conv_out,
+                      Conv2dBuffers buffers) {
+  const bool int8 = !weights.kernel_int8.empty();
+  const size_t kernel_size = int8 ? weights.kernel_int8.size() : weights.kernel_f32.size();
+  // A layer may have no bias (Keras' use_bias=False).
+  const size_t bias_size = weights.bias.empty() ? shape.out_channels : weights.bias.size();
+  if (Status s = ValidateConv2d(shape, kernel_size, bias_size); !s.ok()) return s;
+  if (int8 && weights.scales.size() != shape.out_channels) {
+    return Fail(shape, "int8 weights need one scale per output channel");
+  }
   if (Status s = EnsureXnnInitialized(); !s.ok()) return s;
 
   std::unique_ptr<Conv2d> conv(new Conv2d());
   conv->shape_ = shape;
-  conv->precision_ = precision;
-  if (precision == Precision::kF32) {
-    conv->weights_f32_.assign(weights.begin(), weights.end());
-  } else {
-    conv->weights_int8_ = QuantizeChannelwise(weights, shape.out_channels);
-  }
-  conv->bias_.assign(bias.begin(), bias.end());
+  conv->precision_ = int8 ? Precision::kInt8 : Precision::kF32;
   conv->input_size_ = shape.height * shape.width * shape.in_channels;
   conv->output_size_ = shape.output_height() * shape.output_width() * shape.out_channels;
   if (buffers == Conv2dBuffers::kOwn) {
     conv->input_.assign(conv->input_size_ + XNN_EXTRA_BYTES / sizeof(float), 0.0f);
     conv->output_.assign(conv->output_size_, 0.0f);
   }
-  if (Status s = conv->Build(threadpool); !s.ok()) return Fail(shape, s.message());
-  // XNNPACK packed its own copies while building the runtime; ours would only take memory (the
-  // backward passes of VGG16 build 59 MB of these).
-  conv->weights_f32_ = {};
-  conv->weights_int8_ = {};
-  conv->bias_ = {};
+  const Status built = !int8 && WinogradConv::Suits(shape)
+                           ? WinogradConv::Create(shape, weights.kernel_f32, weights.bias,
+                                                  threadpool, &conv->winograd_)
+                           : conv->Build(weights, threadpool);
+  if (!built.ok()) return Fail(shape, built.message());
   *conv_out = std::move(conv);
   return Status::Ok();
 }
 
 Conv2d::~Conv2d() = default;
 
-Status Conv2d::Build(pthreadpool_t threadpool) {
+// XNNPACK packs the weights and the bias when the runtime is created, so the caller's copies need
+// not outlive this.
+Status Conv2d::Build(const LayerWeights& w, pthreadpool_t threadpool) {
   const Conv2dShape& s = shape_;
   xnn_subgraph_t raw_subgraph = nullptr;
   CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
@@ -127,23 +150,25 @@ Status Conv2d::Build(pthreadpool_t threadpool) {
       XnnCheck(xnn_define_tensor_value(g, xnn_datatype_fp32, 4, output_dims, nullptr, 1,
                                        XNN_VALUE_FLAG_EXTERNAL_OUTPUT, &output_id),
                "defining the output"));
-  CONVSCOPE_RETURN_IF_ERROR(
-      XnnCheck(xnn_define_tensor_value(g, xnn_datatype_fp32, 1, bias_dims, bias_.data(),
-                                       XNN_INVALID_VALUE_ID, 0, &bias_id),
-               "defining the bias"));
+  if (!w.bias.empty()) {
+    CONVSCOPE_RETURN_IF_ERROR(
+        XnnCheck(xnn_define_tensor_value(g, xnn_datatype_fp32, 1, bias_dims, w.bias.data(),
+                                         XNN_INVALID_VALUE_ID, 0, &bias_id),
+                 "defining the bias"));
+  }
 
   uint32_t conv_input_id = input_id;
   if (precision_ == Precision::kF32) {
     CONVSCOPE_RETURN_IF_ERROR(
-        XnnCheck(xnn_define_tensor_value(g, xnn_datatype_fp32, 4, weight_dims, weights_f32_.data(),
+        XnnCheck(xnn_define_tensor_value(g, xnn_datatype_fp32, 4, weight_dims, w.kernel_f32.data(),
                                          XNN_INVALID_VALUE_ID, 0, &weights_id),
                  "defining the f32 weights"));
   } else {
-    CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
-        xnn_define_channelwise_quantized_tensor_value(
-            g, xnn_datatype_qcint8, weights_int8_.scales.data(), 4, /*channel_dim=*/0, weight_dims,
-            weights_int8_.values.data(), XNN_INVALID_VALUE_ID, 0, &weights_id),
-        "defining the int8 weights"));
+    CONVSCOPE_RETURN_IF_ERROR(
+        XnnCheck(xnn_define_channelwise_quantized_tensor_value(
+                     g, xnn_datatype_qcint8, w.scales.data(), 4, /*channel_dim=*/0, weight_dims,
+                     w.kernel_int8.data(), XNN_INVALID_VALUE_ID, 0, &weights_id),
+                 "defining the int8 weights"));
     // Activations are quantized on the fly: one scale and zero point per image.
     CONVSCOPE_RETURN_IF_ERROR(XnnCheck(xnn_define_dynamically_quantized_tensor_value(
                                            g, xnn_datatype_qdint8, 4, /*num_nonbatch_dims=*/3,
@@ -155,9 +180,10 @@ Status Conv2d::Build(pthreadpool_t threadpool) {
   }
 
   constexpr float kInf = std::numeric_limits<float>::infinity();
-  const auto pad = static_cast<uint32_t>(s.padding);
+  const auto ph = static_cast<uint32_t>(s.padding_height);
+  const auto pw = static_cast<uint32_t>(s.padding_width);
   CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
-      xnn_define_convolution_2d(g, pad, pad, pad, pad, static_cast<uint32_t>(s.kernel_height),
+      xnn_define_convolution_2d(g, ph, pw, ph, pw, static_cast<uint32_t>(s.kernel_height),
                                 static_cast<uint32_t>(s.kernel_width), /*subsampling=*/1, 1,
                                 /*dilation=*/1, 1, /*groups=*/1, s.in_channels, s.out_channels,
                                 s.relu ? 0.0f : -kInf, kInf, conv_input_id, weights_id, bias_id,
@@ -178,6 +204,7 @@ Status Conv2d::Setup(const float* input, float* output) {
 
 Status Conv2d::Run() {
   if (input_.empty()) return Status::Error("this convolution runs on its caller's buffers (RunOn)");
+  if (winograd_) return winograd_->Run(input_.data(), output_.data());
   return XnnCheck(xnn_invoke_runtime(runtime_.get()), "running the convolution");
 }
 
@@ -189,6 +216,7 @@ Status Conv2d::RunOn(std::span<const float> input, std::span<float> output) {
         std::to_string(input_size_) + " values and padding, and an output of " +
         std::to_string(output_size_));
   }
+  if (winograd_) return winograd_->Run(input.data(), output.data());
   CONVSCOPE_RETURN_IF_ERROR(Setup(input.data(), output.data()));
   return XnnCheck(xnn_invoke_runtime(runtime_.get()), "running the convolution");
 }

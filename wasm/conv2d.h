@@ -1,8 +1,10 @@
-// A single 2-D convolution (NHWC, batch 1, stride 1, symmetric zero padding, optional fused ReLU)
-// run through an XNNPACK subgraph. The runtime is built once in Create and reused by every Run.
+// A single 2-D convolution (NHWC, batch 1, stride 1, symmetric zero padding, optional fused ReLU),
+// built once in Create and reused by every Run.
 //
 // Two precisions:
-//   f32  — f32 weights and activations.
+//   f32  — f32 weights and activations. 3x3 kernels with padding 1 on more than a few input
+//          channels (all of VGG16's but the first) run by Winograd's F(2x2, 3x3)
+//          (winograd_conv.h), the others through an XNNPACK subgraph.
 //   int8 — per-output-channel int8 weights (qc8w) with activations dynamically quantized to int8
 //          per image (XNNPACK's qd8-f32-qc8w path); input and output stay f32. Chosen over static
 //          qs8 because it is faster here (see docs/measurements.md) and needs no calibration.
@@ -16,26 +18,15 @@
 #include <string>
 #include <vector>
 
+#include "conv2d_shape.h"
+#include "layer_weights.h"
 #include "precision.h"
 #include "quantize.h"
 #include "status.h"
+#include "winograd_conv.h"
 #include "xnn_handles.h"
 
 namespace convscope {
-
-struct Conv2dShape {
-  size_t height = 0;  // input rows
-  size_t width = 0;   // input columns
-  size_t in_channels = 0;
-  size_t out_channels = 0;
-  size_t kernel_height = 3;
-  size_t kernel_width = 3;
-  size_t padding = 1;  // zero rows/columns added on every side
-  bool relu = true;    // fused into the convolution's output clamp
-
-  size_t output_height() const { return height + 2 * padding - kernel_height + 1; }
-  size_t output_width() const { return width + 2 * padding - kernel_width + 1; }
-};
 
 // Who holds the input and output: the convolution (input(), output(), Run) or the caller (RunOn),
 // for callers that keep many convolutions but run one at a time (the backward passes).
@@ -43,10 +34,14 @@ enum class Conv2dBuffers { kOwn, kCaller };
 
 class Conv2d {
  public:
-  // `weights` is OHWI [out_channels][kernel_height][kernel_width][in_channels]; `bias` has
-  // out_channels values. XNNPACK packs them when the runtime is built; neither the caller's
-  // buffers nor a copy are kept.
-  // With Precision::kInt8 the f32 weights are quantized per output channel first.
+  // `weights` (OHWI [out_channels][kernel_height][kernel_width][in_channels], f32 or int8 with a
+  // scale per output channel, and out_channels bias values) are packed here; the caller may drop
+  // them afterwards. The model's layers, from the file's weights in place.
+  static Status Create(const Conv2dShape& shape, const LayerWeights& weights,
+                       pthreadpool_t threadpool, std::unique_ptr<Conv2d>* conv_out,
+                       Conv2dBuffers buffers = Conv2dBuffers::kOwn);
+  // The same from f32 weights, quantized per output channel first with Precision::kInt8; the
+  // values are checked (the JavaScript surface and the backward passes).
   static Status Create(const Conv2dShape& shape, Precision precision,
                        std::span<const float> weights, std::span<const float> bias,
                        pthreadpool_t threadpool, std::unique_ptr<Conv2d>* conv_out,
@@ -58,6 +53,9 @@ class Conv2d {
 
   const Conv2dShape& shape() const { return shape_; }
   Precision precision() const { return precision_; }
+  // Whether it runs by Winograd's F(2x2, 3x3) (winograd_conv.h) rather than XNNPACK's direct
+  // convolution.
+  bool winograd() const { return winograd_ != nullptr; }
 
   // Input NHWC [1][height][width][in_channels]: fill it, then call Run.
   // (Empty with Conv2dBuffers::kCaller, as is output().)
@@ -72,19 +70,17 @@ class Conv2d {
 
  private:
   Conv2d() = default;
-  Status Build(pthreadpool_t threadpool);
+  Status Build(const LayerWeights& weights, pthreadpool_t threadpool);
   Status Setup(const float* input, float* output);
 
   Conv2dShape shape_;
   Precision precision_ = Precision::kF32;
-  std::vector<float> weights_f32_;  // only until Build has run
-  ChannelwiseInt8 weights_int8_;
-  std::vector<float> bias_;
   size_t input_size_ = 0, output_size_ = 0;
   std::vector<float> input_;  // input_size_ + XNN_EXTRA_BYTES of tail padding XNNPACK may read
   std::vector<float> output_;
-  // Declared after the buffers it references so that it is destroyed first.
+  // Declared after the buffers they reference so that they are destroyed first. One of the two.
   RuntimePtr runtime_;
+  std::unique_ptr<WinogradConv> winograd_;
 };
 
 // Checks a shape and the buffer sizes that go with it; the message names the offending argument.

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "layer.h"
-#include "layer_runtime.h"
+#include "layer_weights.h"
 #include "status.h"
 
 namespace convscope {

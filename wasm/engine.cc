@@ -88,8 +88,9 @@ Status Engine::Create(const ModelFile& model, Precision precision, pthreadpool_t
   e->has_logits_ = last.kind == LayerKind::kDense && last.activation == Activation::kSoftmax;
   if (e->has_logits_) e->logits_.assign(e->sizes_.back() + XNN_EXTRA_BYTES / sizeof(float), 0.0f);
 
-  e->runtimes_.resize(layers.size());
+  e->convs_.resize(layers.size());
   e->dense_.resize(layers.size());
+  e->runtimes_.resize(layers.size());
   e->layer_ms_.assign(layers.size(), 0.0);
   for (size_t i = 1; i < layers.size(); ++i) {
     const Layer& layer = layers[i].layer;
@@ -99,24 +100,45 @@ Status Engine::Create(const ModelFile& model, Precision precision, pthreadpool_t
     ChannelwiseInt8 int8_scratch;
     CONVSCOPE_RETURN_IF_ERROR(e->PrepareWeights(i, input_shape, &w, &f32_scratch, &int8_scratch));
     float* logits = i + 1 == layers.size() ? e->logits_.data() : nullptr;
-    if (layer.kind == LayerKind::kDense) {
+    if (layer.kind == LayerKind::kConv2D) {
+      CONVSCOPE_RETURN_IF_ERROR(e->CreateConv(i, input_shape, w, threadpool));
+    } else if (layer.kind == LayerKind::kDense) {
       CONVSCOPE_RETURN_IF_ERROR(DenseLayer::Create(
           layer, input_shape[0], w, precision == Precision::kInt8, threadpool,
           e->buffers_[i - 1].data(), e->buffers_[i].data(), logits, &e->dense_[i]));
     } else {
-      CONVSCOPE_RETURN_IF_ERROR(
-          LayerRuntime::Create(layer, input_shape, w, threadpool, e->buffers_[i - 1].data(),
-                               e->buffers_[i].data(), logits, &e->runtimes_[i]));
+      CONVSCOPE_RETURN_IF_ERROR(LayerRuntime::Create(layer, input_shape, threadpool,
+                                                     e->buffers_[i - 1].data(),
+                                                     e->buffers_[i].data(), &e->runtimes_[i]));
     }
   }
   *out = std::move(e);
   return Status::Ok();
 }
 
+Status Engine::CreateConv(size_t index, const Shape& in, const LayerWeights& w,
+                          pthreadpool_t threadpool) {
+  const Layer& l = model_->header().layers[index].layer;
+  // Keras 'same' with stride 1 and an odd kernel pads (k - 1) / 2 on every side.
+  const bool same = l.padding == Padding::kSame;
+  const Conv2dShape shape{.height = in[0],
+                          .width = in[1],
+                          .in_channels = in[2],
+                          .out_channels = l.units,
+                          .kernel_height = l.kernel_h,
+                          .kernel_width = l.kernel_w,
+                          .padding_height = same ? (l.kernel_h - 1) / 2 : 0,
+                          .padding_width = same ? (l.kernel_w - 1) / 2 : 0,
+                          .relu = l.activation == Activation::kRelu};
+  const Status s = Conv2d::Create(shape, w, threadpool, &convs_[index], Conv2dBuffers::kCaller);
+  if (!s.ok()) return Status::Error("layer " + l.name + " (Conv2D): " + s.message());
+  return Status::Ok();
+}
+
 Status Engine::Run(size_t last_layer) { return RunLayers(1, last_layer); }
 
 Status Engine::RunFrom(size_t first, std::span<const float> previous) {
-  if (first == 0 || first >= runtimes_.size() || previous.size() != sizes_[first - 1]) {
+  if (first == 0 || first >= sizes_.size() || previous.size() != sizes_[first - 1]) {
     return Status::Error("RunFrom: no layer " + std::to_string(first) + " taking that input");
   }
   std::copy(previous.begin(), previous.end(), buffers_[first - 1].begin());
@@ -125,10 +147,12 @@ Status Engine::RunFrom(size_t first, std::span<const float> previous) {
 
 Status Engine::RunLayers(size_t first, size_t last) {
   using Clock = std::chrono::steady_clock;
-  const size_t end = std::min(last, runtimes_.size() - 1);
+  const size_t end = std::min(last, sizes_.size() - 1);
   for (size_t i = first; i <= end; ++i) {
     const auto start = Clock::now();
-    CONVSCOPE_RETURN_IF_ERROR(dense_[i] ? dense_[i]->Run() : runtimes_[i]->Run());
+    CONVSCOPE_RETURN_IF_ERROR(convs_[i]   ? convs_[i]->RunOn(buffers_[i - 1], Buffer(i))
+                              : dense_[i] ? dense_[i]->Run()
+                                          : runtimes_[i]->Run());
     layer_ms_[i] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   }
   return Status::Ok();

@@ -30,7 +30,8 @@ Case RandomCase(std::mt19937& rng) {
   Conv2dShape& s = c.shape;
   s.kernel_height = pick(1, 3);
   s.kernel_width = pick(1, 3);
-  s.padding = pick(0, std::min(s.kernel_height, s.kernel_width) - 1);
+  s.padding_height = pick(0, s.kernel_height - 1);
+  s.padding_width = pick(0, s.kernel_width - 1);
   s.height = pick(s.kernel_height, 13);
   s.width = pick(s.kernel_width, 13);
   s.in_channels = pick(1, 40);
@@ -49,7 +50,8 @@ std::string ShapeTrace(const Conv2dShape& s) {
   return "shape " + std::to_string(s.height) + "x" + std::to_string(s.width) + "x" +
          std::to_string(s.in_channels) + " -> " + std::to_string(s.out_channels) + ", kernel " +
          std::to_string(s.kernel_height) + "x" + std::to_string(s.kernel_width) + ", padding " +
-         std::to_string(s.padding) + (s.relu ? ", relu" : "");
+         std::to_string(s.padding_height) + "x" + std::to_string(s.padding_width) +
+         (s.relu ? ", relu" : "");
 }
 
 std::vector<float> RunConv(const Case& c, Precision precision) {
@@ -212,10 +214,10 @@ TEST(Conv2d, RejectsBadArgumentsWithMessagesNamingThem) {
       {"NaN weight", ok, kAuto, 3, std::numeric_limits<float>::quiet_NaN(), "weights contain NaN"},
       {"infinite weight", ok, kAuto, 3, std::numeric_limits<float>::infinity(),
        "weights contain NaN"},
-      {"kernel larger than input", with([](auto& s) { s.height = 1, s.padding = 0; }), kAuto, 3, 0,
-       "the kernel is larger than the padded input"},
-      {"padding too large", with([](auto& s) { s.padding = 3; }), kAuto, 3, 0,
-       "padding 3 must be smaller than the kernel"},
+      {"kernel larger than input", with([](auto& s) { s.height = 1, s.padding_height = 0; }), kAuto,
+       3, 0, "the kernel is larger than the padded input"},
+      {"padding too large", with([](auto& s) { s.padding_height = s.padding_width = 3; }), kAuto, 3,
+       0, "padding 3 must be smaller than the kernel"},
       {"overflowing size", with([](auto& s) { s.height = SIZE_MAX / 4, s.width = SIZE_MAX / 4; }),
        0, 3, 0, "would exceed"},
   };

@@ -42,7 +42,8 @@ std::vector<std::vector<float>> ReferenceForward(const ModelFile& model,
                       .out_channels = l.units,
                       .kernel_height = l.kernel_h,
                       .kernel_width = l.kernel_w,
-                      .padding = l.padding == Padding::kSame ? (l.kernel_h - 1) / 2 : 0,
+                      .padding_height = l.padding == Padding::kSame ? (l.kernel_h - 1) / 2 : 0,
+                      .padding_width = l.padding == Padding::kSame ? (l.kernel_w - 1) / 2 : 0,
                       .relu = l.activation == Activation::kRelu};
         const std::vector<float> bias = w.size() > 1 ? Values(w[1]) : std::vector<float>(l.units);
         y = ReferenceConv2d(s, x, Values(w[0]), bias);

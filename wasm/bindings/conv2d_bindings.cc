@@ -28,7 +28,7 @@ Conv2d* TryCreateConv2d(val options) {
                {"outChannels", &shape.out_channels, std::nullopt},
                {"kernelHeight", &shape.kernel_height, 3},
                {"kernelWidth", &shape.kernel_width, 3},
-               {"padding", &shape.padding, 1}};
+               {"padding", &shape.padding_height, 1}};
   for (const auto& s : sizes) {
     const std::optional<size_t> v = ReadSize(options, s.key, s.fallback, &error);
     if (!v) {
@@ -37,6 +37,7 @@ Conv2d* TryCreateConv2d(val options) {
     }
     *s.field = *v;
   }
+  shape.padding_width = shape.padding_height;  // the same on every side
   const val relu = options["relu"];
   if (!relu.isUndefined() && relu.typeOf().as<std::string>() != "boolean") {
     Fail("relu must be a boolean, got " + TypeName(relu));

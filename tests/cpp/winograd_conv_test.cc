@@ -1,0 +1,96 @@
+// Winograd's F(2x2, 3x3) against the naive convolution, on the shapes where its tiling has edges:
+// odd and tiny images (blocks cut by the border), channel counts that are no multiple of the SIMD
+// width, more tiles than one block, no bias, with and without ReLU; and threads give the same bits.
+#include "winograd_conv.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "conv2d.h"
+#include "reference_conv.h"
+#include "test_seed.h"
+
+namespace convscope {
+namespace {
+
+using testing::RandomVector;
+using testing::ReferenceConv2d;
+
+struct PoolDeleter {
+  void operator()(pthreadpool_t p) const { pthreadpool_destroy(p); }
+};
+
+std::vector<float> RunWinograd(const Conv2dShape& s, std::span<const float> input,
+                               std::span<const float> weights, std::span<const float> bias,
+                               pthreadpool_t pool) {
+  std::unique_ptr<WinogradConv> conv;
+  const Status created = WinogradConv::Create(s, weights, bias, pool, &conv);
+  EXPECT_TRUE(created.ok()) << created.message();
+  if (!created.ok()) return {};
+  std::vector<float> padded(input.begin(), input.end());
+  padded.resize(padded.size() + XNN_EXTRA_BYTES / sizeof(float));
+  std::vector<float> out(s.output_height() * s.output_width() * s.out_channels, NAN);
+  const Status ran = conv->Run(padded.data(), out.data());
+  EXPECT_TRUE(ran.ok()) << ran.message();
+  return out;
+}
+
+TEST(WinogradConv, MatchesNaiveReferenceWhereTheTilingHasEdges) {
+  const uint32_t seed = testing::TestSeed();
+  std::mt19937 rng(seed);
+  // height, width, in, out, relu, bias. 90x90 with 16 channels is two blocks of tiles and a part.
+  const struct {
+    size_t h, w, in, out;
+    bool relu, bias;
+  } cases[] = {{1, 1, 16, 4, false, true},   {2, 3, 17, 5, true, true},
+               {7, 5, 23, 9, true, false},   {14, 14, 32, 33, false, true},
+               {90, 90, 16, 20, true, true}, {9, 16, 64, 64, true, true}};
+  std::unique_ptr<pthreadpool, PoolDeleter> pool(pthreadpool_create(2));
+  for (const auto& c : cases) {
+    const Conv2dShape s{
+        .height = c.h, .width = c.w, .in_channels = c.in, .out_channels = c.out, .relu = c.relu};
+    SCOPED_TRACE(testing::SeedTrace(seed) + ", " + std::to_string(c.h) + "x" + std::to_string(c.w) +
+                 "x" + std::to_string(c.in) + " -> " + std::to_string(c.out));
+    ASSERT_TRUE(WinogradConv::Suits(s));
+    const std::vector<float> input = RandomVector(rng, c.h * c.w * c.in, -1.0f, 1.0f);
+    std::vector<float> weights = RandomVector(rng, c.out * 9 * c.in, -1.0f, 1.0f);
+    for (float& w : weights) w /= std::sqrt(static_cast<float>(9 * c.in));
+    const std::vector<float> bias =
+        c.bias ? RandomVector(rng, c.out, -0.1f, 0.1f) : std::vector<float>();
+    const std::vector<float> got = RunWinograd(s, input, weights, bias, nullptr);
+    const std::vector<float> want =
+        ReferenceConv2d(s, input, weights, c.bias ? bias : std::vector<float>(c.out, 0.0f));
+    ASSERT_EQ(got.size(), want.size());
+    float largest = 0;
+    for (float v : want) largest = std::max(largest, std::fabs(v));
+    for (size_t i = 0; i < want.size(); ++i) {
+      ASSERT_LE(std::fabs(got[i] - want[i]), 1e-5f * largest) << "output element " << i;
+    }
+    if (pool != nullptr && pthreadpool_get_threads_count(pool.get()) > 1) {
+      EXPECT_EQ(RunWinograd(s, input, weights, bias, pool.get()), got) << "2 threads, other bits";
+    }
+  }
+}
+
+TEST(WinogradConv, ServesTheF32ConvolutionsItSuits) {
+  const std::vector<float> bias(8, 0.0f);
+  for (const auto& [in, precision, padding, winograd] :
+       {std::tuple{16, Precision::kF32, 1, true}, std::tuple{3, Precision::kF32, 1, false},
+        std::tuple{16, Precision::kInt8, 1, false}, std::tuple{16, Precision::kF32, 0, false}}) {
+    const Conv2dShape s{.height = 6,
+                        .width = 6,
+                        .in_channels = static_cast<size_t>(in),
+                        .out_channels = 8,
+                        .padding_height = static_cast<size_t>(padding),
+                        .padding_width = static_cast<size_t>(padding)};
+    const std::vector<float> weights(8 * 9 * s.in_channels, 0.01f);
+    std::unique_ptr<Conv2d> conv;
+    ASSERT_TRUE(Conv2d::Create(s, precision, weights, bias, nullptr, &conv).ok());
+    EXPECT_EQ(conv->winograd(), winograd) << in << " channels, padding " << padding;
+  }
+}
+
+}  // namespace
+}  // namespace convscope
