@@ -12,7 +12,10 @@ struct IncrementalForward::Stage {
   const Layer* layer = nullptr;  // null for the input
   Shape in, out;                 // H x W x C
   LeadingPadding pad;
-  OperatorPtr conv;          // Conv2D: valid padding, the halo comes from the gathered tile
+  // Conv2D, valid padding (the halo comes from the gathered tile): by Winograd where it suits,
+  // else XNNPACK's convolution.
+  std::unique_ptr<WinogradConv> winograd;
+  OperatorPtr conv;
   std::vector<float> base;   // the unmodified image's output
   std::vector<Box> changed;  // per copy: where its output may differ from base (may be empty)
   std::vector<Box> tiles;    // per copy: the recomputed box, `changed` grown to the shared size
@@ -88,6 +91,21 @@ Status IncrementalForward::Create(const ModelFile& model, std::span<const float>
       const std::vector<TensorView> w = model.Weights(i);
       const std::vector<float> kernel = ValuesAsF32(w[0]);
       const std::vector<float> bias = w.size() > 1 ? ValuesAsF32(w[1]) : std::vector<float>();
+      const Conv2dShape valid{.height = st.in[0],
+                              .width = st.in[1],
+                              .in_channels = st.in[2],
+                              .out_channels = l.units,
+                              .kernel_height = l.kernel_h,
+                              .kernel_width = l.kernel_w,
+                              .padding_height = 0,
+                              .padding_width = 0,
+                              .relu = l.activation == Activation::kRelu};
+      if (WinogradConv::Suits(valid)) {
+        CONVSCOPE_RETURN_IF_ERROR(
+            WinogradConv::Create(valid, kernel, bias, threadpool, &st.winograd));
+        f->stages_.push_back(std::move(st));
+        continue;
+      }
       xnn_operator_t op = nullptr;
       // XNNPACK packs the weights here; the copies above can go afterwards.
       CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
@@ -170,10 +188,28 @@ Status IncrementalForward::RunStage(size_t index, size_t copies, bool whole) {
     st.tile_h = std::max(st.tile_h, st.changed[i].height);
     st.tile_w = std::max(st.tile_w, st.changed[i].width);
   }
+  // Winograd computes each output in a 2x2 block, with arithmetic that depends on where in its
+  // block it lies: tiles that start on even rows and columns compute every output as the whole
+  // image's pass does, bit for bit. One row and column more leave room for that, and a tile that
+  // must end at an odd-sized map's edge is made one longer so that it still starts even.
+  if (st.winograd && !whole) {
+    const auto aligned = [](size_t size, size_t full) {
+      if (size == 0) return size_t{0};
+      size += 1;
+      if (size < full && (full - size) % 2 != 0) size += 1;
+      return std::min(size, full);
+    };
+    st.tile_h = aligned(st.tile_h, oh);
+    st.tile_w = aligned(st.tile_w, ow);
+  }
+  const size_t align = st.winograd ? 2 : 1;
+  const auto start = [align](size_t changed, size_t last) {
+    return std::min(changed / align * align, last);
+  };
   st.tiles.resize(copies);
   for (size_t i = 0; i < copies; ++i) {
-    st.tiles[i] = {std::min(st.changed[i].top, oh - st.tile_h),
-                   std::min(st.changed[i].left, ow - st.tile_w), st.tile_h, st.tile_w};
+    st.tiles[i] = {start(st.changed[i].top, oh - st.tile_h),
+                   start(st.changed[i].left, ow - st.tile_w), st.tile_h, st.tile_w};
   }
   st.values.resize(copies * st.tile_h * st.tile_w * st.out[2]);
   if (st.tile_h == 0 || st.tile_w == 0) return Status::Ok();
@@ -212,6 +248,7 @@ Status IncrementalForward::RunStage(size_t index, size_t copies, bool whole) {
     }
   }
 
+  if (st.winograd) return st.winograd->Run(gathered_.data(), copies, gh, gw, st.values.data());
   if (l.kind == LayerKind::kConv2D) {
     size_t workspace_size = 0, workspace_alignment = 0, out_h = 0, out_w = 0;
     CONVSCOPE_RETURN_IF_ERROR(XnnCheck(

@@ -19,6 +19,7 @@
 
 #include "model_file.h"
 #include "status.h"
+#include "winograd_conv.h"
 #include "xnn_handles.h"
 
 namespace convscope {

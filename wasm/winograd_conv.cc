@@ -40,10 +40,12 @@ void TransformFilter(const double g[9], double u[kPoints]) {
 }
 
 struct Transforms {
-  const Conv2dShape* shape;
-  size_t tiles_w;
-  size_t first_tile;  // of the block
-  size_t rows;        // tiles in the block
+  const Conv2dShape* shape;  // channels, padding and ReLU (not the sizes)
+  size_t height, width;      // of each input image
+  size_t out_height, out_width;
+  size_t tiles_h, tiles_w;  // per image
+  size_t first_tile;        // of the block, counting over the images
+  size_t rows;              // tiles in the block
   const float* input;
   float* output;
   float* v;        // [16][rows][in]
@@ -102,17 +104,21 @@ void InputTransform(void* context, size_t tile) {
   const auto& t = *static_cast<const Transforms*>(context);
   const Conv2dShape& s = *t.shape;
   const size_t c_in = s.in_channels, global = t.first_tile + tile;
-  const auto y0 = static_cast<ptrdiff_t>(2 * (global / t.tiles_w)) - 1;
-  const auto x0 = static_cast<ptrdiff_t>(2 * (global % t.tiles_w)) - 1;
+  const size_t per_image = t.tiles_h * t.tiles_w, in_image = global % per_image;
+  const float* image = t.input + global / per_image * t.height * t.width * c_in;
+  const auto pad = static_cast<ptrdiff_t>(s.padding_height);
+  const auto y0 = static_cast<ptrdiff_t>(2 * (in_image / t.tiles_w)) - pad;
+  const auto x0 = static_cast<ptrdiff_t>(2 * (in_image % t.tiles_w)) - pad;
   const float* d[4][4];
   for (ptrdiff_t r = 0; r < 4; ++r) {
     for (ptrdiff_t c = 0; c < 4; ++c) {
+      // Outside the image: the zero padding, or (without padding) values that only the outputs
+      // past an odd-sized map read, which are dropped.
       const ptrdiff_t y = y0 + r, x = x0 + c;
-      const bool inside = y >= 0 && x >= 0 && y < static_cast<ptrdiff_t>(s.height) &&
-                          x < static_cast<ptrdiff_t>(s.width);
-      d[r][c] = inside
-                    ? t.input + (static_cast<size_t>(y) * s.width + static_cast<size_t>(x)) * c_in
-                    : t.zeros;
+      const bool inside = y >= 0 && x >= 0 && y < static_cast<ptrdiff_t>(t.height) &&
+                          x < static_cast<ptrdiff_t>(t.width);
+      d[r][c] = inside ? image + (static_cast<size_t>(y) * t.width + static_cast<size_t>(x)) * c_in
+                       : t.zeros;
     }
   }
   const size_t plane = t.rows * c_in;
@@ -154,15 +160,17 @@ void OutputTransform(void* context, size_t tile) {
   const auto& t = *static_cast<const Transforms*>(context);
   const Conv2dShape& s = *t.shape;
   const size_t c_out = s.out_channels, global = t.first_tile + tile;
-  const size_t y0 = 2 * (global / t.tiles_w), x0 = 2 * (global % t.tiles_w);
+  const size_t per_image = t.tiles_h * t.tiles_w, in_image = global % per_image;
+  float* image = t.output + global / per_image * t.out_height * t.out_width * c_out;
+  const size_t y0 = 2 * (in_image / t.tiles_w), x0 = 2 * (in_image % t.tiles_w);
   const size_t plane = t.rows * c_out;
   const float* m = t.m + tile * c_out;
   const float low = s.relu ? 0.0f : -std::numeric_limits<float>::infinity();
   float* y[2][2];
   for (size_t r = 0; r < 2; ++r)
     for (size_t c = 0; c < 2; ++c) {
-      y[r][c] = y0 + r < s.height && x0 + c < s.width
-                    ? t.output + ((y0 + r) * s.width + x0 + c) * c_out
+      y[r][c] = y0 + r < t.out_height && x0 + c < t.out_width
+                    ? image + ((y0 + r) * t.out_width + x0 + c) * c_out
                     : nullptr;
     }
   size_t ch = 0;
@@ -181,14 +189,16 @@ void OutputTransform(void* context, size_t tile) {
 }  // namespace
 
 bool WinogradConv::Suits(const Conv2dShape& s) {
-  return s.kernel_height == 3 && s.kernel_width == 3 && s.padding_height == 1 &&
-         s.padding_width == 1 && s.in_channels >= 16;
+  return s.kernel_height == 3 && s.kernel_width == 3 && s.padding_height == s.padding_width &&
+         s.padding_height <= 1 && s.in_channels >= 16;
 }
 
 Status WinogradConv::Create(const Conv2dShape& shape, std::span<const float> weights,
                             std::span<const float> bias, pthreadpool_t threadpool,
                             std::unique_ptr<WinogradConv>* out) {
-  if (!Suits(shape)) return Status::Error("Winograd F(2x2, 3x3) needs a 3x3 kernel, padding 1");
+  if (!Suits(shape)) {
+    return Status::Error("Winograd F(2x2, 3x3) needs a 3x3 kernel, padding 0 or 1, 16+ channels");
+  }
   const size_t c_in = shape.in_channels, c_out = shape.out_channels;
   if (weights.size() != c_out * 9 * c_in || (!bias.empty() && bias.size() != c_out)) {
     return Status::Error("Winograd convolution: weights or bias of the wrong size");
@@ -199,11 +209,7 @@ Status WinogradConv::Create(const Conv2dShape& shape, std::span<const float> wei
   w->bias_.assign(bias.begin(), bias.end());
   w->bias_.resize(c_out, 0.0f);  // no bias: zeros
   w->threadpool_ = threadpool;
-  w->tiles_h_ = (shape.height + 1) / 2;
-  w->tiles_w_ = (shape.width + 1) / 2;
-  const size_t tiles = w->tiles_h_ * w->tiles_w_;
-  w->block_ =
-      std::min(tiles, std::max(kMinBlock, kBlockValues / (kPoints * std::max(c_in, c_out))));
+  w->block_ = std::max(kMinBlock, kBlockValues / (kPoints * std::max(c_in, c_out)));
 
   // The 16 transformed filters as the B side of the products: [16][in][out].
   std::vector<float> u(kPoints * c_in * c_out);
@@ -225,33 +231,51 @@ Status WinogradConv::Create(const Conv2dShape& shape, std::span<const float> wei
 }
 
 Status WinogradConv::Run(const float* input, float* output) {
+  return Run(input, 1, shape_.height, shape_.width, output);
+}
+
+Status WinogradConv::Run(const float* input, size_t batch, size_t height, size_t width,
+                         float* output) {
   const Conv2dShape& s = shape_;
-  const size_t tiles = tiles_h_ * tiles_w_;
+  const size_t pad = s.padding_height;
+  if (height + 2 * pad < 3 || width + 2 * pad < 3) {
+    return Status::Error("Winograd convolution: the input is smaller than the kernel");
+  }
+  Transforms t{.shape = &s, .height = height, .width = width};
+  t.out_height = height + 2 * pad - 2;
+  t.out_width = width + 2 * pad - 2;
+  t.tiles_h = (t.out_height + 1) / 2;
+  t.tiles_w = (t.out_width + 1) / 2;
+  const size_t tiles = batch * t.tiles_h * t.tiles_w, block = std::min(block_, tiles);
   const size_t c_in = s.in_channels, c_out = s.out_channels;
   // The products read XNN_EXTRA_BYTES past the transformed input.
-  const size_t v_values = kPoints * block_ * c_in + XNN_EXTRA_BYTES / sizeof(float);
+  const size_t v_values = kPoints * block * c_in + XNN_EXTRA_BYTES / sizeof(float);
   // Scratch for the transformed input and the products, only while running: kept per layer it
   // would add up over VGG16's 12 layers, and allocating it costs nothing next to the products.
-  const std::unique_ptr<float[]> scratch(new float[v_values + kPoints * block_ * c_out + c_in]);
-  float* v = scratch.get();
-  float* m = v + v_values;
-  float* zeros = m + kPoints * block_ * c_out;
+  const std::unique_ptr<float[]> scratch(new float[v_values + kPoints * block * c_out + c_in]);
+  t.input = input;
+  t.output = output;
+  t.v = scratch.get();
+  float* m = t.v + v_values;
+  t.m = m;
+  float* zeros = m + kPoints * block * c_out;
   std::fill(zeros, zeros + c_in, 0.0f);
-  Transforms t{&s, tiles_w_, 0, 0, input, output, v, m, bias_.data(), zeros};
-  for (size_t first = 0; first < tiles; first += block_) {
+  t.zeros = zeros;
+  t.bias = bias_.data();
+  for (size_t first = 0; first < tiles; first += block) {
     t.first_tile = first;
-    t.rows = std::min(block_, tiles - first);
+    t.rows = std::min(block, tiles - first);
     if (t.rows != reshaped_rows_) {
-      const size_t batch = kPoints;
-      CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
-          xnn_reshape_batch_matrix_multiply_nc_f32(products_.get(), 1, &batch, &batch, t.rows, c_in,
-                                                   c_out, nullptr, nullptr, threadpool_),
-          "reshaping the Winograd products"));
+      const size_t batch_dims = kPoints;
+      CONVSCOPE_RETURN_IF_ERROR(XnnCheck(xnn_reshape_batch_matrix_multiply_nc_f32(
+                                             products_.get(), 1, &batch_dims, &batch_dims, t.rows,
+                                             c_in, c_out, nullptr, nullptr, threadpool_),
+                                         "reshaping the Winograd products"));
       reshaped_rows_ = t.rows;
     }
     pthreadpool_parallelize_1d(threadpool_, InputTransform, &t, t.rows, 0);
     CONVSCOPE_RETURN_IF_ERROR(
-        XnnCheck(xnn_setup_batch_matrix_multiply_nc_f32(products_.get(), nullptr, v, nullptr, m),
+        XnnCheck(xnn_setup_batch_matrix_multiply_nc_f32(products_.get(), nullptr, t.v, nullptr, m),
                  "setting up the Winograd products"));
     CONVSCOPE_RETURN_IF_ERROR(
         XnnCheck(xnn_run_operator(products_.get(), threadpool_), "running the Winograd products"));

@@ -1,4 +1,4 @@
-// A 3x3, stride-1, zero-padded-by-one f32 convolution (NHWC, batch 1) by Winograd's minimal
+// A 3x3, stride-1 f32 convolution (NHWC; zero padding 1, or none) by Winograd's minimal
 // filtering F(2x2, 3x3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2015):
 // each 2x2 block of outputs takes 16 multiplications per input/output channel pair instead of 36,
 // so the 3x3 convolutions that are all of VGG16's work need 4/9 of the multiplications. XNNPACK
@@ -25,8 +25,9 @@ namespace convscope {
 
 class WinogradConv {
  public:
-  // Whether `shape` is one this class computes (3x3 kernel, padding 1) and gains by it: with few
-  // input channels (an RGB image) the transforms would cost more than the products they save.
+  // Whether `shape` is one this class computes (3x3 kernel, the same padding of 0 or 1 on every
+  // side) and gains by it: with few input channels (an RGB image) the transforms would cost more
+  // than the products they save.
   static bool Suits(const Conv2dShape& shape);
 
   // `weights` OHWI and `bias` (out_channels values, or none) are transformed and packed here;
@@ -35,8 +36,11 @@ class WinogradConv {
                        std::span<const float> bias, pthreadpool_t threadpool,
                        std::unique_ptr<WinogradConv>* out);
 
-  // input: [height][width][in_channels]; output: [height][width][out_channels].
+  // input: [height][width][in_channels] of the shape given to Create; output: [output_height]
+  // [output_width][out_channels].
   Status Run(const float* input, float* output);
+  // The same on `batch` images of another size (its channels, padding and ReLU are the shape's).
+  Status Run(const float* input, size_t batch, size_t height, size_t width, float* output);
 
  private:
   WinogradConv() = default;
@@ -44,8 +48,7 @@ class WinogradConv {
   Conv2dShape shape_;
   std::vector<float> bias_;
   pthreadpool_t threadpool_ = nullptr;
-  size_t tiles_h_ = 0, tiles_w_ = 0;
-  size_t block_ = 0;          // tiles transformed and multiplied at a time
+  size_t block_ = 0;          // at most this many tiles are transformed and multiplied at a time
   size_t reshaped_rows_ = 0;  // the block size the operator was last reshaped for
   OperatorPtr products_;      // 16 matrix products: [16][tiles][in] x [16][in][out]
 };
