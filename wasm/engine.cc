@@ -147,6 +147,7 @@ Status Engine::RunFrom(size_t first, std::span<const float> previous) {
 
 Status Engine::RunLayers(size_t first, size_t last) {
   using Clock = std::chrono::steady_clock;
+  ++passes_;
   const size_t end = std::min(last, sizes_.size() - 1);
   for (size_t i = first; i <= end; ++i) {
     const auto start = Clock::now();

@@ -51,6 +51,8 @@ class Engine {
   std::span<const float> activation(size_t index) const;
   // The last layer's values before its softmax (its output when it has none).
   std::span<const float> logits() const;
+  // How many passes (Run and RunFrom) it has made: tests count them.
+  size_t passes() const { return passes_; }
   // Milliseconds each layer took in the last Run (0 for the input layer).
   const std::vector<double>& layer_ms() const { return layer_ms_; }
   // Bytes of converted weights the engine keeps after creation (0 when all run in place).
@@ -79,6 +81,7 @@ class Engine {
   std::vector<std::unique_ptr<DenseLayer>> dense_;
   std::vector<std::unique_ptr<LayerRuntime>> runtimes_;
   std::vector<double> layer_ms_;
+  size_t passes_ = 0;
 };
 
 }  // namespace convscope

@@ -47,6 +47,7 @@ Status Model::Run(const RgbImage& image, const RunOptions& options, RunResult* r
   const double preprocess_ms =
       std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   last_ = nullptr;  // activations are stale until the run completes
+  gradient_pass_current_ = false;
   CONVSCOPE_RETURN_IF_ERROR(engine->Run());
   last_ = engine;
   last_input_.assign(engine->input().begin(), engine->input().end());
@@ -128,6 +129,7 @@ Status Model::Explain(const ExplainOptions& options, Explanation* out) {
   in.backward = GetBackward();
   Status status = method->run(in, out);
   if (method->reruns_forward) status = RestoreLastImage(engine, status);
+  if (method->reruns_forward && engine != last_) gradient_pass_current_ = false;
   CONVSCOPE_RETURN_IF_ERROR(status);
   SetProvenance(in, engine->precision(), out);
   return Status::Ok();
@@ -162,8 +164,12 @@ Status Model::GradientEngine(Engine** engine) {
   // them are what made int8 maps stray from f32 (docs/explanation-methods.md). The f32 pass over
   // the same (dequantized) weights gives the masks the weights themselves imply.
   CONVSCOPE_RETURN_IF_ERROR(EngineFor(Precision::kF32, engine));
+  // One pass serves every gradient method on this image until another input runs through it.
+  if (gradient_pass_current_) return Status::Ok();
   std::copy(last_input_.begin(), last_input_.end(), (*engine)->input().begin());
-  return (*engine)->Run();
+  CONVSCOPE_RETURN_IF_ERROR((*engine)->Run());
+  gradient_pass_current_ = true;
+  return Status::Ok();
 }
 
 Backward* Model::GetBackward() {
@@ -222,6 +228,7 @@ Status Model::Maximize(const MaximizeOptions& options, MaximizeResult* out) {
   // Gradient ascent, on the f32 pass as every gradient method (int8 weights dequantized).
   Engine* engine = nullptr;
   CONVSCOPE_RETURN_IF_ERROR(EngineFor(Precision::kF32, &engine));
+  if (engine != last_) gradient_pass_current_ = false;
   return RestoreLastImage(engine,
                           MaximizeActivation(header(), engine, GetBackward(), options, out));
 }

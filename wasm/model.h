@@ -90,6 +90,10 @@ class Model {
 
   // The engine of the last Run (null before any): activations and logits live there.
   const Engine* last_engine() const { return last_; }
+  // The engine of `precision`, once built (null before).
+  const Engine* engine(Precision precision) const {
+    return engines_[static_cast<size_t>(precision)].get();
+  }
   // The last Run's input image after resizing, for overlays.
   const RgbImage& resized_image() const { return resized_; }
 
@@ -113,7 +117,9 @@ class Model {
   std::array<std::unique_ptr<Engine>, 2> engines_;  // by Precision
   Engine* last_ = nullptr;
   RgbImage resized_;
-  std::vector<float> last_input_;       // the last image, preprocessed
+  std::vector<float> last_input_;  // the last image, preprocessed
+  // Whether the f32 engine holds the last image's pass after an int8 run (GradientEngine).
+  bool gradient_pass_current_ = false;
   std::unique_ptr<Backward> backward_;  // built on the first explanation
 };
 

@@ -86,6 +86,38 @@ TEST(Model, Int8AgreesWithF32OnTheSamplePhotos) {
   }
 }
 
+// After an int8 run, gradient methods run on the f32 pass over the same weights: one pass serves
+// every gradient method on the image, until a method that runs other inputs (SmoothGrad) or a new
+// image makes it stale; the maps stay those of a fresh pass.
+TEST(Model, GradientMethodsShareTheImagesF32Pass) {
+  const std::unique_ptr<Model> model = LoadModel(testing::MakeVgg16(
+      {.input = 32, .width_divisor = 16, .fc_units = 64, .classes = 10, .int8 = true, .seed = 3}));
+  ASSERT_NE(model, nullptr);
+  RgbImage image;
+  ASSERT_TRUE(DecodeImage(ReadFile("tests/data/images/chelsea.png"), &image).ok());
+  RunResult run;
+  ASSERT_TRUE(model->Run(image, {}, &run).ok());
+  const auto explain = [&](const std::string& method, OptionMap options = {}) {
+    Explanation e;
+    const Status s = model->Explain({.method = method, .options = std::move(options)}, &e);
+    EXPECT_TRUE(s.ok()) << method << ": " << s.message();
+    return e.map;
+  };
+  const auto passes = [&] { return model->engine(Precision::kF32)->passes(); };
+  const std::vector<float> gradcam = explain("gradcam");
+  const size_t first = passes();
+  const std::vector<float> saliency = explain("saliency");
+  EXPECT_EQ(explain("gradcam"), gradcam);
+  EXPECT_EQ(passes(), first) << "saliency and Grad-CAM again reused the pass";
+  explain("smoothgrad", {{"samples", 2.0}});
+  const size_t after_smoothgrad = passes();
+  EXPECT_EQ(explain("saliency"), saliency) << "the pass was made again after SmoothGrad";
+  EXPECT_EQ(passes(), after_smoothgrad + 1);
+  ASSERT_TRUE(model->Run(image, {}, &run).ok());
+  EXPECT_EQ(explain("gradcam"), gradcam);
+  EXPECT_EQ(passes(), after_smoothgrad + 2) << "a new run makes the pass stale";
+}
+
 TEST(Model, RefusesModelsThatDoNotTakeRgbImages) {
   const testing::TestModel gray = testing::MakeModel(
       {Json::parse(
