@@ -23,7 +23,11 @@ for (const module of ['web', 'web-relaxed']) {
       assert.equal(result.build.variant, module === 'web' ? 'baseline' : 'relaxed');
       if (module === 'web-relaxed') {
         const { sdot, usdot } = result.build.relaxedKernels;
-        assert.equal(sdot || usdot, vnni, `XNNPACK's relaxed int8 kernels ${JSON.stringify(result.build.relaxedKernels)} on a CPU ${vnni ? 'with' : 'without'} VNNI`);
+        assert.equal(
+          sdot || usdot,
+          vnni,
+          `XNNPACK's relaxed int8 kernels ${JSON.stringify(result.build.relaxedKernels)} on a CPU ${vnni ? 'with' : 'without'} VNNI`,
+        );
       }
       assert.equal(result.cases.length, 10);
       for (const row of result.cases) {

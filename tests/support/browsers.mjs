@@ -12,7 +12,11 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 
 // dark: prefers-color-scheme dark; viewport: {width, height}. Resolves to a page whose
 // `problems` lists console errors and uncaught exceptions.
-export async function openIn(browserName, url, { dark = false, viewport = { width: 1280, height: 900 }, initScript } = {}) {
+export async function openIn(
+  browserName,
+  url,
+  { dark = false, viewport = { width: 1280, height: 900 }, initScript } = {},
+) {
   if (browserName === 'chromium') {
     const b = await launchChromium({ colorScheme: dark ? 'dark' : 'light', viewport });
     const page = await b.context.newPage();
@@ -57,8 +61,15 @@ function wrap(page, close, { waitFor, setFiles }) {
       if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE);
       return page.evaluate(async () => {
         const r = await window.axe.run(document, { resultTypes: ['violations'] });
-        return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+        return r.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map(
+            (v) =>
+              `${v.id} (${v.impact}): ${v.nodes
+                .slice(0, 3)
+                .map((n) => n.target.join(' '))
+                .join(', ')}`,
+          );
       });
     },
   };

@@ -7,14 +7,16 @@ import { launchChromium } from './chromium.mjs';
 export async function openPage(url, { initScript } = {}) {
   const browser = await launchChromium();
   const page = await browser.context.newPage();
-  const problems = [], requests = [];
+  const problems = [],
+    requests = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('request', (r) => requests.push(r.url()));
   await page.addInitScript(() => {
     window.longTasks = [];
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longTasks.push(e.duration); })
-      .observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
   });
   if (initScript) await page.addInitScript(initScript);
   await page.goto(url);
@@ -22,8 +24,14 @@ export async function openPage(url, { initScript } = {}) {
   return { browser, page, problems, requests };
 }
 
-export const settled = (page) => page.waitForFunction(() => document.getElementById('view').getAttribute('aria-busy') === 'false'
-  && document.getElementById('progress').hidden, null, { timeout: 120000 });
+export const settled = (page) =>
+  page.waitForFunction(
+    () =>
+      document.getElementById('view').getAttribute('aria-busy') === 'false' &&
+      document.getElementById('progress').hidden,
+    null,
+    { timeout: 120000 },
+  );
 
 // The page's error message, then dismissed with its button (for the next check).
 export async function errorText(page) {
@@ -33,4 +41,3 @@ export async function errorText(page) {
   await page.waitForFunction(() => document.getElementById('error').hidden);
   return text;
 }
-

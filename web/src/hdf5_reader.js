@@ -14,8 +14,8 @@ export class Hdf5Reader {
     // libhdf5 errors as exceptions, not an error stack printed to the console.
     h5module.activate_throwing_error_handler();
     this.floatClass = h5module.H5T_class_t.H5T_FLOAT.value;
-    this.objects = new Map();  // id -> h5wasm File / Group
-    this.files = new Set();  // ids that own an open file
+    this.objects = new Map(); // id -> h5wasm File / Group
+    this.files = new Set(); // ids that own an open file
     this.nextId = 1;
   }
 
@@ -51,7 +51,9 @@ export class Hdf5Reader {
         throw new Error(`${path}: cannot open the HDF5 file (is it truncated?)`);
       }
       if (head[0] === 0x50 && head[1] === 0x4b) {
-        throw new Error(`${path}: a Keras 3 .keras archive, not HDF5: save the model with model.save('model.h5') and open that`);
+        throw new Error(
+          `${path}: a Keras 3 .keras archive, not HDF5: save the model with model.save('model.h5') and open that`,
+        );
       }
       return null;
     }

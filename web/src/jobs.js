@@ -3,7 +3,7 @@
 // partial result and progress at once, then every later one, and waits for the same result.
 export class Jobs {
   constructor() {
-    this.running = new Map();  // key -> {promise, partial, progress: [fraction, remainingMs], listeners}
+    this.running = new Map(); // key -> {promise, partial, progress: [fraction, remainingMs], listeners}
   }
 
   has(key) {
@@ -20,12 +20,25 @@ export class Jobs {
     let job = this.running.get(key);
     if (!job) {
       job = { listeners: new Set() };
-      const tell = (what, args) => { for (const l of job.listeners) l[what]?.(...args); };
+      const tell = (what, args) => {
+        for (const l of job.listeners) l[what]?.(...args);
+      };
       job.promise = start(
-        (partial) => { job.partial = partial; tell('onPartial', [partial]); },
-        (...progress) => { job.progress = progress; tell('onProgress', progress); });
+        (partial) => {
+          job.partial = partial;
+          tell('onPartial', [partial]);
+        },
+        (...progress) => {
+          job.progress = progress;
+          tell('onProgress', progress);
+        },
+      );
       this.running.set(key, job);
-      job.promise.catch(() => {}).finally(() => { if (this.running.get(key) === job) this.running.delete(key); });
+      job.promise
+        .catch(() => {})
+        .finally(() => {
+          if (this.running.get(key) === job) this.running.delete(key);
+        });
     }
     // A listener whose view was replaced stays until the job ends (drawing into a detached view
     // is harmless; a tab switch adds one).

@@ -35,7 +35,9 @@ async function browserDecode(bytes) {
   try {
     const { width, height } = bitmap;
     if (width * height > MAX_PIXELS) {
-      throw new Error(`the image is ${width}x${height} (${(width * height / 1e6).toFixed(1)} megapixels), over the limit of 64 megapixels: scale it down first`);
+      throw new Error(
+        `the image is ${width}x${height} (${((width * height) / 1e6).toFixed(1)} megapixels), over the limit of 64 megapixels: scale it down first`,
+      );
     }
     return pixelsOf(bitmap, width, height);
   } finally {
@@ -54,10 +56,14 @@ function pixelsOf(source, width, height) {
 async function displayCopy(full) {
   const scale = DISPLAY_SIDE / Math.max(full.width, full.height);
   if (scale >= 1) return full;
-  const width = Math.max(1, Math.round(full.width * scale)), height = Math.max(1, Math.round(full.height * scale));
+  const width = Math.max(1, Math.round(full.width * scale)),
+    height = Math.max(1, Math.round(full.height * scale));
   const data = new Uint8ClampedArray(full.data.buffer, full.data.byteOffset, full.data.byteLength);
-  const bitmap = await createImageBitmap(new ImageData(data, full.width, full.height),
-    { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
+  const bitmap = await createImageBitmap(new ImageData(data, full.width, full.height), {
+    resizeWidth: width,
+    resizeHeight: height,
+    resizeQuality: 'high',
+  });
   try {
     return pixelsOf(bitmap, width, height);
   } finally {

@@ -37,7 +37,7 @@ export class WorkerTeam {
     this.main = main;
     this.makeClient = makeClient;
     this.size = size;
-    this.helpers = [];  // {client, loaded: Map(replay key -> {args, done: the load's promise})}
+    this.helpers = []; // {client, loaded: Map(replay key -> {args, done: the load's promise})}
   }
 
   // How many workers the model with `info` may use (1 where the page's module has threads).
@@ -70,10 +70,20 @@ export class WorkerTeam {
   async explain(args, workers, { onProgress, onPartial } = {}) {
     const clients = await this.clientsFor(args, workers);
     const progress = teamProgress(clients.length, onProgress);
-    const parts = await Promise.all(clients.map((client, part) => client.request('explainPart',
-      { ...args, options: { ...args.options, part, parts: clients.length } },
-      { onProgress: progress(part), onPartial: part === 0 ? onPartial : undefined })
-      .then((result) => { progress(part)(1); return result; })));
+    const parts = await Promise.all(
+      clients.map((client, part) =>
+        client
+          .request(
+            'explainPart',
+            { ...args, options: { ...args.options, part, parts: clients.length } },
+            { onProgress: progress(part), onPartial: part === 0 ? onPartial : undefined },
+          )
+          .then((result) => {
+            progress(part)(1);
+            return result;
+          }),
+      ),
+    );
     return this.main.request('combine', { ...args, parts: parts.map((p) => p.raw) });
   }
 
@@ -84,8 +94,16 @@ export class WorkerTeam {
     if (!helper) return main.request('sanityCheck', args, { onProgress });
     const progress = teamProgress(2, onProgress);
     const [original, r] = await Promise.all([
-      main.request('explain', args, { onProgress: progress(0) }).then((o) => { progress(0)(1); return o; }),
-      helper.request('sanityCheck', { ...args, options: { ...args.options, randomizedOnly: true } }, { onProgress: progress(1) })]);
+      main.request('explain', args, { onProgress: progress(0) }).then((o) => {
+        progress(0)(1);
+        return o;
+      }),
+      helper.request(
+        'sanityCheck',
+        { ...args, options: { ...args.options, randomizedOnly: true } },
+        { onProgress: progress(1) },
+      ),
+    ]);
     const spearman = await main.request('spearman', { a: original.map, b: r.randomized.map });
     return { ...r, original, spearman };
   }
@@ -108,7 +126,9 @@ export class WorkerTeam {
       if (load?.args !== entry[1]) {
         load = { args: entry[1], done: helper.client.request(...entry) };
         helper.loaded.set(key, load);
-        load.done.catch(() => { if (helper.loaded.get(key) === load) helper.loaded.delete(key); });
+        load.done.catch(() => {
+          if (helper.loaded.get(key) === load) helper.loaded.delete(key);
+        });
       }
       await load.done;
     }
@@ -138,7 +158,8 @@ export class WorkerTeam {
 // Progress of work split over `workers`: part i reports its own fraction, onProgress gets their
 // mean and the time left at the whole team's pace so far.
 function teamProgress(workers, onProgress) {
-  const fractions = new Array(workers).fill(0), start = Date.now();
+  const fractions = new Array(workers).fill(0),
+    start = Date.now();
   return (part) => (fraction) => {
     fractions[part] = fraction;
     const done = fractions.reduce((a, b) => a + b) / workers;
