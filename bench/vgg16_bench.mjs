@@ -225,7 +225,7 @@ if (pass) {
   if (!process.argv.includes('--node-only')) {
     const one = ['convscope baseline 1T int8', 'convscope relaxed 1T int8', 'convscope baseline 1T f32'];
     const only = arg('--browser');
-    for (const [name, launch] of [
+    for (const [, launch] of [
       ['chromium', chromium],
       ['firefox', firefox],
     ].filter(([n]) => !only || n === only)) {

@@ -53,7 +53,7 @@ function safeCallbacks(options) {
     (...args) => {
       try {
         return fn(...args) !== false;
-      } catch (e) {
+      } catch {
         return false;
       }
     };

@@ -49,9 +49,10 @@ async function blobOf(url, what = url) {
     if (location.protocol === 'file:' && !url.startsWith('data:')) {
       throw new Error(
         `could not load ${what}: a page opened from file:// cannot read files beside it. Serve the folder over http (npx convscope serve, or python3 -m http.server), or drop the file onto an interactive widget`,
+        { cause: e },
       );
     }
-    throw new Error(`could not load ${what}: ${e.message}`);
+    throw new Error(`could not load ${what}: ${e.message}`, { cause: e });
   }
   if (!response.ok) throw new Error(`could not load ${what}: HTTP ${response.status}`);
   return response.blob();
