@@ -1,3 +1,4 @@
+// @ts-check
 // The core's catalog (wasm/catalog.h), as the page and the widget use it: the methods, their
 // labels and help, which run on request, which split over workers, and every option with its type,
 // default and range. Nothing here lists a method or an option by name: a method added to the core

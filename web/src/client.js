@@ -1,3 +1,4 @@
+// @ts-check
 // The page's side of the worker protocol (protocol.js): requests as promises, progress and
 // partial results as callbacks, and cancel = terminate the worker, start a fresh one and replay
 // what it had loaded (models, images), so the page stays usable after any cancel. A request can
@@ -64,11 +65,16 @@ export class WorkerClient {
   // stall: {ms, message}: if the request, once it has reported progress, goes silent (no
   // progress, no partial result) for `ms`, the worker is restarted and the request fails with
   // Error(message). Before its first report a request may take any time (e.g. a download).
+  /**
+   * @param {string} op
+   * @param {object} args
+   * @param {import('./protocol.js').RequestCallbacks & { stall?: import('./protocol.js').Stall }} [callbacks]
+   * @returns {Promise<any>}
+   */
   send(op, args, { onProgress, onPartial, stall } = {}) {
     const id = this.nextId++;
     const promise = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject, onProgress, onPartial }));
     this.worker.postMessage({ id, op, args });
-    promise.id = id;
     if (stall) this.watch(id, stall);
     return promise;
   }

@@ -1,3 +1,4 @@
+// @ts-check
 // Figures: a canvas with its caption, a legend for heatmaps (colour scale, value range, what the
 // values are), and an export that writes all three into one PNG on an opaque background at a
 // stated size (a 32 x 32 map is exported enlarged, crisp).
@@ -20,6 +21,11 @@ export function colorbar(app, colormap) {
 
 // A heatmap legend: bar (from colorbar), [min, max] (what 0 and 1 stand for; omitted when the map
 // is scaled per tile), and what the values are.
+/**
+ * @typedef {{ bar: { data: ArrayBuffer | ArrayLike<number> }, value: string, range?: number[] }} Legend
+ * @typedef {{ caption?: string, legend?: Legend }} FigureText
+ */
+/** @returns {Legend} */
 export function legendOf(bar, value, range) {
   return { bar, value, range };
 }
@@ -81,6 +87,10 @@ function exportLayout(canvas, caption, legend) {
 }
 
 // `canvas` with its caption and legend (see exportLayout) as a PNG Blob, and its size.
+/**
+ * @param {HTMLCanvasElement} canvas
+ * @param {FigureText} [text]
+ */
 export function exportFigure(canvas, { caption, legend } = {}) {
   const { width, height, draw } = exportLayout(canvas, caption, legend);
   const blob = () =>
@@ -94,6 +104,11 @@ export function exportFigure(canvas, { caption, legend } = {}) {
 }
 
 // A button that saves `canvas` (with caption and legend) as `${name}.png`.
+/**
+ * @param {HTMLCanvasElement} canvas
+ * @param {string} name
+ * @param {FigureText} [text]
+ */
 export function exportButton(canvas, name, { caption, legend } = {}) {
   const { width, height, blob } = exportFigure(canvas, { caption, legend });
   const button = el(

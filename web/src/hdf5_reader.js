@@ -1,3 +1,4 @@
+// @ts-check
 // The HDF5 reader the converter calls when it runs in wasm (model_convert/hdf5_file_h5wasm.cc):
 // h5wasm (libhdf5 compiled to its own wasm module) behind small integer ids. Set an instance as
 // `module.hdf5` before module.convertKeras(path). Answers mirror hdf5_file.h; the C++ side words
@@ -98,7 +99,7 @@ export class Hdf5Reader {
     const value = this.object(id).get_attribute(name, false);
     if (typeof value === 'string') return [value];
     if (Array.isArray(value) && value.every((s) => typeof s === 'string')) return value;
-    if (ArrayBuffer.isView(value) && value.length === 0) return [];
+    if (ArrayBuffer.isView(value) && value.byteLength === 0) return [];
     return null;
   }
 

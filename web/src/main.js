@@ -1,3 +1,4 @@
+// @ts-check
 // The page: state, inputs (drop, picker, paste, samples, model files), tabs, progress and cancel.
 // Every computation is a request to the worker that owns the wasm module (client.js).
 import baselineWasm from '../../build/wasm/convscope-web.wasm?url';
@@ -26,6 +27,8 @@ import summary from './views/summary.js';
 const SAMPLES = import.meta.glob('../samples/*.{jpg,png}', { query: '?url', import: 'default', eager: true });
 const VIEWS = [predictions, summary, architecture, layer, filters, features, explain, maximize, compare];
 const $ = (id) => document.getElementById(id);
+// The precision Keras files are converted to (the header's menu).
+const kerasPrecision = () => /** @type {HTMLSelectElement} */ ($('keras-precision')).value;
 
 // A data: URL (single-file page) or a URL (served site) as a Blob.
 async function blobOf(source) {
@@ -81,6 +84,12 @@ const app = {
   // workers says how many). stall: see WorkerClient.send. worker: run it on the page's extra
   // worker of that index (1, ...) where there is one, beside what the page's worker does.
   // onProgress(fraction, remainingMs): also told the progress.
+  /**
+   * @param {string} op
+   * @param {Record<string, any>} args
+   * @param {import('./protocol.js').RequestCallbacks & {
+   *   label?: string, stall?: import('./protocol.js').Stall, worker?: number }} [options]
+   */
   async request(op, args, { onPartial, onProgress: alsoProgress, label = op, stall, worker } = {}) {
     const available = this.state.model ? this.team.available(this.state.model.info) : 1;
     const workers =
@@ -263,7 +272,7 @@ async function convertKeras(blob, name, key) {
     ms: app.conversionStallMs,
     message: `${name}: reading it made no progress for ${seconds} s, so the conversion was stopped (the HDF5 library loops on some damaged files)`,
   };
-  const precision = $('keras-precision').value;
+  const precision = kerasPrecision();
   const r = await app.request(
     'convertKeras',
     { blob, name, precision },
@@ -287,7 +296,7 @@ async function convertKeras(blob, name, key) {
 async function openModelUrl(url) {
   const absolute = new URL(url, location.href).href;
   const name = decodeURIComponent(new URL(absolute).pathname.split('/').pop()) || 'model';
-  const key = `url:${absolute}:${$('keras-precision').value}`;
+  const key = `url:${absolute}:${kerasPrecision()}`;
   if (await openCached(key, name)) return;
   const response = await fetch(absolute);
   if (!response.ok) throw new Error(`could not load the model ${absolute}: ${response.status} ${response.statusText}`);
@@ -320,7 +329,7 @@ async function renderCachedModels() {
       ),
     ),
   );
-  $('forget-cached').disabled = records.length === 0;
+  /** @type {HTMLButtonElement} */ ($('forget-cached')).disabled = records.length === 0;
 }
 
 // Files dropped, pasted or picked while others are still loading wait their turn: each image
@@ -336,8 +345,7 @@ async function openFilesInTurn(files) {
     try {
       const kind = await kindOf(file);
       if (kind === 'model') await loadModel(file, file.name);
-      else if (kind === 'keras')
-        await openKeras(file, file.name, `${fileCacheKey(file)}:${$('keras-precision').value}`);
+      else if (kind === 'keras') await openKeras(file, file.name, `${fileCacheKey(file)}:${kerasPrecision()}`);
       else await addImage(file.name, file);
     } catch (e) {
       if (e instanceof CancelledError) continue;
@@ -400,16 +408,14 @@ function wireInputs() {
     $('notice').hidden = true;
     unused.length = 0;
   });
-  $('image-input').addEventListener('change', (e) =>
-    openFiles([...e.target.files]).finally(() => {
-      e.target.value = '';
-    }),
-  );
-  $('model-input').addEventListener('change', (e) =>
-    openFiles([...e.target.files]).finally(() => {
-      e.target.value = '';
-    }),
-  );
+  for (const id of ['image-input', 'model-input']) {
+    const input = /** @type {HTMLInputElement} */ ($(id));
+    input.addEventListener('change', () =>
+      openFiles([...input.files]).finally(() => {
+        input.value = '';
+      }),
+    );
+  }
   $('forget-cached').addEventListener('click', () => modelCache.clear().then(renderCachedModels).catch(app.showError));
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => {

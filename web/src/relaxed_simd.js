@@ -1,3 +1,4 @@
+// @ts-check
 // Whether this JavaScript engine computes relaxed SIMD right, checked by running it: validation
 // alone is not enough (Node 20 with --experimental-wasm-relaxed-simd compiles these instructions
 // and returns twice the right dot product). The relaxed module is chosen only when every result
@@ -72,7 +73,8 @@ function selfTestModule() {
 export function runSelfTest(wasm = globalThis.WebAssembly) {
   const bytes = selfTestModule();
   if (!wasm || !wasm.validate(bytes)) return null;
-  const { exports } = new wasm.Instance(new wasm.Module(bytes), {});
+  const instance = new wasm.Instance(new wasm.Module(bytes), {});
+  const exports = /** @type {{ f: () => void, m: WebAssembly.Memory }} */ (instance.exports);
   exports.f();
   const buffer = exports.m.buffer;
   return { dot: [...new Int32Array(buffer, 0, 4)], madd: [...new Float32Array(buffer, 16, 4)] };

@@ -1,3 +1,4 @@
+// @ts-check
 // Small DOM and canvas helpers shared by the views.
 
 export function el(tag, props = {}, ...children) {

@@ -1,3 +1,4 @@
+// @ts-check
 // The worker that owns the wasm module: every computation runs here, never on the page's thread.
 // It holds any number of models and images by key (the page uses one of each; widgets on a page
 // share this worker and each model once), and runs an image through a model only when a request
@@ -9,8 +10,10 @@ import { decodePicture } from './picture.js';
 import { READY } from './protocol.js';
 import { relaxedSimdWorks } from './relaxed_simd.js';
 
+/** @type {import('../../wasm/convscope').ConvscopeModule} */
 let m = null;
-const models = new Map(); // key -> Model
+/** @type {Map<string, import('../../wasm/convscope').Model>} */
+const models = new Map();
 const images = new Map(); // key -> {full, display} (picture.js)
 const lastRun = new Map(); // model key -> what it last ran: {image, precision, resize, result}
 const precisions = new Map(); // model key -> its file's precision (read once, not per request)
@@ -94,6 +97,10 @@ function imageOf(key, { display = false } = {}) {
 }
 
 // Runs `image` through `model` unless that is what it last did; returns the run's summary.
+/**
+ * @param {{ model: string, image: string, precision?: import('../../wasm/convscope').Precision,
+ *   resize?: import('../../wasm/convscope').ResizeMode }} what
+ */
 function ensureRun({ model, image, precision, resize = 'keras' }) {
   const md = modelOf(model);
   const p = precision ?? precisions.get(model);

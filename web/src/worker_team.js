@@ -1,3 +1,4 @@
+// @ts-check
 // More cores for pages that cannot run the threaded build (the single file from file://, any page
 // that is not cross-origin isolated): extra workers, each with its own module instance and its
 // own copy of the model. The methods that make many independent passes (SmoothGrad samples,
@@ -57,8 +58,7 @@ export class WorkerTeam {
     while (this.helpers.length < workers - 1) this.helpers.push({ client: this.makeClient(), loaded: new Map() });
     const helpers = this.helpers.slice(0, workers - 1);
     const loads = await Promise.allSettled(helpers.map((h) => this.bringUp(h, args)));
-    const cancelled = loads.find((l) => l.reason instanceof CancelledError);
-    if (cancelled) throw cancelled.reason;
+    for (const l of loads) if (l.status === 'rejected' && l.reason instanceof CancelledError) throw l.reason;
     const failed = helpers.filter((h, i) => loads[i].status === 'rejected');
     for (const h of failed) h.client.dispose();
     this.helpers = this.helpers.filter((h) => !failed.includes(h));
@@ -67,6 +67,11 @@ export class WorkerTeam {
 
   // The explain request `args` ({model, image, method, options, overlay}) on up to `workers`
   // workers: resolves to what the page's worker's explain would.
+  /**
+   * @param {any} args
+   * @param {number} workers
+   * @param {import('./protocol.js').RequestCallbacks} [callbacks]
+   */
   async explain(args, workers, { onProgress, onPartial } = {}) {
     const clients = await this.clientsFor(args, workers);
     const progress = teamProgress(clients.length, onProgress);
@@ -89,6 +94,10 @@ export class WorkerTeam {
 
   // The sanity check request `args` on two workers: the original map on the page's worker while
   // an extra one makes the randomized copy's; the same result as the page's worker alone.
+  /**
+   * @param {any} args
+   * @param {import('./protocol.js').RequestCallbacks} [callbacks]
+   */
   async sanityCheck(args, { onProgress } = {}) {
     const [main, helper] = await this.clientsFor(args, 2);
     if (!helper) return main.request('sanityCheck', args, { onProgress });

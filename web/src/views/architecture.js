@@ -1,3 +1,4 @@
+// @ts-check
 import { exportButton } from '../figure.js';
 import { el, hiDpiCanvas } from '../ui.js';
 

@@ -1,3 +1,4 @@
+// @ts-check
 import { colorbar, figure, legendOf } from '../figure.js';
 import { LONG_METHODS as LONG, METHOD_INFO, METHODS, methodOptions } from '../catalog.js';
 import { optionControl } from '../option_controls.js';
@@ -16,6 +17,11 @@ export function explainOptions(app, method) {
 // Runs `method` (cached per image and options) and returns the result from the worker; null for
 // a slow method nobody started (the view offers Run). A run in flight is joined (app.jobs), so a
 // view drawn again shows its partial maps and progress. worker: see app.request.
+/**
+ * @param {any} app
+ * @param {string} method
+ * @param {import('../protocol.js').RequestCallbacks & { force?: boolean, worker?: number }} [options]
+ */
 export async function explained(app, method, { force = false, onPartial, onProgress, worker } = {}) {
   const options = explainOptions(app, method),
     key = explainKey(app, method);

@@ -1,3 +1,4 @@
+// @ts-check
 import { colorbar, figure, legendOf } from '../figure.js';
 import { el, imageCanvas, select } from '../ui.js';
 import { zoomable } from './grid_zoom.js';

@@ -1,3 +1,4 @@
+// @ts-check
 import { exportButton } from '../figure.js';
 import { el, hiDpiCanvas, select } from '../ui.js';
 

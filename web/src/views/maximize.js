@@ -1,3 +1,4 @@
+// @ts-check
 import { figure } from '../figure.js';
 import { el, imageCanvas, select } from '../ui.js';
 
