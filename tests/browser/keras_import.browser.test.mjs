@@ -61,7 +61,7 @@ test(
   async () => {
     const m = await loadConvscope();
     const reference = m.Model.load(vgg16().bytes); // model_convert's file for vgg16-weights-2016.h5
-    const { browser, page, problems } = await openPage(`file://${path.join(root, 'dist/convscope.html')}`);
+    const { page, problems, close } = await openPage(`file://${path.join(root, 'dist/convscope.html')}`);
     try {
       const sample = await page.evaluate(() => window.convscopeApp.images[0].name);
       const sampleBytes = readFileSync(path.join(root, 'web/samples', sample));
@@ -169,7 +169,7 @@ test(
       assert.deepEqual(problems, []);
     } finally {
       reference.release();
-      await browser.close();
+      await close();
     }
   },
 );
@@ -180,7 +180,7 @@ test(
   'a .h5 the HDF5 library loops on: the conversion is stopped with a message, the page keeps its model',
   LONG,
   async () => {
-    const { browser, page, problems } = await openPage(`file://${path.join(root, 'dist/convscope.html')}`);
+    const { page, problems, close } = await openPage(`file://${path.join(root, 'dist/convscope.html')}`);
     try {
       const before = (await shown(page)).info;
       await page.evaluate(() => {
@@ -204,7 +204,7 @@ test(
       assert.ok(await page.evaluate(() => document.querySelectorAll('#view canvas').length > 0));
       assert.deepEqual(problems, []);
     } finally {
-      await browser.close();
+      await close();
     }
   },
 );
@@ -216,7 +216,7 @@ test(
     const server = await startStaticServer(path.join(root, 'dist/site'), {
       '/models/small.h5': readFileSync(path.join(testModels, 'small-full-keras2.h5')),
     });
-    const { browser, page, problems } = await openPage(`${server.url}/index.html?model=models/small.h5`);
+    const { page, problems, close } = await openPage(`${server.url}/index.html?model=models/small.h5`);
     try {
       await idle(page);
       const s = await shown(page);
@@ -239,7 +239,7 @@ test(
       assert.equal(server.requests.filter((p) => p === '/models/small.h5').length, 1, 'fetched once');
       assert.deepEqual(problems, []);
     } finally {
-      await browser.close();
+      await close();
       await server.close();
     }
   },
@@ -249,7 +249,7 @@ test(
   'a Keras .h5 converted to f32 when the user asks: exact gradient maps; int8 and f32 are cached apart',
   LONG,
   async () => {
-    const { browser, page, problems } = await openPage(`file://${path.join(root, 'dist/convscope.html')}`);
+    const { page, problems, close } = await openPage(`file://${path.join(root, 'dist/convscope.html')}`);
     try {
       const file = path.join(testModels, 'small-weights-2016.h5');
       const gradientArithmetic = () =>
@@ -286,7 +286,7 @@ test(
       assert.deepEqual(problems, []);
     } finally {
       await page.evaluate(() => indexedDB.deleteDatabase('convscope')).catch(() => {});
-      await browser.close();
+      await close();
     }
   },
 );

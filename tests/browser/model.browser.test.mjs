@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { withTestPage } from '../support/chromium.mjs';
+import { openPage } from '../support/page.mjs';
 import { root, samplePhotos, smallModel } from '../support/models.mjs';
 import { pearson } from '../support/stats.mjs';
 
@@ -21,31 +21,29 @@ for (const [module, variant, threads] of BUILDS) {
   test(`a converted model runs and explains in Chromium (${module}, ${threads} thread(s))`, async () => {
     const routes = { '**/model.bin': smallModel().bytes };
     const url = `/tests/browser/model.html?module=${module}&threads=${threads}`;
-    await withTestPage(
-      root,
-      url,
-      async ({ page, problems }) => {
-        const result = await page.evaluate((p) => window.runConvscopeTest(p), photos);
-        results[variant] = result;
+    const { page, problems, close } = await openPage(url, { serve: root, isolated: threads > 1, routes });
+    try {
+      const result = await page.evaluate((p) => window.runConvscopeTest(p), photos);
+      results[variant] = result;
 
-        assert.deepEqual([result.build.variant, result.build.threads], [variant, threads]);
-        assert.equal(result.summary, 64750);
-        assert.equal(result.runs.length, photos.length);
-        for (const run of result.runs) {
-          assert.equal(run.activation, 2 * 2 * 32, run.photo);
-          assert.ok(run.featureColors > 10, `${run.photo}: feature maps drawn (${run.featureColors} values)`);
-          // The browser's decoder and stb_image agree closely enough to pick the same class.
-          assert.equal(run.top[0], run.top[1], `${run.photo}: file bytes vs canvas pixels`);
-        }
-        assert.ok(result.filterColors > 10);
-        assert.deepEqual(result.cam, { layer: 'block5_conv3', size: 32 * 32, max: 1 });
-        assert.equal(result.maximize.steps, 5);
-        assert.ok(result.maximize.gain > 1, `maximization raised the activation (${result.maximize.gain}x)`);
-        assert.match(result.error, /^ConvscopeError: not an image convscope can read/);
-        assert.deepEqual(problems, []);
-      },
-      { routes, isolated: threads > 1 },
-    );
+      assert.deepEqual([result.build.variant, result.build.threads], [variant, threads]);
+      assert.equal(result.summary, 64750);
+      assert.equal(result.runs.length, photos.length);
+      for (const run of result.runs) {
+        assert.equal(run.activation, 2 * 2 * 32, run.photo);
+        assert.ok(run.featureColors > 10, `${run.photo}: feature maps drawn (${run.featureColors} values)`);
+        // The browser's decoder and stb_image agree closely enough to pick the same class.
+        assert.equal(run.top[0], run.top[1], `${run.photo}: file bytes vs canvas pixels`);
+      }
+      assert.ok(result.filterColors > 10);
+      assert.deepEqual(result.cam, { layer: 'block5_conv3', size: 32 * 32, max: 1 });
+      assert.equal(result.maximize.steps, 5);
+      assert.ok(result.maximize.gain > 1, `maximization raised the activation (${result.maximize.gain}x)`);
+      assert.match(result.error, /^ConvscopeError: not an image convscope can read/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
   });
 }
 

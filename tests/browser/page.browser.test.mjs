@@ -2,8 +2,9 @@
 // served variant dist/site/ over 127.0.0.1. Every sample through the file input and a drop event,
 // every view drawn (canvases of the right size, not blank), pictures that change with the layer,
 // method and class, each bad file explained in the page, occlusion on full-size VGG16 cancelled
-// midway with the page still usable, no network request, no console error, no long task on the
-// page's thread while the worker computes. Screenshots of each view go to test-output/page/.
+// midway with the page still usable, no network request, no console error, the page's thread
+// never busy for over 100 ms while the workers compute. Screenshots of each view go to
+// test-output/page/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,10 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { crc32, encodePng } from '../../cli/png.mjs';
-import { errorText, openPage, settled } from '../support/page.mjs';
+import { busyLoop, canvases, errorText, openPage, settled, threadBusy, watchThread } from '../support/page.mjs';
 import { root, samplePhotos, vgg16 } from '../support/models.mjs';
 import { scratchDir } from '../support/scratch.mjs';
-import { startStaticServer } from '../support/static_server.mjs';
 
 const shots = path.join(root, 'test-output/page');
 mkdirSync(shots, { recursive: true });
@@ -46,34 +46,8 @@ async function showTab(page, tab) {
   await settled(page);
 }
 
-// Every canvas in the view: its size and the variance of its pixels; plus a hash of all of them.
-// (Not the legends' colour scales.)
-const canvases = (page) =>
-  page.evaluate(() =>
-    [...document.querySelectorAll('#view canvas:not(.colorbar)')].map((c) => {
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let sum = 0,
-        sq = 0,
-        hash = 0;
-      for (let i = 0; i < d.length; i += 4) {
-        const v = d[i] + d[i + 1] + d[i + 2];
-        sum += v;
-        sq += v * v;
-        hash = (hash * 31 + v) | 0;
-      }
-      const n = d.length / 4;
-      return {
-        label: c.getAttribute('aria-label'),
-        width: c.width,
-        height: c.height,
-        variance: sq / n - (sum / n) ** 2,
-        hash,
-      };
-    }),
-  );
-
 test('dist/convscope.html from file://: inputs, every view, changes, bad files, cancel', async () => {
-  const { browser, page, problems, requests } = await openPage(`file://${path.join(root, 'dist/convscope.html')}`);
+  const { page, problems, requests, close } = await openPage(`file://${path.join(root, 'dist/convscope.html')}`);
   try {
     // Both builds are inlined; Chromium passes the relaxed-SIMD self-test.
     assert.match(await page.textContent('#model-info'), /default model: .*parameters.* · wasm relaxed SIMD, 1 thread$/);
@@ -216,9 +190,15 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
     await showTab(page, 'explain');
     await page.selectOption('#view select[aria-label=Method]', 'occlusion');
     await settled(page);
-    await page.evaluate(() => {
-      window.longTasks.length = 0;
-    });
+    // The page's thread stays free while the workers compute: never busy for over 100 ms at a
+    // stretch, so it answers input within RAIL's 100 ms. (The two workers take both cores of a
+    // 2-core machine, so the thread also waits for a core now and then: 30 to 60 ms seen here.)
+    // The check can fail: a 150 ms task on the page is seen.
+    await watchThread(page);
+    await busyLoop(page, 150);
+    const seen = await threadBusy(page);
+    assert.ok(seen.longestMs >= 140, `a 150 ms task was seen as ${seen.longestMs} ms`);
+    await watchThread(page);
     await page.click('#view button:has-text("Run")');
     await page.waitForFunction(
       () => document.querySelectorAll('#view figure canvas').length >= 1 && !document.getElementById('progress').hidden,
@@ -228,13 +208,13 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
     const progress = await page.textContent('#progress-text');
     // Split over both cores (web/src/worker_team.js), and said so.
     assert.match(progress, /explain on 2 workers \d+%, about \d+ s left/);
-    const longTasks = await page.evaluate(() => window.longTasks);
+    const busy = await threadBusy(page);
     await page.click('#cancel');
     await page.waitForFunction(() => document.getElementById('progress').hidden);
     assert.equal(await page.evaluate(() => window.convscopeApp.team.workerCount), 0, 'the extra worker stopped');
     assert.ok(
-      longTasks.every((d) => d <= 50),
-      `long tasks while the worker computed: ${longTasks}`,
+      busy.longestMs <= 100,
+      `the page's thread was busy for ${busy.longestMs} ms at a stretch while the workers computed (over 50 ms: ${busy.overMs.join(', ')} ms)`,
     );
     await showTab(page, 'predictions');
     assert.equal((await canvases(page)).length, 1, 'predictions after the cancel');
@@ -253,13 +233,14 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
     );
     assert.deepEqual(problems, []);
   } finally {
-    await browser.close();
+    await close();
   }
 });
 
 test('dist/site/ served over 127.0.0.1: the worker, the wasm and the model load as separate files, the Keras reader not at all', async () => {
-  const server = await startStaticServer(path.join(root, 'dist/site'));
-  const { browser, page, problems, requests } = await openPage(`${server.url}/index.html`);
+  const { page, problems, requests, server, close } = await openPage('/index.html', {
+    serve: path.join(root, 'dist/site'),
+  });
   try {
     await page.waitForFunction(() => document.querySelectorAll('#strip button').length === 1);
     await settled(page);
@@ -287,15 +268,16 @@ test('dist/site/ served over 127.0.0.1: the worker, the wasm and the model load 
     assert.ok(!server.requests.some((p) => /keras_import/.test(p)), 'h5wasm is fetched only for a .h5');
     assert.deepEqual(problems, []);
   } finally {
-    await browser.close();
-    await server.close();
+    await close();
   }
 });
 
 // What a served page shows, view by view: the model line and a hash of each view's canvases.
 async function servedViews(isolated) {
-  const server = await startStaticServer(path.join(root, 'dist/site'), {}, { isolated });
-  const { browser, page, problems } = await openPage(`${server.url}/index.html`);
+  const { page, problems, server, close } = await openPage('/index.html', {
+    serve: path.join(root, 'dist/site'),
+    isolated,
+  });
   try {
     await page.waitForFunction(() => document.querySelectorAll('#strip button').length === 1);
     await settled(page);
@@ -324,8 +306,7 @@ async function servedViews(isolated) {
     const wasm = server.requests.filter((p) => /\.wasm$/.test(p)).map((p) => p.replace(/-[\w-]{8}\.wasm$/, '.wasm'));
     return { views, wasm, problems };
   } finally {
-    await browser.close();
-    await server.close();
+    await close();
   }
 }
 
@@ -354,8 +335,7 @@ test('a served site missing the wasm build the worker picks says which file, ins
   cpSync(path.join(root, 'dist/site'), site, { recursive: true });
   const relaxed = readdirSync(path.join(site, 'assets')).find((f) => /^convscope-web-relaxed-[\w-]{8}\.wasm$/.test(f));
   rmSync(path.join(site, 'assets', relaxed));
-  const server = await startStaticServer(site);
-  const { browser, page } = await openPage(`${server.url}/index.html`);
+  const { page, server, close } = await openPage('/index.html', { serve: site });
   try {
     const text = await errorText(page);
     assert.match(
@@ -365,8 +345,7 @@ test('a served site missing the wasm build the worker picks says which file, ins
       ),
     );
   } finally {
-    await browser.close();
-    await server.close();
+    await close();
     rmSync(site, { recursive: true, force: true });
   }
 });

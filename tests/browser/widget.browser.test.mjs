@@ -11,38 +11,29 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { openIn } from '../support/browsers.mjs';
-import { launchChromium } from '../support/chromium.mjs';
 import { root, smallModel } from '../support/models.mjs';
-import { startStaticServer } from '../support/static_server.mjs';
+import { openPage } from '../support/page.mjs';
 
 const CSP = "script-src 'self' 'wasm-unsafe-eval'; worker-src blob: 'self'";
 const out = path.join(root, 'test-output/widget');
 mkdirSync(out, { recursive: true });
 
-async function open(urlPath, { isolated = false } = {}) {
-  const server = await startStaticServer(root, {}, { isolated });
-  const browser = await launchChromium();
-  const page = await browser.context.newPage({ viewport: { width: 1100, height: 900 } });
-  const problems = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.addInitScript(() => {
-    window.cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) =>
-      window.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`),
-    );
-  });
-  await page.goto(`${server.url}${urlPath}`);
-  return {
-    page,
-    problems,
-    async close() {
-      await browser.close();
-      await server.close();
+// The repository served on 127.0.0.1 and `urlPath` opened on it; window.cspViolations collects
+// what the page's Content-Security-Policy blocked.
+const open = (urlPath, { browser = 'chromium', isolated = false, viewport } = {}) =>
+  openPage(urlPath, {
+    browser,
+    serve: root,
+    isolated,
+    viewport,
+    ready: false,
+    initScript: () => {
+      window.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) =>
+        window.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`),
+      );
     },
-  };
-}
+  });
 
 // Scrolls each widget into view (they start lazily), waits until every one has drawn or failed;
 // returns per widget {error, canvases, text}.
@@ -77,17 +68,9 @@ async function widgets(page, count) {
       const s = w.shadowRoot;
       return {
         error: s.querySelector('.error').hidden ? null : s.querySelector('.error').textContent,
-        canvases: [...s.querySelectorAll('main canvas:not([aria-label="zoomed tile"])')].map((c) => {
-          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-          let hash = 0,
-            min = 255,
-            max = 0;
-          for (let i = 0; i < d.length; i += 4)
-            ((hash = (hash * 31 + d[i] + d[i + 1] + d[i + 2]) | 0),
-              (min = Math.min(min, d[i])),
-              (max = Math.max(max, d[i])));
-          return { width: c.width, height: c.height, hash, varied: max > min };
-        }),
+        canvases: [...s.querySelectorAll('main canvas:not([aria-label="zoomed tile"])')].map((c) =>
+          window.testSupport.pixels(c),
+        ),
         text: s.querySelector('main pre')?.textContent ?? '',
       };
     }),
@@ -110,7 +93,7 @@ for (const isolated of [false, true]) {
       );
       assert.match(all[0].text, /Total params: /);
       for (const w of all.slice(1))
-        assert.ok(w.canvases.length > 0 && w.canvases.every((c) => c.varied), JSON.stringify(w.canvases));
+        assert.ok(w.canvases.length > 0 && w.canvases.every((c) => c.variance > 0), JSON.stringify(w.canvases));
       assert.equal(await page.evaluate(() => window.ConvScope.ConvScopeElement.stats.modelLoads), 1);
       assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
       assert.deepEqual(problems, []);
@@ -181,13 +164,9 @@ test('five widgets share one model load; attributes re-render; drop replaces the
 
     await page.evaluate(() => document.getElementById('features').setAttribute('layer', 'block2_conv2'));
     await page.waitForFunction(
-      (h) => {
-        const c = document.getElementById('features').shadowRoot.querySelector('main canvas');
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        let hash = 0;
-        for (let i = 0; i < d.length; i += 4) hash = (hash * 31 + d[i] + d[i + 1] + d[i + 2]) | 0;
-        return hash !== h;
-      },
+      (h) =>
+        window.testSupport.pixels(document.getElementById('features').shadowRoot.querySelector('main canvas')).hash !==
+        h,
       all[0].canvases[0].hash,
       { timeout: 60000 },
     );
@@ -247,10 +226,8 @@ test('five widgets share one model load; attributes re-render; drop replaces the
 // From file:// a widget cannot fetch the files beside its page: the widget says which file and
 // what to do, instead of "Failed to fetch".
 test('the tutorial opened from file:// explains why its images cannot load', async () => {
-  const browser = await launchChromium();
+  const { page, close } = await openPage(`file://${path.join(root, 'web/examples/tutorial.html')}`, { ready: false });
   try {
-    const page = await browser.context.newPage();
-    await page.goto(`file://${path.join(root, 'web/examples/tutorial.html')}`);
     const features = page.locator('conv-scope[view=features]');
     await features.scrollIntoViewIfNeeded();
     await page.waitForFunction(
@@ -266,27 +243,22 @@ test('the tutorial opened from file:// explains why its images cannot load', asy
         'Serve the folder over http (npx convscope serve, or python3 -m http.server), or drop the file onto an interactive widget',
     );
   } finally {
-    await browser.close();
+    await close();
   }
 });
 
 // Firefox ESR: the same tutorial under the same CSP renders every widget (puppeteer-core over
 // WebDriver BiDi; not isolated: the threaded builds are Chromium-tested above).
 test('Firefox: the example tutorial renders every widget under the strict CSP', async () => {
-  const server = await startStaticServer(root);
-  const page = await openIn('firefox', `${server.url}/web/examples/tutorial.html`, {
-    initScript: () => {
-      window.cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) =>
-        window.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`),
-      );
-    },
+  const { page, problems, close } = await open('/web/examples/tutorial.html', {
+    browser: 'firefox',
+    viewport: { width: 1280, height: 900 },
   });
   try {
     const count = await page.evaluate(() => document.querySelectorAll('conv-scope').length);
     for (let i = 0; i < count; i++) {
       await page.evaluate((k) => document.querySelectorAll('conv-scope')[k].scrollIntoView(), i);
-      await page.waitFor((k) => {
+      await page.waitForFunction((k) => {
         const s = document.querySelectorAll('conv-scope')[k].shadowRoot;
         return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre');
       }, i);
@@ -306,10 +278,9 @@ test('Firefox: the example tutorial renders every widget under the strict CSP', 
     );
     assert.equal(await page.evaluate(() => window.ConvScope.ConvScopeElement.stats.modelLoads), 1);
     assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
-    assert.deepEqual(page.problems, []);
-    await page.screenshot(path.join(out, 'tutorial-firefox.png'));
+    assert.deepEqual(problems, []);
+    await page.screenshot({ path: path.join(out, 'tutorial-firefox.png'), fullPage: true });
   } finally {
-    await page.close();
-    await server.close();
+    await close();
   }
 });

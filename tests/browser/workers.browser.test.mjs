@@ -38,7 +38,7 @@ function explainBothWays(page, method, options, workers) {
 }
 
 test('file:// page: split methods on 2 and 3 workers equal one worker bit for bit', async () => {
-  const { browser, page, problems, requests } = await openPage(pageUrl);
+  const { page, problems, requests, close } = await openPage(pageUrl);
   try {
     for (const workers of [2, 3]) {
       for (const [method, options] of [
@@ -91,12 +91,12 @@ test('file:// page: split methods on 2 and 3 workers equal one worker bit for bi
     );
     assert.deepEqual(problems, []);
   } finally {
-    await browser.close();
+    await close();
   }
 });
 
 test('file:// page: the progress line names the workers; cancel stops them all; a new model leaves none', async () => {
-  const { browser, page, problems } = await openPage(pageUrl);
+  const { page, problems, close } = await openPage(pageUrl);
   try {
     // Chromium here reports 2 cores and 8 GB: the default model gets both cores.
     assert.equal(
@@ -142,12 +142,12 @@ test('file:// page: the progress line names the workers; cancel stops them all; 
     );
     assert.deepEqual(problems, []);
   } finally {
-    await browser.close();
+    await close();
   }
 });
 
 test('file:// page: with little device memory a model gets fewer workers, and the progress line says one', async () => {
-  const { browser, page, problems } = await openPage(pageUrl, {
+  const { page, problems, close } = await openPage(pageUrl, {
     // 0.15 GB: half of it holds one worker of the default model (1.1 MB file: 53 MB) but not two.
     initScript: () => Object.defineProperty(navigator, 'deviceMemory', { value: 0.15 }),
   });
@@ -176,6 +176,6 @@ test('file:// page: with little device memory a model gets fewer workers, and th
     assert.equal(await done, 'CancelledError');
     assert.deepEqual(problems, []);
   } finally {
-    await browser.close();
+    await close();
   }
 });
