@@ -15,7 +15,10 @@ import { timeInterleaved } from './timing.mjs';
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
 const WARMUP = 3;
-const H = 56, W = 56, C = 256, K = 256;
+const H = 56,
+  W = 56,
+  C = 256,
+  K = 256;
 
 const random = seededRandom(42);
 const weights = randomArray(random, K * 3 * 3 * C, -1 / 48, 1 / 48); // OHWI
@@ -27,7 +30,13 @@ const convscope = await loadConvscope();
 const convs = [];
 for (const precision of ['f32', 'int8']) {
   const conv = convscope.Conv2d.create({
-    height: H, width: W, inChannels: C, outChannels: K, precision, weights, bias,
+    height: H,
+    width: W,
+    inChannels: C,
+    outChannels: K,
+    precision,
+    weights,
+    bias,
   });
   convs.push(conv);
   engines.push({ name: `convscope ${precision}`, run: () => conv.run(input) });
@@ -59,17 +68,23 @@ engines.push({
 
 const reference = engines[0].run();
 const results = (await timeInterleaved(engines, { runs: RUNS, warmup: WARMUP })).map((t, j) => ({
-  name: engines[j].name, ...t, err: maxAbsDiff(engines[j].run(), reference) / maxAbs(reference),
+  name: engines[j].name,
+  ...t,
+  err: maxAbsDiff(engines[j].run(), reference) / maxAbs(reference),
 }));
 convs.forEach((c) => c.delete());
 
 const ours = Object.fromEntries(results.map((r) => [r.name, r.median]));
-console.log(`3x3 conv ${C}->${K} on ${H}x${W}, 1 thread, Node ${process.version}, median of ${RUNS} interleaved runs after ${WARMUP} warm-up runs`);
-console.log('engine                  median ms   min ms   vs convscope f32   vs convscope int8   max err (rel. to f32)');
+console.log(
+  `3x3 conv ${C}->${K} on ${H}x${W}, 1 thread, Node ${process.version}, median of ${RUNS} interleaved runs after ${WARMUP} warm-up runs`,
+);
+console.log(
+  'engine                  median ms   min ms   vs convscope f32   vs convscope int8   max err (rel. to f32)',
+);
 for (const r of results) {
   console.log(
     `${r.name.padEnd(22)} ${r.median.toFixed(1).padStart(9)} ${r.min.toFixed(1).padStart(8)}` +
-    `   ${(r.median / ours['convscope f32']).toFixed(2).padStart(16)}x` +
-    `   ${(r.median / ours['convscope int8']).toFixed(2).padStart(16)}x   ${r.err.toExponential(2)}`,
+      `   ${(r.median / ours['convscope f32']).toFixed(2).padStart(16)}x` +
+      `   ${(r.median / ours['convscope int8']).toFixed(2).padStart(16)}x   ${r.err.toExponential(2)}`,
   );
 }

@@ -22,8 +22,9 @@ for (const precision of precisions) {
   writeFileSync(path.join(out, `explain-vgg16-${precision}.bin`), bytes);
   if (process.argv.includes('--browser-only')) continue;
   const model = m.Model.load(bytes);
-  console.log(formatRows(`\nFull VGG16 ${precision}, Node ${process.version}, 1 thread`,
-    explainRows(model, image, precision)));
+  console.log(
+    formatRows(`\nFull VGG16 ${precision}, Node ${process.version}, 1 thread`, explainRows(model, image, precision)),
+  );
   model.release();
 }
 
@@ -37,7 +38,9 @@ if (!process.argv.includes('--node-only')) {
     await page.waitForFunction(() => window.benchReady === true);
     for (const precision of precisions) {
       const rows = await page.evaluate((p) => window.runBench(p), precision);
-      console.log(formatRows(`\nFull VGG16 ${precision}, Chromium ${browser.context.browser()?.version() ?? ''}, 1 thread`, rows));
+      console.log(
+        formatRows(`\nFull VGG16 ${precision}, Chromium ${browser.context.browser()?.version() ?? ''}, 1 thread`, rows),
+      );
     }
   } finally {
     await browser.close();

@@ -9,7 +9,7 @@ const NAIVE_STRIDE = 104;
 
 export function explainRows(model, image, precision) {
   const time = (fn, runs = 5) => {
-    fn();  // warm-up (builds runtimes on first use)
+    fn(); // warm-up (builds runtimes on first use)
     const t = [];
     for (let r = 0; r < runs; r++) {
       const t0 = performance.now();
@@ -28,11 +28,14 @@ export function explainRows(model, image, precision) {
   let firstMap = 0;
   const t0 = performance.now();
   const occlusion = once(() => {
-    model.explain('occlusion', { onPartial: () => { firstMap ||= performance.now() - t0; } });
+    model.explain('occlusion', {
+      onPartial: () => {
+        firstMap ||= performance.now() - t0;
+      },
+    });
   });
   const positions = 27 * 27;
-  const naivePerPosition =
-    once(() => model.explain('occlusion', { stride: NAIVE_STRIDE, naive: true })) / 9;
+  const naivePerPosition = once(() => model.explain('occlusion', { stride: NAIVE_STRIDE, naive: true })) / 9;
   return [
     ['forward pass', forward],
     ['Grad-CAM at block5_conv3', time(() => model.explain('gradcam'))],
@@ -44,10 +47,14 @@ export function explainRows(model, image, precision) {
     ['occlusion 15/8, incremental (729 positions)', occlusion],
     ['  first (coarse) occlusion map', firstMap],
     ['occlusion 15/8, naive (9 measured, x729)', naivePerPosition * positions],
-    ['activation maximization, block3_conv1, per step',
-      time(() => model.maximize({ layer: 'block3_conv1', filter: 0, steps: 5 }), 2) / 5],
-    ['activation maximization, class, per step',
-      time(() => model.maximize({ layer: 'predictions', class: 0, steps: 3 }), 2) / 3],
+    [
+      'activation maximization, block3_conv1, per step',
+      time(() => model.maximize({ layer: 'block3_conv1', filter: 0, steps: 5 }), 2) / 5,
+    ],
+    [
+      'activation maximization, class, per step',
+      time(() => model.maximize({ layer: 'predictions', class: 0, steps: 3 }), 2) / 3,
+    ],
   ];
 }
 
@@ -57,8 +64,10 @@ export function formatRows(title, rows) {
   const incremental = rows.find(([n]) => n.includes('incremental'))[1];
   return [
     title,
-    ...rows.map(([name, ms]) =>
-      `${name.padEnd(50)}${ms.toFixed(0).padStart(9)} ms ${(ms / forward).toFixed(2).padStart(8)}x forward`),
+    ...rows.map(
+      ([name, ms]) =>
+        `${name.padEnd(50)}${ms.toFixed(0).padStart(9)} ms ${(ms / forward).toFixed(2).padStart(8)}x forward`,
+    ),
     `occlusion speed-up, incremental over naive: ${(naive / incremental).toFixed(2)}x`,
   ].join('\n');
 }

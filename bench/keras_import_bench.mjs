@@ -19,11 +19,16 @@ import { loadConvscope } from '../tests/support/load_module.mjs';
 import { root } from '../tests/support/models.mjs';
 
 const i = process.argv.indexOf('--file');
-const file = i > 0 ? path.resolve(process.argv[i + 1]) : path.join(root, 'build/native/test-models/vgg16-weights-2016.h5');
+const file =
+  i > 0 ? path.resolve(process.argv[i + 1]) : path.join(root, 'build/native/test-models/vgg16-weights-2016.h5');
 const MB = 1024 * 1024;
 
-const ready = (page) => page.waitForFunction(() => window.convscopeReady === true
-  && window.convscopeApp.state.run && !window.convscopeApp.active, null, { timeout: 600000 });
+const ready = (page) =>
+  page.waitForFunction(
+    () => window.convscopeReady === true && window.convscopeApp.state.run && !window.convscopeApp.active,
+    null,
+    { timeout: 600000 },
+  );
 
 async function inChromium() {
   const browser = await launchChromium();
@@ -36,7 +41,11 @@ async function inChromium() {
     const s = sampler();
     const t0 = performance.now();
     await page.setInputFiles('#model-input', file);
-    await page.waitForFunction((name) => document.getElementById('model-info').textContent.startsWith(name), path.basename(file), { timeout: 600000 });
+    await page.waitForFunction(
+      (name) => document.getElementById('model-info').textContent.startsWith(name),
+      path.basename(file),
+      { timeout: 600000 },
+    );
     await ready(page);
     const openMs = performance.now() - t0;
     s.stop();
@@ -62,12 +71,20 @@ async function inNode() {
   return { ms: performance.now() - t0, bytes: r.bytes.length, rss: process.memoryUsage().rss, heap: m.HEAPU8.length };
 }
 
-const size = readFileSync(file).length;  // (read once to warm the page cache for both runs)
+const size = readFileSync(file).length; // (read once to warm the page cache for both runs)
 console.log(`${path.basename(file)}: ${(size / 1e6).toFixed(1)} MB`);
 const c = await inChromium();
 console.log(`Chromium: opened (converted + loaded + first image) in ${(c.openMs / 1000).toFixed(1)} s; ${c.info}`);
-console.log(`  memory, all Chromium processes: resting ${(c.resting.total / MB).toFixed(0)} MiB, peak ${(c.peak.total / MB).toFixed(0)} MiB (+${((c.peak.total - c.resting.total) / MB).toFixed(0)} MiB)`);
-console.log(`  memory, largest process (the tab): resting ${(c.resting.largest / MB).toFixed(0)} MiB, peak ${(c.peak.largest / MB).toFixed(0)} MiB`);
-console.log(`  after a reload, from the cache: ${(c.cachedMs / 1000).toFixed(1)} s (conversions in that visit: ${c.conversions})`);
+console.log(
+  `  memory, all Chromium processes: resting ${(c.resting.total / MB).toFixed(0)} MiB, peak ${(c.peak.total / MB).toFixed(0)} MiB (+${((c.peak.total - c.resting.total) / MB).toFixed(0)} MiB)`,
+);
+console.log(
+  `  memory, largest process (the tab): resting ${(c.resting.largest / MB).toFixed(0)} MiB, peak ${(c.peak.largest / MB).toFixed(0)} MiB`,
+);
+console.log(
+  `  after a reload, from the cache: ${(c.cachedMs / 1000).toFixed(1)} s (conversions in that visit: ${c.conversions})`,
+);
 const n = await inNode();
-console.log(`Node: convertKeras ${(n.ms / 1000).toFixed(1)} s -> ${(n.bytes / 1e6).toFixed(1)} MB; process RSS after ${(n.rss / MB).toFixed(0)} MiB, wasm memory ${(n.heap / MB).toFixed(0)} MiB`);
+console.log(
+  `Node: convertKeras ${(n.ms / 1000).toFixed(1)} s -> ${(n.bytes / 1e6).toFixed(1)} MB; process RSS after ${(n.rss / MB).toFixed(0)} MiB, wasm memory ${(n.heap / MB).toFixed(0)} MiB`,
+);

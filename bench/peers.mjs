@@ -26,30 +26,39 @@ export function toRgba(nhwc, mean = [103.939, 116.779, 123.68]) {
 
 // VGG16 in tfjs ops with the weights of a convscope f32 Model (OHWI -> HWIO, OI -> IO).
 export function tfjsVgg16(tf, model) {
-  const layers = model.summary().rows.slice(1).map((row) => {
-    const w = model.weights(row.name);
-    if (w.kernel && w.kernel.dtype !== 'float32') throw new Error('tfjsVgg16 needs an f32 model');
-    if (row.type === 'Conv2D') {
-      const [o, kh, kw, i] = w.kernel.shape;
-      const ohwi = w.kernel.data;
-      const hwio = new Float32Array(ohwi.length);
-      for (let f = 0; f < o; f++) {
-        for (let t = 0; t < kh * kw * i; t++) hwio[t * o + f] = ohwi[f * kh * kw * i + t];
+  const layers = model
+    .summary()
+    .rows.slice(1)
+    .map((row) => {
+      const w = model.weights(row.name);
+      if (w.kernel && w.kernel.dtype !== 'float32') throw new Error('tfjsVgg16 needs an f32 model');
+      if (row.type === 'Conv2D') {
+        const [o, kh, kw, i] = w.kernel.shape;
+        const ohwi = w.kernel.data;
+        const hwio = new Float32Array(ohwi.length);
+        for (let f = 0; f < o; f++) {
+          for (let t = 0; t < kh * kw * i; t++) hwio[t * o + f] = ohwi[f * kh * kw * i + t];
+        }
+        return {
+          type: 'conv',
+          filter: tf.tensor4d(hwio, [kh, kw, i, o]),
+          bias: tf.tensor1d(Float32Array.from(w.bias.data)),
+        };
       }
-      return { type: 'conv', filter: tf.tensor4d(hwio, [kh, kw, i, o]), bias: tf.tensor1d(Float32Array.from(w.bias.data)) };
-    }
-    if (row.type === 'Dense') {
-      const [o, i] = w.kernel.shape;
-      const oi = w.kernel.data;
-      const io = new Float32Array(oi.length);
-      for (let f = 0; f < o; f++) for (let k = 0; k < i; k++) io[k * o + f] = oi[f * i + k];
-      return {
-        type: 'dense', kernel: tf.tensor2d(io, [i, o]), bias: tf.tensor1d(Float32Array.from(w.bias.data)),
-        softmax: row.name === 'predictions',
-      };
-    }
-    return { type: row.type };
-  });
+      if (row.type === 'Dense') {
+        const [o, i] = w.kernel.shape;
+        const oi = w.kernel.data;
+        const io = new Float32Array(oi.length);
+        for (let f = 0; f < o; f++) for (let k = 0; k < i; k++) io[k * o + f] = oi[f * i + k];
+        return {
+          type: 'dense',
+          kernel: tf.tensor2d(io, [i, o]),
+          bias: tf.tensor1d(Float32Array.from(w.bias.data)),
+          softmax: row.name === 'predictions',
+        };
+      }
+      return { type: row.type };
+    });
   return {
     predict(x) {
       const y = tf.tidy(() => {

@@ -33,7 +33,13 @@ for (const precision of precisions) {
   writeFileSync(path.join(out, `explain-vgg16-${precision}.bin`), bytes);
   const engines = modules.map((m) => ({ model: m.Model.load(bytes) }));
   for (const e of engines) e.model.run(image, { precision });
-  console.log(formatThreadRows(`\nFull VGG16 ${precision}, Node ${process.version}`, names, threadRows(engines, image, precision, runs)));
+  console.log(
+    formatThreadRows(
+      `\nFull VGG16 ${precision}, Node ${process.version}`,
+      names,
+      threadRows(engines, image, precision, runs),
+    ),
+  );
   for (const e of engines) e.model.release();
 }
 for (const m of modules) m.exitThreads();
@@ -48,7 +54,13 @@ if (!process.argv.includes('--node-only')) {
     await page.waitForFunction(() => window.benchReady === true);
     for (const precision of precisions) {
       const r = await page.evaluate((p) => window.runBench(p), precision);
-      console.log(formatThreadRows(`\nFull VGG16 ${precision}, Chromium ${browser.context.browser()?.version() ?? ''}, cross-origin isolated`, r.names, r.rows));
+      console.log(
+        formatThreadRows(
+          `\nFull VGG16 ${precision}, Chromium ${browser.context.browser()?.version() ?? ''}, cross-origin isolated`,
+          r.names,
+          r.rows,
+        ),
+      );
     }
   } finally {
     await browser.close();

@@ -19,7 +19,7 @@ export const CASES = [
 // engines: [{ name, model }], each having run `image` already. -> rows [{ name, ms: [per engine] }]
 export function threadRows(engines, image, precision, runs = 3) {
   return CASES.map(([name, fn]) => {
-    for (const e of engines) fn(e.model, image, precision);  // warm-up
+    for (const e of engines) fn(e.model, image, precision); // warm-up
     const times = engines.map(() => []);
     for (let r = 0; r < runs; r++) {
       engines.forEach((e, j) => {
@@ -35,7 +35,20 @@ export function threadRows(engines, image, precision, runs = 3) {
 // Each method's time per module, then each other module's speed relative to the first
 // (first module's time / its time: above 1 is faster).
 export function formatThreadRows(title, names, rows) {
-  const head = `${'method'.padEnd(34)}${names.map((n) => n.padStart(22)).join('')}   ${names.slice(1).map((n) => `${n} vs ${names[0]}`).join('   ')}`;
-  return [title, head, ...rows.map(({ name, ms }) => `${name.padEnd(34)}${ms.map((t) => `${t.toFixed(0)} ms`.padStart(22)).join('')}   ` +
-    ms.slice(1).map((t, k) => `${(ms[0] / t).toFixed(2)}x`.padStart(names[k + 1].length + names[0].length + 4)).join('   '))].join('\n');
+  const head = `${'method'.padEnd(34)}${names.map((n) => n.padStart(22)).join('')}   ${names
+    .slice(1)
+    .map((n) => `${n} vs ${names[0]}`)
+    .join('   ')}`;
+  return [
+    title,
+    head,
+    ...rows.map(
+      ({ name, ms }) =>
+        `${name.padEnd(34)}${ms.map((t) => `${t.toFixed(0)} ms`.padStart(22)).join('')}   ` +
+        ms
+          .slice(1)
+          .map((t, k) => `${(ms[0] / t).toFixed(2)}x`.padStart(names[k + 1].length + names[0].length + 4))
+          .join('   '),
+    ),
+  ].join('\n');
 }

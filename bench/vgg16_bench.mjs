@@ -63,8 +63,9 @@ if (stale(ranges, files.f32)) {
     model.run(readImage(photo), { precision: 'f32' });
     for (const { name } of model.summary().rows) {
       const data = model.activation(name).data;
-      let lo = Infinity, hi = -Infinity;
-      for (const v of data) lo = Math.min(lo, v), hi = Math.max(hi, v);
+      let lo = Infinity,
+        hi = -Infinity;
+      for (const v of data) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
       r[name] = [Math.min(lo, r[name]?.[0] ?? lo), Math.max(hi, r[name]?.[1] ?? hi)];
     }
   }
@@ -73,19 +74,29 @@ if (stale(ranges, files.f32)) {
 }
 const onnx = { f32: path.join(out, 'vgg16-f32.onnx'), int8: path.join(out, 'vgg16-int8.onnx') };
 if (stale(onnx.int8, ranges)) {
-  run('/usr/bin/python3', [path.join(root, 'bench/make_onnx_vgg16.py'), h5, '--f32', onnx.f32,
-    '--int8', onnx.int8, '--ranges', ranges]);
+  run('/usr/bin/python3', [
+    path.join(root, 'bench/make_onnx_vgg16.py'),
+    h5,
+    '--f32',
+    onnx.f32,
+    '--int8',
+    onnx.int8,
+    '--ranges',
+    ranges,
+  ]);
 }
 
 // --- Report: every engine relative to the convscope rows named `base` (same run).
 function report(title, rows, bases) {
   console.log(`\n${title}`);
   const median = Object.fromEntries(rows.map((r) => [r.name, r.median]));
-  console.log(`${'engine'.padEnd(34)}median ms    min ms   load ms${bases.map((b) => `  vs ${b}`.padStart(b.length + 6)).join('')}   top-1`);
+  console.log(
+    `${'engine'.padEnd(34)}median ms    min ms   load ms${bases.map((b) => `  vs ${b}`.padStart(b.length + 6)).join('')}   top-1`,
+  );
   for (const r of rows) {
     console.log(
       `${r.name.padEnd(34)}${r.median.toFixed(0).padStart(9)}${r.min.toFixed(0).padStart(10)}${(r.load ?? NaN).toFixed(0).padStart(10)}` +
-      `${bases.map((b) => `${(r.median / median[b]).toFixed(2)}x`.padStart(b.length + 6)).join('')}   ${r.top1}`,
+        `${bases.map((b) => `${(r.median / median[b]).toFixed(2)}x`.padStart(b.length + 6)).join('')}   ${r.top1}`,
     );
   }
 }
@@ -109,13 +120,15 @@ async function nodeBench(threads) {
       const t0 = performance.now();
       const model = mod.Model.load(bytes);
       const loaded = performance.now();
-      model.run(readImage('chelsea.png'), { precision });  // builds the runtimes
+      model.run(readImage('chelsea.png'), { precision }); // builds the runtimes
       loads[name] = performance.now() - t0;
-      notes.push(`${name}: Model.load ${(loaded - t0).toFixed(0)} ms, then runtimes + first image ` +
-        `${(performance.now() - loaded).toFixed(0)} ms; wasm heap ${(mod.HEAPU8.length / 2 ** 20).toFixed(0)} MiB`);
+      notes.push(
+        `${name}: Model.load ${(loaded - t0).toFixed(0)} ms, then runtimes + first image ` +
+          `${(performance.now() - loaded).toFixed(0)} ms; wasm heap ${(mod.HEAPU8.length / 2 ** 20).toFixed(0)} MiB`,
+      );
       // Every engine gets the same 224x224 image, already decoded: convscope as RGBA pixels at the
       // input size (no resize), the peers as the preprocessed tensor.
-      input ??= Float32Array.from(model.activation('input_1').data);  // NHWC, caffe
+      input ??= Float32Array.from(model.activation('input_1').data); // NHWC, caffe
       pixels ??= { data: toRgba(input), width: 224, height: 224 };
       if (precision === 'f32') f32Model ??= model;
       engines.push({ name, model, run: () => model.run(pixels, { precision }) });
@@ -150,8 +163,11 @@ async function nodeBench(threads) {
   const times = await timeInterleaved(engines, { runs: RUNS, warmup: WARMUP });
   const bases = ['convscope baseline 1T int8', 'convscope baseline 1T f32'];
   if (threads > 1) bases.push(`convscope baseline-mt ${threads}T int8`);
-  report(`Node ${process.version}, ${threads} thread(s), median of ${RUNS} interleaved runs after ${WARMUP} warm-up`,
-    engines.map((e, j) => ({ name: e.name, ...times[j], load: loads[e.name], top1: tops[j] })), bases);
+  report(
+    `Node ${process.version}, ${threads} thread(s), median of ${RUNS} interleaved runs after ${WARMUP} warm-up`,
+    engines.map((e, j) => ({ name: e.name, ...times[j], load: loads[e.name], top1: tops[j] })),
+    bases,
+  );
   notes.forEach((n) => console.log(n));
   for (const e of engines) e.model?.release();
   for (const mod of modules) mod.exitThreads();
@@ -167,8 +183,11 @@ async function pageBench(launch, query, { isolated, title, bases }) {
     await page.waitForFunction(() => window.benchReady === true);
     const result = await page.evaluate((o) => window.runBench(o), { runs: RUNS, warmup: WARMUP });
     if (isolated && !result.isolated) throw new Error('the page is not cross-origin isolated');
-    report(`${browser.version}, hardwareConcurrency ${result.cores}, ${title} (tfjs on ${result.tfjsThreads}), median of ${RUNS} interleaved runs`,
-      result.rows, bases);
+    report(
+      `${browser.version}, hardwareConcurrency ${result.cores}, ${title} (tfjs on ${result.tfjsThreads}), median of ${RUNS} interleaved runs`,
+      result.rows,
+      bases,
+    );
   } finally {
     await browser.close();
     await server.close();
@@ -177,7 +196,11 @@ async function pageBench(launch, query, { isolated, title, bases }) {
 
 const chromium = async () => {
   const b = await launchChromium();
-  return { version: `Chromium ${b.context.browser()?.version() ?? ''}`, close: () => b.close(), page: () => b.context.newPage() };
+  return {
+    version: `Chromium ${b.context.browser()?.version() ?? ''}`,
+    close: () => b.close(),
+    page: () => b.context.newPage(),
+  };
 };
 const firefox = async () => {
   const b = await launchFirefox();
@@ -187,24 +210,41 @@ const firefox = async () => {
 const THREADS = Number(arg('--threads', defaultThreads()));
 const pass = arg('--pass');
 if (pass) {
-  await nodeBench(Number(pass));  // a child process of the run below
+  await nodeBench(Number(pass)); // a child process of the run below
 } else {
   await nodeBench(1);
   if (THREADS > 1) {
     // onnxruntime's thread count is fixed per process: the threaded pass runs in its own.
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--pass', String(THREADS), '--runs', String(RUNS)], { stdio: 'inherit' });
+    const r = spawnSync(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--pass', String(THREADS), '--runs', String(RUNS)],
+      { stdio: 'inherit' },
+    );
     if (r.status !== 0) throw new Error(`the ${THREADS}-thread pass failed`);
   }
   if (!process.argv.includes('--node-only')) {
     const one = ['convscope baseline 1T int8', 'convscope relaxed 1T int8', 'convscope baseline 1T f32'];
     const only = arg('--browser');
-    for (const [name, launch] of [['chromium', chromium], ['firefox', firefox]].filter(([n]) => !only || n === only)) {
-      await pageBench(launch, 'convscope=web:1,web-relaxed:1&threads=1', { isolated: false, title: '1 thread', bases: one });
+    for (const [, launch] of [
+      ['chromium', chromium],
+      ['firefox', firefox],
+    ].filter(([n]) => !only || n === only)) {
+      await pageBench(launch, 'convscope=web:1,web-relaxed:1&threads=1', {
+        isolated: false,
+        title: '1 thread',
+        bases: one,
+      });
       if (THREADS > 1) {
         const builds = `web-relaxed:1,web-relaxed-mt:${THREADS},web-mt:${THREADS}`;
-        await pageBench(launch, `convscope=${builds}&threads=${THREADS}`, { isolated: true,
+        await pageBench(launch, `convscope=${builds}&threads=${THREADS}`, {
+          isolated: true,
           title: `cross-origin isolated, peers on ${THREADS} threads`,
-          bases: ['convscope relaxed 1T int8', `convscope relaxed-mt ${THREADS}T int8`, `convscope relaxed-mt ${THREADS}T f32`] });
+          bases: [
+            'convscope relaxed 1T int8',
+            `convscope relaxed-mt ${THREADS}T int8`,
+            `convscope relaxed-mt ${THREADS}T f32`,
+          ],
+        });
       }
     }
   }

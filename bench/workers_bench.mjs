@@ -22,8 +22,16 @@ const arg = (name, fallback) => {
 const workers = Number(arg('--workers', os.availableParallelism()));
 const quick = process.argv.includes('--quick');
 const CASES = quick
-  ? [['occlusion', { patch: 56, stride: 28 }], ['smoothgrad', { samples: 4 }], ['ig', { samples: 4 }]]
-  : [['occlusion', { patch: 15, stride: 8 }], ['smoothgrad', { samples: 25 }], ['ig', { samples: 50 }]];
+  ? [
+      ['occlusion', { patch: 56, stride: 28 }],
+      ['smoothgrad', { samples: 4 }],
+      ['ig', { samples: 4 }],
+    ]
+  : [
+      ['occlusion', { patch: 15, stride: 8 }],
+      ['smoothgrad', { samples: 25 }],
+      ['ig', { samples: 50 }],
+    ];
 CASES.push(['sanity check', { topLayers: 3 }], ['compare', {}]);
 const MiB = 2 ** 20;
 
@@ -32,29 +40,44 @@ const MiB = 2 ** 20;
 // parts), 'sanity check' (Grad-CAM; its two maps side by side) and 'compare' (saliency and
 // Grad-CAM; the two panes side by side).
 function runIn(page, method, options, n) {
-  return page.evaluate(async ({ method, options, n }) => {
-    const app = window.convscopeApp;
-    const args = { model: 'page', image: `image${app.state.imageIndex}`, method, options, overlay: { resize: 'keras', colormap: 'jet', alpha: 1 } };
-    const sum = (map) => map.reduce((a, b) => a + b, 0);
-    const t0 = performance.now();
-    let firstPartialMs, checksum;
-    const onPartial = () => { firstPartialMs ??= performance.now() - t0; };
-    if (method === 'sanity check') {
-      const sanity = { ...args, method: 'gradcam' };
-      const r = n === 1 ? await app.client.request('sanityCheck', sanity) : await app.team.sanityCheck(sanity);
-      checksum = r.spearman;
-    } else if (method === 'compare') {
-      const panes = ['saliency', 'gradcam'].map((m) => ({ ...args, method: m }));
-      const maps = n === 1
-        ? [await app.client.request('explain', panes[0]), await app.client.request('explain', panes[1])]
-        : await Promise.all([app.client.request('explain', panes[0]), app.team.elsewhere(1, 'explain', panes[1])]);
-      checksum = sum(maps[0].map) + sum(maps[1].map);
-    } else {
-      const x = n === 1 ? await app.client.request('explain', args, { onPartial }) : await app.team.explain(args, n, { onPartial });
-      checksum = sum(x.map);
-    }
-    return { ms: performance.now() - t0, firstPartialMs, checksum };
-  }, { method, options, n });
+  return page.evaluate(
+    async ({ method, options, n }) => {
+      const app = window.convscopeApp;
+      const args = {
+        model: 'page',
+        image: `image${app.state.imageIndex}`,
+        method,
+        options,
+        overlay: { resize: 'keras', colormap: 'jet', alpha: 1 },
+      };
+      const sum = (map) => map.reduce((a, b) => a + b, 0);
+      const t0 = performance.now();
+      let firstPartialMs, checksum;
+      const onPartial = () => {
+        firstPartialMs ??= performance.now() - t0;
+      };
+      if (method === 'sanity check') {
+        const sanity = { ...args, method: 'gradcam' };
+        const r = n === 1 ? await app.client.request('sanityCheck', sanity) : await app.team.sanityCheck(sanity);
+        checksum = r.spearman;
+      } else if (method === 'compare') {
+        const panes = ['saliency', 'gradcam'].map((m) => ({ ...args, method: m }));
+        const maps =
+          n === 1
+            ? [await app.client.request('explain', panes[0]), await app.client.request('explain', panes[1])]
+            : await Promise.all([app.client.request('explain', panes[0]), app.team.elsewhere(1, 'explain', panes[1])]);
+        checksum = sum(maps[0].map) + sum(maps[1].map);
+      } else {
+        const x =
+          n === 1
+            ? await app.client.request('explain', args, { onPartial })
+            : await app.team.explain(args, n, { onPartial });
+        checksum = sum(x.map);
+      }
+      return { ms: performance.now() - t0, firstPartialMs, checksum };
+    },
+    { method, options, n },
+  );
 }
 
 const browser = await launchChromium();
@@ -65,8 +88,14 @@ try {
   const file = path.join(scratchDir('workers-bench'), 'vgg16-int8.bin');
   writeFileSync(file, vgg16Int8().bytes);
   await page.setInputFiles('#model-input', file);
-  await page.waitForFunction(() => /138,357,544 parameters/.test(document.getElementById('model-info').textContent)
-    && window.convscopeApp.state.run && !window.convscopeApp.active, null, { timeout: 600000 });
+  await page.waitForFunction(
+    () =>
+      /138,357,544 parameters/.test(document.getElementById('model-info').textContent) &&
+      window.convscopeApp.state.run &&
+      !window.convscopeApp.active,
+    null,
+    { timeout: 600000 },
+  );
   console.log(`${await page.textContent('#model-info')}; ${workers} workers for the split runs`);
   // Warm-up: the helpers start and load the model; every engine is built once.
   await runIn(page, 'ig', { samples: workers }, 1);
@@ -84,8 +113,10 @@ try {
     const [one, many] = [result[1], result[workers]];
     if (one.checksum !== many.checksum) throw new Error(`${method}: the shared run's result differs`);
     const first = (r) => (r.firstPartialMs === undefined ? '' : `${(r.firstPartialMs / 1000).toFixed(2)} s`);
-    console.log(`| ${method} ${JSON.stringify(options)} | ${(one.ms / 1000).toFixed(1)} s | ${first(one)} | ${(one.peak / MiB).toFixed(0)} MiB `
-      + `| ${(many.ms / 1000).toFixed(1)} s | ${first(many)} | ${(many.peak / MiB).toFixed(0)} MiB | ${(one.ms / many.ms).toFixed(2)}x |`);
+    console.log(
+      `| ${method} ${JSON.stringify(options)} | ${(one.ms / 1000).toFixed(1)} s | ${first(one)} | ${(one.peak / MiB).toFixed(0)} MiB ` +
+        `| ${(many.ms / 1000).toFixed(1)} s | ${first(many)} | ${(many.peak / MiB).toFixed(0)} MiB | ${(one.ms / many.ms).toFixed(2)}x |`,
+    );
   }
 } finally {
   await browser.close();

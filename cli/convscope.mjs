@@ -39,12 +39,21 @@ Exit codes: 0 all done, 1 some inputs failed, 2 usage error.`;
 class UsageError extends Error {}
 
 const OPTIONS = {
-  model: { type: 'string' }, methods: { type: 'string' }, layer: { type: 'string' },
-  class: { type: 'string' }, precision: { type: 'string' }, resize: { type: 'string' },
-  threshold: { type: 'string' }, jobs: { type: 'string' }, threads: { type: 'string' },
+  model: { type: 'string' },
+  methods: { type: 'string' },
+  layer: { type: 'string' },
+  class: { type: 'string' },
+  precision: { type: 'string' },
+  resize: { type: 'string' },
+  threshold: { type: 'string' },
+  jobs: { type: 'string' },
+  threads: { type: 'string' },
   quiet: { type: 'boolean' },
-  out: { type: 'string', short: 'o' }, steps: { type: 'string' }, seed: { type: 'string' },
-  port: { type: 'string' }, host: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+  steps: { type: 'string' },
+  seed: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 // The methods' options (the core's catalog): booleans are flags, the rest take a value.
@@ -69,7 +78,8 @@ function methodOptions(values) {
 
 function integer(value, name, min) {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${value}'`);
+  if (!/^\d+$/.test(value) || Number(value) < min)
+    throw new UsageError(`--${name} must be an integer >= ${min}, got '${value}'`);
   return Number(value);
 }
 
@@ -82,8 +92,11 @@ function choice(value, name, allowed, fallback) {
 function modelPath(values) {
   const p = values.model ?? DEFAULT_MODEL;
   if (!existsSync(p)) {
-    throw new UsageError(values.model ? `no model file '${p}'`
-      : `no default model at ${path.relative(process.cwd(), p)} yet: pass --model FILE (a file from model_convert)`);
+    throw new UsageError(
+      values.model
+        ? `no model file '${p}'`
+        : `no default model at ${path.relative(process.cwd(), p)} yet: pass --model FILE (a file from model_convert)`,
+    );
   }
   return p;
 }
@@ -97,7 +110,10 @@ function loadModel(m, file) {
 }
 
 function explainOptions(values, info, rows) {
-  const methods = (values.methods ?? METHODS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  const methods = (values.methods ?? METHODS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of methods) {
     if (!METHODS.includes(name)) throw new UsageError(`unknown method '${name}' (methods: ${METHODS.join(', ')})`);
   }
@@ -113,9 +129,14 @@ function explainOptions(values, info, rows) {
     throw new UsageError(`no layer named '${values.layer}'`);
   }
   const threshold = values.threshold === undefined ? 0.5 : Number(values.threshold);
-  if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be between 0 and 1, got '${values.threshold}'`);
+  if (!(threshold >= 0 && threshold <= 1))
+    throw new UsageError(`--threshold must be between 0 and 1, got '${values.threshold}'`);
   return {
-    methods, classIndex, threshold, layer: values.layer, methodOptions: methodOptions(values),
+    methods,
+    classIndex,
+    threshold,
+    layer: values.layer,
+    methodOptions: methodOptions(values),
     precision: choice(values.precision, 'precision', ['int8', 'f32'], info.precision),
     resize: choice(values.resize, 'resize', ['keras', 'crop'], 'keras'),
   };
@@ -139,7 +160,12 @@ async function explainAll(m, model, info, file, inputs, options, outDir, { jobs,
     inputs.forEach((input, index) => {
       try {
         const bytes = readFileSync(input);
-        results[index] = { result: explainImage(m, model, { ...jobFor(index), bytes }, options, (f) => { partial[index] = f; show(); }) };
+        results[index] = {
+          result: explainImage(m, model, { ...jobFor(index), bytes }, options, (f) => {
+            partial[index] = f;
+            show();
+          }),
+        };
       } catch (e) {
         results[index] = { error: e.message };
       }
@@ -148,23 +174,35 @@ async function explainAll(m, model, info, file, inputs, options, outDir, { jobs,
     });
   } else {
     let next = 0;
-    await Promise.all(Array.from({ length: Math.min(jobs, inputs.length) }, () => new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { modelPath: file, options, threads } });
-      const feed = () => worker.postMessage(next < inputs.length ? jobFor(next++) : null);
-      worker.on('message', (msg) => {
-        if (msg.ready) {
-          engine = msg.engine;
-          return feed();
-        }
-        if (msg.fraction !== undefined) { partial[msg.index] = msg.fraction; show(); return; }
-        results[msg.index] = msg.error !== undefined ? { error: msg.error } : { result: msg.result };
-        partial[msg.index] = 1;
-        show();
-        feed();
-      });
-      worker.on('error', reject);
-      worker.on('exit', resolve);
-    })));
+    await Promise.all(
+      Array.from(
+        { length: Math.min(jobs, inputs.length) },
+        () =>
+          new Promise((resolve, reject) => {
+            const worker = new Worker(new URL('./worker.mjs', import.meta.url), {
+              workerData: { modelPath: file, options, threads },
+            });
+            const feed = () => worker.postMessage(next < inputs.length ? jobFor(next++) : null);
+            worker.on('message', (msg) => {
+              if (msg.ready) {
+                engine = msg.engine;
+                return feed();
+              }
+              if (msg.fraction !== undefined) {
+                partial[msg.index] = msg.fraction;
+                show();
+                return;
+              }
+              results[msg.index] = msg.error !== undefined ? { error: msg.error } : { result: msg.result };
+              partial[msg.index] = 1;
+              show();
+              feed();
+            });
+            worker.on('error', reject);
+            worker.on('exit', resolve);
+          }),
+      ),
+    );
   }
   bar.done();
   return {
@@ -172,9 +210,10 @@ async function explainAll(m, model, info, file, inputs, options, outDir, { jobs,
     parameters: options,
     // What ran: the wasm build, the threads each image ran on, the images at once.
     engine: { ...engine, jobs },
-    images: inputs.map((input, i) => ({ source: input, ...(results[i].error !== undefined
-      ? { error: results[i].error }
-      : results[i].result) })),
+    images: inputs.map((input, i) => ({
+      source: input,
+      ...(results[i].error !== undefined ? { error: results[i].error } : results[i].result),
+    })),
   };
 }
 
@@ -192,7 +231,9 @@ async function serve(args, values) {
   } catch (e) {
     throw new UsageError(`cannot listen on ${values.host ?? '127.0.0.1'}:${port}: ${e.code ?? e.message}`);
   }
-  console.log(`convscope: serving ${dir} at ${server.url}/ (cross-origin isolated: the page runs on every core; Ctrl-C stops)`);
+  console.log(
+    `convscope: serving ${dir} at ${server.url}/ (cross-origin isolated: the page runs on every core; Ctrl-C stops)`,
+  );
   await new Promise((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
   await server.close();
   return 0;
@@ -233,7 +274,8 @@ async function runCommand(m, command, args, values, outDir, run) {
     model.release();
     return 0;
   }
-  if (!['explain', 'filters', 'features', 'maximize'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (!['explain', 'filters', 'features', 'maximize'].includes(command))
+    throw new UsageError(`unknown command '${command}'`);
   const file = modelPath(values);
   const model = loadModel(m, file);
   try {
@@ -244,7 +286,10 @@ async function runCommand(m, command, args, values, outDir, run) {
     const modelName = info.name;
     const save = (name, image, meta, lines) => {
       const target = path.join(outDir, `${name}.png`);
-      writeFileAtomically(target, encodePng(captioned(m, image, lines), { Software: 'convscope', Model: modelName, ...meta }));
+      writeFileAtomically(
+        target,
+        encodePng(captioned(m, image, lines), { Software: 'convscope', Model: modelName, ...meta }),
+      );
       console.log(target);
     };
     const layerArg = (name) => {
@@ -254,7 +299,9 @@ async function runCommand(m, command, args, values, outDir, run) {
     if (command === 'filters') {
       if (args.length !== 1) throw new UsageError('filters takes one LAYER');
       const layer = layerArg(args[0]);
-      save(`filters-${layer}`, model.filterGrid(layer), { Method: 'filters', Layer: layer }, [`filters | layer ${layer}`]);
+      save(`filters-${layer}`, model.filterGrid(layer), { Method: 'filters', Layer: layer }, [
+        `filters | layer ${layer}`,
+      ]);
       return 0;
     }
     if (command === 'features') {
@@ -268,21 +315,26 @@ async function runCommand(m, command, args, values, outDir, run) {
         return 1;
       }
       const stem = outputNames([args[0]])[0];
-      save(`features-${stem}-${layer}`, model.featureMapGrid(layer, { colormap: 'viridis' }),
+      save(
+        `features-${stem}-${layer}`,
+        model.featureMapGrid(layer, { colormap: 'viridis' }),
         { Method: 'features', Layer: layer, Source: path.basename(args[0]), Precision: precision },
-        [`feature maps | ${path.basename(args[0])} | layer ${layer} | ${precision}`]);
+        [`feature maps | ${path.basename(args[0])} | layer ${layer} | ${precision}`],
+      );
       return 0;
     }
     if (command === 'maximize') {
       if (args.length < 2) throw new UsageError('maximize takes LAYER FILTER...');
       const layer = layerArg(args[0]);
-      const steps = integer(values.steps, 'steps', 1), seed = integer(values.seed, 'seed', 0);
+      const steps = integer(values.steps, 'steps', 1),
+        seed = integer(values.seed, 'seed', 0);
       for (const f of args.slice(1)) {
         const unit = integer(f, 'filter', 0);
         const isClass = rows.at(-1).name === layer;
         const image = model.maximize({ layer, [isClass ? 'class' : 'filter']: unit, steps, seed });
-        save(`maximize-${layer}-${unit}`, image, { Method: 'maximize', Layer: layer, Unit: String(unit) },
-          [`activation maximization | ${layer} ${isClass ? 'class' : 'filter'} ${unit} | act ${image.startActivation.toFixed(2)} -> ${image.endActivation.toFixed(2)}`]);
+        save(`maximize-${layer}-${unit}`, image, { Method: 'maximize', Layer: layer, Unit: String(unit) }, [
+          `activation maximization | ${layer} ${isClass ? 'class' : 'filter'} ${unit} | act ${image.startActivation.toFixed(2)} -> ${image.endActivation.toFixed(2)}`,
+        ]);
       }
       return 0;
     }
@@ -298,8 +350,10 @@ async function runCommand(m, command, args, values, outDir, run) {
     for (const img of failed) console.error(`convscope: ${img.source}: ${img.error}`);
     if (!values.quiet) {
       const { variant, threads, jobs } = report.engine;
-      console.error(`convscope: ${inputs.length - failed.length} of ${inputs.length} images explained `
-        + `(wasm ${variant}, ${threads} thread${threads > 1 ? 's' : ''}${jobs > 1 ? ` x ${jobs} jobs` : ''}): ${path.join(outDir, 'index.html')}`);
+      console.error(
+        `convscope: ${inputs.length - failed.length} of ${inputs.length} images explained ` +
+          `(wasm ${variant}, ${threads} thread${threads > 1 ? 's' : ''}${jobs > 1 ? ` x ${jobs} jobs` : ''}): ${path.join(outDir, 'index.html')}`,
+      );
     }
     return failed.length + missing.length ? 1 : 0;
   } finally {
@@ -307,12 +361,17 @@ async function runCommand(m, command, args, values, outDir, run) {
   }
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
-  if (e instanceof UsageError) {
-    console.error(`convscope: ${e.message}\n${USAGE}`);
-    process.exitCode = 2;
-  } else {
-    console.error(`convscope: ${e.stack ?? e}`);
-    process.exitCode = 1;
-  }
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    if (e instanceof UsageError) {
+      console.error(`convscope: ${e.message}\n${USAGE}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`convscope: ${e.stack ?? e}`);
+      process.exitCode = 1;
+    }
+  },
+);

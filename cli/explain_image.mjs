@@ -40,30 +40,45 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
     outputs.push({ file: target, ...meta });
   };
   const describe = (x) => ({
-    Method: x.method, Layer: x.layer, Class: String(x.classIndex), Label: x.label, Precision: x.precision,
-    Weights: x.weights, Activations: x.activations,
+    Method: x.method,
+    Layer: x.layer,
+    Class: String(x.classIndex),
+    Label: x.label,
+    Precision: x.precision,
+    Weights: x.weights,
+    Activations: x.activations,
   });
   const captionOf = (x) => `${x.method} | layer ${x.layer} | ${x.label} (${x.classIndex}) | ${x.arithmetic}`;
 
   options.methods.forEach((method, i) => {
     const start = performance.now();
     if (method === 'predictions') {
-      write('predictions', m.decodeImage(bytes), { Method: 'predictions', Precision: run.precision },
-        [`top-5 | ${run.precision}`, ...run.predictions.map((p, k) => `${k + 1}. ${p.label} ${percent(p.probability)}`)]);
+      write('predictions', m.decodeImage(bytes), { Method: 'predictions', Precision: run.precision }, [
+        `top-5 | ${run.precision}`,
+        ...run.predictions.map((p, k) => `${k + 1}. ${p.label} ${percent(p.probability)}`),
+      ]);
     } else if (method === 'features') {
       const layer = options.layer ?? firstConvLayer(rows);
       const grid = model.featureMapGrid(layer, { colormap: 'viridis' });
-      write(`features-${layer}`, grid, { Method: 'features', Layer: layer, Precision: run.precision },
-        [`feature maps | layer ${layer} | ${run.precision}`]);
+      write(`features-${layer}`, grid, { Method: 'features', Layer: layer, Precision: run.precision }, [
+        `feature maps | layer ${layer} | ${run.precision}`,
+      ]);
     } else if (method === 'filters') {
       const layer = firstConvLayer(rows);
-      write(`filters-${layer}`, model.filterGrid(layer), { Method: 'filters', Layer: layer },
-        [`filters | layer ${layer}`]);
+      write(`filters-${layer}`, model.filterGrid(layer), { Method: 'filters', Layer: layer }, [
+        `filters | layer ${layer}`,
+      ]);
     } else if (method === 'maximize') {
       const last = rows.at(-1).name;
       const image = model.maximize({ layer: last, class: classIndex });
-      write('maximize', image, { Method: 'maximize', Layer: last, Class: String(classIndex), Label: label(classIndex) },
-        [`activation maximization | ${label(classIndex)} (${classIndex}) | act ${image.startActivation.toFixed(2)} -> ${image.endActivation.toFixed(2)}`]);
+      write(
+        'maximize',
+        image,
+        { Method: 'maximize', Layer: last, Class: String(classIndex), Label: label(classIndex) },
+        [
+          `activation maximization | ${label(classIndex)} (${classIndex}) | act ${image.startActivation.toFixed(2)} -> ${image.endActivation.toFixed(2)}`,
+        ],
+      );
     } else if (METHOD_INFO.has(method)) {
       const explainOptions = { ...options.methodOptions, class: classIndex };
       if (options.layer && METHOD_INFO.get(method).needsLayer) explainOptions.layer = options.layer;
@@ -80,7 +95,12 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
     onMethodDone((i + 1) / options.methods.length);
   });
   return {
-    predictions: run.predictions.map(({ index, label: l, probability, logit }) => ({ index, label: l, probability, logit })),
+    predictions: run.predictions.map(({ index, label: l, probability, logit }) => ({
+      index,
+      label: l,
+      probability,
+      logit,
+    })),
     precision: run.precision,
     classIndex,
     timings,

@@ -1,13 +1,14 @@
 // Figures as RGBA images ({width, height, data}) built from what the wasm module returns: upscaled
 // when tiny, captioned, stacked. Layout only; every pixel of a map comes from the core.
 
-const MIN_WIDTH = 320;  // small model inputs (32 x 32) are scaled up to stay readable
+const MIN_WIDTH = 320; // small model inputs (32 x 32) are scaled up to stay readable
 
 // Nearest-neighbour upscale by the integer factor that reaches MIN_WIDTH.
 export function upscale(image) {
   const f = Math.max(1, Math.ceil(MIN_WIDTH / image.width));
   if (f === 1) return image;
-  const width = image.width * f, height = image.height * f;
+  const width = image.width * f,
+    height = image.height * f;
   const data = new Uint8ClampedArray(width * height * 4);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -23,11 +24,11 @@ export function stack(images) {
   const width = Math.max(...images.map((i) => i.width));
   const height = images.reduce((h, i) => h + i.height, 0);
   const data = new Uint8ClampedArray(width * height * 4);
-  for (let i = 3; i < data.length; i += 4) data[i - 3] = data[i - 2] = data[i - 1] = 32, data[i] = 255;
+  for (let i = 3; i < data.length; i += 4) ((data[i - 3] = data[i - 2] = data[i - 1] = 32), (data[i] = 255));
   let top = 0;
   for (const img of images) {
     for (let y = 0; y < img.height; y++) {
-      data.set(img.data.subarray(y * img.width * 4, (y + 1) * img.width * 4), ((top + y) * width) * 4);
+      data.set(img.data.subarray(y * img.width * 4, (y + 1) * img.width * 4), (top + y) * width * 4);
     }
     top += img.height;
   }

@@ -11,7 +11,11 @@ export function writeFileAtomically(target, bytes) {
     writeFileSync(tmp, bytes);
     renameSync(tmp, target);
   } catch (e) {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
     throw e;
   }
 }
@@ -25,7 +29,8 @@ function globToRegExp(pattern) {
 // and globs (`*`, `?` in the last component). Arguments that match nothing are returned as
 // `missing`.
 export function expandInputs(args) {
-  const files = [], missing = [];
+  const files = [],
+    missing = [];
   const walk = (dir) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(dir, e.name);
@@ -35,17 +40,28 @@ export function expandInputs(args) {
   };
   for (const arg of args) {
     if (/[*?]/.test(path.basename(arg))) {
-      const dir = path.dirname(arg), re = globToRegExp(path.basename(arg));
+      const dir = path.dirname(arg),
+        re = globToRegExp(path.basename(arg));
       let names = [];
-      try { names = readdirSync(dir).filter((n) => re.test(n)).sort(); } catch { /* no folder */ }
+      try {
+        names = readdirSync(dir)
+          .filter((n) => re.test(n))
+          .sort();
+      } catch {
+        /* no folder */
+      }
       if (names.length === 0) missing.push(arg);
       files.push(...names.map((n) => path.join(dir, n)));
       continue;
     }
     let stat = null;
-    try { stat = statSync(arg); } catch { /* reported below */ }
+    try {
+      stat = statSync(arg);
+    } catch {
+      /* reported below */
+    }
     if (stat?.isDirectory()) walk(arg);
-    else files.push(arg);  // a missing file is reported when it is read, as one failed input
+    else files.push(arg); // a missing file is reported when it is read, as one failed input
   }
   return { files, missing };
 }
@@ -54,7 +70,11 @@ export function expandInputs(args) {
 export function outputNames(files) {
   const seen = new Map();
   return files.map((f) => {
-    const stem = path.basename(f).replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_') || 'image';
+    const stem =
+      path
+        .basename(f)
+        .replace(/\.[^.]*$/, '')
+        .replace(/[^\w.-]+/g, '_') || 'image';
     const n = (seen.get(stem) ?? 0) + 1;
     seen.set(stem, n);
     return n === 1 ? stem : `${stem}-${n}`;

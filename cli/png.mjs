@@ -28,7 +28,7 @@ export function encodePng({ width, height, data }, text = {}) {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
-  header.set([8, 6, 0, 0, 0], 8);  // 8 bits, RGBA, deflate, no filter choice, no interlace
+  header.set([8, 6, 0, 0, 0], 8); // 8 bits, RGBA, deflate, no filter choice, no interlace
   const rows = Buffer.alloc((width * 4 + 1) * height);
   for (let y = 0; y < height; y++) {
     Buffer.from(data.buffer, data.byteOffset + y * width * 4, width * 4).copy(rows, y * (width * 4 + 1) + 1);
@@ -46,9 +46,11 @@ export function encodePng({ width, height, data }, text = {}) {
 export function readPngText(png) {
   const text = {};
   for (let at = 8; at + 8 <= png.length;) {
-    const length = png.readUInt32BE(at), type = png.toString('latin1', at + 4, at + 8);
+    const length = png.readUInt32BE(at),
+      type = png.toString('latin1', at + 4, at + 8);
     if (type === 'tEXt') {
-      const body = png.subarray(at + 8, at + 8 + length), zero = body.indexOf(0);
+      const body = png.subarray(at + 8, at + 8 + length),
+        zero = body.indexOf(0);
       text[body.toString('latin1', 0, zero)] = body.toString('latin1', zero + 1);
     }
     at += 12 + length;

@@ -1,17 +1,22 @@
 // report.json and index.html for `convscope explain`.
 import path from 'node:path';
 
-const escape = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+const escape = (s) =>
+  String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 export function indexHtml(report, outDir) {
-  const sections = report.images.map((img) => {
-    const title = `${escape(img.source)}${img.error ? ` — failed: ${escape(img.error)}` : ` — ${escape(img.predictions[0]?.label ?? '')}`}`;
-    const figures = (img.outputs ?? []).map((o) => {
-      const src = path.relative(outDir, o.file).split(path.sep).map(encodeURIComponent).join('/');
-      return `<figure><img src="${src}" alt="${escape(o.Method)}"><figcaption>${escape(o.Method)}${o.Layer ? ` · ${escape(o.Layer)}` : ''}</figcaption></figure>`;
-    }).join('\n');
-    return `<section><h2>${title}</h2>\n${figures}\n</section>`;
-  }).join('\n');
+  const sections = report.images
+    .map((img) => {
+      const title = `${escape(img.source)}${img.error ? ` — failed: ${escape(img.error)}` : ` — ${escape(img.predictions[0]?.label ?? '')}`}`;
+      const figures = (img.outputs ?? [])
+        .map((o) => {
+          const src = path.relative(outDir, o.file).split(path.sep).map(encodeURIComponent).join('/');
+          return `<figure><img src="${src}" alt="${escape(o.Method)}"><figcaption>${escape(o.Method)}${o.Layer ? ` · ${escape(o.Layer)}` : ''}</figcaption></figure>`;
+        })
+        .join('\n');
+      return `<section><h2>${title}</h2>\n${figures}\n</section>`;
+    })
+    .join('\n');
   return `<!doctype html>
 <meta charset="utf-8">
 <title>convscope: ${escape(report.model.name)}</title>

@@ -61,9 +61,10 @@ export async function startStaticServer(root, { extra = {}, isolated = false, ho
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
     requests,
-    close: () => new Promise((resolve) => {
-      server.close(resolve);
-      server.closeAllConnections();  // a browser keeps its connections open
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections(); // a browser keeps its connections open
+      }),
   };
 }

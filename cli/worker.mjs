@@ -16,8 +16,9 @@ parentPort.on('message', (job) => {
   }
   try {
     const bytes = readFileSync(job.file);
-    const result = explainImage(m, model, { ...job, bytes }, workerData.options,
-      (fraction) => parentPort.postMessage({ index: job.index, fraction }));
+    const result = explainImage(m, model, { ...job, bytes }, workerData.options, (fraction) =>
+      parentPort.postMessage({ index: job.index, fraction }),
+    );
     parentPort.postMessage({ index: job.index, result });
   } catch (e) {
     parentPort.postMessage({ index: job.index, error: e.message });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: C++ unit tests (native and wasm under Node), the JS tests of the wasm
-# module in Node (single-threaded, and the reference suites again threaded), and the browser tests
-# in headless Chromium (baseline and relaxed-SIMD builds). Exits non-zero on any failure.
+# The whole test suite: lint and type checks of the JS, C++ unit tests (native and wasm under
+# Node), the JS tests of the wasm module in Node (single-threaded, and the reference suites again
+# threaded), and the browser tests in headless Chromium (baseline and relaxed-SIMD builds). Exits
+# non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,11 @@ scripts/setup.sh
 # The full-size test models take about 2 GB in build/ and up to 0.6 GB at a time in the temp folder.
 df -h . "${TMPDIR:-/tmp}"
 scripts/build.sh
+
+echo "== Lint and type checks"
+# ESLint and Prettier, failing on any warning; tsc over web/src and tests/types (it reads build/wasm).
+npm run -s lint
+npm run -s typecheck
 
 echo "== C++ unit tests (native, then wasm in Node)"
 ctest --test-dir build/native --output-on-failure

@@ -66,7 +66,10 @@ export interface WeightTensor extends HeapTensor<Float32Array | Int8Array> {
   scales?: HeapTensor<Float32Array>;
   /** Of the original f32 weights. */
   stats: {
-    min: number; max: number; mean: number; std: number;
+    min: number;
+    max: number;
+    mean: number;
+    std: number;
     histogram: { min: number; max: number; counts: number[] };
   };
 }
@@ -100,9 +103,7 @@ export interface ModelInfo {
 
 /** Encoded file bytes (PNG, JPEG, BMP, GIF), or RGBA pixels such as a canvas ImageData. */
 export type ImageInput =
-  | Uint8Array
-  | ArrayBuffer
-  | { data: Uint8ClampedArray | Uint8Array; width: number; height: number };
+  Uint8Array | ArrayBuffer | { data: Uint8ClampedArray | Uint8Array; width: number; height: number };
 
 export interface RunOptions {
   /** Default: the model file's precision. */
@@ -220,7 +221,13 @@ export interface Catalog {
     splits: boolean;
     options: OptionDescription[];
   }[];
-  enums: { precision: Precision[]; resize: ResizeMode[]; colormap: Colormap[]; preprocessing: string[]; channelOrder: string[] };
+  enums: {
+    precision: Precision[];
+    resize: ResizeMode[];
+    colormap: Colormap[];
+    preprocessing: string[];
+    channelOrder: string[];
+  };
 }
 
 export interface Explanation {
@@ -432,6 +439,4 @@ export interface ConvscopeModuleOptions {
   convscopePoolSize?: number;
 }
 
-export default function createConvscopeModule(
-  options?: ConvscopeModuleOptions,
-): Promise<ConvscopeModule>;
+export default function createConvscopeModule(options?: ConvscopeModuleOptions): Promise<ConvscopeModule>;

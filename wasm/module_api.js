@@ -46,20 +46,23 @@ function heapView(ref, owner) {
 // onProgress also gets the time spent and an estimate of the time left, in milliseconds.
 function safeCallbacks(options) {
   if (!options) return options;
-  const onProgress = options['onProgress'], onPartial = options['onPartial'];
-  const guard = (fn) => (...args) => {
-    try {
-      return fn(...args) !== false;
-    } catch (e) {
-      return false;
-    }
-  };
+  const onProgress = options['onProgress'],
+    onPartial = options['onPartial'];
+  const guard =
+    (fn) =>
+    (...args) => {
+      try {
+        return fn(...args) !== false;
+      } catch {
+        return false;
+      }
+    };
   const wrapped = Object.assign({}, options);
   if (typeof onProgress === 'function') {
     const start = Date.now();
     wrapped['onProgress'] = guard((fraction) => {
       const elapsedMs = Date.now() - start;
-      const remainingMs = fraction > 0 ? elapsedMs * (1 - fraction) / fraction : NaN;
+      const remainingMs = fraction > 0 ? (elapsedMs * (1 - fraction)) / fraction : NaN;
       return onProgress(fraction, { 'elapsedMs': elapsedMs, 'remainingMs': remainingMs });
     });
   }
@@ -71,7 +74,9 @@ function safeCallbacks(options) {
 addOnPostRun(() => {
   const Conv2d = Module['Conv2d'];
   Conv2d['create'] = (options) => check(Conv2d['tryCreate'](options));
-  Conv2d.prototype['run'] = function (input) { return check(this['tryRun'](input)); };
+  Conv2d.prototype['run'] = function (input) {
+    return check(this['tryRun'](input));
+  };
 
   // Threads (threaded modules; elsewhere only 1 is accepted). setThreads(n) applies to models
   // loaded afterwards. exitThreads() stops the pool and Emscripten's workers; the module then
@@ -95,14 +100,17 @@ addOnPostRun(() => {
   Module['decodeImage'] = (image) => check(Module['tryDecodeImage'](image));
   Module['caption'] = (text, width, scale) => check(Module['tryCaption'](text, width, scale));
   // Needs module.hdf5 set to a reader of the file (web/src/hdf5_reader.js).
-  Module['convertKeras'] = (path, options) =>
-    check(Module['tryConvertKeras'](path, safeCallbacks(options)));
+  Module['convertKeras'] = (path, options) => check(Module['tryConvertKeras'](path, safeCallbacks(options)));
 
   const Model = Module['Model'];
   const model = Model.prototype;
   Model['load'] = (bytes) => check(Model['tryLoad'](bytes));
-  model['layerConfig'] = function (name) { return check(this['tryLayerConfig'](name)); };
-  model['run'] = function (image, options) { return check(this['tryRun'](image, options)); };
+  model['layerConfig'] = function (name) {
+    return check(this['tryLayerConfig'](name));
+  };
+  model['run'] = function (image, options) {
+    return check(this['tryRun'](image, options));
+  };
   model['activation'] = function (name) {
     return heapView(check(this['tryActivation'](name)), this);
   };
@@ -129,6 +137,10 @@ addOnPostRun(() => {
   model['sanityCheck'] = function (method, options) {
     return check(this['trySanityCheck'](method, safeCallbacks(options)));
   };
-  model['maximize'] = function (options) { return check(this['tryMaximize'](safeCallbacks(options))); };
-  model['release'] = function () { this.delete(); };
+  model['maximize'] = function (options) {
+    return check(this['tryMaximize'](safeCallbacks(options)));
+  };
+  model['release'] = function () {
+    this.delete();
+  };
 });

@@ -66,9 +66,17 @@ export default defineConfig(({ mode }) => {
         // where document.currentScript, read while the script runs, says the same.
         rolldownOptions: {
           output: [
-            { format: 'iife', name: 'ConvScope', entryFileNames: 'convscope-widget.js',
-              intro: 'var CONVSCOPE_SCRIPT_URL = document.currentScript && document.currentScript.src;' },
-            { format: 'es', entryFileNames: 'convscope-widget.mjs', intro: 'var CONVSCOPE_SCRIPT_URL = import.meta.url;' },
+            {
+              format: 'iife',
+              name: 'ConvScope',
+              entryFileNames: 'convscope-widget.js',
+              intro: 'var CONVSCOPE_SCRIPT_URL = document.currentScript && document.currentScript.src;',
+            },
+            {
+              format: 'es',
+              entryFileNames: 'convscope-widget.mjs',
+              intro: 'var CONVSCOPE_SCRIPT_URL = import.meta.url;',
+            },
           ],
         },
       },
@@ -89,12 +97,17 @@ export default defineConfig(({ mode }) => {
       chunkSizeWarningLimit: 8192,
       reportCompressedSize: false,
     },
-    plugins: single ? [viteSingleFile({ removeViteModuleLoader: true }), {
-      name: 'convscope-single-file-name',
-      closeBundle() {
-        renameSync(path.join(dist, 'single', 'index.html'), path.join(dist, 'convscope.html'));
-        rmSync(path.join(dist, 'single'), { recursive: true });
-      },
-    }] : [workerAsFile],
+    plugins: single
+      ? [
+          viteSingleFile({ removeViteModuleLoader: true }),
+          {
+            name: 'convscope-single-file-name',
+            closeBundle() {
+              renameSync(path.join(dist, 'single', 'index.html'), path.join(dist, 'convscope.html'));
+              rmSync(path.join(dist, 'single'), { recursive: true });
+            },
+          },
+        ]
+      : [workerAsFile],
   };
 });

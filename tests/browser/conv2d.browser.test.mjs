@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { withTestPage } from '../support/chromium.mjs';
+import { openPage } from '../support/page.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const seed = Number(process.env.CONVSCOPE_TEST_SEED ?? 20261129);
@@ -18,12 +18,19 @@ const seed = Number(process.env.CONVSCOPE_TEST_SEED ?? 20261129);
 const vnni = /\b(avx_vnni|avx512_vnni)\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
 for (const module of ['web', 'web-relaxed']) {
   test(`Conv2d (${module}) runs in Chromium and matches the reference (seed ${seed})`, async () => {
-    await withTestPage(root, `/tests/browser/conv2d.html?module=${module}`, async ({ page, server, problems }) => {
+    const { page, problems, server, close } = await openPage(`/tests/browser/conv2d.html?module=${module}`, {
+      serve: root,
+    });
+    try {
       const result = await page.evaluate((s) => window.runConvscopeTest(s), seed);
       assert.equal(result.build.variant, module === 'web' ? 'baseline' : 'relaxed');
       if (module === 'web-relaxed') {
         const { sdot, usdot } = result.build.relaxedKernels;
-        assert.equal(sdot || usdot, vnni, `XNNPACK's relaxed int8 kernels ${JSON.stringify(result.build.relaxedKernels)} on a CPU ${vnni ? 'with' : 'without'} VNNI`);
+        assert.equal(
+          sdot || usdot,
+          vnni,
+          `XNNPACK's relaxed int8 kernels ${JSON.stringify(result.build.relaxedKernels)} on a CPU ${vnni ? 'with' : 'without'} VNNI`,
+        );
       }
       assert.equal(result.cases.length, 10);
       for (const row of result.cases) {
@@ -33,6 +40,8 @@ for (const module of ['web', 'web-relaxed']) {
       assert.match(result.error, /^ConvscopeError: .*must be/);
       assert.ok(server.requests.includes(`/build/wasm/convscope-${module}.wasm`), 'the wasm was served');
       assert.deepEqual(problems, []);
-    });
+    } finally {
+      await close();
+    }
   });
 }

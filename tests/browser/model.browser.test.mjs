@@ -5,19 +5,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { withTestPage } from '../support/chromium.mjs';
+import { openPage } from '../support/page.mjs';
 import { root, samplePhotos, smallModel } from '../support/models.mjs';
 import { pearson } from '../support/stats.mjs';
 
 const photos = samplePhotos.filter((p) => !p.endsWith('.gif'));
 const results = {};
 
-const BUILDS = [['web', 'baseline', 1], ['web-relaxed', 'relaxed', 1], ['web-relaxed-mt', 'relaxed-mt', 2]];
+const BUILDS = [
+  ['web', 'baseline', 1],
+  ['web-relaxed', 'relaxed', 1],
+  ['web-relaxed-mt', 'relaxed-mt', 2],
+];
 for (const [module, variant, threads] of BUILDS) {
   test(`a converted model runs and explains in Chromium (${module}, ${threads} thread(s))`, async () => {
     const routes = { '**/model.bin': smallModel().bytes };
     const url = `/tests/browser/model.html?module=${module}&threads=${threads}`;
-    await withTestPage(root, url, async ({ page, problems }) => {
+    const { page, problems, close } = await openPage(url, { serve: root, isolated: threads > 1, routes });
+    try {
       const result = await page.evaluate((p) => window.runConvscopeTest(p), photos);
       results[variant] = result;
 
@@ -36,12 +41,15 @@ for (const [module, variant, threads] of BUILDS) {
       assert.ok(result.maximize.gain > 1, `maximization raised the activation (${result.maximize.gain}x)`);
       assert.match(result.error, /^ConvscopeError: not an image convscope can read/);
       assert.deepEqual(problems, []);
-    }, { routes, isolated: threads > 1 });
+    } finally {
+      await close();
+    }
   });
 }
 
 test('the threaded relaxed build computes exactly what the single-threaded one does', () => {
-  const { relaxed } = results, threaded = results['relaxed-mt'];
+  const { relaxed } = results,
+    threaded = results['relaxed-mt'];
   assert.ok(relaxed && threaded, 'both builds ran');
   assert.deepEqual(threaded.runs, relaxed.runs);
   assert.deepEqual(threaded.camMap, relaxed.camMap);
@@ -49,7 +57,7 @@ test('the threaded relaxed build computes exactly what the single-threaded one d
 
 // f32 runs the same arithmetic in both (relaxed fused multiply-add is not used where it does not
 // fuse); int8 runs other kernels on the same quantized values, so it agrees within int8's bounds.
-test('the relaxed-SIMD build gives the baseline build\'s answers', () => {
+test("the relaxed-SIMD build gives the baseline build's answers", () => {
   const { baseline, relaxed } = results;
   assert.ok(baseline && relaxed, 'both builds ran');
   for (let i = 0; i < photos.length; i++) {
@@ -60,8 +68,15 @@ test('the relaxed-SIMD build gives the baseline build\'s answers', () => {
       assert.equal(r.logits.f32[k][0], index, `${photos[i]}: f32 rank ${k}`);
       assert.ok(Math.abs(r.logits.f32[k][1] - logit) <= 1e-5 * scale, `${photos[i]}: f32 logit ${index}`);
     });
-    const int8 = (run) => run.logits.int8.slice().sort((x, y) => x[0] - y[0]).map(([, v]) => v);
+    const int8 = (run) =>
+      run.logits.int8
+        .slice()
+        .sort((x, y) => x[0] - y[0])
+        .map(([, v]) => v);
     assert.ok(pearson(int8(r), int8(b)) >= 0.99, `${photos[i]}: int8 logits correlate`);
   }
-  assert.ok(pearson(relaxed.camMap, baseline.camMap) >= 0.99, `Grad-CAM maps correlate: ${pearson(relaxed.camMap, baseline.camMap)}`);
+  assert.ok(
+    pearson(relaxed.camMap, baseline.camMap) >= 0.99,
+    `Grad-CAM maps correlate: ${pearson(relaxed.camMap, baseline.camMap)}`,
+  );
 });

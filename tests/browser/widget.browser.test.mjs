@@ -11,60 +11,70 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { openIn } from '../support/browsers.mjs';
-import { launchChromium } from '../support/chromium.mjs';
 import { root, smallModel } from '../support/models.mjs';
-import { startStaticServer } from '../support/static_server.mjs';
+import { openPage } from '../support/page.mjs';
 
 const CSP = "script-src 'self' 'wasm-unsafe-eval'; worker-src blob: 'self'";
 const out = path.join(root, 'test-output/widget');
 mkdirSync(out, { recursive: true });
 
-async function open(urlPath, { isolated = false } = {}) {
-  const server = await startStaticServer(root, {}, { isolated });
-  const browser = await launchChromium();
-  const page = await browser.context.newPage({ viewport: { width: 1100, height: 900 } });
-  const problems = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.addInitScript(() => {
-    window.cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`));
+// The repository served on 127.0.0.1 and `urlPath` opened on it; window.cspViolations collects
+// what the page's Content-Security-Policy blocked.
+const open = (urlPath, { browser = 'chromium', isolated = false, viewport } = {}) =>
+  openPage(urlPath, {
+    browser,
+    serve: root,
+    isolated,
+    viewport,
+    ready: false,
+    initScript: () => {
+      window.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) =>
+        window.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`),
+      );
+    },
   });
-  await page.goto(`${server.url}${urlPath}`);
-  return { page, problems, async close() { await browser.close(); await server.close(); } };
-}
 
 // Scrolls each widget into view (they start lazily), waits until every one has drawn or failed;
 // returns per widget {error, canvases, text}.
 async function widgets(page, count) {
   for (let i = 0; i < count; i++) {
     await page.locator('conv-scope').nth(i).scrollIntoViewIfNeeded();
-    await page.waitForFunction((k) => {
-      const s = document.querySelectorAll('conv-scope')[k].shadowRoot;
-      return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre');
-    }, i, { timeout: 120000 });
+    await page.waitForFunction(
+      (k) => {
+        const s = document.querySelectorAll('conv-scope')[k].shadowRoot;
+        return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre');
+      },
+      i,
+      { timeout: 120000 },
+    );
   }
-  await page.waitForFunction((n) => {
-    const all = [...document.querySelectorAll('conv-scope')];
-    return all.length === n && all.every((w) => {
+  await page.waitForFunction(
+    (n) => {
+      const all = [...document.querySelectorAll('conv-scope')];
+      return (
+        all.length === n &&
+        all.every((w) => {
+          const s = w.shadowRoot;
+          return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre');
+        })
+      );
+    },
+    count,
+    { timeout: 120000 },
+  );
+  return page.evaluate(() =>
+    [...document.querySelectorAll('conv-scope')].map((w) => {
       const s = w.shadowRoot;
-      return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre');
-    });
-  }, count, { timeout: 120000 });
-  return page.evaluate(() => [...document.querySelectorAll('conv-scope')].map((w) => {
-    const s = w.shadowRoot;
-    return {
-      error: s.querySelector('.error').hidden ? null : s.querySelector('.error').textContent,
-      canvases: [...s.querySelectorAll('main canvas:not([aria-label="zoomed tile"])')].map((c) => {
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        let hash = 0, min = 255, max = 0;
-        for (let i = 0; i < d.length; i += 4) hash = (hash * 31 + d[i] + d[i + 1] + d[i + 2]) | 0, min = Math.min(min, d[i]), max = Math.max(max, d[i]);
-        return { width: c.width, height: c.height, hash, varied: max > min };
-      }),
-      text: s.querySelector('main pre')?.textContent ?? '',
-    };
-  }));
+      return {
+        error: s.querySelector('.error').hidden ? null : s.querySelector('.error').textContent,
+        canvases: [...s.querySelectorAll('main canvas:not([aria-label="zoomed tile"])')].map((c) =>
+          window.testSupport.pixels(c),
+        ),
+        text: s.querySelector('main pre')?.textContent ?? '',
+      };
+    }),
+  );
 }
 
 for (const isolated of [false, true]) {
@@ -72,12 +82,18 @@ for (const isolated of [false, true]) {
     const { page, problems, close } = await open('/web/examples/tutorial.html', { isolated });
     try {
       // Lazy: the Grad-CAM figure at the bottom has not started while it is out of view.
-      await page.waitForFunction(() => document.querySelector('conv-scope[view=summary]').shadowRoot.querySelector('main pre'));
+      await page.waitForFunction(() =>
+        document.querySelector('conv-scope[view=summary]').shadowRoot.querySelector('main pre'),
+      );
       assert.equal(await page.evaluate(() => document.querySelector('conv-scope[view=gradcam]').visible), false);
       const all = await widgets(page, 4);
-      assert.deepEqual(all.map((w) => w.error), [null, null, null, null]);
+      assert.deepEqual(
+        all.map((w) => w.error),
+        [null, null, null, null],
+      );
       assert.match(all[0].text, /Total params: /);
-      for (const w of all.slice(1)) assert.ok(w.canvases.length > 0 && w.canvases.every((c) => c.varied), JSON.stringify(w.canvases));
+      for (const w of all.slice(1))
+        assert.ok(w.canvases.length > 0 && w.canvases.every((c) => c.variance > 0), JSON.stringify(w.canvases));
       assert.equal(await page.evaluate(() => window.ConvScope.ConvScopeElement.stats.modelLoads), 1);
       assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
       assert.deepEqual(problems, []);
@@ -86,14 +102,23 @@ for (const isolated of [false, true]) {
         const { variant, threads } = document.querySelector('conv-scope[view=summary]').model;
         return { variant, threads };
       });
-      assert.deepEqual(engine, isolated ? { variant: 'relaxed-mt', threads: Math.min(os.availableParallelism(), 8) }
-        : { variant: 'relaxed', threads: 1 });
+      assert.deepEqual(
+        engine,
+        isolated
+          ? { variant: 'relaxed-mt', threads: Math.min(os.availableParallelism(), 8) }
+          : { variant: 'relaxed', threads: 1 },
+      );
       // Grad-CAM without a layer attribute looks where the page does: the last convolution.
       const cam = await page.evaluate(() => {
         const s = document.querySelector('conv-scope[view=gradcam]').shadowRoot;
         const button = s.querySelector('.controls button');
         const style = getComputedStyle(button);
-        return { caption: s.querySelector('figcaption').textContent, border: style.borderTopStyle, borderColor: style.borderTopColor, legend: Boolean(s.querySelector('.legend')) };
+        return {
+          caption: s.querySelector('figcaption').textContent,
+          border: style.borderTopStyle,
+          borderColor: style.borderTopColor,
+          legend: Boolean(s.querySelector('.legend')),
+        };
       });
       assert.match(cam.caption, /^gradcam · layer block5_conv3 · /);
       assert.ok(cam.legend, 'the map has a legend');
@@ -109,8 +134,11 @@ for (const isolated of [false, true]) {
 
 test('five widgets share one model load; attributes re-render; drop replaces the image; a broken model stays local', async () => {
   writeFileSync(path.join(out, 'small.bin'), smallModel().bytes);
-  for (const name of ['chelsea.jpg', 'camera.jpg']) writeFileSync(path.join(out, name), readFileSync(path.join(root, 'web/samples', name)));
-  writeFileSync(path.join(out, 'page.html'), `<!doctype html>
+  for (const name of ['chelsea.jpg', 'camera.jpg'])
+    writeFileSync(path.join(out, name), readFileSync(path.join(root, 'web/samples', name)));
+  writeFileSync(
+    path.join(out, 'page.html'),
+    `<!doctype html>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <link rel="icon" href="data:,">
@@ -121,31 +149,43 @@ test('five widgets share one model load; attributes re-render; drop replaces the
 <conv-scope model="small.bin" view="filters"></conv-scope>
 <conv-scope model="small.bin" view="architecture"></conv-scope>
 <conv-scope id="broken" model="missing.bin" view="summary"></conv-scope>
-`);
+`,
+  );
   const { page, problems, close } = await open('/test-output/widget/page.html');
   try {
     const all = await widgets(page, 6);
-    assert.deepEqual(all.slice(0, 5).map((w) => w.error), [null, null, null, null, null]);
+    assert.deepEqual(
+      all.slice(0, 5).map((w) => w.error),
+      [null, null, null, null, null],
+    );
     assert.match(all[5].error, /^convscope: could not load .*missing\.bin: HTTP 404$/);
     assert.equal(await page.evaluate(() => window.ConvScope.ConvScopeElement.stats.modelLoads), 1);
     assert.equal(await page.evaluate(() => document.getElementById('cam').model.params), 64750);
 
     await page.evaluate(() => document.getElementById('features').setAttribute('layer', 'block2_conv2'));
-    await page.waitForFunction((h) => {
-      const c = document.getElementById('features').shadowRoot.querySelector('main canvas');
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let hash = 0;
-      for (let i = 0; i < d.length; i += 4) hash = (hash * 31 + d[i] + d[i + 1] + d[i + 2]) | 0;
-      return hash !== h;
-    }, all[0].canvases[0].hash, { timeout: 60000 });
+    await page.waitForFunction(
+      (h) =>
+        window.testSupport.pixels(document.getElementById('features').shadowRoot.querySelector('main canvas')).hash !==
+        h,
+      all[0].canvases[0].hash,
+      { timeout: 60000 },
+    );
 
     const camera = readFileSync(path.join(out, 'camera.jpg')).toString('base64');
     await page.evaluate((b64) => {
       const dt = new DataTransfer();
-      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'camera.jpg', { type: 'image/jpeg' }));
-      document.getElementById('cam').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      dt.items.add(
+        new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'camera.jpg', { type: 'image/jpeg' }),
+      );
+      document
+        .getElementById('cam')
+        .dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, camera);
-    await page.waitForFunction(() => document.getElementById('cam').shadowRoot.querySelector('main canvas')?.height === 448, null, { timeout: 60000 });
+    await page.waitForFunction(
+      () => document.getElementById('cam').shadowRoot.querySelector('main canvas')?.height === 448,
+      null,
+      { timeout: 60000 },
+    );
     // exportPNG: the figure as its Export button saves it, legend and caption below the map.
     const png = await page.evaluate(async () => {
       const blob = await document.getElementById('cam').exportPNG();
@@ -154,12 +194,29 @@ test('five widgets share one model load; attributes re-render; drop replaces the
     });
     assert.ok(png.bytes > 1000 && png.height > 448 + 40, `exportPNG gave ${JSON.stringify(png)}`);
     // The sanity check's two maps have an Export each.
-    await page.evaluate(() => [...document.getElementById('cam').shadowRoot.querySelectorAll('button')].find((b) => b.textContent === 'Sanity check').click());
-    await page.waitForFunction(() => document.getElementById('cam').shadowRoot.querySelectorAll('main figure').length === 3, null, { timeout: 60000 });
-    assert.deepEqual(await page.evaluate(() => [...document.getElementById('cam').shadowRoot.querySelectorAll('main figure button')]
-      .map((b) => /^Export PNG \(\d+×\d+\)$/.test(b.textContent))), [true, true, true]);
+    await page.evaluate(() =>
+      [...document.getElementById('cam').shadowRoot.querySelectorAll('button')]
+        .find((b) => b.textContent === 'Sanity check')
+        .click(),
+    );
+    await page.waitForFunction(
+      () => document.getElementById('cam').shadowRoot.querySelectorAll('main figure').length === 3,
+      null,
+      { timeout: 60000 },
+    );
+    assert.deepEqual(
+      await page.evaluate(() =>
+        [...document.getElementById('cam').shadowRoot.querySelectorAll('main figure button')].map((b) =>
+          /^Export PNG \(\d+×\d+\)$/.test(b.textContent),
+        ),
+      ),
+      [true, true, true],
+    );
     assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
-    assert.deepEqual(problems.filter((p) => !/404/.test(p)), []);
+    assert.deepEqual(
+      problems.filter((p) => !/404/.test(p)),
+      [],
+    );
     await page.screenshot({ path: path.join(out, 'widgets.png'), fullPage: true });
   } finally {
     await close();
@@ -169,52 +226,61 @@ test('five widgets share one model load; attributes re-render; drop replaces the
 // From file:// a widget cannot fetch the files beside its page: the widget says which file and
 // what to do, instead of "Failed to fetch".
 test('the tutorial opened from file:// explains why its images cannot load', async () => {
-  const browser = await launchChromium();
+  const { page, close } = await openPage(`file://${path.join(root, 'web/examples/tutorial.html')}`, { ready: false });
   try {
-    const page = await browser.context.newPage();
-    await page.goto(`file://${path.join(root, 'web/examples/tutorial.html')}`);
     const features = page.locator('conv-scope[view=features]');
     await features.scrollIntoViewIfNeeded();
-    await page.waitForFunction(() => !document.querySelector('conv-scope[view=features]').shadowRoot.querySelector('.error').hidden, null, { timeout: 120000 });
-    assert.equal(await page.evaluate(() => document.querySelector('conv-scope[view=features]').shadowRoot.querySelector('.error').textContent),
-      'convscope: could not load the image ../samples/fashion-sneaker.png: a page opened from file:// cannot read files beside it. '
-      + 'Serve the folder over http (npx convscope serve, or python3 -m http.server), or drop the file onto an interactive widget');
+    await page.waitForFunction(
+      () => !document.querySelector('conv-scope[view=features]').shadowRoot.querySelector('.error').hidden,
+      null,
+      { timeout: 120000 },
+    );
+    assert.equal(
+      await page.evaluate(
+        () => document.querySelector('conv-scope[view=features]').shadowRoot.querySelector('.error').textContent,
+      ),
+      'convscope: could not load the image ../samples/fashion-sneaker.png: a page opened from file:// cannot read files beside it. ' +
+        'Serve the folder over http (npx convscope serve, or python3 -m http.server), or drop the file onto an interactive widget',
+    );
   } finally {
-    await browser.close();
+    await close();
   }
 });
 
 // Firefox ESR: the same tutorial under the same CSP renders every widget (puppeteer-core over
 // WebDriver BiDi; not isolated: the threaded builds are Chromium-tested above).
 test('Firefox: the example tutorial renders every widget under the strict CSP', async () => {
-  const server = await startStaticServer(root);
-  const page = await openIn('firefox', `${server.url}/web/examples/tutorial.html`, {
-    initScript: () => {
-      window.cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`));
-    },
+  const { page, problems, close } = await open('/web/examples/tutorial.html', {
+    browser: 'firefox',
+    viewport: { width: 1280, height: 900 },
   });
   try {
     const count = await page.evaluate(() => document.querySelectorAll('conv-scope').length);
     for (let i = 0; i < count; i++) {
       await page.evaluate((k) => document.querySelectorAll('conv-scope')[k].scrollIntoView(), i);
-      await page.waitFor((k) => {
+      await page.waitForFunction((k) => {
         const s = document.querySelectorAll('conv-scope')[k].shadowRoot;
         return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre');
       }, i);
     }
-    const errors = await page.evaluate(() => [...document.querySelectorAll('conv-scope')].map((w) => {
-      const e = w.shadowRoot.querySelector('.error');
-      return e.hidden ? null : e.textContent;
-    }));
+    const errors = await page.evaluate(() =>
+      [...document.querySelectorAll('conv-scope')].map((w) => {
+        const e = w.shadowRoot.querySelector('.error');
+        return e.hidden ? null : e.textContent;
+      }),
+    );
     assert.deepEqual(errors, new Array(count).fill(null));
-    assert.match(await page.evaluate(() => document.querySelector('conv-scope[view=gradcam]').shadowRoot.querySelector('figcaption').textContent), /^gradcam · layer block5_conv3 · /);
+    assert.match(
+      await page.evaluate(
+        () => document.querySelector('conv-scope[view=gradcam]').shadowRoot.querySelector('figcaption').textContent,
+      ),
+      /^gradcam · layer block5_conv3 · /,
+    );
     assert.equal(await page.evaluate(() => window.ConvScope.ConvScopeElement.stats.modelLoads), 1);
     assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
-    assert.deepEqual(page.problems, []);
-    await page.screenshot(path.join(out, 'tutorial-firefox.png'));
+    assert.deepEqual(problems, []);
+    await page.screenshot({ path: path.join(out, 'tutorial-firefox.png'), fullPage: true });
   } finally {
-    await page.close();
-    await server.close();
+    await close();
   }
 });

@@ -15,32 +15,55 @@ const pageUrl = `file://${path.join(root, 'dist/convscope.html')}`;
 
 // In the page: `method` on the page's model and image, on one worker and on `workers`.
 function explainBothWays(page, method, options, workers) {
-  return page.evaluate(async ({ method, options, workers }) => {
-    const app = window.convscopeApp;
-    const args = { model: 'page', image: `image${app.state.imageIndex}`, method, options, overlay: { resize: 'keras', colormap: 'jet', alpha: 1 } };
-    const one = await app.client.request('explain', args);
-    const many = await app.team.explain(args, workers);
-    return {
-      sameMap: one.map.length > 0 && one.map.every((v, i) => v === many.map[i]),
-      sameFigure: one.figure.data.every((v, i) => v === many.figure.data[i]),
-      helpers: app.team.workerCount,
-    };
-  }, { method, options, workers });
+  return page.evaluate(
+    async ({ method, options, workers }) => {
+      const app = window.convscopeApp;
+      const args = {
+        model: 'page',
+        image: `image${app.state.imageIndex}`,
+        method,
+        options,
+        overlay: { resize: 'keras', colormap: 'jet', alpha: 1 },
+      };
+      const one = await app.client.request('explain', args);
+      const many = await app.team.explain(args, workers);
+      return {
+        sameMap: one.map.length > 0 && one.map.every((v, i) => v === many.map[i]),
+        sameFigure: one.figure.data.every((v, i) => v === many.figure.data[i]),
+        helpers: app.team.workerCount,
+      };
+    },
+    { method, options, workers },
+  );
 }
 
 test('file:// page: split methods on 2 and 3 workers equal one worker bit for bit', async () => {
-  const { browser, page, problems, requests } = await openPage(pageUrl);
+  const { page, problems, requests, close } = await openPage(pageUrl);
   try {
     for (const workers of [2, 3]) {
-      for (const [method, options] of [['smoothgrad', { samples: 7, seed: 3 }], ['ig', { samples: 5 }], ['occlusion', { patch: 6, stride: 3 }]]) {
+      for (const [method, options] of [
+        ['smoothgrad', { samples: 7, seed: 3 }],
+        ['ig', { samples: 5 }],
+        ['occlusion', { patch: 6, stride: 3 }],
+      ]) {
         const r = await explainBothWays(page, method, options, workers);
-        assert.deepEqual(r, { sameMap: true, sameFigure: true, helpers: workers - 1 }, `${method} on ${workers} workers`);
+        assert.deepEqual(
+          r,
+          { sameMap: true, sameFigure: true, helpers: workers - 1 },
+          `${method} on ${workers} workers`,
+        );
       }
     }
     // The sanity check's two maps, and a request on the second worker (Compare's right pane).
     const other = await page.evaluate(async () => {
       const app = window.convscopeApp;
-      const args = { model: 'page', image: `image${app.state.imageIndex}`, method: 'gradcam', options: { topLayers: 2 }, overlay: { resize: 'keras', alpha: 1 } };
+      const args = {
+        model: 'page',
+        image: `image${app.state.imageIndex}`,
+        method: 'gradcam',
+        options: { topLayers: 2 },
+        overlay: { resize: 'keras', alpha: 1 },
+      };
       const one = await app.client.request('sanityCheck', args);
       const two = await app.team.sanityCheck(args);
       const here = await app.client.request('explain', args);
@@ -53,30 +76,53 @@ test('file:// page: split methods on 2 and 3 workers equal one worker bit for bi
       return {
         spearman: [one.spearman, two.spearman],
         layers: two.randomizedLayers.length,
-        figures: same(one.original.figure.data, two.original.figure.data) && same(one.randomized.figure.data, two.randomized.figure.data),
+        figures:
+          same(one.original.figure.data, two.original.figure.data) &&
+          same(one.randomized.figure.data, two.randomized.figure.data),
         elsewhere: same(here.figure.data, there.figure.data) && same(mine.data, theirs.data),
       };
     });
     assert.equal(other.spearman[0], other.spearman[1]);
     assert.deepEqual([other.layers, other.figures, other.elsewhere], [2, true, true]);
-    assert.deepEqual(requests.filter((u) => !/^(file|data|blob):/.test(u)), [], 'network requests');
+    assert.deepEqual(
+      requests.filter((u) => !/^(file|data|blob):/.test(u)),
+      [],
+      'network requests',
+    );
     assert.deepEqual(problems, []);
   } finally {
-    await browser.close();
+    await close();
   }
 });
 
 test('file:// page: the progress line names the workers; cancel stops them all; a new model leaves none', async () => {
-  const { browser, page, problems } = await openPage(pageUrl);
+  const { page, problems, close } = await openPage(pageUrl);
   try {
     // Chromium here reports 2 cores and 8 GB: the default model gets both cores.
-    assert.equal(await page.evaluate(() => window.convscopeApp.team.workersFor('ig', window.convscopeApp.state.model.info)), 2);
-    assert.equal(await page.evaluate(() => window.convscopeApp.team.workersFor('gradcam', window.convscopeApp.state.model.info)), 1);
+    assert.equal(
+      await page.evaluate(() => window.convscopeApp.team.workersFor('ig', window.convscopeApp.state.model.info)),
+      2,
+    );
+    assert.equal(
+      await page.evaluate(() => window.convscopeApp.team.workersFor('gradcam', window.convscopeApp.state.model.info)),
+      1,
+    );
     // A long integrated-gradients run (1,000 steps) from the page's own request path.
-    const done = page.evaluate(() => window.convscopeApp.request('explain', { method: 'ig', options: { samples: 1000 }, overlay: { resize: 'keras' } })
-      .then(() => 'finished', (e) => e.name));
-    await page.waitForFunction(() => /^explain on 2 workers \d+%/.test(document.getElementById('progress-text').textContent)
-      && !document.getElementById('progress').hidden, null, { timeout: 60000 });
+    const done = page.evaluate(() =>
+      window.convscopeApp
+        .request('explain', { method: 'ig', options: { samples: 1000 }, overlay: { resize: 'keras' } })
+        .then(
+          () => 'finished',
+          (e) => e.name,
+        ),
+    );
+    await page.waitForFunction(
+      () =>
+        /^explain on 2 workers \d+%/.test(document.getElementById('progress-text').textContent) &&
+        !document.getElementById('progress').hidden,
+      null,
+      { timeout: 60000 },
+    );
     assert.equal(await page.evaluate(() => window.convscopeApp.team.workerCount), 1);
     await page.click('#cancel');
     assert.equal(await done, 'CancelledError');
@@ -86,30 +132,50 @@ test('file:// page: the progress line names the workers; cancel stops them all; 
     const r = await explainBothWays(page, 'smoothgrad', { samples: 4 }, 2);
     assert.ok(r.sameMap && r.helpers === 1);
     await page.setInputFiles('#model-input', path.join(root, 'web/models/default.bin'));
-    await page.waitForFunction(() => /default\.bin/.test(document.getElementById('model-info').textContent), null, { timeout: 60000 });
-    assert.equal(await page.evaluate(() => window.convscopeApp.team.workerCount), 0, 'no extra worker after a model switch');
+    await page.waitForFunction(() => /default\.bin/.test(document.getElementById('model-info').textContent), null, {
+      timeout: 60000,
+    });
+    assert.equal(
+      await page.evaluate(() => window.convscopeApp.team.workerCount),
+      0,
+      'no extra worker after a model switch',
+    );
     assert.deepEqual(problems, []);
   } finally {
-    await browser.close();
+    await close();
   }
 });
 
 test('file:// page: with little device memory a model gets fewer workers, and the progress line says one', async () => {
-  const { browser, page, problems } = await openPage(pageUrl, {
+  const { page, problems, close } = await openPage(pageUrl, {
     // 0.15 GB: half of it holds one worker of the default model (1.1 MB file: 53 MB) but not two.
     initScript: () => Object.defineProperty(navigator, 'deviceMemory', { value: 0.15 }),
   });
   try {
-    assert.equal(await page.evaluate(() => window.convscopeApp.team.workersFor('ig', window.convscopeApp.state.model.info)), 1);
-    const done = page.evaluate(() => window.convscopeApp.request('explain', { method: 'ig', options: { samples: 1000 }, overlay: { resize: 'keras' } })
-      .then(() => 'finished', (e) => e.name));
-    await page.waitForFunction(() => /^explain \d+%/.test(document.getElementById('progress-text').textContent)
-      && !document.getElementById('progress').hidden, null, { timeout: 60000 });
+    assert.equal(
+      await page.evaluate(() => window.convscopeApp.team.workersFor('ig', window.convscopeApp.state.model.info)),
+      1,
+    );
+    const done = page.evaluate(() =>
+      window.convscopeApp
+        .request('explain', { method: 'ig', options: { samples: 1000 }, overlay: { resize: 'keras' } })
+        .then(
+          () => 'finished',
+          (e) => e.name,
+        ),
+    );
+    await page.waitForFunction(
+      () =>
+        /^explain \d+%/.test(document.getElementById('progress-text').textContent) &&
+        !document.getElementById('progress').hidden,
+      null,
+      { timeout: 60000 },
+    );
     assert.equal(await page.evaluate(() => window.convscopeApp.team.workerCount), 0);
     await page.click('#cancel');
     assert.equal(await done, 'CancelledError');
     assert.deepEqual(problems, []);
   } finally {
-    await browser.close();
+    await close();
   }
 });

@@ -20,9 +20,11 @@ const photo = readFileSync(path.join(root, 'web/samples/chelsea.jpg'));
 function random(seed) {
   let s = seed >>> 0 || 1;
   return () => {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     return s / 4294967296;
   };
 }
@@ -46,36 +48,102 @@ test(`${CALLS} calls with random arguments: errors with messages, no memory held
     const baseline = m.heapInUse();
 
     const numbers = [0, 1, -1, 2, 7, 0.5, NaN, Infinity, -Infinity, 2 ** 31, 2 ** 53, -(2 ** 40), 1e300];
-    const scalars = () => pick([undefined, null, true, false, '', 'x', 'int8', 'f32', 'keras', 'crop', ...numbers, {}, [], Symbol.iterator.description]);
-    const value = () => pick([scalars, () => pick(layers), () => bytes(int(64)), () => new Float32Array(int(16)),
-      () => ({ width: pick(numbers), height: pick(numbers), data: bytes(int(64)) }), () => photo.subarray(0, int(photo.length))])();
+    const scalars = () =>
+      pick([
+        undefined,
+        null,
+        true,
+        false,
+        '',
+        'x',
+        'int8',
+        'f32',
+        'keras',
+        'crop',
+        ...numbers,
+        {},
+        [],
+        Symbol.iterator.description,
+      ]);
+    const value = () =>
+      pick([
+        scalars,
+        () => pick(layers),
+        () => bytes(int(64)),
+        () => new Float32Array(int(16)),
+        () => ({ width: pick(numbers), height: pick(numbers), data: bytes(int(64)) }),
+        () => photo.subarray(0, int(photo.length)),
+      ])();
     const optionNames = [...new Set(m.catalog().methods.flatMap((x) => x.options.map((o) => o.name)))];
     // explain and sanityCheck: their own keys (a key no method takes is refused before anything
     // runs), a bogus one now and then.
     const explainOptions = () => {
       if (rnd() < 0.1) return value();
       const o = {};
-      for (const k of ['layer', 'class', 'part', 'parts', 'topLayers', 'randomSeed', 'randomizedOnly', ...optionNames]) {
+      for (const k of [
+        'layer',
+        'class',
+        'part',
+        'parts',
+        'topLayers',
+        'randomSeed',
+        'randomizedOnly',
+        ...optionNames,
+      ]) {
         if (rnd() < 0.2) o[k] = value();
       }
       if (rnd() < 0.05) o[pick(['steps', 'patc', 'precision'])] = value();
-      if (rnd() < 0.2) o.onProgress = pick([() => false, () => true, () => { throw new Error('boom'); }, 5]);
+      if (rnd() < 0.2)
+        o.onProgress = pick([
+          () => false,
+          () => true,
+          () => {
+            throw new Error('boom');
+          },
+          5,
+        ]);
       return o;
     };
     const options = () => {
       if (rnd() < 0.15) return value();
       const o = {};
-      for (const k of ['precision', 'resize', 'topK', 'layer', 'class', 'channel', 'scale', 'colormap', 'steps', 'filter', 'preset',
-        'alpha', 'mask', 'threshold', ...optionNames]) {
+      for (const k of [
+        'precision',
+        'resize',
+        'topK',
+        'layer',
+        'class',
+        'channel',
+        'scale',
+        'colormap',
+        'steps',
+        'filter',
+        'preset',
+        'alpha',
+        'mask',
+        'threshold',
+        ...optionNames,
+      ]) {
         if (rnd() < 0.2) o[k] = value();
       }
-      if (rnd() < 0.2) o.onProgress = pick([() => false, () => true, () => { throw new Error('boom'); }, 5]);
+      if (rnd() < 0.2)
+        o.onProgress = pick([
+          () => false,
+          () => true,
+          () => {
+            throw new Error('boom');
+          },
+          5,
+        ]);
       return o;
     };
     // Every method of the catalog, so that a new one is fuzzed without a change here.
     const methods = [...m.catalog().methods.map((x) => x.name), 'nope', ''];
     const calls = [
-      () => m.Model.load(pick([bytes(int(200)), value(), smallModel().bytes.subarray(0, int(smallModel().bytes.length))])).release(),
+      () =>
+        m.Model.load(
+          pick([bytes(int(200)), value(), smallModel().bytes.subarray(0, int(smallModel().bytes.length))]),
+        ).release(),
       () => model.run(value(), options()),
       () => model.layerConfig(value()),
       () => model.weights(value()),
@@ -86,7 +154,8 @@ test(`${CALLS} calls with random arguments: errors with messages, no memory held
       () => model.maximize({ ...options(), steps: int(3) }),
       () => model.sanityCheck(pick(methods), { ...explainOptions(), samples: 2 }),
       () => m.decodeImage(value()),
-      () => m.overlay(value(), { map: new Float32Array(int(64)), width: pick(numbers), height: pick(numbers) }, options()),
+      () =>
+        m.overlay(value(), { map: new Float32Array(int(64)), width: pick(numbers), height: pick(numbers) }, options()),
       () => m.caption(value(), pick(numbers), pick(numbers)),
       () => m.convertKeras(value(), options()),
     ];
@@ -96,7 +165,10 @@ test(`${CALLS} calls with random arguments: errors with messages, no memory held
       try {
         calls[k]();
       } catch (e) {
-        assert.ok(e instanceof Error && typeof e.message === 'string' && e.message.length > 0, `call ${k}: threw ${String(e)}`);
+        assert.ok(
+          e instanceof Error && typeof e.message === 'string' && e.message.length > 0,
+          `call ${k}: threw ${String(e)}`,
+        );
         failures.set(e.name, (failures.get(e.name) ?? 0) + 1);
       }
     }

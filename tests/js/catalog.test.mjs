@@ -30,26 +30,37 @@ function members(name) {
   return Object.fromEntries([...body.matchAll(/^\s*(\w+)\?: ([^;]*);/gm)].map((x) => [x[1], x[2]]));
 }
 
-test('catalog: the file the page, widget and CLI import is the module\'s catalog', () => {
+test("catalog: the file the page, widget and CLI import is the module's catalog", () => {
   assert.deepEqual(built, catalog, 'build/wasm/convscope-catalog.mjs is stale: run scripts/build.sh');
-  assert.deepEqual(catalog.methods.map((x) => x.name), ['saliency', 'smoothgrad', 'guided', 'gradcam', 'guided-gradcam', 'ig', 'occlusion']);
+  assert.deepEqual(
+    catalog.methods.map((x) => x.name),
+    ['saliency', 'smoothgrad', 'guided', 'gradcam', 'guided-gradcam', 'ig', 'occlusion'],
+  );
   for (const method of catalog.methods) {
     assert.ok(method.label && method.help && method.value, method.name);
     for (const o of method.options) assert.ok(o.help, `${method.name}.${o.name}`);
   }
 });
 
-test('catalog: convscope.d.ts names exactly the catalog\'s methods, options and enums', () => {
-  assert.deepEqual(union('Method'), catalog.methods.map((x) => x.name));
-  assert.deepEqual(union('SplitMethod'), catalog.methods.filter((x) => x.splits).map((x) => x.name));
+test("catalog: convscope.d.ts names exactly the catalog's methods, options and enums", () => {
+  assert.deepEqual(
+    union('Method'),
+    catalog.methods.map((x) => x.name),
+  );
+  assert.deepEqual(
+    union('SplitMethod'),
+    catalog.methods.filter((x) => x.splits).map((x) => x.name),
+  );
   assert.deepEqual(union('Colormap'), catalog.enums.colormap);
   assert.deepEqual(union('Precision'), catalog.enums.precision);
   assert.deepEqual(union('ResizeMode'), catalog.enums.resize);
-  const declared = members('MethodOptions'), options = new Map();
+  const declared = members('MethodOptions'),
+    options = new Map();
   for (const method of catalog.methods) for (const o of method.options) options.set(o.name, o);
   assert.deepEqual(Object.keys(declared).sort(), [...options.keys()].sort());
   for (const [name, o] of options) {
-    const want = o.type === 'boolean' ? 'boolean' : o.type === 'choice' ? o.choices.map((c) => `'${c}'`).join(' | ') : 'number';
+    const want =
+      o.type === 'boolean' ? 'boolean' : o.type === 'choice' ? o.choices.map((c) => `'${c}'`).join(' | ') : 'number';
     assert.equal(declared[name], want, `MethodOptions.${name}`);
   }
 });
@@ -60,19 +71,36 @@ test('catalog: every option is checked against its description and the bad value
     model.run(readImage('chelsea.png'));
     for (const method of catalog.methods) {
       for (const o of method.options) {
-        const bad = o.type === 'boolean' ? [1, 'yes'] : o.type === 'choice' ? ['bogus', true]
-          : o.type === 'integer' ? [o.min - 1, o.min + 0.5, '3'] : [NaN, Infinity, '3'];
+        const bad =
+          o.type === 'boolean'
+            ? [1, 'yes']
+            : o.type === 'choice'
+              ? ['bogus', true]
+              : o.type === 'integer'
+                ? [o.min - 1, o.min + 0.5, '3']
+                : [NaN, Infinity, '3'];
         if (o.type === 'number') bad.push(o.min - 1, o.max + 1);
         for (const value of bad) {
-          const shown = typeof value === 'string' ? (o.type === 'choice' ? `'${value}'` : `string '${value}'`) : `${typeof value} ${value}`;
-          assert.throws(() => model.explain(method.name, { [o.name]: value }),
-            (e) => e.message.startsWith(`${o.name} must be `) && e.message.endsWith(`, got ${shown}`), `${method.name} ${o.name}=${String(value)}`);
+          const shown =
+            typeof value === 'string'
+              ? o.type === 'choice'
+                ? `'${value}'`
+                : `string '${value}'`
+              : `${typeof value} ${value}`;
+          assert.throws(
+            () => model.explain(method.name, { [o.name]: value }),
+            (e) => e.message.startsWith(`${o.name} must be `) && e.message.endsWith(`, got ${shown}`),
+            `${method.name} ${o.name}=${String(value)}`,
+          );
         }
       }
     }
     // A key no method takes is a typo, refused with what the method takes; another method's
     // option is let through (one options object may serve several methods).
-    assert.throws(() => model.explain('saliency', { patc: 3 }), /^ConvscopeError: unknown option 'patc' \(saliency takes clip99; every method also takes class, layer, part, parts, onProgress, onPartial\)$/);
+    assert.throws(
+      () => model.explain('saliency', { patc: 3 }),
+      /^ConvscopeError: unknown option 'patc' \(saliency takes clip99; every method also takes class, layer, part, parts, onProgress, onPartial\)$/,
+    );
     assert.equal(model.explain('saliency', { patch: 3, samples: 2 }).method, 'saliency');
     assert.throws(() => model.explain('lime', { patc: 3 }), /unknown method 'lime'/);
     // clip99 clips every input-gradient map, guided ones too.
@@ -88,6 +116,7 @@ test('catalog: every option is checked against its description and the bad value
 test('catalog: the embedding guide names every option as a widget attribute', () => {
   const guide = readFileSync(path.join(root, 'docs/embedding.md'), 'utf8');
   for (const method of catalog.methods) {
-    for (const o of method.options) assert.ok(guide.includes(`\`${o.name}\``), `docs/embedding.md does not name ${o.name}`);
+    for (const o of method.options)
+      assert.ok(guide.includes(`\`${o.name}\``), `docs/embedding.md does not name ${o.name}`);
   }
 });

@@ -28,8 +28,20 @@ function convscope(...args) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const FIGURES = ['predictions', 'features-block1_conv1', 'filters-block1_conv1', 'saliency', 'smoothgrad',
-  'guided', 'gradcam', 'guided-gradcam', 'occlusion', 'occlusion-mask', 'maximize', 'ig'];
+const FIGURES = [
+  'predictions',
+  'features-block1_conv1',
+  'filters-block1_conv1',
+  'saliency',
+  'smoothgrad',
+  'guided',
+  'gradcam',
+  'guided-gradcam',
+  'occlusion',
+  'occlusion-mask',
+  'maximize',
+  'ig',
+];
 
 function allFiles(dir) {
   return readdirSync(dir, { recursive: true }).map(String).sort();
@@ -67,7 +79,7 @@ test('explain writes every figure of every sample photo, report.json and index.h
         // A map over the picture: at least the picture's size (small ones are scaled up), with the
         // method, layer, class and precision recorded.
         assert.equal(img.width % picture.width, 0, `${file}: width ${img.width} for a ${picture.width}-wide picture`);
-        assert.ok(img.height > img.width / picture.width * picture.height, `${file}: no caption strip`);
+        assert.ok(img.height > (img.width / picture.width) * picture.height, `${file}: no caption strip`);
         assert.equal(text.Class, String(entry.classIndex));
         assert.equal(text.Precision, 'int8');
         // Gradient maps of an int8 model say they come from int8 weights on an f32 pass.
@@ -93,7 +105,7 @@ test('explain writes every figure of every sample photo, report.json and index.h
 test('a bad file among good ones: exit 1, one error line, the good ones done', () => {
   const dir = path.join(work, 'mixed');
   const out = path.join(work, 'mixed-out');
-  readdirSync(work);  // the folder is made below
+  readdirSync(work); // the folder is made below
   spawnSync('mkdir', ['-p', dir]);
   copyFileSync(path.join(photos, 'chelsea.png'), path.join(dir, 'a.png'));
   copyFileSync(path.join(photos, 'truncated.jpg'), path.join(dir, 'b.jpg'));
@@ -108,32 +120,60 @@ test('a bad file among good ones: exit 1, one error line, the good ones done', (
   assert.deepEqual(allFiles(path.join(out, 'a')), ['gradcam.png', 'predictions.png']);
   assert.deepEqual(allFiles(path.join(out, 'd')), ['gradcam.png', 'predictions.png']);
   const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
-  assert.deepEqual(report.images.map((i) => i.error === undefined), [true, false, false, true]);
+  assert.deepEqual(
+    report.images.map((i) => i.error === undefined),
+    [true, false, false, true],
+  );
 });
 
 test('--jobs 2 writes the same bytes as --jobs 1; globs expand', () => {
   const outs = ['1', '2'].map((jobs) => {
     const out = path.join(work, `jobs${jobs}`);
-    const r = convscope('explain', path.join(photos, '*.png'), '--model', modelFile, '--jobs', jobs,
-      '--methods', 'predictions,saliency,gradcam,occlusion,maximize', '-o', out);
+    const r = convscope(
+      'explain',
+      path.join(photos, '*.png'),
+      '--model',
+      modelFile,
+      '--jobs',
+      jobs,
+      '--methods',
+      'predictions,saliency,gradcam,occlusion,maximize',
+      '-o',
+      out,
+    );
     assert.equal(r.code, 0, r.stderr);
     return out;
   });
   const files = allFiles(outs[0]).filter((f) => f.endsWith('.png'));
-  assert.equal(files.length, 5 * 6);  // astronaut, camera, chelsea, chelsea-16bit, coffee
-  assert.deepEqual(allFiles(outs[1]).filter((f) => f.endsWith('.png')), files);
+  assert.equal(files.length, 5 * 6); // astronaut, camera, chelsea, chelsea-16bit, coffee
+  assert.deepEqual(
+    allFiles(outs[1]).filter((f) => f.endsWith('.png')),
+    files,
+  );
   for (const f of files) assert.ok(readFileSync(path.join(outs[0], f)).equals(readFileSync(path.join(outs[1], f))), f);
 });
 
 test('--threads: the same bytes on 1 and 2 threads; report.json and the last line say what ran', () => {
   const run = (...extra) => {
     const out = path.join(work, `threads${extra.join('')}`);
-    const r = convscope('explain', path.join(photos, 'chelsea.png'), path.join(photos, 'rocket.jpg'), '--model', modelFile,
-      '--methods', 'predictions,saliency,gradcam,occlusion,ig', '-o', out, ...extra);
+    const r = convscope(
+      'explain',
+      path.join(photos, 'chelsea.png'),
+      path.join(photos, 'rocket.jpg'),
+      '--model',
+      modelFile,
+      '--methods',
+      'predictions,saliency,gradcam,occlusion,ig',
+      '-o',
+      out,
+      ...extra,
+    );
     assert.equal(r.code, 0, r.stderr);
     return { out, stderr: r.stderr, engine: JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')).engine };
   };
-  const one = run('--threads', '1'), two = run('--threads', '2'), jobs = run('--jobs', '2', '--threads', '1');
+  const one = run('--threads', '1'),
+    two = run('--threads', '2'),
+    jobs = run('--jobs', '2', '--threads', '1');
   const byDefault = run();
   assert.deepEqual(one.engine, { variant: 'baseline', threads: 1, jobs: 1 });
   assert.deepEqual(two.engine, { variant: 'baseline-mt', threads: 2, jobs: 1 });
@@ -143,16 +183,23 @@ test('--threads: the same bytes on 1 and 2 threads; report.json and the last lin
   assert.match(two.stderr, /2 of 2 images explained \(wasm baseline-mt, 2 threads\)/);
   assert.match(jobs.stderr, /\(wasm baseline, 1 thread x 2 jobs\)/);
   const files = allFiles(one.out).filter((f) => f.endsWith('.png'));
-  assert.equal(files.length, 2 * 6);  // occlusion writes its map and the masked picture
+  assert.equal(files.length, 2 * 6); // occlusion writes its map and the masked picture
   for (const other of [two, jobs]) {
-    for (const f of files) assert.ok(readFileSync(path.join(one.out, f)).equals(readFileSync(path.join(other.out, f))), f);
+    for (const f of files)
+      assert.ok(readFileSync(path.join(one.out, f)).equals(readFileSync(path.join(other.out, f))), f);
   }
 });
 
 // Node's fetch is switched off for these tests (--no-experimental-fetch): a plain GET.
-const get = (url) => new Promise((resolve, reject) => {
-  http.get(url, (res) => { res.resume(); res.on('end', () => resolve(res)); }).on('error', reject);
-});
+const get = (url) =>
+  new Promise((resolve, reject) => {
+    http
+      .get(url, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res));
+      })
+      .on('error', reject);
+  });
 
 test('serve: the site over 127.0.0.1 with the headers that allow threads', async () => {
   const site = path.join(work, 'site');
@@ -162,10 +209,16 @@ test('serve: the site over 127.0.0.1 with the headers that allow threads', async
   const server = spawn(process.execPath, [cli, 'serve', site, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const url = await new Promise((resolve, reject) => {
-      server.stdout.on('data', (d) => { const m = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(String(d)); if (m) resolve(m[1]); });
+      server.stdout.on('data', (d) => {
+        const m = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(String(d));
+        if (m) resolve(m[1]);
+      });
       server.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
     });
-    for (const [file, type] of [['/', 'text/html; charset=utf-8'], ['/m.wasm', 'application/wasm']]) {
+    for (const [file, type] of [
+      ['/', 'text/html; charset=utf-8'],
+      ['/m.wasm', 'application/wasm'],
+    ]) {
       const response = await get(url + file);
       assert.equal(response.statusCode, 200, file);
       assert.equal(response.headers['content-type'], type);
@@ -182,8 +235,9 @@ test('serve: the site over 127.0.0.1 with the headers that allow threads', async
   assert.match(r.stderr, /no-such-site has no index\.html: build the site first/);
 });
 
-test('the methods\' options from the catalog reach the core: --patch and --stride change occlusion', () => {
-  const photo = path.join(photos, samplePhotos[0]), stem = samplePhotos[0].replace(/\.[^.]*$/, '');
+test("the methods' options from the catalog reach the core: --patch and --stride change occlusion", () => {
+  const photo = path.join(photos, samplePhotos[0]),
+    stem = samplePhotos[0].replace(/\.[^.]*$/, '');
   const [coarse, fine] = [[], ['--patch', '5', '--stride', '3']].map((extra, i) => {
     const out = path.join(work, `options-${i}`);
     const r = convscope('explain', photo, '--model', modelFile, '--methods', 'occlusion', '-o', out, ...extra);
@@ -192,18 +246,28 @@ test('the methods\' options from the catalog reach the core: --patch and --strid
   });
   assert.notDeepEqual(coarse, fine);
   const help = convscope('--help');
-  assert.match(help.stdout + help.stderr, /--patch: occlusion: Side of the square patch that hides part of the image\./);
+  assert.match(
+    help.stdout + help.stderr,
+    /--patch: occlusion: Side of the square patch that hides part of the image\./,
+  );
   assert.match(help.stdout, /--samples: smoothgrad: Noisy copies averaged.* ig: Steps along the path/);
 });
 
 test('filters, features and maximize commands', () => {
   const out = path.join(work, 'single');
   assert.equal(convscope('filters', 'block1_conv1', '--model', modelFile, '-o', out).code, 0);
-  assert.equal(convscope('features', path.join(photos, 'coffee.png'), 'block2_conv1', '--model', modelFile, '-o', out).code, 0);
+  assert.equal(
+    convscope('features', path.join(photos, 'coffee.png'), 'block2_conv1', '--model', modelFile, '-o', out).code,
+    0,
+  );
   const r = convscope('maximize', 'block3_conv1', '0', '3', '--steps', '20', '--model', modelFile, '-o', out);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(allFiles(out), ['features-coffee-block2_conv1.png', 'filters-block1_conv1.png',
-    'maximize-block3_conv1-0.png', 'maximize-block3_conv1-3.png']);
+  assert.deepEqual(allFiles(out), [
+    'features-coffee-block2_conv1.png',
+    'filters-block1_conv1.png',
+    'maximize-block3_conv1-0.png',
+    'maximize-block3_conv1-3.png',
+  ]);
   assert.equal(readPngText(readFileSync(path.join(out, 'maximize-block3_conv1-3.png'))).Unit, '3');
 });
 
@@ -212,7 +276,10 @@ test('usage errors exit 2 with a message', () => {
     [[], /no command given/],
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['explain', 'x.png', '--model', modelFile, '--methods', 'saliency,lime'], /unknown method 'lime'/],
-    [['explain', 'x.png', '--model', modelFile, '--class', '10'], /--class must be top1, a class index below 10 or a label, got '10'/],
+    [
+      ['explain', 'x.png', '--model', modelFile, '--class', '10'],
+      /--class must be top1, a class index below 10 or a label, got '10'/,
+    ],
     [['explain', 'x.png', '--model', modelFile, '--precision', 'fp16'], /--precision must be int8 or f32, got 'fp16'/],
     [['explain', 'x.png', '--model', modelFile, '--jobs', '0'], /--jobs must be an integer >= 1, got '0'/],
     [['explain', 'x.png', '--model', modelFile, '--threads', 'all'], /--threads must be an integer >= 1, got 'all'/],
@@ -220,8 +287,14 @@ test('usage errors exit 2 with a message', () => {
     [['explain', 'x.png', '--model', path.join(work, 'missing.bin')], /no model file/],
     [['explain', 'x.png', '--model', path.join(photos, 'chelsea.png')], /chelsea\.png: .*not a convscope model/],
     [['summary', '--bogus'], /Unknown option '--bogus'/],
-    [['explain', 'x.png', '--model', modelFile, '--patch', '0'], /--patch must be a whole number from 1 to 32768, got '0'/],
-    [['explain', 'x.png', '--model', modelFile, '--baseline', 'gray'], /--baseline must be 'black' or 'blur', got 'gray'/],
+    [
+      ['explain', 'x.png', '--model', modelFile, '--patch', '0'],
+      /--patch must be a whole number from 1 to 32768, got '0'/,
+    ],
+    [
+      ['explain', 'x.png', '--model', modelFile, '--baseline', 'gray'],
+      /--baseline must be 'black' or 'blur', got 'gray'/,
+    ],
   ];
   for (const [args, message] of cases) {
     const r = convscope(...args);

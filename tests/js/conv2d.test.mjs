@@ -4,9 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { loadConvscope } from '../support/load_module.mjs';
-import {
-  maxAbs, maxAbsDiff, randomConvCase, referenceConv2d, seededRandom,
-} from '../support/reference_conv.mjs';
+import { maxAbs, maxAbsDiff, randomConvCase, referenceConv2d, seededRandom } from '../support/reference_conv.mjs';
 
 const seed = Number(process.env.CONVSCOPE_TEST_SEED ?? 20261129);
 const m = await loadConvscope();
@@ -50,8 +48,15 @@ test(`int8 stays close to the reference (seed ${seed})`, () => {
 
 test('outputShape follows kernel and padding', () => {
   const options = {
-    height: 7, width: 5, inChannels: 2, outChannels: 4, kernelHeight: 3, kernelWidth: 1,
-    padding: 0, weights: new Float32Array(4 * 3 * 1 * 2), bias: new Float32Array(4),
+    height: 7,
+    width: 5,
+    inChannels: 2,
+    outChannels: 4,
+    kernelHeight: 3,
+    kernelWidth: 1,
+    padding: 0,
+    weights: new Float32Array(4 * 3 * 1 * 2),
+    bias: new Float32Array(4),
   };
   const conv = m.Conv2d.create(options);
   assert.deepEqual(conv.outputShape, [1, 5, 5, 4]);
@@ -60,8 +65,12 @@ test('outputShape follows kernel and padding', () => {
 });
 
 const good = () => ({
-  height: 4, width: 4, inChannels: 2, outChannels: 3,
-  weights: new Float32Array(3 * 9 * 2).fill(0.1), bias: new Float32Array(3),
+  height: 4,
+  width: 4,
+  inChannels: 2,
+  outChannels: 3,
+  weights: new Float32Array(3 * 9 * 2).fill(0.1),
+  bias: new Float32Array(3),
 });
 
 const badOptions = [
@@ -75,7 +84,11 @@ const badOptions = [
   ['outChannels zero', { ...good(), outChannels: 0, bias: new Float32Array(0) }, /outChannels must be positive/],
   ['weights null', { ...good(), weights: null }, /weights must be a Float32Array, got null/],
   ['weights a plain array', { ...good(), weights: [1, 2] }, /weights must be a Float32Array, got Array/],
-  ['weights Float64Array', { ...good(), weights: new Float64Array(54) }, /weights must be a Float32Array, got Float64Array/],
+  [
+    'weights Float64Array',
+    { ...good(), weights: new Float64Array(54) },
+    /weights must be a Float32Array, got Float64Array/,
+  ],
   ['weights too short', { ...good(), weights: new Float32Array(53) }, /weights has 53 elements, expected 54/],
   ['bias too long', { ...good(), bias: new Float32Array(4) }, /bias has 4 elements, expected 3/],
   ['weights NaN', { ...good(), weights: new Float32Array(54).fill(NaN) }, /weights contain NaN/],
@@ -87,11 +100,14 @@ const badOptions = [
 
 for (const [name, options, message] of badOptions) {
   test(`create rejects ${name}`, () => {
-    assert.throws(() => m.Conv2d.create(options), (e) => {
-      assert.ok(e instanceof m.ConvscopeError, `expected ConvscopeError, got ${e}`);
-      assert.match(e.message, message);
-      return true;
-    });
+    assert.throws(
+      () => m.Conv2d.create(options),
+      (e) => {
+        assert.ok(e instanceof m.ConvscopeError, `expected ConvscopeError, got ${e}`);
+        assert.match(e.message, message);
+        return true;
+      },
+    );
     // ...and the module keeps working.
     const out = runOnce(good(), new Float32Array(32).fill(1));
     assert.ok(Math.abs(out[0] - 0.8) < 1e-6);
@@ -129,8 +145,12 @@ test('a long series of failures neither leaks nor breaks the module', () => {
 
 test('create/delete cycles release their memory', () => {
   const options = {
-    height: 56, width: 56, inChannels: 64, outChannels: 64,
-    weights: new Float32Array(64 * 9 * 64), bias: new Float32Array(64),
+    height: 56,
+    width: 56,
+    inChannels: 64,
+    outChannels: 64,
+    weights: new Float32Array(64 * 9 * 64),
+    bias: new Float32Array(64),
   };
   for (const precision of ['f32', 'int8']) runOnce({ ...options, precision }, new Float32Array(56 * 56 * 64));
   const heapAfterFirst = m.HEAPU8.length;

@@ -53,9 +53,12 @@ function assertSameModel(nativeBytes, wasmBytes) {
       const wb = b.weights(row.name);
       for (const role of Object.keys(wa)) {
         assert.deepEqual(wb[role].shape, wa[role].shape);
-        assert.ok(Buffer.from(wb[role].data.buffer, wb[role].data.byteOffset, wb[role].data.byteLength)
-          .equals(Buffer.from(wa[role].data.buffer, wa[role].data.byteOffset, wa[role].data.byteLength)),
-        `${row.name} ${role} differs`);
+        assert.ok(
+          Buffer.from(wb[role].data.buffer, wb[role].data.byteOffset, wb[role].data.byteLength).equals(
+            Buffer.from(wa[role].data.buffer, wa[role].data.byteOffset, wa[role].data.byteLength),
+          ),
+          `${row.name} ${role} differs`,
+        );
         if (wa[role].scales) assert.deepEqual([...wb[role].scales.data], [...wa[role].scales.data]);
       }
     }
@@ -86,11 +89,14 @@ for (const c of fixtures.cases.filter((x) => !x.labels && x.output === undefined
         assert.ok(r.architecture.startsWith(c.expect.architecture), r.architecture);
         assertSameModel(readFileSync(output), r.bytes);
       } else {
-        assert.throws(() => m.convertKeras(input, optionsOf(c.args)), (e) => {
-          assert.equal(e.name, 'ConvscopeError');
-          assert.ok(e.message.includes(c.expect.error), `expected "${c.expect.error}" in: ${e.message}`);
-          return true;
-        });
+        assert.throws(
+          () => m.convertKeras(input, optionsOf(c.args)),
+          (e) => {
+            assert.equal(e.name, 'ConvscopeError');
+            assert.ok(e.message.includes(c.expect.error), `expected "${c.expect.error}" in: ${e.message}`);
+            return true;
+          },
+        );
       }
       assert.equal(m.hdf5.objects.size, 0, 'every HDF5 object closed');
     } finally {
@@ -102,7 +108,11 @@ for (const c of fixtures.cases.filter((x) => !x.labels && x.output === undefined
 test('convertKeras reports progress and can be cancelled from it', () => {
   const input = path.join(root, 'build/native/test-models/small-weights-2016.h5');
   const fractions = [];
-  m.convertKeras(input, { onProgress: (f) => { fractions.push(f); } });
+  m.convertKeras(input, {
+    onProgress: (f) => {
+      fractions.push(f);
+    },
+  });
   assert.ok(fractions.length > 10);
   assert.equal(fractions.at(-1), 1);
   assert.ok(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]));
@@ -132,7 +142,10 @@ test('convertKeras: a Keras 3 .keras archive (a zip) is named as such', () => {
   try {
     const archive = path.join(tmp, 'model.keras');
     writeFileSync(archive, Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(200)]));
-    assert.throws(() => m.convertKeras(archive), /model\.keras: a Keras 3 \.keras archive, not HDF5: save the model with model\.save\('model\.h5'\)/);
+    assert.throws(
+      () => m.convertKeras(archive),
+      /model\.keras: a Keras 3 \.keras archive, not HDF5: save the model with model\.save\('model\.h5'\)/,
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -143,6 +156,9 @@ test('convertKeras: a Keras 3 .keras archive (a zip) is named as such', () => {
 // the converter refuses it with a message. (Native replay would exercise libhdf5's bug, not ours.)
 test('convertKeras: the .h5 that overflows libhdf5 1.10 gets a clean error through h5wasm', () => {
   const file = path.join(root, 'tests/fixtures/hostile/keras-libhdf5-1.10-attribute-overflow-fuzz.h5');
-  assert.throws(() => m.convertKeras(file), /keras-libhdf5-1\.10-attribute-overflow-fuzz\.h5: layer block1_conv1: attribute weight_names is missing/);
+  assert.throws(
+    () => m.convertKeras(file),
+    /keras-libhdf5-1\.10-attribute-overflow-fuzz\.h5: layer block1_conv1: attribute weight_names is missing/,
+  );
   assert.equal(m.hdf5.objects.size, 0);
 });

@@ -22,7 +22,8 @@ function testSet() {
     const data = new Uint8ClampedArray(32 * 32 * 4);
     for (let y = 0; y < 28; y++) {
       for (let x = 0; x < 28; x++) {
-        const v = images[n * 784 + y * 28 + x], p = ((y + 2) * 32 + x + 2) * 4;
+        const v = images[n * 784 + y * 28 + x],
+          p = ((y + 2) * 32 + x + 2) * 4;
         data[p] = data[p + 1] = data[p + 2] = v;
       }
     }
@@ -37,20 +38,40 @@ test('the default model classifies Fashion-MNIST in the wasm core (int8 >= 91%, 
   try {
     const info = model.info();
     assert.equal(info.precision, 'int8');
-    assert.deepEqual(info.labels, ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']);
+    assert.deepEqual(info.labels, [
+      'T-shirt/top',
+      'Trouser',
+      'Pullover',
+      'Dress',
+      'Coat',
+      'Sandal',
+      'Shirt',
+      'Sneaker',
+      'Bag',
+      'Ankle boot',
+    ]);
     assert.ok(readFileSync(path.join(root, 'web/models/default.bin')).length <= 2e6, 'the file is at most 2 MB');
     const set = testSet();
     assert.equal(set.length, 10000);
     const accuracy = {};
     for (const precision of ['int8', 'f32']) {
       let correct = 0;
-      for (const { image, label } of set) correct += model.run(image, { precision, topK: 1 }).predictions[0].index === label;
+      for (const { image, label } of set)
+        correct += model.run(image, { precision, topK: 1 }).predictions[0].index === label;
       accuracy[precision] = correct / set.length;
     }
-    console.log(`default model: int8 ${accuracy.int8}, f32 engine ${accuracy.f32}, training (f32) ${meta.test_accuracy_f32}`);
+    console.log(
+      `default model: int8 ${accuracy.int8}, f32 engine ${accuracy.f32}, training (f32) ${meta.test_accuracy_f32}`,
+    );
     assert.ok(accuracy.int8 >= 0.91, `int8 accuracy ${accuracy.int8}`);
-    assert.ok(Math.abs(accuracy.int8 - meta.test_accuracy_f32) <= 0.005, `int8 ${accuracy.int8} vs f32 ${meta.test_accuracy_f32}`);
-    assert.ok(Math.abs(accuracy.f32 - meta.test_accuracy_f32) <= 0.002, `f32 engine ${accuracy.f32} vs training ${meta.test_accuracy_f32}`);
+    assert.ok(
+      Math.abs(accuracy.int8 - meta.test_accuracy_f32) <= 0.005,
+      `int8 ${accuracy.int8} vs f32 ${meta.test_accuracy_f32}`,
+    );
+    assert.ok(
+      Math.abs(accuracy.f32 - meta.test_accuracy_f32) <= 0.002,
+      `f32 engine ${accuracy.f32} vs training ${meta.test_accuracy_f32}`,
+    );
   } finally {
     model.release();
   }

@@ -24,13 +24,17 @@ function assertClose(got, want, what, allowed = 0) {
   assert.equal(got.length, want.length, `${what}: length`);
   const scale = maxAbs(want);
   assert.ok(scale > 0, `${what}: the reference is all zeros`);
-  let worst = 0, off = 0;
+  let worst = 0,
+    off = 0;
   for (let i = 0; i < got.length; i++) {
     const err = Math.abs(got[i] - want[i]);
     worst = Math.max(worst, err);
     if (err > 1e-3 * scale) off++;
   }
-  assert.ok(off <= allowed * got.length, `${what}: ${off} of ${got.length} elements off by more than 1e-3 of ${scale} (worst ${worst})`);
+  assert.ok(
+    off <= allowed * got.length,
+    `${what}: ${off} of ${got.length} elements off by more than 1e-3 of ${scale} (worst ${worst})`,
+  );
   if (allowed > 0) assert.ok(pearson(got, want) >= 0.9999, `${what}: Pearson ${pearson(got, want)}`);
 }
 
@@ -48,8 +52,12 @@ function checkAgainstTorch(model, h5, photo, layers, classes, inputGradientSlack
     const saliency = model.explain('saliency', { class: cls });
     assert.equal(saliency.classIndex, cls);
     assertClose(saliency.raw.data, ref.saliency, `${photo} class ${cls} saliency`, inputGradientSlack);
-    assertClose(model.explain('guided', { class: cls }).raw.data, ref.guided,
-      `${photo} class ${cls} guided backprop`, inputGradientSlack);
+    assertClose(
+      model.explain('guided', { class: cls }).raw.data,
+      ref.guided,
+      `${photo} class ${cls} guided backprop`,
+      inputGradientSlack,
+    );
     for (const layer of layers) {
       const cam = model.explain('gradcam', { class: cls, layer });
       assert.equal(cam.layer, layer);
@@ -63,8 +71,10 @@ test('small VGG16 (f32): saliency, guided backprop, Grad-CAM at two layers equal
   const model = m.Model.load(bytes);
   try {
     for (const photo of ['chelsea.png', 'rocket.jpg']) {
-      checkAgainstTorch(model, h5, photo, ['block5_conv3', 'block3_conv3', 'block4_pool'],
-        (run) => [run.predictions[0].index, run.predictions[3].index]);
+      checkAgainstTorch(model, h5, photo, ['block5_conv3', 'block3_conv3', 'block4_pool'], (run) => [
+        run.predictions[0].index,
+        run.predictions[3].index,
+      ]);
     }
   } finally {
     model.release();
@@ -87,7 +97,10 @@ test('full-size VGG16 (f32): saliency, guided backprop and Grad-CAM equal PyTorc
 
 test('int8 maps track the f32 maps; maps are normalized and sized to the input', () => {
   // The same Keras weights as an int8 file and as an f32 file: what int8 costs the maps.
-  const models = { int8: m.Model.load(smallModel().bytes), f32: m.Model.load(smallModel(['--precision', 'f32']).bytes) };
+  const models = {
+    int8: m.Model.load(smallModel().bytes),
+    f32: m.Model.load(smallModel(['--precision', 'f32']).bytes),
+  };
   try {
     for (const photo of ['chelsea.png', 'astronaut.png', 'coffee.png']) {
       const maps = {};
@@ -107,7 +120,8 @@ test('int8 maps track the f32 maps; maps are normalized and sized to the input',
       for (const [method, { f32, int8 }] of Object.entries(maps)) {
         // Random weights: vanilla gradients follow the rounded weights' chaos (the issue's target
         // for them is 0.65; tests/js/int8_faithfulness.test.mjs has full-size VGG16).
-        const r = pearson(f32, int8), target = method === 'saliency' ? 0.65 : 0.95;
+        const r = pearson(f32, int8),
+          target = method === 'saliency' ? 0.65 : 0.95;
         console.log(`small VGG16, ${photo} ${method}: int8 vs f32 file, Pearson ${r.toFixed(4)}`);
         assert.ok(r >= target, `${photo} ${method}: Pearson ${r.toFixed(4)}`);
       }
@@ -158,13 +172,25 @@ test('explain: bad requests are refused with clear messages', () => {
   try {
     assert.throws(() => model.explain('saliency'), /no image to explain yet: run one first/);
     model.run(readImage('chelsea.png'));
-    assert.throws(() => model.explain('lime'), /unknown method 'lime' \(methods: saliency, smoothgrad, guided, gradcam, guided-gradcam, ig, occlusion\)/);
+    assert.throws(
+      () => model.explain('lime'),
+      /unknown method 'lime' \(methods: saliency, smoothgrad, guided, gradcam, guided-gradcam, ig, occlusion\)/,
+    );
     assert.throws(() => model.explain('saliency', { class: 10 }), /class 10 is out of range: the model has 10 classes/);
-    assert.throws(() => model.explain('gradcam', { layer: 'fc1' }), /Grad-CAM needs a convolution or pooling layer; fc1 has output \(None, 64\)/);
+    assert.throws(
+      () => model.explain('gradcam', { layer: 'fc1' }),
+      /Grad-CAM needs a convolution or pooling layer; fc1 has output \(None, 64\)/,
+    );
     assert.throws(() => model.explain('gradcam', { layer: 'nope' }), /no layer named 'nope'/);
     // Found by the bindings fuzzer: 2^31 SmoothGrad samples in a sanity check ran for hours.
-    for (const [method, samples] of [['smoothgrad', 2 ** 31], ['ig', 1001]]) {
-      assert.throws(() => model.explain(method, { samples }), new RegExp(`samples must be an integer from 1 to 1000, got number ${samples}`));
+    for (const [method, samples] of [
+      ['smoothgrad', 2 ** 31],
+      ['ig', 1001],
+    ]) {
+      assert.throws(
+        () => model.explain(method, { samples }),
+        new RegExp(`samples must be an integer from 1 to 1000, got number ${samples}`),
+      );
       assert.throws(() => model.sanityCheck(method, { samples }), /samples must be an integer from 1 to 1000/);
     }
     // 1000 itself is accepted: it starts (and is cancelled from its progress).
@@ -172,9 +198,18 @@ test('explain: bad requests are refused with clear messages', () => {
     // Options are checked, and the message shows the value passed, not only its type.
     assert.throws(() => model.explain('saliency', { clip99: 'yes' }), /clip99 must be true or false, got string 'yes'/);
     assert.throws(() => model.explain('occlusion', { naive: 1 }), /naive must be true or false, got number 1/);
-    assert.throws(() => model.explain('occlusion', { fill: NaN }), /fill must be a number from -1000000 to 1000000, got number NaN/);
-    assert.throws(() => model.explain('smoothgrad', { noise: '0.2' }), /noise must be a number from 0 to 10, got string '0.2'/);
-    assert.throws(() => model.sanityCheck('saliency', { randomizedOnly: 'no' }), /randomizedOnly must be true or false, got string 'no'/);
+    assert.throws(
+      () => model.explain('occlusion', { fill: NaN }),
+      /fill must be a number from -1000000 to 1000000, got number NaN/,
+    );
+    assert.throws(
+      () => model.explain('smoothgrad', { noise: '0.2' }),
+      /noise must be a number from 0 to 10, got string '0.2'/,
+    );
+    assert.throws(
+      () => model.sanityCheck('saliency', { randomizedOnly: 'no' }),
+      /randomizedOnly must be true or false, got string 'no'/,
+    );
     assert.equal(model.explain('gradcam').layer, 'block5_conv3');
   } finally {
     model.release();
@@ -219,17 +254,39 @@ test('SmoothGrad is deterministic, reduces to saliency without noise, reports pr
     quiet.raw.data.forEach((v, i) => assert.ok(Math.abs(v - absPlain[i]) <= 1e-6 * maxAbs(absPlain), `element ${i}`));
 
     const seen = [];
-    model.explain('smoothgrad', { samples: 5, onProgress: (f) => { seen.push(f); } });
+    model.explain('smoothgrad', {
+      samples: 5,
+      onProgress: (f) => {
+        seen.push(f);
+      },
+    });
     assert.deepEqual(seen, [0.2, 0.4, 0.6, 0.8, 1]);
     assert.throws(() => model.explain('smoothgrad', { samples: 10, onProgress: (f) => f < 0.5 }), /cancelled/);
-    assert.throws(() => model.explain('ig', { onProgress: () => { throw new Error('boom'); } }), /cancelled/);
+    assert.throws(
+      () =>
+        model.explain('ig', {
+          onProgress: () => {
+            throw new Error('boom');
+          },
+        }),
+      /cancelled/,
+    );
     assert.deepEqual(Array.from(model.activation('block5_conv3').data), before, 'activations restored');
     // Options are checked, and the message shows the value passed, not only its type.
     assert.throws(() => model.explain('saliency', { clip99: 'yes' }), /clip99 must be true or false, got string 'yes'/);
     assert.throws(() => model.explain('occlusion', { naive: 1 }), /naive must be true or false, got number 1/);
-    assert.throws(() => model.explain('occlusion', { fill: NaN }), /fill must be a number from -1000000 to 1000000, got number NaN/);
-    assert.throws(() => model.explain('smoothgrad', { noise: '0.2' }), /noise must be a number from 0 to 10, got string '0.2'/);
-    assert.throws(() => model.sanityCheck('saliency', { randomizedOnly: 'no' }), /randomizedOnly must be true or false, got string 'no'/);
+    assert.throws(
+      () => model.explain('occlusion', { fill: NaN }),
+      /fill must be a number from -1000000 to 1000000, got number NaN/,
+    );
+    assert.throws(
+      () => model.explain('smoothgrad', { noise: '0.2' }),
+      /noise must be a number from 0 to 10, got string '0.2'/,
+    );
+    assert.throws(
+      () => model.sanityCheck('saliency', { randomizedOnly: 'no' }),
+      /randomizedOnly must be true or false, got string 'no'/,
+    );
     assert.equal(model.explain('gradcam').layer, 'block5_conv3');
   } finally {
     model.release();

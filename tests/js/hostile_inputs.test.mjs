@@ -20,7 +20,7 @@ test('hostile inputs are refused with their expected messages; the module stays 
       const bytes = readFileSync(path.join(root, 'tests/fixtures/hostile', file));
       const load = kind === 'image' ? () => model.run(bytes) : () => m.Model.load(bytes);
       if (error === null) {
-        load();  // a finding whose fix made it harmless rather than invalid: it must decode
+        load(); // a finding whose fix made it harmless rather than invalid: it must decode
       } else {
         assert.throws(load, (e) => e.message === error, `${file}: expected "${error}"`);
       }

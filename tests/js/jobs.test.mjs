@@ -8,13 +8,18 @@ import { Jobs } from '../../web/src/jobs.js';
 
 test('a second caller joins the run in flight: its latest partial and progress, then the end', async () => {
   const jobs = new Jobs();
-  let started = 0, finish, report;
+  let started = 0,
+    finish,
+    report;
   const start = (onPartial, onProgress) => {
     started++;
     report = { onPartial, onProgress };
-    return new Promise((resolve) => { finish = resolve; });
+    return new Promise((resolve) => {
+      finish = resolve;
+    });
   };
-  const first = [], second = [];
+  const first = [],
+    second = [];
   const a = jobs.join('occlusion', start, { onPartial: (p) => first.push(p), onProgress: (f) => first.push(f) });
   report.onPartial('coarse map');
   report.onProgress(0.25, 3000);
@@ -33,7 +38,10 @@ test('a second caller joins the run in flight: its latest partial and progress, 
 
 test('a failed or cancelled run is not joined later: the next caller starts afresh', async () => {
   const jobs = new Jobs();
-  await assert.rejects(jobs.join('ig', () => Promise.reject(new Error('cancelled'))), /cancelled/);
+  await assert.rejects(
+    jobs.join('ig', () => Promise.reject(new Error('cancelled'))),
+    /cancelled/,
+  );
   assert.equal(jobs.has('ig'), false);
   assert.equal(await jobs.join('ig', () => Promise.resolve('map')), 'map');
 });

@@ -18,12 +18,14 @@ test('maximizes filters (every preset) and a class logit', () => {
       { layer: 'block3_conv1', filter: 2 },
       { layer: 'block5_conv2', filter: 7, preset: 'lucid' },
       { layer: 'block4_conv1', filter: 3, preset: 'keras-vis' },
-      { layer: 'predictions', class: 4, steps: 100, preset: 'keras-vis' },  // its logit (smooth: log p, below)
+      { layer: 'predictions', class: 4, steps: 100, preset: 'keras-vis' }, // its logit (smooth: log p, below)
     ]) {
       const r = model.maximize(options);
       const what = JSON.stringify(options);
-      assert.ok(r.endActivation >= 10 * Math.max(r.startActivation, 1e-3),
-        `${what}: ${r.startActivation} -> ${r.endActivation}`);
+      assert.ok(
+        r.endActivation >= 10 * Math.max(r.startActivation, 1e-3),
+        `${what}: ${r.startActivation} -> ${r.endActivation}`,
+      );
       assert.deepEqual([r.width, r.height, r.data.length], [32, 32, 32 * 32 * 4]);
       assert.equal(r.objective.length, options.steps ?? (options.preset === 'lucid' ? 256 : 200));
       assert.ok(new Set(r.data).size > 20, `${what}: the image is not flat`);
@@ -44,18 +46,43 @@ test('deterministic for a seed; progress; cancel; errors; the last image is kept
     assert.deepEqual(Array.from(a.data), Array.from(b.data));
     assert.notDeepEqual(Array.from(a.data), Array.from(c.data));
     const seen = [];
-    model.maximize({ layer: 'block3_conv1', filter: 5, steps: 4, onProgress: (f) => { seen.push(f); } });
+    model.maximize({
+      layer: 'block3_conv1',
+      filter: 5,
+      steps: 4,
+      onProgress: (f) => {
+        seen.push(f);
+      },
+    });
     assert.deepEqual(seen, [0.25, 0.5, 0.75, 1]);
-    assert.throws(() => model.maximize({ layer: 'block3_conv1', filter: 5, steps: 50, onProgress: (f) => f < 0.2 }), /cancelled/);
-    assert.throws(() => model.maximize({ layer: 'block1_pool', filter: 0 }), /needs a Conv2D layer or the class layer; block1_pool is a MaxPooling2D/);
-    assert.throws(() => model.maximize({ layer: 'block3_conv1', filter: 16 }), /filter 16 is out of range: block3_conv1 has 16/);
+    assert.throws(
+      () => model.maximize({ layer: 'block3_conv1', filter: 5, steps: 50, onProgress: (f) => f < 0.2 }),
+      /cancelled/,
+    );
+    assert.throws(
+      () => model.maximize({ layer: 'block1_pool', filter: 0 }),
+      /needs a Conv2D layer or the class layer; block1_pool is a MaxPooling2D/,
+    );
+    assert.throws(
+      () => model.maximize({ layer: 'block3_conv1', filter: 16 }),
+      /filter 16 is out of range: block3_conv1 has 16/,
+    );
     assert.throws(() => model.maximize({ layer: 'predictions', class: 99 }), /class 99 is out of range/);
-    assert.throws(() => model.maximize({ layer: 'block3_conv1', filter: 1, preset: 'deepdream' }), /preset must be 'keras-vis', 'lucid' or 'smooth', got 'deepdream'/);
+    assert.throws(
+      () => model.maximize({ layer: 'block3_conv1', filter: 1, preset: 'deepdream' }),
+      /preset must be 'keras-vis', 'lucid' or 'smooth', got 'deepdream'/,
+    );
     assert.throws(() => model.maximize({ layer: 'block3_conv1' }), /filter must be a non-negative integer/);
-    assert.throws(() => model.maximize({ layer: 'block3_conv1', filter: 1, steps: 10001 }), /steps must be at most 10000, got 10001/);
+    assert.throws(
+      () => model.maximize({ layer: 'block3_conv1', filter: 1, steps: 10001 }),
+      /steps must be at most 10000, got 10001/,
+    );
     // size_t is 32 bits in wasm: larger numbers are refused, not truncated.
-    assert.throws(() => model.maximize({ layer: 'block3_conv1', filter: 1, steps: 2 ** 53 - 1 }), /steps must be at most 4294967295, got 9007199254740991/);
-    assert.deepEqual(Array.from(model.activation('block3_conv1').data), before, 'the image\'s activations are back');
+    assert.throws(
+      () => model.maximize({ layer: 'block3_conv1', filter: 1, steps: 2 ** 53 - 1 }),
+      /steps must be at most 4294967295, got 9007199254740991/,
+    );
+    assert.deepEqual(Array.from(model.activation('block3_conv1').data), before, "the image's activations are back");
   } finally {
     model.release();
   }
@@ -69,21 +96,28 @@ test('deterministic for a seed; progress; cancel; errors; the last image is kept
 test('default model: every class image is recognized as its class, and the classes look different', () => {
   const model = m.Model.load(readFileSync(path.join(root, 'web/models/default.bin')));
   try {
-    const grey = (d) => Float32Array.from({ length: d.length / 4 }, (_, i) => (d[4 * i] + d[4 * i + 1] + d[4 * i + 2]) / 3);
+    const grey = (d) =>
+      Float32Array.from({ length: d.length / 4 }, (_, i) => (d[4 * i] + d[4 * i + 1] + d[4 * i + 2]) / 3);
     const distance = (a, b) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
-    const images = [1, 2].map((seed) => Array.from({ length: 10 }, (_, c) => {
-      const r = model.maximize({ layer: 'predictions', class: c, seed });
-      const seen = model.run({ data: r.data, width: r.width, height: r.height }, { topK: 10 });
-      const p = seen.predictions.find((q) => q.index === c).probability;
-      assert.ok(p >= 0.9, `class ${c} (seed ${seed}): the model gives its image p = ${p.toFixed(3)}`);
-      return grey(r.data);
-    }));
-    let same = 0, other = 0;
+    const images = [1, 2].map((seed) =>
+      Array.from({ length: 10 }, (_, c) => {
+        const r = model.maximize({ layer: 'predictions', class: c, seed });
+        const seen = model.run({ data: r.data, width: r.width, height: r.height }, { topK: 10 });
+        const p = seen.predictions.find((q) => q.index === c).probability;
+        assert.ok(p >= 0.9, `class ${c} (seed ${seed}): the model gives its image p = ${p.toFixed(3)}`);
+        return grey(r.data);
+      }),
+    );
+    let same = 0,
+      other = 0;
     for (let a = 0; a < 10; a++) {
       same += distance(images[0][a], images[1][a]) / 10;
       for (let b = 0; b < 10; b++) if (a !== b) other += distance(images[0][a], images[1][b]) / 90;
     }
-    assert.ok(other >= 1.4 * same, `classes differ by ${other.toFixed(1)} grey levels, seeds of a class by ${same.toFixed(1)}`);
+    assert.ok(
+      other >= 1.4 * same,
+      `classes differ by ${other.toFixed(1)} grey levels, seeds of a class by ${same.toFixed(1)}`,
+    );
   } finally {
     model.release();
   }

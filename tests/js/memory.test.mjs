@@ -39,7 +39,9 @@ test('100 images with every method, then 20 model reloads: nothing is left alloc
     other.release();
   }
   const afterReloads = m.heapInUse();
-  console.log(`heap in use: ${before} before, ${inUse} with the model, ${afterFirst} after release, ${afterReloads} after 20 reloads; memory ${memory} -> ${m.HEAPU8.length}`);
+  console.log(
+    `heap in use: ${before} before, ${inUse} with the model, ${afterFirst} after release, ${afterReloads} after 20 reloads; memory ${memory} -> ${m.HEAPU8.length}`,
+  );
   assert.ok(afterFirst <= before * 1.05 + 4096, `released: ${before} -> ${afterFirst}`);
   assert.ok(afterReloads <= afterFirst * 1.05 + 4096, `after reloads: ${afterFirst} -> ${afterReloads}`);
   assert.equal(m.HEAPU8.length, memory, 'the wasm memory did not grow');

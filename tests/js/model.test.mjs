@@ -24,7 +24,13 @@ test('full-size VGG16: summary equals Keras and runs a photo in int8', () => {
     const s = model.summary();
     assert.equal(s.totalParams, 138357544);
     assert.equal(s.rows.length, 23);
-    assert.deepEqual(s.rows.at(-1), { name: 'predictions', type: 'Dense', outputShape: [1000], params: 4097000, trainable: true });
+    assert.deepEqual(s.rows.at(-1), {
+      name: 'predictions',
+      type: 'Dense',
+      outputShape: [1000],
+      params: 4097000,
+      trainable: true,
+    });
     assert.ok(stdout.includes(s.text), 'the core prints the same summary as model_convert');
     const info = model.info();
     assert.equal(info.precision, 'int8');
@@ -45,10 +51,19 @@ test('summary, layer configs and weights of a converted model', () => {
   withModel(bytes, (model) => {
     const s = model.summary();
     assert.ok(stdout.includes(s.text));
-    assert.equal(s.rows.reduce((n, r) => n + r.params, 0), s.totalParams);
+    assert.equal(
+      s.rows.reduce((n, r) => n + r.params, 0),
+      s.totalParams,
+    );
     assert.deepEqual(model.layerConfig('block1_conv1'), {
-      className: 'Conv2D', name: 'block1_conv1', filters: 4, kernel_size: [3, 3], strides: [1, 1],
-      padding: 'same', activation: 'relu', use_bias: true,
+      className: 'Conv2D',
+      name: 'block1_conv1',
+      filters: 4,
+      kernel_size: [3, 3],
+      strides: [1, 1],
+      padding: 'same',
+      activation: 'relu',
+      use_bias: true,
     });
     const w = model.weights('block2_conv1');
     assert.deepEqual(w.kernel.kerasShape, [3, 3, 4, 8]);
@@ -58,11 +73,16 @@ test('summary, layer configs and weights of a converted model', () => {
     assert.ok(w.kernel.data instanceof Int8Array);
     assert.equal(w.kernel.data.length, 8 * 9 * 4);
     assert.equal(w.kernel.scales.data.length, 8);
-    assert.equal(w.kernel.stats.histogram.counts.reduce((a, b) => a + b), 8 * 9 * 4);
+    assert.equal(
+      w.kernel.stats.histogram.counts.reduce((a, b) => a + b),
+      8 * 9 * 4,
+    );
     // Dequantized weights span the recorded f32 range to within half a step.
     let lo = Infinity;
     const row = 9 * 4;
-    w.kernel.data.forEach((q, i) => { lo = Math.min(lo, q * w.kernel.scales.data[Math.floor(i / row)]); });
+    w.kernel.data.forEach((q, i) => {
+      lo = Math.min(lo, q * w.kernel.scales.data[Math.floor(i / row)]);
+    });
     assert.ok(Math.abs(lo - w.kernel.stats.min) <= Math.max(...w.kernel.scales.data) / 2 + 1e-7);
     assert.equal(w.bias.dtype, 'float32');
     assert.deepEqual(Object.keys(model.weights('block1_pool')), []);
@@ -87,7 +107,7 @@ test('runs every sample photo in both precisions, from bytes and from RGBA', () 
     for (let i = 0; i < 32 * 32; i++) rgba.set([i % 256, (7 * i) % 256, 255 - (i % 256), 255], 4 * i);
     const fromPixels = model.run({ data: rgba, width: 32, height: 32 }, { precision: 'f32' });
     const input = model.activation('input_1').data;
-    assert.ok(Math.abs(input[0] - (255 - 103.939)) < 1e-4);  // BGR: blue first, minus the mean
+    assert.ok(Math.abs(input[0] - (255 - 103.939)) < 1e-4); // BGR: blue first, minus the mean
     assert.equal(fromPixels.predictions.length, 5);
   });
 });
@@ -116,17 +136,23 @@ test('filter and feature-map grids', () => {
     assert.equal(filters.width, 2 * 24 + 1);
     assert.equal(filters.data.length, filters.width * filters.height * 4);
     const deeper = model.filterGrid('block2_conv1', { channel: 3, scale: 2, colormap: 'viridis' });
-    assert.equal(deeper.width, 3 * 7 - 1);  // 8 filters: 3 columns of 6-pixel tiles
+    assert.equal(deeper.width, 3 * 7 - 1); // 8 filters: 3 columns of 6-pixel tiles
     assert.deepEqual([deeper.tiles, deeper.columns, deeper.tileWidth, deeper.tileHeight], [8, 3, 6, 6]);
-    assert.throws(() => model.filterGrid('block2_conv1', { channel: 4 }), /channel 4 is out of range: the kernel has 4 input channels/);
+    assert.throws(
+      () => model.filterGrid('block2_conv1', { channel: 4 }),
+      /channel 4 is out of range: the kernel has 4 input channels/,
+    );
     assert.throws(() => model.filterGrid('block1_pool'), /is a MaxPooling2D: filters are drawn for Conv2D layers/);
     assert.throws(() => model.featureMapGrid('block1_conv1'), /run an image first/);
     model.run(readImage('astronaut.png'));
     const maps = model.featureMapGrid('block1_conv1', { colormap: 'jet', normalize: 'layer' });
-    assert.equal(maps.width, 2 * 33 - 1);  // 4 maps of 32x32
+    assert.equal(maps.width, 2 * 33 - 1); // 4 maps of 32x32
     assert.deepEqual([maps.tiles, maps.columns, maps.tileWidth, maps.tileHeight], [4, 2, 32, 32]);
     assert.throws(() => model.featureMapGrid('fc1'), /feature maps need a height x width x channels layer/);
-    assert.throws(() => model.featureMapGrid('block1_conv1', { colormap: 'rainbow' }), /colormap must be 'gray', 'viridis' or 'jet'/);
+    assert.throws(
+      () => model.featureMapGrid('block1_conv1', { colormap: 'rainbow' }),
+      /colormap must be 'gray', 'viridis' or 'jet'/,
+    );
   });
 });
 
@@ -147,7 +173,10 @@ test('hostile model bytes are refused and the module keeps working', () => {
   header[header.length - 10] ^= 0x01;
   cases.push([header, /header is corrupt/]);
   for (const [bytes, message] of cases) {
-    assert.throws(() => m.Model.load(bytes), (e) => e instanceof m.ConvscopeError && message.test(e.message));
+    assert.throws(
+      () => m.Model.load(bytes),
+      (e) => e instanceof m.ConvscopeError && message.test(e.message),
+    );
   }
   assert.throws(() => m.Model.load('model.bin'), /model bytes must be a Uint8Array or an ArrayBuffer, got string/);
   withModel(good, (model) => assert.equal(model.run(readImage('chelsea.png')).predictions.length, 5));
@@ -155,8 +184,10 @@ test('hostile model bytes are refused and the module keeps working', () => {
 
 test('hostile images are refused and the model keeps working', () => {
   // A PNG header claiming 30000 x 30000 pixels.
-  const huge = Uint8Array.from([0x89, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82,
-    0, 0, 0x75, 0x30, 0, 0, 0x75, 0x30, 8, 2, 0, 0, 0, 0, 0, 0, 0]);
+  const huge = Uint8Array.from([
+    0x89, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0x75, 0x30, 0, 0, 0x75, 0x30, 8, 2, 0, 0, 0, 0,
+    0, 0, 0,
+  ]);
   withModel(smallModel().bytes, (model) => {
     for (const [image, message] of [
       [readImage('truncated.jpg'), /the JPEG image could not be decoded: the file may be truncated or corrupt/],
@@ -176,11 +207,12 @@ test('hostile images are refused and the model keeps working', () => {
 
 test('load, run and release 20 times: the heap stops growing after the first cycle', () => {
   const { bytes } = smallModel();
-  const cycle = () => withModel(bytes, (model) => {
-    model.run(readImage('chelsea.png'), { precision: 'f32' });
-    model.run(readImage('chelsea.png'), { precision: 'int8' });
-    model.featureMapGrid('block1_conv1');
-  });
+  const cycle = () =>
+    withModel(bytes, (model) => {
+      model.run(readImage('chelsea.png'), { precision: 'f32' });
+      model.run(readImage('chelsea.png'), { precision: 'int8' });
+      model.featureMapGrid('block1_conv1');
+    });
   cycle();
   const first = m.HEAPU8.length;
   for (let i = 0; i < 20; i++) cycle();

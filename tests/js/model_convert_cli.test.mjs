@@ -82,11 +82,17 @@ test('model_convert: a .h5 libhdf5 loops on is given up after --stall-seconds, o
   try {
     const input = path.join(root, 'tests/fixtures/hostile/keras-libhdf5-vlen-loop-fuzz.h5');
     const started = Date.now();
-    const r = spawnSync(converter, [input, '-o', path.join(tmp, 'model.bin'), '--stall-seconds', '2'], { encoding: 'utf8', timeout: 60000 });
-    assert.equal(r.signal, null, 'ended by itself, not by the test\'s timeout');
+    const r = spawnSync(converter, [input, '-o', path.join(tmp, 'model.bin'), '--stall-seconds', '2'], {
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    assert.equal(r.signal, null, "ended by itself, not by the test's timeout");
     assert.equal(r.status, 1);
-    assert.equal(r.stderr, `model_convert: error: ${input}: reading it made no progress for 2 s, so the conversion was `
-      + 'stopped (the HDF5 library loops on some damaged files)\n');
+    assert.equal(
+      r.stderr,
+      `model_convert: error: ${input}: reading it made no progress for 2 s, so the conversion was ` +
+        'stopped (the HDF5 library loops on some damaged files)\n',
+    );
     assert.ok(Date.now() - started >= 2000);
     assert.deepEqual(readdirSync(tmp), []);
 
@@ -110,7 +116,10 @@ test('generated files have the real Keras layouts (h5dump)', () => {
     assert.match(w, /ATTRIBUTE "layer_names"/);
     assert.match(w, /GROUP "block1_conv1" \{\s*ATTRIBUTE "weight_names"/);
     assert.match(w, /"block1_conv1_W_1:0"/);
-    assert.match(w, /DATASET "block1_conv1_W_1:0" \{\s*DATATYPE\s+H5T_IEEE_F32LE\s*DATASPACE\s+SIMPLE \{ \( 3, 3, 3, 4 \)/);
+    assert.match(
+      w,
+      /DATASET "block1_conv1_W_1:0" \{\s*DATATYPE\s+H5T_IEEE_F32LE\s*DATASPACE\s+SIMPLE \{ \( 3, 3, 3, 4 \)/,
+    );
     assert.doesNotMatch(w, /model_config/);
 
     const f = run('h5dump', ['-A', full]).stdout;

@@ -13,8 +13,12 @@ function assertSame(got, want, tolerance, what) {
   assert.equal(got.length, want.length, `${what}: length`);
   const scale = Math.max(...Array.from(want, Math.abs));
   assert.ok(scale > 0, `${what}: no position changes the probability`);
-  got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= tolerance * scale,
-    `${what}: position ${i}: ${v} vs ${want[i]} (scale ${scale})`));
+  got.forEach((v, i) =>
+    assert.ok(
+      Math.abs(v - want[i]) <= tolerance * scale,
+      `${what}: position ${i}: ${v} vs ${want[i]} (scale ${scale})`,
+    ),
+  );
 }
 
 test('small VGG16: incremental equals naive (f32 and int8 files); f32 equals PyTorch', () => {
@@ -50,32 +54,48 @@ test('the map comes coarse to fine; progress and cancelling; the image is kept',
   try {
     model.run(readImage('astronaut.png'));
     const before = Array.from(model.activation('block5_conv3').data);
-    const partials = [], progress = [];
+    const partials = [],
+      progress = [];
     const final = model.explain('occlusion', {
-      patch: 4, stride: 1,  // 29 x 29 positions: levels every 8th, 4th, 2nd, then all
-      onPartial: (x) => { partials.push(x); },
-      onProgress: (f, time) => { progress.push([f, time]); },
+      patch: 4,
+      stride: 1, // 29 x 29 positions: levels every 8th, 4th, 2nd, then all
+      onPartial: (x) => {
+        partials.push(x);
+      },
+      onProgress: (f, time) => {
+        progress.push([f, time]);
+      },
     });
     assert.equal(partials.length, 3);
-    for (const [k, factor] of [[0, 8], [1, 4], [2, 2]]) {
+    for (const [k, factor] of [
+      [0, 8],
+      [1, 4],
+      [2, 2],
+    ]) {
       const { data, shape } = partials[k].raw;
       assert.deepEqual(shape, [29, 29]);
       // Known so far: positions on multiples of `factor`; the rest copy their coarse neighbour,
       // which already holds its final value.
       for (let r = 0; r < 29; r++) {
         for (let c = 0; c < 29; c++) {
-          const known = (Math.floor(r / factor) * factor) * 29 + Math.floor(c / factor) * factor;
+          const known = Math.floor(r / factor) * factor * 29 + Math.floor(c / factor) * factor;
           assert.equal(data[r * 29 + c], final.raw.data[known], `level ${k} at ${r},${c}`);
         }
       }
     }
     assert.equal(progress.at(-1)[0], 1);
-    assert.ok(progress.every(([f], i) => i === 0 || f > progress[i - 1][0]), 'progress increases');
-    assert.ok(progress.every(([, t]) => t.elapsedMs >= 0 && (t.remainingMs >= 0)));
+    assert.ok(
+      progress.every(([f], i) => i === 0 || f > progress[i - 1][0]),
+      'progress increases',
+    );
+    assert.ok(progress.every(([, t]) => t.elapsedMs >= 0 && t.remainingMs >= 0));
     assert.throws(() => model.explain('occlusion', { patch: 4, stride: 1, onPartial: () => false }), /cancelled/);
     assert.throws(() => model.explain('occlusion', { patch: 4, stride: 1, onProgress: (f) => f < 0.3 }), /cancelled/);
     assert.deepEqual(Array.from(model.activation('block5_conv3').data), before, 'activations restored');
-    assert.deepEqual(Array.from(model.explain('occlusion', { patch: 4, stride: 1 }).raw.data), Array.from(final.raw.data));
+    assert.deepEqual(
+      Array.from(model.explain('occlusion', { patch: 4, stride: 1 }).raw.data),
+      Array.from(final.raw.data),
+    );
   } finally {
     model.release();
   }
@@ -85,12 +105,27 @@ test('occlusion: bad settings are refused with clear messages', () => {
   const model = m.Model.load(smallModel().bytes);
   try {
     model.run(readImage('chelsea.png'));
-    assert.throws(() => model.explain('occlusion', { patch: 0 }), /patch must be an integer from 1 to 32768, got number 0/);
-    assert.throws(() => model.explain('occlusion', { patch: 33 }), /the occlusion patch must be 1 to 32 pixels, got 33/);
-    assert.throws(() => model.explain('occlusion', { stride: 0 }), /stride must be an integer from 1 to 32768, got number 0/);
+    assert.throws(
+      () => model.explain('occlusion', { patch: 0 }),
+      /patch must be an integer from 1 to 32768, got number 0/,
+    );
+    assert.throws(
+      () => model.explain('occlusion', { patch: 33 }),
+      /the occlusion patch must be 1 to 32 pixels, got 33/,
+    );
+    assert.throws(
+      () => model.explain('occlusion', { stride: 0 }),
+      /stride must be an integer from 1 to 32768, got number 0/,
+    );
     assert.throws(() => model.explain('occlusion', { patch: -1 }), /patch must be/);
-    assert.throws(() => model.explain('occlusion', { score: 'rank' }), /score must be 'probability' or 'logit', got 'rank'/);
-    assert.throws(() => model.explain('occlusion', { fill: NaN }), /fill must be a number from -1000000 to 1000000, got number NaN/);
+    assert.throws(
+      () => model.explain('occlusion', { score: 'rank' }),
+      /score must be 'probability' or 'logit', got 'rank'/,
+    );
+    assert.throws(
+      () => model.explain('occlusion', { fill: NaN }),
+      /fill must be a number from -1000000 to 1000000, got number NaN/,
+    );
     assert.equal(model.explain('occlusion', { patch: 32, stride: 32 }).raw.data.length, 1);
   } finally {
     model.release();

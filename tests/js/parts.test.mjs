@@ -42,7 +42,11 @@ for (const [name, bytes] of Object.entries(models)) {
             results.push(x.raw.data);
           }
           const combined = model.combine(method, options, results);
-          assert.deepEqual(Array.from(combined.raw.data), Array.from(whole.raw.data), `${method} in ${parts} parts: raw`);
+          assert.deepEqual(
+            Array.from(combined.raw.data),
+            Array.from(whole.raw.data),
+            `${method} in ${parts} parts: raw`,
+          );
           assert.deepEqual(Array.from(combined.map), Array.from(whole.map), `${method} in ${parts} parts: map`);
           assert.deepEqual([combined.arithmetic, combined.classIndex], [whole.arithmetic, whole.classIndex]);
         }
@@ -62,16 +66,30 @@ test('parts: only the first part of occlusion passes on the coarse map; progress
     const progress = [[], []];
     for (const part of [0, 1]) {
       model.explain('occlusion', {
-        patch: 4, stride: 2, part, parts: 2,
-        onPartial: (p) => { partials[part].push(p.map.length); },
-        onProgress: (f) => { progress[part].push(f); },
+        patch: 4,
+        stride: 2,
+        part,
+        parts: 2,
+        onPartial: (p) => {
+          partials[part].push(p.map.length);
+        },
+        onProgress: (f) => {
+          progress[part].push(f);
+        },
       });
     }
     assert.deepEqual(partials[0], [32 * 32], 'part 0: the coarsest level, all its own');
     assert.deepEqual(partials[1], []);
     for (const p of progress) assert.equal(p.at(-1), 1);
     const seen = [];
-    model.explain('smoothgrad', { samples: 5, part: 1, parts: 2, onProgress: (f) => { seen.push(f); } });
+    model.explain('smoothgrad', {
+      samples: 5,
+      part: 1,
+      parts: 2,
+      onProgress: (f) => {
+        seen.push(f);
+      },
+    });
     assert.deepEqual(seen, [0.5, 1], 'part 1 of 2 makes samples 1 and 3');
   } finally {
     model.release();
@@ -83,17 +101,29 @@ test('parts: bad splits and mismatched parts are refused with messages', () => {
   try {
     model.run(readImage('coffee.png'));
     assert.throws(() => model.explain('saliency', { parts: 2 }), /saliency cannot be split into parts/);
-    assert.throws(() => model.explain('ig', { part: 2, parts: 2 }), /part must be 0 to parts - 1 and parts 1 to 64, got part 2 of 2/);
+    assert.throws(
+      () => model.explain('ig', { part: 2, parts: 2 }),
+      /part must be 0 to parts - 1 and parts 1 to 64, got part 2 of 2/,
+    );
     assert.throws(() => model.explain('ig', { parts: 65 }), /parts 1 to 64/);
     const a = model.explain('ig', { samples: 4, part: 0, parts: 2 }).raw.data;
     const b = model.explain('ig', { samples: 4, part: 1, parts: 2 }).raw.data;
     assert.throws(() => model.combine('ig', { samples: 4 }, [a]), /combine takes the parts/);
-    assert.throws(() => model.combine('ig', { samples: 6 }, [a, b]), /part 0 of 2 has \d+ values, expected \d+: was it made with the same options\?/);
+    assert.throws(
+      () => model.combine('ig', { samples: 6 }, [a, b]),
+      /part 0 of 2 has \d+ values, expected \d+: was it made with the same options\?/,
+    );
     assert.throws(() => model.combine('ig', { samples: 4 }, [a, 'b']), /part 1 must be a Float32Array, got string/);
     assert.throws(() => model.combine('gradcam', {}, [a, b]), /cannot be split into parts|combine takes/);
     const o = model.explain('occlusion', { patch: 4, stride: 2, part: 0, parts: 2 }).raw.data;
-    assert.throws(() => model.combine('occlusion', { patch: 4, stride: 4 }, [o, o]), /an occlusion part has \d+ positions, expected \d+/);
-    assert.throws(() => model.combine('occlusion', { patch: 0 }, [o, o]), /patch must be an integer from 1 to 32768, got number 0/);
+    assert.throws(
+      () => model.combine('occlusion', { patch: 4, stride: 4 }, [o, o]),
+      /an occlusion part has \d+ positions, expected \d+/,
+    );
+    assert.throws(
+      () => model.combine('occlusion', { patch: 0 }, [o, o]),
+      /patch must be an integer from 1 to 32768, got number 0/,
+    );
     // The model is still usable.
     assert.equal(model.explain('ig', { samples: 4 }).map.length, 32 * 32);
   } finally {

@@ -38,7 +38,14 @@ test('an engine whose relaxed results are right gets the relaxed module', () => 
 test('a wrong dot product, a wrong multiply-add or a failing run gets the baseline module', () => {
   assert.equal(relaxedSimdWorks(fakeEngine({ ...EXPECTED, dot: EXPECTED.dot.map((x) => 2 * x) })), false);
   assert.equal(relaxedSimdWorks(fakeEngine({ ...EXPECTED, madd: [7, 10, 4.25, 1e-7] })), false);
-  const throwing = { ...fakeEngine(EXPECTED), Instance: class { constructor() { throw new Error('trap'); } } };
+  const throwing = {
+    ...fakeEngine(EXPECTED),
+    Instance: class {
+      constructor() {
+        throw new Error('trap');
+      }
+    },
+  };
   assert.equal(relaxedSimdWorks(throwing), false);
   assert.equal(relaxedSimdWorks({ validate: () => false }), false);
   assert.equal(relaxedSimdWorks(undefined), false);
@@ -56,6 +63,9 @@ test('Node 20 gets the baseline module, with or without its relaxed-SIMD flag', 
   assert.equal(works, false);
   if (process.versions.node.startsWith('20.')) {
     // The engine bug the self-test exists for (V8 11.3): twice the right dot product.
-    assert.deepEqual(result.dot, EXPECTED.dot.map((x) => 2 * x));
+    assert.deepEqual(
+      result.dot,
+      EXPECTED.dot.map((x) => 2 * x),
+    );
   }
 });

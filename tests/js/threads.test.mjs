@@ -22,10 +22,14 @@ const same = (a, b, what) => {
 };
 
 test('the threaded module says what it is and runs on two threads', () => {
-  assert.deepEqual({ ...single.buildInfo(), relaxedKernels: undefined },
-    { variant: 'baseline', threads: 1, maxThreads: 1, relaxedKernels: undefined });
-  assert.deepEqual({ ...threaded.buildInfo(), relaxedKernels: undefined },
-    { variant: 'baseline-mt', threads: 2, maxThreads: 2, relaxedKernels: undefined });
+  assert.deepEqual(
+    { ...single.buildInfo(), relaxedKernels: undefined },
+    { variant: 'baseline', threads: 1, maxThreads: 1, relaxedKernels: undefined },
+  );
+  assert.deepEqual(
+    { ...threaded.buildInfo(), relaxedKernels: undefined },
+    { variant: 'baseline-mt', threads: 2, maxThreads: 2, relaxedKernels: undefined },
+  );
   const model = threaded.Model.load(smallModel().bytes);
   assert.equal(model.info().variant, 'baseline-mt');
   assert.equal(model.info().threads, 2);
@@ -43,14 +47,26 @@ test('more threads than the module started with, or none, is an error that names
 for (const precision of ['f32', 'int8']) {
   test(`${precision}: predictions, activations and every explanation equal the single-threaded build's`, () => {
     const bytes = smallModel(precision === 'f32' ? ['--precision', 'f32'] : []).bytes;
-    const a = threaded.Model.load(bytes), b = single.Model.load(bytes);
+    const a = threaded.Model.load(bytes),
+      b = single.Model.load(bytes);
     try {
-      const ra = a.run(photo, { precision, topK: 10 }), rb = b.run(photo, { precision, topK: 10 });
-      same(ra.predictions.map((p) => p.logit), rb.predictions.map((p) => p.logit), 'logits');
+      const ra = a.run(photo, { precision, topK: 10 }),
+        rb = b.run(photo, { precision, topK: 10 });
+      same(
+        ra.predictions.map((p) => p.logit),
+        rb.predictions.map((p) => p.logit),
+        'logits',
+      );
       for (const { name } of a.summary().rows) same(a.activation(name).data, b.activation(name).data, name);
-      const methods = [['saliency', {}], ['smoothgrad', { samples: 4, seed: 3 }], ['guided', {}],
-        ['gradcam', { layer: 'block4_conv3' }], ['guided-gradcam', {}], ['ig', { samples: 4 }],
-        ['occlusion', { patch: 8, stride: 8 }]];
+      const methods = [
+        ['saliency', {}],
+        ['smoothgrad', { samples: 4, seed: 3 }],
+        ['guided', {}],
+        ['gradcam', { layer: 'block4_conv3' }],
+        ['guided-gradcam', {}],
+        ['ig', { samples: 4 }],
+        ['occlusion', { patch: 8, stride: 8 }],
+      ];
       for (const [method, options] of methods) {
         same(a.explain(method, options).map, b.explain(method, options).map, `${precision} ${method}`);
       }
@@ -65,10 +81,16 @@ test('full-size VGG16 int8: every activation of the threaded build equals the si
   // 224x224 inputs: XNNPACK quantizes each convolution's input in ranges on both threads
   // (third_party/patches/xnnpack-qd8-convert-threads.patch).
   const bytes = vgg16().bytes;
-  const a = threaded.Model.load(bytes), b = single.Model.load(bytes);
+  const a = threaded.Model.load(bytes),
+    b = single.Model.load(bytes);
   try {
-    const ra = a.run(photo, { topK: 10 }), rb = b.run(photo, { topK: 10 });
-    same(ra.predictions.map((p) => p.logit), rb.predictions.map((p) => p.logit), 'logits');
+    const ra = a.run(photo, { topK: 10 }),
+      rb = b.run(photo, { topK: 10 });
+    same(
+      ra.predictions.map((p) => p.logit),
+      rb.predictions.map((p) => p.logit),
+      'logits',
+    );
     for (const { name } of a.summary().rows) same(a.activation(name).data, b.activation(name).data, name);
     same(a.explain('gradcam').map, b.explain('gradcam').map, 'Grad-CAM');
   } finally {
@@ -94,8 +116,11 @@ test('a threaded method cancelled half-way leaves the model usable', () => {
 // A child process: a threaded module used and released must let Node exit by itself, and
 // exitThreads() must stop every worker.
 function child(script) {
-  const r = spawnSync(process.execPath, ['--no-experimental-fetch', '--input-type=module', '-e', script],
-    { encoding: 'utf8', timeout: 60000, cwd: root });
+  const r = spawnSync(process.execPath, ['--no-experimental-fetch', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 60000,
+    cwd: root,
+  });
   assert.equal(r.error, undefined, `the process did not exit by itself: ${r.error}`);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();

@@ -11,7 +11,7 @@ import { readImage, vgg16Int8 } from '../support/models.mjs';
 const MB = 1e6;
 
 test('int8 VGG16, every activation kept: peak wasm memory <= 300 MB (single-threaded module)', async () => {
-  const m = await loadConvscope({ threads: 1 });  // a fresh module: nothing else has grown it
+  const m = await loadConvscope({ threads: 1 }); // a fresh module: nothing else has grown it
   const model = m.Model.load(vgg16Int8().bytes);
   try {
     assert.equal(model.info().threads, 1);
@@ -24,7 +24,9 @@ test('int8 VGG16, every activation kept: peak wasm memory <= 300 MB (single-thre
     assert.ok(forward <= 300 * MB, `${(forward / MB).toFixed(0)} MB`);
     model.explain('saliency');
     model.explain('gradcam');
-    console.log(`after gradient methods (their f32 pass and transposed convolutions): ${(m.HEAPU8.length / MB).toFixed(0)} MB`);
+    console.log(
+      `after gradient methods (their f32 pass and transposed convolutions): ${(m.HEAPU8.length / MB).toFixed(0)} MB`,
+    );
   } finally {
     model.release();
   }

@@ -11,7 +11,9 @@ import { SPLIT_METHODS } from '../../web/src/catalog.js';
 import { MAX_WORKERS, teamSize, WorkerTeam, workerBytes } from '../../web/src/worker_team.js';
 
 test('worker count: cores and the memory budget bound it', () => {
-  const vgg16Int8 = 132.1e6, vgg16F32 = 553.4e6, defaultModel = 1.1e6;
+  const vgg16Int8 = 132.1e6,
+    vgg16F32 = 553.4e6,
+    defaultModel = 1.1e6;
   assert.equal(Math.round(workerBytes(vgg16Int8) / 1e6), 642);
   // This machine's Chromium: 2 cores, 8 GB reported.
   assert.equal(teamSize({ modelFileBytes: vgg16Int8, cores: 2, deviceMemoryGB: 8 }), 2);
@@ -41,7 +43,9 @@ function fakeClient(answer) {
     client.requests.push(op);
     return answer(op, args, callbacks);
   };
-  client.dispose = () => { client.disposed = true; };
+  client.dispose = () => {
+    client.disposed = true;
+  };
   return client;
 }
 
@@ -50,20 +54,38 @@ function teamOf(helperAnswer) {
   main.replay.set('model:page', ['loadModel', { model: 'page' }]);
   main.replay.set('image:a', ['setImage', { image: 'a' }]);
   const helpers = [];
-  const team = new WorkerTeam(main, () => { const h = fakeClient(helperAnswer); helpers.push(h); return h; }, () => 2);
+  const team = new WorkerTeam(
+    main,
+    () => {
+      const h = fakeClient(helperAnswer);
+      helpers.push(h);
+      return h;
+    },
+    () => 2,
+  );
   return { main, team, helpers };
 }
 
 test('team: a helper loads the model once for requests made at the same time', async () => {
-  const { team, helpers } = teamOf(async (op) => { await new Promise((r) => setTimeout(r, 20)); return { raw: op }; });
-  await Promise.all([team.clientsFor({ model: 'page', image: 'a' }, 2), team.clientsFor({ model: 'page', image: 'a' }, 2)]);
+  const { team, helpers } = teamOf(async (op) => {
+    await new Promise((r) => setTimeout(r, 20));
+    return { raw: op };
+  });
+  await Promise.all([
+    team.clientsFor({ model: 'page', image: 'a' }, 2),
+    team.clientsFor({ model: 'page', image: 'a' }, 2),
+  ]);
   assert.deepEqual(helpers[0].requests, ['loadModel', 'setImage']);
 });
 
 test('team: a helper that cannot load the model leaves, the work goes to the others', async () => {
-  const { main, team, helpers } = teamOf(async (op) => { if (op === 'loadModel') throw new Error('out of memory'); });
+  const { main, team, helpers } = teamOf(async (op) => {
+    if (op === 'loadModel') throw new Error('out of memory');
+  });
   const seen = [];
-  const result = await team.explain({ model: 'page', image: 'a', method: 'ig', options: {} }, 2, { onProgress: (f) => seen.push(f) });
+  const result = await team.explain({ model: 'page', image: 'a', method: 'ig', options: {} }, 2, {
+    onProgress: (f) => seen.push(f),
+  });
   assert.deepEqual(result, { parts: ['main part'] });
   assert.ok(helpers[0].disposed);
   assert.equal(team.workerCount, 0);
@@ -73,12 +95,14 @@ test('team: a helper that cannot load the model leaves, the work goes to the oth
 });
 
 test('team: a cancelled load is a cancel, not a failed helper', async () => {
-  const { team } = teamOf(async () => { throw new CancelledError(); });
+  const { team } = teamOf(async () => {
+    throw new CancelledError();
+  });
   await assert.rejects(team.clientsFor({ model: 'page', image: 'a' }, 2), CancelledError);
 });
 
 test('client: stopping a worker that is still booting fails what waits for it', async () => {
-  const worker = { postMessage() {}, terminate() {} };  // never says it is ready
+  const worker = { postMessage() {}, terminate() {} }; // never says it is ready
   const client = new WorkerClient(() => worker, {});
   const waiting = client.request('setImage', { image: 'a' });
   client.dispose();

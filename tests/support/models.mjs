@@ -26,7 +26,7 @@ function converted(key, h5, convertArgs) {
     const out = path.join(tmp, `model-${cache.size}.bin`);
     const stdout = run(converter, [h5, '-o', out, ...convertArgs]);
     cache.set(key, { bytes: readFileSync(out), stdout, h5 });
-    rmSync(out);  // kept in memory; a float32 VGG16 is 553 MB
+    rmSync(out); // kept in memory; a float32 VGG16 is 553 MB
   }
   return cache.get(key);
 }
@@ -36,8 +36,20 @@ function converted(key, h5, convertArgs) {
 export function smallModel(convertArgs = []) {
   const h5 = path.join(tmp, 'small.h5');
   if (!existsSync(h5)) {
-    run('/usr/bin/python3', [generator, h5, '--input-size', '32', '--width-divisor', '16',
-      '--fc-units', '64', '--classes', '10', '--seed', '21']);
+    run('/usr/bin/python3', [
+      generator,
+      h5,
+      '--input-size',
+      '32',
+      '--width-divisor',
+      '16',
+      '--fc-units',
+      '64',
+      '--classes',
+      '10',
+      '--seed',
+      '21',
+    ]);
   }
   return converted(`small ${convertArgs.join(' ')}`, h5, convertArgs);
 }
@@ -60,11 +72,20 @@ export function torchExplain(h5, input, height, width, classIndex, layers, ig, o
     extraArgs.push('--ig-steps', String(ig.steps), '--baseline', path.join(dir, 'baseline.bin'));
   }
   if (occlusion) extraArgs.push('--occlusion', String(occlusion.patch), String(occlusion.stride));
-  run('/usr/bin/python3', [path.join(root, 'tests/reference/torch_explain.py'), h5,
-    path.join(dir, 'input.bin'), String(height), String(width), String(classIndex), dir,
-    '--layers', ...layers, ...extraArgs]);
+  run('/usr/bin/python3', [
+    path.join(root, 'tests/reference/torch_explain.py'),
+    h5,
+    path.join(dir, 'input.bin'),
+    String(height),
+    String(width),
+    String(classIndex),
+    dir,
+    '--layers',
+    ...layers,
+    ...extraArgs,
+  ]);
   const read = (name) => {
-    const b = readFileSync(path.join(dir, name));  // a Buffer may be a view into a shared pool
+    const b = readFileSync(path.join(dir, name)); // a Buffer may be a view into a shared pool
     return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
   };
   return {
@@ -77,6 +98,12 @@ export function torchExplain(h5, input, height, width, classIndex, layers, ig, o
   };
 }
 
-export const samplePhotos = ['chelsea.png', 'coffee.png', 'astronaut.png', 'rocket.jpg', 'camera.png',
-  'no_time_for_that_tiny.gif'];
+export const samplePhotos = [
+  'chelsea.png',
+  'coffee.png',
+  'astronaut.png',
+  'rocket.jpg',
+  'camera.png',
+  'no_time_for_that_tiny.gif',
+];
 export const readImage = (name) => readFileSync(path.join(root, 'tests/data/images', name));

@@ -62,7 +62,13 @@ export function randomConvCase(random) {
   const outChannels = int(1, 24);
   const scale = 1 / Math.sqrt(kernelHeight * kernelWidth * inChannels);
   const options = {
-    height, width, inChannels, outChannels, kernelHeight, kernelWidth, padding,
+    height,
+    width,
+    inChannels,
+    outChannels,
+    kernelHeight,
+    kernelWidth,
+    padding,
     relu: random() < 0.5,
     weights: randomArray(random, outChannels * kernelHeight * kernelWidth * inChannels, -scale, scale),
     bias: randomArray(random, outChannels, -0.1, 0.1),

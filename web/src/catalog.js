@@ -1,3 +1,4 @@
+// @ts-check
 // The core's catalog (wasm/catalog.h), as the page and the widget use it: the methods, their
 // labels and help, which run on request, which split over workers, and every option with its type,
 // default and range. Nothing here lists a method or an option by name: a method added to the core
@@ -20,9 +21,20 @@ export const SPLIT_METHODS = new Set(catalog.methods.filter((m) => m.splits).map
 export const OPTIONS = new Map();
 for (const m of catalog.methods) {
   for (const o of m.options) {
-    const seen = OPTIONS.get(o.name), help = `${m.name}: ${o.help}`;
-    OPTIONS.set(o.name, seen ? { ...seen, min: Math.min(seen.min, o.min), max: Math.max(seen.max, o.max), help: `${seen.help} ${help}`, methods: [...seen.methods, m.name] }
-      : { ...o, help, methods: [m.name] });
+    const seen = OPTIONS.get(o.name),
+      help = `${m.name}: ${o.help}`;
+    OPTIONS.set(
+      o.name,
+      seen
+        ? {
+            ...seen,
+            min: Math.min(seen.min, o.min),
+            max: Math.max(seen.max, o.max),
+            help: `${seen.help} ${help}`,
+            methods: [...seen.methods, m.name],
+          }
+        : { ...o, help, methods: [m.name] },
+    );
   }
 }
 
@@ -31,8 +43,12 @@ export function parseOption(spec, text) {
   if (spec.type === 'boolean') return text === 'true' ? true : text === 'false' ? false : undefined;
   if (spec.type === 'choice') return spec.choices.includes(text) ? text : undefined;
   const value = Number(text);
-  const ok = text.trim() !== '' && Number.isFinite(value) && value >= spec.min && value <= spec.max
-    && (spec.type !== 'integer' || Number.isInteger(value));
+  const ok =
+    text.trim() !== '' &&
+    Number.isFinite(value) &&
+    value >= spec.min &&
+    value <= spec.max &&
+    (spec.type !== 'integer' || Number.isInteger(value));
   return ok ? value : undefined;
 }
 
@@ -46,6 +62,7 @@ export function expectedOf(spec) {
 // The options `method` takes from `state` (values set by the reader; the core fills in the rest).
 export function methodOptions(method, state) {
   const o = {};
-  for (const spec of METHOD_INFO.get(method)?.options ?? []) if (state[spec.name] !== undefined) o[spec.name] = state[spec.name];
+  for (const spec of METHOD_INFO.get(method)?.options ?? [])
+    if (state[spec.name] !== undefined) o[spec.name] = state[spec.name];
   return o;
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The page's side of the worker protocol (protocol.js): requests as promises, progress and
 // partial results as callbacks, and cancel = terminate the worker, start a fresh one and replay
 // what it had loaded (models, images), so the page stays usable after any cancel. A request can
@@ -7,7 +8,8 @@ import { READY } from './protocol.js';
 
 // What a fresh worker must redo to be where the cancelled one was: every model and image load
 // (runs are redone on demand by the worker).
-const replayKey = (op, args) => (op === 'loadModel' ? `model:${args.model}` : op === 'setImage' ? `image:${args.image}` : null);
+const replayKey = (op, args) =>
+  op === 'loadModel' ? `model:${args.model}` : op === 'setImage' ? `image:${args.image}` : null;
 
 export class CancelledError extends Error {
   constructor() {
@@ -24,7 +26,7 @@ export class WorkerClient {
     this.wasm = wasm;
     this.nextId = 1;
     this.pending = new Map();
-    this.replay = new Map();  // replayKey -> [op, args], in load order
+    this.replay = new Map(); // replayKey -> [op, args], in load order
     this.ready = this.start();
   }
 
@@ -36,13 +38,16 @@ export class WorkerClient {
       for (const p of this.pending.values()) p.reject(new Error(`the worker failed: ${e.message ?? 'unknown error'}`));
       this.pending.clear();
     };
-    const booted = new Promise((resolve, reject) => { this.pending.set(0, { resolve, reject }); });
-    const ready = booted.then(() => this.send('init', { wasm: this.wasm }))
+    const booted = new Promise((resolve, reject) => {
+      this.pending.set(0, { resolve, reject });
+    });
+    const ready = booted
+      .then(() => this.send('init', { wasm: this.wasm }))
       .then(async (build) => {
         this.build = build;
         for (const [op, args] of this.replay.values()) await this.send(op, args);
       });
-    ready.catch(() => {});  // a cancelled boot is not an unhandled rejection; awaiters still see it
+    ready.catch(() => {}); // a cancelled boot is not an unhandled rejection; awaiters still see it
     return ready;
   }
 
@@ -60,11 +65,16 @@ export class WorkerClient {
   // stall: {ms, message}: if the request, once it has reported progress, goes silent (no
   // progress, no partial result) for `ms`, the worker is restarted and the request fails with
   // Error(message). Before its first report a request may take any time (e.g. a download).
+  /**
+   * @param {string} op
+   * @param {object} args
+   * @param {import('./protocol.js').RequestCallbacks & { stall?: import('./protocol.js').Stall }} [callbacks]
+   * @returns {Promise<any>}
+   */
   send(op, args, { onProgress, onPartial, stall } = {}) {
     const id = this.nextId++;
     const promise = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject, onProgress, onPartial }));
     this.worker.postMessage({ id, op, args });
-    promise.id = id;
     if (stall) this.watch(id, stall);
     return promise;
   }
@@ -72,13 +82,16 @@ export class WorkerClient {
   // Polls the time of the last report instead of re-arming a timer on each one.
   watch(id, { ms, message }) {
     const entry = this.pending.get(id);
-    const watchdog = setInterval(() => {
-      if (this.pending.get(id) !== entry) clearInterval(watchdog);
-      else if (Date.now() - (entry.heardAt ?? Infinity) > ms) {
-        clearInterval(watchdog);
-        this.restart(id, new Error(message));
-      }
-    }, Math.min(ms / 4, 1000));
+    const watchdog = setInterval(
+      () => {
+        if (this.pending.get(id) !== entry) clearInterval(watchdog);
+        else if (Date.now() - (entry.heardAt ?? Infinity) > ms) {
+          clearInterval(watchdog);
+          this.restart(id, new Error(message));
+        }
+      },
+      Math.min(ms / 4, 1000),
+    );
   }
 
   // A request after the worker is ready. Loads (model, image, run) are remembered for replay.

@@ -1,7 +1,12 @@
 // The <conv-scope> element of dist/convscope-widget.js (classic script: window.ConvScope) and
 // dist/convscope-widget.mjs (ES module). See docs/embedding.md.
 
-export interface ConvScopePrediction { index: number; label: string; probability: number; logit: number }
+export interface ConvScopePrediction {
+  index: number;
+  label: string;
+  probability: number;
+  logit: number;
+}
 
 export declare class ConvScopeElement extends HTMLElement {
   /** The model's info ({name, precision, params, inputShape, labels, ...}) once loaded, else null. */
@@ -15,7 +20,9 @@ export declare class ConvScopeElement extends HTMLElement {
 }
 
 declare global {
-  interface HTMLElementTagNameMap { 'conv-scope': ConvScopeElement }
+  interface HTMLElementTagNameMap {
+    'conv-scope': ConvScopeElement;
+  }
   interface HTMLElementEventMap {
     'convscope-ready': CustomEvent<void>;
     'convscope-result': CustomEvent<{ view: string; predictions: ConvScopePrediction[] }>;

@@ -1,3 +1,4 @@
+// @ts-check
 // Figures: a canvas with its caption, a legend for heatmaps (colour scale, value range, what the
 // values are), and an export that writes all three into one PNG on an opaque background at a
 // stated size (a 32 x 32 map is exported enlarged, crisp).
@@ -20,29 +21,50 @@ export function colorbar(app, colormap) {
 
 // A heatmap legend: bar (from colorbar), [min, max] (what 0 and 1 stand for; omitted when the map
 // is scaled per tile), and what the values are.
+/**
+ * @typedef {{ bar: { data: ArrayBuffer | ArrayLike<number> }, value: string, range?: number[] }} Legend
+ * @typedef {{ caption?: string, legend?: Legend }} FigureText
+ */
+/** @returns {Legend} */
 export function legendOf(bar, value, range) {
   return { bar, value, range };
 }
 
-const format = (v) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1e4 ? v.toPrecision(3) : v.toExponential(2));
+const format = (v) =>
+  v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1e4 ? v.toPrecision(3) : v.toExponential(2);
 const legendText = ({ value, range }) => (range ? `${format(range[0])} → ${format(range[1])}: ${value}` : value);
 
 function legendElement(legend) {
-  const c = el('canvas', { width: BAR_WIDTH, height: 1, className: 'colorbar', role: 'img', 'aria-label': `colour scale, low to high: ${legendText(legend)}` });
+  const c = el('canvas', {
+    width: BAR_WIDTH,
+    height: 1,
+    className: 'colorbar',
+    role: 'img',
+    'aria-label': `colour scale, low to high: ${legendText(legend)}`,
+  });
   c.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(legend.bar.data), BAR_WIDTH, 1), 0, 0);
-  return el('div', { className: 'legend' }, el('span', {}, 'low'), c, el('span', {}, 'high'), el('span', { className: 'legend-text' }, legendText(legend)));
+  return el(
+    'div',
+    { className: 'legend' },
+    el('span', {}, 'low'),
+    c,
+    el('span', {}, 'high'),
+    el('span', { className: 'legend-text' }, legendText(legend)),
+  );
 }
 
 // The export of `canvas` with its caption and legend: [width, height] and a drawing function.
 function exportLayout(canvas, caption, legend) {
   const scale = Math.max(1, Math.ceil(EXPORT_MIN_SIDE / Math.max(canvas.width, canvas.height)));
-  const pad = 12, line = 18;
+  const pad = 12,
+    line = 18;
   const width = Math.max(canvas.width * scale, legend ? BAR_WIDTH + 80 : 0) + 2 * pad;
   const legendHeight = legend ? 14 + 2 * line : 0;
   const height = canvas.height * scale + pad * 2 + legendHeight + (caption ? line + 4 : 0);
   const draw = (ctx) => {
     // The page's panel and text colours (light or dark), opaque; black on white outside the page.
-    const style = getComputedStyle(canvas), panel = style.getPropertyValue('--panel').trim();
+    const style = getComputedStyle(canvas),
+      panel = style.getPropertyValue('--panel').trim();
     ctx.fillStyle = panel || '#fff';
     ctx.fillRect(0, 0, width, height);
     ctx.imageSmoothingEnabled = scale === 1;
@@ -65,37 +87,62 @@ function exportLayout(canvas, caption, legend) {
 }
 
 // `canvas` with its caption and legend (see exportLayout) as a PNG Blob, and its size.
+/**
+ * @param {HTMLCanvasElement} canvas
+ * @param {FigureText} [text]
+ */
 export function exportFigure(canvas, { caption, legend } = {}) {
   const { width, height, draw } = exportLayout(canvas, caption, legend);
-  const blob = () => new Promise((resolve, reject) => {
-    const out = el('canvas', { width, height });
-    draw(out.getContext('2d'));
-    // null when the browser cannot make the PNG (out of memory for the canvas).
-    out.toBlob((b) => (b ? resolve(b) : reject(new Error(`could not make a ${width} × ${height} PNG`))), 'image/png');
-  });
+  const blob = () =>
+    new Promise((resolve, reject) => {
+      const out = el('canvas', { width, height });
+      draw(out.getContext('2d'));
+      // null when the browser cannot make the PNG (out of memory for the canvas).
+      out.toBlob((b) => (b ? resolve(b) : reject(new Error(`could not make a ${width} × ${height} PNG`))), 'image/png');
+    });
   return { width, height, blob };
 }
 
 // A button that saves `canvas` (with caption and legend) as `${name}.png`.
+/**
+ * @param {HTMLCanvasElement} canvas
+ * @param {string} name
+ * @param {FigureText} [text]
+ */
 export function exportButton(canvas, name, { caption, legend } = {}) {
   const { width, height, blob } = exportFigure(canvas, { caption, legend });
-  const button = el('button', {
-    type: 'button',
-    title: `Save this figure as a ${width} × ${height} PNG`,
-    onclick: () => blob().then((png) => {
-      const a = el('a', { href: URL.createObjectURL(png), download: `${name}.png` });
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-    }, (e) => { button.textContent = `Export failed: ${e.message}`; }),
-  }, `Export PNG (${width}×${height})`);
+  const button = el(
+    'button',
+    {
+      type: 'button',
+      title: `Save this figure as a ${width} × ${height} PNG`,
+      onclick: () =>
+        blob().then(
+          (png) => {
+            const a = el('a', { href: URL.createObjectURL(png), download: `${name}.png` });
+            a.click();
+            setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+          },
+          (e) => {
+            button.textContent = `Export failed: ${e.message}`;
+          },
+        ),
+    },
+    `Export PNG (${width}×${height})`,
+  );
   return button;
 }
 
 // A figure: the canvas, its legend (for heatmaps), its caption and an Export button. The element's
 // exportBlob() gives the same PNG as the button (the widget's exportPNG()).
 export function figure(canvas, caption, exportName, legend) {
-  const f = el('figure', {}, canvas, legend ? legendElement(legend) : null,
-    el('figcaption', {}, caption, ' ', exportName ? exportButton(canvas, exportName, { caption, legend }) : null));
+  const f = el(
+    'figure',
+    {},
+    canvas,
+    legend ? legendElement(legend) : null,
+    el('figcaption', {}, caption, ' ', exportName ? exportButton(canvas, exportName, { caption, legend }) : null),
+  );
   f.exportBlob = exportFigure(canvas, { caption, legend }).blob;
   return f;
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The HDF5 reader the converter calls when it runs in wasm (model_convert/hdf5_file_h5wasm.cc):
 // h5wasm (libhdf5 compiled to its own wasm module) behind small integer ids. Set an instance as
 // `module.hdf5` before module.convertKeras(path). Answers mirror hdf5_file.h; the C++ side words
@@ -14,8 +15,8 @@ export class Hdf5Reader {
     // libhdf5 errors as exceptions, not an error stack printed to the console.
     h5module.activate_throwing_error_handler();
     this.floatClass = h5module.H5T_class_t.H5T_FLOAT.value;
-    this.objects = new Map();  // id -> h5wasm File / Group
-    this.files = new Set();  // ids that own an open file
+    this.objects = new Map(); // id -> h5wasm File / Group
+    this.files = new Set(); // ids that own an open file
     this.nextId = 1;
   }
 
@@ -51,7 +52,9 @@ export class Hdf5Reader {
         throw new Error(`${path}: cannot open the HDF5 file (is it truncated?)`);
       }
       if (head[0] === 0x50 && head[1] === 0x4b) {
-        throw new Error(`${path}: a Keras 3 .keras archive, not HDF5: save the model with model.save('model.h5') and open that`);
+        throw new Error(
+          `${path}: a Keras 3 .keras archive, not HDF5: save the model with model.save('model.h5') and open that`,
+        );
       }
       return null;
     }
@@ -96,7 +99,7 @@ export class Hdf5Reader {
     const value = this.object(id).get_attribute(name, false);
     if (typeof value === 'string') return [value];
     if (Array.isArray(value) && value.every((s) => typeof s === 'string')) return value;
-    if (ArrayBuffer.isView(value) && value.length === 0) return [];
+    if (ArrayBuffer.isView(value) && value.byteLength === 0) return [];
     return null;
   }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The strip of the user's images, a WAI-ARIA listbox: a click or the arrow keys show an image,
 // Delete (or the Remove button) takes the selected one away. Each image keeps the index it was
 // given (the worker knows it by that index), so removing one renumbers nothing.
@@ -32,13 +33,21 @@ export class ImageStrip {
   // picture: the image's display copy (RGBA). The thumbnail is drawn from it, not from the file:
   // a 48-megapixel photo is not decoded again on the page's thread.
   add(index, name, picture) {
-    const height = THUMBNAIL_HEIGHT, width = Math.max(1, Math.round((height * picture.width) / picture.height));
+    const height = THUMBNAIL_HEIGHT,
+      width = Math.max(1, Math.round((height * picture.width) / picture.height));
     const thumbnail = el('canvas', { width, height, role: 'img', 'aria-label': name });
     const full = new OffscreenCanvas(picture.width, picture.height);
-    full.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(picture.data), picture.width, picture.height), 0, 0);
+    full
+      .getContext('2d')
+      .putImageData(new ImageData(new Uint8ClampedArray(picture.data), picture.width, picture.height), 0, 0);
     thumbnail.getContext('2d').drawImage(full, 0, 0, width, height);
-    this.list.append(el('button', { type: 'button', role: 'option', title: name, 'data-index': String(index),
-      onclick: () => this.onShow(index) }, thumbnail));
+    this.list.append(
+      el(
+        'button',
+        { type: 'button', role: 'option', title: name, 'data-index': String(index), onclick: () => this.onShow(index) },
+        thumbnail,
+      ),
+    );
   }
 
   // Marks image `index` (or none) as the one on show.
@@ -51,7 +60,8 @@ export class ImageStrip {
   // moves to a neighbour, which becomes the strip's tab stop (or, with no image left, to
   // `fallback`), so the keyboard user is not dropped to the top of the page.
   remove(index, fallback) {
-    const options = this.options(), at = options.findIndex((o) => indexOf(o) === index);
+    const options = this.options(),
+      at = options.findIndex((o) => indexOf(o) === index);
     if (at < 0) return;
     const hadFocus = options[at] === document.activeElement || this.removeButton === document.activeElement;
     options[at].remove();
@@ -67,5 +77,5 @@ export class ImageStrip {
   }
 }
 
-const THUMBNAIL_HEIGHT = 56;  // CSS pixels, as the samples' thumbnails
+const THUMBNAIL_HEIGHT = 56; // CSS pixels, as the samples' thumbnails
 const indexOf = (option) => Number(option.dataset.index);

@@ -1,3 +1,4 @@
+// @ts-check
 // Keyboard patterns of WAI-ARIA (https://www.w3.org/WAI/ARIA/apg/patterns/): one tab stop per
 // composite widget (tabs, a listbox) moved by arrow keys, Home and End ("roving tabindex"); and
 // focus kept where the user acted when a view is redrawn under it.
@@ -15,11 +16,19 @@ export function roving(container, selector, onMove, { orientation = 'horizontal'
     for (const i of all) i.tabIndex = i === current ? 0 : -1;
   };
   container.addEventListener('keydown', (e) => {
-    const all = items(), at = all.indexOf(document.activeElement);
+    const all = items(),
+      at = all.indexOf(document.activeElement);
     if (at < 0 || e.altKey || e.ctrlKey || e.metaKey) return;
-    const to = e.key === keys[0] ? (at - 1 + all.length) % all.length
-      : e.key === keys[1] ? (at + 1) % all.length
-        : e.key === 'Home' ? 0 : e.key === 'End' ? all.length - 1 : -1;
+    const to =
+      e.key === keys[0]
+        ? (at - 1 + all.length) % all.length
+        : e.key === keys[1]
+          ? (at + 1) % all.length
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? all.length - 1
+              : -1;
     if (to < 0) return;
     e.preventDefault();
     for (const i of all) i.tabIndex = i === all[to] ? 0 : -1;
@@ -39,8 +48,10 @@ function focusKey(e) {
 // Runs `redraw()` (which replaces `container`'s content); if focus was inside it, focuses the
 // new element that matches the old one (else the container), so keyboard work goes on.
 export function keepFocus(container, redraw) {
-  const active = container.contains(document.activeElement) && document.activeElement !== container
-    ? focusKey(document.activeElement) : null;
+  const active =
+    container.contains(document.activeElement) && document.activeElement !== container
+      ? focusKey(document.activeElement)
+      : null;
   redraw();
   if (active === null || container.contains(document.activeElement)) return;
   const match = [...container.querySelectorAll('*')].find((e) => focusKey(e) === active);

@@ -1,3 +1,4 @@
+// @ts-check
 // The page: state, inputs (drop, picker, paste, samples, model files), tabs, progress and cancel.
 // Every computation is a request to the worker that owns the wasm module (client.js).
 import baselineWasm from '../../build/wasm/convscope-web.wasm?url';
@@ -26,6 +27,8 @@ import summary from './views/summary.js';
 const SAMPLES = import.meta.glob('../samples/*.{jpg,png}', { query: '?url', import: 'default', eager: true });
 const VIEWS = [predictions, summary, architecture, layer, filters, features, explain, maximize, compare];
 const $ = (id) => document.getElementById(id);
+// The precision Keras files are converted to (the header's menu).
+const kerasPrecision = () => /** @type {HTMLSelectElement} */ ($('keras-precision')).value;
 
 // A data: URL (single-file page) or a URL (served site) as a Blob.
 async function blobOf(source) {
@@ -35,22 +38,30 @@ async function blobOf(source) {
 }
 
 // What runs the model: the wasm build the worker chose and its threads.
-const VARIANT_TEXT = { baseline: 'wasm SIMD', relaxed: 'wasm relaxed SIMD', 'baseline-mt': 'wasm SIMD', 'relaxed-mt': 'wasm relaxed SIMD' };
-const engineText = ({ variant, threads }) => `${VARIANT_TEXT[variant] ?? variant}, ${threads} thread${threads > 1 ? 's' : ''}`;
+const VARIANT_TEXT = {
+  baseline: 'wasm SIMD',
+  relaxed: 'wasm relaxed SIMD',
+  'baseline-mt': 'wasm SIMD',
+  'relaxed-mt': 'wasm relaxed SIMD',
+};
+const engineText = ({ variant, threads }) =>
+  `${VARIANT_TEXT[variant] ?? variant}, ${threads} thread${threads > 1 ? 's' : ''}`;
 
 const app = {
   state: { tab: 'predictions', method: 'gradcam', opacity: 0.5, threshold: 0.5, resize: 'keras', steps: undefined },
-  images: [],  // {name, blob}, null where the user removed one (indices name images in the worker)
-  picture: null,  // the current image's RGBA as the worker decoded it
+  images: [], // {name, blob}, null where the user removed one (indices name images in the worker)
+  picture: null, // the current image's RGBA as the worker decoded it
   cache: new Map(),
-  jobs: new Jobs(),  // long explain runs in flight, joined by a view drawn again
+  jobs: new Jobs(), // long explain runs in flight, joined by a view drawn again
   client: null,
-  stats: { conversions: 0 },  // Keras files converted in this visit (tests check the cache with it)
+  stats: { conversions: 0 }, // Keras files converted in this visit (tests check the cache with it)
   // A conversion that reports no progress for this long is stopped: Debian's and h5wasm's libhdf5
   // loop forever on some damaged files (docs/robustness.md); a real file reports every 16 MB read.
   conversionStallMs: 60000,
 
-  layersOf(type) { return this.state.model.summary.rows.filter((r) => r.type === type).map((r) => r.name); },
+  layersOf(type) {
+    return this.state.model.summary.rows.filter((r) => r.type === type).map((r) => r.name);
+  },
   scaleFor(name) {
     const side = this.state.model.summary.rows.find((r) => r.name === name).outputShape[0];
     return Math.max(1, Math.min(4, Math.floor(64 / side)));
@@ -73,12 +84,24 @@ const app = {
   // workers says how many). stall: see WorkerClient.send. worker: run it on the page's extra
   // worker of that index (1, ...) where there is one, beside what the page's worker does.
   // onProgress(fraction, remainingMs): also told the progress.
+  /**
+   * @param {string} op
+   * @param {Record<string, any>} args
+   * @param {import('./protocol.js').RequestCallbacks & {
+   *   label?: string, stall?: import('./protocol.js').Stall, worker?: number }} [options]
+   */
   async request(op, args, { onPartial, onProgress: alsoProgress, label = op, stall, worker } = {}) {
     const available = this.state.model ? this.team.available(this.state.model.info) : 1;
-    const workers = op === 'explain' ? this.team.workersFor(args.method, this.state.model.info)
-      : op === 'sanityCheck' ? Math.min(2, available) : 1;
+    const workers =
+      op === 'explain'
+        ? this.team.workersFor(args.method, this.state.model.info)
+        : op === 'sanityCheck'
+          ? Math.min(2, available)
+          : 1;
     const what = workers > 1 ? `${label} on ${workers} workers` : label;
-    const timer = setTimeout(() => { $('progress').hidden = false; }, 200);
+    const timer = setTimeout(() => {
+      $('progress').hidden = false;
+    }, 200);
     this.active = (this.active ?? 0) + 1;
     const onProgress = (fraction, remainingMs) => {
       $('progress').querySelector('progress').value = fraction;
@@ -104,7 +127,8 @@ const app = {
 };
 
 function readHash() {
-  const methods = METHODS.map(([m]) => m), fast = methods.filter((m) => !LONG_METHODS.has(m));
+  const methods = METHODS.map(([m]) => m),
+    fast = methods.filter((m) => !LONG_METHODS.has(m));
   const choices = { tab: VIEWS.map((v) => v.id), method: methods, left: fast, right: fast };
   noteUnused(readHashInto(app.state, location.hash, choices), 'not known here');
 }
@@ -130,7 +154,7 @@ async function render() {
   if (!app.state.model) return;
   if (view.needsImage && !app.state.run) {
     main.replaceChildren(el('p', {}, 'Open an image or pick a sample to see this view.'));
-    main.setAttribute('aria-busy', 'false');  // an earlier render still running no longer owns it
+    main.setAttribute('aria-busy', 'false'); // an earlier render still running no longer owns it
     return;
   }
   main.setAttribute('aria-busy', 'true');
@@ -150,7 +174,7 @@ async function render() {
 
 // name: what the header calls it; cached: its key in the model cache, if it came from there.
 async function loadModel(blob, name, cached) {
-  app.team.dismiss();  // the extra workers hold the previous model
+  app.team.dismiss(); // the extra workers hold the previous model
   const { info, summary: s } = await app.request('loadModel', { blob }, { label: `loading ${name}` });
   app.cache.clear();
   app.state.model = { info, summary: s };
@@ -158,12 +182,18 @@ async function loadModel(blob, name, cached) {
   app.saveHash();
   app.state.run = undefined;
   if (!s.rows.some((r) => r.name === app.state.layer)) app.state.layer = s.rows.find((r) => r.type === 'Conv2D')?.name;
-  const unknown = ['camLayer', 'maxLayer'].filter((k) => app.state[k] !== undefined && !s.rows.some((r) => r.name === app.state[k]));
+  const unknown = ['camLayer', 'maxLayer'].filter(
+    (k) => app.state[k] !== undefined && !s.rows.some((r) => r.name === app.state[k]),
+  );
   if (app.state.classIndex >= info.outputShape.at(-1)) unknown.push('classIndex');
-  noteUnused(unknown.map((k) => `${k}=${app.state[k]}`), `not in ${name}`);
+  noteUnused(
+    unknown.map((k) => `${k}=${app.state[k]}`),
+    `not in ${name}`,
+  );
   for (const k of unknown) app.state[k] = undefined;
   $('model-knows').textContent = modelKnows(info);
-  $('model-info').textContent = `${name}: ${info.name}, ${info.precision}, ${(info.fileSize / 1e6).toFixed(1)} MB, ${info.params.toLocaleString('en-US')} parameters, input ${info.inputShape.join('×')} · ${engineText(info)}`;
+  $('model-info').textContent =
+    `${name}: ${info.name}, ${info.precision}, ${(info.fileSize / 1e6).toFixed(1)} MB, ${info.params.toLocaleString('en-US')} parameters, input ${info.inputShape.join('×')} · ${engineText(info)}`;
   if (app.state.imageIndex !== undefined) await showImage(app.state.imageIndex);
   else render();
 }
@@ -173,7 +203,9 @@ async function loadModel(blob, name, cached) {
 // several images asked for in turn, the last one asked for is shown.
 let showToken = 0;
 async function showImage(index) {
-  const img = app.images[index], image = `image${index}`, token = ++showToken;
+  const img = app.images[index],
+    image = `image${index}`,
+    token = ++showToken;
   if (!img) return;
   img.picture ??= await app.request('setImage', { blob: img.blob, image });
   const run = await app.request('run', { resize: app.state.resize, image });
@@ -240,14 +272,20 @@ async function convertKeras(blob, name, key) {
     ms: app.conversionStallMs,
     message: `${name}: reading it made no progress for ${seconds} s, so the conversion was stopped (the HDF5 library loops on some damaged files)`,
   };
-  const precision = $('keras-precision').value;
-  const r = await app.request('convertKeras', { blob, name, precision }, { label: `converting ${name} to ${precision}`, stall });
+  const precision = kerasPrecision();
+  const r = await app.request(
+    'convertKeras',
+    { blob, name, precision },
+    { label: `converting ${name} to ${precision}`, stall },
+  );
   app.stats.conversions++;
   const model = new Blob([r.bytes], { type: 'application/octet-stream' });
   try {
     await modelCache.put({ key, name, size: model.size, params: r.params, savedAt: Date.now(), blob: model });
   } catch (e) {
-    app.showError(new Error(`${name} was converted but could not be cached (${e?.message ?? e}); it works for this visit`));
+    app.showError(
+      new Error(`${name} was converted but could not be cached (${e?.message ?? e}); it works for this visit`),
+    );
   }
   await loadModel(model, name, key);
   await renderCachedModels();
@@ -258,7 +296,7 @@ async function convertKeras(blob, name, key) {
 async function openModelUrl(url) {
   const absolute = new URL(url, location.href).href;
   const name = decodeURIComponent(new URL(absolute).pathname.split('/').pop()) || 'model';
-  const key = `url:${absolute}:${$('keras-precision').value}`;
+  const key = `url:${absolute}:${kerasPrecision()}`;
   if (await openCached(key, name)) return;
   const response = await fetch(absolute);
   if (!response.ok) throw new Error(`could not load the model ${absolute}: ${response.status} ${response.statusText}`);
@@ -272,11 +310,26 @@ async function renderCachedModels() {
   const records = await modelCache.list().catch(() => []);
   const total = records.reduce((n, r) => n + r.size, 0);
   $('cached-summary').textContent = `Cached models (${records.length}, ${(total / 1e6).toFixed(0)} MB)`;
-  $('cached-list').replaceChildren(...records.map((r) => el('li', {},
-    el('span', {}, `${r.name} — ${r.params.toLocaleString('en-US')} parameters, ${(r.size / 1e6).toFixed(1)} MB`),
-    el('button', { type: 'button', onclick: () => loadModel(r.blob, `${r.name} (cached)`, r.key).catch(app.showError) }, 'Open'),
-    el('button', { type: 'button', onclick: () => modelCache.remove(r.key).then(renderCachedModels).catch(app.showError) }, 'Forget'))));
-  $('forget-cached').disabled = records.length === 0;
+  $('cached-list').replaceChildren(
+    ...records.map((r) =>
+      el(
+        'li',
+        {},
+        el('span', {}, `${r.name} — ${r.params.toLocaleString('en-US')} parameters, ${(r.size / 1e6).toFixed(1)} MB`),
+        el(
+          'button',
+          { type: 'button', onclick: () => loadModel(r.blob, `${r.name} (cached)`, r.key).catch(app.showError) },
+          'Open',
+        ),
+        el(
+          'button',
+          { type: 'button', onclick: () => modelCache.remove(r.key).then(renderCachedModels).catch(app.showError) },
+          'Forget',
+        ),
+      ),
+    ),
+  );
+  /** @type {HTMLButtonElement} */ ($('forget-cached')).disabled = records.length === 0;
 }
 
 // Files dropped, pasted or picked while others are still loading wait their turn: each image
@@ -292,7 +345,7 @@ async function openFilesInTurn(files) {
     try {
       const kind = await kindOf(file);
       if (kind === 'model') await loadModel(file, file.name);
-      else if (kind === 'keras') await openKeras(file, file.name, `${fileCacheKey(file)}:${$('keras-precision').value}`);
+      else if (kind === 'keras') await openKeras(file, file.name, `${fileCacheKey(file)}:${kerasPrecision()}`);
       else await addImage(file.name, file);
     } catch (e) {
       if (e instanceof CancelledError) continue;
@@ -322,10 +375,22 @@ async function addImage(name, blob) {
 // The view tabs, built once so that focus stays on them: arrow keys, Home and End move along
 // them and show the view (WAI-ARIA tabs with automatic activation).
 function wireTabs() {
-  $('tabs').replaceChildren(...VIEWS.map((v) => el('button', {
-    type: 'button', role: 'tab', id: `tab-${v.id}`, 'aria-controls': 'view', 'aria-selected': String(v.id === app.state.tab),
-    onclick: () => app.set({ tab: v.id }),
-  }, v.title)));
+  $('tabs').replaceChildren(
+    ...VIEWS.map((v) =>
+      el(
+        'button',
+        {
+          type: 'button',
+          role: 'tab',
+          id: `tab-${v.id}`,
+          'aria-controls': 'view',
+          'aria-selected': String(v.id === app.state.tab),
+          onclick: () => app.set({ tab: v.id }),
+        },
+        v.title,
+      ),
+    ),
+  );
   app.tabs = roving($('tabs'), '[role=tab]', (tab) => app.set({ tab: tab.id.slice('tab-'.length) }));
 }
 
@@ -336,13 +401,21 @@ function wireInputs() {
   });
   $('open-images').addEventListener('click', () => $('image-input').click());
   $('open-model').addEventListener('click', () => $('model-input').click());
-  $('dismiss-error').addEventListener('click', () => { $('error').hidden = true; });
+  $('dismiss-error').addEventListener('click', () => {
+    $('error').hidden = true;
+  });
   $('dismiss-notice').addEventListener('click', () => {
     $('notice').hidden = true;
     unused.length = 0;
   });
-  $('image-input').addEventListener('change', (e) => openFiles([...e.target.files]).finally(() => { e.target.value = ''; }));
-  $('model-input').addEventListener('change', (e) => openFiles([...e.target.files]).finally(() => { e.target.value = ''; }));
+  for (const id of ['image-input', 'model-input']) {
+    const input = /** @type {HTMLInputElement} */ ($(id));
+    input.addEventListener('change', () =>
+      openFiles([...input.files]).finally(() => {
+        input.value = '';
+      }),
+    );
+  }
   $('forget-cached').addEventListener('click', () => modelCache.clear().then(renderCachedModels).catch(app.showError));
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => {
@@ -357,13 +430,22 @@ function wireInputs() {
   // The default model's own kind of picture first; photos apart, for an ImageNet model.
   for (const [path, source] of Object.entries(SAMPLES)) {
     const name = path.split('/').pop();
-    $(name.startsWith('fashion-') ? 'gallery' : 'photo-gallery').append(el('button', { type: 'button', title: `sample: ${name}`,
-      onclick: async () => openFiles([new File([await blobOf(source)], name)]) }, el('img', { src: source, alt: name })));
+    $(name.startsWith('fashion-') ? 'gallery' : 'photo-gallery').append(
+      el(
+        'button',
+        {
+          type: 'button',
+          title: `sample: ${name}`,
+          onclick: async () => openFiles([new File([await blobOf(source)], name)]),
+        },
+        el('img', { src: source, alt: name }),
+      ),
+    );
   }
 }
 
 async function main() {
-  window.convscopeApp = app;  // for tests and the console
+  window.convscopeApp = app; // for tests and the console
   readHash();
   wireTabs();
   wireInputs();
@@ -380,12 +462,18 @@ async function main() {
   app.client = newClient();
   // Split methods over extra workers (worker_team.js); ?workers=N sets how many (benchmarks).
   const forced = Number(new URLSearchParams(location.search).get('workers')) || undefined;
-  const size = (info) => forced ?? teamSize({ modelFileBytes: info.fileSize, cores: navigator.hardwareConcurrency, deviceMemoryGB: navigator.deviceMemory });
+  const size = (info) =>
+    forced ??
+    teamSize({
+      modelFileBytes: info.fileSize,
+      cores: navigator.hardwareConcurrency,
+      deviceMemoryGB: navigator.deviceMemory,
+    });
   app.team = new WorkerTeam(app.client, newClient, size);
   renderCachedModels();
   // The model: ?model=URL, else the cached one the page showed last (reload), else the default.
   const url = new URLSearchParams(location.search).get('model');
-  const cached = app.state.cached && await modelCache.get(app.state.cached).catch(() => undefined);
+  const cached = app.state.cached && (await modelCache.get(app.state.cached).catch(() => undefined));
   try {
     if (url) await openModelUrl(url);
     else if (cached) await loadModel(cached.blob, `${cached.name} (cached)`, cached.key);

@@ -1,3 +1,4 @@
+// @ts-check
 // The page's state in its URL hash (#tab=explain&method=occlusion&...), so that a link or a reload
 // shows the same view. A link may come from another version of the page or be mistyped: values the
 // page does not know are left out (their defaults apply) and named, for a note.
@@ -6,10 +7,30 @@ import { OPTIONS, parseOption } from './catalog.js';
 
 // `cached`: the key of the cached model on show (model_cache.js), reopened on reload. The methods'
 // options (the catalog's) follow the class and layer, checked against their catalog ranges.
-const HASH_KEYS = ['cached', 'tab', 'layer', 'method', 'classIndex', 'camLayer', ...OPTIONS.keys(), 'opacity', 'threshold', 'channel', 'normalize', 'colormap', 'maxLayer', 'units', 'left', 'right'];
+const HASH_KEYS = [
+  'cached',
+  'tab',
+  'layer',
+  'method',
+  'classIndex',
+  'camLayer',
+  ...OPTIONS.keys(),
+  'opacity',
+  'threshold',
+  'channel',
+  'normalize',
+  'colormap',
+  'maxLayer',
+  'units',
+  'left',
+  'right',
+];
 // Numbers and the range each must be in (integers where `integer`).
 const NUMBERS = {
-  classIndex: { min: 0, integer: true }, channel: { min: 0, integer: true }, opacity: { min: 0, max: 1 }, threshold: { min: 0, max: 1 },
+  classIndex: { min: 0, integer: true },
+  channel: { min: 0, integer: true },
+  opacity: { min: 0, max: 1 },
+  threshold: { min: 0, max: 1 },
 };
 const CHOICES = { normalize: ['map', 'layer'], colormap: ['viridis', 'jet', 'gray'] };
 
@@ -23,7 +44,9 @@ export function hashOf(state) {
 // own (views, methods). Returns the settings left out, as "key=value". Layer names are checked
 // once a model is loaded.
 export function readHashInto(state, hash, choices) {
-  const params = new URLSearchParams(hash.replace(/^#/, '')), allowed = { ...CHOICES, ...choices }, ignored = [];
+  const params = new URLSearchParams(hash.replace(/^#/, '')),
+    allowed = { ...CHOICES, ...choices },
+    ignored = [];
   for (const k of HASH_KEYS) {
     if (!params.has(k)) continue;
     const v = params.get(k);
@@ -33,9 +56,14 @@ export function readHashInto(state, hash, choices) {
       else state[k] = value;
       continue;
     }
-    const number = NUMBERS[k], value = number ? Number(v) : v;
+    const number = NUMBERS[k],
+      value = number ? Number(v) : v;
     const bad = number
-      ? v.trim() === '' || !Number.isFinite(value) || value < number.min || value > (number.max ?? Infinity) || (number.integer && !Number.isInteger(value))
+      ? v.trim() === '' ||
+        !Number.isFinite(value) ||
+        value < number.min ||
+        value > (number.max ?? Infinity) ||
+        (number.integer && !Number.isInteger(value))
       : allowed[k] && !allowed[k].includes(v);
     if (bad) ignored.push(`${k}=${v}`);
     else state[k] = value;

@@ -1,3 +1,4 @@
+// @ts-check
 // Pictures in the worker: decoded once, kept at full size for the model's runs (its preprocessing
 // resizes from the original, as Keras does) and as one display-sized copy for everything the page
 // draws (figures, overlays), so a 48-megapixel photo costs the page a 1,024-pixel picture.
@@ -35,7 +36,9 @@ async function browserDecode(bytes) {
   try {
     const { width, height } = bitmap;
     if (width * height > MAX_PIXELS) {
-      throw new Error(`the image is ${width}x${height} (${(width * height / 1e6).toFixed(1)} megapixels), over the limit of 64 megapixels: scale it down first`);
+      throw new Error(
+        `the image is ${width}x${height} (${((width * height) / 1e6).toFixed(1)} megapixels), over the limit of 64 megapixels: scale it down first`,
+      );
     }
     return pixelsOf(bitmap, width, height);
   } finally {
@@ -54,10 +57,14 @@ function pixelsOf(source, width, height) {
 async function displayCopy(full) {
   const scale = DISPLAY_SIDE / Math.max(full.width, full.height);
   if (scale >= 1) return full;
-  const width = Math.max(1, Math.round(full.width * scale)), height = Math.max(1, Math.round(full.height * scale));
+  const width = Math.max(1, Math.round(full.width * scale)),
+    height = Math.max(1, Math.round(full.height * scale));
   const data = new Uint8ClampedArray(full.data.buffer, full.data.byteOffset, full.data.byteLength);
-  const bitmap = await createImageBitmap(new ImageData(data, full.width, full.height),
-    { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
+  const bitmap = await createImageBitmap(new ImageData(data, full.width, full.height), {
+    resizeWidth: width,
+    resizeHeight: height,
+    resizeQuality: 'high',
+  });
   try {
     return pixelsOf(bitmap, width, height);
   } finally {

@@ -1,3 +1,4 @@
+// @ts-check
 // Small DOM and canvas helpers shared by the views.
 
 export function el(tag, props = {}, ...children) {
@@ -19,18 +20,22 @@ export function progressText(what, fraction, remainingMs) {
 
 // A <select> of `options` ([value, label] or value) with `value` selected.
 export function select(label, options, value, onChange) {
-  const s = el('select', { 'aria-label': label, onchange: () => onChange(s.value) },
+  const s = el(
+    'select',
+    { 'aria-label': label, onchange: () => onChange(s.value) },
     ...options.map((o) => {
       const [v, text] = Array.isArray(o) ? o : [o, o];
       return el('option', { value: String(v), selected: String(v) === String(value) }, text);
-    }));
+    }),
+  );
   return el('label', {}, `${label} `, s);
 }
 
 // Pictures and maps are shown with their long side from FIGURE_MIN to FIGURE_MAX CSS pixels (and
 // never wider than the view): a tiny one (a 32 x 32 input, a 5 x 3 image) enlarged by a whole
 // factor with crisp pixels, a big photo fitted.
-const FIGURE_MIN = 256, FIGURE_MAX = 512;
+const FIGURE_MIN = 256,
+  FIGURE_MAX = 512;
 
 export function figureScale(width, height) {
   const side = Math.max(width, height);

@@ -1,3 +1,4 @@
+// @ts-check
 // <conv-scope>: convscope as an element for tutorials. One script, any number of widgets per page,
 // all sharing one worker; each model URL is loaded once. The views are the page's own (views/),
 // driven by attributes instead of the page's controls, inside a shadow root.
@@ -34,8 +35,8 @@ main { padding: 0; }
 // Shared by every widget on the page.
 const shared = {
   client: null,
-  models: new Map(),  // model URL (or '' for the default) -> Promise<{key, info, summary}>
-  modelLoads: 0,      // how many model files were loaded (tests check that widgets share them)
+  models: new Map(), // model URL (or '' for the default) -> Promise<{key, info, summary}>
+  modelLoads: 0, // how many model files were loaded (tests check that widgets share them)
   nextImage: 0,
 };
 
@@ -47,9 +48,12 @@ async function blobOf(url, what = url) {
     response = await fetch(url);
   } catch (e) {
     if (location.protocol === 'file:' && !url.startsWith('data:')) {
-      throw new Error(`could not load ${what}: a page opened from file:// cannot read files beside it. Serve the folder over http (npx convscope serve, or python3 -m http.server), or drop the file onto an interactive widget`);
+      throw new Error(
+        `could not load ${what}: a page opened from file:// cannot read files beside it. Serve the folder over http (npx convscope serve, or python3 -m http.server), or drop the file onto an interactive widget`,
+        { cause: e },
+      );
     }
-    throw new Error(`could not load ${what}: ${e.message}`);
+    throw new Error(`could not load ${what}: ${e.message}`, { cause: e });
   }
   if (!response.ok) throw new Error(`could not load ${what}: HTTP ${response.status}`);
   return response.blob();
@@ -64,10 +68,18 @@ const SCRIPT_URL = CONVSCOPE_SCRIPT_URL;
 async function threadedBuilds() {
   if (!self.crossOriginIsolated) return undefined;
   const folder = new URL('convscope-threads/', SCRIPT_URL);
-  const files = (name) => Object.fromEntries(Object.entries({ glue: '.mjs', wasm: '.wasm', worker: '.worker.js' })
-    .map(([key, ext]) => [key, new URL(`${name}${ext}`, folder).href]));
+  const files = (name) =>
+    Object.fromEntries(
+      Object.entries({ glue: '.mjs', wasm: '.wasm', worker: '.worker.js' }).map(([key, ext]) => [
+        key,
+        new URL(`${name}${ext}`, folder).href,
+      ]),
+    );
   const builds = { baseline: files('convscope-web-mt'), relaxed: files('convscope-web-relaxed-mt') };
-  const hosted = await fetch(builds.baseline.glue, { method: 'HEAD' }).then((r) => r.ok, () => false);
+  const hosted = await fetch(builds.baseline.glue, { method: 'HEAD' }).then(
+    (r) => r.ok,
+    () => false,
+  );
   return hosted ? builds : undefined;
 }
 
@@ -75,8 +87,9 @@ function client() {
   if (!shared.client) {
     // The widget build inlines both single-threaded builds (data: URLs): one file to copy, nothing
     // else to host. The worker picks one, or a threaded one where threadedBuilds() found them.
-    shared.client = Promise.all([blobOf(baselineWasm), blobOf(relaxedWasm), threadedBuilds()])
-      .then(([baseline, relaxed, threaded]) => new WorkerClient(() => new ConvscopeWorker(), { baseline, relaxed, threaded }));
+    shared.client = Promise.all([blobOf(baselineWasm), blobOf(relaxedWasm), threadedBuilds()]).then(
+      ([baseline, relaxed, threaded]) => new WorkerClient(() => new ConvscopeWorker(), { baseline, relaxed, threaded }),
+    );
   }
   return shared.client;
 }
@@ -84,25 +97,54 @@ function client() {
 function loadModel(url) {
   if (!shared.models.has(url)) {
     const key = `widget-model-${shared.models.size}`;
-    shared.models.set(url, (async () => {
-      const blob = await blobOf(url ? new URL(url, document.baseURI).href : defaultModelSource, url ? `the model ${url}` : 'the default model');
-      shared.modelLoads++;
-      const c = await client();
-      return { key, ...(await c.request('loadModel', { model: key, blob })) };
-    })());
-    shared.models.get(url).catch(() => shared.models.delete(url));  // a later widget may retry
+    shared.models.set(
+      url,
+      (async () => {
+        const blob = await blobOf(
+          url ? new URL(url, document.baseURI).href : defaultModelSource,
+          url ? `the model ${url}` : 'the default model',
+        );
+        shared.modelLoads++;
+        const c = await client();
+        return { key, ...(await c.request('loadModel', { model: key, blob })) };
+      })(),
+    );
+    shared.models.get(url).catch(() => shared.models.delete(url)); // a later widget may retry
   }
   return shared.models.get(url);
 }
 
-const NUMBER_ATTRIBUTES = { class: 'classIndex', opacity: 'opacity', threshold: 'threshold', channel: 'channel', steps: 'steps' };
+const NUMBER_ATTRIBUTES = {
+  class: 'classIndex',
+  opacity: 'opacity',
+  threshold: 'threshold',
+  channel: 'channel',
+  steps: 'steps',
+};
 // Every method option (the catalog's) is an attribute of its own name: patch="8", clip99="true".
 const OPTION_ATTRIBUTES = Object.fromEntries([...OPTIONS.keys()].map((name) => [name, name]));
-const STRING_ATTRIBUTES = { layer: 'layer', colormap: 'colormap', normalize: 'normalize', filters: 'units', precision: 'precision', left: 'left', right: 'right', resize: 'resize' };
+const STRING_ATTRIBUTES = {
+  layer: 'layer',
+  colormap: 'colormap',
+  normalize: 'normalize',
+  filters: 'units',
+  precision: 'precision',
+  left: 'left',
+  right: 'right',
+  resize: 'resize',
+};
 
 export class ConvScopeElement extends HTMLElement {
   static get observedAttributes() {
-    return ['model', 'image', 'view', 'interactive', ...Object.keys(NUMBER_ATTRIBUTES), ...Object.keys(STRING_ATTRIBUTES), ...Object.keys(OPTION_ATTRIBUTES)];
+    return [
+      'model',
+      'image',
+      'view',
+      'interactive',
+      ...Object.keys(NUMBER_ATTRIBUTES),
+      ...Object.keys(STRING_ATTRIBUTES),
+      ...Object.keys(OPTION_ATTRIBUTES),
+    ];
   }
 
   constructor() {
@@ -127,13 +169,16 @@ export class ConvScopeElement extends HTMLElement {
 
   connectedCallback() {
     // Lazy: nothing is loaded or computed until the widget scrolls into view.
-    this.observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && !this.visible) {
-        this.visible = true;
-        this.observer.disconnect();
-        this.run();
-      }
-    }, { rootMargin: '200px' });
+    this.observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting) && !this.visible) {
+          this.visible = true;
+          this.observer.disconnect();
+          this.run();
+        }
+      },
+      { rootMargin: '200px' },
+    );
     this.observer.observe(this);
   }
 
@@ -156,7 +201,9 @@ export class ConvScopeElement extends HTMLElement {
   }
 
   // The model's info ({name, precision, params, labels, ...}) once loaded.
-  get model() { return this.modelInfo?.info ?? null; }
+  get model() {
+    return this.modelInfo?.info ?? null;
+  }
 
   async setImage(blob) {
     const c = await client();
@@ -170,7 +217,10 @@ export class ConvScopeElement extends HTMLElement {
     this.modelInfo = await loadModel(this.getAttribute('model') ?? '');
     const image = this.getAttribute('image');
     if (image && this.needsImage()) {
-      this.picture = await c.request('setImage', { image: this.imageKey, blob: await blobOf(new URL(image, document.baseURI).href, `the image ${image}`) });
+      this.picture = await c.request('setImage', {
+        image: this.imageKey,
+        blob: await blobOf(new URL(image, document.baseURI).href, `the image ${image}`),
+      });
     }
     this.cache.clear();
   }
@@ -197,28 +247,42 @@ export class ConvScopeElement extends HTMLElement {
     this.error.textContent = `convscope: ${e.message ?? e}`;
     this.error.hidden = false;
     this.view.replaceChildren();
-    this.dispatchEvent(new CustomEvent('convscope-error', { detail: { message: e.message ?? String(e) }, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent('convscope-error', {
+        detail: { message: e.message ?? String(e) },
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
   state() {
     const { info, summary: s } = this.modelInfo;
     const state = {
-      model: { info, summary: s }, imageIndex: this.imageKey, resize: this.getAttribute('resize') ?? 'keras',
-      opacity: 0.5, threshold: 0.5,
+      model: { info, summary: s },
+      imageIndex: this.imageKey,
+      resize: this.getAttribute('resize') ?? 'keras',
+      opacity: 0.5,
+      threshold: 0.5,
     };
     for (const [attr, key] of Object.entries(NUMBER_ATTRIBUTES)) {
-      if (this.hasAttribute(attr) && this.getAttribute(attr) !== '' && Number.isFinite(Number(this.getAttribute(attr)))) state[key] = Number(this.getAttribute(attr));
+      if (this.hasAttribute(attr) && this.getAttribute(attr) !== '' && Number.isFinite(Number(this.getAttribute(attr))))
+        state[key] = Number(this.getAttribute(attr));
     }
-    for (const [attr, key] of Object.entries(STRING_ATTRIBUTES)) if (this.hasAttribute(attr)) state[key] = this.getAttribute(attr);
+    for (const [attr, key] of Object.entries(STRING_ATTRIBUTES))
+      if (this.hasAttribute(attr)) state[key] = this.getAttribute(attr);
     for (const name of Object.keys(OPTION_ATTRIBUTES)) {
       if (!this.hasAttribute(name)) continue;
-      const spec = OPTIONS.get(name), value = parseOption(spec, this.getAttribute(name));
-      if (value === undefined) throw new Error(`the ${name} attribute must be ${expectedOf(spec)}, got '${this.getAttribute(name)}'`);
+      const spec = OPTIONS.get(name),
+        value = parseOption(spec, this.getAttribute(name));
+      if (value === undefined)
+        throw new Error(`the ${name} attribute must be ${expectedOf(spec)}, got '${this.getAttribute(name)}'`);
       state[name] = value;
     }
     // Grad-CAM without a layer attribute: the core's default, the last convolution (as on the
     // page); the first one gives an almost flat map.
-    const camLayer = state.layer && s.rows.find((r) => r.name === state.layer)?.type !== 'Dense' ? state.layer : undefined;
+    const camLayer =
+      state.layer && s.rows.find((r) => r.name === state.layer)?.type !== 'Dense' ? state.layer : undefined;
     state.layer ??= s.rows.find((r) => r.type === 'Conv2D')?.name;
     state.camLayer = camLayer;
     state.maxLayer = state.layer;
@@ -232,15 +296,29 @@ export class ConvScopeElement extends HTMLElement {
     const view = this.getAttribute('view') ?? 'predictions';
     const state = this.state();
     const widget = this;
-    if (this.needsImage() && !this.picture) throw new Error('this view needs an image: set the image attribute or drop one onto the widget');
+    if (this.needsImage() && !this.picture)
+      throw new Error('this view needs an image: set the image attribute or drop one onto the widget');
     const app = {
-      state, picture: this.picture, cache: this.cache, jobs: this.jobs, autoRun: true,
+      state,
+      picture: this.picture,
+      cache: this.cache,
+      jobs: this.jobs,
+      autoRun: true,
       layersOf: (type) => state.model.summary.rows.filter((r) => r.type === type).map((r) => r.name),
-      scaleFor: (name) => Math.max(1, Math.min(4, Math.floor(64 / state.model.summary.rows.find((r) => r.name === name).outputShape[0]))),
-      request: (op, args, callbacks) => c.request(op, { model: widget.modelInfo.key, image: widget.imageKey, ...args }, callbacks),
+      scaleFor: (name) =>
+        Math.max(1, Math.min(4, Math.floor(64 / state.model.summary.rows.find((r) => r.name === name).outputShape[0]))),
+      request: (op, args, callbacks) =>
+        c.request(op, { model: widget.modelInfo.key, image: widget.imageKey, ...args }, callbacks),
       set(patch) {
         // Interactive widgets reflect a reader's choice in their attributes (and so re-render).
-        const names = { ...Object.fromEntries(Object.entries(NUMBER_ATTRIBUTES).map(([a, k]) => [k, a])), ...Object.fromEntries(Object.entries(STRING_ATTRIBUTES).map(([a, k]) => [k, a])), ...OPTION_ATTRIBUTES, method: 'view', camLayer: 'layer', maxLayer: 'layer' };
+        const names = {
+          ...Object.fromEntries(Object.entries(NUMBER_ATTRIBUTES).map(([a, k]) => [k, a])),
+          ...Object.fromEntries(Object.entries(STRING_ATTRIBUTES).map(([a, k]) => [k, a])),
+          ...OPTION_ATTRIBUTES,
+          method: 'view',
+          camLayer: 'layer',
+          maxLayer: 'layer',
+        };
         for (const [k, v] of Object.entries(patch)) {
           if (!names[k]) continue;
           if (v === undefined) widget.removeAttribute(names[k]);
@@ -270,19 +348,28 @@ export class ConvScopeElement extends HTMLElement {
       this.ready = true;
       this.dispatchEvent(new CustomEvent('convscope-ready', { bubbles: true, composed: true }));
     }
-    this.dispatchEvent(new CustomEvent('convscope-result', { detail: { view, predictions: state.run?.predictions ?? [] }, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent('convscope-result', {
+        detail: { view, predictions: state.run?.predictions ?? [] },
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
   // The view's main figure as a PNG Blob: as its Export button saves it (legend, caption, opaque
   // background) where the view has figures, else its canvas.
   exportPNG() {
-    const figure = this.view.querySelector('figure'), canvas = this.view.querySelector('canvas');
+    const figure = this.view.querySelector('figure'),
+      canvas = this.view.querySelector('canvas');
     if (figure?.exportBlob) return figure.exportBlob();
     if (!canvas) return Promise.reject(new Error('nothing drawn yet'));
     return new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
   }
 
-  static get stats() { return { modelLoads: shared.modelLoads }; }
+  static get stats() {
+    return { modelLoads: shared.modelLoads };
+  }
 }
 
 if (!customElements.get('conv-scope')) customElements.define('conv-scope', ConvScopeElement);

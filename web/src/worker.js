@@ -1,3 +1,4 @@
+// @ts-check
 // The worker that owns the wasm module: every computation runs here, never on the page's thread.
 // It holds any number of models and images by key (the page uses one of each; widgets on a page
 // share this worker and each model once), and runs an image through a model only when a request
@@ -9,11 +10,13 @@ import { decodePicture } from './picture.js';
 import { READY } from './protocol.js';
 import { relaxedSimdWorks } from './relaxed_simd.js';
 
+/** @type {import('../../wasm/convscope').ConvscopeModule} */
 let m = null;
-const models = new Map();  // key -> Model
-const images = new Map();  // key -> {full, display} (picture.js)
-const lastRun = new Map();  // model key -> what it last ran: {image, precision, resize, result}
-const precisions = new Map();  // model key -> its file's precision (read once, not per request)
+/** @type {Map<string, import('../../wasm/convscope').Model>} */
+const models = new Map();
+const images = new Map(); // key -> {full, display} (picture.js)
+const lastRun = new Map(); // model key -> what it last ran: {image, precision, resize, result}
+const precisions = new Map(); // model key -> its file's precision (read once, not per request)
 
 // XNNPACK's pool on a big machine: beyond this VGG16's layers gain little from more threads, and
 // each one is a worker holding the module.
@@ -30,7 +33,9 @@ async function init({ wasm }) {
   const threads = self.crossOriginIsolated && wasm.threaded ? cores : 1;
   // Emscripten's module promise never settles when instantiation fails: that failure is raced in.
   let failed;
-  const failure = new Promise((_, reject) => { failed = reject; });
+  const failure = new Promise((_, reject) => {
+    failed = reject;
+  });
   if (threads > 1) {
     const files = relaxed ? wasm.threaded.relaxed : wasm.threaded.baseline;
     m = await Promise.race([createThreadedModule(files, threads, failed), failure]);
@@ -53,8 +58,16 @@ const instantiate = (source, failed) => (imports, done) => {
   const instance = remote
     ? WebAssembly.instantiateStreaming(fetch(source).then(ok), imports)
     : source.arrayBuffer().then((bytes) => WebAssembly.instantiate(bytes, imports));
-  instance.then((r) => done(r.instance, r.module), (e) => failed(new Error(`could not start the wasm module from ${remote ? source : 'the inlined wasm'} `
-    + `(${e.message}): reload the page; if it persists, the file is missing or damaged on the server`)));
+  instance.then(
+    (r) => done(r.instance, r.module),
+    (e) =>
+      failed(
+        new Error(
+          `could not start the wasm module from ${remote ? source : 'the inlined wasm'} ` +
+            `(${e.message}): reload the page; if it persists, the file is missing or damaged on the server`,
+        ),
+      ),
+  );
   return {};
 };
 
@@ -84,6 +97,10 @@ function imageOf(key, { display = false } = {}) {
 }
 
 // Runs `image` through `model` unless that is what it last did; returns the run's summary.
+/**
+ * @param {{ model: string, image: string, precision?: import('../../wasm/convscope').Precision,
+ *   resize?: import('../../wasm/convscope').ResizeMode }} what
+ */
 function ensureRun({ model, image, precision, resize = 'keras' }) {
   const md = modelOf(model);
   const p = precision ?? precisions.get(model);
@@ -114,7 +131,9 @@ const OPS = {
   // A Keras .h5 -> a model file's bytes (the page caches them, then loads them as a model).
   async convertKeras({ blob, name, precision = 'int8' }, report) {
     if (!import.meta.env.CONVSCOPE_KERAS) {
-      throw new Error('this build opens convscope model files only: convert Keras files on the convscope page or with model_convert');
+      throw new Error(
+        'this build opens convscope model files only: convert Keras files on the convscope page or with model_convert',
+      );
     }
     const { convertKeras } = await import('./keras_import.js');
     return convertKeras(m, blob, name, { precision, onProgress: report.progress });
@@ -138,11 +157,16 @@ const OPS = {
   layer({ model, name }) {
     const md = modelOf(model);
     const weights = md.weights(name);
-    const describe = (w) => w && { shape: w.shape, kerasShape: w.kerasShape, layout: w.layout, dtype: w.dtype, stats: w.stats };
+    const describe = (w) =>
+      w && { shape: w.shape, kerasShape: w.kerasShape, layout: w.layout, dtype: w.dtype, stats: w.stats };
     return { config: md.layerConfig(name), kernel: describe(weights.kernel), bias: describe(weights.bias) };
   },
-  overlay({ image, map, options }) { return imageData(m.overlay(imageOf(image, { display: true }), map, options)); },
-  filterGrid({ model, name, options }) { return imageData(modelOf(model).filterGrid(name, options)); },
+  overlay({ image, map, options }) {
+    return imageData(m.overlay(imageOf(image, { display: true }), map, options));
+  },
+  filterGrid({ model, name, options }) {
+    return imageData(modelOf(model).filterGrid(name, options));
+  },
   featureMapGrid(args) {
     ensureRun(args);
     return imageData(modelOf(args.model).featureMapGrid(args.name, args.options));
@@ -150,7 +174,11 @@ const OPS = {
   explain(args, report) {
     ensureRun(args);
     const { method, options, overlay, image } = args;
-    const x = modelOf(args.model).explain(method, { ...options, onProgress: report.progress, onPartial: (p) => report.partial(drawn(p, image, overlay)) });
+    const x = modelOf(args.model).explain(method, {
+      ...options,
+      onProgress: report.progress,
+      onPartial: (p) => report.partial(drawn(p, image, overlay)),
+    });
     return drawn(x, image, overlay);
   },
   // One part of a split method (worker_team.js): its raw data; part 0 passes on partial maps.
@@ -170,15 +198,23 @@ const OPS = {
     ensureRun(args);
     const { method, options, overlay, image } = args;
     const r = modelOf(args.model).sanityCheck(method, { ...options, onProgress: report.progress });
-    return { spearman: r.spearman, randomizedLayers: r.randomizedLayers, original: r.original && drawn(r.original, image, overlay), randomized: drawn(r.randomized, image, overlay) };
+    return {
+      spearman: r.spearman,
+      randomizedLayers: r.randomizedLayers,
+      original: r.original && drawn(r.original, image, overlay),
+      randomized: drawn(r.randomized, image, overlay),
+    };
   },
   // The colour scale of `colormap`: a 0-to-1 ramp drawn by the core's overlay.
   colorbar({ colormap }) {
-    const width = 256, picture = { data: new Uint8Array(4 * width), width, height: 1 };
+    const width = 256,
+      picture = { data: new Uint8Array(4 * width), width, height: 1 };
     const ramp = { map: Float32Array.from({ length: width }, (_, i) => i / (width - 1)), width, height: 1 };
     return imageData(m.overlay(picture, ramp, { colormap, alpha: 1 }));
   },
-  spearman({ a, b }) { return m.spearmanCorrelation(a, b); },
+  spearman({ a, b }) {
+    return m.spearmanCorrelation(a, b);
+  },
   maximize({ model, options }, report) {
     const r = modelOf(model).maximize({ ...options, onProgress: report.progress });
     return { ...imageData(r), startActivation: r.startActivation, endActivation: r.endActivation };
@@ -188,22 +224,30 @@ const OPS = {
 // An explanation with its figure: the map over the picture (or the masked picture).
 function drawn(x, image, overlay) {
   const { map, raw, ...rest } = x;
-  return { ...rest, rawShape: raw.shape, map, figure: imageData(m.overlay(imageOf(image, { display: true }), x, overlay)) };
+  return {
+    ...rest,
+    rawShape: raw.shape,
+    map,
+    figure: imageData(m.overlay(imageOf(image, { display: true }), x, overlay)),
+  };
 }
 
 // The buffers a reply can hand over instead of copying (not a threaded module's shared memory).
 function transferables(value, out = []) {
   if (ArrayBuffer.isView(value)) {
     if (value.buffer instanceof ArrayBuffer) out.push(value.buffer);
-  }
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) transferables(v, out);
+  } else if (value && typeof value === 'object') for (const v of Object.values(value)) transferables(v, out);
   return out;
 }
 
 self.onmessage = async ({ data: { id, op, args } }) => {
   const report = {
-    progress: (fraction, time) => { self.postMessage({ id, progress: fraction, remainingMs: time?.remainingMs }); },
-    partial: (partial) => { self.postMessage({ id, partial }, transferables(partial)); },
+    progress: (fraction, time) => {
+      self.postMessage({ id, progress: fraction, remainingMs: time?.remainingMs });
+    },
+    partial: (partial) => {
+      self.postMessage({ id, partial }, transferables(partial));
+    },
   };
   try {
     if (!OPS[op]) throw new Error(`unknown request '${op}'`);

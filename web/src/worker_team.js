@@ -1,3 +1,4 @@
+// @ts-check
 // More cores for pages that cannot run the threaded build (the single file from file://, any page
 // that is not cross-origin isolated): extra workers, each with its own module instance and its
 // own copy of the model. The methods that make many independent passes (SmoothGrad samples,
@@ -37,7 +38,7 @@ export class WorkerTeam {
     this.main = main;
     this.makeClient = makeClient;
     this.size = size;
-    this.helpers = [];  // {client, loaded: Map(replay key -> {args, done: the load's promise})}
+    this.helpers = []; // {client, loaded: Map(replay key -> {args, done: the load's promise})}
   }
 
   // How many workers the model with `info` may use (1 where the page's module has threads).
@@ -57,8 +58,7 @@ export class WorkerTeam {
     while (this.helpers.length < workers - 1) this.helpers.push({ client: this.makeClient(), loaded: new Map() });
     const helpers = this.helpers.slice(0, workers - 1);
     const loads = await Promise.allSettled(helpers.map((h) => this.bringUp(h, args)));
-    const cancelled = loads.find((l) => l.reason instanceof CancelledError);
-    if (cancelled) throw cancelled.reason;
+    for (const l of loads) if (l.status === 'rejected' && l.reason instanceof CancelledError) throw l.reason;
     const failed = helpers.filter((h, i) => loads[i].status === 'rejected');
     for (const h of failed) h.client.dispose();
     this.helpers = this.helpers.filter((h) => !failed.includes(h));
@@ -67,25 +67,52 @@ export class WorkerTeam {
 
   // The explain request `args` ({model, image, method, options, overlay}) on up to `workers`
   // workers: resolves to what the page's worker's explain would.
+  /**
+   * @param {any} args
+   * @param {number} workers
+   * @param {import('./protocol.js').RequestCallbacks} [callbacks]
+   */
   async explain(args, workers, { onProgress, onPartial } = {}) {
     const clients = await this.clientsFor(args, workers);
     const progress = teamProgress(clients.length, onProgress);
-    const parts = await Promise.all(clients.map((client, part) => client.request('explainPart',
-      { ...args, options: { ...args.options, part, parts: clients.length } },
-      { onProgress: progress(part), onPartial: part === 0 ? onPartial : undefined })
-      .then((result) => { progress(part)(1); return result; })));
+    const parts = await Promise.all(
+      clients.map((client, part) =>
+        client
+          .request(
+            'explainPart',
+            { ...args, options: { ...args.options, part, parts: clients.length } },
+            { onProgress: progress(part), onPartial: part === 0 ? onPartial : undefined },
+          )
+          .then((result) => {
+            progress(part)(1);
+            return result;
+          }),
+      ),
+    );
     return this.main.request('combine', { ...args, parts: parts.map((p) => p.raw) });
   }
 
   // The sanity check request `args` on two workers: the original map on the page's worker while
   // an extra one makes the randomized copy's; the same result as the page's worker alone.
+  /**
+   * @param {any} args
+   * @param {import('./protocol.js').RequestCallbacks} [callbacks]
+   */
   async sanityCheck(args, { onProgress } = {}) {
     const [main, helper] = await this.clientsFor(args, 2);
     if (!helper) return main.request('sanityCheck', args, { onProgress });
     const progress = teamProgress(2, onProgress);
     const [original, r] = await Promise.all([
-      main.request('explain', args, { onProgress: progress(0) }).then((o) => { progress(0)(1); return o; }),
-      helper.request('sanityCheck', { ...args, options: { ...args.options, randomizedOnly: true } }, { onProgress: progress(1) })]);
+      main.request('explain', args, { onProgress: progress(0) }).then((o) => {
+        progress(0)(1);
+        return o;
+      }),
+      helper.request(
+        'sanityCheck',
+        { ...args, options: { ...args.options, randomizedOnly: true } },
+        { onProgress: progress(1) },
+      ),
+    ]);
     const spearman = await main.request('spearman', { a: original.map, b: r.randomized.map });
     return { ...r, original, spearman };
   }
@@ -108,7 +135,9 @@ export class WorkerTeam {
       if (load?.args !== entry[1]) {
         load = { args: entry[1], done: helper.client.request(...entry) };
         helper.loaded.set(key, load);
-        load.done.catch(() => { if (helper.loaded.get(key) === load) helper.loaded.delete(key); });
+        load.done.catch(() => {
+          if (helper.loaded.get(key) === load) helper.loaded.delete(key);
+        });
       }
       await load.done;
     }
@@ -138,7 +167,8 @@ export class WorkerTeam {
 // Progress of work split over `workers`: part i reports its own fraction, onProgress gets their
 // mean and the time left at the whole team's pace so far.
 function teamProgress(workers, onProgress) {
-  const fractions = new Array(workers).fill(0), start = Date.now();
+  const fractions = new Array(workers).fill(0),
+    start = Date.now();
   return (part) => (fraction) => {
     fractions[part] = fraction;
     const done = fractions.reduce((a, b) => a + b) / workers;

@@ -1,3 +1,4 @@
+// @ts-check
 import { colorbar, figure, legendOf } from '../figure.js';
 import { el, imageCanvas, select } from '../ui.js';
 import { zoomable } from './grid_zoom.js';
@@ -5,22 +6,51 @@ import { zoomable } from './grid_zoom.js';
 export default {
   id: 'features',
   title: 'Feature maps',
-  about: "What each channel of the selected layer computes for your image: bright where the filter responds. Early layers find edges and colours; deeper ones respond to parts of objects, in coarser maps.",
+  about:
+    'What each channel of the selected layer computes for your image: bright where the filter responds. Early layers find edges and colours; deeper ones respond to parts of objects, in coarser maps.',
   needsImage: true,
   async render(app) {
-    const spatial = app.state.model.summary.rows.filter((r) => r.outputShape.length === 3 && r.type !== 'InputLayer').map((r) => r.name);
+    const spatial = app.state.model.summary.rows
+      .filter((r) => r.outputShape.length === 3 && r.type !== 'InputLayer')
+      .map((r) => r.name);
     const name = spatial.includes(app.state.layer) ? app.state.layer : spatial[0];
-    const normalize = app.state.normalize ?? 'map', colormap = app.state.colormap ?? 'viridis';
-    const grid = await app.request('featureMapGrid', { name, options: { normalize, colormap, scale: app.scaleFor(name) } });
+    const normalize = app.state.normalize ?? 'map',
+      colormap = app.state.colormap ?? 'viridis';
+    const grid = await app.request('featureMapGrid', {
+      name,
+      options: { normalize, colormap, scale: app.scaleFor(name) },
+    });
     const canvas = imageCanvas(grid, { grid: true, label: `feature maps of ${name}` });
-    const legend = legendOf(await colorbar(app, colormap), normalize === 'map' ? 'activation, each map from its own lowest to highest value'
-      : "activation, from the layer's lowest to highest value");
-    return el('div', {},
-      el('div', { className: 'controls' },
+    const legend = legendOf(
+      await colorbar(app, colormap),
+      normalize === 'map'
+        ? 'activation, each map from its own lowest to highest value'
+        : "activation, from the layer's lowest to highest value",
+    );
+    return el(
+      'div',
+      {},
+      el(
+        'div',
+        { className: 'controls' },
         select('Layer', spatial, name, (v) => app.set({ layer: v })),
-        select('Normalize', [['map', 'each map'], ['layer', 'whole layer']], normalize, (v) => app.set({ normalize: v })),
-        select('Colormap', ['viridis', 'jet', 'gray'], colormap, (v) => app.set({ colormap: v }))),
-      el('div', { className: 'row' }, figure(canvas, `${grid.tiles} maps of ${name}`, `features-${name}`, legend),
-        zoomable(canvas, grid, (i) => `channel ${i}`)));
+        select(
+          'Normalize',
+          [
+            ['map', 'each map'],
+            ['layer', 'whole layer'],
+          ],
+          normalize,
+          (v) => app.set({ normalize: v }),
+        ),
+        select('Colormap', ['viridis', 'jet', 'gray'], colormap, (v) => app.set({ colormap: v })),
+      ),
+      el(
+        'div',
+        { className: 'row' },
+        figure(canvas, `${grid.tiles} maps of ${name}`, `features-${name}`, legend),
+        zoomable(canvas, grid, (i) => `channel ${i}`),
+      ),
+    );
   },
 };

@@ -1,40 +1,66 @@
+// @ts-check
 import { figure } from '../figure.js';
 import { el, imageCanvas, select } from '../ui.js';
 
 export default {
   id: 'maximize',
   title: 'Maximize',
-  about: 'Activation maximization: starting from noise, the input is changed step by step to excite one filter (or class) as much as possible — a picture of what that unit looks for.',
+  about:
+    'Activation maximization: starting from noise, the input is changed step by step to excite one filter (or class) as much as possible — a picture of what that unit looks for.',
   async render(app) {
     const s = app.state;
     const last = s.model.summary.rows.at(-1).name;
     const layers = [...app.layersOf('Conv2D'), last];
     const layer = layers.includes(s.maxLayer) ? s.maxLayer : layers[0];
     const units = el('input', { value: s.units ?? '0,1,2,3', 'aria-label': 'units', size: 12 });
-    const gallery = el('div', { className: 'row' },
-      el('p', {}, `Press Synthesize to make a picture for each ${layer === last ? 'class' : 'filter'} listed (${s.steps ?? 200} steps each).`));
+    const gallery = el(
+      'div',
+      { className: 'row' },
+      el(
+        'p',
+        {},
+        `Press Synthesize to make a picture for each ${layer === last ? 'class' : 'filter'} listed (${s.steps ?? 200} steps each).`,
+      ),
+    );
     const go = async () => {
       app.state.units = units.value;
       app.saveHash();
-      const list = units.value.split(',').map((v) => Number(v.trim())).filter((v) => Number.isInteger(v) && v >= 0);
+      const list = units.value
+        .split(',')
+        .map((v) => Number(v.trim()))
+        .filter((v) => Number.isInteger(v) && v >= 0);
       gallery.replaceChildren();
       // Every unit at once, one per worker in turn (the page's extra workers, where it has them);
       // shown in order as they come.
       const workers = app.team?.available(s.model.info) ?? 1;
       const key = layer === last ? 'class' : 'filter';
-      const pending = list.map((unit, i) => app.request('maximize', { options: { layer, [key]: unit, steps: s.steps } }, { worker: i % workers }));
-      pending.forEach((p) => p.catch(() => {}));  // each is awaited (and its error shown) below
+      const pending = list.map((unit, i) =>
+        app.request('maximize', { options: { layer, [key]: unit, steps: s.steps } }, { worker: i % workers }),
+      );
+      pending.forEach((p) => p.catch(() => {})); // each is awaited (and its error shown) below
       for (const [i, unit] of list.entries()) {
         const r = await pending[i];
         const label = layer === last ? `${unit}: ${s.model.info.labels[unit] ?? ''}` : `filter ${unit}`;
-        gallery.append(figure(imageCanvas(r, { label }), `${label} (${r.startActivation.toFixed(2)} → ${r.endActivation.toFixed(2)})`, `maximize-${layer}-${unit}`));
+        gallery.append(
+          figure(
+            imageCanvas(r, { label }),
+            `${label} (${r.startActivation.toFixed(2)} → ${r.endActivation.toFixed(2)})`,
+            `maximize-${layer}-${unit}`,
+          ),
+        );
       }
     };
-    return el('div', {},
-      el('div', { className: 'controls' },
+    return el(
+      'div',
+      {},
+      el(
+        'div',
+        { className: 'controls' },
         select('Layer', layers, layer, (v) => app.set({ maxLayer: v })),
         el('label', {}, layer === last ? 'classes ' : 'filters ', units),
-        el('button', { type: 'button', onclick: () => go().catch(app.showError) }, 'Synthesize')),
-      gallery);
+        el('button', { type: 'button', onclick: () => go().catch(app.showError) }, 'Synthesize'),
+      ),
+      gallery,
+    );
   },
 };

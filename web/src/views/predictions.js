@@ -1,3 +1,4 @@
+// @ts-check
 import { exportButton } from '../figure.js';
 import { el, hiDpiCanvas } from '../ui.js';
 
@@ -7,8 +8,10 @@ export function modelKnows(info) {
   const labels = info.labels.length ? info.labels : [];
   const classes = info.outputShape.at(-1);
   const some = labels.slice(0, 4).join(', ');
-  return `This model knows ${classes.toLocaleString('en-US')} classes${some ? ` (${some}${classes > 4 ? ', …' : ''})` : ''} `
-    + `and sees ${info.inputShape[0]}×${info.inputShape[1]} pixels: it gives every picture one of these names, even a picture of something else.`;
+  return (
+    `This model knows ${classes.toLocaleString('en-US')} classes${some ? ` (${some}${classes > 4 ? ', …' : ''})` : ''} ` +
+    `and sees ${info.inputShape[0]}×${info.inputShape[1]} pixels: it gives every picture one of these names, even a picture of something else.`
+  );
 }
 
 export default {
@@ -29,6 +32,17 @@ export default {
       ctx.fillText(q.label.slice(0, 26), 8, y + 16);
       ctx.fillText(`${(100 * q.probability).toFixed(1)}%`, 206 + 280 * q.probability, y + 16);
     });
-    return el('div', {}, el('p', { className: 'knows' }, modelKnows(app.state.model.info)), canvas, el('p', {}, `${app.state.run.precision} · ${app.state.run.totalMs.toFixed(0)} ms `, exportButton(canvas, 'predictions')));
+    return el(
+      'div',
+      {},
+      el('p', { className: 'knows' }, modelKnows(app.state.model.info)),
+      canvas,
+      el(
+        'p',
+        {},
+        `${app.state.run.precision} · ${app.state.run.totalMs.toFixed(0)} ms `,
+        exportButton(canvas, 'predictions'),
+      ),
+    );
   },
 };

@@ -1,3 +1,4 @@
+// @ts-check
 import { el } from '../ui.js';
 
 export default {
