@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 
 import h5wasm from 'h5wasm/node';
 import { Hdf5Reader } from '../web/src/hdf5_reader.js';
-import { chromiumRss, sampler } from './process_memory.mjs';
+import { browserRss, sampler } from './process_memory.mjs';
 import { launchChromium } from '../tests/support/chromium.mjs';
 import { loadConvscope } from '../tests/support/load_module.mjs';
 import { root } from '../tests/support/models.mjs';
@@ -37,7 +37,7 @@ async function inChromium() {
     await page.goto(`file://${path.join(root, 'dist/convscope.html')}`);
     await ready(page);
     await new Promise((r) => setTimeout(r, 1000));
-    const resting = chromiumRss();
+    const resting = browserRss();
     const s = sampler();
     const t0 = performance.now();
     await page.setInputFiles('#model-input', file);

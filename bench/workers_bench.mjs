@@ -1,18 +1,18 @@
 // Benchmark: the heavy methods on full-size int8 VGG16 in the single-file page from file://
-// (headless Chromium; never cross-origin isolated, so one thread per worker): each on the page's
-// one worker, then shared by N workers (web/src/worker_team.js), alternating which goes first.
-// Prints the time to the result and to the first partial map (occlusion), their ratio, and the
-// peak resident memory of all Chromium processes during each run.
+// (headless Chromium, then Firefox ESR; never cross-origin isolated, so one thread per worker):
+// each on the page's one worker, then shared by N workers (web/src/worker_team.js), alternating
+// which goes first. Prints the time to the result and to the first partial map (occlusion), their
+// ratio, and the peak resident memory of all the browser's processes during each run.
 //
-//   node bench/workers_bench.mjs [--workers N] [--quick]
+//   node bench/workers_bench.mjs [--workers N] [--quick] [--browser chromium|firefox]
 // Needs scripts/build.sh (dist/convscope.html, the test models). --quick: smaller passes.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { sampler } from './process_memory.mjs';
-import { launchChromium } from '../tests/support/chromium.mjs';
 import { root, vgg16Int8 } from '../tests/support/models.mjs';
+import { openPage } from '../tests/support/page.mjs';
 import { scratchDir } from '../tests/support/scratch.mjs';
 
 const arg = (name, fallback) => {
@@ -21,6 +21,7 @@ const arg = (name, fallback) => {
 };
 const workers = Number(arg('--workers', os.availableParallelism()));
 const quick = process.argv.includes('--quick');
+const browsers = process.argv.includes('--browser') ? [arg('--browser')] : ['chromium', 'firefox'];
 const CASES = quick
   ? [
       ['occlusion', { patch: 56, stride: 28 }],
@@ -80,44 +81,45 @@ function runIn(page, method, options, n) {
   );
 }
 
-const browser = await launchChromium();
-try {
-  const page = await browser.context.newPage();
-  await page.goto(`file://${path.join(root, 'dist/convscope.html')}`);
-  await page.waitForFunction(() => window.convscopeReady === true, null, { timeout: 120000 });
-  const file = path.join(scratchDir('workers-bench'), 'vgg16-int8.bin');
-  writeFileSync(file, vgg16Int8().bytes);
-  await page.setInputFiles('#model-input', file);
-  await page.waitForFunction(
-    () =>
-      /138,357,544 parameters/.test(document.getElementById('model-info').textContent) &&
-      window.convscopeApp.state.run &&
-      !window.convscopeApp.active,
-    null,
-    { timeout: 600000 },
-  );
-  console.log(`${await page.textContent('#model-info')}; ${workers} workers for the split runs`);
-  // Warm-up: the helpers start and load the model; every engine is built once.
-  await runIn(page, 'ig', { samples: workers }, 1);
-  await runIn(page, 'ig', { samples: workers }, workers);
-  console.log('| method | 1 worker | first map | peak RSS | N workers | first map | peak RSS | speed-up |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const [k, [method, options]] of CASES.entries()) {
-    const result = {};
-    for (const n of k % 2 ? [workers, 1] : [1, workers]) {
-      const s = sampler();
-      result[n] = await runIn(page, method, options, n);
-      s.stop();
-      result[n].peak = s.peak.total;
-    }
-    const [one, many] = [result[1], result[workers]];
-    if (one.checksum !== many.checksum) throw new Error(`${method}: the shared run's result differs`);
-    const first = (r) => (r.firstPartialMs === undefined ? '' : `${(r.firstPartialMs / 1000).toFixed(2)} s`);
-    console.log(
-      `| ${method} ${JSON.stringify(options)} | ${(one.ms / 1000).toFixed(1)} s | ${first(one)} | ${(one.peak / MiB).toFixed(0)} MiB ` +
-        `| ${(many.ms / 1000).toFixed(1)} s | ${first(many)} | ${(many.peak / MiB).toFixed(0)} MiB | ${(one.ms / many.ms).toFixed(2)}x |`,
+const file = path.join(scratchDir('workers-bench'), 'vgg16-int8.bin');
+writeFileSync(file, vgg16Int8().bytes);
+
+for (const browser of browsers) {
+  const { page, close } = await openPage(`file://${path.join(root, 'dist/convscope.html')}`, { browser });
+  try {
+    await page.setInputFiles('#model-input', file);
+    await page.waitForFunction(
+      () =>
+        /138,357,544 parameters/.test(document.getElementById('model-info').textContent) &&
+        window.convscopeApp.state.run &&
+        !window.convscopeApp.active,
+      null,
+      { timeout: 600000 },
     );
+    const info = await page.evaluate(() => document.getElementById('model-info').textContent);
+    console.log(`\n${browser}: ${info}; ${workers} workers for the split runs`);
+    // Warm-up: the helpers start and load the model; every engine is built once.
+    await runIn(page, 'ig', { samples: workers }, 1);
+    await runIn(page, 'ig', { samples: workers }, workers);
+    console.log('| method | 1 worker | first map | peak RSS | N workers | first map | peak RSS | speed-up |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const [k, [method, options]] of CASES.entries()) {
+      const result = {};
+      for (const n of k % 2 ? [workers, 1] : [1, workers]) {
+        const s = sampler(browser);
+        result[n] = await runIn(page, method, options, n);
+        s.stop();
+        result[n].peak = s.peak.total;
+      }
+      const [one, many] = [result[1], result[workers]];
+      if (one.checksum !== many.checksum) throw new Error(`${method}: the shared run's result differs`);
+      const first = (r) => (r.firstPartialMs === undefined ? '' : `${(r.firstPartialMs / 1000).toFixed(2)} s`);
+      console.log(
+        `| ${method} ${JSON.stringify(options)} | ${(one.ms / 1000).toFixed(1)} s | ${first(one)} | ${(one.peak / MiB).toFixed(0)} MiB ` +
+          `| ${(many.ms / 1000).toFixed(1)} s | ${first(many)} | ${(many.peak / MiB).toFixed(0)} MiB | ${(one.ms / many.ms).toFixed(2)}x |`,
+      );
+    }
+  } finally {
+    await close();
   }
-} finally {
-  await browser.close();
 }
