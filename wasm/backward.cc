@@ -23,14 +23,28 @@ struct KernelReader {
   size_t row;
 };
 
-// The gradient through an activation, from the layer's stored output.
-void ActivationBackward(const Layer& l, std::span<const float> output, BackwardMode mode,
-                        std::vector<float>* g) {
-  if (l.activation != Activation::kRelu) return;
-  for (size_t i = 0; i < g->size(); ++i) {
-    float& v = (*g)[i];
-    if (output[i] <= 0 || (mode == BackwardMode::kGuided && v < 0)) v = 0;
+// The gradient through an activation, from the layer's stored output; ranges of elements on the
+// pool's threads (element-wise, so any split gives the same values).
+struct ActivationTask {
+  std::span<const float> output;
+  BackwardMode mode;
+  float* g;
+};
+
+void ActivationRange(void* context, size_t begin, size_t count) {
+  const auto& t = *static_cast<const ActivationTask*>(context);
+  for (size_t i = begin; i < begin + count; ++i) {
+    float& v = t.g[i];
+    if (t.output[i] <= 0 || (t.mode == BackwardMode::kGuided && v < 0)) v = 0;
   }
+}
+
+void ActivationBackward(const Layer& l, std::span<const float> output, BackwardMode mode,
+                        std::vector<float>* g, pthreadpool_t threadpool) {
+  if (l.activation != Activation::kRelu) return;
+  ActivationTask task{output, mode, g->data()};
+  pthreadpool_parallelize_1d_tile_1d(threadpool, ActivationRange, &task, g->size(), 16384,
+                                     /*flags=*/0);
 }
 
 // in[k] = sum over o of g[o] * W[o][k], split among the pool's threads by ranges of k: each k
@@ -72,29 +86,50 @@ std::vector<float> DenseBackward(const TensorView& kernel, std::span<const float
   return in;
 }
 
-std::vector<float> MaxPoolBackward(const Layer& l, const Shape& in_shape, std::span<const float> in,
-                                   std::span<const float> g) {
+// Routes each pooled gradient to the input its window's maximum came from. Rows of outputs go to
+// the pool's threads when their windows cannot overlap (stride >= pool height: every input row
+// belongs to one output row), so no two threads add into one input; overlapping windows run on
+// the calling thread.
+struct MaxPoolTask {
+  const Layer* l;
+  const Shape* in_shape;
+  LeadingPadding pad;
+  std::span<const float> in, g;
+  float* result;
+};
+
+void MaxPoolRows(void* context, size_t oy) {
+  const auto& t = *static_cast<const MaxPoolTask*>(context);
+  const Layer& l = *t.l;
+  const Shape& in_shape = *t.in_shape;
   const Shape& out = l.output_shape;
-  const auto [pad_top, pad_left] = PaddingOf(l, in_shape);
-  std::vector<float> result(in.size(), 0.0f);
   const size_t channels = out[2];
-  for (size_t oy = 0; oy < out[0]; ++oy) {
-    for (size_t ox = 0; ox < out[1]; ++ox) {
-      for (size_t c = 0; c < channels; ++c) {
-        size_t best = SIZE_MAX;
-        for (size_t ky = 0; ky < l.kernel_h; ++ky) {
-          const size_t y = oy * l.stride_h + ky;
-          if (y < pad_top || y - pad_top >= in_shape[0]) continue;
-          for (size_t kx = 0; kx < l.kernel_w; ++kx) {
-            const size_t x = ox * l.stride_w + kx;
-            if (x < pad_left || x - pad_left >= in_shape[1]) continue;
-            const size_t i = ((y - pad_top) * in_shape[1] + (x - pad_left)) * channels + c;
-            if (best == SIZE_MAX || in[i] > in[best]) best = i;  // ties: the first, as XNNPACK
-          }
+  for (size_t ox = 0; ox < out[1]; ++ox) {
+    for (size_t c = 0; c < channels; ++c) {
+      size_t best = SIZE_MAX;
+      for (size_t ky = 0; ky < l.kernel_h; ++ky) {
+        const size_t y = oy * l.stride_h + ky;
+        if (y < t.pad.top || y - t.pad.top >= in_shape[0]) continue;
+        for (size_t kx = 0; kx < l.kernel_w; ++kx) {
+          const size_t x = ox * l.stride_w + kx;
+          if (x < t.pad.left || x - t.pad.left >= in_shape[1]) continue;
+          const size_t i = ((y - t.pad.top) * in_shape[1] + (x - t.pad.left)) * channels + c;
+          if (best == SIZE_MAX || t.in[i] > t.in[best]) best = i;  // ties: the first, as XNNPACK
         }
-        if (best != SIZE_MAX) result[best] += g[(oy * out[1] + ox) * channels + c];
       }
+      if (best != SIZE_MAX) t.result[best] += t.g[(oy * out[1] + ox) * channels + c];
     }
+  }
+}
+
+std::vector<float> MaxPoolBackward(const Layer& l, const Shape& in_shape, std::span<const float> in,
+                                   std::span<const float> g, pthreadpool_t threadpool) {
+  std::vector<float> result(in.size(), 0.0f);
+  MaxPoolTask task{&l, &in_shape, PaddingOf(l, in_shape), in, g, result.data()};
+  if (l.stride_h >= l.kernel_h) {
+    pthreadpool_parallelize_1d(threadpool, MaxPoolRows, &task, l.output_shape[0], /*flags=*/0);
+  } else {
+    for (size_t oy = 0; oy < l.output_shape[0]; ++oy) MaxPoolRows(&task, oy);
   }
   return result;
 }
@@ -179,7 +214,7 @@ Status Backward::Propagate(const Engine& engine, size_t from, size_t target, Bac
   for (size_t i = from; i > target; --i) {
     const Layer& l = layers[i].layer;
     const Shape& in_shape = layers[i - 1].layer.output_shape;
-    if (i != from) ActivationBackward(l, engine.activation(i), mode, &g);
+    if (i != from) ActivationBackward(l, engine.activation(i), mode, &g, threadpool_);
     switch (l.kind) {
       case LayerKind::kDense:
         g = DenseBackward(model_.Weights(i)[0], g, in_shape[0], threadpool_);
@@ -191,7 +226,7 @@ Status Backward::Propagate(const Engine& engine, size_t from, size_t target, Bac
         break;
       }
       case LayerKind::kMaxPooling2D:
-        g = MaxPoolBackward(l, in_shape, engine.activation(i - 1), g);
+        g = MaxPoolBackward(l, in_shape, engine.activation(i - 1), g, threadpool_);
         break;
       case LayerKind::kGlobalAveragePooling2D: {
         std::vector<float> spread(in_shape[0] * in_shape[1] * in_shape[2]);

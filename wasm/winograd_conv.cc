@@ -190,14 +190,15 @@ void OutputTransform(void* context, size_t tile) {
 
 bool WinogradConv::Suits(const Conv2dShape& s) {
   return s.kernel_height == 3 && s.kernel_width == 3 && s.padding_height == s.padding_width &&
-         s.padding_height <= 1 && s.in_channels >= 16;
+         s.padding_height <= 1 && s.in_channels >= 16 && s.out_channels >= 16;
 }
 
 Status WinogradConv::Create(const Conv2dShape& shape, std::span<const float> weights,
                             std::span<const float> bias, pthreadpool_t threadpool,
                             std::unique_ptr<WinogradConv>* out) {
   if (!Suits(shape)) {
-    return Status::Error("Winograd F(2x2, 3x3) needs a 3x3 kernel, padding 0 or 1, 16+ channels");
+    return Status::Error(
+        "Winograd F(2x2, 3x3) needs a 3x3 kernel, padding 0 or 1, 16+ channels in and out");
   }
   const size_t c_in = shape.in_channels, c_out = shape.out_channels;
   if (weights.size() != c_out * 9 * c_in || (!bias.empty() && bias.size() != c_out)) {

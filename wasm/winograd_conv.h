@@ -26,8 +26,8 @@ namespace convscope {
 class WinogradConv {
  public:
   // Whether `shape` is one this class computes (3x3 kernel, the same padding of 0 or 1 on every
-  // side) and gains by it: with few input channels (an RGB image) the transforms would cost more
-  // than the products they save.
+  // side) and gains by it: with few input or output channels (an RGB image, its gradient) the
+  // transforms would cost more than the products they save.
   static bool Suits(const Conv2dShape& shape);
 
   // `weights` OHWI and `bias` (out_channels values, or none) are transformed and packed here;

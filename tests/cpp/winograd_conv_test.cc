@@ -47,10 +47,10 @@ TEST(WinogradConv, MatchesNaiveReferenceWhereTheTilingHasEdges) {
   const struct {
     size_t h, w, in, out, padding, batch;
     bool relu, bias;
-  } cases[] = {{1, 1, 16, 4, 1, 1, false, true},   {2, 3, 17, 5, 1, 1, true, true},
-               {7, 5, 23, 9, 1, 1, true, false},   {14, 14, 32, 33, 1, 1, false, true},
+  } cases[] = {{1, 1, 16, 17, 1, 1, false, true},  {2, 3, 17, 18, 1, 1, true, true},
+               {7, 5, 23, 21, 1, 1, true, false},  {14, 14, 32, 33, 1, 1, false, true},
                {90, 90, 16, 20, 1, 1, true, true}, {9, 16, 64, 64, 1, 1, true, true},
-               {3, 3, 16, 8, 0, 1, true, true},    {8, 7, 20, 12, 0, 3, false, true},
+               {3, 3, 16, 19, 0, 1, true, true},   {8, 7, 20, 22, 0, 3, false, true},
                {5, 6, 16, 16, 1, 4, true, true},   {60, 40, 16, 16, 0, 2, true, false}};
   std::unique_ptr<pthreadpool, PoolDeleter> pool(pthreadpool_create(2));
   for (const auto& c : cases) {
@@ -93,22 +93,27 @@ TEST(WinogradConv, MatchesNaiveReferenceWhereTheTilingHasEdges) {
 }
 
 TEST(WinogradConv, ServesTheF32ConvolutionsItSuits) {
-  const std::vector<float> bias(8, 0.0f);
-  for (const auto& [in, precision, padding, winograd] :
-       {std::tuple{16, Precision::kF32, 1, true}, std::tuple{3, Precision::kF32, 1, false},
-        std::tuple{16, Precision::kInt8, 1, false}, std::tuple{16, Precision::kF32, 2, false}}) {
+  // in, out, precision, padding (2: a 5x5 kernel), whether Conv2d runs it by Winograd.
+  for (const auto& [in, out, precision, padding, winograd] :
+       {std::tuple{16, 16, Precision::kF32, 1, true}, std::tuple{3, 16, Precision::kF32, 1, false},
+        std::tuple{16, 3, Precision::kF32, 1, false},
+        std::tuple{16, 16, Precision::kInt8, 1, false},
+        std::tuple{16, 16, Precision::kF32, 2, false}}) {
+    const size_t k = padding == 2 ? 5 : 3;
     const Conv2dShape s{.height = 6,
                         .width = 6,
                         .in_channels = static_cast<size_t>(in),
-                        .out_channels = 8,
-                        .kernel_height = padding == 2 ? size_t{5} : size_t{3},
-                        .kernel_width = padding == 2 ? size_t{5} : size_t{3},
+                        .out_channels = static_cast<size_t>(out),
+                        .kernel_height = k,
+                        .kernel_width = k,
                         .padding_height = static_cast<size_t>(padding),
                         .padding_width = static_cast<size_t>(padding)};
-    const std::vector<float> weights(8 * s.kernel_height * s.kernel_width * s.in_channels, 0.01f);
+    const std::vector<float> weights(s.out_channels * k * k * s.in_channels, 0.01f);
+    const std::vector<float> bias(s.out_channels, 0.0f);
     std::unique_ptr<Conv2d> conv;
     ASSERT_TRUE(Conv2d::Create(s, precision, weights, bias, nullptr, &conv).ok());
-    EXPECT_EQ(conv->winograd(), winograd) << in << " channels, padding " << padding;
+    EXPECT_EQ(conv->winograd(), winograd)
+        << in << " -> " << out << " channels, padding " << padding;
   }
 }
 
