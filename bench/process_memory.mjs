@@ -3,7 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 // Every process of a browser runs its executable (Firefox's content processes too: firefox-esr
-// -contentproc), so the executable names them.
+// -contentproc), so the executable names them. Chromium rewrites its processes' command lines
+// into one string with spaces, hence the split on both.
 const EXECUTABLES = { chromium: /\/(chromium|chrome)$/, firefox: /\/firefox-esr$/ };
 
 // Resident bytes of every running process of `browser` (this benchmark's is the only one).
@@ -11,7 +12,7 @@ export function browserRss(browser = 'chromium') {
   const sizes = [];
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      const executable = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
+      const executable = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/)[0];
       if (!EXECUTABLES[browser].test(executable)) continue;
       const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (rss) sizes.push(Number(rss[1]) * 1024);

@@ -188,6 +188,12 @@ async function pageBench(launch, query, { isolated, title, bases }) {
       result.rows,
       bases,
     );
+    for (const r of result.rows.filter((row) => row.heap)) {
+      console.log(
+        `${r.name}: wasm memory ${(r.heap / 2 ** 20).toFixed(0)} MiB after its first run` +
+          (r.name.endsWith('f32') ? ' (the same module holds the int8 model too)' : ''),
+      );
+    }
   } finally {
     await browser.close();
     await server.close();
