@@ -3,7 +3,8 @@
 // its box can change. A change inside a box of one layer reaches at most that box grown by the
 // next layer's window, so each layer recomputes one small tile per copy and takes everything else
 // from the unmodified image's activations (incremental inference, as in Krypton, SIGMOD 2019).
-// Tiles of a batch of copies share one size, so a batch is a single XNNPACK call per layer. The
+// Tiles of a batch of copies share one size, so a batch is a single call per layer, on the
+// layer's Conv2d or max pooling reshaped for it. The
 // result equals recomputing every copy whole, which Run can also do (for tests and benchmarks).
 //
 // f32 throughout, int8 kernels dequantized: XNNPACK's int8 path quantizes activations per image,
@@ -17,10 +18,10 @@
 #include <span>
 #include <vector>
 
+#include "conv2d.h"
+#include "layer_runtime.h"
 #include "model_file.h"
 #include "status.h"
-#include "winograd_conv.h"
-#include "xnn_handles.h"
 
 namespace convscope {
 
@@ -57,7 +58,6 @@ class IncrementalForward {
   pthreadpool_t threadpool_ = nullptr;
   std::vector<Stage> stages_;  // one per layer of the trunk, stages_[0] the input
   std::vector<float> gathered_;
-  std::vector<uint8_t> workspace_;
 };
 
 }  // namespace convscope

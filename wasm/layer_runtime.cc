@@ -75,16 +75,30 @@ Status LayerRuntime::Create(const Layer& layer, const Shape& input_shape, pthrea
   if (!s.ok()) return fail(s);
 
   std::unique_ptr<LayerRuntime> r(new LayerRuntime());
+  r->channels_ = input_shape.back();
   s = CreateRuntime(raw, threadpool, &r->runtime_);
-  if (!s.ok()) return fail(s);
-  xnn_runtime_t runtime = r->runtime_.get();
-  s = XnnCheck(xnn_reshape_runtime(runtime), "reshaping the runtime");
-  if (!s.ok()) return fail(s);
-  const xnn_external_value externals[2] = {{kInputId, input}, {kOutputId, output}};
-  s = XnnCheck(xnn_setup_runtime_v2(runtime, 2, externals), "setting up the runtime");
+  if (s.ok() && input != nullptr) {
+    s = ReshapeRuntimeInput(r->runtime_.get(), kInputId,
+                            {1, input_shape[0], input_shape[1], input_shape[2]}, &r->input_dims_);
+    const xnn_external_value externals[2] = {{kInputId, input}, {kOutputId, output}};
+    if (s.ok()) {
+      s = XnnCheck(xnn_setup_runtime_v2(r->runtime_.get(), 2, externals), "setting up the runtime");
+    }
+  }
   if (!s.ok()) return fail(s);
   *out = std::move(r);
   return Status::Ok();
+}
+
+Status LayerRuntime::RunBatch(const float* input, size_t batch, size_t height, size_t width,
+                              float* output) {
+  CONVSCOPE_RETURN_IF_ERROR(ReshapeRuntimeInput(runtime_.get(), kInputId,
+                                                {batch, height, width, channels_}, &input_dims_));
+  const xnn_external_value externals[2] = {{kInputId, const_cast<float*>(input)},
+                                           {kOutputId, output}};
+  CONVSCOPE_RETURN_IF_ERROR(
+      XnnCheck(xnn_setup_runtime_v2(runtime_.get(), 2, externals), "setting up a layer"));
+  return Run();
 }
 
 }  // namespace convscope
