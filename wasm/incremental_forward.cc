@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <limits>
+
+#include "xnn_handles.h"
 
 namespace convscope {
 
@@ -10,10 +11,8 @@ struct IncrementalForward::Stage {
   const Layer* layer = nullptr;  // null for the input
   Shape in, out;                 // H x W x C
   LeadingPadding pad;
-  // The layer on gathered tiles, valid padding (the halo comes from the gathered tile): a Conv2d
-  // (by Winograd where it suits) or the max pooling's LayerRuntime.
-  std::unique_ptr<Conv2d> conv;
-  std::unique_ptr<LayerRuntime> pool;
+  // The layer on gathered tiles, valid padding (the halo comes from the gathered tile).
+  std::unique_ptr<TileRunner> runner;
   std::vector<float> base;   // the unmodified image's output
   std::vector<Box> changed;  // per copy: where its output may differ from base (may be empty)
   std::vector<Box> tiles;    // per copy: the recomputed box, `changed` grown to the shared size
@@ -22,8 +21,6 @@ struct IncrementalForward::Stage {
 };
 
 namespace {
-
-constexpr float kInf = std::numeric_limits<float>::infinity();
 
 // Output indices [lo, hi] whose window (stride, kernel, leading padding) touches input [a, b].
 bool Reach(ptrdiff_t a, ptrdiff_t b, size_t stride, size_t kernel, size_t pad, size_t out,
@@ -79,36 +76,14 @@ Status IncrementalForward::Create(const ModelFile& model, std::span<const float>
   f->stages_.push_back(std::move(input));
   for (size_t i = 1; i < layers.size(); ++i) {
     const Layer& l = layers[i].layer;
-    if (l.kind != LayerKind::kConv2D && l.kind != LayerKind::kMaxPooling2D) break;
+    const LayerKindOps& ops = KindOps(l.kind);
+    if (ops.tiles == nullptr) break;
     Stage st;
     st.layer = &l;
     st.in = layers[i - 1].layer.output_shape;
     st.out = l.output_shape;
     st.pad = PaddingOf(l, st.in);
-    // Created for the smallest tile (one output); RunStage reshapes them for each batch.
-    if (l.kind == LayerKind::kConv2D) {
-      const std::vector<TensorView> w = model.Weights(i);
-      const std::vector<float> kernel = ValuesAsF32(w[0]);
-      const std::vector<float> bias = w.size() > 1 ? ValuesAsF32(w[1]) : std::vector<float>();
-      const Conv2dShape valid{.height = l.kernel_h,
-                              .width = l.kernel_w,
-                              .in_channels = st.in[2],
-                              .out_channels = l.units,
-                              .kernel_height = l.kernel_h,
-                              .kernel_width = l.kernel_w,
-                              .padding_height = 0,
-                              .padding_width = 0,
-                              .relu = l.activation == Activation::kRelu};
-      // Packed here: the f32 copies can go afterwards.
-      CONVSCOPE_RETURN_IF_ERROR(Conv2d::Create(valid, {.kernel_f32 = kernel, .bias = bias},
-                                               threadpool, &st.conv, Conv2dBuffers::kCaller));
-    } else {
-      Layer valid = l;
-      valid.padding = Padding::kValid;
-      valid.output_shape = {1, 1, st.in[2]};
-      CONVSCOPE_RETURN_IF_ERROR(LayerRuntime::Create(valid, {l.kernel_h, l.kernel_w, st.in[2]},
-                                                     threadpool, nullptr, nullptr, &st.pool));
-    }
+    CONVSCOPE_RETURN_IF_ERROR(ops.tiles(model, i, threadpool, &st.runner));
     f->stages_.push_back(std::move(st));
   }
   if (f->stages_.size() < 2) {
@@ -180,22 +155,20 @@ Status IncrementalForward::RunStage(size_t index, size_t copies, bool whole) {
     st.tile_h = std::max(st.tile_h, st.changed[i].height);
     st.tile_w = std::max(st.tile_w, st.changed[i].width);
   }
-  // Winograd computes each output in a 2x2 block, with arithmetic that depends on where in its
-  // block it lies: tiles that start on even rows and columns compute every output as the whole
-  // image's pass does, bit for bit. One row and column more leave room for that, and a tile that
-  // must end at an odd-sized map's edge is made one longer so that it still starts even.
-  const bool winograd = st.conv && st.conv->winograd();
-  if (winograd && !whole) {
-    const auto aligned = [](size_t size, size_t full) {
+  // A runner whose tiles must start on multiples of `align` (2: Winograd's 2x2 blocks,
+  // conv2d_layer.cc) gets room for that, and a tile that must end at the map's edge is made longer
+  // so that it still starts on a multiple.
+  const size_t align = st.runner->alignment;
+  if (align > 1 && !whole) {
+    const auto aligned = [align](size_t size, size_t full) {
       if (size == 0) return size_t{0};
-      size += 1;
-      if (size < full && (full - size) % 2 != 0) size += 1;
+      size += align - 1;
+      if (size < full && (full - size) % align != 0) size += align - (full - size) % align;
       return std::min(size, full);
     };
     st.tile_h = aligned(st.tile_h, oh);
     st.tile_w = aligned(st.tile_w, ow);
   }
-  const size_t align = winograd ? 2 : 1;
   const auto start = [align](size_t changed, size_t last) {
     return std::min(changed / align * align, last);
   };
@@ -211,7 +184,7 @@ Status IncrementalForward::RunStage(size_t index, size_t copies, bool whole) {
   // (0 for a convolution, -inf for max pooling) outside the map.
   const size_t gh = (st.tile_h - 1) * l.stride_h + l.kernel_h;
   const size_t gw = (st.tile_w - 1) * l.stride_w + l.kernel_w;
-  const float pad = l.kind == LayerKind::kConv2D ? 0.0f : -kInf;
+  const float pad = st.runner->padding;
   gathered_.resize(copies * gh * gw * c + XNN_EXTRA_BYTES / sizeof(float));
   for (size_t i = 0; i < copies; ++i) {
     const Box& from = prev.tiles[i];
@@ -241,8 +214,7 @@ Status IncrementalForward::RunStage(size_t index, size_t copies, bool whole) {
     }
   }
 
-  if (st.conv) return st.conv->RunBatch(gathered_.data(), copies, gh, gw, st.values.data());
-  return st.pool->RunBatch(gathered_.data(), copies, gh, gw, st.values.data());
+  return st.runner->Run(gathered_.data(), copies, gh, gw, st.values.data());
 }
 
 void IncrementalForward::Output(size_t index, std::span<float> out) const {
