@@ -292,12 +292,9 @@ Status ConvertToBytes(const ConvertOptions& o, const ConvertProgress& progress,
     CONVSCOPE_RETURN_IF_ERROR(InferVgg16(*file, &arch));
   }
   if (o.notop) {
+    // The top is everything from the first layer with a flat output (Flatten, pooling, Dense).
     size_t keep = 0;
-    while (keep < arch.layers.size() && arch.layers[keep].kind != LayerKind::kFlatten &&
-           arch.layers[keep].kind != LayerKind::kDense &&
-           arch.layers[keep].kind != LayerKind::kGlobalAveragePooling2D) {
-      ++keep;
-    }
+    while (keep < arch.layers.size() && arch.layers[keep].output_shape.size() == 3) ++keep;
     arch.layers.resize(keep);
     if (arch.name == "vgg16") arch.name = "vgg16_notop";
   }

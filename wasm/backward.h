@@ -1,8 +1,9 @@
 // Gradients of a class score through a model, for the explanation methods. XNNPACK only runs
-// forward, so the backward pass is built here from the forward pass's stored activations:
+// forward, so the backward pass is built here from the forward pass's stored activations: ReLU
+// masks from the stored outputs, then each layer's kind (layers/layer_kind.h) takes the gradient
+// through the layer:
 //   Conv2D      input gradient = a convolution of the output gradient with the kernel flipped in
-//               space and transposed in channels (run by XNNPACK, one runtime per layer, built on
-//               first use); ReLU masks from the stored outputs
+//               space and transposed in channels (a Conv2d per layer, built on first use)
 //   Dense       W^T g, accumulated row by row over the nonzero output gradients
 //   MaxPooling  each output gradient routed to its window's argmax (recomputed from the input)
 //   Flatten     identity (the same NHWC order both ways)
@@ -13,13 +14,12 @@
 
 #include <pthreadpool.h>
 
-#include <map>
 #include <memory>
 #include <span>
 #include <vector>
 
-#include "conv2d.h"
 #include "engine.h"
+#include "layers/layer_kind.h"
 #include "model_file.h"
 #include "status.h"
 
@@ -48,13 +48,10 @@ class Backward {
                    std::vector<float>* gradient);
 
  private:
-  Status ConvInputGradient(size_t layer, std::span<const float> output_gradient,
-                           std::vector<float>* input_gradient);
-
   const ModelFile& model_;
   pthreadpool_t threadpool_;
-  std::map<size_t, std::unique_ptr<Conv2d>> transposed_;  // per Conv2D layer, built on first use
-  std::vector<float> scratch_;  // their input, with the padding XNNPACK may read
+  std::vector<std::unique_ptr<BackwardState>> states_;  // per layer, kept by its kind
+  std::vector<float> scratch_;                          // shared by the layers' backward steps
 };
 
 }  // namespace convscope

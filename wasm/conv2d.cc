@@ -191,12 +191,13 @@ Status Conv2d::Build(const LayerWeights& w, pthreadpool_t threadpool) {
       "defining the convolution"));
 
   CONVSCOPE_RETURN_IF_ERROR(CreateRuntime(g, threadpool, &runtime_));
-  CONVSCOPE_RETURN_IF_ERROR(XnnCheck(xnn_reshape_runtime(runtime_.get()), "xnn_reshape_runtime"));
-  if (input_.empty()) return Status::Ok();  // the caller's buffers, set up by RunOn
-  return Setup(input_.data(), output_.data());
+  if (input_.empty()) return Status::Ok();  // the caller's buffers, set up by RunOn or RunBatch
+  return Setup(input_.data(), 1, s.height, s.width, output_.data());
 }
 
-Status Conv2d::Setup(const float* input, float* output) {
+Status Conv2d::Setup(const float* input, size_t batch, size_t height, size_t width, float* output) {
+  CONVSCOPE_RETURN_IF_ERROR(ReshapeRuntimeInput(
+      runtime_.get(), 0, {batch, height, width, shape_.in_channels}, &runtime_input_dims_));
   // The subgraph's external values: 0 is the input, 1 the output.
   const xnn_external_value externals[2] = {{0, const_cast<float*>(input)}, {1, output}};
   return XnnCheck(xnn_setup_runtime_v2(runtime_.get(), 2, externals), "xnn_setup_runtime_v2");
@@ -216,8 +217,21 @@ Status Conv2d::RunOn(std::span<const float> input, std::span<float> output) {
         std::to_string(input_size_) + " values and padding, and an output of " +
         std::to_string(output_size_));
   }
-  if (winograd_) return winograd_->Run(input.data(), output.data());
-  CONVSCOPE_RETURN_IF_ERROR(Setup(input.data(), output.data()));
+  return RunBatch(input.data(), 1, shape_.height, shape_.width, output.data());
+}
+
+Status Conv2d::RunBatch(const float* input, size_t batch, size_t height, size_t width,
+                        float* output) {
+  const Conv2dShape& s = shape_;
+  if (!input_.empty() || height + 2 * s.padding_height < s.kernel_height ||
+      width + 2 * s.padding_width < s.kernel_width) {
+    return Status::Error(
+        "RunBatch needs a convolution made with Conv2dBuffers::kCaller and an input the kernel "
+        "fits in, got " +
+        std::to_string(height) + "x" + std::to_string(width));
+  }
+  if (winograd_) return winograd_->Run(input, batch, height, width, output);
+  CONVSCOPE_RETURN_IF_ERROR(Setup(input, batch, height, width, output));
   return XnnCheck(xnn_invoke_runtime(runtime_.get()), "running the convolution");
 }
 

@@ -12,6 +12,7 @@
 
 #include <pthreadpool.h>
 
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -67,11 +68,19 @@ class Conv2d {
   // With Conv2dBuffers::kCaller: runs on `input` (its shape, followed by XNN_EXTRA_BYTES that
   // XNNPACK may read) into `output`.
   Status RunOn(std::span<const float> input, std::span<float> output);
+  // With Conv2dBuffers::kCaller: runs `batch` images of height x width (at least the kernel's size
+  // less twice the padding) with the shape's channels, padding and ReLU, from `input` (followed by
+  // XNN_EXTRA_BYTES XNNPACK may read) into `output`, both NHWC: the occlusion trunk's batches of
+  // tiles (incremental_forward.h). Each output element is computed as in a run at the created
+  // size.
+  Status RunBatch(const float* input, size_t batch, size_t height, size_t width, float* output);
 
  private:
   Conv2d() = default;
   Status Build(const LayerWeights& weights, pthreadpool_t threadpool);
-  Status Setup(const float* input, float* output);
+  // Reshapes the runtime for `batch` images of height x width where it was shaped otherwise, and
+  // sets it up on the buffers.
+  Status Setup(const float* input, size_t batch, size_t height, size_t width, float* output);
 
   Conv2dShape shape_;
   Precision precision_ = Precision::kF32;
@@ -80,6 +89,7 @@ class Conv2d {
   std::vector<float> output_;
   // Declared after the buffers they reference so that they are destroyed first. One of the two.
   RuntimePtr runtime_;
+  std::array<size_t, 4> runtime_input_dims_{};  // what the runtime was last reshaped for
   std::unique_ptr<WinogradConv> winograd_;
 };
 

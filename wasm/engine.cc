@@ -44,7 +44,7 @@ Status Engine::PrepareWeights(size_t index, const Shape& input_shape, LayerWeigh
                               std::vector<float>* f32_scratch, ChannelwiseInt8* int8_scratch) {
   const std::vector<TensorView> views = model_->Weights(index);
   if (views.empty()) return Status::Ok();
-  const bool dense = model_->header().layers[index].layer.kind == LayerKind::kDense;
+  const bool kept = KindOps(model_->header().layers[index].layer.kind).reads_weights_when_running;
   const TensorView& kernel = views[0];
   if (views.size() > 1) w->bias = View<float>(views[1]);
   const bool file_int8 = kernel.entry->dtype == Precision::kInt8;
@@ -56,11 +56,11 @@ Status Engine::PrepareWeights(size_t index, const Shape& input_shape, LayerWeigh
   } else if (want_int8) {
     // A Dense layer reads its weights on every run (wasm/dense_layer.h); XNNPACK packs a
     // convolution's at creation, so its copy lives only until then.
-    ChannelwiseInt8* q = dense ? &int8_copies_.emplace_back() : int8_scratch;
+    ChannelwiseInt8* q = kept ? &int8_copies_.emplace_back() : int8_scratch;
     *q = QuantizeChannelwise(View<float>(kernel), kernel.entry->shape.front());
     w->kernel_int8 = q->values;
     w->scales = q->scales;
-  } else if (file_int8 && dense) {
+  } else if (file_int8 && kept) {
     w->kernel_int8 = View<int8_t>(kernel);  // dequantized on the fly
     w->scales = kernel.scales;
   } else if (file_int8) {
@@ -88,9 +88,7 @@ Status Engine::Create(const ModelFile& model, Precision precision, pthreadpool_t
   e->has_logits_ = last.kind == LayerKind::kDense && last.activation == Activation::kSoftmax;
   if (e->has_logits_) e->logits_.assign(e->sizes_.back() + XNN_EXTRA_BYTES / sizeof(float), 0.0f);
 
-  e->convs_.resize(layers.size());
-  e->dense_.resize(layers.size());
-  e->runtimes_.resize(layers.size());
+  e->runners_.resize(layers.size());
   e->layer_ms_.assign(layers.size(), 0.0);
   for (size_t i = 1; i < layers.size(); ++i) {
     const Layer& layer = layers[i].layer;
@@ -99,39 +97,17 @@ Status Engine::Create(const ModelFile& model, Precision precision, pthreadpool_t
     std::vector<float> f32_scratch;
     ChannelwiseInt8 int8_scratch;
     CONVSCOPE_RETURN_IF_ERROR(e->PrepareWeights(i, input_shape, &w, &f32_scratch, &int8_scratch));
-    float* logits = i + 1 == layers.size() ? e->logits_.data() : nullptr;
-    if (layer.kind == LayerKind::kConv2D) {
-      CONVSCOPE_RETURN_IF_ERROR(e->CreateConv(i, input_shape, w, threadpool));
-    } else if (layer.kind == LayerKind::kDense) {
-      CONVSCOPE_RETURN_IF_ERROR(DenseLayer::Create(
-          layer, input_shape[0], w, precision == Precision::kInt8, threadpool,
-          e->buffers_[i - 1].data(), e->buffers_[i].data(), logits, &e->dense_[i]));
-    } else {
-      CONVSCOPE_RETURN_IF_ERROR(LayerRuntime::Create(layer, input_shape, threadpool,
-                                                     e->buffers_[i - 1].data(),
-                                                     e->buffers_[i].data(), &e->runtimes_[i]));
-    }
+    const ForwardContext context{.layer = &layer,
+                                 .input_shape = &input_shape,
+                                 .weights = &w,
+                                 .precision = precision,
+                                 .threadpool = threadpool,
+                                 .input = e->buffers_[i - 1].data(),
+                                 .output = e->buffers_[i].data(),
+                                 .logits = i + 1 == layers.size() ? e->logits_.data() : nullptr};
+    CONVSCOPE_RETURN_IF_ERROR(KindOps(layer.kind).forward(context, &e->runners_[i]));
   }
   *out = std::move(e);
-  return Status::Ok();
-}
-
-Status Engine::CreateConv(size_t index, const Shape& in, const LayerWeights& w,
-                          pthreadpool_t threadpool) {
-  const Layer& l = model_->header().layers[index].layer;
-  // Keras 'same' with stride 1 and an odd kernel pads (k - 1) / 2 on every side.
-  const bool same = l.padding == Padding::kSame;
-  const Conv2dShape shape{.height = in[0],
-                          .width = in[1],
-                          .in_channels = in[2],
-                          .out_channels = l.units,
-                          .kernel_height = l.kernel_h,
-                          .kernel_width = l.kernel_w,
-                          .padding_height = same ? (l.kernel_h - 1) / 2 : 0,
-                          .padding_width = same ? (l.kernel_w - 1) / 2 : 0,
-                          .relu = l.activation == Activation::kRelu};
-  const Status s = Conv2d::Create(shape, w, threadpool, &convs_[index], Conv2dBuffers::kCaller);
-  if (!s.ok()) return Status::Error("layer " + l.name + " (Conv2D): " + s.message());
   return Status::Ok();
 }
 
@@ -151,9 +127,7 @@ Status Engine::RunLayers(size_t first, size_t last) {
   const size_t end = std::min(last, sizes_.size() - 1);
   for (size_t i = first; i <= end; ++i) {
     const auto start = Clock::now();
-    CONVSCOPE_RETURN_IF_ERROR(convs_[i]   ? convs_[i]->RunOn(buffers_[i - 1], Buffer(i))
-                              : dense_[i] ? dense_[i]->Run()
-                                          : runtimes_[i]->Run());
+    CONVSCOPE_RETURN_IF_ERROR(runners_[i]->Run());
     layer_ms_[i] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   }
   return Status::Ok();

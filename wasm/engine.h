@@ -1,6 +1,6 @@
-// Runs a loaded model: per layer a Conv2d, a DenseLayer or a LayerRuntime (the layers without
-// weights), built once per (model, precision) and reused for every image. Keeps every layer's
-// activation after a pass.
+// Runs a loaded model: per layer the runner its kind builds (layers/layer_kind.h: a Conv2d, a
+// DenseLayer or a LayerRuntime for the layers without weights), built once per (model, precision)
+// and reused for every image. Keeps every layer's activation after a pass.
 //
 // Weights come from the model file in place whenever the precisions agree (f32 file -> f32 engine,
 // int8 file -> int8 engine). Otherwise a convolution's weights are converted (dequantized or
@@ -20,10 +20,8 @@
 #include <span>
 #include <vector>
 
-#include "conv2d.h"
-#include "dense_layer.h"
-#include "layer_runtime.h"
 #include "layer_weights.h"
+#include "layers/layer_kind.h"
 #include "model_file.h"
 #include "quantize.h"
 #include "status.h"
@@ -64,8 +62,6 @@ class Engine {
   Status RunLayers(size_t first, size_t last);
   // Views the weights of layer `index` for its runtime, in place or converted into a scratch copy
   // (which only has to last until the runtime is built) or into int8_copies_.
-  Status CreateConv(size_t index, const Shape& input_shape, const LayerWeights& w,
-                    pthreadpool_t threadpool);
   Status PrepareWeights(size_t index, const Shape& input_shape, LayerWeights* w,
                         std::vector<float>* f32_scratch, ChannelwiseInt8* int8_scratch);
 
@@ -75,11 +71,9 @@ class Engine {
   std::vector<size_t> sizes_;                // elements of each activation
   std::vector<float> logits_;
   bool has_logits_ = false;
-  std::vector<ChannelwiseInt8> int8_copies_;  // quantized Dense weights of an f32 file
-  // Per layer, one of the three (none for the input layer).
-  std::vector<std::unique_ptr<Conv2d>> convs_;
-  std::vector<std::unique_ptr<DenseLayer>> dense_;
-  std::vector<std::unique_ptr<LayerRuntime>> runtimes_;
+  // Quantized weights of an f32 file that runners read on every run (Dense layers).
+  std::vector<ChannelwiseInt8> int8_copies_;
+  std::vector<std::unique_ptr<LayerForward>> runners_;  // per layer (none for the input layer)
   std::vector<double> layer_ms_;
   size_t passes_ = 0;
 };

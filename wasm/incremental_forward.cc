@@ -1,10 +1,9 @@
 #include "incremental_forward.h"
 
-#include <xnnpack.h>
-
 #include <algorithm>
 #include <cstring>
-#include <limits>
+
+#include "xnn_handles.h"
 
 namespace convscope {
 
@@ -12,10 +11,8 @@ struct IncrementalForward::Stage {
   const Layer* layer = nullptr;  // null for the input
   Shape in, out;                 // H x W x C
   LeadingPadding pad;
-  // Conv2D, valid padding (the halo comes from the gathered tile): by Winograd where it suits,
-  // else XNNPACK's convolution.
-  std::unique_ptr<WinogradConv> winograd;
-  OperatorPtr conv;
+  // The layer on gathered tiles, valid padding (the halo comes from the gathered tile).
+  std::unique_ptr<TileRunner> runner;
   std::vector<float> base;   // the unmodified image's output
   std::vector<Box> changed;  // per copy: where its output may differ from base (may be empty)
   std::vector<Box> tiles;    // per copy: the recomputed box, `changed` grown to the shared size
@@ -24,8 +21,6 @@ struct IncrementalForward::Stage {
 };
 
 namespace {
-
-constexpr float kInf = std::numeric_limits<float>::infinity();
 
 // Output indices [lo, hi] whose window (stride, kernel, leading padding) touches input [a, b].
 bool Reach(ptrdiff_t a, ptrdiff_t b, size_t stride, size_t kernel, size_t pad, size_t out,
@@ -81,42 +76,14 @@ Status IncrementalForward::Create(const ModelFile& model, std::span<const float>
   f->stages_.push_back(std::move(input));
   for (size_t i = 1; i < layers.size(); ++i) {
     const Layer& l = layers[i].layer;
-    if (l.kind != LayerKind::kConv2D && l.kind != LayerKind::kMaxPooling2D) break;
+    const LayerKindOps& ops = KindOps(l.kind);
+    if (ops.tiles == nullptr) break;
     Stage st;
     st.layer = &l;
     st.in = layers[i - 1].layer.output_shape;
     st.out = l.output_shape;
     st.pad = PaddingOf(l, st.in);
-    if (l.kind == LayerKind::kConv2D) {
-      const std::vector<TensorView> w = model.Weights(i);
-      const std::vector<float> kernel = ValuesAsF32(w[0]);
-      const std::vector<float> bias = w.size() > 1 ? ValuesAsF32(w[1]) : std::vector<float>();
-      const Conv2dShape valid{.height = st.in[0],
-                              .width = st.in[1],
-                              .in_channels = st.in[2],
-                              .out_channels = l.units,
-                              .kernel_height = l.kernel_h,
-                              .kernel_width = l.kernel_w,
-                              .padding_height = 0,
-                              .padding_width = 0,
-                              .relu = l.activation == Activation::kRelu};
-      if (WinogradConv::Suits(valid)) {
-        CONVSCOPE_RETURN_IF_ERROR(
-            WinogradConv::Create(valid, kernel, bias, threadpool, &st.winograd));
-        f->stages_.push_back(std::move(st));
-        continue;
-      }
-      xnn_operator_t op = nullptr;
-      // XNNPACK packs the weights here; the copies above can go afterwards.
-      CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
-          xnn_create_convolution2d_nhwc_f32(
-              0, 0, 0, 0, static_cast<uint32_t>(l.kernel_h), static_cast<uint32_t>(l.kernel_w), 1,
-              1, 1, 1, 1, st.in[2], l.units, st.in[2], l.units, kernel.data(),
-              bias.empty() ? nullptr : bias.data(),
-              l.activation == Activation::kRelu ? 0.0f : -kInf, kInf, 0, nullptr, nullptr, &op),
-          "creating a convolution for incremental inference"));
-      st.conv.reset(op);
-    }
+    CONVSCOPE_RETURN_IF_ERROR(ops.tiles(model, i, threadpool, &st.runner));
     f->stages_.push_back(std::move(st));
   }
   if (f->stages_.size() < 2) {
@@ -188,21 +155,20 @@ Status IncrementalForward::RunStage(size_t index, size_t copies, bool whole) {
     st.tile_h = std::max(st.tile_h, st.changed[i].height);
     st.tile_w = std::max(st.tile_w, st.changed[i].width);
   }
-  // Winograd computes each output in a 2x2 block, with arithmetic that depends on where in its
-  // block it lies: tiles that start on even rows and columns compute every output as the whole
-  // image's pass does, bit for bit. One row and column more leave room for that, and a tile that
-  // must end at an odd-sized map's edge is made one longer so that it still starts even.
-  if (st.winograd && !whole) {
-    const auto aligned = [](size_t size, size_t full) {
+  // A runner whose tiles must start on multiples of `align` (2: Winograd's 2x2 blocks,
+  // conv2d_layer.cc) gets room for that, and a tile that must end at the map's edge is made longer
+  // so that it still starts on a multiple.
+  const size_t align = st.runner->alignment;
+  if (align > 1 && !whole) {
+    const auto aligned = [align](size_t size, size_t full) {
       if (size == 0) return size_t{0};
-      size += 1;
-      if (size < full && (full - size) % 2 != 0) size += 1;
+      size += align - 1;
+      if (size < full && (full - size) % align != 0) size += align - (full - size) % align;
       return std::min(size, full);
     };
     st.tile_h = aligned(st.tile_h, oh);
     st.tile_w = aligned(st.tile_w, ow);
   }
-  const size_t align = st.winograd ? 2 : 1;
   const auto start = [align](size_t changed, size_t last) {
     return std::min(changed / align * align, last);
   };
@@ -218,7 +184,7 @@ Status IncrementalForward::RunStage(size_t index, size_t copies, bool whole) {
   // (0 for a convolution, -inf for max pooling) outside the map.
   const size_t gh = (st.tile_h - 1) * l.stride_h + l.kernel_h;
   const size_t gw = (st.tile_w - 1) * l.stride_w + l.kernel_w;
-  const float pad = l.kind == LayerKind::kConv2D ? 0.0f : -kInf;
+  const float pad = st.runner->padding;
   gathered_.resize(copies * gh * gw * c + XNN_EXTRA_BYTES / sizeof(float));
   for (size_t i = 0; i < copies; ++i) {
     const Box& from = prev.tiles[i];
@@ -248,43 +214,7 @@ Status IncrementalForward::RunStage(size_t index, size_t copies, bool whole) {
     }
   }
 
-  if (st.winograd) return st.winograd->Run(gathered_.data(), copies, gh, gw, st.values.data());
-  if (l.kind == LayerKind::kConv2D) {
-    size_t workspace_size = 0, workspace_alignment = 0, out_h = 0, out_w = 0;
-    CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
-        xnn_reshape_convolution2d_nhwc_f32(st.conv.get(), copies, gh, gw, &workspace_size,
-                                           &workspace_alignment, &out_h, &out_w, threadpool_),
-        "sizing a tile convolution"));
-    workspace_.resize(workspace_size + workspace_alignment);
-    void* workspace = workspace_.data();
-    size_t space = workspace_.size();
-    if (workspace_size > 0 && std::align(std::max<size_t>(workspace_alignment, 1), workspace_size,
-                                         workspace, space) == nullptr) {
-      return Status::Error("aligning the convolution workspace failed");
-    }
-    CONVSCOPE_RETURN_IF_ERROR(
-        XnnCheck(xnn_setup_convolution2d_nhwc_f32(st.conv.get(), workspace, gathered_.data(),
-                                                  st.values.data()),
-                 "setting up a tile convolution"));
-    return XnnCheck(xnn_run_operator(st.conv.get(), threadpool_), "running a tile convolution");
-  }
-  // Max pooling by hand: a few percent of the work, and no operator to resize.
-  float* dst = st.values.data();
-  for (size_t i = 0; i < copies; ++i) {
-    const float* src = gathered_.data() + i * gh * gw * c;
-    for (size_t oy = 0; oy < st.tile_h; ++oy) {
-      for (size_t ox = 0; ox < st.tile_w; ++ox, dst += c) {
-        std::fill(dst, dst + c, -kInf);
-        for (size_t ky = 0; ky < l.kernel_h; ++ky) {
-          for (size_t kx = 0; kx < l.kernel_w; ++kx) {
-            const float* v = src + ((oy * l.stride_h + ky) * gw + ox * l.stride_w + kx) * c;
-            for (size_t k = 0; k < c; ++k) dst[k] = std::max(dst[k], v[k]);
-          }
-        }
-      }
-    }
-  }
-  return Status::Ok();
+  return st.runner->Run(gathered_.data(), copies, gh, gw, st.values.data());
 }
 
 void IncrementalForward::Output(size_t index, std::span<float> out) const {

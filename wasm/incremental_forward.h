@@ -1,10 +1,12 @@
 // Runs copies of one image, each with its own box of the input overwritten, through the model's
-// leading spatial layers (its trunk: Conv2D and MaxPooling2D), recomputing for each copy only what
-// its box can change. A change inside a box of one layer reaches at most that box grown by the
-// next layer's window, so each layer recomputes one small tile per copy and takes everything else
-// from the unmodified image's activations (incremental inference, as in Krypton, SIGMOD 2019).
-// Tiles of a batch of copies share one size, so a batch is a single XNNPACK call per layer. The
-// result equals recomputing every copy whole, which Run can also do (for tests and benchmarks).
+// leading spatial layers (its trunk: the layers whose kind has a tile runner, layers/layer_kind.h,
+// Conv2D and MaxPooling2D), recomputing for each copy only what its box can change. A change
+// inside a box of one layer reaches at most that box grown by the next layer's window, so each
+// layer recomputes one small tile per copy and takes everything else from the unmodified image's
+// activations (incremental inference, as in Krypton, SIGMOD 2019). Tiles of a batch of copies
+// share one size, so a batch is a single call per layer, on the layer's Conv2d or max pooling
+// reshaped for it. The result equals recomputing every copy whole, which Run can also do (for
+// tests and benchmarks).
 //
 // f32 throughout, int8 kernels dequantized: XNNPACK's int8 path quantizes activations per image,
 // so a tile quantized on its own would not equal the same region of a whole-image pass.
@@ -17,10 +19,9 @@
 #include <span>
 #include <vector>
 
+#include "layers/layer_kind.h"
 #include "model_file.h"
 #include "status.h"
-#include "winograd_conv.h"
-#include "xnn_handles.h"
 
 namespace convscope {
 
@@ -37,7 +38,7 @@ class IncrementalForward {
                        pthreadpool_t threadpool, std::unique_ptr<IncrementalForward>* out);
   ~IncrementalForward();
 
-  // The trunk's last layer: the one before the first layer that is neither Conv2D nor MaxPooling2D.
+  // The trunk's last layer: the one before the first layer whose kind has no tile runner.
   size_t last_layer() const;
   // The unmodified image's output of `layer` (0: the image itself) up to last_layer().
   std::span<const float> base(size_t layer) const;
@@ -57,7 +58,6 @@ class IncrementalForward {
   pthreadpool_t threadpool_ = nullptr;
   std::vector<Stage> stages_;  // one per layer of the trunk, stages_[0] the input
   std::vector<float> gathered_;
-  std::vector<uint8_t> workspace_;
 };
 
 }  // namespace convscope

@@ -1,6 +1,8 @@
 // The layers convscope runs — the sequential VGG family — described the way Keras does.
 // A Layer reads and writes Keras' own layer config (`get_config()`), so one parser serves both the
 // converter (reading a Keras `model_config`) and the core (reading a convscope model header).
+// What each kind does is in its entry of the layer-kind table (layers/layer_kind.h); the
+// functions here dispatch to it.
 #pragma once
 
 #include <cstddef>
@@ -44,6 +46,9 @@ Status LayerFromKeras(const std::string& class_name, const Json& config,
 
 // {"class_name": ..., "config": {...}} in Keras' field names; LayerFromKeras reads it back.
 Json LayerToKeras(const Layer& layer);
+
+// The "Output Shape" column of Keras' model.summary() for a layer whose shapes are inferred.
+std::string SummaryShape(const Layer& layer);
 
 // Computes every layer's output shape and parameter count, checking that each layer fits the one
 // before it. The first layer must be the input.

@@ -1,42 +1,12 @@
 #include "layer_runtime.h"
 
-#include <limits>
 #include <string>
 #include <vector>
 
 namespace convscope {
 namespace {
 
-constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr uint32_t kInputId = 0, kOutputId = 1;
-
-Status DefineLayer(xnn_subgraph_t g, const Layer& l, const Shape& in, uint32_t input_id,
-                   uint32_t output_id) {
-  switch (l.kind) {
-    case LayerKind::kMaxPooling2D:
-      return XnnCheck(xnn_define_max_pooling_2d(
-                          g, 0, 0, 0, 0, static_cast<uint32_t>(l.kernel_h),
-                          static_cast<uint32_t>(l.kernel_w), static_cast<uint32_t>(l.stride_h),
-                          static_cast<uint32_t>(l.stride_w), 1, 1, -kInf, kInf, input_id, output_id,
-                          l.padding == Padding::kSame ? XNN_FLAG_TENSORFLOW_SAME_PADDING : 0),
-                      "defining the max pooling");
-    case LayerKind::kFlatten: {
-      const size_t shape[2] = {1, in[0] * in[1] * in[2]};
-      return XnnCheck(xnn_define_static_reshape(g, 2, shape, input_id, output_id, 0),
-                      "defining the flatten");
-    }
-    case LayerKind::kGlobalAveragePooling2D: {
-      const size_t axes[2] = {1, 2};
-      return XnnCheck(xnn_define_static_reduce(g, xnn_reduce_mean, 2, axes, input_id, output_id, 0),
-                      "defining the global average pooling");
-    }
-    case LayerKind::kConv2D:
-    case LayerKind::kDense:
-    case LayerKind::kInput:
-      break;
-  }
-  return Status::Error("layer " + l.name + " has no runtime");
-}
 
 std::vector<size_t> BatchDims(const Shape& s) {
   std::vector<size_t> dims = {1};
@@ -46,8 +16,9 @@ std::vector<size_t> BatchDims(const Shape& s) {
 
 }  // namespace
 
-Status LayerRuntime::Create(const Layer& layer, const Shape& input_shape, pthreadpool_t threadpool,
-                            float* input, float* output, std::unique_ptr<LayerRuntime>* out) {
+Status LayerRuntime::Create(const Layer& layer, const Shape& input_shape, DefineNode define,
+                            pthreadpool_t threadpool, float* input, float* output,
+                            std::unique_ptr<LayerRuntime>* out) {
   auto fail = [&](const Status& s) {
     return Status::Error("layer " + layer.name + " (" + KerasClassName(layer.kind) +
                          "): " + s.message());
@@ -71,20 +42,34 @@ Status LayerRuntime::Create(const Layer& layer, const Shape& input_shape, pthrea
                                 kOutputId, XNN_VALUE_FLAG_EXTERNAL_OUTPUT, &output_id),
         "defining the output");
   }
-  if (s.ok()) s = DefineLayer(raw, layer, input_shape, input_id, output_id);
+  if (s.ok()) s = define(raw, layer, input_shape, input_id, output_id);
   if (!s.ok()) return fail(s);
 
   std::unique_ptr<LayerRuntime> r(new LayerRuntime());
+  r->channels_ = input_shape.back();
   s = CreateRuntime(raw, threadpool, &r->runtime_);
-  if (!s.ok()) return fail(s);
-  xnn_runtime_t runtime = r->runtime_.get();
-  s = XnnCheck(xnn_reshape_runtime(runtime), "reshaping the runtime");
-  if (!s.ok()) return fail(s);
-  const xnn_external_value externals[2] = {{kInputId, input}, {kOutputId, output}};
-  s = XnnCheck(xnn_setup_runtime_v2(runtime, 2, externals), "setting up the runtime");
+  if (s.ok() && input != nullptr) {
+    s = ReshapeRuntimeInput(r->runtime_.get(), kInputId,
+                            {1, input_shape[0], input_shape[1], input_shape[2]}, &r->input_dims_);
+    const xnn_external_value externals[2] = {{kInputId, input}, {kOutputId, output}};
+    if (s.ok()) {
+      s = XnnCheck(xnn_setup_runtime_v2(r->runtime_.get(), 2, externals), "setting up the runtime");
+    }
+  }
   if (!s.ok()) return fail(s);
   *out = std::move(r);
   return Status::Ok();
+}
+
+Status LayerRuntime::RunBatch(const float* input, size_t batch, size_t height, size_t width,
+                              float* output) {
+  CONVSCOPE_RETURN_IF_ERROR(ReshapeRuntimeInput(runtime_.get(), kInputId,
+                                                {batch, height, width, channels_}, &input_dims_));
+  const xnn_external_value externals[2] = {{kInputId, const_cast<float*>(input)},
+                                           {kOutputId, output}};
+  CONVSCOPE_RETURN_IF_ERROR(
+      XnnCheck(xnn_setup_runtime_v2(runtime_.get(), 2, externals), "setting up a layer"));
+  return Run();
 }
 
 }  // namespace convscope

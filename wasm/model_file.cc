@@ -105,10 +105,9 @@ std::vector<float> ValuesAsF32(const TensorView& v) {
     std::memcpy(out.data(), v.data.data(), v.data.size());
     return out;
   }
-  const auto* q = reinterpret_cast<const int8_t*>(v.data.data());
-  const size_t row = v.data.size() / v.scales.size();
+  const WeightReader reader(v);
   std::vector<float> out(v.data.size());
-  for (size_t i = 0; i < out.size(); ++i) out[i] = v.scales[i / row] * static_cast<float>(q[i]);
+  for (size_t i = 0; i < out.size(); ++i) out[i] = reader(i);
   return out;
 }
 

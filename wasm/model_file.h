@@ -21,6 +21,23 @@ struct TensorView {
   std::span<const float> scales;  // int8 only: one per output channel
 };
 
+// Reads a weight tensor's values one at a time as f32, dequantized when the file stores int8.
+struct WeightReader {
+  explicit WeightReader(const TensorView& v)
+      : f32(v.entry->dtype == Precision::kF32 ? reinterpret_cast<const float*>(v.data.data())
+                                              : nullptr),
+        q(reinterpret_cast<const int8_t*>(v.data.data())),
+        scales(v.scales),
+        row(f32 != nullptr ? 1 : v.data.size() / v.scales.size()) {}
+  float operator()(size_t index) const {
+    return f32 != nullptr ? f32[index] : scales[index / row] * static_cast<float>(q[index]);
+  }
+  const float* f32;  // f32 values, or null for int8 ones:
+  const int8_t* q;   // int8 values, scales[i / row] * q[i]
+  std::span<const float> scales;
+  size_t row;  // values per output channel
+};
+
 // A weight tensor's values as f32: a copy, dequantized when the file stores int8.
 std::vector<float> ValuesAsF32(const TensorView& v);
 

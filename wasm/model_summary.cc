@@ -36,10 +36,9 @@ std::string KerasSummary(const ModelHeader& h) {
   s += std::string(kLine, '=') + "\n";
   for (size_t i = 0; i < h.layers.size(); ++i) {
     const Layer& l = h.layers[i].layer;
-    std::string shape = ShapeString(l.output_shape);
-    if (l.kind == LayerKind::kInput) shape = "[" + shape + "]";
     if (i > 0) s += "\n";
-    s += Row(l.name + " (" + KerasClassName(l.kind) + ")", shape, std::to_string(l.params));
+    s += Row(l.name + " (" + KerasClassName(l.kind) + ")", SummaryShape(l),
+             std::to_string(l.params));
   }
   s += std::string(kLine, '=') + "\n";
   s += "Total params: " + WithThousands(h.total_params) + "\n";

@@ -45,6 +45,16 @@ Status CreateRuntime(xnn_subgraph_t subgraph, pthreadpool_t threadpool, RuntimeP
 
 size_t RuntimesCreated() { return g_runtimes_created.load(std::memory_order_relaxed); }
 
+Status ReshapeRuntimeInput(xnn_runtime_t runtime, uint32_t id, const std::array<size_t, 4>& dims,
+                           std::array<size_t, 4>* current) {
+  if (dims == *current) return Status::Ok();
+  CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
+      xnn_reshape_external_value(runtime, id, dims.size(), dims.data()), "reshaping the input"));
+  CONVSCOPE_RETURN_IF_ERROR(XnnCheck(xnn_reshape_runtime(runtime), "reshaping the runtime"));
+  *current = dims;
+  return Status::Ok();
+}
+
 Status XnnCheck(xnn_status status, const char* what) {
   if (status == xnn_status_success) return Status::Ok();
   return Status::Error(std::string(what) + " failed: " + StatusName(status));

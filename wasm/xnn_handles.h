@@ -3,6 +3,7 @@
 
 #include <xnnpack.h>
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <memory>
@@ -30,6 +31,12 @@ using OperatorPtr = std::unique_ptr<xnn_operator, OperatorDeleter>;
 Status CreateRuntime(xnn_subgraph_t subgraph, pthreadpool_t threadpool, RuntimePtr* out);
 // How many runtimes CreateRuntime has made in this process (on any thread).
 size_t RuntimesCreated();
+
+// Gives a runtime's external input `id` new dimensions and reshapes the runtime after it (every
+// later value's shape follows), unless `dims` are those of the last call (`*current`, updated).
+// The subgraph runtimes that also run batches of other sizes use it (Conv2d::RunBatch).
+Status ReshapeRuntimeInput(xnn_runtime_t runtime, uint32_t id, const std::array<size_t, 4>& dims,
+                           std::array<size_t, 4>* current);
 
 // Initializes XNNPACK once per process; later calls return the first result.
 Status EnsureXnnInitialized();

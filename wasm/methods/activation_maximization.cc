@@ -4,6 +4,8 @@
 #include <cmath>
 #include <random>
 
+#include "../preprocess.h"
+#include "gaussian.h"
 #include "predictions.h"
 
 namespace convscope {
@@ -32,36 +34,6 @@ Status PresetFor(const std::string& name, Preset* p) {
     return Status::Error("preset must be 'keras-vis', 'lucid' or 'smooth', got '" + name + "'");
   }
   return Status::Ok();
-}
-
-// A separable Gaussian blur of an H x W x C image in place, edges clamped (Yosinski et al. 2015's
-// prior against the high frequencies a network's gradient is full of).
-void Blur(std::span<float> x, size_t h, size_t w, size_t c, float sigma) {
-  const int radius = static_cast<int>(std::ceil(3 * sigma));
-  std::vector<float> kernel(2 * radius + 1);
-  float total = 0;
-  for (int i = -radius; i <= radius; ++i) {
-    const auto d = static_cast<float>(i);
-    total += kernel[i + radius] = std::exp(-0.5f * d * d / (sigma * sigma));
-  }
-  for (float& k : kernel) k /= total;
-  std::vector<float> tmp(x.size());
-  const auto H = static_cast<int>(h), W = static_cast<int>(w);
-  auto pass = [&](std::span<const float> in, std::span<float> out, bool rows) {
-    for (int y = 0; y < H; ++y)
-      for (int xx = 0; xx < W; ++xx)
-        for (size_t k = 0; k < c; ++k) {
-          float sum = 0;
-          for (int i = -radius; i <= radius; ++i) {
-            const int sy = rows ? std::clamp(y + i, 0, H - 1) : y;
-            const int sx = rows ? xx : std::clamp(xx + i, 0, W - 1);
-            sum += kernel[i + radius] * in[static_cast<size_t>(sy * W + sx) * c + k];
-          }
-          out[static_cast<size_t>(y * W + xx) * c + k] = sum;
-        }
-  };
-  pass(x, tmp, false);
-  pass(tmp, x, true);
 }
 
 // out[y][x] = in[y - dy][x - dx], wrapping around (a jitter that loses no pixels).
@@ -125,8 +97,8 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
   // The valid range of each preprocessed channel: pixel 0 and pixel 255.
   std::vector<float> lo(c), hi(c);
   for (size_t k = 0; k < c; ++k) {
-    lo[k] = static_cast<float>((0 * p.scale - p.mean[k]) / p.std[k]);
-    hi[k] = static_cast<float>((255 * p.scale - p.mean[k]) / p.std[k]);
+    lo[k] = PreprocessValue(p, 0, k);
+    hi[k] = PreprocessValue(p, 255, k);
   }
   const float pixel = static_cast<float>(p.scale / p.std[0]);  // one pixel step, preprocessed
 
@@ -134,8 +106,7 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
   std::uniform_real_distribution<float> noise(-20.0f, 20.0f);
   std::vector<float> x(n);  // seed: grey plus a little noise, preprocessed
   for (size_t i = 0; i < n; ++i) {
-    const size_t k = i % c;
-    x[i] = static_cast<float>(((128.0f + noise(rng)) * p.scale - p.mean[k]) / p.std[k]);
+    x[i] = PreprocessValue(p, 128.0f + noise(rng), i % c);
   }
   auto mean_activation = [&]() {  // of the unit's outputs; a class's logit
     const std::span<const float> a = is_class ? engine->logits() : engine->activation(o.layer);
@@ -213,7 +184,7 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
       }
       x[i] = std::clamp(x[i] + lr * update, lo[i % c], hi[i % c]);
     }
-    if (blur_sigma > 0) Blur(x, h, w, c, blur_sigma);
+    if (blur_sigma > 0) GaussianBlur(x, h, w, c, blur_sigma);
     CONVSCOPE_RETURN_IF_ERROR(
         ReportProgress(o.progress, static_cast<double>(t + 1) / static_cast<double>(steps)));
   }
@@ -223,12 +194,7 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
 
   // For display: back to RGB pixels, then the classic contrast stretch (mean 0.5, std 0.1).
   std::vector<float> rgb(n);
-  const bool bgr = p.channel_order == ChannelOrder::kBGR;
-  for (size_t i = 0; i < n; ++i) {
-    const size_t k = i % c;
-    const float value = static_cast<float>((x[i] * p.std[k] + p.mean[k]) / p.scale);
-    rgb[i - k + (bgr ? 2 - k : k)] = value;
-  }
+  Deprocess(x, p, rgb);
   double mean = 0, var = 0;
   for (float v : rgb) mean += v;
   mean /= static_cast<double>(n);

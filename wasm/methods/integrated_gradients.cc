@@ -3,52 +3,21 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../preprocess.h"
+#include "gaussian.h"
+
 namespace convscope {
-namespace {
-
-// Separable Gaussian blur of an H x W x C tensor, edges clamped.
-std::vector<float> Blur(std::span<const float> x, size_t h, size_t w, size_t c, double sigma) {
-  const auto radius = static_cast<ptrdiff_t>(std::ceil(3 * sigma));
-  std::vector<float> kernel;
-  float total = 0;
-  for (ptrdiff_t i = -radius; i <= radius; ++i) {
-    kernel.push_back(
-        static_cast<float>(std::exp(-0.5 * static_cast<double>(i * i) / (sigma * sigma))));
-    total += kernel.back();
-  }
-  for (float& k : kernel) k /= total;
-  auto pass = [&](std::span<const float> in, bool vertical) {
-    std::vector<float> o(in.size(), 0.0f);
-    const auto hh = static_cast<ptrdiff_t>(h), ww = static_cast<ptrdiff_t>(w);
-    for (ptrdiff_t y = 0; y < hh; ++y)
-      for (ptrdiff_t x0 = 0; x0 < ww; ++x0)
-        for (ptrdiff_t t = -radius; t <= radius; ++t) {
-          const ptrdiff_t sy = vertical ? std::clamp(y + t, ptrdiff_t{0}, hh - 1) : y;
-          const ptrdiff_t sx = vertical ? x0 : std::clamp(x0 + t, ptrdiff_t{0}, ww - 1);
-          const float k = kernel[static_cast<size_t>(t + radius)];
-          for (size_t ch = 0; ch < c; ++ch) {
-            o[static_cast<size_t>(y * ww + x0) * c + ch] +=
-                k * in[static_cast<size_t>(sy * ww + sx) * c + ch];
-          }
-        }
-    return o;
-  };
-  const std::vector<float> horizontal = pass(x, false);
-  return pass(horizontal, true);
-}
-
-}  // namespace
 
 Status IntegratedGradientsBaseline(const MethodInput& in, std::vector<float>* baseline) {
   const Shape& s = in.header->layers.front().layer.output_shape;
   if (in.options.Choice("baseline") == "blur") {
-    *baseline = Blur(in.image, s[0], s[1], s[2], static_cast<double>(std::min(s[0], s[1])) / 16);
+    baseline->assign(in.image.begin(), in.image.end());
+    GaussianBlur(*baseline, s[0], s[1], s[2], static_cast<float>(std::min(s[0], s[1])) / 16);
   } else {  // "black"
-    // Pixel value 0 through the model's preprocessing: (0 * scale - mean[c]) / std[c].
-    const Preprocessing& p = in.header->preprocessing;
+    // Pixel value 0 through the model's preprocessing.
     baseline->resize(in.image.size());
     for (size_t i = 0; i < baseline->size(); ++i) {
-      (*baseline)[i] = static_cast<float>(-p.mean[i % 3] / p.std[i % 3]);
+      (*baseline)[i] = PreprocessValue(in.header->preprocessing, 0, i % 3);
     }
   }
   return Status::Ok();

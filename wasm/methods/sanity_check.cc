@@ -4,7 +4,8 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
-#include <random>
+
+#include "gaussian.h"
 
 namespace convscope {
 namespace {
@@ -22,13 +23,6 @@ std::vector<double> Ranks(std::span<const float> v) {
     i = j + 1;
   }
   return ranks;
-}
-
-// Standard normal draws from mt19937 (Box-Muller, the same on every standard library).
-double Normal(std::mt19937& rng) {
-  const double u1 = (static_cast<double>(rng()) + 1.0) / 4294967297.0;
-  const double u2 = static_cast<double>(rng()) / 4294967296.0;
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * 3.141592653589793 * u2);
 }
 
 template <typename T>
@@ -52,19 +46,19 @@ std::vector<size_t> TopWeightedLayers(const ModelHeader& header, size_t count) {
 void RandomizeKernel(const ModelFile& file, size_t layer, uint32_t seed, std::span<uint8_t> bytes) {
   const TensorView kernel = file.Weights(layer)[0];
   uint8_t* data = bytes.data() + (kernel.data.data() - bytes.data());
-  std::mt19937 rng(seed);
+  GaussianSampler normal(seed);
   if (kernel.entry->dtype == Precision::kF32) {
     const size_t n = kernel.data.size() / sizeof(float);
     std::vector<float> values(n);
     std::memcpy(values.data(), data, n * sizeof(float));
     const double sd = StdDev<float>(values);
-    for (float& v : values) v = static_cast<float>(sd * Normal(rng));
+    for (float& v : values) v = static_cast<float>(sd * normal());
     std::memcpy(data, values.data(), n * sizeof(float));
   } else {
     const std::span<int8_t> q(reinterpret_cast<int8_t*>(data), kernel.data.size());
     const double sd = StdDev<int8_t>(q);
     for (int8_t& v : q)
-      v = static_cast<int8_t>(std::clamp(std::lround(sd * Normal(rng)), -127L, 127L));
+      v = static_cast<int8_t>(std::clamp(std::lround(sd * normal()), -127L, 127L));
   }
 }
 

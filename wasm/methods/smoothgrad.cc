@@ -2,35 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numbers>
-#include <random>
+
+#include "gaussian.h"
 
 namespace convscope {
 namespace {
-
-// Standard normal samples from mt19937 by Box-Muller: std::normal_distribution differs between
-// standard libraries, and the native and wasm builds must draw the same noise.
-class Gaussian {
- public:
-  explicit Gaussian(uint32_t seed) : rng_(seed) {}
-  float operator()() {
-    if (has_spare_) {
-      has_spare_ = false;
-      return spare_;
-    }
-    const double u1 = (static_cast<double>(rng_()) + 1.0) / 4294967297.0;  // (0, 1]
-    const double u2 = static_cast<double>(rng_()) / 4294967296.0;
-    const double r = std::sqrt(-2.0 * std::log(u1));
-    spare_ = static_cast<float>(r * std::sin(2 * std::numbers::pi * u2));
-    has_spare_ = true;
-    return static_cast<float>(r * std::cos(2 * std::numbers::pi * u2));
-  }
-
- private:
-  std::mt19937 rng_;
-  float spare_ = 0;
-  bool has_spare_ = false;
-};
 
 // Each sample draws its noise from its own seed, so that a part can make any sample without
 // drawing the others' (splitmix32's finalizer mixes the seed and the sample's index).
@@ -69,8 +45,10 @@ Status SmoothGrad(const MethodInput& in, Explanation* out) {
   size_t done = 0;
   for (size_t s = 0; s < samples; ++s) {
     if (!parts.Mine(s)) continue;
-    Gaussian gaussian(SampleSeed(static_cast<uint32_t>(in.options.Integer("seed")), s));
-    for (size_t i = 0; i < size; ++i) noisy[i] = in.image[i] + sigma * gaussian();
+    GaussianSampler gaussian(SampleSeed(static_cast<uint32_t>(in.options.Integer("seed")), s));
+    for (size_t i = 0; i < size; ++i) {
+      noisy[i] = in.image[i] + sigma * static_cast<float>(gaussian());
+    }
     CONVSCOPE_RETURN_IF_ERROR(InputGradientAt(in, noisy, BackwardMode::kPlain, &gradient));
     float* target = parts.parts == 1 ? result.data() : result.data() + done * size;
     for (size_t i = 0; i < size; ++i)

@@ -1,0 +1,46 @@
+// Flatten: height x width x channels to one axis, in NHWC order (as Keras' channels-last Flatten),
+// so its gradient is the same vector.
+#include "keras_config.h"
+#include "layer_kind.h"
+#include "layer_runtime.h"
+
+namespace convscope {
+namespace {
+
+Status FromKeras(const Json& config, const std::string&, Layer* l) {
+  return CheckChannelsLast(config, l->name);
+}
+
+Status OutputShape(const Layer&, const Shape& in, const std::string&, Shape* out) {
+  *out = {in[0] * in[1] * in[2]};
+  return Status::Ok();
+}
+
+Status Define(xnn_subgraph_t g, const Layer&, const Shape& in, uint32_t input_id,
+              uint32_t output_id) {
+  const size_t shape[2] = {1, in[0] * in[1] * in[2]};
+  return XnnCheck(xnn_define_static_reshape(g, 2, shape, input_id, output_id, 0),
+                  "defining the flatten");
+}
+
+Status Backward(const BackwardContext&, std::vector<float>*) { return Status::Ok(); }
+
+}  // namespace
+
+const LayerKindOps& FlattenLayerKind() {
+  static const LayerKindOps ops{.kind = LayerKind::kFlatten,
+                                .keras_class = "Flatten",
+                                .input_rank = 3,
+                                .from_keras = &FromKeras,
+                                .to_keras = nullptr,
+                                .output_shape = &OutputShape,
+                                .weight_shapes = nullptr,
+                                .summary_shape = nullptr,
+                                .forward = &ForwardByRuntime<&Define>,
+                                .reads_weights_when_running = false,
+                                .backward = &Backward,
+                                .tiles = nullptr};
+  return ops;
+}
+
+}  // namespace convscope

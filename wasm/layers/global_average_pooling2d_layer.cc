@@ -1,0 +1,56 @@
+// GlobalAveragePooling2D: the mean of each channel over height and width (keepdims=False); its
+// gradient is spread evenly over the map.
+#include "keras_config.h"
+#include "layer_kind.h"
+#include "layer_runtime.h"
+
+namespace convscope {
+namespace {
+
+Status FromKeras(const Json& config, const std::string&, Layer* l) {
+  CONVSCOPE_RETURN_IF_ERROR(CheckChannelsLast(config, l->name));
+  if (const Json* k = Find(config, "keepdims"); k != nullptr && k->is_boolean() && k->get<bool>()) {
+    return Unsupported(l->name, "GlobalAveragePooling2D keepdims");
+  }
+  return Status::Ok();
+}
+
+Status OutputShape(const Layer&, const Shape& in, const std::string&, Shape* out) {
+  *out = {in[2]};
+  return Status::Ok();
+}
+
+Status Define(xnn_subgraph_t g, const Layer&, const Shape&, uint32_t input_id, uint32_t output_id) {
+  const size_t axes[2] = {1, 2};
+  return XnnCheck(xnn_define_static_reduce(g, xnn_reduce_mean, 2, axes, input_id, output_id, 0),
+                  "defining the global average pooling");
+}
+
+Status Backward(const BackwardContext& c, std::vector<float>* gradient) {
+  const Shape& in = *c.input_shape;
+  std::vector<float> spread(in[0] * in[1] * in[2]);
+  const float n = static_cast<float>(in[0] * in[1]);
+  for (size_t j = 0; j < spread.size(); ++j) spread[j] = (*gradient)[j % in[2]] / n;
+  *gradient = std::move(spread);
+  return Status::Ok();
+}
+
+}  // namespace
+
+const LayerKindOps& GlobalAveragePooling2DLayerKind() {
+  static const LayerKindOps ops{.kind = LayerKind::kGlobalAveragePooling2D,
+                                .keras_class = "GlobalAveragePooling2D",
+                                .input_rank = 3,
+                                .from_keras = &FromKeras,
+                                .to_keras = nullptr,
+                                .output_shape = &OutputShape,
+                                .weight_shapes = nullptr,
+                                .summary_shape = nullptr,
+                                .forward = &ForwardByRuntime<&Define>,
+                                .reads_weights_when_running = false,
+                                .backward = &Backward,
+                                .tiles = nullptr};
+  return ops;
+}
+
+}  // namespace convscope

@@ -1,0 +1,56 @@
+// InputLayer: the image, height x width x channels, fixed.
+#include "layer_kind.h"
+
+namespace convscope {
+namespace {
+
+Status FromKeras(const Json& config, const std::string& path, Layer* l) {
+  // Keras 2 writes batch_input_shape, Keras 3 batch_shape: [null, H, W, C].
+  const Json* shape = Find(config, "batch_input_shape");
+  if (shape == nullptr) shape = Find(config, "batch_shape");
+  if (shape == nullptr || !shape->is_array() || shape->size() != 4) {
+    return Status::Error(path + ": input shape must be [null, height, width, channels]");
+  }
+  for (size_t i = 1; i < 4; ++i) {
+    const std::optional<size_t> d = AsSize((*shape)[i]);
+    if (!d || *d == 0) {
+      return Status::Error(path + ": input shape must be fixed and positive, got " +
+                           DumpJson(*shape));
+    }
+    l->input_shape.push_back(*d);
+  }
+  return Status::Ok();
+}
+
+void ToKeras(const Layer& l, Json* config) {
+  (*config)["batch_input_shape"] = Json::array({nullptr});
+  for (size_t d : l.input_shape) (*config)["batch_input_shape"].push_back(d);
+}
+
+Status OutputShape(const Layer& l, const Shape&, const std::string&, Shape* out) {
+  *out = l.input_shape;
+  return Status::Ok();
+}
+
+// Keras prints an input's shape as a list of one shape.
+std::string SummaryShape(const Shape& output) { return "[" + ShapeString(output) + "]"; }
+
+}  // namespace
+
+const LayerKindOps& InputLayerKind() {
+  static const LayerKindOps ops{.kind = LayerKind::kInput,
+                                .keras_class = "InputLayer",
+                                .input_rank = 0,
+                                .from_keras = &FromKeras,
+                                .to_keras = &ToKeras,
+                                .output_shape = &OutputShape,
+                                .weight_shapes = nullptr,
+                                .summary_shape = &SummaryShape,
+                                .forward = nullptr,
+                                .reads_weights_when_running = false,
+                                .backward = nullptr,
+                                .tiles = nullptr};
+  return ops;
+}
+
+}  // namespace convscope
