@@ -1,4 +1,3 @@
-// @ts-check
 // The core's catalog (wasm/catalog.h), as the page and the widget use it: the methods, their
 // labels and help, which run on request, which split over workers, and every option with its type,
 // default and range. Nothing here lists a method or an option by name: a method added to the core
@@ -7,12 +6,16 @@ import catalog from '../../build/wasm/convscope-catalog.mjs';
 
 export { catalog };
 
+// By name. The maps and sets here take any text (a link's, an attribute's), not only a Method.
+/** @type {Map<string, import('../../wasm/convscope').Catalog['methods'][number]>} */
 export const METHOD_INFO = new Map(catalog.methods.map((m) => [m.name, m]));
 // [name, label] pairs, for menus.
 export const METHODS = catalog.methods.map((m) => [m.name, m.label]);
 // The methods of many passes: run on request (Run), not whenever a view is drawn.
+/** @type {Set<string>} */
 export const LONG_METHODS = new Set(catalog.methods.filter((m) => m.rerunsForward).map((m) => m.name));
 // The methods whose passes workers can split (explain {part, parts}).
+/** @type {Set<string>} */
 export const SPLIT_METHODS = new Set(catalog.methods.filter((m) => m.splits).map((m) => m.name));
 
 // Every option of any method by name (options of the same name mean the same thing: SmoothGrad's

@@ -1,4 +1,3 @@
-// @ts-check
 // Figures: a canvas with its caption, a legend for heatmaps (colour scale, value range, what the
 // values are), and an export that writes all three into one PNG on an opaque background at a
 // stated size (a 32 x 32 map is exported enlarged, crisp).

@@ -1,4 +1,3 @@
-// @ts-check
 // The page: state, inputs (drop, picker, paste, samples, model files), tabs, progress and cancel.
 // Every computation is a request to the worker that owns the wasm module (client.js).
 import baselineWasm from '../../build/wasm/convscope-web.wasm?url';

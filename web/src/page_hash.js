@@ -1,4 +1,3 @@
-// @ts-check
 // The page's state in its URL hash (#tab=explain&method=occlusion&...), so that a link or a reload
 // shows the same view. A link may come from another version of the page or be mistyped: values the
 // page does not know are left out (their defaults apply) and named, for a note.

@@ -1,4 +1,3 @@
-// @ts-check
 // <conv-scope>: convscope as an element for tutorials. One script, any number of widgets per page,
 // all sharing one worker; each model URL is loaded once. The views are the page's own (views/),
 // driven by attributes instead of the page's controls, inside a shadow root.

@@ -1,4 +1,3 @@
-// @ts-check
 import { colorbar, figure, legendOf } from '../figure.js';
 import { el, overlayCanvas, select } from '../ui.js';
 import { LONG_METHODS, METHODS } from '../catalog.js';

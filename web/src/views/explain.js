@@ -1,4 +1,3 @@
-// @ts-check
 import { colorbar, figure, legendOf } from '../figure.js';
 import { LONG_METHODS as LONG, METHOD_INFO, METHODS, methodOptions } from '../catalog.js';
 import { optionControl } from '../option_controls.js';

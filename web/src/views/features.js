@@ -1,4 +1,3 @@
-// @ts-check
 import { colorbar, figure, legendOf } from '../figure.js';
 import { el, imageCanvas, select } from '../ui.js';
 import { zoomable } from './grid_zoom.js';

@@ -1,4 +1,3 @@
-// @ts-check
 import { figure } from '../figure.js';
 import { el, imageCanvas, select } from '../ui.js';
 

@@ -1,4 +1,3 @@
-// @ts-check
 import { exportButton } from '../figure.js';
 import { el, hiDpiCanvas } from '../ui.js';
 

@@ -1,4 +1,3 @@
-// @ts-check
 import { el } from '../ui.js';
 
 export default {
