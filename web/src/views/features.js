@@ -1,3 +1,4 @@
+import { catalog } from '../catalog.js';
 import { colorbar, figure, legendOf } from '../figure.js';
 import { el, imageCanvas, select } from '../ui.js';
 import { zoomable } from './grid_zoom.js';
@@ -42,7 +43,7 @@ export default {
           normalize,
           (v) => app.set({ normalize: v }),
         ),
-        select('Colormap', ['viridis', 'jet', 'gray'], colormap, (v) => app.set({ colormap: v })),
+        select('Colormap', catalog.enums.colormap, colormap, (v) => app.set({ colormap: v })),
       ),
       el(
         'div',
