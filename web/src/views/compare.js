@@ -9,6 +9,7 @@ export default {
   title: 'Compare',
   about: 'Two methods side by side on the same image and class.',
   needsImage: true,
+  /** @param {import('../view_context.js').ViewContext} app */
   async render(app) {
     const s = app.state;
     const fast = METHODS.filter(([m]) => !LONG_METHODS.has(m));

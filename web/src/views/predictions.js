@@ -18,6 +18,7 @@ export default {
   title: 'Predictions',
   about: 'The five most probable classes for your image (softmax probabilities), with their names.',
   needsImage: true,
+  /** @param {import('../view_context.js').ViewContext} app */
   async render(app) {
     const p = app.state.run.predictions;
     const [canvas, ctx] = hiDpiCanvas(560, 40 + 34 * p.length, 'top-5 predictions');
