@@ -3,26 +3,6 @@
 import js from '@eslint/js';
 import globals from 'globals';
 
-// Every source of the page and the widget opts into type checking: tsconfig.json says why checkJs
-// is off.
-const tsCheck = {
-  meta: {
-    type: 'problem',
-    schema: [],
-    messages: { missing: 'start the file with `// @ts-check` (npm run typecheck; see tsconfig.json)' },
-  },
-  create(context) {
-    return {
-      Program() {
-        const first = context.sourceCode.getAllComments()[0];
-        if (first?.type !== 'Line' || first.value.trim() !== '@ts-check' || first.loc.start.line !== 1) {
-          context.report({ loc: { line: 1, column: 0 }, messageId: 'missing' });
-        }
-      },
-    };
-  },
-};
-
 export default [
   { ignores: ['build/', 'dist/', 'node_modules/', 'third_party/', 'test-output/', 'out/'] },
   js.configs.recommended,
@@ -37,8 +17,6 @@ export default [
   {
     files: ['web/src/**/*.js'],
     languageOptions: { globals: globals.browser },
-    plugins: { convscope: { rules: { 'ts-check': tsCheck } } },
-    rules: { 'convscope/ts-check': 'error' },
   },
   // What runs in the page's worker: the worker, and the Keras reader it loads.
   {

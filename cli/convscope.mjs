@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 
-import { expectedOf, OPTIONS as METHOD_OPTIONS, parseOption } from '../web/src/catalog.js';
+import { catalog, expectedOf, OPTIONS as METHOD_OPTIONS, parseOption } from './catalog.mjs';
 import { explainImage, METHODS } from './explain_image.mjs';
 import { captioned } from './figures.mjs';
 import { expandInputs, outputNames, writeFileAtomically } from './files.mjs';
@@ -19,14 +19,17 @@ import { indexHtml } from './report.mjs';
 // The model the page ships (Fashion-MNIST, model_convert/training/train_default_model.py; docs/default-model.md).
 export const DEFAULT_MODEL = path.join(root, 'web/models/default.bin');
 
+// The core's names for a run's precision and resize mode (its catalog's enums).
+const { precision: PRECISIONS, resize: RESIZE_MODES } = catalog.enums;
+
 const USAGE = `usage:
   convscope summary [--model M]
   convscope explain IMAGE... [--model M] [--methods ${METHODS.join(',')}]
-                   [--layer L] [--class C|top1] [--precision int8|f32] [--resize keras|crop]
+                   [--layer L] [--class C|top1] [--precision ${PRECISIONS.join('|')}] [--resize ${RESIZE_MODES.join('|')}]
                    [--threshold T] [--jobs N] [--threads N] [--quiet] [-o OUTDIR]
                    ${[...METHOD_OPTIONS.values()].map((o) => (o.type === 'boolean' ? `[--${o.name}]` : `[--${o.name} ${o.type === 'choice' ? o.choices.join('|') : 'N'}]`)).join(' ')}
   convscope filters LAYER [--model M] [-o OUTDIR]
-  convscope features IMAGE LAYER [--model M] [--precision int8|f32] [-o OUTDIR]
+  convscope features IMAGE LAYER [--model M] [--precision ${PRECISIONS.join('|')}] [-o OUTDIR]
   convscope maximize LAYER FILTER... [--model M] [--steps N] [--seed S] [-o OUTDIR]
   convscope serve [DIR] [--port P] [--host H]   (DIR: dist/site; 127.0.0.1:8080; cross-origin isolated)
 IMAGE may be a file, a folder (its images, recursively) or a glob ('photos/*.jpg'): PNG (8 or 16 bits),
@@ -137,8 +140,8 @@ function explainOptions(values, info, rows) {
     threshold,
     layer: values.layer,
     methodOptions: methodOptions(values),
-    precision: choice(values.precision, 'precision', ['int8', 'f32'], info.precision),
-    resize: choice(values.resize, 'resize', ['keras', 'crop'], 'keras'),
+    precision: choice(values.precision, 'precision', PRECISIONS, info.precision),
+    resize: choice(values.resize, 'resize', RESIZE_MODES, 'keras'),
   };
 }
 
@@ -307,7 +310,7 @@ async function runCommand(m, command, args, values, outDir, run) {
     if (command === 'features') {
       if (args.length !== 2) throw new UsageError('features takes IMAGE LAYER');
       const layer = layerArg(args[1]);
-      const precision = choice(values.precision, 'precision', ['int8', 'f32'], info.precision);
+      const precision = choice(values.precision, 'precision', PRECISIONS, info.precision);
       try {
         model.run(readFileSync(args[0]), { precision });
       } catch (e) {

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { METHOD_INFO } from '../web/src/catalog.js';
+import { METHOD_INFO } from './catalog.mjs';
 import { captioned } from './figures.mjs';
 import { writeFileAtomically } from './files.mjs';
 import { encodePng } from './png.mjs';

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const wasmDir = process.env.CONVSCOPE_WASM_DIR ?? path.join(root, 'build/wasm');
+// The build the CLI runs: its modules and its catalog (CONVSCOPE_WASM_DIR: another build's folder).
+export const wasmDir = process.env.CONVSCOPE_WASM_DIR ?? path.join(root, 'build/wasm');
 
 // What the CLI and the benchmarks use unless told: every core this process may use.
 export const defaultThreads = () => os.availableParallelism?.() ?? os.cpus().length;

@@ -2,7 +2,8 @@
 #   convscope-web[-relaxed][-mt].mjs  (+ .wasm, -mt: + .worker.js)  ES modules for the page's
 #                                 worker and the widget
 #   convscope-node[-mt].cjs      (+ .wasm)  CommonJS for Node: tests, benchmarks, the CLI
-# All get the same JS surface, described by wasm/convscope.d.ts (copied next to them).
+# All get the same JS surface, described by wasm/convscope.d.ts: scripts/build.sh then writes each
+# module its declaration in its own format (scripts/write_declarations.mjs: .d.mts, .d.cts).
 
 set(_module_api "${PROJECT_SOURCE_DIR}/wasm/module_api.js")
 set(_common_link_options
@@ -57,9 +58,6 @@ function(convscope_wasm_module target environment suffix variant)
     target_link_options(${target} PRIVATE -O0 -sWASM_BIGINT=1 -sASSERTIONS=0
                         -sSTACK_OVERFLOW_CHECK=0)
   endif()
-  add_custom_command(TARGET ${target} POST_BUILD
-    COMMAND ${CMAKE_COMMAND} -E copy_if_different "${PROJECT_SOURCE_DIR}/wasm/convscope.d.ts"
-            "$<TARGET_FILE_DIR:${target}>/${target}.d.ts")
 endfunction()
 
 # The page, its worker and the widget: baseline everywhere, relaxed where the engine's relaxed

@@ -19,6 +19,7 @@ if [[ ! -f build/wasm/build.ninja ]]; then
 fi
 cmake --build build/wasm
 node scripts/write_catalog.mjs
+node scripts/write_declarations.mjs
 
 npx vite build --config web/vite.config.js --mode single
 npx vite build --config web/vite.config.js --mode site

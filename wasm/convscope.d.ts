@@ -1,5 +1,6 @@
 // The JavaScript surface of convscope-web.mjs and convscope-node.cjs (wasm/bindings.cc plus
-// wasm/module_api.js). Keep in sync with both.
+// wasm/module_api.js). Keep in sync with both. The build writes it beside every module in that
+// module's format (scripts/write_declarations.mjs): as it is (.d.mts), or as `export =` (.d.cts).
 
 /** Thrown by every convscope call that fails; the message says what was wrong. */
 export declare class ConvscopeError extends Error {
@@ -433,8 +434,18 @@ export interface ConvscopeModule {
 export interface ConvscopeModuleOptions {
   /** The .wasm bytes, when the host loads them itself (e.g. Node without fetch). */
   wasmBinary?: ArrayBuffer | Uint8Array;
-  /** Maps 'convscope-web.wasm' to the URL it is served from. */
+  /** Maps 'convscope-web.wasm' (threaded builds: also '<name>.worker.js') to the URL it is served from. */
   locateFile?: (path: string, prefix: string) => string;
+  /**
+   * Instantiates the wasm in place of the module (Emscripten's hook, as web/src/worker.js does
+   * from a Blob or a URL): call `done` with the instance and its module, return {}.
+   */
+  instantiateWasm?: (
+    imports: WebAssembly.Imports,
+    done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+  ) => object;
+  /** Threaded builds loaded from elsewhere than their own URL: the module's URL, for its thread workers. */
+  mainScriptUrlOrBlob?: string | Blob;
   /** Threaded builds: the workers started with the module (setThreads accepts up to this + 1). */
   convscopePoolSize?: number;
 }

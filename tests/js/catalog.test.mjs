@@ -1,33 +1,63 @@
 // The catalog (wasm/catalog.h) is the one description of the methods and their options: the file
 // the front ends import is the module's own, convscope.d.ts names exactly its methods, options and
-// enums, every option is checked by its description (type and range, the bad value shown), and a
-// key no method takes is refused.
+// enums, so does the declaration the build writes beside each module (in that module's format:
+// .d.mts for the ES modules, .d.cts for the CommonJS ones), every option is checked by its
+// description (type and range, the bad value shown), and a key no method takes is refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import built from '../../build/wasm/convscope-catalog.mjs';
+import { declarationOf } from '../../scripts/write_declarations.mjs';
 import { loadConvscope } from '../support/load_module.mjs';
 import { readImage, root, smallModel } from '../support/models.mjs';
 
 const m = await loadConvscope();
 const catalog = m.catalog();
-const dts = readFileSync(path.join(root, 'wasm/convscope.d.ts'), 'utf8');
+const source = readFileSync(path.join(root, 'wasm/convscope.d.ts'), 'utf8');
+const wasmDir = path.join(root, 'build/wasm');
 
-// The string literals of `export type Name = 'a' | 'b';` in convscope.d.ts.
-function union(name) {
+// The string literals of `export type Name = 'a' | 'b';` in the declarations `dts`.
+function union(dts, name) {
   const found = dts.match(new RegExp(`export type ${name} =([^;]*);`));
-  assert.ok(found, `convscope.d.ts has no type ${name}`);
+  assert.ok(found, `no type ${name}`);
   return [...found[1].matchAll(/'([^']*)'/g)].map((x) => x[1]);
 }
 
-// {name: type text} of `export interface Name { ... }`'s members (comments dropped).
-function members(name) {
-  const found = dts.match(new RegExp(`export interface ${name} \\{([\\s\\S]*?)\\n\\}`));
-  assert.ok(found, `convscope.d.ts has no interface ${name}`);
+// {name: type text} of `export interface Name { ... }`'s members in `dts` (comments dropped).
+function members(dts, name) {
+  const found = dts.match(new RegExp(`export interface ${name} \\{([\\s\\S]*?)\\n\\s*\\}`));
+  assert.ok(found, `no interface ${name}`);
   const body = found[1].replace(/\/\*\*[\s\S]*?\*\//g, '');
   return Object.fromEntries([...body.matchAll(/^\s*(\w+)\?: ([^;]*);/gm)].map((x) => [x[1], x[2]]));
+}
+
+// The declarations `dts` (`what` names them) name exactly the catalog's methods, options and enums.
+function assertNamesCatalog(dts, what) {
+  const equal = (found, want, name) => assert.deepEqual(found, want, `${what}: ${name}`);
+  equal(
+    union(dts, 'Method'),
+    catalog.methods.map((x) => x.name),
+    'Method',
+  );
+  equal(
+    union(dts, 'SplitMethod'),
+    catalog.methods.filter((x) => x.splits).map((x) => x.name),
+    'SplitMethod',
+  );
+  equal(union(dts, 'Colormap'), catalog.enums.colormap, 'Colormap');
+  equal(union(dts, 'Precision'), catalog.enums.precision, 'Precision');
+  equal(union(dts, 'ResizeMode'), catalog.enums.resize, 'ResizeMode');
+  const declared = members(dts, 'MethodOptions'),
+    options = new Map();
+  for (const method of catalog.methods) for (const o of method.options) options.set(o.name, o);
+  equal(Object.keys(declared).sort(), [...options.keys()].sort(), 'MethodOptions');
+  for (const [name, o] of options) {
+    const want =
+      o.type === 'boolean' ? 'boolean' : o.type === 'choice' ? o.choices.map((c) => `'${c}'`).join(' | ') : 'number';
+    assert.equal(declared[name], want, `${what}: MethodOptions.${name}`);
+  }
 }
 
 test("catalog: the file the page, widget and CLI import is the module's catalog", () => {
@@ -43,25 +73,42 @@ test("catalog: the file the page, widget and CLI import is the module's catalog"
 });
 
 test("catalog: convscope.d.ts names exactly the catalog's methods, options and enums", () => {
-  assert.deepEqual(
-    union('Method'),
-    catalog.methods.map((x) => x.name),
-  );
-  assert.deepEqual(
-    union('SplitMethod'),
-    catalog.methods.filter((x) => x.splits).map((x) => x.name),
-  );
-  assert.deepEqual(union('Colormap'), catalog.enums.colormap);
-  assert.deepEqual(union('Precision'), catalog.enums.precision);
-  assert.deepEqual(union('ResizeMode'), catalog.enums.resize);
-  const declared = members('MethodOptions'),
-    options = new Map();
-  for (const method of catalog.methods) for (const o of method.options) options.set(o.name, o);
-  assert.deepEqual(Object.keys(declared).sort(), [...options.keys()].sort());
-  for (const [name, o] of options) {
-    const want =
-      o.type === 'boolean' ? 'boolean' : o.type === 'choice' ? o.choices.map((c) => `'${c}'`).join(' | ') : 'number';
-    assert.equal(declared[name], want, `MethodOptions.${name}`);
+  assertNamesCatalog(source, 'wasm/convscope.d.ts');
+});
+
+test("catalog: every built module has its declaration in its own format, naming the catalog's methods, options and enums", () => {
+  const modules = readdirSync(wasmDir).filter((f) => /^convscope-(web|node)[\w-]*\.(mjs|cjs)$/.test(f));
+  assert.deepEqual(modules.sort(), [
+    'convscope-node-mt.cjs',
+    'convscope-node.cjs',
+    'convscope-web-mt.mjs',
+    'convscope-web-relaxed-mt.mjs',
+    'convscope-web-relaxed.mjs',
+    'convscope-web.mjs',
+  ]);
+  for (const file of [...modules, 'convscope-catalog.mjs']) {
+    const [name, want] = declarationOf(file, source);
+    const declaration = path.join(wasmDir, name);
+    assert.ok(existsSync(declaration), `${file} has no ${name} beside it: run scripts/build.sh`);
+    const dts = readFileSync(declaration, 'utf8');
+    assert.equal(dts, want, `${name} is stale: run scripts/build.sh`);
+    if (file === 'convscope-catalog.mjs') {
+      assert.match(dts, /^declare const catalog: Catalog;\nexport default catalog;$/m, name);
+    } else if (file.endsWith('.mjs')) {
+      // An ES module: the factory is its default export.
+      assert.equal(name, file.replace(/\.mjs$/, '.d.mts'));
+      assert.match(dts, /^export default function createConvscopeModule\(/m, name);
+      assert.doesNotMatch(dts, /^export =/m, name);
+      assertNamesCatalog(dts, name);
+    } else {
+      // CommonJS: require() returns the factory, whose namespace holds the types.
+      assert.equal(name, file.replace(/\.cjs$/, '.d.cts'));
+      assert.match(dts, /^declare namespace createConvscopeModule \{$/m, name);
+      assert.match(dts, /^declare function createConvscopeModule\(/m, name);
+      assert.match(dts, /^export = createConvscopeModule;$/m, name);
+      assert.doesNotMatch(dts, /^\s*export default /m, name);
+      assertNamesCatalog(dts, name);
+    }
   }
 });
 

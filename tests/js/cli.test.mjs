@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -271,6 +271,25 @@ test('filters, features and maximize commands', () => {
   assert.equal(readPngText(readFileSync(path.join(out, 'maximize-block3_conv1-3.png'))).Unit, '3');
 });
 
+test("the CLI's methods' flags and the choices of --precision and --resize are the catalog's of the build it runs", () => {
+  // Another build (CONVSCOPE_WASM_DIR) whose catalog has one more of each.
+  const dir = path.join(work, 'other-build');
+  mkdirSync(dir, { recursive: true });
+  const catalog = structuredClone(m.catalog());
+  catalog.enums.precision.push('bf16');
+  catalog.enums.resize.push('pad');
+  catalog.methods[0].options.push({ ...catalog.methods[0].options[0], name: 'radius', help: 'a test option' });
+  writeFileSync(path.join(dir, 'convscope-catalog.mjs'), `export default ${JSON.stringify(catalog)};\n`);
+  const usage = (env) => spawnSync(process.execPath, [cli, '--help'], { cwd: work, encoding: 'utf8', env }).stdout;
+  const other = usage({ ...process.env, CONVSCOPE_WASM_DIR: dir });
+  assert.match(other, /\[--precision f32\|int8\|bf16\] \[--resize keras\|crop\|pad\]/);
+  assert.match(other, /features IMAGE LAYER \[--model M\] \[--precision f32\|int8\|bf16\]/);
+  assert.match(other, new RegExp(`--radius: ${catalog.methods[0].name}: a test option`));
+  const own = usage(process.env);
+  assert.match(own, /\[--precision f32\|int8\] \[--resize keras\|crop\]/);
+  assert.doesNotMatch(own, /bf16|pad|radius/);
+});
+
 test('usage errors exit 2 with a message', () => {
   const cases = [
     [[], /no command given/],
@@ -280,7 +299,8 @@ test('usage errors exit 2 with a message', () => {
       ['explain', 'x.png', '--model', modelFile, '--class', '10'],
       /--class must be top1, a class index below 10 or a label, got '10'/,
     ],
-    [['explain', 'x.png', '--model', modelFile, '--precision', 'fp16'], /--precision must be int8 or f32, got 'fp16'/],
+    [['explain', 'x.png', '--model', modelFile, '--precision', 'fp16'], /--precision must be f32 or int8, got 'fp16'/],
+    [['explain', 'x.png', '--model', modelFile, '--resize', 'pad'], /--resize must be keras or crop, got 'pad'/],
     [['explain', 'x.png', '--model', modelFile, '--jobs', '0'], /--jobs must be an integer >= 1, got '0'/],
     [['explain', 'x.png', '--model', modelFile, '--threads', 'all'], /--threads must be an integer >= 1, got 'all'/],
     [['explain', 'x.png', '--model', modelFile, '--layer', 'nope'], /no layer named 'nope'/],

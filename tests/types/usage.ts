@@ -1,7 +1,8 @@
 // The documented JavaScript API, type-checked (npm run typecheck; never run): README.md's "Using
-// the core from JavaScript" against wasm/convscope.d.ts, and docs/embedding.md's widget API
-// against web/src/convscope-widget.d.ts. Each @ts-expect-error is a misuse the types must refuse.
-import createConvscopeModule from '../../wasm/convscope.js';
+// the core from JavaScript" against the declarations the build writes beside each module (from
+// wasm/convscope.d.ts: scripts/write_declarations.mjs), and docs/embedding.md's widget API against
+// web/src/convscope-widget.d.ts. Each @ts-expect-error is a misuse the types must refuse.
+import createConvscopeModule from '../../build/wasm/convscope-web.mjs';
 import type {
   BuildInfo,
   Catalog,
@@ -11,7 +12,7 @@ import type {
   Method,
   Model,
   RunResult,
-} from '../../wasm/convscope.js';
+} from '../../build/wasm/convscope-web.mjs';
 import { ConvScopeElement } from '../../web/src/convscope-widget.js';
 import type { ConvScopePrediction } from '../../web/src/convscope-widget.js';
 
@@ -90,6 +91,21 @@ export async function threaded(): Promise<void> {
   const m = await createConvscopeModule({ convscopePoolSize: 3, locateFile: (path) => `/wasm/${path}` });
   m.setThreads(4);
   m.exitThreads();
+}
+
+// Node's CommonJS build: require() returns the factory itself (its .d.cts says `export =`), and
+// its types are the factory's namespace.
+type NodeFactory = typeof import('../../build/wasm/convscope-node.cjs');
+type NodePrecision = import('../../build/wasm/convscope-node.cjs').Precision;
+export async function node(create: NodeFactory, wasmBinary: Uint8Array): Promise<void> {
+  const m = await create({ wasmBinary, convscopePoolSize: 1 });
+  const precision: NodePrecision = m.catalog().enums.precision[0];
+  console.log(precision, m.heapInUse());
+  // @ts-expect-error: not an ES module's namespace: there is no default to take
+  console.log(create.default);
+  // @ts-expect-error: precision is 'f32' or 'int8'
+  const wrong: NodePrecision = 'int16';
+  console.log(wrong);
 }
 
 // The <conv-scope> widget (docs/embedding.md).

@@ -1,4 +1,3 @@
-// @ts-check
 // The page's side of the worker protocol (protocol.js): requests as promises, progress and
 // partial results as callbacks, and cancel = terminate the worker, start a fresh one and replay
 // what it had loaded (models, images), so the page stays usable after any cancel. A request can

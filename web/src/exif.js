@@ -1,4 +1,3 @@
-// @ts-check
 // The EXIF orientation of a JPEG (1 when absent or not a JPEG): stb_image ignores it, so the worker
 // re-decodes rotated photos with the browser's decoder, which applies it.
 export function exifOrientation(bytes) {

@@ -1,4 +1,3 @@
-// @ts-check
 // Figures: a canvas with its caption, a legend for heatmaps (colour scale, value range, what the
 // values are), and an export that writes all three into one PNG on an opaque background at a
 // stated size (a 32 x 32 map is exported enlarged, crisp).
@@ -11,6 +10,7 @@ const BAR_WIDTH = 256;
 // The colour scale of `colormap` as the core draws it: a 256 x 1 RGBA ramp from 0 to 1, made once
 // per colormap by the worker (the overlay of a ramp), so that the legend is the figure's colours.
 const bars = new Map();
+/** @param {import('./view_context.js').ViewContext} app @param {string} colormap */
 export function colorbar(app, colormap) {
   if (!bars.has(colormap)) {
     bars.set(colormap, app.request('colorbar', { colormap }));

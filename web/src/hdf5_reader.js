@@ -1,4 +1,3 @@
-// @ts-check
 // The HDF5 reader the converter calls when it runs in wasm (model_convert/hdf5_file_h5wasm.cc):
 // h5wasm (libhdf5 compiled to its own wasm module) behind small integer ids. Set an instance as
 // `module.hdf5` before module.convertKeras(path). Answers mirror hdf5_file.h; the C++ side words

@@ -1,4 +1,3 @@
-// @ts-check
 // The strip of the user's images, a WAI-ARIA listbox: a click or the arrow keys show an image,
 // Delete (or the Remove button) takes the selected one away. Each image keeps the index it was
 // given (the worker knows it by that index), so removing one renumbers nothing.

@@ -1,4 +1,3 @@
-// @ts-check
 // Requests that outlive the view that started them. A long method (occlusion on VGG16: a minute)
 // keeps running when the user switches tabs; the view drawn again joins it, gets the latest
 // partial result and progress at once, then every later one, and waits for the same result.

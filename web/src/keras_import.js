@@ -1,4 +1,3 @@
-// @ts-check
 // A Keras .h5 -> a model file, in the worker: h5wasm (libhdf5 in its own wasm module) reads the
 // File where it lies (WORKERFS: slices on demand, so a 553 MB file is never in memory whole), and
 // model_convert's converter, compiled into our module, streams it layer by layer.

@@ -1,4 +1,3 @@
-// @ts-check
 // Keyboard patterns of WAI-ARIA (https://www.w3.org/WAI/ARIA/apg/patterns/): one tab stop per
 // composite widget (tabs, a listbox) moved by arrow keys, Home and End ("roving tabindex"); and
 // focus kept where the user acted when a view is redrawn under it.

@@ -1,4 +1,3 @@
-// @ts-check
 // The page: state, inputs (drop, picker, paste, samples, model files), tabs, progress and cancel.
 // Every computation is a request to the worker that owns the wasm module (client.js).
 import baselineWasm from '../../build/wasm/convscope-web.wasm?url';
@@ -13,6 +12,8 @@ import { ImageStrip } from './image_strip.js';
 import { keepFocus, roving } from './keyboard.js';
 import { Jobs } from './jobs.js';
 import { el, progressText } from './ui.js';
+import { blobOf } from './fetch_blob.js';
+import { DEFAULT_STATE } from './view_context.js';
 import architecture from './views/architecture.js';
 import compare from './views/compare.js';
 import { LONG_METHODS, METHODS } from './catalog.js';
@@ -30,13 +31,6 @@ const $ = (id) => document.getElementById(id);
 // The precision Keras files are converted to (the header's menu).
 const kerasPrecision = () => /** @type {HTMLSelectElement} */ ($('keras-precision')).value;
 
-// A data: URL (single-file page) or a URL (served site) as a Blob.
-async function blobOf(source) {
-  const response = await fetch(source);
-  if (!response.ok) throw new Error(`could not load ${source}: ${response.status}`);
-  return response.blob();
-}
-
 // What runs the model: the wasm build the worker chose and its threads.
 const VARIANT_TEXT = {
   baseline: 'wasm SIMD',
@@ -47,8 +41,12 @@ const VARIANT_TEXT = {
 const engineText = ({ variant, threads }) =>
   `${VARIANT_TEXT[variant] ?? variant}, ${threads} thread${threads > 1 ? 's' : ''}`;
 
+// The page's state and the views' context (view_context.js) in one, for the whole visit.
 const app = {
-  state: { tab: 'predictions', method: 'gradcam', opacity: 0.5, threshold: 0.5, resize: 'keras', steps: undefined },
+  // The selection, and the page's own: the tab on show, the key of the cached model on show
+  // (model_cache.js).
+  /** @type {import('./view_context.js').ViewState & { tab: string, cached?: string }} */
+  state: { ...DEFAULT_STATE, tab: 'predictions', method: 'gradcam', steps: undefined },
   images: [], // {name, blob}, null where the user removed one (indices name images in the worker)
   picture: null, // the current image's RGBA as the worker decoded it
   cache: new Map(),
@@ -59,13 +57,6 @@ const app = {
   // loop forever on some damaged files (docs/robustness.md); a real file reports every 16 MB read.
   conversionStallMs: 60000,
 
-  layersOf(type) {
-    return this.state.model.summary.rows.filter((r) => r.type === type).map((r) => r.name);
-  },
-  scaleFor(name) {
-    const side = this.state.model.summary.rows.find((r) => r.name === name).outputShape[0];
-    return Math.max(1, Math.min(4, Math.floor(64 / side)));
-  },
   set(patch) {
     Object.assign(this.state, patch);
     this.saveHash();
@@ -79,17 +70,9 @@ const app = {
     $('error-text').textContent = e.message ?? String(e);
     $('error').hidden = false;
   },
-  // A worker request; while any has taken over 200 ms, a progress bar with the time left and Cancel.
-  // label: what the bar says is going on (default: the request's name; work shared by several
-  // workers says how many). stall: see WorkerClient.send. worker: run it on the page's extra
-  // worker of that index (1, ...) where there is one, beside what the page's worker does.
-  // onProgress(fraction, remainingMs): also told the progress.
-  /**
-   * @param {string} op
-   * @param {Record<string, any>} args
-   * @param {import('./protocol.js').RequestCallbacks & {
-   *   label?: string, stall?: import('./protocol.js').Stall, worker?: number }} [options]
-   */
+  // A worker request (view_context.js's ViewRequest); while any has taken over 200 ms, a progress
+  // bar with the time left and Cancel. Work shared by several workers says how many.
+  /** @type {import('./view_context.js').ViewRequest} */
   async request(op, args, { onPartial, onProgress: alsoProgress, label = op, stall, worker } = {}) {
     const available = this.state.model ? this.team.available(this.state.model.info) : 1;
     const workers =

@@ -1,4 +1,3 @@
-// @ts-check
 // Converted models kept in the browser (IndexedDB), so a Keras file converted once opens in seconds
 // on the next visit. A record: {key, name, size, params, savedAt, blob}; the key says where the
 // model came from (a file's name, size and date, or a URL).

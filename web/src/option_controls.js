@@ -1,4 +1,3 @@
-// @ts-check
 // A control for one method option, built from its catalog description (web/src/catalog.js): a
 // number field with the option's range, a checkbox or a menu; its help as the tooltip and its
 // accessible description. A value out of range is refused on the spot and the last good one kept.

@@ -1,9 +1,8 @@
-// @ts-check
 // The page's state in its URL hash (#tab=explain&method=occlusion&...), so that a link or a reload
 // shows the same view. A link may come from another version of the page or be mistyped: values the
 // page does not know are left out (their defaults apply) and named, for a note.
 
-import { OPTIONS, parseOption } from './catalog.js';
+import { catalog, OPTIONS, parseOption } from './catalog.js';
 
 // `cached`: the key of the cached model on show (model_cache.js), reopened on reload. The methods'
 // options (the catalog's) follow the class and layer, checked against their catalog ranges.
@@ -32,7 +31,7 @@ const NUMBERS = {
   opacity: { min: 0, max: 1 },
   threshold: { min: 0, max: 1 },
 };
-const CHOICES = { normalize: ['map', 'layer'], colormap: ['viridis', 'jet', 'gray'] };
+const CHOICES = { normalize: ['map', 'layer'], colormap: catalog.enums.colormap };
 
 export function hashOf(state) {
   const params = new URLSearchParams();

@@ -1,4 +1,3 @@
-// @ts-check
 // Pictures in the worker: decoded once, kept at full size for the model's runs (its preprocessing
 // resizes from the original, as Keras does) and as one display-sized copy for everything the page
 // draws (figures, overlays), so a 48-megapixel photo costs the page a 1,024-pixel picture.

@@ -1,4 +1,3 @@
-// @ts-check
 // The messages between the page and its worker (worker.js), in one place.
 //
 // page -> worker  {id, op, args}                 one request; ops are the keys of OPS in worker.js

@@ -1,4 +1,3 @@
-// @ts-check
 // Whether this JavaScript engine computes relaxed SIMD right, checked by running it: validation
 // alone is not enough (Node 20 with --experimental-wasm-relaxed-simd compiles these instructions
 // and returns twice the right dot product). The relaxed module is chosen only when every result

@@ -1,4 +1,3 @@
-// @ts-check
 // The threaded builds' files, for a served page that is cross-origin isolated (the only kind of
 // page a browser gives SharedArrayBuffer, hence threads). Only the site build has them: main.js
 // imports this module behind import.meta.env.CONVSCOPE_THREADS, so the single file and the widget

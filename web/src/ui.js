@@ -1,4 +1,3 @@
-// @ts-check
 // Small DOM and canvas helpers shared by the views.
 
 export function el(tag, props = {}, ...children) {

@@ -1,4 +1,3 @@
-// @ts-check
 // <conv-scope>: convscope as an element for tutorials. One script, any number of widgets per page,
 // all sharing one worker; each model URL is loaded once. The views are the page's own (views/),
 // driven by attributes instead of the page's controls, inside a shadow root.
@@ -13,6 +12,8 @@ import pageStyle from './style.css?inline';
 import { CancelledError, WorkerClient } from './client.js';
 import { Jobs } from './jobs.js';
 import { el } from './ui.js';
+import { blobOf } from './fetch_blob.js';
+import { DEFAULT_STATE } from './view_context.js';
 import architecture from './views/architecture.js';
 import compare from './views/compare.js';
 import { expectedOf, METHOD_INFO, OPTIONS, parseOption } from './catalog.js';
@@ -39,25 +40,6 @@ const shared = {
   modelLoads: 0, // how many model files were loaded (tests check that widgets share them)
   nextImage: 0,
 };
-
-// `what` names the file for the reader ("the image ../samples/x.png"). A page opened from file://
-// cannot fetch files beside it (browsers forbid it), which fetch reports only as "Failed to fetch".
-async function blobOf(url, what = url) {
-  let response;
-  try {
-    response = await fetch(url);
-  } catch (e) {
-    if (location.protocol === 'file:' && !url.startsWith('data:')) {
-      throw new Error(
-        `could not load ${what}: a page opened from file:// cannot read files beside it. Serve the folder over http (npx convscope serve, or python3 -m http.server), or drop the file onto an interactive widget`,
-        { cause: e },
-      );
-    }
-    throw new Error(`could not load ${what}: ${e.message}`, { cause: e });
-  }
-  if (!response.ok) throw new Error(`could not load ${what}: HTTP ${response.status}`);
-  return response.blob();
-}
 
 // Where this script was loaded from: set by the widget build's output intro (vite.config.js).
 /* global CONVSCOPE_SCRIPT_URL */
@@ -258,13 +240,8 @@ export class ConvScopeElement extends HTMLElement {
 
   state() {
     const { info, summary: s } = this.modelInfo;
-    const state = {
-      model: { info, summary: s },
-      imageIndex: this.imageKey,
-      resize: this.getAttribute('resize') ?? 'keras',
-      opacity: 0.5,
-      threshold: 0.5,
-    };
+    /** @type {import('./view_context.js').ViewState} */
+    const state = { ...DEFAULT_STATE, model: { info, summary: s }, imageIndex: this.imageKey };
     for (const [attr, key] of Object.entries(NUMBER_ATTRIBUTES)) {
       if (this.hasAttribute(attr) && this.getAttribute(attr) !== '' && Number.isFinite(Number(this.getAttribute(attr))))
         state[key] = Number(this.getAttribute(attr));
@@ -298,15 +275,13 @@ export class ConvScopeElement extends HTMLElement {
     const widget = this;
     if (this.needsImage() && !this.picture)
       throw new Error('this view needs an image: set the image attribute or drop one onto the widget');
+    /** @type {import('./view_context.js').ViewContext} */
     const app = {
       state,
       picture: this.picture,
       cache: this.cache,
       jobs: this.jobs,
       autoRun: true,
-      layersOf: (type) => state.model.summary.rows.filter((r) => r.type === type).map((r) => r.name),
-      scaleFor: (name) =>
-        Math.max(1, Math.min(4, Math.floor(64 / state.model.summary.rows.find((r) => r.name === name).outputShape[0]))),
       request: (op, args, callbacks) =>
         c.request(op, { model: widget.modelInfo.key, image: widget.imageKey, ...args }, callbacks),
       set(patch) {

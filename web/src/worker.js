@@ -1,4 +1,3 @@
-// @ts-check
 // The worker that owns the wasm module: every computation runs here, never on the page's thread.
 // It holds any number of models and images by key (the page uses one of each; widgets on a page
 // share this worker and each model once), and runs an image through a model only when a request

@@ -1,4 +1,3 @@
-// @ts-check
 // More cores for pages that cannot run the threaded build (the single file from file://, any page
 // that is not cross-origin isolated): extra workers, each with its own module instance and its
 // own copy of the model. The methods that make many independent passes (SmoothGrad samples,

@@ -1,4 +1,3 @@
-// @ts-check
 import { exportButton } from '../figure.js';
 import { el, hiDpiCanvas } from '../ui.js';
 
@@ -17,6 +16,7 @@ export default {
   title: 'Architecture',
   about:
     'The network as blocks: blue convolutions, orange max pooling, green dense layers. Taller boxes see larger maps, wider ones have more channels. Click a layer to select it in every view.',
+  /** @param {import('../view_context.js').ViewContext} app */
   async render(app) {
     const rows = app.state.model.summary.rows;
     const labels = rows.map((r) => `${r.name} ${r.outputShape.join('×')}`);

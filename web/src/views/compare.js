@@ -1,4 +1,3 @@
-// @ts-check
 import { colorbar, figure, legendOf } from '../figure.js';
 import { el, overlayCanvas, select } from '../ui.js';
 import { LONG_METHODS, METHODS } from '../catalog.js';
@@ -10,6 +9,7 @@ export default {
   title: 'Compare',
   about: 'Two methods side by side on the same image and class.',
   needsImage: true,
+  /** @param {import('../view_context.js').ViewContext} app */
   async render(app) {
     const s = app.state;
     const fast = METHODS.filter(([m]) => !LONG_METHODS.has(m));

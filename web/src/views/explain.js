@@ -1,11 +1,14 @@
-// @ts-check
 import { colorbar, figure, legendOf } from '../figure.js';
 import { LONG_METHODS as LONG, METHOD_INFO, METHODS, methodOptions } from '../catalog.js';
 import { optionControl } from '../option_controls.js';
 import { el, imageCanvas, overlayCanvas, progressText, select } from '../ui.js';
 import { modelKnows } from './predictions.js';
+import { layersOf } from '../view_context.js';
+
+/** @typedef {import('../view_context.js').ViewContext} ViewContext */
 
 // The options a method takes from the page state.
+/** @param {ViewContext} app @param {string} method */
 export function explainOptions(app, method) {
   const s = app.state,
     o = methodOptions(method, s);
@@ -18,7 +21,7 @@ export function explainOptions(app, method) {
 // a slow method nobody started (the view offers Run). A run in flight is joined (app.jobs), so a
 // view drawn again shows its partial maps and progress. worker: see app.request.
 /**
- * @param {any} app
+ * @param {ViewContext} app
  * @param {string} method
  * @param {import('../protocol.js').RequestCallbacks & { force?: boolean, worker?: number }} [options]
  */
@@ -39,6 +42,7 @@ export async function explained(app, method, { force = false, onPartial, onProgr
 }
 
 // What identifies a map: the image, precision, method and options.
+/** @param {ViewContext} app @param {string} method */
 function explainKey(app, method) {
   return JSON.stringify([app.state.imageIndex, app.state.run.precision, method, explainOptions(app, method)]);
 }
@@ -61,6 +65,7 @@ export default {
   title: 'Explain',
   about: 'Why the model predicts a class: gradient, class-activation and perturbation maps over your image.',
   needsImage: true,
+  /** @param {ViewContext} app */
   async render(app) {
     const s = app.state,
       method = s.method;
@@ -144,7 +149,7 @@ export default {
         .filter((r) => r.type === 'Conv2D' || r.type === 'MaxPooling2D')
         .map((r) => r.name);
       controls.append(
-        select('Layer', layers, s.camLayer ?? app.layersOf('Conv2D').at(-1), (v) => app.set({ camLayer: v })),
+        select('Layer', layers, s.camLayer ?? layersOf(app.state, 'Conv2D').at(-1), (v) => app.set({ camLayer: v })),
       );
     }
     // Options in pixels (occlusion's patch and stride) cannot exceed the model's input.
@@ -203,6 +208,7 @@ export default {
 };
 
 // The classic occlusion view: the picture only where the map is at least the threshold.
+/** @param {ViewContext} app */
 function masked(app, x) {
   const holder = el('div', {});
   const slider = el('input', {
@@ -232,6 +238,7 @@ function masked(app, x) {
   return el('div', {}, el('label', {}, 'threshold ', slider), holder);
 }
 
+/** @param {ViewContext} app @param {string} method @param {HTMLElement} target */
 async function sanityCheck(app, method, target) {
   const bar = await colorbar(app, 'jet');
   const r = await app.request('sanityCheck', {

@@ -1,7 +1,8 @@
-// @ts-check
+import { catalog } from '../catalog.js';
 import { colorbar, figure, legendOf } from '../figure.js';
 import { el, imageCanvas, select } from '../ui.js';
 import { zoomable } from './grid_zoom.js';
+import { scaleFor } from '../view_context.js';
 
 export default {
   id: 'features',
@@ -9,6 +10,7 @@ export default {
   about:
     'What each channel of the selected layer computes for your image: bright where the filter responds. Early layers find edges and colours; deeper ones respond to parts of objects, in coarser maps.',
   needsImage: true,
+  /** @param {import('../view_context.js').ViewContext} app */
   async render(app) {
     const spatial = app.state.model.summary.rows
       .filter((r) => r.outputShape.length === 3 && r.type !== 'InputLayer')
@@ -18,7 +20,7 @@ export default {
       colormap = app.state.colormap ?? 'viridis';
     const grid = await app.request('featureMapGrid', {
       name,
-      options: { normalize, colormap, scale: app.scaleFor(name) },
+      options: { normalize, colormap, scale: scaleFor(app.state, name) },
     });
     const canvas = imageCanvas(grid, { grid: true, label: `feature maps of ${name}` });
     const legend = legendOf(
@@ -43,7 +45,7 @@ export default {
           normalize,
           (v) => app.set({ normalize: v }),
         ),
-        select('Colormap', ['viridis', 'jet', 'gray'], colormap, (v) => app.set({ colormap: v })),
+        select('Colormap', catalog.enums.colormap, colormap, (v) => app.set({ colormap: v })),
       ),
       el(
         'div',

@@ -1,4 +1,3 @@
-// @ts-check
 import { el } from '../ui.js';
 
 // Click a tile of a grid canvas (or focus the grid and move with the arrow keys, Home and End) to

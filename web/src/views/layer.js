@@ -1,4 +1,3 @@
-// @ts-check
 import { exportButton } from '../figure.js';
 import { el, hiDpiCanvas, select } from '../ui.js';
 
@@ -21,6 +20,7 @@ export default {
   title: 'Layer',
   about:
     "The selected layer's Keras configuration and its weights: shapes as Keras stores them, statistics and the distribution of the values.",
+  /** @param {import('../view_context.js').ViewContext} app */
   async render(app) {
     const name = app.state.layer;
     const info = await app.request('layer', { name });

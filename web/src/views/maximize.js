@@ -1,16 +1,17 @@
-// @ts-check
 import { figure } from '../figure.js';
 import { el, imageCanvas, select } from '../ui.js';
+import { layersOf } from '../view_context.js';
 
 export default {
   id: 'maximize',
   title: 'Maximize',
   about:
     'Activation maximization: starting from noise, the input is changed step by step to excite one filter (or class) as much as possible — a picture of what that unit looks for.',
+  /** @param {import('../view_context.js').ViewContext} app */
   async render(app) {
     const s = app.state;
     const last = s.model.summary.rows.at(-1).name;
-    const layers = [...app.layersOf('Conv2D'), last];
+    const layers = [...layersOf(app.state, 'Conv2D'), last];
     const layer = layers.includes(s.maxLayer) ? s.maxLayer : layers[0];
     const units = el('input', { value: s.units ?? '0,1,2,3', 'aria-label': 'units', size: 12 });
     const gallery = el(

@@ -1,4 +1,3 @@
-// @ts-check
 import { exportButton } from '../figure.js';
 import { el, hiDpiCanvas } from '../ui.js';
 
@@ -19,6 +18,7 @@ export default {
   title: 'Predictions',
   about: 'The five most probable classes for your image (softmax probabilities), with their names.',
   needsImage: true,
+  /** @param {import('../view_context.js').ViewContext} app */
   async render(app) {
     const p = app.state.run.predictions;
     const [canvas, ctx] = hiDpiCanvas(560, 40 + 34 * p.length, 'top-5 predictions');

@@ -1,0 +1,17 @@
+// The core's catalog as the CLI uses it: the one of the build it runs (cli/module.mjs's wasmDir,
+// which CONVSCOPE_WASM_DIR may point at another build), indexed as the page's
+// (web/src/catalog_index.js).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import { indexCatalog } from '../web/src/catalog_index.js';
+import { wasmDir } from './module.mjs';
+
+const file = path.join(wasmDir, 'convscope-catalog.mjs');
+if (!existsSync(file))
+  throw new Error(`${file} is missing: scripts/build.sh writes the catalog beside the wasm modules`);
+const { default: built } = await import(pathToFileURL(file).href);
+
+export { expectedOf, parseOption } from '../web/src/catalog_index.js';
+export const { catalog, METHOD_INFO, OPTIONS } = indexCatalog(built);

@@ -1,0 +1,78 @@
+// The core's catalog (wasm/catalog.h) indexed for the front ends: the methods, their labels and
+// help, which run on request, which split over workers, and every option with its type, default and
+// range. Given the catalog itself: the page and the widget bundle their build's (catalog.js), the
+// CLI reads the one of the build it runs (cli/catalog.mjs). Nothing here lists a method or an
+// option by name: a method added to the core appears in the menus, the controls, the link checks,
+// the widget's attributes and the CLI's flags by itself.
+
+/** @typedef {import('../../wasm/convscope').Catalog} Catalog */
+/** @typedef {Catalog['methods'][number]} MethodDescription */
+
+/** @param {Catalog} catalog */
+export function indexCatalog(catalog) {
+  // By name. The maps and sets here take any text (a link's, an attribute's), not only a Method.
+  /** @type {Map<string, MethodDescription>} */
+  const METHOD_INFO = new Map(catalog.methods.map((m) => [m.name, m]));
+  // [name, label] pairs, for menus.
+  const METHODS = catalog.methods.map((m) => [m.name, m.label]);
+  // The methods of many passes: run on request (Run), not whenever a view is drawn.
+  /** @type {Set<string>} */
+  const LONG_METHODS = new Set(catalog.methods.filter((m) => m.rerunsForward).map((m) => m.name));
+  // The methods whose passes workers can split (explain {part, parts}).
+  /** @type {Set<string>} */
+  const SPLIT_METHODS = new Set(catalog.methods.filter((m) => m.splits).map((m) => m.name));
+
+  // Every option of any method by name (options of the same name mean the same thing: SmoothGrad's
+  // samples and integrated gradients' steps are both `samples`), with the widest range among them
+  // and, where methods share it, each method's help ("smoothgrad: ...; ig: ...").
+  const OPTIONS = new Map();
+  for (const m of catalog.methods) {
+    for (const o of m.options) {
+      const seen = OPTIONS.get(o.name),
+        help = `${m.name}: ${o.help}`;
+      OPTIONS.set(
+        o.name,
+        seen
+          ? {
+              ...seen,
+              min: Math.min(seen.min, o.min),
+              max: Math.max(seen.max, o.max),
+              help: `${seen.help} ${help}`,
+              methods: [...seen.methods, m.name],
+            }
+          : { ...o, help, methods: [m.name] },
+      );
+    }
+  }
+
+  // The options `method` takes from `state` (values set by the reader; the core fills in the rest).
+  function methodOptions(method, state) {
+    const o = {};
+    for (const spec of METHOD_INFO.get(method)?.options ?? [])
+      if (state[spec.name] !== undefined) o[spec.name] = state[spec.name];
+    return o;
+  }
+
+  return { catalog, METHOD_INFO, METHODS, LONG_METHODS, SPLIT_METHODS, OPTIONS, methodOptions };
+}
+
+// `text` as the value of option `spec` (a link, an attribute), or undefined when it is not one.
+export function parseOption(spec, text) {
+  if (spec.type === 'boolean') return text === 'true' ? true : text === 'false' ? false : undefined;
+  if (spec.type === 'choice') return spec.choices.includes(text) ? text : undefined;
+  const value = Number(text);
+  const ok =
+    text.trim() !== '' &&
+    Number.isFinite(value) &&
+    value >= spec.min &&
+    value <= spec.max &&
+    (spec.type !== 'integer' || Number.isInteger(value));
+  return ok ? value : undefined;
+}
+
+// What a valid value of `spec` is, for messages: "a whole number from 1 to 1000", "true or false".
+export function expectedOf(spec) {
+  if (spec.type === 'boolean') return 'true or false';
+  if (spec.type === 'choice') return spec.choices.map((c) => `'${c}'`).join(' or ');
+  return `${spec.type === 'integer' ? 'a whole number' : 'a number'} from ${spec.min} to ${spec.max}`;
+}
