@@ -132,20 +132,9 @@ Json HeaderToJson(const ModelHeader& h) {
       {"sections", std::move(sections)}};
 }
 
-Status HeaderFromJson(const Json& j, ModelHeader* out) {
-  ModelHeader h;
-  std::string format;
-  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "format", "header", &format));
-  if (format != kFormatName)
-    return Status::Error("header.format is not " + std::string(kFormatName));
-  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "name", "header", &h.name));
-  CONVSCOPE_RETURN_IF_ERROR(ReadName(j, "precision", "header", kPrecisionNames, &h.precision));
-  if (const Json* v = Find(j, "source")) h.source = *v;
-  if (const Json* v = Find(j, "converter")) h.converter = *v;
-  const Json* pre = Find(j, "preprocessing");
-  if (pre == nullptr) return Status::Error("header.preprocessing is missing");
-  CONVSCOPE_RETURN_IF_ERROR(ReadPreprocessing(*pre, &h.preprocessing));
+namespace {
 
+Status ReadSections(const Json& j, ModelHeader* h) {
   const Json* sections = Find(j, "sections");
   if (sections == nullptr || !sections->is_array()) {
     return Status::Error("header.sections must be a list");
@@ -157,14 +146,18 @@ Status HeaderFromJson(const Json& j, ModelHeader* out) {
     CONVSCOPE_RETURN_IF_ERROR(ReadSize((*sections)[i], "size", path, &size));
     CONVSCOPE_RETURN_IF_ERROR(ReadSize((*sections)[i], "crc32", path, &crc));
     if (crc > UINT32_MAX) return Status::Error(path + ".crc32 is not a 32-bit value");
-    h.sections.push_back({offset, size, static_cast<uint32_t>(crc)});
+    h->sections.push_back({offset, size, static_cast<uint32_t>(crc)});
   }
+  return Status::Ok();
+}
 
+// The layers and their weight entries; `stored` gets each layer as the header states it (output
+// shape and params included), to compare with what its config gives (CheckLayers).
+Status ReadLayers(const Json& j, ModelHeader* h, std::vector<Layer>* stored) {
   const Json* layers = Find(j, "layers");
   if (layers == nullptr || !layers->is_array())
     return Status::Error("header.layers must be a list");
   CONVSCOPE_RETURN_IF_ERROR(CheckLayerCount(layers->size()));
-  std::vector<Layer> stored;  // as the header states them, to compare with the re-derived ones
   for (size_t i = 0; i < layers->size(); ++i) {
     const Json& jl = (*layers)[i];
     std::string class_name;
@@ -178,7 +171,7 @@ Status HeaderFromJson(const Json& j, ModelHeader* out) {
     Layer claimed = *layer;
     CONVSCOPE_RETURN_IF_ERROR(ReadSizeList(jl, "output_shape", path, &claimed.output_shape));
     CONVSCOPE_RETURN_IF_ERROR(ReadSize(jl, "params", path, &claimed.params));
-    stored.push_back(std::move(claimed));
+    stored->push_back(std::move(claimed));
 
     LayerEntry entry{std::move(*layer), {}};
     const Json* weights = Find(jl, "weights");
@@ -187,14 +180,19 @@ Status HeaderFromJson(const Json& j, ModelHeader* out) {
     for (size_t k = 0; k < weights->size(); ++k) {
       WeightEntry w;
       CONVSCOPE_RETURN_IF_ERROR(ReadWeight(
-          (*weights)[k], path + ".weights[" + std::to_string(k) + "]", h.sections.size(), &w));
+          (*weights)[k], path + ".weights[" + std::to_string(k) + "]", h->sections.size(), &w));
       entry.weights.push_back(std::move(w));
     }
-    h.layers.push_back(std::move(entry));
+    h->layers.push_back(std::move(entry));
   }
+  return Status::Ok();
+}
 
+// Derives every layer's shapes and params from the configs, checks the header states the same
+// ones and the weights each layer needs, and keeps the derived layers and the total.
+Status CheckLayers(const std::vector<Layer>& stored, ModelHeader* h) {
   std::vector<Layer> derived;
-  for (const LayerEntry& e : h.layers) derived.push_back(e.layer);
+  for (const LayerEntry& e : h->layers) derived.push_back(e.layer);
   CONVSCOPE_RETURN_IF_ERROR(InferShapes(&derived));
   Shape input;
   for (size_t i = 0; i < derived.size(); ++i) {
@@ -204,7 +202,7 @@ Status HeaderFromJson(const Json& j, ModelHeader* out) {
                            "config (the header is inconsistent)");
     }
     const std::vector<Shape> expected = KerasWeightShapes(d, input);
-    const std::vector<WeightEntry>& weights = h.layers[i].weights;
+    const std::vector<WeightEntry>& weights = h->layers[i].weights;
     if (weights.size() != expected.size()) {
       return Status::Error("layer " + d.name + " needs " + std::to_string(expected.size()) +
                            " weights, the header lists " + std::to_string(weights.size()));
@@ -216,10 +214,49 @@ Status HeaderFromJson(const Json& j, ModelHeader* out) {
                              DimsString(expected[k]));
       }
     }
-    h.layers[i].layer = d;
-    h.total_params += d.params;
+    h->layers[i].layer = d;
+    h->total_params += d.params;
     input = d.output_shape;
   }
+  return Status::Ok();
+}
+
+// The class names, one per output of the last layer, if the header has them.
+Status ReadLabels(const Json& j, ModelHeader* h) {
+  const Json* labels = Find(j, "labels");
+  if (labels != nullptr && labels->is_array()) {
+    for (const Json& l : *labels) {
+      if (!l.is_string()) return Status::Error("header.labels must be strings");
+      h->labels.push_back(l.get<std::string>());
+    }
+  }
+  const Shape& output = h->layers.back().layer.output_shape;
+  if (!h->labels.empty() && (output.size() != 1 || h->labels.size() != output[0])) {
+    return Status::Error("header.labels has " + std::to_string(h->labels.size()) +
+                         " names for an output of shape " + ShapeString(output));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status HeaderFromJson(const Json& j, ModelHeader* out) {
+  ModelHeader h;
+  std::string format;
+  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "format", "header", &format));
+  if (format != kFormatName)
+    return Status::Error("header.format is not " + std::string(kFormatName));
+  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "name", "header", &h.name));
+  CONVSCOPE_RETURN_IF_ERROR(ReadName(j, "precision", "header", kPrecisionNames, &h.precision));
+  if (const Json* v = Find(j, "source")) h.source = *v;
+  if (const Json* v = Find(j, "converter")) h.converter = *v;
+  const Json* pre = Find(j, "preprocessing");
+  if (pre == nullptr) return Status::Error("header.preprocessing is missing");
+  CONVSCOPE_RETURN_IF_ERROR(ReadPreprocessing(*pre, &h.preprocessing));
+  CONVSCOPE_RETURN_IF_ERROR(ReadSections(j, &h));
+  std::vector<Layer> stored;
+  CONVSCOPE_RETURN_IF_ERROR(ReadLayers(j, &h, &stored));
+  CONVSCOPE_RETURN_IF_ERROR(CheckLayers(stored, &h));
   size_t claimed_total = 0;
   const Json* totals = Find(j, "totals");
   if (totals == nullptr) return Status::Error("header.totals is missing");
@@ -228,17 +265,7 @@ Status HeaderFromJson(const Json& j, ModelHeader* out) {
     return Status::Error("header.totals.params is " + std::to_string(claimed_total) +
                          " but the layers hold " + std::to_string(h.total_params));
   }
-  const Json* labels = Find(j, "labels");
-  if (labels != nullptr && labels->is_array()) {
-    for (const Json& l : *labels) {
-      if (!l.is_string()) return Status::Error("header.labels must be strings");
-      h.labels.push_back(l.get<std::string>());
-    }
-  }
-  if (!h.labels.empty() && (input.size() != 1 || h.labels.size() != input[0])) {
-    return Status::Error("header.labels has " + std::to_string(h.labels.size()) +
-                         " names for an output of shape " + ShapeString(input));
-  }
+  CONVSCOPE_RETURN_IF_ERROR(ReadLabels(j, &h));
   *out = std::move(h);
   return Status::Ok();
 }

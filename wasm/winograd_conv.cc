@@ -227,6 +227,7 @@ Status WinogradConv::Create(const Conv2dShape& shape, std::span<const float> wei
       xnn_create_batch_matrix_multiply_nc_f32_const_weights(kPoints, c_in, c_out, u.data(), 0, &op),
       "creating the Winograd products"));
   w->products_.reset(op);
+  CountOperatorCreated();
   *out = std::move(w);
   return Status::Ok();
 }

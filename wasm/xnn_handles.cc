@@ -29,7 +29,7 @@ const char* StatusName(xnn_status status) {
   return "unknown XNNPACK status";
 }
 
-std::atomic<size_t> g_runtimes_created{0};
+std::atomic<size_t> g_objects_created{0};
 
 }  // namespace
 
@@ -39,11 +39,13 @@ Status CreateRuntime(xnn_subgraph_t subgraph, pthreadpool_t threadpool, RuntimeP
       XnnCheck(xnn_create_runtime_v3(subgraph, /*weights_cache=*/nullptr, threadpool, 0, &raw),
                "creating the runtime"));
   out->reset(raw);
-  g_runtimes_created.fetch_add(1, std::memory_order_relaxed);
+  CountOperatorCreated();
   return Status::Ok();
 }
 
-size_t RuntimesCreated() { return g_runtimes_created.load(std::memory_order_relaxed); }
+void CountOperatorCreated() { g_objects_created.fetch_add(1, std::memory_order_relaxed); }
+
+size_t XnnObjectsCreated() { return g_objects_created.load(std::memory_order_relaxed); }
 
 Status ReshapeRuntimeInput(xnn_runtime_t runtime, uint32_t id, const std::array<size_t, 4>& dims,
                            std::array<size_t, 4>* current) {

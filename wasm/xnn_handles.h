@@ -29,8 +29,10 @@ using OperatorPtr = std::unique_ptr<xnn_operator, OperatorDeleter>;
 // The one way runtimes are made from a subgraph (no weights cache), counted: building operators
 // once per model and reusing them is a design rule, and the count lets tests prove it.
 Status CreateRuntime(xnn_subgraph_t subgraph, pthreadpool_t threadpool, RuntimePtr* out);
-// How many runtimes CreateRuntime has made in this process (on any thread).
-size_t RuntimesCreated();
+// Counts an operator made outside a runtime (the Winograd products), for the same proof.
+void CountOperatorCreated();
+// How many runtimes and counted operators this process has made (on any thread).
+size_t XnnObjectsCreated();
 
 // Gives a runtime's external input `id` new dimensions and reshapes the runtime after it (every
 // later value's shape follows), unless `dims` are those of the last call (`*current`, updated).

@@ -139,10 +139,10 @@ TEST(Engine, ReusesItsRuntimesAcrossImages) {
   const testing::OpenedModel opened(m);
   ASSERT_NE(opened.file, nullptr);
   std::unique_ptr<Engine> engine;
-  const size_t before = RuntimesCreated();
+  const size_t before = XnnObjectsCreated();
   ASSERT_TRUE(Engine::Create(*opened.file, Precision::kF32, nullptr, &engine).ok());
-  const size_t built = RuntimesCreated() - before;
-  EXPECT_GT(built, 0u);  // the counter sees the engine's runtimes
+  const size_t built = XnnObjectsCreated() - before;
+  EXPECT_GT(built, 0u);  // the counter sees the engine's runtimes and operators
   std::vector<std::vector<float>> first;
   for (int pass = 0; pass < 3; ++pass) {
     const std::vector<float> input = RandomInput(engine->input().size(), pass % 2);
@@ -156,8 +156,8 @@ TEST(Engine, ReusesItsRuntimesAcrossImages) {
       EXPECT_NE(first[0], first[1]);
     }
   }
-  // Three images, and not one runtime more than the engine built for the model.
-  EXPECT_EQ(RuntimesCreated() - before, built);
+  // Three images, and not one runtime or operator more than the engine built for the model.
+  EXPECT_EQ(XnnObjectsCreated() - before, built);
 }
 
 }  // namespace
