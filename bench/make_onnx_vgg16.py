@@ -29,7 +29,7 @@ from keras_h5 import VGG16_BLOCKS as CONVS, read_weights  # noqa: E402
 
 
 def quantize(kernel_by_out):
-    """Symmetric per-output-channel int8, exactly as wasm/quantize.cc: rows are output channels."""
+    """Symmetric per-output-channel int8, exactly as wasm/engine/quantize.cc: rows are output channels."""
     rows = kernel_by_out.reshape(kernel_by_out.shape[0], -1)
     max_abs = np.abs(rows).max(axis=1)
     scales = np.where(max_abs > 0, max_abs / 127.0, 1.0).astype(np.float32)

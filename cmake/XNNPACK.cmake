@@ -111,7 +111,7 @@ endfunction()
 _xnn_kernel_sources(_xnn_kernel_srcs ${_xnn_isas})
 if(EMSCRIPTEN)
   # Non-production qd8 GEMM kernels that measured ~15-25% faster than XNNPACK's wasm SIMD default
-  # (4x4c2s4 ld128) on VGG16's layers; wasm/kernel_choice.cc selects them (docs/measurements.md).
+  # (4x4c2s4 ld128) on VGG16's layers; wasm/engine/kernel_choice.cc selects them (docs/measurements.md).
   set(_extra)
   foreach(kind gemm igemm)
     foreach(tile 1x4c8 3x4c8)

@@ -6,7 +6,7 @@
 #include <span>
 #include <string>
 
-#include "status.h"
+#include "base/status.h"
 
 namespace convscope::convert {
 

@@ -7,13 +7,13 @@
 #include <sstream>
 
 #include "atomic_file.h"
+#include "base/json_util.h"
+#include "engine/quantize.h"
 #include "imagenet_labels.h"
-#include "json_util.h"
 #include "keras_architecture.h"
 #include "keras_file.h"
-#include "model_builder.h"
-#include "model_format.h"
-#include "quantize.h"
+#include "model/model_builder.h"
+#include "model/model_format.h"
 #include "weight_stats.h"
 
 namespace convscope::convert {

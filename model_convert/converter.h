@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "model_header.h"
-#include "status.h"
+#include "base/status.h"
+#include "model/model_header.h"
 
 namespace convscope::convert {
 

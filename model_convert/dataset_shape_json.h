@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "json_util.h"
-#include "layer.h"
-#include "status.h"
+#include "base/json_util.h"
+#include "base/status.h"
+#include "layers/layer.h"
 
 namespace convscope::convert {
 

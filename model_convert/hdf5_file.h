@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "layer.h"
-#include "status.h"
+#include "base/status.h"
+#include "layers/layer.h"
 
 namespace convscope::convert {
 

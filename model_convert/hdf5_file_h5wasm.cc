@@ -5,9 +5,9 @@
 
 #include <cstdlib>
 
+#include "base/json_util.h"
 #include "dataset_shape_json.h"
 #include "hdf5_file.h"
-#include "json_util.h"
 
 // Module.hdf5[op](...args) as JSON {"value": result} or {"error": message}, in malloc'ed memory.
 // A JS exception must not cross into wasm (it would leak the stack), so it becomes "error".

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <optional>
 
-#include "json_util.h"
+#include "base/json_util.h"
 
 namespace convscope::convert {
 namespace {

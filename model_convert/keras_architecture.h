@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "keras_file.h"
-#include "layer.h"
-#include "status.h"
+#include "layers/layer.h"
 
 namespace convscope::convert {
 

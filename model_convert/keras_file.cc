@@ -1,6 +1,6 @@
 #include "keras_file.h"
 
-#include "checked_math.h"
+#include "base/checked_math.h"
 
 namespace convscope::convert {
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "hdf5_file.h"
-#include "layer.h"
-#include "status.h"
+#include "layers/layer.h"
 
 namespace convscope::convert {
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "converter.h"
-#include "model_summary.h"
+#include "model/model_summary.h"
 #include "stall_watchdog.h"
 
 namespace {

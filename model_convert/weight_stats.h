@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "json_util.h"
+#include "base/json_util.h"
 
 namespace convscope::convert {
 

@@ -1,10 +1,10 @@
 #include "catalog.h"
 
-#include "colormap.h"
-#include "conv2d.h"
-#include "image.h"
+#include "engine/conv2d.h"
+#include "figures/colormap.h"
+#include "images/image.h"
 #include "methods/registry.h"
-#include "model_header.h"
+#include "model/model_header.h"
 
 namespace convscope {
 namespace {

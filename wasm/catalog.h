@@ -4,7 +4,7 @@
 // test checks convscope.d.ts.
 #pragma once
 
-#include "json_util.h"
+#include "base/json_util.h"
 
 namespace convscope {
 

@@ -12,7 +12,17 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { crc32, encodePng } from '../../cli/png.mjs';
-import { busyLoop, canvases, errorText, openPage, settled, threadBusy, watchThread } from '../support/page.mjs';
+import {
+  busyLoop,
+  canvases,
+  errorText,
+  openPage,
+  settled,
+  showTab,
+  threadBusy,
+  VIEWS,
+  watchThread,
+} from '../support/page.mjs';
 import { root, samplePhotos, vgg16 } from '../support/models.mjs';
 import { scratchDir } from '../support/scratch.mjs';
 
@@ -39,11 +49,6 @@ function hugePngHeader() {
   png.writeUInt32BE(40000, 20);
   png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
   return png;
-}
-
-async function showTab(page, tab) {
-  await page.click(`#tab-${tab}`);
-  await settled(page);
 }
 
 test('dist/convscope.html from file://: inputs, every view, changes, bad files, cancel', async () => {
@@ -86,17 +91,7 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
     await page.click('#strip button:nth-child(2)'); // chelsea, the first photo opened
     await settled(page);
     const info = await page.evaluate(() => window.convscopeApp.state.model.info);
-    for (const tab of [
-      'predictions',
-      'summary',
-      'architecture',
-      'layer',
-      'filters',
-      'features',
-      'explain',
-      'maximize',
-      'compare',
-    ]) {
+    for (const tab of VIEWS) {
       await showTab(page, tab);
       if (tab === 'maximize') {
         await page.click('#view button:has-text("Synthesize")');

@@ -13,6 +13,32 @@ import { root } from '../support/models.mjs';
 
 const pageUrl = `file://${path.join(root, 'dist/convscope.html')}`;
 
+// How many workers the page would split `method` over for its model.
+const workersFor = (page, method) =>
+  page.evaluate((m) => window.convscopeApp.team.workersFor(m, window.convscopeApp.state.model.info), method);
+
+// Starts a long integrated-gradients run (1,000 steps) from the page's own request path and waits
+// until its progress line, shown, matches `line`. `done`: the run's end, 'finished' or its error's
+// name (wrapped, so that awaiting this does not wait for the run).
+async function longRun(page, line) {
+  const done = page.evaluate(() =>
+    window.convscopeApp
+      .request('explain', { method: 'ig', options: { samples: 1000 }, overlay: { resize: 'keras' } })
+      .then(
+        () => 'finished',
+        (e) => e.name,
+      ),
+  );
+  await page.waitForFunction(
+    (source) =>
+      new RegExp(source).test(document.getElementById('progress-text').textContent) &&
+      !document.getElementById('progress').hidden,
+    line.source,
+    { timeout: 60000 },
+  );
+  return { done };
+}
+
 // In the page: `method` on the page's model and image, on one worker and on `workers`.
 function explainBothWays(page, method, options, workers) {
   return page.evaluate(
@@ -99,30 +125,9 @@ test('file:// page: the progress line names the workers; cancel stops them all; 
   const { page, problems, close } = await openPage(pageUrl);
   try {
     // Chromium here reports 2 cores and 8 GB: the default model gets both cores.
-    assert.equal(
-      await page.evaluate(() => window.convscopeApp.team.workersFor('ig', window.convscopeApp.state.model.info)),
-      2,
-    );
-    assert.equal(
-      await page.evaluate(() => window.convscopeApp.team.workersFor('gradcam', window.convscopeApp.state.model.info)),
-      1,
-    );
-    // A long integrated-gradients run (1,000 steps) from the page's own request path.
-    const done = page.evaluate(() =>
-      window.convscopeApp
-        .request('explain', { method: 'ig', options: { samples: 1000 }, overlay: { resize: 'keras' } })
-        .then(
-          () => 'finished',
-          (e) => e.name,
-        ),
-    );
-    await page.waitForFunction(
-      () =>
-        /^explain on 2 workers \d+%/.test(document.getElementById('progress-text').textContent) &&
-        !document.getElementById('progress').hidden,
-      null,
-      { timeout: 60000 },
-    );
+    assert.equal(await workersFor(page, 'ig'), 2);
+    assert.equal(await workersFor(page, 'gradcam'), 1);
+    const { done } = await longRun(page, /^explain on 2 workers \d+%/);
     assert.equal(await page.evaluate(() => window.convscopeApp.team.workerCount), 1);
     await page.click('#cancel');
     assert.equal(await done, 'CancelledError');
@@ -152,25 +157,8 @@ test('file:// page: with little device memory a model gets fewer workers, and th
     initScript: () => Object.defineProperty(navigator, 'deviceMemory', { value: 0.15 }),
   });
   try {
-    assert.equal(
-      await page.evaluate(() => window.convscopeApp.team.workersFor('ig', window.convscopeApp.state.model.info)),
-      1,
-    );
-    const done = page.evaluate(() =>
-      window.convscopeApp
-        .request('explain', { method: 'ig', options: { samples: 1000 }, overlay: { resize: 'keras' } })
-        .then(
-          () => 'finished',
-          (e) => e.name,
-        ),
-    );
-    await page.waitForFunction(
-      () =>
-        /^explain \d+%/.test(document.getElementById('progress-text').textContent) &&
-        !document.getElementById('progress').hidden,
-      null,
-      { timeout: 60000 },
-    );
+    assert.equal(await workersFor(page, 'ig'), 1);
+    const { done } = await longRun(page, /^explain \d+%/);
     assert.equal(await page.evaluate(() => window.convscopeApp.team.workerCount), 0);
     await page.click('#cancel');
     assert.equal(await done, 'CancelledError');

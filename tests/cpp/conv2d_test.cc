@@ -1,4 +1,4 @@
-#include "conv2d.h"
+#include "engine/conv2d.h"
 
 #include <gtest/gtest.h>
 

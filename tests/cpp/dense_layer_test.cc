@@ -1,6 +1,6 @@
-// The Dense kernel (wasm/dense_layer.h) at the edges of its int8 x int16 arithmetic: sums that
-// overflow int32, and inputs that have no int16 value.
-#include "dense_layer.h"
+// The Dense kernel (wasm/engine/dense_layer.h) at the edges of its int8 x int16 arithmetic: sums
+// that overflow int32, and inputs that have no int16 value.
+#include "engine/dense_layer.h"
 
 #include <gtest/gtest.h>
 

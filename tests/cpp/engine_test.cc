@@ -1,16 +1,16 @@
 // The engine against a naive forward pass: every layer's activation and the logits, f32 within
 // 1e-4 of the largest value, on small VGG16 variants and on full-size VGG16; int8 close to f32.
-#include "engine.h"
+#include "engine/engine.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
 
+#include "engine/xnn_handles.h"
 #include "reference_forward.h"
 #include "test_models.h"
 #include "test_seed.h"
-#include "xnn_handles.h"
 
 namespace convscope {
 namespace {

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "image.h"
-#include "json_util.h"
-#include "model.h"
+#include "base/json_util.h"
+#include "images/image.h"
+#include "model/model.h"
 
 namespace convscope {
 namespace {

@@ -1,13 +1,13 @@
 // Decoding, resizing and preprocessing of real photos (tests/data/images, run from the repository
 // root) and of hostile inputs.
-#include "image.h"
+#include "images/image.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <iterator>
 
-#include "preprocess.h"
+#include "images/preprocess.h"
 
 namespace convscope {
 namespace {

@@ -2,7 +2,7 @@
 // tiles) must equal the engine's whole forward pass on that occluded image, on odd sizes, every
 // kind of window (same/valid, 1x1 to 5x5 kernels, 2x2 and 3x3 pools, linear and ReLU), boxes at
 // corners, edges, 1x1 and the whole image, mixed in one batch.
-#include "incremental_forward.h"
+#include "engine/incremental_forward.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <cmath>
 #include <random>
 
-#include "engine.h"
+#include "engine/engine.h"
 #include "test_models.h"
 #include "test_seed.h"
 

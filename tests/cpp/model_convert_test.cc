@@ -10,10 +10,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/json_util.h"
 #include "converter.h"
-#include "json_util.h"
 #include "keras_file.h"
-#include "model_file.h"
+#include "model/model_file.h"
 
 namespace convscope::convert {
 namespace {

@@ -1,7 +1,7 @@
 // The model-file loader treats its input as hostile: every malformed file is refused with a
 // message saying what is wrong, and nothing is read out of bounds (the wasm and ASan builds run
 // these too).
-#include "model_file.h"
+#include "model/model_file.h"
 
 #include <gtest/gtest.h>
 
@@ -9,9 +9,9 @@
 #include <cstring>
 #include <functional>
 
-#include "crc32.h"
-#include "model_format.h"
-#include "model_summary.h"
+#include "base/crc32.h"
+#include "model/model_format.h"
+#include "model/model_summary.h"
 #include "test_models.h"
 
 namespace convscope {

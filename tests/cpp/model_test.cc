@@ -1,6 +1,6 @@
 // The Model façade on the sample photos: full-size VGG16 (synthetic weights) in int8 against f32,
 // predictions, and the grids drawn from weights and activations.
-#include "model.h"
+#include "model/model.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "grids.h"
+#include "figures/grids.h"
 #include "test_models.h"
 
 namespace convscope {

@@ -1,12 +1,12 @@
 // Figures drawn by the core: maps over the original picture (through the region the model's input
 // came from) and caption strips.
-#include "overlay.h"
+#include "figures/overlay.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "caption.h"
+#include "figures/caption.h"
 
 namespace convscope {
 namespace {

@@ -1,6 +1,6 @@
-// Top-k ranking (wasm/predictions.h): by logit, so that classes whose probabilities round to the
-// same value (0 for a confident model's runners-up) still come out in the model's order.
-#include "predictions.h"
+// Top-k ranking (wasm/model/predictions.h): by logit, so that classes whose probabilities round to
+// the same value (0 for a confident model's runners-up) still come out in the model's order.
+#include "model/predictions.h"
 
 #include <gtest/gtest.h>
 

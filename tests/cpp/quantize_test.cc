@@ -1,4 +1,4 @@
-#include "quantize.h"
+#include "engine/quantize.h"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 #include <span>
 #include <vector>
 
-#include "conv2d.h"
+#include "engine/conv2d.h"
 
 namespace convscope::testing {
 

@@ -6,7 +6,7 @@
 #include <span>
 #include <vector>
 
-#include "model_file.h"
+#include "model/model_file.h"
 
 namespace convscope::testing {
 

@@ -4,7 +4,7 @@
 #include <random>
 #include <string>
 
-#include "quantize.h"
+#include "engine/quantize.h"
 
 namespace convscope::testing {
 

@@ -8,10 +8,10 @@
 #include <span>
 #include <vector>
 
-#include "json_util.h"
-#include "model_builder.h"
-#include "model_file.h"
-#include "model_header.h"
+#include "base/json_util.h"
+#include "model/model_builder.h"
+#include "model/model_file.h"
+#include "model/model_header.h"
 
 namespace convscope::testing {
 

@@ -1,8 +1,8 @@
-// The module's thread pool (wasm/thread_pool.h): counts are checked, a model keeps the pool it was
-// loaded with while the current one changes, and a model on a pool computes exactly what a model
-// without one does. Natively the pool has real threads; in the single-threaded wasm build the
+// The module's thread pool (wasm/engine/thread_pool.h): counts are checked, a model keeps the pool
+// it was loaded with while the current one changes, and a model on a pool computes exactly what a
+// model without one does. Natively the pool has real threads; in the single-threaded wasm build the
 // limit is one thread.
-#include "thread_pool.h"
+#include "engine/thread_pool.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "model.h"
+#include "model/model.h"
 #include "test_models.h"
 
 namespace convscope {

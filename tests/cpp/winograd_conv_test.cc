@@ -2,14 +2,14 @@
 // odd and tiny images (blocks cut by the border), channel counts that are no multiple of the SIMD
 // width, more tiles than one block, no bias, with and without ReLU, with padding and without, on
 // one image and on several at once; and threads give the same bits.
-#include "winograd_conv.h"
+#include "engine/winograd_conv.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
 
-#include "conv2d.h"
+#include "engine/conv2d.h"
 #include "reference_conv.h"
 #include "test_seed.h"
 

@@ -7,10 +7,10 @@
 #include <cstdlib>
 #include <limits>
 
-#include "checked_math.h"
+#include "base/checked_math.h"
+#include "base/json_util.h"
 #include "dataset_shape_json.h"
 #include "hdf5_file.h"
-#include "json_util.h"
 
 namespace convscope::convert {
 namespace {

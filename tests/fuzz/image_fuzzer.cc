@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "image.h"
-#include "overlay.h"
-#include "preprocess.h"
+#include "figures/overlay.h"
+#include "images/image.h"
+#include "images/preprocess.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   convscope::RgbImage image;

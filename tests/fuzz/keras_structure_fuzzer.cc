@@ -13,7 +13,7 @@
 
 #include "converter.h"
 #include "hdf5_file_memory.h"
-#include "model.h"
+#include "model/model.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace convert = convscope::convert;

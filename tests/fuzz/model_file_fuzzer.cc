@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "model.h"
+#include "model/model.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::unique_ptr<convscope::Model> model;

@@ -212,3 +212,22 @@ export async function errorText(page) {
   await page.waitForFunction(() => document.getElementById('error').hidden);
   return text;
 }
+
+// The page's views, in the order of its tabs.
+export const VIEWS = [
+  'predictions',
+  'summary',
+  'architecture',
+  'layer',
+  'filters',
+  'features',
+  'explain',
+  'maximize',
+  'compare',
+];
+
+// Shows a view by clicking its tab, and waits until it is drawn.
+export async function showTab(page, tab) {
+  await page.click(`#tab-${tab}`);
+  await settled(page);
+}

@@ -3,10 +3,10 @@
 #include <emscripten/bind.h>
 #include <malloc.h>
 
-#include "kernel_choice.h"
+#include "engine/kernel_choice.h"
+#include "engine/thread_pool.h"
+#include "engine/xnn_handles.h"
 #include "marshal.h"
-#include "thread_pool.h"
-#include "xnn_handles.h"
 
 namespace convscope::bindings {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "conv2d.h"
+#include "engine/conv2d.h"
 #include "marshal.h"
 
 namespace convscope::bindings {

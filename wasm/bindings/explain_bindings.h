@@ -3,7 +3,7 @@
 #pragma once
 
 #include "marshal.h"
-#include "model.h"
+#include "model/model.h"
 
 namespace convscope::bindings {
 

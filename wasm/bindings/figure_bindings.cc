@@ -2,9 +2,9 @@
 // Keep in sync with convscope.d.ts.
 #include <emscripten/bind.h>
 
-#include "caption.h"
+#include "figures/caption.h"
+#include "figures/overlay.h"
 #include "marshal.h"
-#include "overlay.h"
 
 namespace convscope::bindings {
 namespace {

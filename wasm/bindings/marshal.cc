@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "names.h"
+#include "base/names.h"
 
 namespace convscope::bindings {
 

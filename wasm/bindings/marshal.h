@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "colormap.h"
-#include "image.h"
-#include "json_util.h"
+#include "base/json_util.h"
+#include "base/status.h"
+#include "figures/colormap.h"
+#include "images/image.h"
 #include "methods/explanation.h"
-#include "status.h"
 
 namespace convscope::bindings {
 

@@ -1,18 +1,18 @@
-// Embind: a loaded model (wasm/model.h) — summary, configs, weights, runs, activations, grids;
-// its explanations are marshalled in explain_bindings.cc.
-// Marshalling only. Keep in sync with convscope.d.ts and module_api.js.
+// Embind: a loaded model (wasm/model/model.h) — summary, configs, weights, runs, activations,
+// grids; its explanations are marshalled in explain_bindings.cc. Marshalling only. Keep in sync
+// with convscope.d.ts and module_api.js.
 #include <emscripten/bind.h>
 
 #include <cmath>
 #include <memory>
 
+#include "engine/thread_pool.h"
 #include "explain_bindings.h"
-#include "grids.h"
+#include "figures/grids.h"
 #include "marshal.h"
-#include "model.h"
+#include "model/model.h"
+#include "model/model_summary.h"
 #include "model_marshal.h"
-#include "model_summary.h"
-#include "thread_pool.h"
 
 namespace convscope::bindings {
 namespace {

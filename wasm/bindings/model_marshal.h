@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "marshal.h"
-#include "model.h"
+#include "model/model.h"
 
 namespace convscope::bindings {
 

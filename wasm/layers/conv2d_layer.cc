@@ -3,10 +3,10 @@
 // trunk (valid, on batches of tiles).
 #include <algorithm>
 
-#include "conv2d.h"
+#include "engine/conv2d.h"
 #include "keras_config.h"
 #include "layer_kind.h"
-#include "model_file.h"
+#include "model/model_file.h"
 
 namespace convscope {
 namespace {

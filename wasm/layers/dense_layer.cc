@@ -1,12 +1,12 @@
 // Dense: a fully connected layer on a flat input, optional ReLU or softmax. Run by convscope's own
 // kernel on the file's weights (dense_layer.h); its gradient is W^T g.
-#include "dense_layer.h"
+#include "engine/dense_layer.h"
 
 #include <algorithm>
 
 #include "keras_config.h"
 #include "layer_kind.h"
-#include "model_file.h"
+#include "model/model_file.h"
 
 namespace convscope {
 namespace {

@@ -1,8 +1,8 @@
 // Flatten: height x width x channels to one axis, in NHWC order (as Keras' channels-last Flatten),
 // so its gradient is the same vector.
+#include "engine/layer_runtime.h"
 #include "keras_config.h"
 #include "layer_kind.h"
-#include "layer_runtime.h"
 
 namespace convscope {
 namespace {

@@ -1,8 +1,8 @@
 // GlobalAveragePooling2D: the mean of each channel over height and width (keepdims=False); its
 // gradient is spread evenly over the map.
+#include "engine/layer_runtime.h"
 #include "keras_config.h"
 #include "layer_kind.h"
-#include "layer_runtime.h"
 
 namespace convscope {
 namespace {

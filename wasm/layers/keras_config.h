@@ -6,9 +6,9 @@
 #include <string>
 #include <utility>
 
-#include "json_util.h"
+#include "base/json_util.h"
+#include "base/status.h"
 #include "layer.h"
-#include "status.h"
 
 namespace convscope {
 

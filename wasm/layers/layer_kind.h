@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "json_util.h"
+#include "base/json_util.h"
+#include "base/precision.h"
+#include "base/status.h"
 #include "layer.h"
-#include "precision.h"
-#include "status.h"
 
 namespace convscope {
 

@@ -2,10 +2,10 @@
 // LayerRuntime) in the engine and the occlusion trunk; its gradient is routed by hand.
 #include <limits>
 
+#include "engine/layer_runtime.h"
 #include "keras_config.h"
 #include "layer_kind.h"
-#include "layer_runtime.h"
-#include "model_file.h"
+#include "model/model_file.h"
 
 namespace convscope {
 namespace {

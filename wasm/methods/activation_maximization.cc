@@ -4,9 +4,9 @@
 #include <cmath>
 #include <random>
 
-#include "../preprocess.h"
 #include "gaussian.h"
-#include "predictions.h"
+#include "images/preprocess.h"
+#include "model/predictions.h"
 
 namespace convscope {
 namespace {

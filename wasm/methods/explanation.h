@@ -13,12 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "backward.h"
-#include "engine.h"
-#include "model_file.h"
-#include "model_header.h"
+#include "base/status.h"
+#include "engine/backward.h"
+#include "engine/engine.h"
+#include "model/model_file.h"
+#include "model/model_header.h"
 #include "options.h"
-#include "status.h"
 
 namespace convscope {
 

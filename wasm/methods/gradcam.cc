@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "../resample.h"
+#include "images/resample.h"
 #include "saliency.h"
 
 namespace convscope {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "../preprocess.h"
 #include "gaussian.h"
+#include "images/preprocess.h"
 
 namespace convscope {
 

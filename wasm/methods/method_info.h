@@ -20,7 +20,7 @@ struct MethodInfo {
   bool needs_layer;     // takes MethodInput::layer (defaulting to the last Conv2D)
   bool reruns_forward;  // runs other inputs through the engine (the image is re-run afterwards):
                         // the front ends start these on request, not whenever a view is drawn
-  bool uses_gradients;  // backward passes: int8 models run them on an f32 pass (wasm/model.h)
+  bool uses_gradients;  // backward passes: int8 models run them on an f32 pass (wasm/model/model.h)
   MethodFn run;
   CombineFn combine;  // for methods of independent passes, which parts can split; else null
   const char* value;  // what the map's values are, for legends: its 0 and 1 are their range

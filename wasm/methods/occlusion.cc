@@ -4,9 +4,9 @@
 #include <cmath>
 #include <string>
 
-#include "../image.h"
-#include "../incremental_forward.h"
-#include "../resample.h"
+#include "engine/incremental_forward.h"
+#include "images/image.h"
+#include "images/resample.h"
 
 namespace convscope {
 namespace {

@@ -10,8 +10,8 @@
 #include <variant>
 #include <vector>
 
-#include "../names.h"
-#include "../status.h"
+#include "base/names.h"
+#include "base/status.h"
 
 namespace convscope {
 

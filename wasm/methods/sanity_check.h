@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "../model_file.h"
+#include "model/model_file.h"
 
 namespace convscope {
 

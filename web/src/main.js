@@ -6,6 +6,7 @@ import defaultModelSource from '../models/default.bin?url';
 import ConvscopeWorker from './worker.js?worker&inline';
 import { CancelledError, WorkerClient } from './client.js';
 import { fileCacheKey, modelCache } from './model_cache.js';
+import { kindOf, modelFiles } from './model_files.js';
 import { teamSize, WorkerTeam } from './worker_team.js';
 import { hashOf, readHashInto } from './page_hash.js';
 import { ImageStrip } from './image_strip.js';
@@ -181,6 +182,8 @@ async function loadModel(blob, name, cached) {
   else render();
 }
 
+const models = modelFiles(app, loadModel, kerasPrecision);
+
 // Shows image `index` once the worker has decoded and run it; until then the views keep the image
 // on show (a big photo decodes for seconds, and requests made meanwhile name the old one). Of
 // several images asked for in turn, the last one asked for is shown.
@@ -226,95 +229,6 @@ async function removeImage(index) {
   render();
 }
 
-// 'model' (a convscope model file), 'keras' (HDF5: a Keras .h5) or 'image', from the first bytes
-// and the name. Only those bytes are read here: big files go to the worker as Blobs.
-async function kindOf(file) {
-  const magic = new Uint8Array(await file.slice(0, 8).arrayBuffer());
-  const text = new TextDecoder('latin1').decode(magic);
-  if (text === 'CNVSCOPE' || /\.bin$/i.test(file.name)) return 'model';
-  if (text === '\x89HDF\r\n\x1a\n' || /\.(h5|hdf5|keras)$/i.test(file.name)) return 'keras';
-  return 'image';
-}
-
-// A Keras .h5: from the model cache if this file was converted before, else converted.
-async function openKeras(blob, name, key) {
-  if (!(await openCached(key, name))) await convertKeras(blob, name, key);
-}
-
-// Loads the model cached under `key`, if there is one; says whether it did.
-async function openCached(key, name) {
-  const cached = await modelCache.get(key).catch(() => undefined);
-  if (cached) await loadModel(cached.blob, `${name} (cached)`, key);
-  return Boolean(cached);
-}
-
-// A Keras .h5 converted in the worker (with progress), cached under `key`, and loaded.
-async function convertKeras(blob, name, key) {
-  const seconds = app.conversionStallMs / 1000;
-  const stall = {
-    ms: app.conversionStallMs,
-    message: `${name}: reading it made no progress for ${seconds} s, so the conversion was stopped (the HDF5 library loops on some damaged files)`,
-  };
-  const precision = kerasPrecision();
-  const r = await app.request(
-    'convertKeras',
-    { blob, name, precision },
-    { label: `converting ${name} to ${precision}`, stall },
-  );
-  app.stats.conversions++;
-  const model = new Blob([r.bytes], { type: 'application/octet-stream' });
-  try {
-    await modelCache.put({ key, name, size: model.size, params: r.params, savedAt: Date.now(), blob: model });
-  } catch (e) {
-    app.showError(
-      new Error(`${name} was converted but could not be cached (${e?.message ?? e}); it works for this visit`),
-    );
-  }
-  await loadModel(model, name, key);
-  await renderCachedModels();
-}
-
-// ?model=URL (a served page): a convscope model file or a Keras .h5, fetched from where the page's
-// author put it.
-async function openModelUrl(url) {
-  const absolute = new URL(url, location.href).href;
-  const name = decodeURIComponent(new URL(absolute).pathname.split('/').pop()) || 'model';
-  const key = `url:${absolute}:${kerasPrecision()}`;
-  if (await openCached(key, name)) return;
-  const response = await fetch(absolute);
-  if (!response.ok) throw new Error(`could not load the model ${absolute}: ${response.status} ${response.statusText}`);
-  const blob = await response.blob();
-  if ((await kindOf(new File([blob], name))) === 'keras') return convertKeras(blob, name, key);
-  return loadModel(blob, name);
-}
-
-// The header's list of cached models: open one, forget one, or forget them all.
-async function renderCachedModels() {
-  const records = await modelCache.list().catch(() => []);
-  const total = records.reduce((n, r) => n + r.size, 0);
-  $('cached-summary').textContent = `Cached models (${records.length}, ${(total / 1e6).toFixed(0)} MB)`;
-  $('cached-list').replaceChildren(
-    ...records.map((r) =>
-      el(
-        'li',
-        {},
-        el('span', {}, `${r.name} — ${r.params.toLocaleString('en-US')} parameters, ${(r.size / 1e6).toFixed(1)} MB`),
-        el(
-          'button',
-          { type: 'button', onclick: () => loadModel(r.blob, `${r.name} (cached)`, r.key).catch(app.showError) },
-          'Open',
-        ),
-        el(
-          'button',
-          { type: 'button', onclick: () => modelCache.remove(r.key).then(renderCachedModels).catch(app.showError) },
-          'Forget',
-        ),
-      ),
-    ),
-  );
-  /** @type {HTMLButtonElement} */ ($('forget-cached')).disabled = records.length === 0;
-}
-
 // Files dropped, pasted or picked while others are still loading wait their turn: each image
 // joins the strip only once it has run, in the order given.
 let opening = Promise.resolve();
@@ -328,7 +242,7 @@ async function openFilesInTurn(files) {
     try {
       const kind = await kindOf(file);
       if (kind === 'model') await loadModel(file, file.name);
-      else if (kind === 'keras') await openKeras(file, file.name, `${fileCacheKey(file)}:${kerasPrecision()}`);
+      else if (kind === 'keras') await models.openKeras(file, file.name, `${fileCacheKey(file)}:${kerasPrecision()}`);
       else await addImage(file.name, file);
     } catch (e) {
       if (e instanceof CancelledError) continue;
@@ -399,7 +313,7 @@ function wireInputs() {
       }),
     );
   }
-  $('forget-cached').addEventListener('click', () => modelCache.clear().then(renderCachedModels).catch(app.showError));
+  $('forget-cached').addEventListener('click', () => models.forgetAll().catch(app.showError));
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => {
     e.preventDefault();
@@ -453,12 +367,12 @@ async function main() {
       deviceMemoryGB: navigator.deviceMemory,
     });
   app.team = new WorkerTeam(app.client, newClient, size);
-  renderCachedModels();
+  models.renderCached();
   // The model: ?model=URL, else the cached one the page showed last (reload), else the default.
   const url = new URLSearchParams(location.search).get('model');
   const cached = app.state.cached && (await modelCache.get(app.state.cached).catch(() => undefined));
   try {
-    if (url) await openModelUrl(url);
+    if (url) await models.openUrl(url);
     else if (cached) await loadModel(cached.blob, `${cached.name} (cached)`, cached.key);
   } catch (e) {
     app.showError(e);

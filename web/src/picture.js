@@ -15,14 +15,14 @@ export async function decodePicture(m, bytes) {
   try {
     full = m.decodeImage(bytes);
   } catch (e) {
-    // The core's message for a format stb_image does not read (wasm/image.cc); any other is final.
+    // The core's message for a format stb_image does not read (wasm/images/image.cc); any other is final.
     if (!String(e.message).startsWith('not an image convscope can read')) throw e;
   }
   if (!full || exifOrientation(bytes) !== 1) full = await browserDecode(bytes);
   return { full, display: await displayCopy(full) };
 }
 
-// The core's limit on pixels (wasm/image.h kMaxImagePixels), for what the browser decodes.
+// The core's limit on pixels (wasm/images/image.h kMaxImagePixels), for what the browser decodes.
 const MAX_PIXELS = 64e6;
 
 async function browserDecode(bytes) {

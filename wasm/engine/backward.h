@@ -1,0 +1,57 @@
+// Gradients of a class score through a model, for the explanation methods. XNNPACK only runs
+// forward, so the backward pass is built here from the forward pass's stored activations: ReLU
+// masks from the stored outputs, then each layer's kind (layers/layer_kind.h) takes the gradient
+// through the layer:
+//   Conv2D      input gradient = a convolution of the output gradient with the kernel flipped in
+//               space and transposed in channels (a Conv2d per layer, built on first use)
+//   Dense       W^T g, accumulated row by row over the nonzero output gradients
+//   MaxPooling  each output gradient routed to its window's argmax (recomputed from the input)
+//   Flatten     identity (the same NHWC order both ways)
+//   GlobalAveragePooling2D  spread evenly over the window
+// The score is the pre-softmax logit of a class. Weights are the model's, dequantized for int8
+// files; activations (for masks and routing) are those of whichever engine ran the image.
+#pragma once
+
+#include <pthreadpool.h>
+
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "base/status.h"
+#include "engine.h"
+#include "layers/layer_kind.h"
+#include "model/model_file.h"
+
+namespace convscope {
+
+enum class BackwardMode {
+  kPlain,   // the true gradient
+  kGuided,  // guided backpropagation: negative gradients also zeroed at every ReLU
+};
+
+class Backward {
+ public:
+  // `model` must outlive this object.
+  Backward(const ModelFile& model, pthreadpool_t threadpool);
+  ~Backward();
+
+  // d(logit of `class_index`) / d(output of layer `target`), after `engine` ran an image. Layer 0's
+  // output is the preprocessed input. The result has the target layer's output shape.
+  Status Gradient(const Engine& engine, size_t class_index, size_t target, BackwardMode mode,
+                  std::vector<float>* gradient);
+
+  // The same from any starting point: `gradient` holds d objective / d(layer `from`'s values
+  // before its activation function) on entry, and d objective / d(output of `target`) on return
+  // (target < from).
+  Status Propagate(const Engine& engine, size_t from, size_t target, BackwardMode mode,
+                   std::vector<float>* gradient);
+
+ private:
+  const ModelFile& model_;
+  pthreadpool_t threadpool_;
+  std::vector<std::unique_ptr<BackwardState>> states_;  // per layer, kept by its kind
+  std::vector<float> scratch_;                          // shared by the layers' backward steps
+};
+
+}  // namespace convscope

@@ -1,0 +1,167 @@
+#include "dense_layer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "model/predictions.h"
+
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
+namespace convscope {
+namespace {
+
+// An int32 lane gains at most 4 * 128 * 32767 per 16 inputs; flushing to int64 every 1,024 inputs
+// keeps each lane below 2^30, and the four lanes are summed in int64.
+constexpr size_t kInt32Span = 1024;
+
+// Inputs whose largest magnitude lies outside this range are not quantized (a NaN or infinity
+// has no int16 value; below it the scale would be denormal): the layer then runs the f32 pass
+// over the dequantized weights, which carries NaN and infinity through as an f32 layer would.
+constexpr float kSmallestQuantizable = 1e-30f;
+
+#ifdef __wasm_simd128__
+float Sum(v128_t v) {
+  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) +
+         wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3);
+}
+
+// 16 weights as four f32x4.
+void Widen(const float* w, v128_t out[4]) {
+  for (int j = 0; j < 4; ++j) out[j] = wasm_v128_load(w + 4 * j);
+}
+void Widen(const int8_t* w, v128_t out[4]) {
+  const v128_t bytes = wasm_v128_load(w);
+  const v128_t low = wasm_i16x8_extend_low_i8x16(bytes), high = wasm_i16x8_extend_high_i8x16(bytes);
+  out[0] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(low));
+  out[1] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(low));
+  out[2] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(high));
+  out[3] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(high));
+}
+#endif
+
+// sum of w[k] * x[k] in f32, for f32 weights or int8 ones (before the row's scale).
+template <typename W>
+float Dot(const W* w, const float* x, size_t n) {
+  size_t k = 0;
+  float sum = 0;
+#ifdef __wasm_simd128__
+  v128_t acc[4] = {wasm_f32x4_splat(0), wasm_f32x4_splat(0), wasm_f32x4_splat(0),
+                   wasm_f32x4_splat(0)};
+  for (; k + 16 <= n; k += 16) {
+    v128_t wide[4];
+    Widen(w + k, wide);
+    for (int j = 0; j < 4; ++j) {
+      acc[j] = wasm_f32x4_add(acc[j], wasm_f32x4_mul(wide[j], wasm_v128_load(x + k + 4 * j)));
+    }
+  }
+  sum = Sum(wasm_f32x4_add(wasm_f32x4_add(acc[0], acc[1]), wasm_f32x4_add(acc[2], acc[3])));
+#endif
+  for (; k < n; ++k) sum += static_cast<float>(w[k]) * x[k];
+  return sum;
+}
+
+// sum of w[k] * q[k], exact (int64 over int32 spans), then rounded once to f32.
+float DotInt8Int16(const int8_t* w, const int16_t* q, size_t n) {
+  int64_t sum = 0;
+  for (size_t begin = 0; begin < n; begin += kInt32Span) {
+    const size_t end = std::min(n, begin + kInt32Span);
+    size_t k = begin;
+    int64_t span_sum = 0;
+#ifdef __wasm_simd128__
+    v128_t acc = wasm_i32x4_splat(0);
+    for (; k + 16 <= end; k += 16) {
+      const v128_t bytes = wasm_v128_load(w + k);
+      acc = wasm_i32x4_add(
+          acc, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(bytes), wasm_v128_load(q + k)));
+      acc = wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(bytes),
+                                                     wasm_v128_load(q + k + 8)));
+    }
+    span_sum = int64_t{wasm_i32x4_extract_lane(acc, 0)} + wasm_i32x4_extract_lane(acc, 1) +
+               wasm_i32x4_extract_lane(acc, 2) + wasm_i32x4_extract_lane(acc, 3);
+#endif
+    for (; k < end; ++k) span_sum += static_cast<int32_t>(w[k]) * q[k];
+    sum += span_sum;
+  }
+  return static_cast<float>(sum);
+}
+
+}  // namespace
+
+Status DenseLayer::Create(const Layer& layer, size_t inputs, const LayerWeights& weights,
+                          bool int16_input, pthreadpool_t threadpool, const float* input,
+                          float* output, float* logits, std::unique_ptr<DenseLayer>* out) {
+  const bool int8 = !weights.kernel_int8.empty();
+  const size_t size = int8 ? weights.kernel_int8.size() : weights.kernel_f32.size();
+  if (layer.kind != LayerKind::kDense || size != layer.units * inputs ||
+      (int8 && weights.scales.size() != layer.units) ||
+      (!weights.bias.empty() && weights.bias.size() != layer.units)) {
+    return Status::Error("layer " + layer.name + " (Dense): its weights do not match " +
+                         std::to_string(inputs) + " inputs and " + std::to_string(layer.units) +
+                         " units");
+  }
+  std::unique_ptr<DenseLayer> d(new DenseLayer());
+  d->weights_ = weights;
+  d->activation_ = layer.activation;
+  d->int16_input_ = int8 && int16_input;
+  d->inputs_ = inputs;
+  d->units_ = layer.units;
+  d->threadpool_ = threadpool;
+  d->input_ = input;
+  d->output_ = output;
+  d->logits_ = layer.activation == Activation::kSoftmax ? logits : output;
+  if (d->logits_ == nullptr) return Status::Error("layer " + layer.name + " needs its logits");
+  if (d->int16_input_) d->quantized_.resize(inputs);
+  *out = std::move(d);
+  return Status::Ok();
+}
+
+void DenseLayer::RunRows(void* context, size_t begin, size_t count) {
+  const DenseLayer& d = *static_cast<const DenseLayer*>(context);
+  const LayerWeights& w = d.weights_;
+  for (size_t o = begin; o < begin + count; ++o) {
+    float y = 0;
+    if (!w.kernel_f32.empty()) {
+      y = Dot(w.kernel_f32.data() + o * d.inputs_, d.input_, d.inputs_);
+    } else if (d.int16_input_ && d.input_scale_ > 0) {
+      y = w.scales[o] * d.input_scale_ *
+          DotInt8Int16(w.kernel_int8.data() + o * d.inputs_, d.quantized_.data(), d.inputs_);
+    } else {
+      y = w.scales[o] * Dot(w.kernel_int8.data() + o * d.inputs_, d.input_, d.inputs_);
+    }
+    if (!w.bias.empty()) y += w.bias[o];
+    d.logits_[o] = d.activation_ == Activation::kRelu ? std::max(y, 0.0f) : y;
+  }
+}
+
+Status DenseLayer::Run() {
+  if (int16_input_) {
+    float largest = 0;
+    bool finite = true;
+    for (size_t k = 0; k < inputs_; ++k) {
+      finite = finite && std::isfinite(input_[k]);
+      largest = std::max(largest, std::fabs(input_[k]));
+    }
+    // A scale of 0 marks this run as unquantized (see kSmallestQuantizable).
+    const bool quantizable = finite && (largest == 0 || largest >= kSmallestQuantizable);
+    input_scale_ = !quantizable ? 0.0f : largest > 0 ? largest / 32767.0f : 1.0f;
+    if (quantizable) {
+      for (size_t k = 0; k < inputs_; ++k) {
+        quantized_[k] = static_cast<int16_t>(std::lrintf(input_[k] / input_scale_));
+      }
+    }
+  }
+  // A few row ranges per thread even out the threads' speeds.
+  const size_t threads = std::max<size_t>(1, pthreadpool_get_threads_count(threadpool_));
+  const size_t tile = std::max<size_t>(8, units_ / (4 * threads));
+  pthreadpool_parallelize_1d_tile_1d(threadpool_, RunRows, this, units_, tile, /*flags=*/0);
+  if (activation_ == Activation::kSoftmax) {
+    const std::vector<float> p = Softmax(std::span<const float>(logits_, units_));
+    std::copy(p.begin(), p.end(), output_);
+  }
+  return Status::Ok();
+}
+
+}  // namespace convscope

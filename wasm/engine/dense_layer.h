@@ -1,0 +1,58 @@
+// A Dense layer run by convscope itself on the weights where they lie (the model file, in place).
+// XNNPACK's fully-connected operator packs its own copy of the weights, and VGG16's Dense layers
+// hold 89% of its parameters (fc1 alone is 98 MiB in int8): with the file's weights also kept for
+// the inspector and the backward passes, that copy is what pushed int8 VGG16 past 300 MB. A
+// batch-1 Dense layer is a matrix-vector product, bound by reading each weight once, so running it
+// from the file's weights costs no speed the packed layout would win back.
+//
+// Three arithmetics, chosen by the engine:
+//   f32 weights                   f32 products, f32 sums
+//   int8 weights, int8 engine     the input quantized per image to int16 (one scale: 15 bits,
+//                                 against XNNPACK's 8), exact int32 dot products, f32 scaling
+//   int8 weights, f32 engine      each weight dequantized on the fly, f32 products and sums: the
+//                                 f32 pass over the int8 weights that faithful gradients need
+// Each output is one row's sum in a fixed order, whatever the thread count: threaded results equal
+// single-threaded ones bit for bit.
+#pragma once
+
+#include <pthreadpool.h>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "base/status.h"
+#include "layer_weights.h"
+#include "layers/layer.h"
+
+namespace convscope {
+
+class DenseLayer {
+ public:
+  // `weights` (OI layout) must outlive the layer; `int16_input` picks the int8 engine's
+  // arithmetic for int8 weights. `output` receives the layer's output, `logits` (when the layer
+  // has a softmax) the values before it.
+  static Status Create(const Layer& layer, size_t inputs, const LayerWeights& weights,
+                       bool int16_input, pthreadpool_t threadpool, const float* input,
+                       float* output, float* logits, std::unique_ptr<DenseLayer>* out);
+
+  Status Run();
+
+ private:
+  DenseLayer() = default;
+  static void RunRows(void* context, size_t begin, size_t count);
+
+  LayerWeights weights_;
+  Activation activation_ = Activation::kLinear;
+  bool int16_input_ = false;
+  size_t inputs_ = 0, units_ = 0;
+  pthreadpool_t threadpool_ = nullptr;
+  const float* input_ = nullptr;
+  float* output_ = nullptr;
+  float* logits_ = nullptr;  // the pre-activation values: `output_` unless there is a softmax
+  std::vector<int16_t> quantized_;  // the input as int16, for int8 weights in the int8 engine
+  float input_scale_ = 0;
+};
+
+}  // namespace convscope

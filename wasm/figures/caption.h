@@ -1,0 +1,16 @@
+// A caption strip for figures written to files (the CLI's PNGs): light text on a dark band, in
+// stb_easy_font's built-in pixel font (printable ASCII), so no font file is needed.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "images/image.h"
+
+namespace convscope {
+
+// A `width`-wide strip with `text` (non-ASCII shown as '?', cut with "..." when too long) drawn
+// at `scale` pixels per font pixel.
+RgbImage CaptionStrip(const std::string& text, size_t width, size_t scale = 1);
+
+}  // namespace convscope

@@ -1,0 +1,36 @@
+// The model's pixel preprocessing (wasm/model/model_header.h) in one place, both ways: an RGB pixel
+// value in [0, 255] becomes model channel c's input value x' = (x * scale - mean[c]) / std[c],
+// model channel c reading RGB channel SourceChannel(c) (BGR models swap red and blue); Deprocess
+// turns model input values back into RGB pixel values.
+#pragma once
+
+#include <span>
+
+#include "image.h"
+#include "model/model_header.h"
+
+namespace convscope {
+
+// The RGB channel that model channel `channel` reads.
+inline size_t SourceChannel(const Preprocessing& p, size_t channel) {
+  return p.channel_order == ChannelOrder::kBGR ? 2 - channel : channel;
+}
+
+// One pixel value of model channel `channel`, preprocessed.
+inline float PreprocessValue(const Preprocessing& p, double pixel, size_t channel) {
+  return static_cast<float>((pixel * p.scale - p.mean[channel]) / p.std[channel]);
+}
+
+// One preprocessed value of model channel `channel` back as a pixel value (not rounded or clamped).
+inline float DeprocessValue(const Preprocessing& p, float value, size_t channel) {
+  return static_cast<float>((value * p.std[channel] + p.mean[channel]) / p.scale);
+}
+
+// `out` has width * height * 3 floats, NHWC.
+void Preprocess(const RgbImage& image, const Preprocessing& p, std::span<float> out);
+
+// `input` (NHWC, 3 channels, as Preprocess writes it) back to RGB pixel values in `rgb` (the same
+// size), not rounded or clamped.
+void Deprocess(std::span<const float> input, const Preprocessing& p, std::span<float> rgb);
+
+}  // namespace convscope
