@@ -141,7 +141,8 @@ export type Precision = 'f32' | 'int8';
 export type ResizeMode = 'keras' | 'crop';
 
 /** The explanation methods (the core's catalog: `catalog().methods`; a test keeps these equal). */
-export type Method = 'saliency' | 'smoothgrad' | 'guided' | 'gradcam' | 'guided-gradcam' | 'ig' | 'occlusion';
+export type Method =
+  'saliency' | 'smoothgrad' | 'guided' | 'gradcam' | 'guided-gradcam' | 'ig' | 'input-x-gradient' | 'occlusion';
 /** The methods whose passes can be split over workers (the catalog's `splits`). */
 export type SplitMethod = 'smoothgrad' | 'ig' | 'occlusion';
 
@@ -288,7 +289,7 @@ export declare class Model {
   /**
    * Explains the last image (run one first) with a method: 'saliency' (|gradient|, max over
    * channels), 'smoothgrad', 'guided' (guided backpropagation), 'gradcam', 'guided-gradcam',
-   * 'ig' (integrated gradients), 'occlusion' (drop in the class probability with a `patch` x
+   * 'ig' (integrated gradients), 'input-x-gradient' ((input - baseline) x gradient), 'occlusion' (drop in the class probability with a `patch` x
    * `patch` square set to `fill` at every `stride`; coarse positions first, the map so far passed to
    * `onPartial`, which may return false to stop). The score is the pre-softmax logit of `class` (default: the top
    * class); Grad-CAM looks at `layer` (default: the last Conv2D). SmoothGrad and IG make

@@ -41,6 +41,7 @@ const FIGURES = [
   'occlusion-mask',
   'maximize',
   'ig',
+  'input-x-gradient',
 ];
 
 function allFiles(dir) {

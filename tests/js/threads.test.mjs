@@ -65,6 +65,7 @@ for (const precision of ['f32', 'int8']) {
         ['gradcam', { layer: 'block4_conv3' }],
         ['guided-gradcam', {}],
         ['ig', { samples: 4 }],
+        ['input-x-gradient', {}],
         ['occlusion', { patch: 8, stride: 8 }],
       ];
       for (const [method, options] of methods) {

@@ -60,6 +60,22 @@ export function vgg16(convertArgs = []) {
 }
 export const vgg16Int8 = () => vgg16();
 
+// The f32 model of `h5` with its kernels rounded as the int8 conversion rounds them
+// (model_convert/testing/round_like_int8.py): f32 arithmetic on exactly an int8 file's weights.
+export function roundedLikeInt8(h5) {
+  const key = `rounded ${h5}`;
+  if (!cache.has(key)) {
+    const rounded = path.join(tmp, 'rounded.h5');
+    run('/usr/bin/python3', [path.join(root, 'model_convert/testing/round_like_int8.py'), h5, rounded]);
+    try {
+      converted(key, rounded, ['--precision', 'f32']);
+    } finally {
+      rmSync(rounded); // a full-size VGG16 .h5 is 528 MB
+    }
+  }
+  return cache.get(key);
+}
+
 // Reference explanations from PyTorch autograd (tests/reference/torch_explain.py) for `input`
 // (a preprocessed H x W x 3 Float32Array): { logits, saliency, guided, gradcam: {layer: data},
 // ig (with `ig: { steps, baseline }`), occlusion (with `occlusion: { patch, stride }`) }.

@@ -1,6 +1,7 @@
 #include "registry.h"
 
 #include "gradcam.h"
+#include "input_x_gradient.h"
 #include "integrated_gradients.h"
 #include "occlusion.h"
 #include "saliency.h"
@@ -11,7 +12,7 @@ namespace convscope {
 const std::vector<MethodInfo>& Methods() {
   static const std::vector<MethodInfo> methods = {
       SaliencyMethod(),      SmoothGradMethod(),          GuidedBackpropMethod(), GradCamMethod(),
-      GuidedGradCamMethod(), IntegratedGradientsMethod(), OcclusionMethod(),
+      GuidedGradCamMethod(), IntegratedGradientsMethod(), InputXGradientMethod(), OcclusionMethod(),
   };
   return methods;
 }
