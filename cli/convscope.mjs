@@ -21,22 +21,29 @@ export const DEFAULT_MODEL = path.join(root, 'web/models/default.bin');
 
 // The core's names for a run's precision and resize mode (its catalog's enums).
 const { precision: PRECISIONS, resize: RESIZE_MODES } = catalog.enums;
+// Activation maximization's options (the catalog's): preset, steps, seed.
+const MAXIMIZE_OPTIONS = catalog.maximize.options;
+// An option's place in the usage line: a flag, or a flag and what it takes.
+const usageFlag = (o) =>
+  o.type === 'boolean' ? `[--${o.name}]` : `[--${o.name} ${o.type === 'choice' ? o.choices.join('|') : 'N'}]`;
 
 const USAGE = `usage:
   convscope summary [--model M]
   convscope explain IMAGE... [--model M] [--methods ${METHODS.join(',')}]
                    [--layer L] [--class C|top1] [--precision ${PRECISIONS.join('|')}] [--resize ${RESIZE_MODES.join('|')}]
                    [--threshold T] [--jobs N] [--threads N] [--quiet] [-o OUTDIR]
-                   ${[...METHOD_OPTIONS.values()].map((o) => (o.type === 'boolean' ? `[--${o.name}]` : `[--${o.name} ${o.type === 'choice' ? o.choices.join('|') : 'N'}]`)).join(' ')}
+                   ${[...METHOD_OPTIONS.values()].map(usageFlag).join(' ')}
   convscope filters LAYER [--model M] [-o OUTDIR]
   convscope features IMAGE LAYER [--model M] [--precision ${PRECISIONS.join('|')}] [-o OUTDIR]
-  convscope maximize LAYER FILTER... [--model M] [--steps N] [--seed S] [-o OUTDIR]
+  convscope maximize LAYER FILTER... [--model M] ${MAXIMIZE_OPTIONS.map(usageFlag).join(' ')} [-o OUTDIR]
   convscope serve [DIR] [--port P] [--host H]   (DIR: dist/site; 127.0.0.1:8080; cross-origin isolated)
 IMAGE may be a file, a folder (its images, recursively) or a glob ('photos/*.jpg'): PNG (8 or 16 bits),
 JPEG, BMP or GIF (WebP and other formats: open them in the page, which uses the browser's decoder).
 --threads N: threads per image (default: the cores, shared among the --jobs; 1 = no thread pool).
 Method options (each method takes its own; docs/explanation-methods.md):
 ${[...METHOD_OPTIONS.values()].map((o) => `  --${o.name}: ${o.help}`).join('\n')}
+Activation maximization's options:
+${MAXIMIZE_OPTIONS.map((o) => `  --${o.name}: ${o.help}`).join('\n')}
 Exit codes: 0 all done, 1 some inputs failed, 2 usage error.`;
 
 class UsageError extends Error {}
@@ -53,19 +60,21 @@ const OPTIONS = {
   threads: { type: 'string' },
   quiet: { type: 'boolean' },
   out: { type: 'string', short: 'o' },
-  steps: { type: 'string' },
-  seed: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
-// The methods' options (the core's catalog): booleans are flags, the rest take a value.
-for (const o of METHOD_OPTIONS.values()) OPTIONS[o.name] ??= { type: o.type === 'boolean' ? 'boolean' : 'string' };
+// The methods' and activation maximization's options (the core's catalog): booleans are flags,
+// the rest take a value.
+for (const o of [...METHOD_OPTIONS.values(), ...MAXIMIZE_OPTIONS]) {
+  OPTIONS[o.name] ??= { type: o.type === 'boolean' ? 'boolean' : 'string' };
+}
 
-// The methods' options given on the command line, checked against the catalog.
-function methodOptions(values) {
+// The options described by `specs` (the catalog's) given on the command line, checked against
+// their descriptions.
+function optionsOf(values, specs) {
   const out = {};
-  for (const o of METHOD_OPTIONS.values()) {
+  for (const o of specs) {
     const v = values[o.name];
     if (v === undefined) continue;
     if (typeof v === 'boolean') {
@@ -139,7 +148,7 @@ function explainOptions(values, info, rows) {
     classIndex,
     threshold,
     layer: values.layer,
-    methodOptions: methodOptions(values),
+    methodOptions: optionsOf(values, METHOD_OPTIONS.values()),
     precision: choice(values.precision, 'precision', PRECISIONS, info.precision),
     resize: choice(values.resize, 'resize', RESIZE_MODES, 'keras'),
   };
@@ -329,12 +338,11 @@ async function runCommand(m, command, args, values, outDir, run) {
     if (command === 'maximize') {
       if (args.length < 2) throw new UsageError('maximize takes LAYER FILTER...');
       const layer = layerArg(args[0]);
-      const steps = integer(values.steps, 'steps', 1),
-        seed = integer(values.seed, 'seed', 0);
+      const options = optionsOf(values, MAXIMIZE_OPTIONS);
       for (const f of args.slice(1)) {
         const unit = integer(f, 'filter', 0);
         const isClass = rows.at(-1).name === layer;
-        const image = model.maximize({ layer, [isClass ? 'class' : 'filter']: unit, steps, seed });
+        const image = model.maximize({ layer, [isClass ? 'class' : 'filter']: unit, ...options });
         save(`maximize-${layer}-${unit}`, image, { Method: 'maximize', Layer: layer, Unit: String(unit) }, [
           `activation maximization | ${layer} ${isClass ? 'class' : 'filter'} ${unit} | act ${image.startActivation.toFixed(2)} -> ${image.endActivation.toFixed(2)}`,
         ]);

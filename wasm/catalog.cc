@@ -3,6 +3,7 @@
 #include "engine/conv2d.h"
 #include "figures/colormap.h"
 #include "images/image.h"
+#include "methods/activation_maximization.h"
 #include "methods/registry.h"
 #include "model/model_header.h"
 
@@ -43,6 +44,12 @@ Json OptionJson(const OptionSpec& o) {
   return j;
 }
 
+Json OptionsJson(std::span<const OptionSpec> specs) {
+  Json options = Json::array();
+  for (const OptionSpec& o : specs) options.push_back(OptionJson(o));
+  return options;
+}
+
 template <size_t N>
 Json Names(const std::array<const char*, N>& names) {
   return Json(std::vector<std::string>(names.begin(), names.end()));
@@ -53,8 +60,6 @@ Json Names(const std::array<const char*, N>& names) {
 Json Catalog() {
   Json methods = Json::array();
   for (const MethodInfo& m : Methods()) {
-    Json options = Json::array();
-    for (const OptionSpec& o : m.options) options.push_back(OptionJson(o));
     methods.push_back({{"name", m.name},
                        {"label", m.label},
                        {"help", m.help},
@@ -63,9 +68,10 @@ Json Catalog() {
                        {"rerunsForward", m.reruns_forward},
                        {"usesGradients", m.uses_gradients},
                        {"splits", m.combine != nullptr},
-                       {"options", options}});
+                       {"options", OptionsJson(m.options)}});
   }
   return {{"methods", methods},
+          {"maximize", {{"options", OptionsJson(MaximizeOptionSpecs())}}},
           {"enums",
            {{"precision", Names(kPrecisionNames)},
             {"resize", Names(kResizeModeNames)},

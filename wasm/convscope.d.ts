@@ -207,6 +207,16 @@ export interface OptionDescription {
   choices?: string[];
 }
 
+/** Activation maximization's options (the catalog's `maximize.options`; a test keeps these equal). */
+export interface MaximizeOptions {
+  /** 'smooth' (default), 'keras-vis' or 'lucid'. */
+  preset?: 'smooth' | 'keras-vis' | 'lucid';
+  /** Steps of gradient ascent, 0 to 10000; 0 (default): the preset's, 200 or 256. */
+  steps?: number;
+  /** The starting noise's and the jitter's seed, 0 to 4294967295; default 1. */
+  seed?: number;
+}
+
 /** What the core offers, described once: the page, the widget and the CLI are built from it. */
 export interface Catalog {
   methods: {
@@ -223,6 +233,8 @@ export interface Catalog {
     splits: boolean;
     options: OptionDescription[];
   }[];
+  /** Activation maximization's options (Model.maximize). */
+  maximize: { options: OptionDescription[] };
   enums: {
     precision: Precision[];
     resize: ResizeMode[];
@@ -314,15 +326,14 @@ export declare class Model {
    * settings, shown contrast-stretched); `steps` (default the preset's, 200 or 256, at most
    * 10000). The network's activations then hold the result's pass up to `layer`.
    */
-  maximize(options: {
-    layer: string;
-    filter?: number;
-    class?: number;
-    preset?: 'smooth' | 'keras-vis' | 'lucid';
-    steps?: number;
-    seed?: number;
-    onProgress?: (fraction: number, time: { elapsedMs: number; remainingMs: number }) => boolean | void;
-  }): {
+  maximize(
+    options: {
+      layer: string;
+      filter?: number;
+      class?: number;
+      onProgress?: (fraction: number, time: { elapsedMs: number; remainingMs: number }) => boolean | void;
+    } & MaximizeOptions,
+  ): {
     width: number;
     height: number;
     /** The synthesized input as RGBA for display. */

@@ -94,6 +94,24 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
     for (const tab of VIEWS) {
       await showTab(page, tab);
       if (tab === 'maximize') {
+        // The catalog's maximization options are its controls; a value set there reaches the link.
+        assert.deepEqual(
+          await page.evaluate(() =>
+            ['preset', 'steps', 'seed'].map((n) => {
+              const e = document.querySelector(`#view [aria-label="${n}"]`);
+              return [e?.tagName, e?.getAttribute('max') ?? [...e.options].map((o) => o.value).join(',')];
+            }),
+          ),
+          [
+            ['SELECT', 'smooth,keras-vis,lucid'],
+            ['INPUT', '10000'],
+            ['INPUT', '4294967295'],
+          ],
+        );
+        await page.fill('#view [aria-label="steps"]', '40');
+        await page.dispatchEvent('#view [aria-label="steps"]', 'change');
+        await settled(page);
+        assert.match(await page.evaluate(() => location.hash), /steps=40/);
         await page.click('#view button:has-text("Synthesize")');
         await page.waitForFunction(() => document.querySelectorAll('#view figure canvas').length === 4, null, {
           timeout: 120000,

@@ -52,11 +52,19 @@ function assertNamesCatalog(dts, what) {
   const declared = members(dts, 'MethodOptions'),
     options = new Map();
   for (const method of catalog.methods) for (const o of method.options) options.set(o.name, o);
-  equal(Object.keys(declared).sort(), [...options.keys()].sort(), 'MethodOptions');
+  assertOptions(declared, options, `${what}: MethodOptions`);
+  const maximize = new Map(catalog.maximize.options.map((o) => [o.name, o]));
+  assertOptions(members(dts, 'MaximizeOptions'), maximize, `${what}: MaximizeOptions`);
+}
+
+// The interface members `declared` ({name: type text}) are exactly the options, each typed by its
+// description.
+function assertOptions(declared, options, what) {
+  assert.deepEqual(Object.keys(declared).sort(), [...options.keys()].sort(), what);
   for (const [name, o] of options) {
     const want =
       o.type === 'boolean' ? 'boolean' : o.type === 'choice' ? o.choices.map((c) => `'${c}'`).join(' | ') : 'number';
-    assert.equal(declared[name], want, `${what}: MethodOptions.${name}`);
+    assert.equal(declared[name], want, `${what}.${name}`);
   }
 }
 
@@ -162,8 +170,7 @@ test('catalog: every option is checked against its description and the bad value
 
 test('catalog: the embedding guide names every option as a widget attribute', () => {
   const guide = readFileSync(path.join(root, 'docs/embedding.md'), 'utf8');
-  for (const method of catalog.methods) {
-    for (const o of method.options)
-      assert.ok(guide.includes(`\`${o.name}\``), `docs/embedding.md does not name ${o.name}`);
+  for (const { options } of [...catalog.methods, catalog.maximize]) {
+    for (const o of options) assert.ok(guide.includes(`\`${o.name}\``), `docs/embedding.md does not name ${o.name}`);
   }
 });

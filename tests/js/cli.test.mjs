@@ -316,6 +316,14 @@ test('usage errors exit 2 with a message', () => {
       ['explain', 'x.png', '--model', modelFile, '--baseline', 'gray'],
       /--baseline must be 'black' or 'blur', got 'gray'/,
     ],
+    [
+      ['maximize', 'block3_conv1', '0', '--model', modelFile, '--preset', 'deepdream'],
+      /--preset must be 'smooth' or 'keras-vis' or 'lucid', got 'deepdream'/,
+    ],
+    [
+      ['maximize', 'block3_conv1', '0', '--model', modelFile, '--steps', '-3'],
+      /--steps must be a whole number from 0 to 10000/,
+    ],
   ];
   for (const [args, message] of cases) {
     const r = convscope(...args);

@@ -70,17 +70,25 @@ test('deterministic for a seed; progress; cancel; errors; the last image is kept
     assert.throws(() => model.maximize({ layer: 'predictions', class: 99 }), /class 99 is out of range/);
     assert.throws(
       () => model.maximize({ layer: 'block3_conv1', filter: 1, preset: 'deepdream' }),
-      /preset must be 'keras-vis', 'lucid' or 'smooth', got 'deepdream'/,
+      /preset must be 'smooth' or 'keras-vis' or 'lucid', got string 'deepdream'/,
     );
     assert.throws(() => model.maximize({ layer: 'block3_conv1' }), /filter must be a non-negative integer/);
     assert.throws(
       () => model.maximize({ layer: 'block3_conv1', filter: 1, steps: 10001 }),
-      /steps must be at most 10000, got 10001/,
+      /steps must be an integer from 0 to 10000, got number 10001/,
     );
     // size_t is 32 bits in wasm: larger numbers are refused, not truncated.
     assert.throws(
       () => model.maximize({ layer: 'block3_conv1', filter: 1, steps: 2 ** 53 - 1 }),
-      /steps must be at most 4294967295, got 9007199254740991/,
+      /steps must be an integer from 0 to 10000, got number 9007199254740991/,
+    );
+    assert.throws(
+      () => model.maximize({ layer: 'block3_conv1', filter: 1, seed: -1 }),
+      /seed must be an integer from 0 to 4294967295, got number -1/,
+    );
+    assert.throws(
+      () => model.maximize({ layer: 'block3_conv1', filter: 1, steps: '20' }),
+      /steps must be an integer from 0 to 10000, got string '20'/,
     );
     assert.deepEqual(Array.from(model.activation('block3_conv1').data), before, "the image's activations are back");
   } finally {

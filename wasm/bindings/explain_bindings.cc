@@ -76,27 +76,11 @@ bool CheckKeys(const std::string& method, const val& o) {
   return true;
 }
 
-// The options of `method` in `o`, as the core checks them (catalog types: numbers, booleans,
-// strings); anything else fails here with what the option takes.
+// The options of `method` in `o` (ReadOptionValues).
 bool ReadMethodOptions(const std::string& method, const val& o, OptionMap* out) {
   const MethodInfo* info = FindMethod(method);
   if (info == nullptr) return true;  // the core names the methods
-  for (const OptionSpec& spec : info->options) {
-    const val v = o[spec.name];
-    const std::string type = v.typeOf().as<std::string>();
-    if (type == "undefined") continue;
-    if (type == "number") {
-      (*out)[spec.name] = v.as<double>();
-    } else if (type == "boolean") {
-      (*out)[spec.name] = v.as<bool>();
-    } else if (type == "string") {
-      (*out)[spec.name] = v.as<std::string>();
-    } else {
-      Fail(std::string(spec.name) + " must be " + ExpectedOf(spec) + ", got " + Shown(v));
-      return false;
-    }
-  }
-  return true;
+  return ReadOptionValues(info->options, o, out);
 }
 
 // Reads tryExplain's (method, options); nullopt after Fail.

@@ -180,6 +180,25 @@ std::optional<ResizeMode> ReadResizeMode(const val& options, std::string* error)
   return ReadEnum<ResizeMode>(options, "resize", "keras", kResizeModeNames, error);
 }
 
+bool ReadOptionValues(std::span<const OptionSpec> specs, const val& o, OptionMap* out) {
+  for (const OptionSpec& spec : specs) {
+    const val v = o[spec.name];
+    const std::string type = v.typeOf().as<std::string>();
+    if (type == "undefined") continue;
+    if (type == "number") {
+      (*out)[spec.name] = v.as<double>();
+    } else if (type == "boolean") {
+      (*out)[spec.name] = v.as<bool>();
+    } else if (type == "string") {
+      (*out)[spec.name] = v.as<std::string>();
+    } else {
+      Fail(std::string(spec.name) + " must be " + ExpectedOf(spec) + ", got " + Shown(v));
+      return false;
+    }
+  }
+  return true;
+}
+
 ProgressFn ReadProgress(const val& options) {
   const val on_progress = options["onProgress"];
   if (on_progress.typeOf().as<std::string>() != "function") return nullptr;

@@ -53,6 +53,10 @@ std::vector<float> CopyFloat32Array(const val& array);
 val CopyFloats(std::span<const float> values);
 val CopyBytesOut(std::span<const uint8_t> rgba);  // a Uint8ClampedArray, ready for ImageData
 
+// The values of `specs` in `o`, as the core checks them (MethodOptions::Check takes numbers,
+// booleans and strings); any other type fails here (Fail) with what the option takes.
+bool ReadOptionValues(std::span<const OptionSpec> specs, const val& o, OptionMap* out);
+
 // options.onProgress as a ProgressFn; nullptr when absent (module_api.js wraps it so that it never
 // throws into wasm).
 ProgressFn ReadProgress(const val& options);

@@ -10,6 +10,7 @@
 #include "explain_bindings.h"
 #include "figures/grids.h"
 #include "marshal.h"
+#include "methods/activation_maximization.h"
 #include "model/model.h"
 #include "model/model_summary.h"
 #include "model_marshal.h"
@@ -251,14 +252,17 @@ val TryMaximize(Model& model, val options) {
   std::string error;
   const char* unit_key = options["class"].isUndefined() ? "filter" : "class";
   const auto unit = ReadSize(options, unit_key, std::nullopt, &error);
-  const auto steps = unit ? ReadSize(options, "steps", 0, &error) : std::nullopt;
-  const auto seed = steps ? ReadSize(options, "seed", 1, &error) : std::nullopt;
-  const auto preset = seed ? ReadString(options, "preset", "smooth", &error) : std::nullopt;
-  if (!preset) return Fail(error);
+  if (!unit) return Fail(error);
+  OptionMap given;
+  if (!ReadOptionValues(MaximizeOptionSpecs(), options, &given)) return val::null();
+  MethodOptions checked;
+  if (const Status s = MethodOptions::Check(MaximizeOptionSpecs(), given, &checked); !s.ok()) {
+    return Fail(s.message());
+  }
   m.unit = *unit;
-  m.steps = *steps;
-  m.seed = static_cast<uint32_t>(*seed);
-  m.preset = *preset;
+  m.steps = checked.Integer("steps");
+  m.seed = static_cast<uint32_t>(checked.Integer("seed"));
+  m.preset = checked.Choice("preset");
   m.progress = ReadProgress(options);
   MaximizeResult r;
   if (const Status s = model.Maximize(m, &r); !s.ok()) return Fail(s.message());

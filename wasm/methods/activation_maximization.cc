@@ -36,6 +36,23 @@ Status PresetFor(const std::string& name, Preset* p) {
   return Status::Ok();
 }
 
+}  // namespace
+
+const std::vector<OptionSpec>& MaximizeOptionSpecs() {
+  static const std::vector<OptionSpec> specs = {
+      ChoiceOption("preset", {"smooth", "keras-vis", "lucid"},
+                   "smooth: blurred after every step, a class's log probability ascended, shown as "
+                   "the model saw it (200 steps); keras-vis: tf-keras-vis' VGG16 setting, total "
+                   "variation and L1 (200 steps); lucid: Adam, jitter (256 steps)."),
+      IntegerOption("steps", 0, 0, kMaxMaximizeSteps, "steps",
+                    "Steps of gradient ascent; 0: the preset's."),
+      IntegerOption("seed", 1, 0, 4294967295.0, "",
+                    "Seeds the starting noise and the jitter: the same seed, the same picture.")};
+  return specs;
+}
+
+namespace {
+
 // out[y][x] = in[y - dy][x - dx], wrapping around (a jitter that loses no pixels).
 void Roll(std::span<const float> in, size_t h, size_t w, size_t c, int dy, int dx,
           std::span<float> out) {

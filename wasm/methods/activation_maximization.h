@@ -16,6 +16,11 @@ namespace convscope {
 // The presets take 200 and 256 steps; a hostile 2^53 would never end.
 inline constexpr size_t kMaxMaximizeSteps = 10000;
 
+// The options of MaximizeOptions a caller sets (preset, steps, seed), described as the methods'
+// are (options.h): the bindings parse them from these and the catalog hands them to the front
+// ends.
+const std::vector<OptionSpec>& MaximizeOptionSpecs();
+
 struct MaximizeOptions {
   size_t layer = 0;  // a Conv2D layer, or the last (Dense) layer for a class
   size_t unit = 0;   // the filter (channel) of a Conv2D layer, or the class

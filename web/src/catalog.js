@@ -4,5 +4,15 @@ import catalog from '../../build/wasm/convscope-catalog.mjs';
 import { indexCatalog } from './catalog_index.js';
 
 export { expectedOf, parseOption } from './catalog_index.js';
-export const { METHOD_INFO, METHODS, LONG_METHODS, SPLIT_METHODS, OPTIONS, methodOptions } = indexCatalog(catalog);
+export const {
+  METHOD_INFO,
+  METHODS,
+  LONG_METHODS,
+  SPLIT_METHODS,
+  OPTIONS,
+  MAXIMIZE_OPTIONS,
+  EVERY_OPTION,
+  methodOptions,
+  maximizeOptions,
+} = indexCatalog(catalog);
 export { catalog };

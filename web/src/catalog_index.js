@@ -23,14 +23,52 @@ export function indexCatalog(catalog) {
   const SPLIT_METHODS = new Set(catalog.methods.filter((m) => m.splits).map((m) => m.name));
 
   // Every option of any method by name (options of the same name mean the same thing: SmoothGrad's
-  // samples and integrated gradients' steps are both `samples`), with the widest range among them
-  // and, where methods share it, each method's help ("smoothgrad: ...; ig: ...").
-  const OPTIONS = new Map();
-  for (const m of catalog.methods) {
+  // samples and integrated gradients' steps are both `samples`).
+  const OPTIONS = optionsByName(catalog.methods);
+  // Activation maximization's options (preset, steps, seed) by name.
+  const MAXIMIZE_OPTIONS = new Map(catalog.maximize.options.map((o) => [o.name, o]));
+  // Every setting a link or a widget attribute may carry: the methods' options and maximization's
+  // (a seed is a seed for SmoothGrad and for maximization alike).
+  const EVERY_OPTION = optionsByName([...catalog.methods, { name: 'maximize', options: catalog.maximize.options }]);
+
+  // The options `method` takes from `state` (values set by the reader; the core fills in the rest).
+  function methodOptions(method, state) {
+    const o = {};
+    for (const spec of METHOD_INFO.get(method)?.options ?? [])
+      if (state[spec.name] !== undefined) o[spec.name] = state[spec.name];
+    return o;
+  }
+
+  // The maximization options set in `state` (the core fills in the rest).
+  function maximizeOptions(state) {
+    return Object.fromEntries(
+      [...MAXIMIZE_OPTIONS.keys()].filter((k) => state[k] !== undefined).map((k) => [k, state[k]]),
+    );
+  }
+
+  return {
+    catalog,
+    METHOD_INFO,
+    METHODS,
+    LONG_METHODS,
+    SPLIT_METHODS,
+    OPTIONS,
+    MAXIMIZE_OPTIONS,
+    EVERY_OPTION,
+    methodOptions,
+    maximizeOptions,
+  };
+}
+
+// The options of `owners` ({name, options}: methods, maximization) by name, with the widest range
+// among those of one name and, where several share it, each one's help ("smoothgrad: ...; ig: ...").
+function optionsByName(owners) {
+  const options = new Map();
+  for (const m of owners) {
     for (const o of m.options) {
-      const seen = OPTIONS.get(o.name),
+      const seen = options.get(o.name),
         help = `${m.name}: ${o.help}`;
-      OPTIONS.set(
+      options.set(
         o.name,
         seen
           ? {
@@ -44,16 +82,7 @@ export function indexCatalog(catalog) {
       );
     }
   }
-
-  // The options `method` takes from `state` (values set by the reader; the core fills in the rest).
-  function methodOptions(method, state) {
-    const o = {};
-    for (const spec of METHOD_INFO.get(method)?.options ?? [])
-      if (state[spec.name] !== undefined) o[spec.name] = state[spec.name];
-    return o;
-  }
-
-  return { catalog, METHOD_INFO, METHODS, LONG_METHODS, SPLIT_METHODS, OPTIONS, methodOptions };
+  return options;
 }
 
 // `text` as the value of option `spec` (a link, an attribute), or undefined when it is not one.

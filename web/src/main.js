@@ -47,7 +47,7 @@ const app = {
   // The selection, and the page's own: the tab on show, the key of the cached model on show
   // (model_cache.js).
   /** @type {import('./view_context.js').ViewState & { tab: string, cached?: string }} */
-  state: { ...DEFAULT_STATE, tab: 'predictions', method: 'gradcam', steps: undefined },
+  state: { ...DEFAULT_STATE, tab: 'predictions', method: 'gradcam' },
   images: [], // {name, blob}, null where the user removed one (indices name images in the worker)
   picture: null, // the current image's RGBA as the worker decoded it
   cache: new Map(),

@@ -2,10 +2,11 @@
 // shows the same view. A link may come from another version of the page or be mistyped: values the
 // page does not know are left out (their defaults apply) and named, for a note.
 
-import { catalog, OPTIONS, parseOption } from './catalog.js';
+import { catalog, EVERY_OPTION, parseOption } from './catalog.js';
 
 // `cached`: the key of the cached model on show (model_cache.js), reopened on reload. The methods'
-// options (the catalog's) follow the class and layer, checked against their catalog ranges.
+// and activation maximization's options (the catalog's) follow the class and layer, checked against
+// their catalog ranges.
 const HASH_KEYS = [
   'cached',
   'tab',
@@ -13,7 +14,7 @@ const HASH_KEYS = [
   'method',
   'classIndex',
   'camLayer',
-  ...OPTIONS.keys(),
+  ...EVERY_OPTION.keys(),
   'opacity',
   'threshold',
   'channel',
@@ -49,8 +50,8 @@ export function readHashInto(state, hash, choices) {
   for (const k of HASH_KEYS) {
     if (!params.has(k)) continue;
     const v = params.get(k);
-    if (OPTIONS.has(k)) {
-      const value = parseOption(OPTIONS.get(k), v);
+    if (EVERY_OPTION.has(k)) {
+      const value = parseOption(EVERY_OPTION.get(k), v);
       if (value === undefined) ignored.push(`${k}=${v}`);
       else state[k] = value;
       continue;

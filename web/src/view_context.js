@@ -9,9 +9,11 @@
 /** @typedef {import('../../wasm/convscope').ModelSummary} ModelSummary */
 
 /**
- * The selection a view draws. The methods' options (the catalog's, by name: samples, patch, ...)
- * are set only where the reader chose them; the core's defaults apply otherwise.
- * @typedef {import('../../wasm/convscope').MethodOptions & ViewSelection} ViewState
+ * The selection a view draws. The methods' and activation maximization's options (the catalog's,
+ * by name: samples, patch, preset, steps, ...) are set only where the reader chose them; the core's
+ * defaults apply otherwise.
+ * @typedef {import('../../wasm/convscope').MethodOptions & import('../../wasm/convscope').MaximizeOptions
+ *   & ViewSelection} ViewState
  */
 /**
  * @typedef {object} ViewSelection
@@ -33,7 +35,6 @@
  *   default, the last convolution
  * @property {string} [maxLayer] the Maximize view's layer
  * @property {string} [units] the Maximize view's filters or classes, as typed ("0,1,2,3")
- * @property {number} [steps] activation maximization's steps; undefined: the preset's
  * @property {number} [channel] the Filters view's input channel (layers not on RGB)
  * @property {'map' | 'layer'} [normalize] the Features view's scaling: each map or the whole layer
  * @property {import('../../wasm/convscope').Colormap} [colormap] the Features view's colormap

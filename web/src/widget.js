@@ -16,7 +16,7 @@ import { blobOf } from './fetch_blob.js';
 import { DEFAULT_STATE } from './view_context.js';
 import architecture from './views/architecture.js';
 import compare from './views/compare.js';
-import { expectedOf, METHOD_INFO, OPTIONS, parseOption } from './catalog.js';
+import { EVERY_OPTION, expectedOf, METHOD_INFO, parseOption } from './catalog.js';
 import explain from './views/explain.js';
 import features from './views/features.js';
 import filters from './views/filters.js';
@@ -101,10 +101,10 @@ const NUMBER_ATTRIBUTES = {
   opacity: 'opacity',
   threshold: 'threshold',
   channel: 'channel',
-  steps: 'steps',
 };
-// Every method option (the catalog's) is an attribute of its own name: patch="8", clip99="true".
-const OPTION_ATTRIBUTES = Object.fromEntries([...OPTIONS.keys()].map((name) => [name, name]));
+// Every method option and maximization option (the catalog's) is an attribute of its own name:
+// patch="8", clip99="true", steps="100".
+const OPTION_ATTRIBUTES = Object.fromEntries([...EVERY_OPTION.keys()].map((name) => [name, name]));
 const STRING_ATTRIBUTES = {
   layer: 'layer',
   colormap: 'colormap',
@@ -250,7 +250,7 @@ export class ConvScopeElement extends HTMLElement {
       if (this.hasAttribute(attr)) state[key] = this.getAttribute(attr);
     for (const name of Object.keys(OPTION_ATTRIBUTES)) {
       if (!this.hasAttribute(name)) continue;
-      const spec = OPTIONS.get(name),
+      const spec = EVERY_OPTION.get(name),
         value = parseOption(spec, this.getAttribute(name));
       if (value === undefined)
         throw new Error(`the ${name} attribute must be ${expectedOf(spec)}, got '${this.getAttribute(name)}'`);

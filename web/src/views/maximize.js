@@ -1,4 +1,6 @@
+import { MAXIMIZE_OPTIONS, maximizeOptions } from '../catalog.js';
 import { figure } from '../figure.js';
+import { optionControl } from '../option_controls.js';
 import { el, imageCanvas, select } from '../ui.js';
 import { layersOf } from '../view_context.js';
 
@@ -17,11 +19,7 @@ export default {
     const gallery = el(
       'div',
       { className: 'row' },
-      el(
-        'p',
-        {},
-        `Press Synthesize to make a picture for each ${layer === last ? 'class' : 'filter'} listed (${s.steps ?? 200} steps each).`,
-      ),
+      el('p', {}, `Press Synthesize to make a picture for each ${layer === last ? 'class' : 'filter'} listed.`),
     );
     const go = async () => {
       app.state.units = units.value;
@@ -36,7 +34,7 @@ export default {
       const workers = app.team?.available(s.model.info) ?? 1;
       const key = layer === last ? 'class' : 'filter';
       const pending = list.map((unit, i) =>
-        app.request('maximize', { options: { layer, [key]: unit, steps: s.steps } }, { worker: i % workers }),
+        app.request('maximize', { options: { layer, [key]: unit, ...maximizeOptions(s) } }, { worker: i % workers }),
       );
       pending.forEach((p) => p.catch(() => {})); // each is awaited (and its error shown) below
       for (const [i, unit] of list.entries()) {
@@ -59,6 +57,10 @@ export default {
         { className: 'controls' },
         select('Layer', layers, layer, (v) => app.set({ maxLayer: v })),
         el('label', {}, layer === last ? 'classes ' : 'filters ', units),
+        // The catalog's options: preset, steps (0: the preset's), seed.
+        ...[...MAXIMIZE_OPTIONS.values()].map((spec) =>
+          optionControl(spec, s[spec.name] ?? spec.default, (v) => app.set({ [spec.name]: v })),
+        ),
         el('button', { type: 'button', onclick: () => go().catch(app.showError) }, 'Synthesize'),
       ),
       gallery,
