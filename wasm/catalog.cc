@@ -2,6 +2,7 @@
 
 #include "engine/conv2d.h"
 #include "figures/colormap.h"
+#include "figures/grids.h"
 #include "images/image.h"
 #include "methods/activation_maximization.h"
 #include "methods/registry.h"
@@ -76,6 +77,7 @@ Json Catalog() {
            {{"precision", Names(kPrecisionNames)},
             {"resize", Names(kResizeModeNames)},
             {"colormap", Names(kColormapNames)},
+            {"normalize", Names(kNormalizationNames)},
             {"preprocessing", Names(kPreprocessingModes)},
             {"channelOrder", Names(kChannelOrders)}}}};
 }

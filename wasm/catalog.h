@@ -11,7 +11,7 @@ namespace convscope {
 // {methods: [{name, label, help, value, needsLayer, rerunsForward, usesGradients, splits,
 //   options: [{name, type, help, unit, default, min, max, choices}]}],
 //  maximize: {options: [...]} (activation maximization's preset, steps, seed),
-//  enums: {precision, resize, colormap, preprocessing, channelOrder: [names]}}
+//  enums: {precision, resize, colormap, normalize, preprocessing, channelOrder: [names]}}
 Json Catalog();
 
 }  // namespace convscope

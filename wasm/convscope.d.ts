@@ -137,6 +137,8 @@ export interface Grid {
 }
 
 export type Colormap = 'gray' | 'viridis' | 'jet';
+/** How a feature-map grid scales its tiles: each map from its own range, or all from the layer's. */
+export type Normalization = 'map' | 'layer';
 export type Precision = 'f32' | 'int8';
 export type ResizeMode = 'keras' | 'crop';
 
@@ -239,6 +241,7 @@ export interface Catalog {
     precision: Precision[];
     resize: ResizeMode[];
     colormap: Colormap[];
+    normalize: Normalization[];
     preprocessing: string[];
     channelOrder: string[];
   };
@@ -296,7 +299,7 @@ export declare class Model {
   /** Every channel of a H x W x C activation as a tile. */
   featureMapGrid(
     name: string,
-    options?: { normalize?: 'map' | 'layer'; colormap?: Colormap; scale?: number; maxMaps?: number },
+    options?: { normalize?: Normalization; colormap?: Colormap; scale?: number; maxMaps?: number },
   ): Grid;
   /**
    * Explains the last image (run one first) with a method: 'saliency' (|gradient|, max over

@@ -175,7 +175,8 @@ TEST(Grids, FeatureMapGridNormalizesEachMap) {
   EXPECT_EQ(pixel(3, 0), 0);    // channel 1, value 0
   EXPECT_EQ(pixel(4, 1), 255);  // channel 1, value 3: its own maximum
   ASSERT_TRUE(FeatureMapGrid(a, 2, 2, 3,
-                             {.per_map_normalization = false, .colormap = Colormap::kGray}, &grid)
+                             {.normalization = Normalization::kLayer, .colormap = Colormap::kGray},
+                             &grid)
                   .ok());
   EXPECT_EQ(pixel(4, 1), 128);  // 3 of the layer's 0..6
   EXPECT_FALSE(FeatureMapGrid(a, 2, 2, 4, {}, &grid).ok());

@@ -223,15 +223,13 @@ val TryFeatureMapGrid(const Model& model, val name, val options) {
   if (!IsObject(o)) return Fail("options must be an object, got " + TypeName(options));
   std::string error;
   FeatureMapGridOptions f;
-  const auto normalize = ReadString(o, "normalize", "map", &error);
+  const auto normalize =
+      ReadEnum<Normalization>(o, "normalize", "map", kNormalizationNames, &error);
   const auto scale = normalize ? ReadSize(o, "scale", 1, &error) : std::nullopt;
   const auto max_maps = scale ? ReadSize(o, "maxMaps", 1024, &error) : std::nullopt;
   const auto map = max_maps ? ReadColormap(o, "viridis", &error) : std::nullopt;
   if (!map) return Fail(error);
-  if (*normalize != "map" && *normalize != "layer") {
-    return Fail("normalize must be 'map' or 'layer', got '" + *normalize + "'");
-  }
-  f.per_map_normalization = *normalize == "map";
+  f.normalization = *normalize;
   f.scale = *scale;
   f.max_maps = *max_maps;
   f.colormap = *map;

@@ -118,7 +118,7 @@ Status FeatureMapGrid(std::span<const float> a, size_t height, size_t width, siz
       lo[c] = std::min(lo[c], a[i * channels + c]), hi[c] = std::max(hi[c], a[i * channels + c]);
     }
   }
-  if (!o.per_map_normalization) {
+  if (o.normalization == Normalization::kLayer) {
     const float all_lo = *std::min_element(lo.begin(), lo.end());
     const float all_hi = *std::max_element(hi.begin(), hi.end());
     std::fill(lo.begin(), lo.end(), all_lo);

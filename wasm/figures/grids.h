@@ -2,6 +2,7 @@
 // Tiles are laid out in a near-square grid with a 1-pixel gap, each pixel repeated `scale` times.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -34,8 +35,13 @@ struct FilterGridOptions {
 // own min..max.
 Status FilterGrid(const TensorView& kernel, const FilterGridOptions& options, RgbaImage* out);
 
+// How a feature-map grid scales its tiles: each map from its own min..max, or all of them from the
+// whole layer's.
+enum class Normalization { kMap, kLayer };
+inline constexpr std::array<const char*, 2> kNormalizationNames = {"map", "layer"};  // by value
+
 struct FeatureMapGridOptions {
-  bool per_map_normalization = true;  // false: one min..max over the whole layer
+  Normalization normalization = Normalization::kMap;
   Colormap colormap = Colormap::kViridis;
   size_t scale = 1;
   size_t max_maps = 1024;

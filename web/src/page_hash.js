@@ -32,7 +32,7 @@ const NUMBERS = {
   opacity: { min: 0, max: 1 },
   threshold: { min: 0, max: 1 },
 };
-const CHOICES = { normalize: ['map', 'layer'], colormap: catalog.enums.colormap };
+const CHOICES = { normalize: catalog.enums.normalize, colormap: catalog.enums.colormap };
 
 export function hashOf(state) {
   const params = new URLSearchParams();

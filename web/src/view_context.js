@@ -36,7 +36,8 @@
  * @property {string} [maxLayer] the Maximize view's layer
  * @property {string} [units] the Maximize view's filters or classes, as typed ("0,1,2,3")
  * @property {number} [channel] the Filters view's input channel (layers not on RGB)
- * @property {'map' | 'layer'} [normalize] the Features view's scaling: each map or the whole layer
+ * @property {import('../../wasm/convscope').Normalization} [normalize] the Features view's scaling: each
+ *   map or the whole layer
  * @property {import('../../wasm/convscope').Colormap} [colormap] the Features view's colormap
  * @property {string} [left] the Compare view's left method
  * @property {string} [right] the Compare view's right method

@@ -4,6 +4,9 @@ import { el, imageCanvas, select } from '../ui.js';
 import { zoomable } from './grid_zoom.js';
 import { scaleFor } from '../view_context.js';
 
+// The menu's words for the core's normalizations (the catalog's enums.normalize).
+const NORMALIZE_LABELS = { map: 'each map', layer: 'whole layer' };
+
 export default {
   id: 'features',
   title: 'Feature maps',
@@ -38,10 +41,7 @@ export default {
         select('Layer', spatial, name, (v) => app.set({ layer: v })),
         select(
           'Normalize',
-          [
-            ['map', 'each map'],
-            ['layer', 'whole layer'],
-          ],
+          catalog.enums.normalize.map((v) => [v, NORMALIZE_LABELS[v] ?? v]),
           normalize,
           (v) => app.set({ normalize: v }),
         ),
