@@ -196,7 +196,7 @@ export interface ExplainOptions extends MethodOptions {
 
 /** An option of a method, as the catalog describes it. */
 export interface OptionDescription {
-  name: keyof MethodOptions;
+  name: keyof MethodOptions | keyof MaximizeOptions;
   type: 'integer' | 'number' | 'boolean' | 'choice';
   help: string;
   /** '' when the value has none. */
@@ -233,10 +233,10 @@ export interface Catalog {
     usesGradients: boolean;
     /** Its passes can be split into parts (explain's part/parts). */
     splits: boolean;
-    options: OptionDescription[];
+    options: (OptionDescription & { name: keyof MethodOptions })[];
   }[];
   /** Activation maximization's options (Model.maximize). */
-  maximize: { options: OptionDescription[] };
+  maximize: { options: (OptionDescription & { name: keyof MaximizeOptions })[] };
   enums: {
     precision: Precision[];
     resize: ResizeMode[];

@@ -321,8 +321,8 @@ test('usage errors exit 2 with a message', () => {
       /--preset must be 'smooth' or 'keras-vis' or 'lucid', got 'deepdream'/,
     ],
     [
-      ['maximize', 'block3_conv1', '0', '--model', modelFile, '--steps', '-3'],
-      /--steps must be a whole number from 0 to 10000/,
+      ['maximize', 'block3_conv1', '0', '--model', modelFile, '--steps', '10001'],
+      /--steps must be a whole number from 0 to 10000, got '10001'/,
     ],
   ];
   for (const [args, message] of cases) {

@@ -70,7 +70,7 @@ test('deterministic for a seed; progress; cancel; errors; the last image is kept
     assert.throws(() => model.maximize({ layer: 'predictions', class: 99 }), /class 99 is out of range/);
     assert.throws(
       () => model.maximize({ layer: 'block3_conv1', filter: 1, preset: 'deepdream' }),
-      /preset must be 'smooth' or 'keras-vis' or 'lucid', got string 'deepdream'/,
+      /preset must be 'smooth', 'keras-vis' or 'lucid', got 'deepdream'/,
     );
     assert.throws(() => model.maximize({ layer: 'block3_conv1' }), /filter must be a non-negative integer/);
     assert.throws(

@@ -7,7 +7,9 @@ import { el } from './ui.js';
 let described = 0; // ids for aria-describedby
 
 // `max` (optional) narrows the catalog's upper bound (patch and stride: the model's input side).
-export function optionControl(spec, value, onChange, max = spec.max) {
+// A number field whose `value` is undefined is left empty and shows `placeholder` (what the core
+// does without it).
+export function optionControl(spec, value, onChange, max = spec.max, placeholder = undefined) {
   const id = `option-help-${++described}`;
   const help = el('span', { id, className: 'sr-only' }, spec.help);
   const label = spec.unit && spec.unit !== spec.name ? `${spec.name} (${spec.unit}) ` : `${spec.name} `;
@@ -34,7 +36,8 @@ export function optionControl(spec, value, onChange, max = spec.max) {
       max: bounded.max,
       type: 'number',
       step: spec.type === 'integer' ? 1 : 'any',
-      value: String(value),
+      value: value === undefined ? '' : String(value),
+      ...(placeholder === undefined ? {} : { placeholder }),
       onchange: () => {
         const v = parseOption(bounded, input.value);
         input.setCustomValidity(v === undefined ? `${spec.name} must be ${expectedOf(bounded)}` : '');

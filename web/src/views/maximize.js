@@ -57,9 +57,11 @@ export default {
         { className: 'controls' },
         select('Layer', layers, layer, (v) => app.set({ maxLayer: v })),
         el('label', {}, layer === last ? 'classes ' : 'filters ', units),
-        // The catalog's options: preset, steps (0: the preset's), seed.
+        // The catalog's options: preset, steps, seed. Steps left empty (or 0): the preset's.
         ...[...MAXIMIZE_OPTIONS.values()].map((spec) =>
-          optionControl(spec, s[spec.name] ?? spec.default, (v) => app.set({ [spec.name]: v })),
+          spec.name === 'steps'
+            ? optionControl(spec, s.steps || undefined, (v) => app.set({ steps: v }), spec.max, "preset's")
+            : optionControl(spec, s[spec.name] ?? spec.default, (v) => app.set({ [spec.name]: v })),
         ),
         el('button', { type: 'button', onclick: () => go().catch(app.showError) }, 'Synthesize'),
       ),
