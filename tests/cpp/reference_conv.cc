@@ -17,10 +17,12 @@ std::vector<double> Accumulate(const Conv2dShape& s, std::span<const float> inpu
     for (size_t ox = 0; ox < ow; ++ox) {
       double* out = &acc[(oy * ow + ox) * s.out_channels];
       for (size_t ky = 0; ky < s.kernel_height; ++ky) {
-        const ptrdiff_t iy = static_cast<ptrdiff_t>(oy + ky) - static_cast<ptrdiff_t>(s.padding_height);
+        const ptrdiff_t iy =
+            static_cast<ptrdiff_t>(oy + ky) - static_cast<ptrdiff_t>(s.padding_height);
         if (iy < 0 || iy >= static_cast<ptrdiff_t>(s.height)) continue;
         for (size_t kx = 0; kx < s.kernel_width; ++kx) {
-          const ptrdiff_t ix = static_cast<ptrdiff_t>(ox + kx) - static_cast<ptrdiff_t>(s.padding_width);
+          const ptrdiff_t ix =
+              static_cast<ptrdiff_t>(ox + kx) - static_cast<ptrdiff_t>(s.padding_width);
           if (ix < 0 || ix >= static_cast<ptrdiff_t>(s.width)) continue;
           const float* in =
               &input[(static_cast<size_t>(iy) * s.width + static_cast<size_t>(ix)) * s.in_channels];

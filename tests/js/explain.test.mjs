@@ -227,16 +227,21 @@ test('explain: bad requests are refused with clear messages', () => {
   }
 });
 
+// The small f32 model run on coffee.png: the model, its preprocessed input, a black image
+// preprocessed the same way (caffe: minus the mean, BGR) and the top class.
+function coffeeWithBlackBaseline() {
+  const model = m.Model.load(smallModel(['--precision', 'f32']).bytes);
+  const run = model.run(readImage('coffee.png'), { precision: 'f32' });
+  const input = Float32Array.from(model.activation('input_1').data);
+  const { mean } = model.info().preprocessing;
+  const baseline = Float32Array.from(input, (_, i) => -mean[i % 3]);
+  return { model, input, baseline, cls: run.predictions[0].index };
+}
+
 test('integrated gradients (black baseline) equal PyTorch autograd', () => {
-  const { bytes, h5 } = smallModel(['--precision', 'f32']);
-  const model = m.Model.load(bytes);
+  const { h5 } = smallModel(['--precision', 'f32']);
+  const { model, input, baseline, cls } = coffeeWithBlackBaseline();
   try {
-    const run = model.run(readImage('coffee.png'), { precision: 'f32' });
-    const input = Float32Array.from(model.activation('input_1').data);
-    // A black image through caffe preprocessing: minus the mean, BGR.
-    const { mean } = model.info().preprocessing;
-    const baseline = Float32Array.from(input, (_, i) => -mean[i % 3]);
-    const cls = run.predictions[0].index;
     const ref = torchExplain(h5, input, 32, 32, cls, [], { steps: 8, baseline });
     const ig = model.explain('ig', { class: cls, samples: 8 });
     assertClose(ig.raw.data, ref.ig, 'integrated gradients');
@@ -250,14 +255,9 @@ test('integrated gradients (black baseline) equal PyTorch autograd', () => {
 });
 
 test('input x gradient equals (input - black baseline) x the PyTorch gradient, and one-step integrated gradients', () => {
-  const { bytes, h5 } = smallModel(['--precision', 'f32']);
-  const model = m.Model.load(bytes);
+  const { h5 } = smallModel(['--precision', 'f32']);
+  const { model, input, baseline, cls } = coffeeWithBlackBaseline();
   try {
-    const run = model.run(readImage('coffee.png'), { precision: 'f32' });
-    const input = Float32Array.from(model.activation('input_1').data);
-    const { mean } = model.info().preprocessing;
-    const baseline = Float32Array.from(input, (_, i) => -mean[i % 3]);
-    const cls = run.predictions[0].index;
     const ref = torchExplain(h5, input, 32, 32, cls, []);
     const got = model.explain('input-x-gradient', { class: cls });
     assertClose(
