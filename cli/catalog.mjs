@@ -12,6 +12,7 @@ const file = path.join(wasmDir, 'convscope-catalog.mjs');
 if (!existsSync(file))
   throw new Error(`${file} is missing: scripts/build.sh writes the catalog beside the wasm modules`);
 const { default: built } = await import(pathToFileURL(file).href);
+if (!built.maximize) throw new Error(`${file} is from an older build: rebuild it with scripts/build.sh`);
 
 export { expectedOf, parseOption } from '../web/src/catalog_index.js';
 export const { catalog, METHOD_INFO, OPTIONS } = indexCatalog(built);

@@ -149,6 +149,7 @@ function explainOptions(values, info, rows) {
     threshold,
     layer: values.layer,
     methodOptions: optionsOf(values, METHOD_OPTIONS.values()),
+    maximizeOptions: optionsOf(values, MAXIMIZE_OPTIONS),
     precision: choice(values.precision, 'precision', PRECISIONS, info.precision),
     resize: choice(values.resize, 'resize', RESIZE_MODES, 'keras'),
   };

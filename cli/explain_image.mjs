@@ -19,7 +19,8 @@ function firstConvLayer(rows) {
 }
 
 // options: {methods, layer, classIndex ('top1' or a number), precision, resize, threshold,
-// methodOptions: the methods' options by name (each method takes its own)}.
+// methodOptions: the methods' options by name (each method takes its own); maximizeOptions:
+// activation maximization's (preset, steps, seed)}.
 // onMethodDone(fraction of this image). Returns {predictions, timings, outputs}.
 export function explainImage(m, model, { file, bytes, outDir, modelName }, options, onMethodDone = () => {}) {
   const timings = {};
@@ -70,7 +71,7 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
       ]);
     } else if (method === 'maximize') {
       const last = rows.at(-1).name;
-      const image = model.maximize({ layer: last, class: classIndex });
+      const image = model.maximize({ layer: last, class: classIndex, ...options.maximizeOptions });
       write(
         'maximize',
         image,

@@ -1,4 +1,4 @@
-// The JavaScript surface of convscope-web.mjs and convscope-node.cjs (wasm/bindings.cc plus
+// The JavaScript surface of convscope-web.mjs and convscope-node.cjs (wasm/bindings/ plus
 // wasm/module_api.js). Keep in sync with both. The build writes it beside every module in that
 // module's format (scripts/write_declarations.mjs): as it is (.d.mts), or as `export =` (.d.cts).
 
@@ -327,7 +327,7 @@ export declare class Model {
    * (`seed`, default 1). `preset`: 'smooth' (default: blurred after every step; a class's log
    * probability ascended; shown as the model saw it), 'keras-vis' or 'lucid' (those tools'
    * settings, shown contrast-stretched); `steps` (default the preset's, 200 or 256, at most
-   * 10000). The network's activations then hold the result's pass up to `layer`.
+   * 10000). The last image's activations are restored afterwards.
    */
   maximize(
     options: {

@@ -116,6 +116,16 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
         await page.waitForFunction(() => document.querySelectorAll('#view figure canvas').length === 4, null, {
           timeout: 120000,
         });
+        // Emptied, the steps are the preset's again (the placeholder says so).
+        await page.fill('#view [aria-label="steps"]', '');
+        await page.dispatchEvent('#view [aria-label="steps"]', 'change');
+        await settled(page);
+        assert.equal(await page.evaluate(() => window.convscopeApp.state.steps), undefined);
+        assert.doesNotMatch(await page.evaluate(() => location.hash), /steps=/);
+        await page.click('#view button:has-text("Synthesize")');
+        await page.waitForFunction(() => document.querySelectorAll('#view figure canvas').length === 4, null, {
+          timeout: 120000,
+        });
       }
       await page.screenshot({ path: path.join(shots, `${tab}.png`), fullPage: true });
       if (tab === 'summary') {

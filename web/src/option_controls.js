@@ -39,6 +39,12 @@ export function optionControl(spec, value, onChange, max = spec.max, placeholder
       value: value === undefined ? '' : String(value),
       ...(placeholder === undefined ? {} : { placeholder }),
       onchange: () => {
+        // Emptied where a placeholder says what the core does without a value: unset again.
+        if (placeholder !== undefined && input.value.trim() === '') {
+          input.setCustomValidity('');
+          onChange(undefined);
+          return;
+        }
         const v = parseOption(bounded, input.value);
         input.setCustomValidity(v === undefined ? `${spec.name} must be ${expectedOf(bounded)}` : '');
         if (v === undefined) input.reportValidity();
