@@ -12,7 +12,7 @@ import path from 'node:path';
 
 import { sampler } from './process_memory.mjs';
 import { root, vgg16Int8 } from '../tests/support/models.mjs';
-import { openPage } from '../tests/support/page.mjs';
+import { explainArgs, openPage } from '../tests/support/page.mjs';
 import { scratchDir } from '../tests/support/scratch.mjs';
 
 const arg = (name, fallback) => {
@@ -40,17 +40,10 @@ const MiB = 2 ** 20;
 // first partial map, and a checksum of the result. Methods: the explanation methods (split into
 // parts), 'sanity check' (Grad-CAM; its two maps side by side) and 'compare' (saliency and
 // Grad-CAM; the two panes side by side).
-function runIn(page, method, options, n) {
+async function runIn(page, method, options, n) {
   return page.evaluate(
-    async ({ method, options, n }) => {
+    async ({ method, args, n }) => {
       const app = window.convscopeApp;
-      const args = {
-        model: 'page',
-        image: `image${app.state.imageIndex}`,
-        method,
-        options,
-        overlay: { resize: 'keras', colormap: 'jet', alpha: 1 },
-      };
       const sum = (map) => map.reduce((a, b) => a + b, 0);
       const t0 = performance.now();
       let firstPartialMs, checksum;
@@ -77,7 +70,7 @@ function runIn(page, method, options, n) {
       }
       return { ms: performance.now() - t0, firstPartialMs, checksum };
     },
-    { method, options, n },
+    { method, args: await explainArgs(page, method, options), n },
   );
 }
 

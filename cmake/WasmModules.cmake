@@ -49,6 +49,10 @@ function(convscope_wasm_module target environment suffix variant)
     # The pool's workers start with the module (a blocked wasm thread cannot wait for a new
     # worker to load): the loader says how many, as Module.convscopePoolSize.
     target_link_options(${target} PRIVATE -sPTHREAD_POOL_SIZE=Module.convscopePoolSize)
+    # Growable shared memory makes the glue re-check its heap views on every access from JS. Our
+    # JS reads the heap only to marshal results (bindings/, module_api.js), never in a hot loop,
+    # and a fixed heap would have to reserve the largest model's memory up front.
+    target_link_options(${target} PRIVATE -Wno-pthreads-mem-growth)
   endif()
   if(variant MATCHES "^relaxed")
     # Debian's binaryen 108 (emcc's post-link wasm-opt) rejects relaxed-SIMD opcodes, so these

@@ -1,6 +1,8 @@
 // Writes the TypeScript declarations beside each wasm module the build made, from the one source,
-// wasm/convscope.d.ts (an ES module's declaration). TypeScript types `x.mjs` only from `x.d.mts`
-// and `x.cjs` only from `x.d.cts`, so each module gets the file of its own format:
+// wasm/convscope.d.ts (an ES module's declaration) with the parts it imports from wasm/ (its
+// catalog's types, wasm/catalog.d.ts) inlined: one self-contained file per module. TypeScript types
+// `x.mjs` only from `x.d.mts` and `x.cjs` only from `x.d.cts`, so each module gets the file of its
+// own format:
 //   convscope-web*.mjs   (ES modules)  .d.mts  the source as it is (`export default`)
 //   convscope-node*.cjs  (CommonJS)    .d.cts  the same declarations in a namespace of the factory's
 //                                              name, the factory as `export =` (what require() returns)
@@ -14,6 +16,19 @@ import { fileURLToPath } from 'node:url';
 import { root, wasmDir } from '../cli/module.mjs';
 
 const made = '// Made by scripts/write_declarations.mjs from wasm/convscope.d.ts: do not edit.\n';
+
+// A part's `import type { ... } from './part';` and `export type * from './part';` lines.
+const PART_IMPORT = /^import type \{[^}]*\} from '\.\/(\w+)';\n/gm;
+const PART_EXPORT = /^export type \* from '\.\/\w+';\n/gm;
+
+// wasm/convscope.d.ts with every part it imports inlined where it imports it (without the part's
+// opening comment): the declarations of the whole surface, in one module.
+export function declarationSource() {
+  const read = (name) => readFileSync(path.join(root, 'wasm', `${name}.d.ts`), 'utf8');
+  return read('convscope')
+    .replace(PART_EXPORT, '')
+    .replace(PART_IMPORT, (_, part) => `${read(part).replace(/^(\/\/.*\n)+\n/, '')}\n`);
+}
 
 // The factory, the source's one default export.
 const FACTORY = /^export default function createConvscopeModule\((.*)\): (.*);\n/m;
@@ -40,7 +55,7 @@ function commonJs(source) {
 }
 
 // [declaration file name, its text] for a file of a build folder, or null for a file that needs
-// none. `source`: wasm/convscope.d.ts's text.
+// none. `source`: the declarations' text (declarationSource()).
 export function declarationOf(file, source) {
   if (!FACTORY.test(source)) throw new Error('wasm/convscope.d.ts: no `export default function createConvscopeModule`');
   if (file === 'convscope-catalog.mjs') {
@@ -56,7 +71,7 @@ export function declarationOf(file, source) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dir = path.resolve(process.argv[2] ?? wasmDir);
-  const source = readFileSync(path.join(root, 'wasm/convscope.d.ts'), 'utf8');
+  const source = declarationSource();
   const written = readdirSync(dir)
     .map((file) => declarationOf(file, source))
     .filter(Boolean);

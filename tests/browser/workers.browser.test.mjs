@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 
-import { openPage, settled } from '../support/page.mjs';
+import { explainArgs, openPage, settled } from '../support/page.mjs';
 import { root } from '../support/models.mjs';
 
 const pageUrl = `file://${path.join(root, 'dist/convscope.html')}`;
@@ -40,17 +40,10 @@ async function longRun(page, line) {
 }
 
 // In the page: `method` on the page's model and image, on one worker and on `workers`.
-function explainBothWays(page, method, options, workers) {
+async function explainBothWays(page, method, options, workers) {
   return page.evaluate(
-    async ({ method, options, workers }) => {
+    async ({ args, workers }) => {
       const app = window.convscopeApp;
-      const args = {
-        model: 'page',
-        image: `image${app.state.imageIndex}`,
-        method,
-        options,
-        overlay: { resize: 'keras', colormap: 'jet', alpha: 1 },
-      };
       const one = await app.client.request('explain', args);
       const many = await app.team.explain(args, workers);
       return {
@@ -59,7 +52,7 @@ function explainBothWays(page, method, options, workers) {
         helpers: app.team.workerCount,
       };
     },
-    { method, options, workers },
+    { args: await explainArgs(page, method, options), workers },
   );
 }
 
@@ -81,15 +74,9 @@ test('file:// page: split methods on 2 and 3 workers equal one worker bit for bi
       }
     }
     // The sanity check's two maps, and a request on the second worker (Compare's right pane).
-    const other = await page.evaluate(async () => {
+    const gradcam = await explainArgs(page, 'gradcam', { topLayers: 2 }, { resize: 'keras', alpha: 1 });
+    const other = await page.evaluate(async (args) => {
       const app = window.convscopeApp;
-      const args = {
-        model: 'page',
-        image: `image${app.state.imageIndex}`,
-        method: 'gradcam',
-        options: { topLayers: 2 },
-        overlay: { resize: 'keras', alpha: 1 },
-      };
       const one = await app.client.request('sanityCheck', args);
       const two = await app.team.sanityCheck(args);
       const here = await app.client.request('explain', args);
@@ -107,7 +94,7 @@ test('file:// page: split methods on 2 and 3 workers equal one worker bit for bi
           same(one.randomized.figure.data, two.randomized.figure.data),
         elsewhere: same(here.figure.data, there.figure.data) && same(mine.data, theirs.data),
       };
-    });
+    }, gradcam);
     assert.equal(other.spearman[0], other.spearman[1]);
     assert.deepEqual([other.layers, other.figures, other.elsewhere], [2, true, true]);
     assert.deepEqual(

@@ -74,6 +74,16 @@ test(`${CALLS} calls with random arguments: errors with messages, no memory held
         () => ({ width: pick(numbers), height: pick(numbers), data: bytes(int(64)) }),
         () => photo.subarray(0, int(photo.length)),
       ])();
+    // A progress callback that goes on, cancels, throws, or is not a function.
+    const progressCallback = () =>
+      pick([
+        () => false,
+        () => true,
+        () => {
+          throw new Error('boom');
+        },
+        5,
+      ]);
     const optionNames = [...new Set(m.catalog().methods.flatMap((x) => x.options.map((o) => o.name)))];
     // explain and sanityCheck: their own keys (a key no method takes is refused before anything
     // runs), a bogus one now and then.
@@ -93,15 +103,7 @@ test(`${CALLS} calls with random arguments: errors with messages, no memory held
         if (rnd() < 0.2) o[k] = value();
       }
       if (rnd() < 0.05) o[pick(['steps', 'patc', 'precision'])] = value();
-      if (rnd() < 0.2)
-        o.onProgress = pick([
-          () => false,
-          () => true,
-          () => {
-            throw new Error('boom');
-          },
-          5,
-        ]);
+      if (rnd() < 0.2) o.onProgress = progressCallback();
       return o;
     };
     const options = () => {
@@ -126,15 +128,7 @@ test(`${CALLS} calls with random arguments: errors with messages, no memory held
       ]) {
         if (rnd() < 0.2) o[k] = value();
       }
-      if (rnd() < 0.2)
-        o.onProgress = pick([
-          () => false,
-          () => true,
-          () => {
-            throw new Error('boom');
-          },
-          5,
-        ]);
+      if (rnd() < 0.2) o.onProgress = progressCallback();
       return o;
     };
     // Every method of the catalog, so that a new one is fuzzed without a change here.

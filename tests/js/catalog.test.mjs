@@ -9,13 +9,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import built from '../../build/wasm/convscope-catalog.mjs';
-import { declarationOf } from '../../scripts/write_declarations.mjs';
+import { declarationOf, declarationSource } from '../../scripts/write_declarations.mjs';
 import { loadConvscope } from '../support/load_module.mjs';
 import { readImage, root, smallModel } from '../support/models.mjs';
 
 const m = await loadConvscope();
 const catalog = m.catalog();
-const source = readFileSync(path.join(root, 'wasm/convscope.d.ts'), 'utf8');
+const source = declarationSource();
 const wasmDir = path.join(root, 'build/wasm');
 
 // The string literals of `export type Name = 'a' | 'b';` in the declarations `dts`.

@@ -165,6 +165,13 @@ export const canvases = (page, selector = '#view canvas:not(.colorbar)') =>
 
 // How long the page's thread was busy at a stretch (window.testSupport.watchThread): start
 // watching, then read what was seen so far.
+// The arguments of an `explain` request for `method` on the page's model and shown image, as the
+// page's worker and its team (web/src/worker_team.js) take them.
+export async function explainArgs(page, method, options, overlay = { resize: 'keras', colormap: 'jet', alpha: 1 }) {
+  const imageIndex = await page.evaluate(() => window.convscopeApp.state.imageIndex);
+  return { model: 'page', image: `image${imageIndex}`, method, options, overlay };
+}
+
 export const watchThread = (page) => page.evaluate(() => window.testSupport.watchThread());
 export const threadBusy = (page) => page.evaluate(() => window.testSupport.threadBusy());
 

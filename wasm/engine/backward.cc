@@ -73,7 +73,9 @@ Status Backward::Propagate(const Engine& engine, size_t from, size_t target, Bac
                                   .threadpool = threadpool_,
                                   .state = &states_[i],
                                   .scratch = &scratch_};
-    CONVSCOPE_RETURN_IF_ERROR(KindOps(l.kind).backward(context, &g));
+    if (const LayerKindOps& ops = KindOps(l.kind); ops.backward != nullptr) {
+      CONVSCOPE_RETURN_IF_ERROR(ops.backward(context, &g));
+    }
   }
   *gradient = std::move(g);
   return Status::Ok();

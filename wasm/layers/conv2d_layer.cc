@@ -188,9 +188,7 @@ const LayerKindOps& Conv2DLayerKind() {
                                 .to_keras = &ToKeras,
                                 .output_shape = &OutputShape,
                                 .weight_shapes = &WeightShapes,
-                                .summary_shape = nullptr,
                                 .forward = &BuildForward,
-                                .reads_weights_when_running = false,
                                 .backward = &Backward,
                                 .tiles = &BuildTiles};
   return ops;

@@ -95,11 +95,9 @@ const LayerKindOps& DenseLayerKind() {
                                 .to_keras = &ToKeras,
                                 .output_shape = &OutputShape,
                                 .weight_shapes = &WeightShapes,
-                                .summary_shape = nullptr,
                                 .forward = &BuildForward,
                                 .reads_weights_when_running = true,
-                                .backward = &Backward,
-                                .tiles = nullptr};
+                                .backward = &Backward};
   return ops;
 }
 

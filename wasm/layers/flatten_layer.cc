@@ -23,8 +23,6 @@ Status Define(xnn_subgraph_t g, const Layer&, const Shape& in, uint32_t input_id
                   "defining the flatten");
 }
 
-Status Backward(const BackwardContext&, std::vector<float>*) { return Status::Ok(); }
-
 }  // namespace
 
 const LayerKindOps& FlattenLayerKind() {
@@ -32,14 +30,8 @@ const LayerKindOps& FlattenLayerKind() {
                                 .keras_class = "Flatten",
                                 .input_rank = 3,
                                 .from_keras = &FromKeras,
-                                .to_keras = nullptr,
                                 .output_shape = &OutputShape,
-                                .weight_shapes = nullptr,
-                                .summary_shape = nullptr,
-                                .forward = &ForwardByRuntime<&Define>,
-                                .reads_weights_when_running = false,
-                                .backward = &Backward,
-                                .tiles = nullptr};
+                                .forward = &ForwardByRuntime<&Define>};
   return ops;
 }
 

@@ -42,14 +42,9 @@ const LayerKindOps& GlobalAveragePooling2DLayerKind() {
                                 .keras_class = "GlobalAveragePooling2D",
                                 .input_rank = 3,
                                 .from_keras = &FromKeras,
-                                .to_keras = nullptr,
                                 .output_shape = &OutputShape,
-                                .weight_shapes = nullptr,
-                                .summary_shape = nullptr,
                                 .forward = &ForwardByRuntime<&Define>,
-                                .reads_weights_when_running = false,
-                                .backward = &Backward,
-                                .tiles = nullptr};
+                                .backward = &Backward};
   return ops;
 }
 

@@ -44,12 +44,7 @@ const LayerKindOps& InputLayerKind() {
                                 .from_keras = &FromKeras,
                                 .to_keras = &ToKeras,
                                 .output_shape = &OutputShape,
-                                .weight_shapes = nullptr,
-                                .summary_shape = &SummaryShape,
-                                .forward = nullptr,
-                                .reads_weights_when_running = false,
-                                .backward = nullptr,
-                                .tiles = nullptr};
+                                .summary_shape = &SummaryShape};
   return ops;
 }
 

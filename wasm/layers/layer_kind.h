@@ -81,26 +81,27 @@ struct LayerKindOps {
   // config in messages ("layer block1_conv1 config").
   Status (*from_keras)(const Json& config, const std::string& path, Layer* layer);
   // Writes the kind's fields into Keras' config, which from_keras reads back (null: it has none).
-  void (*to_keras)(const Layer& layer, Json* config);
+  void (*to_keras)(const Layer& layer, Json* config) = nullptr;
   // The output shape for an input of the right rank; `where` names the layer in messages.
   Status (*output_shape)(const Layer& layer, const Shape& input, const std::string& where,
                          Shape* out);
   // The shapes Keras stores for the layer's weights, in Keras order (null: it has none).
-  std::vector<Shape> (*weight_shapes)(const Layer& layer, const Shape& input);
+  std::vector<Shape> (*weight_shapes)(const Layer& layer, const Shape& input) = nullptr;
   // The "Output Shape" column of Keras' summary (null: ShapeString).
-  std::string (*summary_shape)(const Shape& output);
+  std::string (*summary_shape)(const Shape& output) = nullptr;
   // Builds the engine's runner (null for the input layer).
-  Status (*forward)(const ForwardContext& context, std::unique_ptr<LayerForward>* out);
+  Status (*forward)(const ForwardContext& context, std::unique_ptr<LayerForward>* out) = nullptr;
   // Whether the runner reads its weights on every run (a Dense layer), rather than packing a copy
   // when built (so the engine may drop any converted weights then).
-  bool reads_weights_when_running;
+  bool reads_weights_when_running = false;
   // Turns `gradient`, d objective / d(the layer's values before its activation), into
-  // d objective / d(its input) (null for the input layer).
-  Status (*backward)(const BackwardContext& context, std::vector<float>* gradient);
+  // d objective / d(its input) (null: it passes unchanged, as through a reshape; the input layer is
+  // never reached).
+  Status (*backward)(const BackwardContext& context, std::vector<float>* gradient) = nullptr;
   // Builds the occlusion trunk's tile runner for layer `index`; null for the kinds that end the
   // trunk.
   Status (*tiles)(const ModelFile& model, size_t index, pthreadpool_t threadpool,
-                  std::unique_ptr<TileRunner>* out);
+                  std::unique_ptr<TileRunner>* out) = nullptr;
 };
 
 // The entry of a kind, and of a Keras class name (null for one convscope does not run).

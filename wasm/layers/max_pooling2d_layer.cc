@@ -131,10 +131,7 @@ const LayerKindOps& MaxPooling2DLayerKind() {
                                 .from_keras = &FromKeras,
                                 .to_keras = &ToKeras,
                                 .output_shape = &OutputShape,
-                                .weight_shapes = nullptr,
-                                .summary_shape = nullptr,
                                 .forward = &ForwardByRuntime<&Define>,
-                                .reads_weights_when_running = false,
                                 .backward = &Backward,
                                 .tiles = &BuildTiles};
   return ops;

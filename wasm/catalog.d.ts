@@ -1,0 +1,98 @@
+// The catalog's part of convscope's JavaScript surface (wasm/catalog.h: the methods, their
+// options and the enums, as `catalog()` returns them). wasm/convscope.d.ts imports it; the
+// declarations the build writes beside each module include it (scripts/write_declarations.mjs).
+
+export type Colormap = 'gray' | 'viridis' | 'jet';
+/** How a feature-map grid scales its tiles: each map from its own range, or all from the layer's. */
+export type Normalization = 'map' | 'layer';
+export type Precision = 'f32' | 'int8';
+export type ResizeMode = 'keras' | 'crop';
+
+/** The explanation methods (the core's catalog: `catalog().methods`; a test keeps these equal). */
+export type Method =
+  'saliency' | 'smoothgrad' | 'guided' | 'gradcam' | 'guided-gradcam' | 'ig' | 'input-x-gradient' | 'occlusion';
+/** The methods whose passes can be split over workers (the catalog's `splits`). */
+export type SplitMethod = 'smoothgrad' | 'ig' | 'occlusion';
+
+/**
+ * The methods' own options, each with its catalog default and range (`catalog()`); a method
+ * ignores the others' options, so one object can serve several methods. A value of the wrong type
+ * or out of range is a ConvscopeError naming the option, what it takes and the value given.
+ */
+export interface MethodOptions {
+  /**
+   * saliency, guided, guided-gradcam: clip the input-gradient map at its 99th percentile before
+   * scaling; default false.
+   */
+  clip99?: boolean;
+  /** smoothgrad: noisy copies (default 25); ig: steps (default 50); 1 to 1000. */
+  samples?: number;
+  /** smoothgrad: sigma as a fraction of the input's range, 0 to 10; default 0.15. */
+  noise?: number;
+  /** smoothgrad: the noise seed, 0 to 4294967295; default 1. */
+  seed?: number;
+  /** ig: default 'black'. */
+  baseline?: 'black' | 'blur';
+  /** occlusion: patch side and step in input pixels (defaults 15 and 8). */
+  patch?: number;
+  stride?: number;
+  /** occlusion: the patch's value after preprocessing, ±1e6; default 0 (the mean pixel). */
+  fill?: number;
+  /** occlusion: the drop in the class probability (default) or in its logit. */
+  score?: 'probability' | 'logit';
+  /** occlusion: recompute each occluded image whole instead of incrementally (to compare). */
+  naive?: boolean;
+}
+
+/** An option of a method, as the catalog describes it. */
+export interface OptionDescription {
+  name: keyof MethodOptions | keyof MaximizeOptions;
+  type: 'integer' | 'number' | 'boolean' | 'choice';
+  help: string;
+  /** '' when the value has none. */
+  unit: string;
+  default: number | boolean | string;
+  /** integer and number options (inclusive). */
+  min?: number;
+  max?: number;
+  /** choice options. */
+  choices?: string[];
+}
+
+/** Activation maximization's options (the catalog's `maximize.options`; a test keeps these equal). */
+export interface MaximizeOptions {
+  /** 'smooth' (default), 'keras-vis' or 'lucid'. */
+  preset?: 'smooth' | 'keras-vis' | 'lucid';
+  /** Steps of gradient ascent, 0 to 10000; 0 (default): the preset's, 200 or 256. */
+  steps?: number;
+  /** The starting noise's and the jitter's seed, 0 to 4294967295; default 1. */
+  seed?: number;
+}
+
+/** What the core offers, described once: the page, the widget and the CLI are built from it. */
+export interface Catalog {
+  methods: {
+    name: Method;
+    label: string;
+    help: string;
+    /** What the map's values are, for legends. */
+    value: string;
+    needsLayer: boolean;
+    /** Many passes: front ends run these on request. */
+    rerunsForward: boolean;
+    usesGradients: boolean;
+    /** Its passes can be split into parts (explain's part/parts). */
+    splits: boolean;
+    options: (OptionDescription & { name: keyof MethodOptions })[];
+  }[];
+  /** Activation maximization's options (Model.maximize). */
+  maximize: { options: (OptionDescription & { name: keyof MaximizeOptions })[] };
+  enums: {
+    precision: Precision[];
+    resize: ResizeMode[];
+    colormap: Colormap[];
+    normalize: Normalization[];
+    preprocessing: string[];
+    channelOrder: string[];
+  };
+}
