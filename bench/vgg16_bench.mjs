@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 
 import { fileURLToPath } from 'node:url';
 
-import { defaultThreads } from '../cli/module.mjs';
+import { defaultThreads, loadModule, nodeRunsRelaxed } from '../cli/module.mjs';
 import { launchChromium } from '../tests/support/chromium.mjs';
 import { launchFirefox } from '../tests/support/firefox.mjs';
 import { loadConvscope } from '../tests/support/load_module.mjs';
@@ -101,17 +101,19 @@ function report(title, rows, bases) {
   }
 }
 
-// Node: convscope's single-threaded build, and with threads > 1 also its threaded build on that
-// many threads (interleaved in the same run, so their ratio is the threads' gain); tfjs (no
-// threads in Node) and onnxruntime-web on `threads` threads (its thread count is process-wide:
-// one pass per count).
+// Node: convscope's single-threaded builds (baseline, and relaxed where this Node runs it: Node 24,
+// e.g. scripts/node24's), and with threads > 1 also their threaded builds on that many threads
+// (interleaved in the same run, so their ratio is the threads' gain); tfjs (no threads in Node)
+// and onnxruntime-web on `threads` threads (its thread count is process-wide: one pass per count).
 async function nodeBench(threads) {
   const engines = [];
   const loads = {};
   const notes = [];
   let input, pixels, f32Model;
-  const modules = [await loadConvscope({ threads: 1 })];
-  if (threads > 1) modules.push(await loadConvscope({ threads }));
+  const builds = nodeRunsRelaxed ? [false, true] : [false];
+  const counts = threads > 1 ? [1, threads] : [1];
+  const modules = [];
+  for (const n of counts) for (const relaxed of builds) modules.push(await loadModule({ threads: n, relaxed }));
   for (const mod of modules) {
     const { variant } = mod.buildInfo();
     for (const precision of ['int8', 'f32']) {
@@ -162,7 +164,7 @@ async function nodeBench(threads) {
   }
   const times = await timeInterleaved(engines, { runs: RUNS, warmup: WARMUP });
   const bases = ['convscope baseline 1T int8', 'convscope baseline 1T f32'];
-  if (threads > 1) bases.push(`convscope baseline-mt ${threads}T int8`);
+  if (threads > 1) bases.push(`convscope ${nodeRunsRelaxed ? 'relaxed' : 'baseline'}-mt ${threads}T int8`);
   report(
     `Node ${process.version}, ${threads} thread(s), median of ${RUNS} interleaved runs after ${WARMUP} warm-up`,
     engines.map((e, j) => ({ name: e.name, ...times[j], load: loads[e.name], top1: tops[j] })),

