@@ -1,8 +1,9 @@
 // Benchmark: what threads gain on full VGG16 (synthetic weights) for the forward pass and the
 // explanation methods: convscope on one thread next to convscope on N threads, interleaved in the
-// same run; in Node (baseline build, and its threaded build) and in a cross-origin isolated
-// Chromium page (relaxed build, its threaded build, and the baseline build). Prints each method's
-// time per build and each build's speed relative to the first (one-thread time / its time).
+// same run; in Node (the build this Node runs, cli/module.mjs: baseline in Node 20, relaxed in
+// Node 24 as scripts/node24's, and its threaded build) and in a cross-origin isolated Chromium page
+// (relaxed build, its threaded build, and the baseline build). Prints each method's time per build
+// and each build's speed relative to the first (one-thread time / its time).
 //   npm run bench:threads [-- --threads N (default: the cores)] [-- --precision int8|f32] [-- --runs N] [-- --node-only]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
