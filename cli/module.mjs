@@ -32,7 +32,7 @@ export async function loadModule({ threads = 1, relaxed = nodeRunsRelaxed } = {}
   // The relaxed module would not compile, or would compute wrong: refused before its threads start.
   if (relaxed && !nodeRunsRelaxed) {
     throw new Error(
-      `Node ${process.version} does not run relaxed SIMD right: use the baseline build (Node 24 runs it)`,
+      `Node ${process.version} does not run relaxed SIMD right: use the baseline build (Node 24 runs the relaxed one)`,
     );
   }
   const name = `convscope-node${relaxed ? '-relaxed' : ''}${threads > 1 ? '-mt' : ''}`;

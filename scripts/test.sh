@@ -12,7 +12,8 @@ df -h . "${TMPDIR:-/tmp}"
 scripts/build.sh
 
 echo "== Lint and type checks"
-# ESLint and Prettier, failing on any warning; tsc over web/src and tests/types (it reads build/wasm).
+# ESLint and Prettier, failing on any warning; tsc over web/src, tests/types and the source of the
+# declarations, wasm/convscope.d.ts (it reads build/wasm).
 npm run -s lint
 npm run -s typecheck
 
@@ -30,12 +31,14 @@ REFERENCE_SUITES=(tests/js/model.test.mjs tests/js/explain.test.mjs tests/js/occ
 CONVSCOPE_THREADS=2 node --no-experimental-fetch --test "${REFERENCE_SUITES[@]}"
 
 # Node 24 (scripts/node24, installed by setup.sh on x86-64 Linux) passes the relaxed-SIMD
-# self-test, so the CLI's loader gives it the relaxed builds: the loader's choice, relaxed against
-# baseline, threaded against single-threaded, and the reference suites on one and two threads.
+# self-test, so the CLI's loader gives it the relaxed builds (CONVSCOPE_EXPECT_RELAXED: a test
+# fails if it does not): the loader's choice, relaxed against baseline, threaded against
+# single-threaded, the CLI, and the reference suites on one and two threads.
 node24=scripts/node24/node_modules/.bin/node
 if [[ -x $node24 ]]; then
   echo "== The relaxed-SIMD Node builds (Node 24): loader, threads, the suites checked against references"
-  $node24 --test tests/js/relaxed_simd.test.mjs tests/js/threads.test.mjs "${REFERENCE_SUITES[@]}"
+  CONVSCOPE_EXPECT_RELAXED=1 $node24 --test tests/js/relaxed_simd.test.mjs tests/js/threads.test.mjs \
+    tests/js/cli.test.mjs "${REFERENCE_SUITES[@]}"
   CONVSCOPE_THREADS=2 $node24 --test "${REFERENCE_SUITES[@]}"
 else
   echo "== No Node 24 on this platform: the relaxed-SIMD Node builds are not tested"

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 import { root, wasmDir } from '../cli/module.mjs';
 
-const made = '// Made by scripts/write_declarations.mjs from wasm/convscope.d.ts: do not edit.\n';
+const made = '// Made by scripts/write_declarations.mjs from wasm/convscope.d.ts and its parts: do not edit.\n';
 
 // A part's `import type { ... } from './part';` and `export type * from './part';` lines.
 const PART_IMPORT = /^import type \{[^}]*\} from '\.\/(\w+)';\n/gm;
@@ -25,9 +25,16 @@ const PART_EXPORT = /^export type \* from '\.\/\w+';\n/gm;
 // opening comment): the declarations of the whole surface, in one module.
 export function declarationSource() {
   const read = (name) => readFileSync(path.join(root, 'wasm', `${name}.d.ts`), 'utf8');
-  return read('convscope')
+  const whole = read('convscope')
     .replace(PART_EXPORT, '')
     .replace(PART_IMPORT, (_, part) => `${read(part).replace(/^(\/\/.*\n)+\n/, '')}\n`);
+  // An import of another form would be left in a file that has nothing beside it to import.
+  const left = whole.match(/^.*\bfrom '\..*$/m);
+  if (left)
+    throw new Error(
+      `wasm/convscope.d.ts: cannot inline \`${left[0]}\`: import a part as \`import type { ... } from './part';\``,
+    );
+  return whole;
 }
 
 // The factory, the source's one default export.

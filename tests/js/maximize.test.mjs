@@ -101,8 +101,8 @@ test('deterministic for a seed; progress; cancel; errors; the last image is kept
 // images of different classes differ more than two seeds of one class do (mean grey-level distance
 // ratio 1.69). One class is the exception now and then: the sandal's ascent can stall in a flat
 // region, which tiny rounding differences decide (seeds 9-28 of every class: 2 of 200 images
-// missed in the baseline build, 1 in the relaxed one; seeds 1 and 2: none, and class 5 seed 1 in
-// the relaxed one), so one image of the 20 may miss. tf-keras-vis' preset, the page's default
+// missed in the baseline build, 1 in the relaxed one, all class 5; seeds 1 and 2: none, and class
+// 5 seed 1 in the relaxed one), so one sandal of the 20 images may miss. tf-keras-vis' preset, the page's default
 // before, gave p as low as 0.026 (classes 1, 5, 7 below 0.4) and a ratio of 1.02: the same noise
 // for every class.
 test('default model: every class image is recognized as its class, and the classes look different', () => {
@@ -121,7 +121,8 @@ test('default model: every class image is recognized as its class, and the class
         return grey(r.data);
       }),
     );
-    assert.ok(missed.length <= 1, missed.join('; '));
+    // Only the sandal (class 5) may stall, and once.
+    assert.ok(missed.length <= 1 && missed.every((x) => x.startsWith('class 5 ')), missed.join('; '));
     let same = 0,
       other = 0;
     for (let a = 0; a < 10; a++) {

@@ -163,8 +163,6 @@ function installTestSupport() {
 export const canvases = (page, selector = '#view canvas:not(.colorbar)') =>
   page.evaluate((s) => [...document.querySelectorAll(s)].map((c) => window.testSupport.pixels(c)), selector);
 
-// How long the page's thread was busy at a stretch (window.testSupport.watchThread): start
-// watching, then read what was seen so far.
 // The arguments of an `explain` request for `method` on the page's model and shown image, as the
 // page's worker and its team (web/src/worker_team.js) take them.
 export async function explainArgs(page, method, options, overlay = { resize: 'keras', colormap: 'jet', alpha: 1 }) {
@@ -172,6 +170,8 @@ export async function explainArgs(page, method, options, overlay = { resize: 'ke
   return { model: 'page', image: `image${imageIndex}`, method, options, overlay };
 }
 
+// How long the page's thread was busy at a stretch (window.testSupport.watchThread): start
+// watching, then read what was seen so far.
 export const watchThread = (page) => page.evaluate(() => window.testSupport.watchThread());
 export const threadBusy = (page) => page.evaluate(() => window.testSupport.threadBusy());
 

@@ -75,6 +75,10 @@ Status Backward::Propagate(const Engine& engine, size_t from, size_t target, Bac
                                   .scratch = &scratch_};
     if (const LayerKindOps& ops = KindOps(l.kind); ops.backward != nullptr) {
       CONVSCOPE_RETURN_IF_ERROR(ops.backward(context, &g));
+    } else if (g.size() != engine.activation(i - 1).size()) {
+      // Passing the gradient on is right only for a reshape: a kind that changes the size and has
+      // no backward step is a missing entry, not a gradient.
+      return Status::Error("layer " + l.name + " has no backward step (docs/layers.md)");
     }
   }
   *gradient = std::move(g);
