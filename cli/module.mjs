@@ -23,9 +23,10 @@ export const defaultThreads = () => os.availableParallelism?.() ?? os.cpus().len
 export const nodeRunsRelaxed = relaxedSimdWorks();
 
 // threads: how many threads XNNPACK runs on (1: no pool). relaxed: the relaxed-SIMD build (default
-// where this Node passes the self-test; false: the baseline build, to compare). The pool's workers
-// never keep the process alive (setThreads unrefs them); m.exitThreads() stops them earlier.
-export async function loadModule({ threads = 1, relaxed = nodeRunsRelaxed } = {}) {
+// where this Node passes the self-test and the build folder has it; false: the baseline build, to
+// compare). The pool's workers never keep the process alive (setThreads unrefs them);
+// m.exitThreads() stops them earlier.
+export async function loadModule({ threads = 1, relaxed } = {}) {
   if (!Number.isInteger(threads) || threads < 1) {
     throw new RangeError(`threads must be a whole number of at least 1, got ${threads}`);
   }
@@ -35,7 +36,10 @@ export async function loadModule({ threads = 1, relaxed = nodeRunsRelaxed } = {}
       `Node ${process.version} does not run relaxed SIMD right: use the baseline build (Node 24 runs the relaxed one)`,
     );
   }
-  const name = `convscope-node${relaxed ? '-relaxed' : ''}${threads > 1 ? '-mt' : ''}`;
+  const nameOf = (simd) => `convscope-node${simd ? '-relaxed' : ''}${threads > 1 ? '-mt' : ''}`;
+  // A build folder from before the relaxed Node builds (CONVSCOPE_WASM_DIR) still runs, on baseline.
+  const useRelaxed = relaxed ?? (nodeRunsRelaxed && existsSync(path.join(wasmDir, `${nameOf(true)}.cjs`)));
+  const name = nameOf(useRelaxed);
   const file = path.join(wasmDir, `${name}.cjs`);
   if (!existsSync(file)) throw new Error(`${file} is missing: build it with scripts/build.sh`);
   const create = createRequire(import.meta.url)(file);

@@ -55,6 +55,8 @@ function(convscope_wasm_module target environment suffix variant)
     target_link_options(${target} PRIVATE -Wno-pthreads-mem-growth)
   endif()
   if(variant MATCHES "^relaxed")
+    # Our choice among the relaxed kernels, which exist only in these modules.
+    target_sources(${target} PRIVATE wasm/engine/relaxed_kernel_choice.cc)
     # Debian's binaryen 108 (emcc's post-link wasm-opt) rejects relaxed-SIMD opcodes, so these
     # modules are linked without it: -O0 at link time runs no binaryen pass when BigInt
     # legalization is not needed; the code itself is clang's -O3. -O0 would also switch on emcc's

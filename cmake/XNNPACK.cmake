@@ -108,19 +108,27 @@ function(_xnn_kernel_sources out_var)
   set(${out_var} ${_srcs_all} PARENT_SCOPE)
 endfunction()
 
-_xnn_kernel_sources(_xnn_kernel_srcs ${_xnn_isas})
-if(EMSCRIPTEN)
-  # Non-production qd8 GEMM kernels that measured ~15-25% faster than XNNPACK's wasm SIMD default
-  # (4x4c2s4 ld128) on VGG16's layers; wasm/engine/kernel_choice.cc selects them (docs/measurements.md).
-  set(_extra)
+# _xnn_qd8_extra_kernels(<list> <suffix> <tiles...>): appends non-production qd8-f32-qc8w GEMM and
+# IGEMM kernels (src/qd8-f32-qc8w-*/gen/*-<tile>-minmax-<suffix>.c) to <list>.
+function(_xnn_qd8_extra_kernels out_var suffix)
+  set(_srcs)
   foreach(kind gemm igemm)
-    foreach(tile 1x4c8 3x4c8)
-      list(APPEND _extra "${XNNPACK_SOURCE_DIR}/src/qd8-f32-qc8w-${kind}/gen/qd8-f32-qc8w-${kind}-${tile}-minmax-wasmsimd-dot16x2-ld128.c")
+    foreach(tile IN LISTS ARGN)
+      list(APPEND _srcs "${XNNPACK_SOURCE_DIR}/src/qd8-f32-qc8w-${kind}/gen/qd8-f32-qc8w-${kind}-${tile}-minmax-${suffix}.c")
     endforeach()
   endforeach()
-  set_property(SOURCE ${_extra} APPEND_STRING PROPERTY COMPILE_FLAGS " -fno-math-errno")
-  list(APPEND _xnn_kernel_srcs ${_extra})
+  set_property(SOURCE ${_srcs} APPEND_STRING PROPERTY COMPILE_FLAGS " -fno-math-errno")
+  set(${out_var} ${${out_var}} ${_srcs} PARENT_SCOPE)
+endfunction()
+
+_xnn_kernel_sources(_xnn_kernel_srcs ${_xnn_isas})
+if(EMSCRIPTEN)
+  # Kernels that measured faster on VGG16's layers than XNNPACK's choice (docs/measurements.md):
+  # on wasm SIMD 1x4c8/3x4c8 ld128 instead of 4x4c2s4 ld128 (~15-25%; wasm/engine/kernel_choice.cc),
+  # with relaxed SIMD's usdot 1x16c4/4x16c4 u2 instead of 4x8c8 u2 (relaxed_kernel_choice.cc).
+  _xnn_qd8_extra_kernels(_xnn_kernel_srcs wasmsimd-dot16x2-ld128 1x4c8 3x4c8)
   _xnn_kernel_sources(_xnn_relaxed_kernel_srcs wasmrelaxedsimd)
+  _xnn_qd8_extra_kernels(_xnn_relaxed_kernel_srcs wasmusdot-u2 1x16c4 4x16c4)
 endif()
 
 # build_identifier.c fingerprints the kernel list (XNNPACK uses it to validate weight caches,

@@ -5,10 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { EXPECTED, relaxedSimdWorks, runSelfTest } from '../../web/src/relaxed_simd.js';
-import { loadModule, nodeRunsRelaxed } from '../../cli/module.mjs';
+import { loadModule, nodeRunsRelaxed, wasmDir } from '../../cli/module.mjs';
 import { readImage, root, smallModel } from '../support/models.mjs';
 
 // A WebAssembly namespace whose instances compute what `results` says (the self-test's memory
@@ -101,6 +103,26 @@ test(`Node ${process.versions.node}: the CLI loads the ${nodeRunsRelaxed ? 'rela
     );
   }
 });
+
+test(
+  'a build folder without the relaxed Node builds runs the baseline one',
+  { skip: !nodeRunsRelaxed && 'this Node gets the baseline build anyway' },
+  () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'convscope-baseline-only-'));
+    for (const file of ['convscope-node.cjs', 'convscope-node.wasm', 'package.json']) {
+      symlinkSync(path.join(wasmDir, file), path.join(dir, file));
+    }
+    const probe = `import('${path.join(root, 'cli/module.mjs')}').then(async ({ loadModule }) =>
+      console.log((await loadModule()).buildInfo().variant))`;
+    const r = spawnSync(process.execPath, ['-e', probe], {
+      encoding: 'utf8',
+      env: { ...process.env, CONVSCOPE_WASM_DIR: dir },
+    });
+    rmSync(dir, { recursive: true });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'baseline');
+  },
+);
 
 // What the relaxed builds compute is what the baseline ones do, up to rounding: their kernels
 // (relaxed int8 dot products, relaxed f32 GEMM tiles) sum in another order. Measured on the small

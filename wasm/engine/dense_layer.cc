@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <type_traits>
 
 #include "model/predictions.h"
 
@@ -63,30 +64,47 @@ float Dot(const W* w, const float* x, size_t n) {
   return sum;
 }
 
-// sum of w[k] * q[k], exact (int64 over int32 spans), then rounded once to f32.
-float DotInt8Int16(const int8_t* w, const int16_t* q, size_t n) {
-  int64_t sum = 0;
+// Row r's sum of w[r * stride + k] * q[k], exact (int64 over int32 spans), then rounded once to
+// f32. The rows share each load of q: a matrix-vector product is bound by its loads, and q's two
+// loads per 16 weights would otherwise outnumber the weights' one.
+template <size_t R>
+void DotsInt8Int16(const int8_t* w, size_t stride, const int16_t* q, size_t n, float* out) {
+  int64_t sum[R] = {};
   for (size_t begin = 0; begin < n; begin += kInt32Span) {
     const size_t end = std::min(n, begin + kInt32Span);
     size_t k = begin;
-    int64_t span_sum = 0;
+    int64_t span_sum[R] = {};
 #ifdef __wasm_simd128__
-    v128_t acc = wasm_i32x4_splat(0);
+    v128_t acc[R];
+    for (v128_t& a : acc) a = wasm_i32x4_splat(0);
     for (; k + 16 <= end; k += 16) {
-      const v128_t bytes = wasm_v128_load(w + k);
-      acc = wasm_i32x4_add(
-          acc, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(bytes), wasm_v128_load(q + k)));
-      acc = wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(bytes),
-                                                     wasm_v128_load(q + k + 8)));
+      const v128_t q_low = wasm_v128_load(q + k), q_high = wasm_v128_load(q + k + 8);
+      for (size_t r = 0; r < R; ++r) {
+        const v128_t bytes = wasm_v128_load(w + r * stride + k);
+        acc[r] =
+            wasm_i32x4_add(acc[r], wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(bytes), q_low));
+        acc[r] = wasm_i32x4_add(acc[r],
+                                wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(bytes), q_high));
+      }
     }
-    span_sum = int64_t{wasm_i32x4_extract_lane(acc, 0)} + wasm_i32x4_extract_lane(acc, 1) +
-               wasm_i32x4_extract_lane(acc, 2) + wasm_i32x4_extract_lane(acc, 3);
+    for (size_t r = 0; r < R; ++r) {
+      span_sum[r] = int64_t{wasm_i32x4_extract_lane(acc[r], 0)} +
+                    wasm_i32x4_extract_lane(acc[r], 1) + wasm_i32x4_extract_lane(acc[r], 2) +
+                    wasm_i32x4_extract_lane(acc[r], 3);
+    }
 #endif
-    for (; k < end; ++k) span_sum += static_cast<int32_t>(w[k]) * q[k];
-    sum += span_sum;
+    for (size_t r = 0; r < R; ++r) {
+      for (size_t j = k; j < end; ++j)
+        span_sum[r] += static_cast<int32_t>(w[r * stride + j]) * q[j];
+      sum[r] += span_sum[r];
+    }
   }
-  return static_cast<float>(sum);
+  for (size_t r = 0; r < R; ++r) out[r] = static_cast<float>(sum[r]);
 }
+
+// How many rows DotsInt8Int16 sums at once: of 1, 4 and 8, 4 measured fastest
+// (docs/measurements.md).
+constexpr size_t kRowsAtOnce = 4;
 
 }  // namespace
 
@@ -121,18 +139,33 @@ Status DenseLayer::Create(const Layer& layer, size_t inputs, const LayerWeights&
 void DenseLayer::RunRows(void* context, size_t begin, size_t count) {
   const DenseLayer& d = *static_cast<const DenseLayer*>(context);
   const LayerWeights& w = d.weights_;
-  for (size_t o = begin; o < begin + count; ++o) {
-    float y = 0;
-    if (!w.kernel_f32.empty()) {
-      y = Dot(w.kernel_f32.data() + o * d.inputs_, d.input_, d.inputs_);
-    } else if (d.int16_input_ && d.input_scale_ > 0) {
-      y = w.scales[o] * d.input_scale_ *
-          DotInt8Int16(w.kernel_int8.data() + o * d.inputs_, d.quantized_.data(), d.inputs_);
-    } else {
-      y = w.scales[o] * Dot(w.kernel_int8.data() + o * d.inputs_, d.input_, d.inputs_);
-    }
+  const auto store = [&d, &w](size_t o, float y) {
     if (!w.bias.empty()) y += w.bias[o];
     d.logits_[o] = d.activation_ == Activation::kRelu ? std::max(y, 0.0f) : y;
+  };
+  size_t o = begin;
+  const size_t end = begin + count;
+  if (w.kernel_f32.empty() && d.int16_input_ && d.input_scale_ > 0) {
+    const auto dots = [&](auto rows, size_t first) {
+      constexpr size_t kRows = decltype(rows)::value;
+      float y[kRows];
+      DotsInt8Int16<kRows>(w.kernel_int8.data() + first * d.inputs_, d.inputs_, d.quantized_.data(),
+                           d.inputs_, y);
+      for (size_t r = 0; r < kRows; ++r)
+        store(first + r, w.scales[first + r] * d.input_scale_ * y[r]);
+    };
+    for (; o + kRowsAtOnce <= end; o += kRowsAtOnce) {
+      dots(std::integral_constant<size_t, kRowsAtOnce>(), o);
+    }
+    for (; o < end; ++o) dots(std::integral_constant<size_t, 1>(), o);
+    return;
+  }
+  for (; o < end; ++o) {
+    const float y =
+        w.kernel_f32.empty()
+            ? w.scales[o] * Dot(w.kernel_int8.data() + o * d.inputs_, d.input_, d.inputs_)
+            : Dot(w.kernel_f32.data() + o * d.inputs_, d.input_, d.inputs_);
+    store(o, y);
   }
 }
 

@@ -5,6 +5,7 @@
 #if defined(__wasm_simd128__)
 // XNNPACK internals (the pinned sources): the GEMM configs are plain structs filled once by
 // xnn_init_*_gemm_config(); operators copy kernel pointers and tile sizes from them when created.
+#include "qd8_tile.h"
 #include "xnnpack/config.h"
 #include "xnnpack/gemm.h"
 #include "xnnpack/hardware-config.h"
@@ -33,27 +34,26 @@ uint64_t ArchFlags() {
 void ChooseKernels() {
 #if defined(__wasm_simd128__)
   // Where XNNPACK found working relaxed int8 dot products it runs its wasmsdot/wasmusdot kernels
-  // (3x faster than any baseline kernel here): keep them.
-  if (ArchFlags() & (kWasmSdot | kWasmUsdot)) return;
+  // (3x faster than any baseline kernel here): keep them, in the usdot case with our tiles.
+  const uint64_t flags = ArchFlags();
+  if ((flags & kWasmUsdot) && ChooseRelaxedInt8Kernels != nullptr) ChooseRelaxedInt8Kernels();
+  if (flags & (kWasmSdot | kWasmUsdot)) return;
   // qd8-f32-qc8w (dynamically quantized int8): XNNPACK picks 4x4c2s4 ld128 on wasm SIMD. On
   // VGG16's 3x3 layers (64..512 channels) 3x4c8 ld128 measured 15-25% faster (interleaved runs,
   // docs/measurements.md), and it needs no per-layer switching: one choice for every operator.
-  auto* config = const_cast<xnn_gemm_config*>(xnn_init_qd8_f32_qc8w_gemm_config());
-  if (config == nullptr) return;
-  config->minmax.dqgemm[0] = xnn_init_hmp_dqgemm_ukernel(
-      (xnn_dqgemm_ukernel_fn)xnn_qd8_f32_qc8w_gemm_minmax_ukernel_1x4c8__wasmsimd_dot16x2_ld128);
-  config->minmax.dqgemm[2] = xnn_init_hmp_dqgemm_ukernel(
-      (xnn_dqgemm_ukernel_fn)xnn_qd8_f32_qc8w_gemm_minmax_ukernel_3x4c8__wasmsimd_dot16x2_ld128);
-  config->minmax.dqigemm[0] = xnn_init_hmp_dqigemm_ukernel(
-      (xnn_dqigemm_ukernel_fn)xnn_qd8_f32_qc8w_igemm_minmax_ukernel_1x4c8__wasmsimd_dot16x2_ld128);
-  config->minmax.dqigemm[2] = xnn_init_hmp_dqigemm_ukernel(
-      (xnn_dqigemm_ukernel_fn)xnn_qd8_f32_qc8w_igemm_minmax_ukernel_3x4c8__wasmsimd_dot16x2_ld128);
-  config->minmax.dqgemm[3] = {};  // the default's 4-row kernels must not be used with c8 packing
-  config->minmax.dqigemm[3] = {};
-  config->mr = 3;
-  config->nr = 4;
-  config->log2_kr = 3;
-  config->log2_sr = 0;
+  SetQd8Tile({
+      .gemm_1 =
+          (xnn_dqgemm_ukernel_fn)xnn_qd8_f32_qc8w_gemm_minmax_ukernel_1x4c8__wasmsimd_dot16x2_ld128,
+      .gemm_mr =
+          (xnn_dqgemm_ukernel_fn)xnn_qd8_f32_qc8w_gemm_minmax_ukernel_3x4c8__wasmsimd_dot16x2_ld128,
+      .igemm_1 = (xnn_dqigemm_ukernel_fn)
+          xnn_qd8_f32_qc8w_igemm_minmax_ukernel_1x4c8__wasmsimd_dot16x2_ld128,
+      .igemm_mr = (xnn_dqigemm_ukernel_fn)
+          xnn_qd8_f32_qc8w_igemm_minmax_ukernel_3x4c8__wasmsimd_dot16x2_ld128,
+      .mr = 3,
+      .nr = 4,
+      .log2_kr = 3,
+  });
 #endif
 }
 
