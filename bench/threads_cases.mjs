@@ -16,12 +16,21 @@ export const CASES = [
   ['occlusion 15/32 (49 positions)', (model) => model.explain('occlusion', { stride: 32 })],
 ];
 
+// A method that takes under a second gets more runs than `runs` (up to 15), about 3 s per module:
+// vanilla saliency (half a second) timed three times gave 2 threads 1.30x in one run, 2.13x in the
+// next.
+const MIN_MS_PER_MODULE = 3000;
+const MAX_RUNS = 15;
+
 // engines: [{ name, model }], each having run `image` already. -> rows [{ name, ms: [per engine] }]
 export function threadRows(engines, image, precision, runs = 3) {
   return CASES.map(([name, fn]) => {
+    const t0 = performance.now();
     for (const e of engines) fn(e.model, image, precision); // warm-up
+    const warmup = (performance.now() - t0) / engines.length;
+    const n = Math.min(MAX_RUNS, Math.max(runs, Math.ceil(MIN_MS_PER_MODULE / warmup)));
     const times = engines.map(() => []);
-    for (let r = 0; r < runs; r++) {
+    for (let r = 0; r < n; r++) {
       engines.forEach((e, j) => {
         const t0 = performance.now();
         fn(e.model, image, precision);

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "model/predictions.h"
+#include "widen.h"
 
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
@@ -29,18 +30,6 @@ float Sum(v128_t v) {
          wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3);
 }
 
-// 16 weights as four f32x4.
-void Widen(const float* w, v128_t out[4]) {
-  for (int j = 0; j < 4; ++j) out[j] = wasm_v128_load(w + 4 * j);
-}
-void Widen(const int8_t* w, v128_t out[4]) {
-  const v128_t bytes = wasm_v128_load(w);
-  const v128_t low = wasm_i16x8_extend_low_i8x16(bytes), high = wasm_i16x8_extend_high_i8x16(bytes);
-  out[0] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(low));
-  out[1] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(low));
-  out[2] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(high));
-  out[3] = wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(high));
-}
 #endif
 
 // sum of w[k] * x[k] in f32, for f32 weights or int8 ones (before the row's scale).

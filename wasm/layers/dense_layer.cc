@@ -3,7 +3,10 @@
 #include "engine/dense_layer.h"
 
 #include <algorithm>
+#include <array>
+#include <type_traits>
 
+#include "engine/widen.h"
 #include "keras_config.h"
 #include "layer_kind.h"
 #include "model/model_file.h"
@@ -54,19 +57,59 @@ struct BackwardTask {
   float* in;
 };
 
+// in[k] += s[j] * rows[j][k] for j = 0..N-1, one product after another (the bits of adding the rows
+// one by one), with in[k] loaded and stored once for the N rows instead of once per row.
+template <size_t N, typename W>
+void AddRows(const std::array<const W*, N>& rows, const std::array<float, N>& s, float* in,
+             size_t count) {
+  size_t k = 0;
+#ifdef __wasm_simd128__
+  // By hand: clang converts int8 weights one lane at a time.
+  for (; k + 16 <= count; k += 16) {
+    v128_t v[4];
+    for (int i = 0; i < 4; ++i) v[i] = wasm_v128_load(in + k + 4 * i);
+    for (size_t j = 0; j < N; ++j) {
+      v128_t w[4];
+      Widen(rows[j] + k, w);
+      const v128_t scale = wasm_f32x4_splat(s[j]);
+      for (int i = 0; i < 4; ++i) v[i] = wasm_f32x4_add(v[i], wasm_f32x4_mul(scale, w[i]));
+    }
+    for (int i = 0; i < 4; ++i) wasm_v128_store(in + k + 4 * i, v[i]);
+  }
+#endif
+  for (; k < count; ++k) {
+    float v = in[k];
+    for (size_t j = 0; j < N; ++j) v += s[j] * static_cast<float>(rows[j][k]);
+    in[k] = v;
+  }
+}
+
+// The rows with a nonzero gradient (ReLU masks make most rows irrelevant), in order, four at a
+// time; f32 weights scaled by g[o], int8 ones by g[o] times the row's scale.
+template <typename W>
+void AddNonzeroRows(const BackwardTask& t, const W* weights, size_t begin, size_t count) {
+  constexpr size_t kRows = 4;
+  std::array<const W*, kRows> rows;
+  std::array<float, kRows> s;
+  size_t n = 0;
+  for (size_t o = 0; o < t.g.size(); ++o) {
+    if (t.g[o] == 0) continue;
+    rows[n] = weights + o * t.inputs + begin;
+    s[n] = std::is_same_v<W, float> ? t.g[o] : t.g[o] * t.w->scales[o];
+    if (++n == kRows) {
+      AddRows<kRows>(rows, s, t.in + begin, count);
+      n = 0;
+    }
+  }
+  for (size_t j = 0; j < n; ++j) AddRows<1, W>({rows[j]}, {s[j]}, t.in + begin, count);
+}
+
 void BackwardRange(void* context, size_t begin, size_t count) {
   const auto& t = *static_cast<const BackwardTask*>(context);
-  float* in = t.in + begin;
-  for (size_t o = 0; o < t.g.size(); ++o) {
-    if (t.g[o] == 0) continue;  // ReLU masks make most rows irrelevant
-    if (t.w->f32 != nullptr) {
-      const float* row = t.w->f32 + o * t.inputs + begin;
-      for (size_t k = 0; k < count; ++k) in[k] += t.g[o] * row[k];
-    } else {
-      const float s = t.g[o] * t.w->scales[o];
-      const int8_t* row = t.w->q + o * t.inputs + begin;
-      for (size_t k = 0; k < count; ++k) in[k] += s * static_cast<float>(row[k]);
-    }
+  if (t.w->f32 != nullptr) {
+    AddNonzeroRows(t, t.w->f32, begin, count);
+  } else {
+    AddNonzeroRows(t, t.w->q, begin, count);
   }
 }
 
@@ -75,10 +118,11 @@ Status Backward(const BackwardContext& c, std::vector<float>* gradient) {
   const size_t inputs = (*c.input_shape)[0];
   std::vector<float> in(inputs, 0.0f);
   BackwardTask task{&w, *gradient, inputs, in.data()};
-  // A few ranges per thread balance the rows' uneven sparsity; 1,024 columns keep each row's
-  // stretch of a range in contiguous cache lines.
-  const size_t tile =
-      std::max<size_t>(1024, inputs / (4 * pthreadpool_get_threads_count(c.threadpool)));
+  // Every column has the same rows to sum, so one range per thread balances the work, and each
+  // row's stretch is as long as it can be, which streams best: Grad-CAM on int8 VGG16, one thread,
+  // took 31.3 ms with 6,272-column ranges and 28.6 ms with whole rows.
+  const size_t threads = std::max<size_t>(1, pthreadpool_get_threads_count(c.threadpool));
+  const size_t tile = std::max<size_t>(1024, (inputs + threads - 1) / threads);
   pthreadpool_parallelize_1d_tile_1d(c.threadpool, BackwardRange, &task, inputs, tile,
                                      /*flags=*/0);
   *gradient = std::move(in);
