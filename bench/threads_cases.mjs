@@ -16,19 +16,21 @@ export const CASES = [
   ['occlusion 15/32 (49 positions)', (model) => model.explain('occlusion', { stride: 32 })],
 ];
 
-// A method that takes under a second gets more runs than `runs` (up to 15), about 3 s per module:
-// vanilla saliency (half a second) timed three times gave 2 threads 1.30x in one run, 2.13x in the
-// next.
+// A method that takes under a second gets more timed runs than `runs`, about 3 s per module (up to
+// 15): vanilla saliency (half a second) timed three times gave 2 threads 1.30x in one run, 2.13x in
+// the next. The estimate comes from a second warm-up run: the first may build what later runs reuse
+// (Grad-CAM's f32 pass).
 const MIN_MS_PER_MODULE = 3000;
 const MAX_RUNS = 15;
 
 // engines: [{ name, model }], each having run `image` already. -> rows [{ name, ms: [per engine] }]
 export function threadRows(engines, image, precision, runs = 3) {
   return CASES.map(([name, fn]) => {
-    const t0 = performance.now();
     for (const e of engines) fn(e.model, image, precision); // warm-up
-    const warmup = (performance.now() - t0) / engines.length;
-    const n = Math.min(MAX_RUNS, Math.max(runs, Math.ceil(MIN_MS_PER_MODULE / warmup)));
+    const start = performance.now();
+    for (const e of engines) fn(e.model, image, precision);
+    const each = (performance.now() - start) / engines.length;
+    const n = Math.max(runs, Math.min(MAX_RUNS, Math.ceil(MIN_MS_PER_MODULE / each)));
     const times = engines.map(() => []);
     for (let r = 0; r < n; r++) {
       engines.forEach((e, j) => {

@@ -18,28 +18,39 @@ export const wasmDir = process.env.CONVSCOPE_WASM_DIR ?? path.join(root, 'build/
 // What the CLI and the benchmarks use unless told: every core this process may use.
 export const defaultThreads = () => os.availableParallelism?.() ?? os.cpus().length;
 
-// Whether this Node gets the relaxed-SIMD builds (XNNPACK then checks its own kernels again in
-// them, and keeps the baseline ones where that fails: buildInfo().relaxedKernels).
-export const nodeRunsRelaxed = relaxedSimdWorks();
+// Whether this Node computes relaxed SIMD right (the page's self-test): Node 22 and 24, not 20.
+// XNNPACK checks its own kernels again in the relaxed builds, and keeps the baseline ones where that
+// fails: buildInfo().relaxedKernels.
+export const nodeComputesRelaxed = relaxedSimdWorks();
+
+// Whether this Node gets the relaxed-SIMD builds: where it computes them right and the build folder
+// has them. A folder from before them (CONVSCOPE_WASM_DIR) runs the baseline builds, with a warning.
+export const nodeRunsRelaxed = nodeComputesRelaxed && relaxedBuildsPresent();
+
+function relaxedBuildsPresent() {
+  const present = ['', '-mt'].every((mt) => existsSync(path.join(wasmDir, `convscope-node-relaxed${mt}.cjs`)));
+  if (!present) {
+    process.emitWarning(
+      `${wasmDir} has no relaxed-SIMD Node builds: running the baseline ones (scripts/build.sh builds both)`,
+    );
+  }
+  return present;
+}
 
 // threads: how many threads XNNPACK runs on (1: no pool). relaxed: the relaxed-SIMD build (default
-// where this Node passes the self-test and the build folder has it; false: the baseline build, to
-// compare). The pool's workers never keep the process alive (setThreads unrefs them);
-// m.exitThreads() stops them earlier.
-export async function loadModule({ threads = 1, relaxed } = {}) {
+// nodeRunsRelaxed; false: the baseline build, to compare). The pool's workers never keep the
+// process alive (setThreads unrefs them); m.exitThreads() stops them earlier.
+export async function loadModule({ threads = 1, relaxed = nodeRunsRelaxed } = {}) {
   if (!Number.isInteger(threads) || threads < 1) {
     throw new RangeError(`threads must be a whole number of at least 1, got ${threads}`);
   }
   // The relaxed module would not compile, or would compute wrong: refused before its threads start.
-  if (relaxed && !nodeRunsRelaxed) {
+  if (relaxed && !nodeComputesRelaxed) {
     throw new Error(
       `Node ${process.version} does not run relaxed SIMD right: use the baseline build (Node 24 runs the relaxed one)`,
     );
   }
-  const nameOf = (simd) => `convscope-node${simd ? '-relaxed' : ''}${threads > 1 ? '-mt' : ''}`;
-  // A build folder from before the relaxed Node builds (CONVSCOPE_WASM_DIR) still runs, on baseline.
-  const useRelaxed = relaxed ?? (nodeRunsRelaxed && existsSync(path.join(wasmDir, `${nameOf(true)}.cjs`)));
-  const name = nameOf(useRelaxed);
+  const name = `convscope-node${relaxed ? '-relaxed' : ''}${threads > 1 ? '-mt' : ''}`;
   const file = path.join(wasmDir, `${name}.cjs`);
   if (!existsSync(file)) throw new Error(`${file} is missing: build it with scripts/build.sh`);
   const create = createRequire(import.meta.url)(file);

@@ -55,7 +55,9 @@ function(convscope_wasm_module target environment suffix variant)
     target_link_options(${target} PRIVATE -Wno-pthreads-mem-growth)
   endif()
   if(variant MATCHES "^relaxed")
-    # Our choice among the relaxed kernels, which exist only in these modules.
+    # Our choice among the relaxed kernels, which exist only in these modules. A source of the
+    # module itself, not of a library: nothing else refers to it (kernel_choice.cc's reference is
+    # weak), so an archive member would never be linked and the choice would silently not happen.
     target_sources(${target} PRIVATE wasm/engine/relaxed_kernel_choice.cc)
     # Debian's binaryen 108 (emcc's post-link wasm-opt) rejects relaxed-SIMD opcodes, so these
     # modules are linked without it: -O0 at link time runs no binaryen pass when BigInt

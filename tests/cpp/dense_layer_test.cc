@@ -1,5 +1,6 @@
 // The Dense kernel (wasm/engine/dense_layer.h) at the edges of its int8 x int16 arithmetic: sums
-// that overflow int32, inputs that have no int16 value, and rows summed several at once.
+// that overflow int32, inputs that have no int16 value, and rows summed several at once; and the
+// Dense backward step (wasm/layers/dense_layer.cc), which adds several rows at once too.
 #include "engine/dense_layer.h"
 
 #include <gtest/gtest.h>
@@ -8,6 +9,10 @@
 #include <limits>
 #include <memory>
 #include <vector>
+
+#include "layers/layer_kind.h"
+#include "model/model_file.h"
+#include "test_models.h"
 
 namespace convscope {
 namespace {
@@ -89,6 +94,41 @@ TEST(DenseLayer, KeepsTinyInputs) {
   d.scale = {1e20f};
   const float expected = 40 * 100 * 1e-40f * 1e20f;
   EXPECT_NEAR(d.Run(), expected, 1e-4f * expected);
+}
+
+// The backward step adds the rows whose gradient is nonzero four at a time: each input's gradient
+// must still be the row-by-row sum, bit for bit, with f32 and int8 weights. 9 nonzero rows of 11
+// (two groups and one left over), 37 inputs (two SIMD blocks of 16 and a tail of 5).
+TEST(DenseLayer, BackwardAddsTheRowsInOrderBitForBit) {
+  const std::vector<float> g = {0.5f, -1.25f, 0, 2, 0.75f, 0.1f, -0.5f, 3, 1e-3f, 0, -2};
+  const size_t inputs = 37;
+  for (const bool int8 : {false, true}) {
+    const testing::OpenedModel model(testing::MakeModel(
+        {{{"class_name", "InputLayer"},
+          {"config", {{"name", "in"}, {"batch_input_shape", {nullptr, 1, 1, inputs}}}}},
+         {{"class_name", "Flatten"}, {"config", {{"name", "flatten"}}}},
+         {{"class_name", "Dense"}, {"config", {{"name", "d"}, {"units", g.size()}}}}},
+        int8, 5));
+    ASSERT_NE(model.file, nullptr);
+    const Shape shape = {inputs};
+    const std::vector<float> input(inputs, 1.0f);
+    std::unique_ptr<BackwardState> state;
+    std::vector<float> scratch;
+    std::vector<float> gradient = g;
+    const BackwardContext context{model.file.get(), 2, &shape, input, nullptr, &state, &scratch};
+    ASSERT_TRUE(DenseLayerKind().backward(context, &gradient).ok());
+    ASSERT_EQ(gradient.size(), inputs);
+    const WeightReader w(model.file->Weights(2)[0]);
+    for (size_t k = 0; k < inputs; ++k) {
+      float expected = 0;
+      for (size_t o = 0; o < g.size(); ++o) {
+        if (g[o] == 0) continue;
+        expected += int8 ? g[o] * w.scales[o] * static_cast<float>(w.q[o * inputs + k])
+                         : g[o] * w.f32[o * inputs + k];
+      }
+      EXPECT_EQ(gradient[k], expected) << (int8 ? "int8" : "f32") << " input " << k;
+    }
+  }
 }
 
 }  // namespace

@@ -29,7 +29,6 @@ float Sum(v128_t v) {
   return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) +
          wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3);
 }
-
 #endif
 
 // sum of w[k] * x[k] in f32, for f32 weights or int8 ones (before the row's scale).
@@ -175,9 +174,10 @@ Status DenseLayer::Run() {
       }
     }
   }
-  // A few row ranges per thread even out the threads' speeds.
+  // A few row ranges per thread even out the threads' speeds; whole groups of kRowsAtOnce rows.
   const size_t threads = std::max<size_t>(1, pthreadpool_get_threads_count(threadpool_));
-  const size_t tile = std::max<size_t>(8, units_ / (4 * threads));
+  const size_t rows = std::max<size_t>(8, units_ / (4 * threads));
+  const size_t tile = (rows + kRowsAtOnce - 1) / kRowsAtOnce * kRowsAtOnce;
   pthreadpool_parallelize_1d_tile_1d(threadpool_, RunRows, this, units_, tile, /*flags=*/0);
   if (activation_ == Activation::kSoftmax) {
     const std::vector<float> p = Softmax(std::span<const float>(logits_, units_));
