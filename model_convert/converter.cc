@@ -9,8 +9,10 @@
 #include "atomic_file.h"
 #include "base/json_util.h"
 #include "engine/quantize.h"
-#include "imagenet_labels.h"
-#include "keras_architecture.h"
+#include "conversion_choices.h"
+#include "keras_refusals.h"
+#include "model/head.h"
+#include "infer_vgg16.h"
 #include "keras_file.h"
 #include "model/model_builder.h"
 #include "model/model_format.h"
@@ -19,69 +21,6 @@
 namespace convscope::convert {
 namespace {
 
-// Keras' preprocess_input modes, applied to RGB pixels in [0, 255].
-Status PreprocessingFor(const std::string& mode, Preprocessing* p) {
-  if (mode == "caffe") {
-    *p = Preprocessing{};  // BGR, minus the ImageNet mean, no scaling
-  } else if (mode == "tf") {
-    *p = {
-        PreprocessingMode::kTf, ChannelOrder::kRGB, 1.0 / 127.5, {1.0, 1.0, 1.0}, {1.0, 1.0, 1.0}};
-  } else if (mode == "torch") {
-    *p = {PreprocessingMode::kTorch,
-          ChannelOrder::kRGB,
-          1.0 / 255.0,
-          {0.485, 0.456, 0.406},
-          {0.229, 0.224, 0.225}};
-  } else {
-    return Status::Error("unknown preprocessing '" + mode + "' (use caffe, tf or torch)");
-  }
-  return Status::Ok();
-}
-
-// Keras' class index ({"0": ["n01440764", "tench"], ...}) or a plain list of names.
-Status ParseLabels(const std::string& text, const std::string& what,
-                   std::vector<std::string>* labels) {
-  Json j;
-  CONVSCOPE_RETURN_IF_ERROR(ParseJson(text, what, &j));
-  labels->clear();
-  if (j.is_array()) {
-    for (const Json& e : j) {
-      if (!e.is_string()) return Status::Error(what + ": every label must be a string");
-      labels->push_back(e.get<std::string>());
-    }
-    return Status::Ok();
-  }
-  if (!j.is_object()) return Status::Error(what + " must be a list or a Keras class index");
-  labels->resize(j.size());
-  for (const auto& [key, value] : j.items()) {
-    char* end = nullptr;
-    const unsigned long index = std::strtoul(key.c_str(), &end, 10);
-    if (*end != '\0' || index >= labels->size() || !value.is_array() || value.size() != 2 ||
-        !value[1].is_string()) {
-      return Status::Error(what + ": entry \"" + key + "\" is not index: [id, name]");
-    }
-    (*labels)[index] = value[1].get<std::string>();
-  }
-  return Status::Ok();
-}
-
-Status LoadLabels(const ConvertOptions& o, size_t outputs, std::vector<std::string>* labels) {
-  if (o.labels_path.empty()) {
-    if (outputs == 1000) return ParseLabels(ImagenetClassIndexJson(), "ImageNet labels", labels);
-    return Status::Ok();
-  }
-  std::ifstream in(o.labels_path);
-  if (!in) return Status::Error("cannot read labels file " + o.labels_path);
-  std::stringstream text;
-  text << in.rdbuf();
-  CONVSCOPE_RETURN_IF_ERROR(ParseLabels(text.str(), o.labels_path, labels));
-  if (labels->size() != outputs) {
-    return Status::Error(o.labels_path + " has " + std::to_string(labels->size()) +
-                         " labels but the model has " + std::to_string(outputs) + " outputs");
-  }
-  return Status::Ok();
-}
-
 // Elements read from the Keras file at a time: the Keras-layout copy of a weight never exists
 // whole, so converting fc1 (411 MB of f32) needs 411 MB + 16 MB, not twice 411 MB.
 constexpr size_t kBlockElements = size_t{4} << 20;
@@ -89,12 +28,13 @@ constexpr size_t kBlockElements = size_t{4} << 20;
 // Room reserved for the JSON header (VGG16's, with its weight histograms, is about 60 KB).
 constexpr size_t kHeaderAllowance = size_t{1} << 20;
 
-// Where a weight's values go: Keras HWIO (conv) or (in, out) (dense) is stored OHWI or (out, in);
-// a bias stays as it is.
+// Where a weight's values go: Keras HWIO (conv), HWCM (depthwise) or (in, out) (dense) is stored
+// OHWI or (out, in), by its output channel (for a depthwise kernel C*M of them); vectors stay as
+// they are.
 struct StoredLayoutMap {
-  explicit StoredLayoutMap(const KerasWeight& w)
-      : transpose(w.shape.size() == 4 || w.shape.size() == 2),
-        out(w.shape.empty() ? 1 : std::max<size_t>(w.shape.back(), 1)),
+  StoredLayoutMap(const WeightSpec& spec, const KerasWeight& w)
+      : transpose(spec.layout != WeightLayout::kAsIs),
+        out(std::max<size_t>(StoredChannels(spec), 1)),
         per_out(w.elements / out) {}
   // Calls fn(k, o, stored) for the values k = 0..count-1 of a block starting at Keras' flat index
   // `first` (a multiple of out: blocks are whole rows): o is the value's output channel, stored
@@ -118,8 +58,9 @@ struct StoredLayoutMap {
 // fn(first, block) with the flat Keras index of block[0]; the Keras-layout copy never exists whole.
 // Refuses NaN and infinity, naming the first one.
 template <typename Fn>
-Status ForEachBlock(const KerasFile& file, const std::string& layer, const KerasWeight& w, Fn fn) {
-  const size_t rows = w.shape.empty() ? 0 : w.shape[0];
+Status ForEachBlock(const KerasFile& file, const KerasLayerWeights& layer, const KerasWeight& w,
+                    Fn fn) {
+  const size_t rows = w.shape.empty() ? 1 : w.shape[0];
   const size_t row_elements = rows == 0 ? 0 : w.elements / rows;
   const size_t block_rows = std::max<size_t>(1, kBlockElements / std::max<size_t>(row_elements, 1));
   std::vector<float> block;
@@ -130,7 +71,7 @@ Status ForEachBlock(const KerasFile& file, const std::string& layer, const Keras
     const size_t first = row * row_elements;
     for (size_t k = 0; k < block.size(); ++k) {
       if (!std::isfinite(block[k])) {
-        return Status::Error(file.path() + ": layer " + layer + ": weight " + w.name +
+        return Status::Error(file.path() + ": layer " + layer.layer + ": weight " + w.name +
                              " contains " + (std::isnan(block[k]) ? "NaN" : "infinity") +
                              " (element " + std::to_string(first + k) + ")");
       }
@@ -148,7 +89,7 @@ class LayerConverter {
 
   Status Convert(const Layer& layer, const Shape& input, LayerEntry* entry) {
     entry->layer = layer;
-    const std::vector<Shape> expected = KerasWeightShapes(layer, input);
+    const std::vector<WeightSpec> expected = WeightSpecs(layer, input);
     if (expected.empty()) return Status::Ok();
     const std::string where = file_.path() + ": layer " + layer.name;
     const KerasLayerWeights* stored = file_.Find(layer.name);
@@ -160,12 +101,13 @@ class LayerConverter {
     }
     for (size_t i = 0; i < expected.size(); ++i) {
       const KerasWeight& w = stored->weights[i];
-      if (w.shape != expected[i]) {
+      if (w.shape != expected[i].keras_shape) {
         return Status::Error(where + ": weight " + w.name + " has shape " + DimsString(w.shape) +
-                             ", the architecture needs " + DimsString(expected[i]));
+                             ", the architecture needs " + DimsString(expected[i].keras_shape));
       }
+      if (!expected[i].stored) continue;
       WeightEntry out;
-      CONVSCOPE_RETURN_IF_ERROR(ConvertWeight(layer, w, i == 0 ? "kernel" : "bias", &out));
+      CONVSCOPE_RETURN_IF_ERROR(ConvertWeight(*stored, expected[i], w, &out));
       entry->weights.push_back(std::move(out));
     }
     return Status::Ok();
@@ -173,16 +115,14 @@ class LayerConverter {
 
   // What the layer's weights will take in the model file (sections and their alignment), so the
   // builder can hold the whole file in one allocation.
-  size_t OutputBytes(const Layer& layer) const {
-    const KerasLayerWeights* stored = file_.Find(layer.name);
-    if (stored == nullptr) return 0;
+  size_t OutputBytes(const Layer& layer, const Shape& input) const {
     size_t bytes = 0;
-    for (size_t i = 0; i < stored->weights.size(); ++i) {
-      const KerasWeight& w = stored->weights[i];
-      const bool quantized = Quantized(i == 0 ? "kernel" : "bias");
-      bytes += (quantized ? w.elements : w.elements * sizeof(float)) + kSectionAlignment;
-      if (quantized && !w.shape.empty())
-        bytes += w.shape.back() * sizeof(float) + kSectionAlignment;
+    for (const WeightSpec& spec : StoredWeightSpecs(layer, input)) {
+      size_t elements = 1;
+      for (size_t d : spec.keras_shape) elements *= d;
+      const bool quantized = Quantized(spec);
+      bytes += (quantized ? elements : elements * sizeof(float)) + kSectionAlignment;
+      if (quantized) bytes += StoredChannels(spec) * sizeof(float) + kSectionAlignment;
     }
     return bytes;
   }
@@ -190,14 +130,15 @@ class LayerConverter {
  private:
   // Streams one weight into the file being built: f32 in one read; int8 in two, one for each
   // channel's scale and one to quantize, so even fc1 (411 MB of f32) needs no f32 copy.
-  Status ConvertWeight(const Layer& layer, const KerasWeight& w, const char* role,
-                       WeightEntry* out) {
-    out->name = role;
+  Status ConvertWeight(const KerasLayerWeights& layer, const WeightSpec& spec,
+                       const KerasWeight& w, WeightEntry* out) {
+    out->name = spec.name;
     out->keras_shape = w.shape;
-    out->shape = StoredShape(w.shape);
-    out->layout = StoredLayout(w.shape);
-    const StoredLayoutMap to_stored(w);
-    const bool quantized = Quantized(role);
+    out->shape = StoredShape(spec);
+    out->layout = LayoutName(spec.layout);
+    out->trainable = spec.trainable;
+    const StoredLayoutMap to_stored(spec, w);
+    const bool quantized = Quantized(spec);
     // Progress counts bytes read, a twice-read weight's at half weight per pass.
     const double per_byte = quantized ? 0.5 : 1.0;
     WeightStatsBuilder stats;
@@ -209,7 +150,7 @@ class LayerConverter {
       f32 = {reinterpret_cast<float*>(section.data()), w.elements};
     }
     std::vector<float> max_abs(quantized ? to_stored.out : 0, 0.0f);
-    CONVSCOPE_RETURN_IF_ERROR(ForEachBlock(file_, layer.name, w, [&](size_t first, auto block) {
+    CONVSCOPE_RETURN_IF_ERROR(ForEachBlock(file_, layer, w, [&](size_t first, auto block) {
       stats.AddMoments(block);
       to_stored.ForEach(first, block.size(), [&](size_t k, size_t o, size_t stored) {
         if (quantized) {
@@ -225,13 +166,13 @@ class LayerConverter {
       out->stats = stats.Finish();
       out->dtype = Precision::kF32;
       out->data_section = index;
-      return Status::Ok();
+      return CheckVariance(layer, spec, w, f32);
     }
     std::vector<float> scales(max_abs.size());
     std::transform(max_abs.begin(), max_abs.end(), scales.begin(), ChannelScale);
     const std::span<uint8_t> section = builder_->AppendSection(w.elements, &index);
     QuantizationErrorBuilder error;
-    CONVSCOPE_RETURN_IF_ERROR(ForEachBlock(file_, layer.name, w, [&](size_t first, auto block) {
+    CONVSCOPE_RETURN_IF_ERROR(ForEachBlock(file_, layer, w, [&](size_t first, auto block) {
       stats.AddToHistogram(block);
       to_stored.ForEach(first, block.size(), [&](size_t k, size_t o, size_t stored) {
         const int8_t q = QuantizeValue(block[k], scales[o]);
@@ -249,17 +190,33 @@ class LayerConverter {
   }
 
   // Reports `bytes` more read; an error when the caller cancelled.
-  Status Progress(const Layer& layer, double bytes) {
+  Status Progress(const KerasLayerWeights& layer, double bytes) {
     done_ += bytes;
     if (progress_ &&
-        !progress_(static_cast<uint64_t>(done_), file_.total_weight_bytes(), layer.name)) {
+        !progress_(static_cast<uint64_t>(done_), file_.total_weight_bytes(), layer.layer)) {
       return Status::Error("cancelled");
     }
     return Status::Ok();
   }
 
-  bool Quantized(const std::string& role) const {
-    return precision_ == Precision::kInt8 && role == "kernel";
+  // A variance (BatchNormalization's moving one, Normalization's) is never negative: a file that
+  // says otherwise would give NaN everywhere after it.
+  Status CheckVariance(const KerasLayerWeights& layer, const WeightSpec& spec,
+                       const KerasWeight& w, std::span<const float> values) const {
+    const std::string name = spec.name;
+    if (name != "moving_variance" && name != "variance") return Status::Ok();
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (values[i] < 0) {
+        return Status::Error(file_.path() + ": layer " + layer.layer + ": weight " + w.name +
+                             " (" + name + ") holds a negative variance (" +
+                             std::to_string(values[i]) + " at " + std::to_string(i) + ")");
+      }
+    }
+    return Status::Ok();
+  }
+
+  bool Quantized(const WeightSpec& spec) const {
+    return precision_ == Precision::kInt8 && spec.quantizable;
   }
 
   const KerasFile& file_;
@@ -268,6 +225,47 @@ class LayerConverter {
   const ConvertProgress& progress_;
   double done_ = 0;  // bytes read
 };
+
+}  // namespace
+
+namespace {
+
+// The model's layers, from its config or (a weights-only file) inferred; cut at the top with
+// --notop. Refuses what the loader would refuse, before any weight is read.
+Status ReadArchitecture(const ConvertOptions& o, KerasFile* file, Architecture* arch) {
+  if (file->has_model_config()) {
+    const ConfigOptions config{.dialect = DialectOf(file->keras_version()),
+                               .free_height = o.input_height,
+                               .free_width = o.input_width};
+    if (Status s = ArchitectureFromModelConfig(file->model_config(), config, arch); !s.ok()) {
+      return Status::Error(o.input + ": " + s.message());
+    }
+    CONVSCOPE_RETURN_IF_ERROR(file->BindLayers(arch->keras_layers));
+  } else {
+    CONVSCOPE_RETURN_IF_ERROR(InferVgg16(*file, arch));
+  }
+  const bool inferred_notop = arch->name == "vgg16_notop";
+  if (o.notop) {
+    // The top is everything from the first layer with a flat output (Flatten, pooling, Dense).
+    size_t keep = 0;
+    while (keep < arch->layers.size() && arch->layers[keep].output_shape.size() == 3) ++keep;
+    arch->layers.resize(keep);
+    if (arch->name == "vgg16") arch->name = "vgg16_notop";
+  }
+  for (Status s : {CheckLayerCount(arch->layers.size()),
+                   CheckImageInput(arch->layers.front().output_shape)}) {
+    if (!s.ok()) return Status::Error(o.input + ": " + s.message());
+  }
+  const Layer& last = arch->layers.back();
+  if (!o.notop && !inferred_notop && FindHead(arch->layers).kind == HeadKind::kNone) {
+    return Status::Error(o.input + ": layer " + last.name + " (" + last.keras_class +
+                         ") outputs " + ShapeString(last.output_shape) +
+                         ", a map rather than a vector of class scores (an autoencoder or a "
+                         "feature extractor?): convscope explains classifiers (add --notop to "
+                         "keep its feature maps only); " + kWhatConvscopeOpens);
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -280,67 +278,65 @@ Status ConvertToBytes(const ConvertOptions& o, const ConvertProgress& progress,
                          OneOf(kPrecisionNames, false) + ")");
   }
   h.precision = static_cast<Precision>(*precision);
-  CONVSCOPE_RETURN_IF_ERROR(PreprocessingFor(o.preprocessing, &h.preprocessing));
+  if (!o.preprocessing.empty()) {
+    CONVSCOPE_RETURN_IF_ERROR(PreprocessingFor(o.preprocessing, &h.preprocessing));
+  }
   std::unique_ptr<KerasFile> file;
   CONVSCOPE_RETURN_IF_ERROR(KerasFile::Open(o.input, &file));
   Architecture arch;
-  if (file->layout() == KerasLayout::kFullModel) {
-    if (Status s = ArchitectureFromModelConfig(file->model_config(), &arch); !s.ok()) {
-      return Status::Error(o.input + ": " + s.message());
-    }
-  } else {
-    CONVSCOPE_RETURN_IF_ERROR(InferVgg16(*file, &arch));
-  }
-  if (o.notop) {
-    // The top is everything from the first layer with a flat output (Flatten, pooling, Dense).
-    size_t keep = 0;
-    while (keep < arch.layers.size() && arch.layers[keep].output_shape.size() == 3) ++keep;
-    arch.layers.resize(keep);
-    if (arch.name == "vgg16") arch.name = "vgg16_notop";
-  }
-  // What the loader refuses is refused here, before any weight is read.
-  for (Status s :
-       {CheckLayerCount(arch.layers.size()), CheckRgbInput(arch.layers.front().output_shape)}) {
-    if (!s.ok()) return Status::Error(o.input + ": " + s.message());
-  }
-  const Shape& output = arch.layers.back().output_shape;
-  if (output.size() == 1) {
-    CONVSCOPE_RETURN_IF_ERROR(LoadLabels(o, output[0], &h.labels));
+  CONVSCOPE_RETURN_IF_ERROR(ReadArchitecture(o, file.get(), &arch));
+  PreprocessingChoice preprocessing;
+  CONVSCOPE_RETURN_IF_ERROR(ChoosePreprocessing(o.preprocessing, arch, &preprocessing));
+  h.preprocessing = preprocessing.preprocessing;
+  const Head head = FindHead(arch.layers);
+  if (head.kind != HeadKind::kNone) {
+    CONVSCOPE_RETURN_IF_ERROR(LoadLabels(o.labels_path, head.classes, &h.labels));
   } else if (!o.labels_path.empty()) {
-    return Status::Error("--labels needs a model with a flat output, this one ends in " +
-                         ShapeString(output));
+    return Status::Error("--labels needs a model whose output is a vector of class scores, this "
+                         "one ends in " + ShapeString(arch.layers.back().output_shape));
   }
 
   ModelBuilder builder;
   LayerConverter converter(*file, h.precision, &builder, progress);
+  const auto input_of = [&](const Layer& l) {
+    return l.inputs.empty() ? Shape() : arch.layers[l.inputs[0]].output_shape;
+  };
   size_t file_bytes = kPreambleSize + kHeaderAllowance;
-  for (const Layer& layer : arch.layers) file_bytes += converter.OutputBytes(layer);
+  for (const Layer& l : arch.layers) file_bytes += converter.OutputBytes(l, input_of(l));
   if (file_bytes > kMaxModelFileSize) {
     return Status::Error(o.input + ": the converted model would take " +
                          std::to_string(file_bytes) + " bytes, over the limit of " +
                          std::to_string(kMaxModelFileSize) + " for a model file");
   }
   builder.Reserve(file_bytes);
-  Shape input;
   for (const Layer& layer : arch.layers) {
     LayerEntry entry;
-    CONVSCOPE_RETURN_IF_ERROR(converter.Convert(layer, input, &entry));
+    CONVSCOPE_RETURN_IF_ERROR(converter.Convert(layer, input_of(layer), &entry));
     h.total_params += layer.params;
-    input = layer.output_shape;
+    h.trainable_params += layer.trainable_params;
     h.layers.push_back(std::move(entry));
   }
   h.name = arch.name;
   h.source = {{"file", o.input.substr(o.input.find_last_of('/') + 1)},
               {"layout", KerasLayoutName(file->layout())},
               {"architecture", arch.origin},
+              {"model_class", arch.model_class},
               {"keras_version", file->keras_version()},
-              {"backend", file->backend()}};
+              {"backend", file->backend()},
+              {"preprocessing", preprocessing.note},
+              {"preprocessing_inferred", preprocessing.inferred}};
+  if (!arch.input_size_note.empty()) h.source["input_size"] = arch.input_size_note;
   h.converter = {{"name", "model_convert"}, {"version", kConverterVersion}};
   h.sections = builder.sections();
   *bytes = builder.Finish(HeaderToJson(h));
   result->file_size = bytes->size();
   result->origin = arch.origin;
-  result->header = std::move(h);
+  result->preprocessing_inferred = preprocessing.inferred;
+  // The header as the loader reads it (the layers' shapes, the head).
+  Json header = HeaderToJson(h);
+  if (Status s = HeaderFromJson(header, &result->header); !s.ok()) {
+    return Status::Error(o.input + ": the converted model does not read back: " + s.message());
+  }
   return Status::Ok();
 }
 

@@ -1,6 +1,6 @@
-// Keras .h5 -> convscope model file: the conversion itself, independent of the command line (the
-// page runs the same logic in wasm, reading HDF5 through h5wasm). Streams one layer's weights at a
-// time.
+// Keras .keras / .h5 -> convscope model file: the conversion itself, independent of the command
+// line (the page runs the same logic in wasm, reading HDF5 through h5wasm). Streams one layer's
+// weights at a time.
 #pragma once
 
 #include <cstdint>
@@ -20,9 +20,12 @@ struct ConvertOptions {
   std::string output;
   std::string precision = "int8";  // "f32" or "int8"
   bool notop = false;              // drop Flatten and everything after it
-  std::string labels_path;  // Keras class-index JSON or a JSON list of names; empty: ImageNet
-                            // labels for a 1000-way output, none otherwise
-  std::string preprocessing = "caffe";  // "caffe", "tf" or "torch" (Keras' preprocess_input modes)
+  std::string labels_path;  // Keras class-index JSON, a JSON list of names or one name per
+                            // line; empty: ImageNet labels for a 1000-way output, none otherwise
+  // "rescale", "raw", "caffe", "tf" or "torch"; empty: inferred (conversion_choices.h).
+  std::string preprocessing;
+  // The size given to an input whose height and width are free (None).
+  size_t input_height = 224, input_width = 224;
 };
 
 // Called after each weight is read: bytes of Keras weights read so far, of the total. Returning
@@ -34,6 +37,8 @@ struct ConvertResult {
   ModelHeader header;
   std::string origin;  // where the architecture came from
   uint64_t file_size = 0;
+  // Whether the preprocessing came from the model or the user, rather than a default to check.
+  bool preprocessing_inferred = false;
 };
 
 // Converts options.input into the bytes of a model file (options.output is not used): what the page

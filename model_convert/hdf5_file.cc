@@ -2,7 +2,11 @@
 
 #include <hdf5.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 
 namespace convscope::convert {
@@ -74,6 +78,53 @@ Status OpenHdf5File(const std::string& path, Hdf5Handle* file) {
   return Status::Ok();
 }
 
+Status FileSize(const std::string& path, uint64_t* size) {
+  std::error_code error;
+  const auto n = std::filesystem::file_size(path, error);
+  if (error) return Status::Error("cannot read " + path + ": " + error.message());
+  *size = n;
+  return Status::Ok();
+}
+
+Status ReadFileBytes(const std::string& path, uint64_t offset, size_t size, uint8_t* out) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f || fseeko(f.get(), static_cast<off_t>(offset), SEEK_SET) != 0 ||
+      std::fread(out, 1, size, f.get()) != size) {
+    return Status::Error("cannot read " + std::to_string(size) + " bytes at " +
+                         std::to_string(offset) + " (is the file truncated?)");
+  }
+  return Status::Ok();
+}
+
+// libhdf5 opens files, not parts of them: the member is copied to a temporary file, opened, and
+// unlinked at once (the open file stays readable until it is closed, and nothing is left behind).
+Status OpenHdf5Member(const std::string& path, uint64_t offset, uint64_t size, Hdf5Handle* file) {
+  const char* dir = std::getenv("TMPDIR");
+  std::string name = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") +
+                     "/convscope-weights-XXXXXX";
+  const int fd = mkstemp(name.data());
+  if (fd < 0) return Status::Error("cannot make a temporary file to read the weights from");
+  std::unique_ptr<FILE, int (*)(FILE*)> out(fdopen(fd, "wb"), &std::fclose);
+  std::vector<uint8_t> block(size_t{1} << 20);
+  Status s = Status::Ok();
+  for (uint64_t done = 0; s.ok() && done < size; done += block.size()) {
+    block.resize(static_cast<size_t>(std::min<uint64_t>(block.size(), size - done)));
+    s = ReadFileBytes(path, offset + done, block.size(), block.data());
+    if (s.ok() && std::fwrite(block.data(), 1, block.size(), out.get()) != block.size()) {
+      s = Status::Error("cannot write a temporary copy of the weights (is the disk full?)");
+    }
+  }
+  out.reset();
+  if (s.ok()) s = OpenHdf5File(name, file);
+  std::remove(name.c_str());
+  if (!s.ok()) {
+    return Status::Error("model.weights.h5 in the archive: " +
+                         (s.message().rfind(name, 0) == 0 ? s.message().substr(name.size() + 2)
+                                                          : s.message()));
+  }
+  return Status::Ok();
+}
+
 bool HasAttribute(hid_t object, const char* name) {
   SilenceHdf5Errors();
   return H5Aexists(object, name) > 0;
@@ -132,8 +183,8 @@ Status DatasetShape(hid_t parent, const std::string& path, Shape* shape) {
   Hdf5Handle dataset(H5Dopen2(parent, path.c_str(), H5P_DEFAULT));
   if (!dataset.valid()) return Status::Error(path + " is not a dataset");
   Hdf5Handle type(H5Dget_type(dataset.get()));
-  if (H5Tget_class(type.get()) != H5T_FLOAT) {
-    return Status::Error("dataset " + path + " does not hold floating-point numbers");
+  if (H5Tget_class(type.get()) != H5T_FLOAT && H5Tget_class(type.get()) != H5T_INTEGER) {
+    return Status::Error("dataset " + path + " does not hold numbers");
   }
   Hdf5Handle space(H5Dget_space(dataset.get()));
   const int rank = H5Sget_simple_extent_ndims(space.get());

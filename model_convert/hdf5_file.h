@@ -2,7 +2,8 @@
 // HDF5's error stack printing (silenced: our messages name the file, layer and weight).
 // Two implementations behind this header: hdf5_file.cc on libhdf5 (the native model_convert) and
 // hdf5_file_h5wasm.cc, which calls the page's h5wasm (libhdf5 in its own wasm module) through JS,
-// so the same converter runs in the browser.
+// so the same converter runs in the browser. Both also give the byte access the .keras archive
+// reader needs.
 #pragma once
 
 #include <cstdint>
@@ -50,6 +51,14 @@ class Hdf5Handle {
 
 // Opens `path` read-only; "not an HDF5 file" when it is not one.
 Status OpenHdf5File(const std::string& path, Hdf5Handle* file);
+// Opens the HDF5 file stored uncompressed inside `path` at [offset, offset + size) (a .keras
+// archive's model.weights.h5), without reading it whole.
+Status OpenHdf5Member(const std::string& path, uint64_t offset, uint64_t size, Hdf5Handle* file);
+
+// The size of the file at `path`, and bytes [offset, offset + size) of it (the zip reader's
+// access to a .keras archive).
+Status FileSize(const std::string& path, uint64_t* size);
+Status ReadFileBytes(const std::string& path, uint64_t offset, size_t size, uint8_t* out);
 
 bool HasAttribute(Hdf5Id object, const char* name);
 // A string attribute, fixed-length or variable-length (Keras and h5py write both).
@@ -60,7 +69,7 @@ Status ReadStringListAttribute(Hdf5Id object, const char* name, std::vector<std:
 Status OpenGroup(Hdf5Id parent, const std::string& path, Hdf5Handle* group);
 bool LinkExists(Hdf5Id parent, const std::string& path);
 
-// Shape of a floating-point dataset (an error for other types or more than 8 dimensions).
+// Shape of a dataset of numbers (an error for other types or more than 8 dimensions).
 Status DatasetShape(Hdf5Id parent, const std::string& path, Shape* shape);
 // Reads rows [row_begin, row_begin + rows) of a floating-point dataset (of any precision) along its
 // first axis as f32 into `out`, which holds rows * (elements per row) floats. `shape` is the

@@ -51,6 +51,27 @@ EM_JS(char*, convscope_hdf5_read_rows,
         return ptr;
       });
 
+// Module.hdf5.readBytes(path, offset, size) (a Uint8Array of exactly `size` bytes) into out: null,
+// or an error message in malloc'ed memory.
+EM_JS(char*, convscope_hdf5_read_bytes, (const char* path, double offset, double size, uint8_t* out), {
+  let message;
+  try {
+    const bytes = Module['hdf5']['readBytes'](UTF8ToString(path), offset, size);
+    if (!(bytes instanceof Uint8Array) || bytes.length != size) {
+      message = 'the file is shorter than its archive directory says (is it truncated?)';
+    } else {
+      HEAPU8.set(bytes, out);
+      return 0;
+    }
+  } catch (e) {
+    message = String(e && e.message || e);
+  }
+  const length = lengthBytesUTF8(message) + 1;
+  const ptr = _malloc(length);
+  stringToUTF8(message, ptr, length);
+  return ptr;
+});
+
 namespace convscope::convert {
 namespace {
 
@@ -103,6 +124,32 @@ Status OpenHdf5File(const std::string& path, Hdf5Handle* file) {
                    path + ": not an HDF5 file (or truncated, or unreadable)", file);
 }
 
+Status OpenHdf5Member(const std::string& path, uint64_t offset, uint64_t size, Hdf5Handle* file) {
+  return CallForId("openMember",
+                   Json::array({path, static_cast<double>(offset), static_cast<double>(size)}),
+                   "model.weights.h5 in the archive: not an HDF5 file (or truncated, or unreadable)",
+                   file);
+}
+
+Status FileSize(const std::string& path, uint64_t* size) {
+  Json value;
+  CONVSCOPE_RETURN_IF_ERROR(Call("fileSize", Json::array({path}), &value));
+  if (!value.is_number() || value.get<double>() < 0) {
+    return Status::Error("cannot read " + path);
+  }
+  *size = static_cast<uint64_t>(value.get<double>());
+  return Status::Ok();
+}
+
+Status ReadFileBytes(const std::string& path, uint64_t offset, size_t size, uint8_t* out) {
+  char* error = convscope_hdf5_read_bytes(path.c_str(), static_cast<double>(offset),
+                                          static_cast<double>(size), out);
+  if (error == nullptr) return Status::Ok();
+  const std::string message(error);
+  std::free(error);
+  return Status::Error(message);
+}
+
 bool HasAttribute(Hdf5Id object, const char* name) {
   Json value;
   return Call("hasAttribute", Json::array({object, name}), &value).ok() && value == true;
@@ -143,8 +190,8 @@ Status DatasetShape(Hdf5Id parent, const std::string& path, Shape* shape) {
   Json value;
   CONVSCOPE_RETURN_IF_ERROR(Call("datasetShape", Json::array({parent, path}), &value));
   if (!value.is_object()) return Status::Error(path + " is not a dataset");
-  if (value.value("float", false) != true) {
-    return Status::Error("dataset " + path + " does not hold floating-point numbers");
+  if (value.value("numeric", false) != true) {
+    return Status::Error("dataset " + path + " does not hold numbers");
   }
   return DatasetShapeFromJson(value.value("shape", Json()), path, shape);
 }

@@ -1,7 +1,7 @@
-// model_convert IN.h5 -o OUT [--precision f32|int8] [--notop] [--labels FILE] [--preprocessing M]
-//               [--stall-seconds S]
-// Converts a Keras VGG-family .h5 file into a convscope model file, printing Keras' summary, the
-// per-layer quantization error and the output size. Exit code 0 on success; on any error one line
+// model_convert IN.keras|IN.h5 -o OUT [--precision f32|int8] [--notop] [--labels FILE]
+//               [--preprocessing M] [--input-size H W] [--stall-seconds S]
+// Converts a Keras model file into a convscope model file, printing Keras' summary, the
+// preprocessing, the per-layer quantization error and the output size. Exit code 0 on success; on any error one line
 // on stderr, exit code 1 (2 for a usage error), and no output file.
 #include <unistd.h>
 
@@ -22,12 +22,26 @@ namespace {
 using convscope::convert::ConvertOptions;
 
 constexpr const char* kUsage =
-    "usage: model_convert IN.h5 -o OUT [--precision f32|int8] [--notop] [--labels FILE]\n"
-    "                     [--preprocessing caffe|tf|torch] [--stall-seconds S]\n"
-    "  Converts a Keras .h5 (weights-only, e.g. vgg16_weights_tf_dim_ordering_tf_kernels.h5,\n"
-    "  or a full model from model.save) into a convscope model file. Default precision: int8.\n"
+    "usage: model_convert IN -o OUT [--precision f32|int8] [--notop] [--labels FILE]\n"
+    "                     [--preprocessing rescale|raw|caffe|tf|torch] [--input-size H W]\n"
+    "                     [--stall-seconds S]\n"
+    "  Converts a Keras model file -- a .keras archive (Keras 3, tf.keras 2.13+), a .h5 from\n"
+    "  model.save, or VGG16's weights-only .h5 -- into a convscope model file. Default precision:\n"
+    "  int8. --labels: one class name per line, a JSON list, or Keras' class index.\n"
+    "  --preprocessing: what the model was trained on (rescale: x / 255; raw: 0-255, for a model\n"
+    "  with its own Rescaling); by default inferred from the model, else rescale.\n"
+    "  --input-size: the size of an input whose height and width are free (default 224 224).\n"
     "  Gives up if reading the file makes no progress for S seconds (default 60): libhdf5 loops\n"
     "  forever on some damaged files.\n";
+
+// A size from 1 to 65536 pixels.
+bool ParseSide(const std::string& v, size_t* out) {
+  char* end = nullptr;
+  const long n = std::strtol(v.c_str(), &end, 10);
+  if (v.empty() || *end != '\0' || n < 1 || n > 65536) return false;
+  *out = static_cast<size_t>(n);
+  return true;
+}
 
 bool ParseArgs(int argc, char** argv, ConvertOptions* o, int* stall_seconds, std::string* error) {
   for (int i = 1; i < argc; ++i) {
@@ -58,6 +72,13 @@ bool ParseArgs(int argc, char** argv, ConvertOptions* o, int* stall_seconds, std
         return false;
       }
       *stall_seconds = static_cast<int>(seconds);
+    } else if (a == "--input-size") {
+      std::string h, w;
+      if (!value(&h) || !value(&w)) return false;
+      if (!ParseSide(h, &o->input_height) || !ParseSide(w, &o->input_width)) {
+        *error = "--input-size needs a height and a width from 1 to 65536";
+        return false;
+      }
     } else if (a == "--notop") {
       o->notop = true;
     } else if (a == "-h" || a == "--help") {
@@ -165,6 +186,10 @@ int main(int argc, char** argv) {
   std::printf("%s: %s, %s\n", options.input.c_str(),
               h.source.value("layout", std::string()).c_str(), result.origin.c_str());
   std::fputs(convscope::KerasSummary(h).c_str(), stdout);
+  std::printf("\nPreprocessing: %s\n", h.source.value("preprocessing", std::string()).c_str());
+  if (const std::string note = h.source.value("input_size", std::string()); !note.empty()) {
+    std::printf("Input size: %s\n", note.c_str());
+  }
   if (h.precision == convscope::Precision::kInt8) PrintQuantization(h);
   std::printf("\nWrote %s: %s precision, %s bytes (%.1f MB)\n", options.output.c_str(),
               convscope::PrecisionName(h.precision),

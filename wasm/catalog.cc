@@ -4,6 +4,7 @@
 #include "figures/colormap.h"
 #include "figures/grids.h"
 #include "images/image.h"
+#include "layers/layer_kind.h"
 #include "methods/activation_maximization.h"
 #include "methods/registry.h"
 #include "model/model_header.h"
@@ -56,6 +57,23 @@ Json Names(const std::array<const char*, N>& names) {
   return Json(std::vector<std::string>(names.begin(), names.end()));
 }
 
+// The layer kinds for the front ends, Netron-style: what each is, which Keras classes it reads, and
+// what the views can do with its layers.
+Json LayerKinds() {
+  Json kinds = Json::array();
+  for (const LayerKindOps* k : AllKinds()) {
+    kinds.push_back({{"name", k->keras_classes.front()},
+                     {"kerasClasses", std::vector<std::string>(k->keras_classes.begin(),
+                                                               k->keras_classes.end())},
+                     {"category", k->category},
+                     {"description", k->description},
+                     {"hasFilters", k->has_filters},
+                     {"hasActivation", k->has_activation},
+                     {"hasWeights", k->weights != nullptr}});
+  }
+  return kinds;
+}
+
 }  // namespace
 
 Json Catalog() {
@@ -73,13 +91,16 @@ Json Catalog() {
   }
   return {{"methods", methods},
           {"maximize", {{"options", OptionsJson(MaximizeOptionSpecs())}}},
+          {"layerKinds", LayerKinds()},
+          {"activations", Names(kKerasActivationNames)},
           {"enums",
            {{"precision", Names(kPrecisionNames)},
             {"resize", Names(kResizeModeNames)},
             {"colormap", Names(kColormapNames)},
             {"normalize", Names(kNormalizationNames)},
             {"preprocessing", Names(kPreprocessingModes)},
-            {"channelOrder", Names(kChannelOrders)}}}};
+            {"channelOrder", Names(kChannelOrders)},
+            {"head", Names(kHeadKindNames)}}}};
 }
 
 }  // namespace convscope

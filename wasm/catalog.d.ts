@@ -7,6 +7,47 @@ export type Colormap = 'gray' | 'viridis' | 'jet';
 export type Normalization = 'map' | 'layer';
 export type Precision = 'f32' | 'int8';
 export type ResizeMode = 'keras' | 'crop';
+/** How pixels become the model's input (model_convert --preprocessing; the file stores it). */
+export type PreprocessingMode = 'caffe' | 'tf' | 'torch' | 'rescale' | 'raw' | 'custom';
+/** What a model's output means (wasm/model/head.h): where scores and probabilities come from. */
+export type HeadKind = 'none' | 'softmax' | 'linear' | 'binary' | 'sigmoid';
+/** Netron's layer categories, by which views colour and group layers. */
+export type LayerCategory = 'Data' | 'Layer' | 'Activation' | 'Pool' | 'Normalization' | 'Dropout' | 'Shape';
+/** The Keras activation functions convscope runs (the catalog's `activations`). */
+export type ActivationName =
+  | 'linear'
+  | 'relu'
+  | 'relu6'
+  | 'leaky_relu'
+  | 'sigmoid'
+  | 'hard_sigmoid'
+  | 'tanh'
+  | 'softmax'
+  | 'swish'
+  | 'silu'
+  | 'hard_swish'
+  | 'hard_silu'
+  | 'gelu'
+  | 'elu'
+  | 'selu'
+  | 'softplus'
+  | 'softsign'
+  | 'exponential';
+
+/** A kind of layer convscope runs (the catalog's `layerKinds`, wasm/layers/layer_kind.h). */
+export interface LayerKind {
+  /** Its own Keras class. */
+  name: string;
+  /** Every Keras class it reads ('Activation', 'ReLU', 'LeakyReLU', ...). */
+  kerasClasses: string[];
+  category: LayerCategory;
+  description: string;
+  /** Its kernel draws as filters (filterGrid). */
+  hasFilters: boolean;
+  /** An activation follows its computation (Conv2D, Dense, SeparableConv2D). */
+  hasActivation: boolean;
+  hasWeights: boolean;
+}
 
 /** The explanation methods (the core's catalog: `catalog().methods`; a test keeps these equal). */
 export type Method =
@@ -87,12 +128,16 @@ export interface Catalog {
   }[];
   /** Activation maximization's options (Model.maximize). */
   maximize: { options: (OptionDescription & { name: keyof MaximizeOptions })[] };
+  /** The layer kinds, in the core's order. */
+  layerKinds: LayerKind[];
+  activations: ActivationName[];
   enums: {
     precision: Precision[];
     resize: ResizeMode[];
     colormap: Colormap[];
     normalize: Normalization[];
-    preprocessing: string[];
+    preprocessing: PreprocessingMode[];
     channelOrder: string[];
+    head: HeadKind[];
   };
 }

@@ -129,8 +129,12 @@ def apply_fault(fault, layers, weights):
         weights[victim][0] = np.zeros((2, 2, k.shape[2], k.shape[3]), np.float32)
     elif fault == "missing-weight":
         weights[victim] = weights[victim][:1]
-    elif fault == "unsupported-layer":
-        layers.insert(3, ("BatchNormalization", {"name": "block1_bn", "axis": -1}))
+    elif fault == "unsupported-layer":  # as tf.keras 2 writes a Lambda (its code marshalled)
+        layers.insert(3, ("Lambda", {"name": "block1_lambda", "trainable": True,
+                                     "dtype": "float32", "function": ["4wEAAAAAAAAA", None, None],
+                                     "function_type": "lambda", "module": "__main__",
+                                     "output_shape": None, "output_shape_type": "raw",
+                                     "output_shape_module": None, "arguments": {}}))
     return [victim] if fault == "missing-layer" else []
 
 

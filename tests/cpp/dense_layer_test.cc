@@ -32,8 +32,8 @@ struct Units {
     weights.scales = scale;
     std::unique_ptr<DenseLayer> dense;
     const Status created =
-        DenseLayer::Create(layer, input.size(), weights, /*int16_input=*/true, nullptr,
-                           input.data(), output.data(), nullptr, &dense);
+        DenseLayer::Create(layer, input.size(), weights, /*int16_input=*/true, /*relu=*/false,
+                           nullptr, input.data(), output.data(), &dense);
     EXPECT_TRUE(created.ok()) << created.message();
     EXPECT_TRUE(dense->Run().ok());
     return output[0];
@@ -115,7 +115,18 @@ TEST(DenseLayer, BackwardAddsTheRowsInOrderBitForBit) {
     std::unique_ptr<BackwardState> state;
     std::vector<float> scratch;
     std::vector<float> gradient = g;
-    const BackwardContext context{model.file.get(), 2, &shape, input, nullptr, &state, &scratch};
+    std::vector<std::vector<float>> more;
+    const BackwardContext context{.model = model.file.get(),
+                                  .index = 2,
+                                  .layer = &model.file->header().layers[2].layer,
+                                  .input_shapes = {&shape},
+                                  .inputs = {input},
+                                  .output = {},
+                                  .guided = false,
+                                  .threadpool = nullptr,
+                                  .state = &state,
+                                  .scratch = &scratch,
+                                  .more_gradients = &more};
     ASSERT_TRUE(DenseLayerKind().backward(context, &gradient).ok());
     ASSERT_EQ(gradient.size(), inputs);
     const WeightReader w(model.file->Weights(2)[0]);

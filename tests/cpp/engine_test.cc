@@ -59,7 +59,7 @@ void ExpectEngineMatchesReference(const testing::TestModel& m, Precision precisi
     EXPECT_LE(worst, limit) << layers[i].layer.name << ": max error " << worst << " vs max |value| "
                             << MaxAbs(want[i]);
   }
-  const std::span<const float> logits = engine->logits();
+  const std::vector<float> logits = engine->scores();
   ASSERT_EQ(logits.size(), want_logits.size());
   float worst = 0;
   for (size_t j = 0; j < logits.size(); ++j)
@@ -126,7 +126,7 @@ TEST(Engine, Int8TracksF32) {
       std::copy(input.begin(), input.end(), int8->input().begin());
       ASSERT_TRUE(f32->Run().ok());
       ASSERT_TRUE(int8->Run().ok());
-      const double cosine = Cosine(f32->logits(), int8->logits());
+      const double cosine = Cosine(f32->scores(), int8->scores());
       std::printf("int8 vs f32 logits cosine (%s, input %u): %.6f\n",
                   int8_file ? "int8 file" : "f32 file", image, cosine);
       EXPECT_GE(cosine, 0.99);
@@ -148,7 +148,7 @@ TEST(Engine, ReusesItsRuntimesAcrossImages) {
     const std::vector<float> input = RandomInput(engine->input().size(), pass % 2);
     std::copy(input.begin(), input.end(), engine->input().begin());
     ASSERT_TRUE(engine->Run().ok());
-    const std::span<const float> logits = engine->logits();
+    const std::vector<float> logits = engine->scores();
     if (pass < 2) {
       first.emplace_back(logits.begin(), logits.end());
     } else {

@@ -155,7 +155,7 @@ TEST(Image, CenterCropKeepsTheMiddle) {
 TEST(Image, CaffePreprocessingIsBgrMinusMean) {
   RgbImage image{1, 1, {10, 20, 30}};
   std::vector<float> out(3);
-  Preprocess(image, Preprocessing{}, out);
+  Preprocess(image, Preprocessing{}, 3, out);
   EXPECT_FLOAT_EQ(out[0], 30 - 103.939f);
   EXPECT_FLOAT_EQ(out[1], 20 - 116.779f);
   EXPECT_FLOAT_EQ(out[2], 10 - 123.68f);
@@ -164,7 +164,7 @@ TEST(Image, CaffePreprocessingIsBgrMinusMean) {
                             1.0 / 255,
                             {0.485, 0.456, 0.406},
                             {0.229, 0.224, 0.225}};
-  Preprocess(image, torch, out);
+  Preprocess(image, torch, 3, out);
   EXPECT_NEAR(out[0], (10 / 255.0 - 0.485) / 0.229, 1e-6);
 }
 

@@ -117,7 +117,7 @@ TEST(IncrementalForward, EqualsTheEngineOnSmallVgg16WithDequantizedInt8Weights) 
   ExpectMatchesEngine(testing::MakeVgg16({.input = 40, .int8 = true}), testing::TestSeed() + 1);
 }
 
-TEST(IncrementalForward, RefusesBoxesOutsideTheImageAndModelsWithoutConvolutions) {
+TEST(IncrementalForward, RefusesBoxesOutsideTheImageAndCopiesTheImageWithoutATrunk) {
   const testing::OpenedModel opened(MixedModel(false));
   ASSERT_NE(opened.file, nullptr);
   std::unique_ptr<IncrementalForward> trunk;
@@ -137,9 +137,15 @@ TEST(IncrementalForward, RefusesBoxesOutsideTheImageAndModelsWithoutConvolutions
        {{"class_name", "Dense"}, {"config", {{"name", "d"}, {"units", 2}}}}},
       false, 3));
   ASSERT_NE(dense.file, nullptr);
-  EXPECT_EQ(IncrementalForward::Create(*dense.file, std::vector<float>(12, 0.0f), nullptr, &trunk)
-                .message(),
-            "occlusion needs a model that starts with convolution layers");
+  // No layer runs tiles: the trunk is the image itself, and a copy is the image with its box.
+  std::vector<float> image(12);
+  for (size_t i = 0; i < image.size(); ++i) image[i] = static_cast<float>(i);
+  ASSERT_TRUE(IncrementalForward::Create(*dense.file, image, nullptr, &trunk).ok());
+  EXPECT_EQ(trunk->last_layer(), 0u);
+  ASSERT_TRUE(trunk->Run(std::vector<Box>{{1, 0, 1, 2}}, -1).ok());
+  std::vector<float> copy(12);
+  trunk->Output(0, copy);
+  for (size_t i = 0; i < image.size(); ++i) EXPECT_EQ(copy[i], i >= 6 ? -1.0f : image[i]) << i;
 }
 
 }  // namespace

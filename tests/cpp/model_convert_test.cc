@@ -97,7 +97,7 @@ TEST_P(ConvertRoundTrip, WeightsSurviveAndTotalsMatch) {
       const KerasWeight& weight = stored->weights[k];
       std::vector<float> original(weight.elements);
       ASSERT_TRUE(
-          keras->ReadWeightRows(stored->layer, weight, 0, weight.shape[0], original.data()).ok());
+          keras->ReadWeightRows(*stored, weight, 0, weight.shape[0], original.data()).ok());
       const Shape& ks = views[k].entry->keras_shape;
       ASSERT_EQ(ks, stored->weights[k].shape);
       const Json& stats = views[k].entry->stats;

@@ -66,11 +66,11 @@ TEST(Model, Int8AgreesWithF32OnTheSamplePhotos) {
       const auto a = model->last_engine()->activation(i);
       f32_acts.emplace_back(a.begin(), a.end());
     }
-    const auto f32_logits = model->last_engine()->logits();
+    const auto f32_logits = model->last_engine()->scores();
     const std::vector<float> logits(f32_logits.begin(), f32_logits.end());
     ASSERT_TRUE(model->Run(image, {}, &int8).ok());  // the file's precision: int8
     EXPECT_EQ(int8.precision, Precision::kInt8);
-    const double cosine = Cosine(logits, model->last_engine()->logits());
+    const double cosine = Cosine(logits, model->last_engine()->scores());
     std::printf("%-14s int8 vs f32: logits cosine %.6f, top-1 %zu vs %zu; SQNR dB per layer:",
                 photo, cosine, int8.predictions[0].index, f32.predictions[0].index);
     for (size_t i = 1; i < layers.size(); ++i) {
@@ -118,16 +118,18 @@ TEST(Model, GradientMethodsShareTheImagesF32Pass) {
   EXPECT_EQ(passes(), after_smoothgrad + 2) << "a new run makes the pass stale";
 }
 
-TEST(Model, RefusesModelsThatDoNotTakeRgbImages) {
-  const testing::TestModel gray = testing::MakeModel(
+TEST(Model, RefusesModelsThatDoNotTakePictures) {
+  const testing::TestModel two = testing::MakeModel(
       {Json::parse(
-           R"({"class_name": "InputLayer", "config": {"name": "in", "batch_input_shape": [null, 4, 4, 1]}})"),
+           R"({"class_name": "InputLayer", "config": {"name": "in", "batch_input_shape": [null, 4, 4, 2]}})"),
        Json::parse(R"({"class_name": "Flatten", "config": {"name": "flatten"}})")},
       false, 1);
   std::unique_ptr<Model> model;
-  const Status s = Model::Load(testing::BuildFile(gray), nullptr, &model);
+  const Status s = Model::Load(testing::BuildFile(two), nullptr, &model);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("RGB images"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("RGB (height x width x 3) or grayscale (height x width x 1)"),
+            std::string::npos)
+      << s.message();
 }
 
 TEST(Grids, FilterGridDrawsEveryFilterInColourForRgbKernels) {

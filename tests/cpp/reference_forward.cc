@@ -44,7 +44,7 @@ std::vector<std::vector<float>> ReferenceForward(const ModelFile& model,
                       .kernel_width = l.kernel_w,
                       .padding_height = l.padding == Padding::kSame ? (l.kernel_h - 1) / 2 : 0,
                       .padding_width = l.padding == Padding::kSame ? (l.kernel_w - 1) / 2 : 0,
-                      .relu = l.activation == Activation::kRelu};
+                      .relu = l.activation.plain_relu()};
         const std::vector<float> bias = w.size() > 1 ? Values(w[1]) : std::vector<float>(l.units);
         y = ReferenceConv2d(s, x, Values(w[0]), bias);
         break;
@@ -83,9 +83,9 @@ std::vector<std::vector<float>> ReferenceForward(const ModelFile& model,
         for (size_t o = 0; o < l.units; ++o) {
           double acc = b[o];
           for (size_t i = 0; i < in[0]; ++i) acc += static_cast<double>(k[o * in[0] + i]) * x[i];
-          z[o] = l.activation == Activation::kRelu ? std::max(acc, 0.0) : acc;
+          z[o] = l.activation.plain_relu() ? std::max(acc, 0.0) : acc;
         }
-        if (l.activation == Activation::kSoftmax) {
+        if (l.activation.kind == ActivationKind::kSoftmax) {
           logits->assign(z.begin(), z.end());
           const double m = *std::max_element(z.begin(), z.end());
           double total = 0;
@@ -97,10 +97,12 @@ std::vector<std::vector<float>> ReferenceForward(const ModelFile& model,
       }
       case LayerKind::kInput:
         break;
+      default:  // the other kinds are checked against PyTorch (tests/reference)
+        std::abort();
     }
     acts.push_back(std::move(y));
   }
-  if (layers.back().layer.activation != Activation::kSoftmax) *logits = acts.back();
+  if (layers.back().layer.activation.kind != ActivationKind::kSoftmax) *logits = acts.back();
   return acts;
 }
 

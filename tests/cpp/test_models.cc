@@ -14,10 +14,11 @@ TestModel MakeModel(const std::vector<Json>& configs, bool int8, uint32_t seed,
   std::mt19937 rng(seed);
   std::vector<Layer> layers;
   for (const Json& j : configs) {
-    std::optional<Layer> layer;
-    const Status s = LayerFromKeras(j["class_name"].get<std::string>(), j["config"], &layer);
-    if (!s.ok() || !layer) std::abort();  // a bug in the test itself
-    layers.push_back(*layer);
+    Layer layer;
+    const Status s = LayerFromKeras(j["class_name"].get<std::string>(), j["config"],
+                                    KerasDialect::kKeras3, &layer);
+    if (!s.ok()) std::abort();  // a bug in the test itself
+    layers.push_back(layer);
   }
   if (!InferShapes(&layers).ok()) std::abort();
 
@@ -31,17 +32,20 @@ TestModel MakeModel(const std::vector<Json>& configs, bool int8, uint32_t seed,
     m.sections.emplace_back(bytes.begin(), bytes.end());
     return m.sections.size() - 1;
   };
-  Shape input;
   for (size_t i = 0; i < layers.size(); ++i) {
     h.layers[i].layer = layers[i];
     h.total_params += layers[i].params;
-    for (const Shape& keras_shape : KerasWeightShapes(layers[i], input)) {
+    h.trainable_params += layers[i].trainable_params;
+    const Shape input = i == 0 ? Shape() : layers[layers[i].inputs[0]].output_shape;
+    for (const WeightSpec& spec : StoredWeightSpecs(layers[i], input)) {
+      const Shape& keras_shape = spec.keras_shape;
       WeightEntry w;
-      const bool kernel = keras_shape.size() > 1;
-      w.name = kernel ? "kernel" : "bias";
+      const bool kernel = spec.quantizable;
+      w.name = spec.name;
       w.keras_shape = keras_shape;
-      w.shape = StoredShape(keras_shape);
-      w.layout = StoredLayout(keras_shape);
+      w.shape = StoredShape(spec);
+      w.layout = LayoutName(spec.layout);
+      w.trainable = spec.trainable;
       w.stats = Json::object();
       size_t n = 1;
       for (size_t d : keras_shape) n *= d;
@@ -51,6 +55,10 @@ TestModel MakeModel(const std::vector<Json>& configs, bool int8, uint32_t seed,
           0.0f, kernel ? static_cast<float>(std::sqrt(2.0 / fan_in)) : 0.05f);
       std::vector<float> values(n);
       for (float& v : values) v = dist(rng);
+      // A variance is positive (BatchNormalization's moving one, Normalization's).
+      if (std::string(spec.name).find("variance") != std::string::npos) {
+        for (float& v : values) v = std::fabs(v) * 10 + 0.5f;
+      }
       if (int8 && kernel) {
         const ChannelwiseInt8 q = QuantizeChannelwise(values, w.shape.front());
         w.dtype = Precision::kInt8;
@@ -62,7 +70,6 @@ TestModel MakeModel(const std::vector<Json>& configs, bool int8, uint32_t seed,
       m.weights[i].push_back(std::move(values));
       h.layers[i].weights.push_back(std::move(w));
     }
-    input = layers[i].output_shape;
   }
   ModelBuilder layout;  // section offsets as BuildFile will lay them out
   for (const auto& s : m.sections) layout.AddSection(s);

@@ -68,7 +68,7 @@ TEST(ThreadPool, AModelKeepsItsPoolAndComputesWhatOneThreadDoes) {
     RunResult a, b;
     ASSERT_TRUE(alone->Run(image, {.precision = p, .top_k = 10}, &a).ok());
     ASSERT_TRUE(pooled->Run(image, {.precision = p, .top_k = 10}, &b).ok());
-    const auto la = alone->last_engine()->logits(), lb = pooled->last_engine()->logits();
+    const auto la = alone->last_engine()->scores(), lb = pooled->last_engine()->scores();
     ASSERT_EQ(la.size(), lb.size());
     for (size_t i = 0; i < la.size(); ++i) EXPECT_EQ(la[i], lb[i]) << "logit " << i;
     Explanation ea, eb;

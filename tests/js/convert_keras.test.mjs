@@ -137,14 +137,14 @@ for (const name of ['vgg16-weights-2016', 'vgg16-full-keras2']) {
   });
 }
 
-test('convertKeras: a Keras 3 .keras archive (a zip) is named as such', () => {
+test('convertKeras: a zip cut short (a damaged .keras archive) is named as such', () => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'convscope-wasm-convert-'));
   try {
     const archive = path.join(tmp, 'model.keras');
     writeFileSync(archive, Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(200)]));
     assert.throws(
       () => m.convertKeras(archive),
-      /model\.keras: a Keras 3 \.keras archive, not HDF5: save the model with model\.save\('model\.h5'\)/,
+      /model\.keras: not a readable \.keras archive: it has no end-of-archive record \(is it truncated, or not a zip archive\?\)$/,
     );
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -27,10 +27,23 @@ test('full-size VGG16: summary equals Keras and runs a photo in int8', () => {
     assert.deepEqual(s.rows.at(-1), {
       name: 'predictions',
       type: 'Dense',
+      kind: 'Dense',
+      category: 'Layer',
+      spatial: false,
+      hasFilters: false,
+      activation: 'softmax',
       outputShape: [1000],
       params: 4097000,
+      trainableParams: 4097000,
       trainable: true,
     });
+    assert.deepEqual(
+      s.rows.filter((r) => r.spatial).map((r) => r.name),
+      s.rows.slice(1, 19).map((r) => r.name),
+      'every layer from block1_conv1 to block5_pool has maps',
+    );
+    assert.equal(model.info().camLayer, 'block5_conv3');
+    assert.deepEqual(model.info().head, { kind: 'softmax', classes: 1000, layer: 'predictions' });
     assert.ok(stdout.includes(s.text), 'the core prints the same summary as model_convert');
     const info = model.info();
     assert.equal(info.precision, 'int8');
@@ -62,6 +75,7 @@ test('summary, layer configs and weights of a converted model', () => {
       kernel_size: [3, 3],
       strides: [1, 1],
       padding: 'same',
+      dilation_rate: [1, 1],
       activation: 'relu',
       use_bias: true,
     });
@@ -142,7 +156,7 @@ test('filter and feature-map grids', () => {
       () => model.filterGrid('block2_conv1', { channel: 4 }),
       /channel 4 is out of range: the kernel has 4 input channels/,
     );
-    assert.throws(() => model.filterGrid('block1_pool'), /is a MaxPooling2D: filters are drawn for Conv2D layers/);
+    assert.throws(() => model.filterGrid('block1_pool'), /is a MaxPooling2D: filters are drawn for convolutions \(Conv2D, SeparableConv2D\)/);
     assert.throws(() => model.featureMapGrid('block1_conv1'), /run an image first/);
     model.run(readImage('astronaut.png'));
     const maps = model.featureMapGrid('block1_conv1', { colormap: 'jet', normalize: 'layer' });

@@ -12,6 +12,8 @@
 #include "marshal.h"
 #include "methods/activation_maximization.h"
 #include "model/model.h"
+#include "layers/layer_kind.h"
+#include "model/layer_roles.h"
 #include "model/model_summary.h"
 #include "model_marshal.h"
 
@@ -48,6 +50,12 @@ val Info(const Model& model) {
                                   {"mean", p.mean},
                                   {"std", p.std}}));
   info.set("source", ToJs(h.source));
+  // What the output means, and the layer Grad-CAM and its kin default to.
+  info.set("head", ToJs({{"kind", NameOf(kHeadKindNames, h.head.kind)},
+                         {"classes", h.head.classes},
+                         {"layer", h.layers[h.head.layer].layer.name}}));
+  const size_t cam = DefaultCamLayer(h.layers);
+  info.set("camLayer", cam == 0 ? val::null() : val(h.layers[cam].layer.name));
   info.set("converter", ToJs(h.converter));
   // What runs it: this module's build and the threads XNNPACK uses for it.
   info.set("variant", std::string(CONVSCOPE_VARIANT));
@@ -59,11 +67,22 @@ val Summary(const Model& model) {
   const ModelHeader& h = model.header();
   val rows = val::array();
   for (const LayerEntry& e : h.layers) {
+    const Layer& l = e.layer;
+    const LayerKindOps& kind = KindOps(l.kind);
     val row = val::object();
-    row.set("name", e.layer.name);
-    row.set("type", std::string(KerasClassName(e.layer.kind)));
-    row.set("outputShape", ShapeArray(e.layer.output_shape));
-    row.set("params", static_cast<double>(e.layer.params));
+    row.set("name", l.name);
+    row.set("type", l.keras_class);
+    // What the layer is, from its kind (the catalog's layerKinds): views choose layers by these.
+    row.set("kind", std::string(kind.keras_classes.front()));
+    row.set("category", std::string(kind.category));
+    row.set("spatial", HasSpatialOutput(l));
+    row.set("hasFilters", HasFilters(l));
+    if (kind.has_activation || l.kind == LayerKind::kActivation) {
+      row.set("activation", ActivationLabel(l.activation));
+    }
+    row.set("outputShape", ShapeArray(l.output_shape));
+    row.set("params", static_cast<double>(l.params));
+    row.set("trainableParams", static_cast<double>(l.trainable_params));
     row.set("trainable", true);
     rows.call<void>("push", row);
   }
@@ -71,8 +90,8 @@ val Summary(const Model& model) {
   summary.set("name", h.name);
   summary.set("rows", rows);
   summary.set("totalParams", static_cast<double>(h.total_params));
-  summary.set("trainableParams", static_cast<double>(h.total_params));
-  summary.set("nonTrainableParams", 0);
+  summary.set("trainableParams", static_cast<double>(h.trainable_params));
+  summary.set("nonTrainableParams", static_cast<double>(h.total_params - h.trainable_params));
   summary.set("text", KerasSummary(h));
   return summary;
 }
@@ -183,9 +202,9 @@ val TryFilterGrid(const Model& model, val name, val options) {
   const auto index = FindLayer(model, name);
   if (!index) return val::null();
   const Layer& layer = model.header().layers[*index].layer;
-  if (layer.kind != LayerKind::kConv2D) {
-    return Fail("layer " + layer.name + " is a " + KerasClassName(layer.kind) +
-                ": filters are drawn for Conv2D layers");
+  if (!HasFilters(layer)) {
+    return Fail("layer " + layer.name + " is a " + layer.keras_class +
+                ": filters are drawn for convolutions (Conv2D, SeparableConv2D)");
   }
   const val o = options.isUndefined() ? val::object() : options;
   if (!IsObject(o)) return Fail("options must be an object, got " + TypeName(options));
@@ -204,7 +223,7 @@ val TryFilterGrid(const Model& model, val name, val options) {
   f.scale = *scale;
   f.colormap = *map;
   RgbaImage grid;
-  if (const Status s = FilterGrid(model.Weights(*index)[0], f, &grid); !s.ok())
+  if (const Status s = FilterGrid(model.Weights(*index)[0], f, &grid); !s.ok())  // the spatial kernel
     return Fail(s.message());
   return GridResult(grid);
 }

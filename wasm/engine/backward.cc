@@ -3,31 +3,49 @@
 #include <algorithm>
 #include <string>
 
+#include "layers/pointwise.h"
+#include "model/head.h"
+
 namespace convscope {
 namespace {
 
-// The gradient through an activation, from the layer's stored output; ranges of elements on the
-// pool's threads (element-wise, so any split gives the same values).
+// The gradient through a layer's activation function, from its stored values before the function
+// (or its output, where that tells the derivative); ranges of whole rows on the pool's threads
+// (element-wise within a row, so any split gives the same values).
 struct ActivationTask {
-  std::span<const float> output;
-  BackwardMode mode;
+  const ActivationFn* f;
+  std::span<const float> x, y;
+  size_t channels;
+  bool guided;
   float* g;
 };
 
 void ActivationRange(void* context, size_t begin, size_t count) {
   const auto& t = *static_cast<const ActivationTask*>(context);
-  for (size_t i = begin; i < begin + count; ++i) {
-    float& v = t.g[i];
-    if (t.output[i] <= 0 || (t.mode == BackwardMode::kGuided && v < 0)) v = 0;
-  }
+  const size_t first = begin * t.channels, n = count * t.channels;
+  ActivationGradient(*t.f, t.x.subspan(first, n), t.y.subspan(first, n), t.channels, t.guided,
+                     {t.g + first, n});
 }
 
-void ActivationBackward(const Layer& l, std::span<const float> output, BackwardMode mode,
+void ActivationBackward(const Layer& l, const Engine& engine, size_t index, BackwardMode mode,
                         std::vector<float>* g, pthreadpool_t threadpool) {
-  if (l.activation != Activation::kRelu) return;
-  ActivationTask task{output, mode, g->data()};
-  pthreadpool_parallelize_1d_tile_1d(threadpool, ActivationRange, &task, g->size(), 16384,
-                                     /*flags=*/0);
+  if (!KindOps(l.kind).has_activation || l.activation.linear()) return;
+  const std::span<const float> y = engine.activation(index);
+  const std::span<const float> before = engine.pre_activation(index);
+  const size_t channels = ChannelsOf(l.output_shape);
+  ActivationTask task{&l.activation, before.empty() ? y : before, y, channels,
+                      mode == BackwardMode::kGuided, g->data()};
+  const size_t rows = std::max<size_t>(1, 16384 / channels);
+  pthreadpool_parallelize_1d_tile_1d(threadpool, ActivationRange, &task, g->size() / channels,
+                                     rows, /*flags=*/0);
+}
+
+void Accumulate(std::vector<float>&& g, std::vector<float>* into) {
+  if (into->empty()) {
+    *into = std::move(g);
+    return;
+  }
+  for (size_t i = 0; i < into->size(); ++i) (*into)[i] += g[i];
 }
 
 }  // namespace
@@ -39,49 +57,74 @@ Backward::~Backward() = default;
 
 Status Backward::Gradient(const Engine& engine, size_t class_index, size_t target,
                           BackwardMode mode, std::vector<float>* gradient) {
-  const auto& layers = model_.header().layers;
-  const size_t last = layers.size() - 1;
-  const Layer& top = layers[last].layer;
-  if (top.kind != LayerKind::kDense) {
-    return Status::Error("gradients need a model that ends in a Dense layer of class scores");
+  const ModelHeader& h = model_.header();
+  const Head& head = h.head;
+  if (head.kind == HeadKind::kNone) {
+    return Status::Error("gradients need a model whose output is a vector of class scores");
   }
-  if (class_index >= top.units) {
+  if (class_index >= head.classes) {
     return Status::Error("class " + std::to_string(class_index) +
-                         " is out of range: the model has " + std::to_string(top.units) +
+                         " is out of range: the model has " + std::to_string(head.classes) +
                          " classes");
   }
-  if (target > last) return Status::Error("no layer " + std::to_string(target));
-  // d logit / d logits: one-hot, with respect to the last layer's values before its softmax.
-  gradient->assign(top.units, 0.0f);
-  (*gradient)[class_index] = 1.0f;
-  return Propagate(engine, last, target, mode, gradient);
+  if (target >= h.layers.size()) return Status::Error("no layer " + std::to_string(target));
+  if (target > head.layer || (target == head.layer && head.before_activation)) {
+    return Status::Error("layer " + h.layers[target].layer.name +
+                         " comes after the class scores: no gradient reaches it");
+  }
+  *gradient = ScoreGradient(head, h.layers[head.layer].layer.output_shape[0], class_index);
+  if (target == head.layer) return Status::Ok();
+  return Propagate(engine, head.layer, target, mode, gradient,
+                   /*at_output=*/!head.before_activation);
 }
 
 Status Backward::Propagate(const Engine& engine, size_t from, size_t target, BackwardMode mode,
-                           std::vector<float>* gradient) {
+                           std::vector<float>* gradient, bool at_output) {
   const auto& layers = model_.header().layers;
-  // Below, `g` is the gradient with respect to layer i's output, except at `from`, where it is
-  // with respect to the values before its activation function.
-  std::vector<float> g = std::move(*gradient);
+  if (target >= from || from >= layers.size()) {
+    return Status::Error("a gradient goes from a later layer to an earlier one");
+  }
+  // Below, grads[i] is the gradient with respect to layer i's output, except at `from` (unless
+  // at_output), where it is with respect to the values before its activation function.
+  std::vector<std::vector<float>> grads(from + 1);
+  grads[from] = std::move(*gradient);
+  std::vector<std::vector<float>> more;
   for (size_t i = from; i > target; --i) {
+    if (grads[i].empty()) continue;  // no path from the scores through this layer
+    std::vector<float> g = std::move(grads[i]);
     const Layer& l = layers[i].layer;
-    if (i != from) ActivationBackward(l, engine.activation(i), mode, &g, threadpool_);
-    const BackwardContext context{.model = &model_,
-                                  .index = i,
-                                  .input_shape = &layers[i - 1].layer.output_shape,
-                                  .input = engine.activation(i - 1),
-                                  .threadpool = threadpool_,
-                                  .state = &states_[i],
-                                  .scratch = &scratch_};
+    if (i != from || at_output) ActivationBackward(l, engine, i, mode, &g, threadpool_);
+    BackwardContext context{.model = &model_,
+                            .index = i,
+                            .layer = &l,
+                            .input_shapes = {},
+                            .inputs = {},
+                            .output = engine.activation(i),
+                            .guided = mode == BackwardMode::kGuided,
+                            .threadpool = threadpool_,
+                            .state = &states_[i],
+                            .scratch = &scratch_,
+                            .more_gradients = &more};
+    for (size_t input : l.inputs) {
+      context.input_shapes.push_back(&layers[input].layer.output_shape);
+      context.inputs.push_back(engine.activation(input));
+    }
+    more.clear();
     if (const LayerKindOps& ops = KindOps(l.kind); ops.backward != nullptr) {
       CONVSCOPE_RETURN_IF_ERROR(ops.backward(context, &g));
-    } else if (g.size() != engine.activation(i - 1).size()) {
+    } else if (g.size() != context.input().size()) {
       // Passing the gradient on is right only for a reshape: a kind that changes the size and has
       // no backward step is a missing entry, not a gradient.
       return Status::Error("layer " + l.name + " has no backward step (docs/layers.md)");
     }
+    Accumulate(std::move(g), &grads[l.inputs[0]]);
+    for (size_t k = 0; k < more.size(); ++k) Accumulate(std::move(more[k]), &grads[l.inputs[k + 1]]);
   }
-  *gradient = std::move(g);
+  if (grads[target].empty()) {
+    return Status::Error("layer " + layers[target].layer.name +
+                         " does not lead to the class scores: no gradient reaches it");
+  }
+  *gradient = std::move(grads[target]);
   return Status::Ok();
 }
 

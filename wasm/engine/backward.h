@@ -1,15 +1,17 @@
 // Gradients of a class score through a model, for the explanation methods. XNNPACK only runs
-// forward, so the backward pass is built here from the forward pass's stored activations: ReLU
-// masks from the stored outputs, then each layer's kind (layers/layer_kind.h) takes the gradient
-// through the layer:
-//   Conv2D      input gradient = a convolution of the output gradient with the kernel flipped in
-//               space and transposed in channels (a Conv2d per layer, built on first use)
+// forward, so the backward pass is built here from the forward pass's stored activations: layer by
+// layer from the scores back, each layer's activation function first (from its stored input or
+// output), then its kind (layers/layer_kind.h) takes the gradient to its inputs, e.g.
+//   Conv2D      a convolution of the output gradient with the kernel flipped in space and
+//               transposed in channels, or XNNPACK's deconvolution (strides, dilation, groups)
 //   Dense       W^T g, accumulated row by row over the nonzero output gradients
 //   MaxPooling  each output gradient routed to its window's argmax (recomputed from the input)
-//   Flatten     identity (the same NHWC order both ways)
-//   GlobalAveragePooling2D  spread evenly over the window
-// The score is the pre-softmax logit of a class. Weights are the model's, dequantized for int8
-// files; activations (for masks and routing) are those of whichever engine ran the image.
+//   pointwise kinds  scaled per channel (BatchNormalization) or through their function
+// Gradients are kept per layer output (tensor); where several layers read one output, theirs are
+// added in a fixed order (the layers' order), so a map has the same bits however it is computed.
+// The score is a class's (model/head.h: the value before a softmax, a binary sigmoid's log-odds).
+// Weights are the model's, dequantized for int8 files; activations are those of whichever engine
+// ran the image.
 #pragma once
 
 #include <pthreadpool.h>
@@ -27,7 +29,7 @@ namespace convscope {
 
 enum class BackwardMode {
   kPlain,   // the true gradient
-  kGuided,  // guided backpropagation: negative gradients also zeroed at every ReLU
+  kGuided,  // guided backpropagation: negative gradients also zeroed at every ReLU-like function
 };
 
 class Backward {
@@ -36,16 +38,17 @@ class Backward {
   Backward(const ModelFile& model, pthreadpool_t threadpool);
   ~Backward();
 
-  // d(logit of `class_index`) / d(output of layer `target`), after `engine` ran an image. Layer 0's
-  // output is the preprocessed input. The result has the target layer's output shape.
+  // d(score of `class_index`) / d(output of layer `target`), after `engine` ran an image. Layer
+  // 0's output is the preprocessed input. The result has the target layer's output shape.
   Status Gradient(const Engine& engine, size_t class_index, size_t target, BackwardMode mode,
                   std::vector<float>* gradient);
 
   // The same from any starting point: `gradient` holds d objective / d(layer `from`'s values
-  // before its activation function) on entry, and d objective / d(output of `target`) on return
+  // before its activation function — its output, for a kind without one — or, with
+  // `at_output`, its output) on entry, and d objective / d(output of `target`) on return
   // (target < from).
   Status Propagate(const Engine& engine, size_t from, size_t target, BackwardMode mode,
-                   std::vector<float>* gradient);
+                   std::vector<float>* gradient, bool at_output = false);
 
  private:
   const ModelFile& model_;

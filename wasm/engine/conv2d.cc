@@ -10,10 +10,18 @@ namespace convscope {
 namespace {
 
 std::string Describe(const Conv2dShape& s) {
-  return "convolution with kernel " + std::to_string(s.kernel_height) + "x" +
-         std::to_string(s.kernel_width) + "x" + std::to_string(s.in_channels) + "x" +
-         std::to_string(s.out_channels) + " on " + std::to_string(s.height) + "x" +
-         std::to_string(s.width) + " input";
+  std::string d = "convolution with kernel " + std::to_string(s.kernel_height) + "x" +
+                  std::to_string(s.kernel_width) + "x" + std::to_string(s.group_in_channels()) +
+                  "x" + std::to_string(s.out_channels);
+  if (s.groups > 1) d += " in " + std::to_string(s.groups) + " groups";
+  if (s.stride_height > 1 || s.stride_width > 1) {
+    d += ", stride " + std::to_string(s.stride_height) + "x" + std::to_string(s.stride_width);
+  }
+  if (s.dilation_height > 1 || s.dilation_width > 1) {
+    d += ", dilation " + std::to_string(s.dilation_height) + "x" +
+         std::to_string(s.dilation_width);
+  }
+  return d + " on " + std::to_string(s.height) + "x" + std::to_string(s.width) + " input";
 }
 
 Status Fail(const Conv2dShape& s, const std::string& why) {
@@ -31,27 +39,37 @@ Status ValidateConv2d(const Conv2dShape& s, size_t weights_size, size_t bias_siz
                   {"inChannels", s.in_channels},
                   {"outChannels", s.out_channels},
                   {"kernelHeight", s.kernel_height},
-                  {"kernelWidth", s.kernel_width}};
+                  {"kernelWidth", s.kernel_width},
+                  {"strideHeight", s.stride_height},
+                  {"strideWidth", s.stride_width},
+                  {"dilationHeight", s.dilation_height},
+                  {"dilationWidth", s.dilation_width},
+                  {"groups", s.groups}};
   for (const auto& p : positive) {
     if (p.value == 0) return Fail(s, std::string(p.name) + " must be positive, got 0");
+  }
+  if (s.in_channels % s.groups != 0 || s.out_channels % s.groups != 0) {
+    return Fail(s, "the channels must divide into the groups");
   }
   // Sizes come from JavaScript or a model file: every product is checked before it is used.
   const auto in_elems = ElementCount({s.height, s.width, s.in_channels});
   const auto w_elems =
-      ElementCount({s.out_channels, s.kernel_height, s.kernel_width, s.in_channels});
-  if (!in_elems || !w_elems) {
+      ElementCount({s.out_channels, s.kernel_height, s.kernel_width, s.group_in_channels()});
+  const auto window = ElementCount({s.kernel_height, s.kernel_width, s.dilation_height,
+                                    s.dilation_width, s.stride_height, s.stride_width});
+  if (!in_elems || !w_elems || !window) {
     return Fail(s, "a tensor would exceed " + std::to_string(kMaxTensorElements) + " elements");
   }
   // Every dimension is now below kMaxTensorElements, so the sums below cannot overflow.
-  if (s.padding_height >= s.kernel_height || s.padding_width >= s.kernel_width) {
+  if (s.padding_height >= s.window_height() || s.padding_width >= s.window_width() ||
+      s.padding_bottom_extra > 1 || s.padding_right_extra > 1) {
     const std::string padding =
         s.padding_height == s.padding_width
             ? std::to_string(s.padding_height)
             : std::to_string(s.padding_height) + "x" + std::to_string(s.padding_width);
     return Fail(s, "padding " + padding + " must be smaller than the kernel");
   }
-  if (s.height + 2 * s.padding_height < s.kernel_height ||
-      s.width + 2 * s.padding_width < s.kernel_width) {
+  if (s.padded_height() < s.window_height() || s.padded_width() < s.window_width()) {
     return Fail(s, "the kernel is larger than the padded input");
   }
   if (!ElementCount({s.output_height(), s.output_width(), s.out_channels})) {
@@ -135,7 +153,8 @@ Status Conv2d::Build(const LayerWeights& w, pthreadpool_t threadpool) {
 
   const size_t input_dims[4] = {1, s.height, s.width, s.in_channels};
   const size_t output_dims[4] = {1, s.output_height(), s.output_width(), s.out_channels};
-  const size_t weight_dims[4] = {s.out_channels, s.kernel_height, s.kernel_width, s.in_channels};
+  const size_t weight_dims[4] = {s.out_channels, s.kernel_height, s.kernel_width,
+                                 s.group_in_channels()};
   const size_t bias_dims[1] = {s.out_channels};
   uint32_t input_id = XNN_INVALID_VALUE_ID;
   uint32_t output_id = XNN_INVALID_VALUE_ID;
@@ -180,12 +199,14 @@ Status Conv2d::Build(const LayerWeights& w, pthreadpool_t threadpool) {
   }
 
   constexpr float kInf = std::numeric_limits<float>::infinity();
-  const auto ph = static_cast<uint32_t>(s.padding_height);
-  const auto pw = static_cast<uint32_t>(s.padding_width);
+  const auto u32 = [](size_t v) { return static_cast<uint32_t>(v); };
+  const uint32_t top = u32(s.padding_height), left = u32(s.padding_width);
   CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
-      xnn_define_convolution_2d(g, ph, pw, ph, pw, static_cast<uint32_t>(s.kernel_height),
-                                static_cast<uint32_t>(s.kernel_width), /*subsampling=*/1, 1,
-                                /*dilation=*/1, 1, /*groups=*/1, s.in_channels, s.out_channels,
+      xnn_define_convolution_2d(g, top, left + u32(s.padding_right_extra),
+                                top + u32(s.padding_bottom_extra), left, u32(s.kernel_height),
+                                u32(s.kernel_width), u32(s.stride_height), u32(s.stride_width),
+                                u32(s.dilation_height), u32(s.dilation_width), u32(s.groups),
+                                s.group_in_channels(), s.out_channels / s.groups,
                                 s.relu ? 0.0f : -kInf, kInf, conv_input_id, weights_id, bias_id,
                                 output_id, 0),
       "defining the convolution"));
@@ -223,8 +244,9 @@ Status Conv2d::RunOn(std::span<const float> input, std::span<float> output) {
 Status Conv2d::RunBatch(const float* input, size_t batch, size_t height, size_t width,
                         float* output) {
   const Conv2dShape& s = shape_;
-  if (!input_.empty() || height + 2 * s.padding_height < s.kernel_height ||
-      width + 2 * s.padding_width < s.kernel_width) {
+  if (!input_.empty() ||
+      height + 2 * s.padding_height + s.padding_bottom_extra < s.window_height() ||
+      width + 2 * s.padding_width + s.padding_right_extra < s.window_width()) {
     return Status::Error(
         "RunBatch needs a convolution made with Conv2dBuffers::kCaller and an input the kernel "
         "fits in, got " +

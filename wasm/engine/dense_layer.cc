@@ -5,7 +5,6 @@
 #include <string>
 #include <type_traits>
 
-#include "model/predictions.h"
 #include "widen.h"
 
 #ifdef __wasm_simd128__
@@ -97,8 +96,8 @@ constexpr size_t kRowsAtOnce = 4;
 }  // namespace
 
 Status DenseLayer::Create(const Layer& layer, size_t inputs, const LayerWeights& weights,
-                          bool int16_input, pthreadpool_t threadpool, const float* input,
-                          float* output, float* logits, std::unique_ptr<DenseLayer>* out) {
+                          bool int16_input, bool relu, pthreadpool_t threadpool,
+                          const float* input, float* output, std::unique_ptr<DenseLayer>* out) {
   const bool int8 = !weights.kernel_int8.empty();
   const size_t size = int8 ? weights.kernel_int8.size() : weights.kernel_f32.size();
   if (layer.kind != LayerKind::kDense || size != layer.units * inputs ||
@@ -110,15 +109,13 @@ Status DenseLayer::Create(const Layer& layer, size_t inputs, const LayerWeights&
   }
   std::unique_ptr<DenseLayer> d(new DenseLayer());
   d->weights_ = weights;
-  d->activation_ = layer.activation;
+  d->relu_ = relu;
   d->int16_input_ = int8 && int16_input;
   d->inputs_ = inputs;
   d->units_ = layer.units;
   d->threadpool_ = threadpool;
   d->input_ = input;
   d->output_ = output;
-  d->logits_ = layer.activation == Activation::kSoftmax ? logits : output;
-  if (d->logits_ == nullptr) return Status::Error("layer " + layer.name + " needs its logits");
   if (d->int16_input_) d->quantized_.resize(inputs);
   *out = std::move(d);
   return Status::Ok();
@@ -129,7 +126,7 @@ void DenseLayer::RunRows(void* context, size_t begin, size_t count) {
   const LayerWeights& w = d.weights_;
   const auto store = [&d, &w](size_t o, float y) {
     if (!w.bias.empty()) y += w.bias[o];
-    d.logits_[o] = d.activation_ == Activation::kRelu ? std::max(y, 0.0f) : y;
+    d.output_[o] = d.relu_ ? std::max(y, 0.0f) : y;
   };
   size_t o = begin;
   const size_t end = begin + count;
@@ -179,10 +176,6 @@ Status DenseLayer::Run() {
   const size_t rows = std::max<size_t>(8, units_ / (4 * threads));
   const size_t tile = (rows + kRowsAtOnce - 1) / kRowsAtOnce * kRowsAtOnce;
   pthreadpool_parallelize_1d_tile_1d(threadpool_, RunRows, this, units_, tile, /*flags=*/0);
-  if (activation_ == Activation::kSoftmax) {
-    const std::vector<float> p = Softmax(std::span<const float>(logits_, units_));
-    std::copy(p.begin(), p.end(), output_);
-  }
   return Status::Ok();
 }
 

@@ -31,11 +31,11 @@ namespace convscope {
 class DenseLayer {
  public:
   // `weights` (OI layout) must outlive the layer; `int16_input` picks the int8 engine's
-  // arithmetic for int8 weights. `output` receives the layer's output, `logits` (when the layer
-  // has a softmax) the values before it.
+  // arithmetic for int8 weights; `relu` applies max(x, 0) to each output (any other activation
+  // is the engine's to apply).
   static Status Create(const Layer& layer, size_t inputs, const LayerWeights& weights,
-                       bool int16_input, pthreadpool_t threadpool, const float* input,
-                       float* output, float* logits, std::unique_ptr<DenseLayer>* out);
+                       bool int16_input, bool relu, pthreadpool_t threadpool, const float* input,
+                       float* output, std::unique_ptr<DenseLayer>* out);
 
   Status Run();
 
@@ -44,13 +44,12 @@ class DenseLayer {
   static void RunRows(void* context, size_t begin, size_t count);
 
   LayerWeights weights_;
-  Activation activation_ = Activation::kLinear;
+  bool relu_ = false;
   bool int16_input_ = false;
   size_t inputs_ = 0, units_ = 0;
   pthreadpool_t threadpool_ = nullptr;
   const float* input_ = nullptr;
   float* output_ = nullptr;
-  float* logits_ = nullptr;  // the pre-activation values: `output_` unless there is a softmax
   std::vector<int16_t> quantized_;  // the input as int16, for int8 weights in the int8 engine
   float input_scale_ = 0;
 };

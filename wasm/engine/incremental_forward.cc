@@ -10,7 +10,7 @@ namespace convscope {
 struct IncrementalForward::Stage {
   const Layer* layer = nullptr;  // null for the input
   Shape in, out;                 // H x W x C
-  LeadingPadding pad;
+  WindowPadding pad;
   // The layer on gathered tiles, valid padding (the halo comes from the gathered tile).
   std::unique_ptr<TileRunner> runner;
   std::vector<float> base;   // the unmodified image's output
@@ -37,15 +37,15 @@ bool Reach(ptrdiff_t a, ptrdiff_t b, size_t stride, size_t kernel, size_t pad, s
 }
 
 // The box of `st`'s output that a change inside `in` (a box of its input) can reach.
-Box Reached(const Layer& l, const LeadingPadding& pad, const Shape& out, const Box& in) {
+Box Reached(const Layer& l, const WindowPadding& pad, const Shape& out, const Box& in) {
   if (in.height == 0 || in.width == 0) return {};
   size_t top, bottom, left, right;
   const auto last = [](size_t start, size_t size) {
     return static_cast<ptrdiff_t>(start + size) - 1;
   };
-  if (!Reach(static_cast<ptrdiff_t>(in.top), last(in.top, in.height), l.stride_h, l.kernel_h,
+  if (!Reach(static_cast<ptrdiff_t>(in.top), last(in.top, in.height), l.stride_h, l.window_h(),
              pad.top, out[0], &top, &bottom) ||
-      !Reach(static_cast<ptrdiff_t>(in.left), last(in.left, in.width), l.stride_w, l.kernel_w,
+      !Reach(static_cast<ptrdiff_t>(in.left), last(in.left, in.width), l.stride_w, l.window_w(),
              pad.left, out[1], &left, &right)) {
     return {};
   }
@@ -77,17 +77,19 @@ Status IncrementalForward::Create(const ModelFile& model, std::span<const float>
   for (size_t i = 1; i < layers.size(); ++i) {
     const Layer& l = layers[i].layer;
     const LayerKindOps& ops = KindOps(l.kind);
-    if (ops.tiles == nullptr) break;
+    // The trunk is the chain of maps from the input on whose kinds run tiles.
+    if (ops.tiles == nullptr || l.inputs != std::vector<size_t>{i - 1} ||
+        l.output_shape.size() != 3) {
+      break;
+    }
     Stage st;
     st.layer = &l;
     st.in = layers[i - 1].layer.output_shape;
     st.out = l.output_shape;
     st.pad = PaddingOf(l, st.in);
     CONVSCOPE_RETURN_IF_ERROR(ops.tiles(model, i, threadpool, &st.runner));
+    if (!st.runner) break;  // the kind runs no tiles with this layer's options
     f->stages_.push_back(std::move(st));
-  }
-  if (f->stages_.size() < 2) {
-    return Status::Error("occlusion needs a model that starts with convolution layers");
   }
   // The image itself, computed whole once: every later copy starts from these activations.
   Stage& first = f->stages_[0];
@@ -182,8 +184,8 @@ Status IncrementalForward::RunStage(size_t index, size_t copies, bool whole) {
 
   // Each copy's tile input: its previous tile where it has one, the base elsewhere, padding
   // (0 for a convolution, -inf for max pooling) outside the map.
-  const size_t gh = (st.tile_h - 1) * l.stride_h + l.kernel_h;
-  const size_t gw = (st.tile_w - 1) * l.stride_w + l.kernel_w;
+  const size_t gh = (st.tile_h - 1) * l.stride_h + l.window_h();
+  const size_t gw = (st.tile_w - 1) * l.stride_w + l.window_w();
   const float pad = st.runner->padding;
   gathered_.resize(copies * gh * gw * c + XNN_EXTRA_BYTES / sizeof(float));
   for (size_t i = 0; i < copies; ++i) {

@@ -47,8 +47,8 @@ class LayerRuntime {
 template <DefineNode define>
 Status ForwardByRuntime(const ForwardContext& c, std::unique_ptr<LayerForward>* out) {
   std::unique_ptr<LayerRuntime> runtime;
-  CONVSCOPE_RETURN_IF_ERROR(LayerRuntime::Create(*c.layer, *c.input_shape, define, c.threadpool,
-                                                 c.input, c.output, &runtime));
+  CONVSCOPE_RETURN_IF_ERROR(LayerRuntime::Create(*c.layer, c.input_shape(), define, c.threadpool,
+                                                 c.input(), c.output, &runtime));
   *out = std::make_unique<RunsLayer<LayerRuntime>>(std::move(runtime));
   return Status::Ok();
 }

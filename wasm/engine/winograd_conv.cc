@@ -189,7 +189,8 @@ void OutputTransform(void* context, size_t tile) {
 }  // namespace
 
 bool WinogradConv::Suits(const Conv2dShape& s) {
-  return s.kernel_height == 3 && s.kernel_width == 3 && s.padding_height == s.padding_width &&
+  return s.plain() && s.kernel_height == 3 && s.kernel_width == 3 &&
+         s.padding_height == s.padding_width &&
          s.padding_height <= 1 && s.in_channels >= 16 && s.out_channels >= 16;
 }
 

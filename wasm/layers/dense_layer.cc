@@ -1,4 +1,4 @@
-// Dense: a fully connected layer on a flat input, optional ReLU or softmax. Run by convscope's own
+// Dense: a fully connected layer on a flat input, any activation. Run by convscope's own
 // kernel on the file's weights (dense_layer.h); its gradient is W^T g.
 #include "engine/dense_layer.h"
 
@@ -14,17 +14,17 @@
 namespace convscope {
 namespace {
 
-Status FromKeras(const Json& config, const std::string& path, Layer* l) {
+Status FromKeras(const Json& config, const std::string& path, KerasDialect dialect, Layer* l) {
   CONVSCOPE_RETURN_IF_ERROR(ReadSize(config, "units", path, &l->units));
   if (l->units == 0) return Status::Error(path + ".units must be positive");
-  CONVSCOPE_RETURN_IF_ERROR(ReadActivation(config, l->name, &l->activation));
+  CONVSCOPE_RETURN_IF_ERROR(ReadActivation(config, dialect, &l->activation));
   l->use_bias = ReadUseBias(config);
   return Status::Ok();
 }
 
 void ToKeras(const Layer& l, Json* config) {
   (*config)["units"] = l.units;
-  (*config)["activation"] = ActivationName(l.activation);
+  (*config)["activation"] = ActivationToJson(l.activation);
   (*config)["use_bias"] = l.use_bias;
 }
 
@@ -33,17 +33,20 @@ Status OutputShape(const Layer& l, const Shape&, const std::string&, Shape* out)
   return Status::Ok();
 }
 
-std::vector<Shape> WeightShapes(const Layer& l, const Shape& in) {
-  std::vector<Shape> shapes = {{in[0], l.units}};
-  if (l.use_bias) shapes.push_back({l.units});
-  return shapes;
+std::vector<WeightSpec> Weights(const Layer& l, const Shape& in) {
+  std::vector<WeightSpec> specs = {{.name = "kernel",
+                                    .keras_shape = {in[0], l.units},
+                                    .layout = WeightLayout::kOI,
+                                    .quantizable = true}};
+  if (l.use_bias) specs.push_back({.name = "bias", .keras_shape = {l.units}});
+  return specs;
 }
 
 Status BuildForward(const ForwardContext& c, std::unique_ptr<LayerForward>* out) {
   std::unique_ptr<DenseLayer> dense;
-  CONVSCOPE_RETURN_IF_ERROR(DenseLayer::Create(*c.layer, (*c.input_shape)[0], *c.weights,
-                                               c.precision == Precision::kInt8, c.threadpool,
-                                               c.input, c.output, c.logits, &dense));
+  CONVSCOPE_RETURN_IF_ERROR(DenseLayer::Create(*c.layer, c.input_shape()[0], *c.weights,
+                                               c.precision == Precision::kInt8, c.fuse_relu,
+                                               c.threadpool, c.input(), c.output, &dense));
   *out = std::make_unique<RunsLayer<DenseLayer>>(std::move(dense));
   return Status::Ok();
 }
@@ -121,7 +124,7 @@ void BackwardRange(void* context, size_t begin, size_t count) {
 
 Status Backward(const BackwardContext& c, std::vector<float>* gradient) {
   const WeightReader w(c.model->Weights(c.index)[0]);
-  const size_t inputs = (*c.input_shape)[0];
+  const size_t inputs = c.input_shape()[0];
   std::vector<float> in(inputs, 0.0f);
   BackwardTask task{&w, *gradient, inputs, in.data()};
   // Every column has the same rows to sum, so one range per thread balances the work, and each
@@ -139,16 +142,21 @@ Status Backward(const BackwardContext& c, std::vector<float>* gradient) {
 }  // namespace
 
 const LayerKindOps& DenseLayerKind() {
-  static const LayerKindOps ops{.kind = LayerKind::kDense,
-                                .keras_class = "Dense",
-                                .input_rank = 1,
-                                .from_keras = &FromKeras,
-                                .to_keras = &ToKeras,
-                                .output_shape = &OutputShape,
-                                .weight_shapes = &WeightShapes,
-                                .forward = &BuildForward,
-                                .reads_weights_when_running = true,
-                                .backward = &Backward};
+  static const LayerKindOps ops{
+      .kind = LayerKind::kDense,
+      .keras_classes = {"Dense"},
+      .category = "Layer",
+      .description = "Fully connected: every output is a weighted sum of every input.",
+      .input_rank = 1,
+      .from_keras = &FromKeras,
+      .to_keras = &ToKeras,
+      .output_shape = &OutputShape,
+      .weights = &Weights,
+      .forward = &BuildForward,
+      .has_activation = true,
+      .fuses_relu = true,
+      .reads_weights_when_running = true,
+      .backward = &Backward};
   return ops;
 }
 

@@ -7,8 +7,8 @@
 namespace convscope {
 namespace {
 
-Status FromKeras(const Json& config, const std::string&, Layer* l) {
-  return CheckChannelsLast(config, l->name);
+Status FromKeras(const Json& config, const std::string&, KerasDialect, Layer*) {
+  return CheckChannelsLast(config);
 }
 
 Status OutputShape(const Layer&, const Shape& in, const std::string&, Shape* out) {
@@ -26,12 +26,15 @@ Status Define(xnn_subgraph_t g, const Layer&, const Shape& in, uint32_t input_id
 }  // namespace
 
 const LayerKindOps& FlattenLayerKind() {
-  static const LayerKindOps ops{.kind = LayerKind::kFlatten,
-                                .keras_class = "Flatten",
-                                .input_rank = 3,
-                                .from_keras = &FromKeras,
-                                .output_shape = &OutputShape,
-                                .forward = &ForwardByRuntime<&Define>};
+  static const LayerKindOps ops{
+      .kind = LayerKind::kFlatten,
+      .keras_classes = {"Flatten"},
+      .category = "Shape",
+      .description = "Lays the map out as one long vector, row by row, for the Dense layers.",
+      .input_rank = 3,
+      .from_keras = &FromKeras,
+      .output_shape = &OutputShape,
+      .forward = &ForwardByRuntime<&Define>};
   return ops;
 }
 

@@ -1,5 +1,5 @@
-// GlobalAveragePooling2D: the mean of each channel over height and width (keepdims=False); its
-// gradient is spread evenly over the map.
+// GlobalAveragePooling2D: the mean of each channel over height and width (keepdims: a 1x1 map);
+// its gradient is spread evenly over the map.
 #include "engine/layer_runtime.h"
 #include "keras_config.h"
 #include "layer_kind.h"
@@ -7,27 +7,28 @@
 namespace convscope {
 namespace {
 
-Status FromKeras(const Json& config, const std::string&, Layer* l) {
-  CONVSCOPE_RETURN_IF_ERROR(CheckChannelsLast(config, l->name));
-  if (const Json* k = Find(config, "keepdims"); k != nullptr && k->is_boolean() && k->get<bool>()) {
-    return Unsupported(l->name, "GlobalAveragePooling2D keepdims");
-  }
+Status FromKeras(const Json& config, const std::string& path, KerasDialect, Layer* l) {
+  CONVSCOPE_RETURN_IF_ERROR(CheckChannelsLast(config));
+  return ReadBool(config, "keepdims", path, false, &l->keepdims);
+}
+
+void ToKeras(const Layer& l, Json* config) { (*config)["keepdims"] = l.keepdims; }
+
+Status OutputShape(const Layer& l, const Shape& in, const std::string&, Shape* out) {
+  *out = l.keepdims ? Shape{1, 1, in[2]} : Shape{in[2]};
   return Status::Ok();
 }
 
-Status OutputShape(const Layer&, const Shape& in, const std::string&, Shape* out) {
-  *out = {in[2]};
-  return Status::Ok();
-}
-
-Status Define(xnn_subgraph_t g, const Layer&, const Shape&, uint32_t input_id, uint32_t output_id) {
+Status Define(xnn_subgraph_t g, const Layer& l, const Shape&, uint32_t input_id,
+              uint32_t output_id) {
   const size_t axes[2] = {1, 2};
-  return XnnCheck(xnn_define_static_reduce(g, xnn_reduce_mean, 2, axes, input_id, output_id, 0),
+  return XnnCheck(xnn_define_static_reduce(g, xnn_reduce_mean, 2, axes, input_id, output_id,
+                                           l.keepdims ? XNN_FLAG_KEEP_DIMS : 0),
                   "defining the global average pooling");
 }
 
 Status Backward(const BackwardContext& c, std::vector<float>* gradient) {
-  const Shape& in = *c.input_shape;
+  const Shape& in = c.input_shape();
   std::vector<float> spread(in[0] * in[1] * in[2]);
   const float n = static_cast<float>(in[0] * in[1]);
   for (size_t j = 0; j < spread.size(); ++j) spread[j] = (*gradient)[j % in[2]] / n;
@@ -38,13 +39,17 @@ Status Backward(const BackwardContext& c, std::vector<float>* gradient) {
 }  // namespace
 
 const LayerKindOps& GlobalAveragePooling2DLayerKind() {
-  static const LayerKindOps ops{.kind = LayerKind::kGlobalAveragePooling2D,
-                                .keras_class = "GlobalAveragePooling2D",
-                                .input_rank = 3,
-                                .from_keras = &FromKeras,
-                                .output_shape = &OutputShape,
-                                .forward = &ForwardByRuntime<&Define>,
-                                .backward = &Backward};
+  static const LayerKindOps ops{
+      .kind = LayerKind::kGlobalAveragePooling2D,
+      .keras_classes = {"GlobalAveragePooling2D", "GlobalAvgPool2D"},
+      .category = "Pool",
+      .description = "The mean of each channel over the whole map: one number per channel.",
+      .input_rank = 3,
+      .from_keras = &FromKeras,
+      .to_keras = &ToKeras,
+      .output_shape = &OutputShape,
+      .forward = &ForwardByRuntime<&Define>,
+      .backward = &Backward};
   return ops;
 }
 

@@ -1,17 +1,19 @@
-// InputLayer: the image, height x width x channels, fixed.
+// InputLayer: the image, height x width x channels, fixed. A height x width input (an MLP on
+// grayscale pictures, Flatten(input_shape=(28, 28))) is a picture of one channel.
 #include "layer_kind.h"
 
 namespace convscope {
 namespace {
 
-Status FromKeras(const Json& config, const std::string& path, Layer* l) {
+Status FromKeras(const Json& config, const std::string& path, KerasDialect, Layer* l) {
   // Keras 2 writes batch_input_shape, Keras 3 batch_shape: [null, H, W, C].
   const Json* shape = Find(config, "batch_input_shape");
   if (shape == nullptr) shape = Find(config, "batch_shape");
-  if (shape == nullptr || !shape->is_array() || shape->size() != 4) {
-    return Status::Error(path + ": input shape must be [null, height, width, channels]");
+  if (shape == nullptr || !shape->is_array() || shape->size() < 3 || shape->size() > 4) {
+    return Status::Error(path + ": input shape must be [null, height, width, channels], got " +
+                         (shape == nullptr ? std::string("none") : DumpJson(*shape)));
   }
-  for (size_t i = 1; i < 4; ++i) {
+  for (size_t i = 1; i < shape->size(); ++i) {
     const std::optional<size_t> d = AsSize((*shape)[i]);
     if (!d || *d == 0) {
       return Status::Error(path + ": input shape must be fixed and positive, got " +
@@ -19,6 +21,7 @@ Status FromKeras(const Json& config, const std::string& path, Layer* l) {
     }
     l->input_shape.push_back(*d);
   }
+  if (l->input_shape.size() == 2) l->input_shape.push_back(1);
   return Status::Ok();
 }
 
@@ -39,7 +42,9 @@ std::string SummaryShape(const Shape& output) { return "[" + ShapeString(output)
 
 const LayerKindOps& InputLayerKind() {
   static const LayerKindOps ops{.kind = LayerKind::kInput,
-                                .keras_class = "InputLayer",
+                                .keras_classes = {"InputLayer"},
+                                .category = "Data",
+                                .description = "The picture the model reads.",
                                 .input_rank = 0,
                                 .from_keras = &FromKeras,
                                 .to_keras = &ToKeras,

@@ -1,10 +1,10 @@
 #include "keras_config.h"
 
+#include <cmath>
+
 namespace convscope {
 
-Status Unsupported(const std::string& name, const std::string& what) {
-  return Status::Error("unsupported " + what + " in layer " + name);
-}
+Status Unsupported(const std::string& what) { return Status::Error("unsupported " + what); }
 
 Status ReadPair(const Json& config, const char* key, const std::string& path,
                 std::pair<size_t, size_t>* out) {
@@ -49,27 +49,15 @@ Status ReadPadding(const Json& config, const std::string& path, Padding* out) {
   return Status::Ok();
 }
 
-Status ReadActivation(const Json& config, const std::string& name, Activation* out) {
+Status ReadActivation(const Json& config, KerasDialect dialect, ActivationFn* out) {
   const Json* v = Find(config, "activation");
-  const std::string activation = v == nullptr || v->is_null() ? "linear"
-                                 : v->is_string()             ? v->get<std::string>()
-                                                              : "(non-string)";
-  if (activation == "linear") {
-    *out = Activation::kLinear;
-  } else if (activation == "relu") {
-    *out = Activation::kRelu;
-  } else if (activation == "softmax") {
-    *out = Activation::kSoftmax;
-  } else {
-    return Unsupported(name, "activation '" + activation + "'");
-  }
-  return Status::Ok();
+  return ActivationFromJson(v == nullptr ? Json() : *v, dialect, out);
 }
 
-Status CheckChannelsLast(const Json& config, const std::string& name) {
+Status CheckChannelsLast(const Json& config) {
   const Json* v = Find(config, "data_format");
   if (v != nullptr && !v->is_null() && *v != "channels_last") {
-    return Unsupported(name, "data_format " + DumpJson(*v) + " (convscope needs channels_last)");
+    return Unsupported("data_format " + DumpJson(*v) + " (convscope needs channels_last)");
   }
   return Status::Ok();
 }
@@ -81,16 +69,68 @@ bool ReadUseBias(const Json& config) {
 
 const char* PaddingName(Padding padding) { return padding == Padding::kSame ? "same" : "valid"; }
 
-const char* ActivationName(Activation a) {
-  switch (a) {
-    case Activation::kRelu:
-      return "relu";
-    case Activation::kSoftmax:
-      return "softmax";
-    case Activation::kLinear:
-      break;
+Status ReadBool(const Json& config, const char* key, const std::string& path, bool fallback,
+                bool* out) {
+  const Json* v = Find(config, key);
+  if (v == nullptr || v->is_null()) {
+    *out = fallback;
+  } else if (v->is_boolean()) {
+    *out = v->get<bool>();
+  } else {
+    return Status::Error(path + "." + key + " must be true or false");
   }
-  return "linear";
+  return Status::Ok();
+}
+
+Status ReadNumber(const Json& config, const char* key, const std::string& path, double fallback,
+                  double* out) {
+  const Json* v = Find(config, key);
+  if (v == nullptr || v->is_null()) {
+    *out = fallback;
+    return Status::Ok();
+  }
+  return ReadFloat(config, key, path, out);
+}
+
+Status ReadNumbers(const Json& config, const char* key, const std::string& path,
+                   std::vector<double>* out) {
+  const Json* v = Find(config, key);
+  out->clear();
+  const auto add = [&](const Json& e) {
+    if (!e.is_number() || !std::isfinite(e.get<double>())) return false;
+    out->push_back(e.get<double>());
+    return true;
+  };
+  if (v != nullptr && v->is_array() && !v->empty() && v->size() <= kMaxWindow) {
+    for (const Json& e : *v) {
+      if (!add(e)) break;
+    }
+    if (out->size() == v->size()) return Status::Ok();
+  } else if (v != nullptr && add(*v)) {
+    return Status::Ok();
+  }
+  return Status::Error(path + "." + key + " must be a number or a list of numbers");
+}
+
+Status ReadAxis(const Json& config, const char* key, int* out) {
+  const Json* v = Find(config, key);
+  if (v == nullptr) {
+    *out = -1;
+    return Status::Ok();
+  }
+  const Json* axis = v->is_array() && v->size() == 1 ? &(*v)[0] : v;
+  if (axis->is_number_integer() && axis->get<int64_t>() >= -1 && axis->get<int64_t>() <= 3) {
+    *out = static_cast<int>(axis->get<int64_t>());
+    return Status::Ok();
+  }
+  return Unsupported(std::string(key) + " " + DumpJson(*v) +
+                               " (convscope normalizes the channels, the last axis)");
+}
+
+Status CheckLastAxis(const Layer& l, const Shape& input, const std::string& where) {
+  if (l.axis == -1 || l.axis == static_cast<int>(input.size())) return Status::Ok();
+  return Status::Error(where + ": axis " + std::to_string(l.axis) + " of an input " +
+                       ShapeString(input) + " is not the channels (convscope needs the last axis)");
 }
 
 }  // namespace convscope

@@ -16,8 +16,8 @@ namespace convscope {
 // keeps the shape arithmetic far from overflow.
 inline constexpr size_t kMaxWindow = 1 << 16;
 
-// "unsupported <what> in layer <name>"
-Status Unsupported(const std::string& name, const std::string& what);
+// "unsupported <what>" (LayerFromKeras names the layer and its class).
+Status Unsupported(const std::string& what);
 
 // A size Keras writes as an int or a list of two ints (kernel_size, strides, ...).
 Status ReadPair(const Json& config, const char* key, const std::string& path,
@@ -29,11 +29,25 @@ Status ReadWindow(const Json& config, const char* key, const std::string& path, 
                   size_t* width);
 
 Status ReadPadding(const Json& config, const std::string& path, Padding* out);
-Status ReadActivation(const Json& config, const std::string& name, Activation* out);
-Status CheckChannelsLast(const Json& config, const std::string& name);
+// The config's "activation" (absent or null: linear).
+Status ReadActivation(const Json& config, KerasDialect dialect, ActivationFn* out);
+Status CheckChannelsLast(const Json& config);
 bool ReadUseBias(const Json& config);
+// An optional boolean (absent or null: `fallback`).
+Status ReadBool(const Json& config, const char* key, const std::string& path, bool fallback,
+                bool* out);
+// An optional finite number (absent or null: `fallback`).
+Status ReadNumber(const Json& config, const char* key, const std::string& path, double fallback,
+                  double* out);
+// A number or a list of numbers (Rescaling's scale, Normalization's mean): one value, or one per
+// channel.
+Status ReadNumbers(const Json& config, const char* key, const std::string& path,
+                   std::vector<double>* out);
+// Keras' axis of a normalization (an int, or a list of one as tf.keras writes BatchNormalization's;
+// absent: -1); CheckLastAxis checks it names the input's last axis.
+Status ReadAxis(const Json& config, const char* key, int* out);
+Status CheckLastAxis(const Layer& layer, const Shape& input, const std::string& where);
 
 const char* PaddingName(Padding padding);
-const char* ActivationName(Activation activation);
 
 }  // namespace convscope

@@ -7,20 +7,19 @@
 
 namespace convscope {
 
-const char* KerasClassName(LayerKind kind) { return KindOps(kind).keras_class; }
-
-Status LayerFromKeras(const std::string& class_name, const Json& config,
-                      std::optional<Layer>* layer_out) {
-  layer_out->reset();
+Status LayerFromKeras(const std::string& class_name, const Json& config, KerasDialect dialect,
+                      Layer* layer_out) {
   Layer l;
   CONVSCOPE_RETURN_IF_ERROR(ReadString(config, "name", class_name + " config", &l.name));
-  if (class_name == "Dropout") return Status::Ok();  // identity at inference
   const LayerKindOps* ops = KindOpsFor(class_name);
   if (ops == nullptr) {
     return Status::Error("unsupported layer " + l.name + " of type " + class_name);
   }
   l.kind = ops->kind;
-  CONVSCOPE_RETURN_IF_ERROR(ops->from_keras(config, "layer " + l.name + " config", &l));
+  l.keras_class = class_name;
+  if (const Status s = ops->from_keras(config, "config", dialect, &l); !s.ok()) {
+    return Status::Error("layer " + l.name + " (" + class_name + "): " + s.message());
+  }
   *layer_out = std::move(l);
   return Status::Ok();
 }
@@ -29,13 +28,55 @@ Json LayerToKeras(const Layer& l) {
   const LayerKindOps& ops = KindOps(l.kind);
   Json config = {{"name", l.name}};
   if (ops.to_keras != nullptr) ops.to_keras(l, &config);
-  return {{"class_name", ops.keras_class}, {"config", std::move(config)}};
+  return {{"class_name", l.keras_class.empty() ? ops.keras_classes.front() : l.keras_class},
+          {"config", std::move(config)}};
 }
 
-std::vector<Shape> KerasWeightShapes(const Layer& l, const Shape& input) {
+std::vector<WeightSpec> WeightSpecs(const Layer& l, const Shape& input) {
   const LayerKindOps& ops = KindOps(l.kind);
-  if (ops.weight_shapes == nullptr || input.size() != ops.input_rank) return {};
-  return ops.weight_shapes(l, input);
+  if (ops.weights == nullptr) return {};
+  if (ops.input_rank != kAnyRank && input.size() != ops.input_rank) return {};
+  if (input.empty()) return {};
+  return ops.weights(l, input);
+}
+
+std::vector<WeightSpec> StoredWeightSpecs(const Layer& l, const Shape& input) {
+  std::vector<WeightSpec> specs = WeightSpecs(l, input);
+  std::erase_if(specs, [](const WeightSpec& w) { return !w.stored; });
+  return specs;
+}
+
+Shape StoredShape(const WeightSpec& w) {
+  const Shape& k = w.keras_shape;
+  switch (w.layout) {
+    case WeightLayout::kOHWI:
+      return {k[3], k[0], k[1], k[2]};
+    case WeightLayout::kDepthwise:
+      return {k[2] * k[3], k[0], k[1], 1};
+    case WeightLayout::kOI:
+      return {k[1], k[0]};
+    case WeightLayout::kAsIs:
+      break;
+  }
+  return k;
+}
+
+const char* LayoutName(WeightLayout layout) {
+  switch (layout) {
+    case WeightLayout::kOHWI:
+    case WeightLayout::kDepthwise:
+      return "OHWI";
+    case WeightLayout::kOI:
+      return "OI";
+    case WeightLayout::kAsIs:
+      break;
+  }
+  return "O";
+}
+
+size_t StoredChannels(const WeightSpec& w) {
+  const Shape stored = StoredShape(w);
+  return stored.empty() ? 1 : stored.front();
 }
 
 std::string SummaryShape(const Layer& l) {
@@ -59,20 +100,41 @@ Status CountElements(const Shape& shape, const std::string& what, size_t* count)
   return Status::Ok();
 }
 
+Status CheckInputs(std::vector<Layer>* layers, size_t i, const std::string& where) {
+  Layer& l = (*layers)[i];
+  if (l.inputs.empty()) l.inputs = {i - 1};
+  if (l.inputs.size() != 1) {
+    return Status::Error(where + " takes one input, the model gives it " +
+                         std::to_string(l.inputs.size()));
+  }
+  for (size_t from : l.inputs) {
+    if (from >= i) return Status::Error(where + " reads a layer that comes after it");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status InferShapes(std::vector<Layer>* layers) {
   if (layers->empty() || layers->front().kind != LayerKind::kInput) {
     return Status::Error("the model must start with an input layer");
   }
-  Shape in;
   for (size_t i = 0; i < layers->size(); ++i) {
     Layer& l = (*layers)[i];
+    const LayerKindOps& ops = KindOps(l.kind);
+    const std::string where =
+        "layer " + l.name + " (" + (l.keras_class.empty() ? ops.keras_classes[0] : l.keras_class) +
+        ")";
     if (i > 0 && l.kind == LayerKind::kInput) {
       return Status::Error("layer " + l.name + ": only the first layer may be an input");
     }
-    const LayerKindOps& ops = KindOps(l.kind);
-    const std::string where = "layer " + l.name + " (" + ops.keras_class + ")";
+    Shape in;
+    if (i > 0) {
+      CONVSCOPE_RETURN_IF_ERROR(CheckInputs(layers, i, where));
+      in = (*layers)[l.inputs[0]].output_shape;
+    } else {
+      l.inputs.clear();
+    }
     if (ops.input_rank == 3 && in.size() != 3) {
       return Status::Error(where + " needs a height x width x channels input, got " +
                            ShapeString(in));
@@ -80,27 +142,34 @@ Status InferShapes(std::vector<Layer>* layers) {
     if (ops.input_rank == 1 && in.size() != 1) {
       return Status::Error(where + " needs a flat input (add Flatten), got " + ShapeString(in));
     }
-    size_t params = 0, elements = 0;
-    for (const Shape& w : KerasWeightShapes(l, in)) {
-      CONVSCOPE_RETURN_IF_ERROR(CountElements(w, where + ": a weight", &elements));
+    size_t params = 0, trainable = 0, elements = 0;
+    for (const WeightSpec& w : WeightSpecs(l, in)) {
+      CONVSCOPE_RETURN_IF_ERROR(CountElements(w.keras_shape, where + ": a weight", &elements));
       params += elements;
+      if (w.trainable) trainable += elements;
     }
     CONVSCOPE_RETURN_IF_ERROR(ops.output_shape(l, in, where, &l.output_shape));
     CONVSCOPE_RETURN_IF_ERROR(CountElements(l.output_shape, where + ": its output", &elements));
+    if (elements == 0) return Status::Error(where + ": its output " +
+                                            ShapeString(l.output_shape) + " is empty");
     l.params = params;
-    in = l.output_shape;
+    l.trainable_params = trainable;
   }
   return Status::Ok();
 }
 
-LeadingPadding PaddingOf(const Layer& layer, const Shape& input) {
+WindowPadding PaddingOf(const Layer& layer, const Shape& input) {
   if (layer.padding != Padding::kSame) return {};
-  auto before = [](size_t in, size_t out, size_t stride, size_t kernel) {
-    const size_t span = (out - 1) * stride + kernel;
-    return span > in ? (span - in) / 2 : 0;
+  auto split = [](size_t in, size_t out, size_t stride, size_t window) {
+    const size_t span = (out - 1) * stride + window;
+    const size_t total = span > in ? span - in : 0;
+    return std::pair<size_t, size_t>{total / 2, total - total / 2};
   };
-  return {before(input[0], layer.output_shape[0], layer.stride_h, layer.kernel_h),
-          before(input[1], layer.output_shape[1], layer.stride_w, layer.kernel_w)};
+  const auto [top, bottom] =
+      split(input[0], layer.output_shape[0], layer.stride_h, layer.window_h());
+  const auto [left, right] =
+      split(input[1], layer.output_shape[1], layer.stride_w, layer.window_w());
+  return {top, bottom, left, right};
 }
 
 std::string ShapeString(const Shape& shape) {

@@ -1,4 +1,5 @@
-// Everything convscope does with one kind of layer, as one table entry per kind: how Keras
+// Everything convscope does with one kind of layer, as one table entry per kind: what it is (for the
+// front ends: its category, whether it has filters, the Keras classes it reads), how Keras
 // configures it, what it outputs, what weights it has, how the engine runs it, how gradients go
 // back through it, and how the occlusion trunk recomputes tiles of it. One file per kind
 // (layers/conv2d_layer.cc, ...) defines its entry; layers/registry.cc lists them. Adding a kind:
@@ -7,6 +8,7 @@
 
 #include <pthreadpool.h>
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -21,6 +23,7 @@ namespace convscope {
 
 class ModelFile;
 struct LayerWeights;
+struct TensorView;
 
 // A layer of the engine, built once and run on every image (engine.h).
 class LayerForward {
@@ -29,18 +32,23 @@ class LayerForward {
   virtual Status Run() = 0;
 };
 
-// What a forward builder gets. `input` holds the layer's input, `output` receives its output (both
-// with XNN_EXTRA_BYTES of padding); `logits`, on the last layer only, receives the values before a
-// softmax.
+// What a forward builder gets. Each input holds one of the layer's inputs (Layer::inputs), `output`
+// receives its output (all with XNN_EXTRA_BYTES of padding).
 struct ForwardContext {
   const Layer* layer;
-  const Shape* input_shape;
-  const LayerWeights* weights;  // in the engine's precision (engine.h says how they are chosen)
-  Precision precision;          // the engine's
+  std::vector<const Shape*> input_shapes;
+  std::vector<float*> inputs;
+  const LayerWeights* weights;  // the kernel and bias in the engine's precision (engine.h)
+  const std::vector<TensorView>* views;  // every stored weight, as in the file (f32 vectors)
+  Precision precision;                   // the engine's
   pthreadpool_t threadpool;
-  float* input;
   float* output;
-  float* logits;
+  // Apply max(x, 0) to the output (the layer's activation is a plain ReLU, and the kind fuses it);
+  // the engine applies any other activation after the runner.
+  bool fuse_relu = false;
+
+  const Shape& input_shape() const { return *input_shapes[0]; }
+  float* input() const { return inputs[0]; }
 };
 
 // What a kind keeps from one backward pass to the next (Conv2D: its transposed convolution).
@@ -49,16 +57,25 @@ class BackwardState {
   virtual ~BackwardState() = default;
 };
 
-// What a backward step gets: the layer `index` of `model`, its input from the forward pass that
-// ran, and its state (kept by the Backward object) and a scratch buffer shared by all layers.
+// What a backward step gets: the layer `index` of `model`, its inputs and output from the forward
+// pass that ran, and its state (kept by the Backward object) and a scratch buffer shared by all
+// layers.
 struct BackwardContext {
   const ModelFile* model;
   size_t index;
-  const Shape* input_shape;
-  std::span<const float> input;
+  const Layer* layer;
+  std::vector<const Shape*> input_shapes;
+  std::vector<std::span<const float>> inputs;
+  std::span<const float> output;
+  bool guided;  // guided backpropagation: ReLU-like functions also zero negative gradients
   pthreadpool_t threadpool;
   std::unique_ptr<BackwardState>* state;
   std::vector<float>* scratch;
+  // A kind with several inputs puts the gradients of inputs 1.. here (input 0's is the step's).
+  std::vector<std::vector<float>>* more_gradients;
+
+  const Shape& input_shape() const { return *input_shapes[0]; }
+  std::span<const float> input() const { return inputs[0]; }
 };
 
 // A layer of the occlusion trunk (incremental_forward.h): runs batches of gathered tiles, each
@@ -72,31 +89,48 @@ class TileRunner {
   size_t alignment = 1;  // tiles start on rows and columns that are multiples of this
 };
 
+// The input rank of kinds that take any (pointwise kinds, identities).
+inline constexpr size_t kAnyRank = SIZE_MAX;
+
 struct LayerKindOps {
   LayerKind kind;
-  const char* keras_class;  // "Conv2D"
-  // The rank the input must have (3: height x width x channels, 1: flat; 0 for the input layer).
+  // The Keras classes it reads, its own first ("Activation", "ReLU", "LeakyReLU", ...).
+  std::vector<const char*> keras_classes;
+  // Netron's categories, for colours and grouping: "Data", "Layer", "Activation", "Pool",
+  // "Normalization", "Dropout", "Shape".
+  const char* category;
+  const char* description;  // one sentence for the catalog
+  // The rank the input must have (3: height x width x channels, 1: flat; 0 for the input layer;
+  // kAnyRank).
   size_t input_rank;
-  // Reads the kind's fields from Keras' `config` (the name is read already); `path` names the
-  // config in messages ("layer block1_conv1 config").
-  Status (*from_keras)(const Json& config, const std::string& path, Layer* layer);
+  // Reads the kind's fields from Keras' `config` (the name and class are read already); `path`
+  // names the config in messages ("layer block1_conv1 config").
+  Status (*from_keras)(const Json& config, const std::string& path, KerasDialect dialect,
+                       Layer* layer);
   // Writes the kind's fields into Keras' config, which from_keras reads back (null: it has none).
   void (*to_keras)(const Layer& layer, Json* config) = nullptr;
   // The output shape for an input of the right rank; `where` names the layer in messages.
   Status (*output_shape)(const Layer& layer, const Shape& input, const std::string& where,
                          Shape* out);
-  // The shapes Keras stores for the layer's weights, in Keras order (null: it has none).
-  std::vector<Shape> (*weight_shapes)(const Layer& layer, const Shape& input) = nullptr;
+  // The weights it stores, in Keras order (null: none).
+  std::vector<WeightSpec> (*weights)(const Layer& layer, const Shape& input) = nullptr;
   // The "Output Shape" column of Keras' summary (null: ShapeString).
   std::string (*summary_shape)(const Shape& output) = nullptr;
   // Builds the engine's runner (null for the input layer).
   Status (*forward)(const ForwardContext& context, std::unique_ptr<LayerForward>* out) = nullptr;
+  // Whether Layer::activation follows the kind's own computation (Conv2D, SeparableConv2D, Dense):
+  // the engine applies it, the backward pass takes the gradient through it.
+  bool has_activation = false;
+  // Whether the runner can fold a plain ReLU into its output (ForwardContext::fuse_relu).
+  bool fuses_relu = false;
+  // Whether the filter grid draws its kernel (Conv2D, SeparableConv2D).
+  bool has_filters = false;
   // Whether the runner reads its weights on every run (a Dense layer), rather than packing a copy
   // when built (so the engine may drop any converted weights then).
   bool reads_weights_when_running = false;
   // Turns `gradient`, d objective / d(the layer's values before its activation), into
-  // d objective / d(its input) (null: it passes unchanged, as through a reshape; the input layer is
-  // never reached).
+  // d objective / d(its first input) (null: it passes unchanged, as through a reshape; the input
+  // layer is never reached).
   Status (*backward)(const BackwardContext& context, std::vector<float>* gradient) = nullptr;
   // Builds the occlusion trunk's tile runner for layer `index`; null for the kinds that end the
   // trunk.
@@ -107,6 +141,8 @@ struct LayerKindOps {
 // The entry of a kind, and of a Keras class name (null for one convscope does not run).
 const LayerKindOps& KindOps(LayerKind kind);
 const LayerKindOps* KindOpsFor(const std::string& keras_class);
+// Every kind's entry, in LayerKind's order.
+const std::vector<const LayerKindOps*>& AllKinds();
 
 // The kinds' entries, one per file, listed by registry.cc.
 const LayerKindOps& InputLayerKind();
@@ -115,6 +151,18 @@ const LayerKindOps& MaxPooling2DLayerKind();
 const LayerKindOps& FlattenLayerKind();
 const LayerKindOps& DenseLayerKind();
 const LayerKindOps& GlobalAveragePooling2DLayerKind();
+const LayerKindOps& BatchNormalizationLayerKind();
+const LayerKindOps& ActivationLayerKind();
+const LayerKindOps& PReLULayerKind();
+const LayerKindOps& SeparableConv2DLayerKind();
+const LayerKindOps& AveragePooling2DLayerKind();
+const LayerKindOps& GlobalMaxPooling2DLayerKind();
+const LayerKindOps& ZeroPadding2DLayerKind();
+const LayerKindOps& Cropping2DLayerKind();
+const LayerKindOps& ReshapeLayerKind();
+const LayerKindOps& RescalingLayerKind();
+const LayerKindOps& NormalizationLayerKind();
+const LayerKindOps& IdentityLayerKind();
 
 // Runs an engine object that has a Run() (DenseLayer, LayerRuntime) as the layer's LayerForward.
 template <typename T>

@@ -2,8 +2,8 @@
 // LayerRuntime) in the engine and the occlusion trunk; its gradient is routed by hand.
 #include <limits>
 
+#include "convolution.h"
 #include "engine/layer_runtime.h"
-#include "keras_config.h"
 #include "layer_kind.h"
 #include "model/model_file.h"
 
@@ -12,39 +12,12 @@ namespace {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
-Status FromKeras(const Json& config, const std::string& path, Layer* l) {
-  CONVSCOPE_RETURN_IF_ERROR(ReadWindow(config, "pool_size", path, &l->kernel_h, &l->kernel_w));
-  const Json* s = Find(config, "strides");
-  if (s == nullptr || s->is_null()) {  // Keras: strides default to pool_size
-    l->stride_h = l->kernel_h;
-    l->stride_w = l->kernel_w;
-  } else {
-    CONVSCOPE_RETURN_IF_ERROR(ReadWindow(config, "strides", path, &l->stride_h, &l->stride_w));
-  }
-  CONVSCOPE_RETURN_IF_ERROR(ReadPadding(config, path, &l->padding));
-  return CheckChannelsLast(config, l->name);
+Status FromKeras(const Json& config, const std::string& path, KerasDialect, Layer* l) {
+  return ReadConvolutionWindow(config, path, WindowOf::kPooling, l);
 }
 
 void ToKeras(const Layer& l, Json* config) {
-  (*config)["pool_size"] = {l.kernel_h, l.kernel_w};
-  (*config)["strides"] = {l.stride_h, l.stride_w};
-  (*config)["padding"] = PaddingName(l.padding);
-}
-
-Status OutputShape(const Layer& l, const Shape& in, const std::string& where, Shape* out) {
-  *out = {0, 0, in[2]};
-  for (size_t d = 0; d < 2; ++d) {
-    const size_t pool = d == 0 ? l.kernel_h : l.kernel_w;
-    const size_t stride = d == 0 ? l.stride_h : l.stride_w;
-    if (l.padding == Padding::kSame) {
-      (*out)[d] = (in[d] + stride - 1) / stride;
-    } else if (in[d] >= pool) {
-      (*out)[d] = (in[d] - pool) / stride + 1;
-    } else {
-      return Status::Error(where + ": pool is larger than its input " + ShapeString(in));
-    }
-  }
-  return Status::Ok();
+  ConvolutionWindowToKeras(l, WindowOf::kPooling, config);
 }
 
 Status Define(xnn_subgraph_t g, const Layer& l, const Shape&, uint32_t input_id,
@@ -64,7 +37,7 @@ Status Define(xnn_subgraph_t g, const Layer& l, const Shape&, uint32_t input_id,
 struct RouteTask {
   const Layer* l;
   const Shape* in_shape;
-  LeadingPadding pad;
+  WindowPadding pad;
   std::span<const float> in, g;
   float* result;
 };
@@ -95,9 +68,9 @@ void RouteRow(void* context, size_t oy) {
 
 Status Backward(const BackwardContext& c, std::vector<float>* gradient) {
   const Layer& l = c.model->header().layers[c.index].layer;
-  std::vector<float> result(c.input.size(), 0.0f);
-  RouteTask task{&l,      c.input_shape, PaddingOf(l, *c.input_shape),
-                 c.input, *gradient,     result.data()};
+  std::vector<float> result(c.input().size(), 0.0f);
+  RouteTask task{&l,        &c.input_shape(), PaddingOf(l, c.input_shape()),
+                 c.input(), *gradient,        result.data()};
   if (l.stride_h >= l.kernel_h) {
     pthreadpool_parallelize_1d(c.threadpool, RouteRow, &task, l.output_shape[0], /*flags=*/0);
   } else {
@@ -125,12 +98,15 @@ Status BuildTiles(const ModelFile& model, size_t index, pthreadpool_t threadpool
 }  // namespace
 
 const LayerKindOps& MaxPooling2DLayerKind() {
-  static const LayerKindOps ops{.kind = LayerKind::kMaxPooling2D,
-                                .keras_class = "MaxPooling2D",
+  static const LayerKindOps ops{
+                                .kind = LayerKind::kMaxPooling2D,
+                                .keras_classes = {"MaxPooling2D", "MaxPool2D"},
+                                .category = "Pool",
+                                .description = "Keeps the largest value of each window.",
                                 .input_rank = 3,
                                 .from_keras = &FromKeras,
                                 .to_keras = &ToKeras,
-                                .output_shape = &OutputShape,
+                                .output_shape = &PoolingOutputShape,
                                 .forward = &ForwardByRuntime<&Define>,
                                 .backward = &Backward,
                                 .tiles = &BuildTiles};

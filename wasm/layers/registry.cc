@@ -2,22 +2,36 @@
 #include "layer_kind.h"
 
 namespace convscope {
-namespace {
 
-const std::vector<const LayerKindOps*>& Kinds() {
-  static const std::vector<const LayerKindOps*> kinds = {
-      &InputLayerKind(),   &Conv2DLayerKind(), &MaxPooling2DLayerKind(),
-      &FlattenLayerKind(), &DenseLayerKind(),  &GlobalAveragePooling2DLayerKind()};
+const std::vector<const LayerKindOps*>& AllKinds() {
+  static const std::vector<const LayerKindOps*> kinds = {&InputLayerKind(),
+                                                         &Conv2DLayerKind(),
+                                                         &MaxPooling2DLayerKind(),
+                                                         &FlattenLayerKind(),
+                                                         &DenseLayerKind(),
+                                                         &GlobalAveragePooling2DLayerKind(),
+                                                         &BatchNormalizationLayerKind(),
+                                                         &ActivationLayerKind(),
+                                                         &PReLULayerKind(),
+                                                         &SeparableConv2DLayerKind(),
+                                                         &AveragePooling2DLayerKind(),
+                                                         &GlobalMaxPooling2DLayerKind(),
+                                                         &ZeroPadding2DLayerKind(),
+                                                         &Cropping2DLayerKind(),
+                                                         &ReshapeLayerKind(),
+                                                         &RescalingLayerKind(),
+                                                         &NormalizationLayerKind(),
+                                                         &IdentityLayerKind()};
   return kinds;
 }
 
-}  // namespace
-
-const LayerKindOps& KindOps(LayerKind kind) { return *Kinds()[static_cast<size_t>(kind)]; }
+const LayerKindOps& KindOps(LayerKind kind) { return *AllKinds()[static_cast<size_t>(kind)]; }
 
 const LayerKindOps* KindOpsFor(const std::string& keras_class) {
-  for (const LayerKindOps* ops : Kinds()) {
-    if (keras_class == ops->keras_class) return ops;
+  for (const LayerKindOps* ops : AllKinds()) {
+    for (const char* c : ops->keras_classes) {
+      if (keras_class == c) return ops;
+    }
   }
   return nullptr;
 }

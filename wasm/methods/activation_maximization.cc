@@ -6,7 +6,8 @@
 
 #include "gaussian.h"
 #include "images/preprocess.h"
-#include "model/predictions.h"
+#include "model/head.h"
+#include "model/layer_roles.h"
 
 namespace convscope {
 namespace {
@@ -96,13 +97,18 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
   }
   const auto& layers = header.layers;
   if (o.layer == 0 || o.layer >= layers.size()) return Status::Error("no such layer to maximize");
-  const Layer& target = layers[o.layer].layer;
-  const bool is_class = target.kind == LayerKind::kDense && o.layer + 1 == layers.size();
-  if (target.kind != LayerKind::kConv2D && !is_class) {
-    return Status::Error("activation maximization needs a Conv2D layer or the class layer; " +
-                         target.name + " is a " + KerasClassName(target.kind));
+  const Head& head = header.head;
+  // The class layer: the last, or the one whose values are the class scores.
+  const bool is_class =
+      head.kind != HeadKind::kNone && (o.layer + 1 == layers.size() || o.layer == head.layer);
+  const size_t layer = is_class ? head.layer : o.layer;
+  const Layer& target = layers[layer].layer;
+  if (!is_class && !HasSpatialOutput(target)) {
+    return Status::Error("activation maximization needs a layer with feature maps or the class "
+                         "layer; " + target.name + " (" + target.keras_class + ") has output " +
+                         ShapeString(target.output_shape));
   }
-  const size_t units = target.output_shape.back();
+  const size_t units = is_class ? head.classes : target.output_shape.back();
   if (o.unit >= units) {
     return Status::Error(std::string(is_class ? "class " : "filter ") + std::to_string(o.unit) +
                          " is out of range: " + target.name + " has " + std::to_string(units));
@@ -125,8 +131,13 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
   for (size_t i = 0; i < n; ++i) {
     x[i] = PreprocessValue(p, 128.0f + noise(rng), i % c);
   }
-  auto mean_activation = [&]() {  // of the unit's outputs; a class's logit
-    const std::span<const float> a = is_class ? engine->logits() : engine->activation(o.layer);
+  // The values the class scores are (model/head.h).
+  auto head_values = [&]() {
+    return head.before_activation ? engine->pre_activation(layer) : engine->activation(layer);
+  };
+  auto mean_activation = [&]() {  // of the unit's outputs; a class's score
+    if (is_class) return engine->scores()[o.unit];
+    const std::span<const float> a = engine->activation(layer);
     double sum = 0;
     for (size_t i = o.unit; i < a.size(); i += units) sum += a[i];
     return static_cast<float>(sum / static_cast<double>(positions));
@@ -146,28 +157,24 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
     const int dy = shift(rng), dx = shift(rng);
     Roll(x, h, w, c, dy, dx, jittered);
     std::copy(jittered.begin(), jittered.end(), engine->input().begin());
-    CONVSCOPE_RETURN_IF_ERROR(engine->Run(o.layer));
+    CONVSCOPE_RETURN_IF_ERROR(engine->Run(layer));
     if (t == 0) result->start_activation = mean_activation();
-    // d(mean response of the unit, before its activation) / d(layer values before activation).
-    const size_t size = is_class ? units : positions * units;
-    gradient.assign(size, 0.0f);
-    if (is_class && preset.log_probability) {
-      // d log softmax(logits)[unit] / d logits = onehot(unit) - softmax(logits): the class gains
-      // on the others, not only in its own logit (which can rise with theirs).
-      const std::vector<float> probability = Softmax(engine->logits());
-      for (size_t i = 0; i < units; ++i) gradient[i] = (i == o.unit ? 1.0f : 0.0f) - probability[i];
+    if (is_class) {
+      // A class's log probability (or score), from the values its scores are.
+      gradient = preset.log_probability
+                     ? LogProbabilityGradient(head, head_values(), o.unit)
+                     : ScoreGradient(head, head_values().size(), o.unit);
     } else {
-      for (size_t i = o.unit; i < size; i += units)
+      // d(mean response of the unit, before its activation) / d(layer values before activation).
+      gradient.assign(positions * units, 0.0f);
+      for (size_t i = o.unit; i < gradient.size(); i += units)
         gradient[i] = 1.0f / static_cast<float>(positions);
     }
-    CONVSCOPE_RETURN_IF_ERROR(
-        backward->Propagate(*engine, o.layer, 0, BackwardMode::kPlain, &gradient));
+    CONVSCOPE_RETURN_IF_ERROR(backward->Propagate(*engine, layer, 0, BackwardMode::kPlain,
+                                                  &gradient, is_class && !head.before_activation));
     Roll(gradient, h, w, c, -dy, -dx, step);  // back to x's frame
-    // Objective trace: the unit's mean output (its logit for a class).
-    const std::span<const float> out = is_class ? engine->logits() : engine->activation(o.layer);
-    double response = 0;
-    for (size_t i = o.unit; i < out.size(); i += units) response += out[i];
-    result->objective.push_back(static_cast<float>(response / static_cast<double>(positions)));
+    // Objective trace: the unit's mean output (its score for a class).
+    result->objective.push_back(mean_activation());
 
     // Ascent on the objective, normalized to unit RMS (as the classic Keras recipe), minus the
     // regularizers' gradients in the same units.
@@ -206,21 +213,22 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
         ReportProgress(o.progress, static_cast<double>(t + 1) / static_cast<double>(steps)));
   }
   std::copy(x.begin(), x.end(), engine->input().begin());
-  CONVSCOPE_RETURN_IF_ERROR(engine->Run(o.layer));
+  CONVSCOPE_RETURN_IF_ERROR(engine->Run(layer));
   result->end_activation = mean_activation();
 
-  // For display: back to RGB pixels, then the classic contrast stretch (mean 0.5, std 0.1).
-  std::vector<float> rgb(n);
-  Deprocess(x, p, rgb);
+  // For display: back to RGB pixels (a grayscale model's gray in all three), then the classic
+  // contrast stretch (mean 0.5, std 0.1).
+  std::vector<float> rgb(h * w * 3);
+  Deprocess(x, p, c, rgb);
   double mean = 0, var = 0;
   for (float v : rgb) mean += v;
-  mean /= static_cast<double>(n);
+  mean /= static_cast<double>(rgb.size());
   for (float v : rgb) var += (v - mean) * (v - mean);
-  const double sd = std::sqrt(var / static_cast<double>(n)) + 1e-5;
+  const double sd = std::sqrt(var / static_cast<double>(rgb.size())) + 1e-5;
   result->width = w;
   result->height = h;
-  result->rgb.resize(n);
-  for (size_t i = 0; i < n; ++i) {
+  result->rgb.resize(rgb.size());
+  for (size_t i = 0; i < rgb.size(); ++i) {
     const double v = preset.stretch ? ((rgb[i] - mean) / sd * 0.1 + 0.5) * 255.0 : rgb[i];
     result->rgb[i] = static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L));
   }

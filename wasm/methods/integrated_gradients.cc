@@ -17,7 +17,7 @@ Status IntegratedGradientsBaseline(const MethodInput& in, std::vector<float>* ba
     // Pixel value 0 through the model's preprocessing.
     baseline->resize(in.image.size());
     for (size_t i = 0; i < baseline->size(); ++i) {
-      (*baseline)[i] = PreprocessValue(in.header->preprocessing, 0, i % 3);
+      (*baseline)[i] = PreprocessValue(in.header->preprocessing, 0, i % s[2]);
     }
   }
   return Status::Ok();

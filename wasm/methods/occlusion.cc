@@ -100,8 +100,8 @@ Grid GridOf(const MethodInput& in) {
 Status Occlusion(const MethodInput& in, Explanation* out) {
   const auto& layers = in.header->layers;
   CONVSCOPE_RETURN_IF_ERROR(CheckPatch(in));
-  if (layers.back().layer.kind != LayerKind::kDense) {
-    return Status::Error("occlusion needs a model that ends in a Dense layer of class scores");
+  if (in.header->head.kind == HeadKind::kNone) {
+    return Status::Error("occlusion needs a model whose output is a vector of class scores");
   }
   std::unique_ptr<IncrementalForward> trunk;
   CONVSCOPE_RETURN_IF_ERROR(IncrementalForward::Create(*in.model, in.image, in.threadpool, &trunk));
@@ -115,7 +115,7 @@ Status Occlusion(const MethodInput& in, Explanation* out) {
   const auto fill = static_cast<float>(in.options.Number("fill"));
   auto score = [&](std::span<const float> trunk_output, float* value) {
     CONVSCOPE_RETURN_IF_ERROR(engine.RunFrom(head, trunk_output));
-    *value = (logit ? engine.logits() : engine.activation(layers.size() - 1))[in.class_index];
+    *value = (logit ? engine.scores() : engine.probabilities())[in.class_index];
     return Status::Ok();
   };
   float base_score = 0;

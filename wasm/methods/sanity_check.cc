@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "gaussian.h"
+#include "model/layer_roles.h"
 
 namespace convscope {
 namespace {
@@ -38,13 +39,13 @@ double StdDev(std::span<const T> v) {
 std::vector<size_t> TopWeightedLayers(const ModelHeader& header, size_t count) {
   std::vector<size_t> out;
   for (size_t i = header.layers.size(); i-- > 0 && out.size() < count;) {
-    if (!header.layers[i].weights.empty()) out.push_back(i);
+    if (KernelWeight(header, i)) out.push_back(i);
   }
   return out;
 }
 
 void RandomizeKernel(const ModelFile& file, size_t layer, uint32_t seed, std::span<uint8_t> bytes) {
-  const TensorView kernel = file.Weights(layer)[0];
+  const TensorView kernel = file.Weights(layer)[*KernelWeight(file.header(), layer)];
   uint8_t* data = bytes.data() + (kernel.data.data() - bytes.data());
   GaussianSampler normal(seed);
   if (kernel.entry->dtype == Precision::kF32) {

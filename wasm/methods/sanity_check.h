@@ -13,7 +13,8 @@
 
 namespace convscope {
 
-// The indices of the last `count` layers with weights (the top of the network first).
+// The indices of the last `count` layers with a kernel (model/layer_roles.h: KernelWeight), the
+// top of the network first.
 std::vector<size_t> TopWeightedLayers(const ModelHeader& header, size_t count);
 
 // Overwrites the kernel of `layer` in `bytes` (the storage `file` views) with Gaussian noise of

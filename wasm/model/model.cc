@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "images/preprocess.h"
+#include "layer_roles.h"
 #include "methods/registry.h"
 #include "methods/sanity_check.h"
 
@@ -15,7 +16,7 @@ Status Model::Load(std::vector<uint8_t> bytes, ThreadPool threadpool, std::uniqu
   m->bytes_ = std::move(bytes);
   m->threadpool_ = std::move(threadpool);
   CONVSCOPE_RETURN_IF_ERROR(ModelFile::Open(m->bytes_, &m->file_));
-  CONVSCOPE_RETURN_IF_ERROR(CheckRgbInput(m->header().layers.front().layer.output_shape));
+  CONVSCOPE_RETURN_IF_ERROR(CheckImageInput(m->header().layers.front().layer.output_shape));
   *out = std::move(m);
   return Status::Ok();
 }
@@ -43,7 +44,7 @@ Status Model::Run(const RgbImage& image, const RunOptions& options, RunResult* r
   CONVSCOPE_RETURN_IF_ERROR(EngineFor(precision, &engine));
   const Shape& in = header().layers.front().layer.output_shape;
   CONVSCOPE_RETURN_IF_ERROR(ResizeImage(image, in[1], in[0], options.resize, &resized_));
-  Preprocess(resized_, header().preprocessing, engine->input());
+  Preprocess(resized_, header().preprocessing, in[2], engine->input());
   const double preprocess_ms =
       std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   last_ = nullptr;  // activations are stale until the run completes
@@ -56,16 +57,8 @@ Status Model::Run(const RgbImage& image, const RunOptions& options, RunResult* r
   result->layer_ms = engine->layer_ms();
   result->layer_ms[0] = preprocess_ms;
   result->predictions.clear();
-  const Layer& last = header().layers.back().layer;
-  if (last.output_shape.size() == 1) {
-    const std::span<const float> logits = engine->logits();
-    if (last.activation == Activation::kSoftmax) {
-      result->predictions =
-          TopK(engine->activation(header().layers.size() - 1), logits, options.top_k);
-    } else {
-      const std::vector<float> p = Softmax(logits);
-      result->predictions = TopK(p, logits, options.top_k);
-    }
+  if (header().head.kind != HeadKind::kNone) {
+    result->predictions = TopK(engine->probabilities(), engine->scores(), options.top_k);
   }
   result->total_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   return Status::Ok();
@@ -98,18 +91,10 @@ Status Model::PrepareMethod(const ExplainOptions& options, const MethodInfo** fo
   in->header = &header();
   in->threadpool = threadpool_.get();
   in->engine = last_;
-  const std::span<const float> logits = last_->logits();
+  const std::vector<float> scores = last_->scores();
   in->class_index = options.class_index.value_or(
-      static_cast<size_t>(std::max_element(logits.begin(), logits.end()) - logits.begin()));
-  if (method->needs_layer) {
-    if (options.layer) {
-      in->layer = *options.layer;
-    } else {
-      for (size_t i = 0; i < layers.size(); ++i) {
-        if (layers[i].layer.kind == LayerKind::kConv2D) in->layer = i;
-      }
-    }
-  }
+      static_cast<size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin()));
+  if (method->needs_layer) in->layer = options.layer.value_or(DefaultCamLayer(layers));
   in->progress = options.progress;
   in->partial = options.partial;
   in->part = options.part;

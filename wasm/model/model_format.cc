@@ -44,10 +44,11 @@ Status CheckLayerCount(size_t layers) {
   return Status::Ok();
 }
 
-Status CheckRgbInput(const Shape& input) {
-  if (input.size() != 3 || input[2] != 3) {
+Status CheckImageInput(const Shape& input) {
+  if (input.size() != 3 || (input[2] != 3 && input[2] != 1)) {
     return Status::Error("the model's input is " + ShapeString(input) +
-                         ": convscope runs models on RGB images (height x width x 3)");
+                         ": convscope runs models on pictures, RGB (height x width x 3) or "
+                         "grayscale (height x width x 1)");
   }
   return Status::Ok();
 }
@@ -56,7 +57,7 @@ Status DecodePreamble(std::span<const uint8_t> bytes, Preamble* out) {
   if (bytes.size() < kPreambleSize ||
       !std::equal(kModelMagic.begin(), kModelMagic.end(), bytes.begin())) {
     return Status::Error(
-        "not a convscope model file (convert Keras .h5 files with model_convert first)");
+        "not a convscope model file (convert Keras .keras and .h5 files with model_convert first)");
   }
   const uint8_t* b = bytes.data();
   if (!ChecksumMatches(Crc32(bytes.first(kPreambleCrcOffset)),

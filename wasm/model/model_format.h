@@ -29,14 +29,14 @@ inline constexpr size_t kSectionAlignment = 64;
 inline constexpr uint64_t kMaxModelFileSize = uint64_t{2} << 30;
 // The JSON header (labels, statistics, section table): VGG16's is about 100 KB.
 inline constexpr uint64_t kMaxHeaderSize = 64 << 20;
-// Layers in one model (VGG16 has 23): enough for any chain convscope runs, small enough that a
-// crafted header cannot make the loader build thousands of runtimes.
+// Layers in one model (VGG16 has 23, DenseNet121 429): enough for any model convscope runs, small
+// enough that a crafted header cannot make the loader build thousands of runtimes.
 inline constexpr size_t kMaxLayers = 1024;
 // The loader's check of kMaxLayers, also applied by the converter.
 Status CheckLayerCount(size_t layers);
-// Models run on RGB pictures: an input of height x width x 3 (the loader's check, which the
-// converter applies too, so that it never writes a file the loader refuses).
-Status CheckRgbInput(const Shape& input);
+// Models run on pictures: an input of height x width x 3 (RGB) or x 1 (grayscale) (the loader's
+// check, which the converter applies too, so that it never writes a file the loader refuses).
+Status CheckImageInput(const Shape& input);
 
 struct Preamble {
   uint32_t version = kModelFormatVersion;

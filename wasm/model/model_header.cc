@@ -39,9 +39,6 @@ Status ReadWeight(const Json& j, const std::string& path, size_t num_sections, W
   CONVSCOPE_RETURN_IF_ERROR(ReadName(j, "dtype", path, kPrecisionNames, &w->dtype));
   CONVSCOPE_RETURN_IF_ERROR(ReadSize(j, "data", path, &w->data_section));
   if (w->data_section >= num_sections) return Status::Error(path + ".data is not a section");
-  if (w->shape != StoredShape(w->keras_shape) || w->layout != StoredLayout(w->keras_shape)) {
-    return Status::Error(path + ": shape and layout do not follow from keras_shape");
-  }
   if (w->dtype == Precision::kInt8) {
     size_t scales = 0;
     CONVSCOPE_RETURN_IF_ERROR(ReadSize(j, "scales", path, &scales));
@@ -79,16 +76,6 @@ Status ReadPreprocessing(const Json& j, Preprocessing* p) {
 
 }  // namespace
 
-Shape StoredShape(const Shape& k) {
-  if (k.size() == 4) return {k[3], k[0], k[1], k[2]};
-  if (k.size() == 2) return {k[1], k[0]};
-  return k;
-}
-
-const char* StoredLayout(const Shape& k) {
-  return k.size() == 4 ? "OHWI" : k.size() == 2 ? "OI" : "O";
-}
-
 Json HeaderToJson(const ModelHeader& h) {
   Json layers = Json::array();
   for (const LayerEntry& e : h.layers) {
@@ -101,6 +88,7 @@ Json HeaderToJson(const ModelHeader& h) {
           {"name", w.name},     {"keras_shape", ToList(w.keras_shape)}, {"shape", ToList(w.shape)},
           {"layout", w.layout}, {"dtype", PrecisionName(w.dtype)},      {"data", w.data_section},
           {"stats", w.stats}};
+      if (!w.trainable) jw["trainable"] = false;
       if (w.scales_section) jw["scales"] = *w.scales_section;
       if (!w.quantization.is_null()) jw["quantization"] = w.quantization;
       weights.push_back(std::move(jw));
@@ -128,7 +116,10 @@ Json HeaderToJson(const ModelHeader& h) {
         {"std", p.std}}},
       {"labels", h.labels},
       {"layers", std::move(layers)},
-      {"totals", {{"params", h.total_params}, {"trainable", h.total_params}, {"non_trainable", 0}}},
+      {"totals",
+       {{"params", h.total_params},
+        {"trainable", h.trainable_params},
+        {"non_trainable", h.total_params - h.trainable_params}}},
       {"sections", std::move(sections)}};
 }
 
@@ -165,15 +156,14 @@ Status ReadLayers(const Json& j, ModelHeader* h, std::vector<Layer>* stored) {
     CONVSCOPE_RETURN_IF_ERROR(ReadString(jl, "class_name", path, &class_name));
     const Json* config = Find(jl, "config");
     if (config == nullptr) return Status::Error(path + ".config is missing");
-    std::optional<Layer> layer;
-    CONVSCOPE_RETURN_IF_ERROR(LayerFromKeras(class_name, *config, &layer));
-    if (!layer) return Status::Error(path + ": " + class_name + " layers are not stored");
-    Layer claimed = *layer;
+    Layer layer;
+    CONVSCOPE_RETURN_IF_ERROR(LayerFromKeras(class_name, *config, KerasDialect::kKeras3, &layer));
+    Layer claimed = layer;
     CONVSCOPE_RETURN_IF_ERROR(ReadSizeList(jl, "output_shape", path, &claimed.output_shape));
     CONVSCOPE_RETURN_IF_ERROR(ReadSize(jl, "params", path, &claimed.params));
     stored->push_back(std::move(claimed));
 
-    LayerEntry entry{std::move(*layer), {}};
+    LayerEntry entry{std::move(layer), {}};
     const Json* weights = Find(jl, "weights");
     if (weights == nullptr || !weights->is_array())
       return Status::Error(path + ".weights must be a list");
@@ -189,39 +179,52 @@ Status ReadLayers(const Json& j, ModelHeader* h, std::vector<Layer>* stored) {
 }
 
 // Derives every layer's shapes and params from the configs, checks the header states the same
-// ones and the weights each layer needs, and keeps the derived layers and the total.
+// ones and the weights each layer needs, and keeps the derived layers and the totals.
 Status CheckLayers(const std::vector<Layer>& stored, ModelHeader* h) {
   std::vector<Layer> derived;
   for (const LayerEntry& e : h->layers) derived.push_back(e.layer);
   CONVSCOPE_RETURN_IF_ERROR(InferShapes(&derived));
-  Shape input;
   for (size_t i = 0; i < derived.size(); ++i) {
     const Layer& d = derived[i];
     if (d.output_shape != stored[i].output_shape || d.params != stored[i].params) {
       return Status::Error("layer " + d.name + ": stored output shape or params do not match its " +
                            "config (the header is inconsistent)");
     }
-    const std::vector<Shape> expected = KerasWeightShapes(d, input);
-    const std::vector<WeightEntry>& weights = h->layers[i].weights;
+    const Shape input = i == 0 ? Shape() : derived[d.inputs[0]].output_shape;
+    const std::vector<WeightSpec> expected = StoredWeightSpecs(d, input);
+    std::vector<WeightEntry>& weights = h->layers[i].weights;
     if (weights.size() != expected.size()) {
       return Status::Error("layer " + d.name + " needs " + std::to_string(expected.size()) +
                            " weights, the header lists " + std::to_string(weights.size()));
     }
     for (size_t k = 0; k < expected.size(); ++k) {
-      if (weights[k].keras_shape != expected[k]) {
-        return Status::Error("layer " + d.name + " weight " + weights[k].name + " has shape " +
-                             DimsString(weights[k].keras_shape) + ", the layer needs " +
-                             DimsString(expected[k]));
+      WeightEntry& w = weights[k];
+      const WeightSpec& spec = expected[k];
+      if (w.keras_shape != spec.keras_shape) {
+        return Status::Error("layer " + d.name + " weight " + w.name + " has shape " +
+                             DimsString(w.keras_shape) + ", the layer needs " +
+                             DimsString(spec.keras_shape));
       }
+      if (w.name != spec.name || w.shape != StoredShape(spec) ||
+          w.layout != LayoutName(spec.layout)) {
+        return Status::Error("layer " + d.name + " weight " + std::to_string(k) + " (" + w.name +
+                             "): its name, shape and layout must be " + spec.name + ", " +
+                             DimsString(StoredShape(spec)) + ", " + LayoutName(spec.layout));
+      }
+      if (w.dtype == Precision::kInt8 && !spec.quantizable) {
+        return Status::Error("layer " + d.name + " weight " + w.name + " must be f32");
+      }
+      w.trainable = spec.trainable;
     }
     h->layers[i].layer = d;
     h->total_params += d.params;
-    input = d.output_shape;
+    h->trainable_params += d.trainable_params;
   }
+  h->head = FindHead(derived);
   return Status::Ok();
 }
 
-// The class names, one per output of the last layer, if the header has them.
+// The class names, one per class (model/head.h), if the header has them.
 Status ReadLabels(const Json& j, ModelHeader* h) {
   const Json* labels = Find(j, "labels");
   if (labels != nullptr && labels->is_array()) {
@@ -230,10 +233,9 @@ Status ReadLabels(const Json& j, ModelHeader* h) {
       h->labels.push_back(l.get<std::string>());
     }
   }
-  const Shape& output = h->layers.back().layer.output_shape;
-  if (!h->labels.empty() && (output.size() != 1 || h->labels.size() != output[0])) {
+  if (!h->labels.empty() && h->labels.size() != h->head.classes) {
     return Status::Error("header.labels has " + std::to_string(h->labels.size()) +
-                         " names for an output of shape " + ShapeString(output));
+                         " names for a model of " + std::to_string(h->head.classes) + " classes");
   }
   return Status::Ok();
 }
@@ -248,7 +250,15 @@ Status HeaderFromJson(const Json& j, ModelHeader* out) {
     return Status::Error("header.format is not " + std::string(kFormatName));
   CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "name", "header", &h.name));
   CONVSCOPE_RETURN_IF_ERROR(ReadName(j, "precision", "header", kPrecisionNames, &h.precision));
-  if (const Json* v = Find(j, "source")) h.source = *v;
+  if (const Json* v = Find(j, "source")) {
+    h.source = *v;
+    if (const Json* k = Find(*v, "keras_version"); k != nullptr && k->is_string()) {
+      h.keras_version = k->get<std::string>();
+    }
+    if (const Json* c = Find(*v, "model_class"); c != nullptr && c->is_string()) {
+      h.sequential = c->get<std::string>() == "Sequential";
+    }
+  }
   if (const Json* v = Find(j, "converter")) h.converter = *v;
   const Json* pre = Find(j, "preprocessing");
   if (pre == nullptr) return Status::Error("header.preprocessing is missing");

@@ -13,15 +13,17 @@
 #include "base/names.h"
 #include "base/precision.h"
 #include "base/status.h"
+#include "head.h"
 #include "layers/layer.h"
 
 namespace convscope {
 
 struct WeightEntry {
-  std::string name;   // "kernel" or "bias"
+  std::string name;   // "kernel", "bias", "gamma", ... (the kind's WeightSpec)
   Shape keras_shape;  // as Keras stores it: conv (kh, kw, in, out), dense (in, out), bias (out)
   Shape shape;        // as stored here: conv OHWI (out, kh, kw, in), dense OI (out, in), bias (out)
   std::string layout;  // "OHWI", "OI" or "O"
+  bool trainable = true;
   Precision dtype = Precision::kF32;
   size_t data_section = 0;
   std::optional<size_t> scales_section;  // int8: one f32 scale per output channel
@@ -34,13 +36,15 @@ struct LayerEntry {
   std::vector<WeightEntry> weights;
 };
 
-// Pixel preprocessing, applied to RGB values in [0, 255] after resizing:
+// Pixel preprocessing, applied to RGB values in [0, 255] after resizing (a grayscale model reads
+// the luminance, 0.2989 R + 0.5870 G + 0.1140 B, as tf.image.rgb_to_grayscale):
 //   reorder to channel_order, then x' = (x * scale - mean[c]) / std[c].
-// The mode names where the numbers came from (Keras' preprocess_input modes, or custom); the
-// numbers are what runs.
-enum class PreprocessingMode { kCaffe, kTf, kTorch, kCustom };
-inline constexpr std::array<const char*, 4> kPreprocessingModes = {"caffe", "tf", "torch",
-                                                                   "custom"};  // by the enum
+// The mode names where the numbers came from (Keras' preprocess_input modes; rescale: x / 255, what
+// most tutorial models were trained on; raw: 0-255 as is, for models with their own Rescaling; or
+// custom); the numbers are what runs.
+enum class PreprocessingMode { kCaffe, kTf, kTorch, kRescale, kRaw, kCustom };
+inline constexpr std::array<const char*, 6> kPreprocessingModes = {
+    "caffe", "tf", "torch", "rescale", "raw", "custom"};  // by the enum
 enum class ChannelOrder { kRGB, kBGR };
 inline constexpr std::array<const char*, 2> kChannelOrders = {"RGB", "BGR"};  // by ChannelOrder
 
@@ -60,6 +64,10 @@ struct SectionEntry {
 
 struct ModelHeader {
   std::string name;
+  // The Keras version that saved it ("3.13.2", "2.10.0"; empty when unknown), which decides how
+  // its summary is printed, and whether it was a Sequential or a Functional model.
+  std::string keras_version;
+  bool sequential = false;
   Precision precision = Precision::kF32;
   Json source;     // where the model came from (file, layout, keras_version, ...)
   Json converter;  // {"name", "version"}
@@ -68,6 +76,8 @@ struct ModelHeader {
   std::vector<LayerEntry> layers;
   std::vector<SectionEntry> sections;
   uint64_t total_params = 0;
+  uint64_t trainable_params = 0;
+  Head head;  // what the output means (derived from the layers)
 };
 
 // The class's label, or "class N" where the file has none.
@@ -79,9 +89,5 @@ Json HeaderToJson(const ModelHeader& header);
 // parameter counts must equal the stored ones), weights whose shapes follow from the layers, and
 // section references in range. Does not look at the sections' bytes (see ModelFile).
 Status HeaderFromJson(const Json& json, ModelHeader* out);
-
-// OHWI / OI / O shape for a Keras weight shape.
-Shape StoredShape(const Shape& keras_shape);
-const char* StoredLayout(const Shape& keras_shape);
 
 }  // namespace convscope

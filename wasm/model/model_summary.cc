@@ -37,13 +37,13 @@ std::string KerasSummary(const ModelHeader& h) {
   for (size_t i = 0; i < h.layers.size(); ++i) {
     const Layer& l = h.layers[i].layer;
     if (i > 0) s += "\n";
-    s += Row(l.name + " (" + KerasClassName(l.kind) + ")", SummaryShape(l),
+    s += Row(l.name + " (" + l.keras_class + ")", SummaryShape(l),
              std::to_string(l.params));
   }
   s += std::string(kLine, '=') + "\n";
   s += "Total params: " + WithThousands(h.total_params) + "\n";
-  s += "Trainable params: " + WithThousands(h.total_params) + "\n";
-  s += "Non-trainable params: 0\n";
+  s += "Trainable params: " + WithThousands(h.trainable_params) + "\n";
+  s += "Non-trainable params: " + WithThousands(h.total_params - h.trainable_params) + "\n";
   s += std::string(kLine, '_') + "\n";
   return s;
 }

@@ -1,0 +1,270 @@
+#include "keras_model_config.h"
+
+#include <algorithm>
+#include <map>
+
+#include "keras_refusals.h"
+
+namespace convscope::convert {
+namespace {
+
+// Names of the layers feeding a Functional layer, in Keras 2 ([[["input_1", 0, 0, {}]]]) or
+// Keras 3 ({"args": [{"config": {"keras_history": ["input_layer", 0, 0]}}]}) form.
+void CollectInbound(const Json& j, std::vector<std::string>* names) {
+  if (j.is_object()) {
+    if (const Json* h = Find(j, "keras_history");
+        h && h->is_array() && !h->empty() && (*h)[0].is_string()) {
+      names->push_back((*h)[0].get<std::string>());
+      return;
+    }
+    for (const auto& [key, value] : j.items()) CollectInbound(value, names);
+  } else if (j.is_array()) {
+    if (!j.empty() && j[0].is_string() && j.size() >= 3 && j[1].is_number()) {
+      names->push_back(j[0].get<std::string>());  // Keras 2: [name, node_index, tensor_index, kw]
+      return;
+    }
+    for (const Json& e : j) CollectInbound(e, names);
+  }
+}
+
+// The names in Keras' input_layers / output_layers: [[name, 0, 0], ...] (or one [name, 0, 0]).
+std::vector<std::string> EndpointNames(const Json* list) {
+  std::vector<std::string> names;
+  if (list == nullptr || !list->is_array()) return names;
+  if (!list->empty() && (*list)[0].is_string()) return {(*list)[0].get<std::string>()};
+  for (const Json& e : *list) {
+    if (e.is_array() && !e.empty() && e[0].is_string()) names.push_back(e[0].get<std::string>());
+  }
+  return names;
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string s;
+  for (const std::string& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+// A Keras 3 layer's build_config input shape, or Keras 2's batch_input_shape / Keras 3's
+// batch_shape on a Sequential's first layer: where a model with no InputLayer entry says its input.
+const Json* DeclaredInputShape(const Json& entry, const Json& config) {
+  for (const char* key : {"batch_input_shape", "batch_shape"}) {
+    if (const Json* s = Find(config, key)) return s;
+  }
+  if (const Json* build = Find(entry, "build_config")) return Find(*build, "input_shape");
+  return nullptr;
+}
+
+// A free (None) height or width gets the chosen size; the note says so.
+Status FixInputShape(const Json& shape, const ConfigOptions& o, Json* fixed, std::string* note) {
+  *fixed = shape;
+  if (!shape.is_array() || (shape.size() != 4 && shape.size() != 3)) return Status::Ok();
+  bool free = false;
+  for (size_t d = 1; d <= 2; ++d) {
+    if ((*fixed)[d].is_null()) {
+      (*fixed)[d] = d == 1 ? o.free_height : o.free_width;
+      free = true;
+    }
+  }
+  if (free) {
+    *note = "its input takes any height and width (" + DumpJson(shape) +
+            "): convscope runs it at " + std::to_string(o.free_height) + " x " +
+            std::to_string(o.free_width) + " (model_convert --input-size H W)";
+  }
+  return Status::Ok();
+}
+
+struct Entry {
+  std::string class_name, name;
+  const Json* json;
+  const Json* config;
+};
+
+Status ReadEntries(const Json& layers, std::vector<Entry>* out) {
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const Json& jl = layers[i];
+    Entry e{"", "", &jl, Find(jl, "config")};
+    const std::string path = "model_config.layers[" + std::to_string(i) + "]";
+    CONVSCOPE_RETURN_IF_ERROR(ReadString(jl, "class_name", path, &e.class_name));
+    if (e.config == nullptr || !e.config->is_object()) {
+      return Status::Error(path + " (" + e.class_name + ") has no config");
+    }
+    if (const Json* n = Find(*e.config, "name"); n != nullptr && n->is_string()) {
+      e.name = n->get<std::string>();
+    } else if (const Json* m = Find(jl, "name"); m != nullptr && m->is_string()) {
+      e.name = m->get<std::string>();
+    } else {
+      return Status::Error(path + " (" + e.class_name + ") has no name");
+    }
+    if (const std::string why = RefusalReason(e.class_name, jl); !why.empty()) {
+      return Status::Error("layer " + e.name + " (" + e.class_name + ") " + why + "; " +
+                           kWhatConvscopeOpens);
+    }
+    out->push_back(e);
+  }
+  return Status::Ok();
+}
+
+// Layer::inputs of a Functional's layers from their inbound nodes; execution order by a stable
+// topological sort (Keras writes layers by depth from the output, which need not be one).
+Status LinkFunctional(const std::vector<Entry>& entries, std::vector<Layer>* layers) {
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (!index.emplace(entries[i].name, i).second) {
+      return Status::Error("two layers are named " + entries[i].name);
+    }
+  }
+  std::vector<std::vector<size_t>> from(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].class_name == "InputLayer") continue;
+    const Json* nodes = Find(*entries[i].json, "inbound_nodes");
+    if (nodes != nullptr && nodes->is_array() && nodes->size() > 1) {
+      return Status::Error("layer " + entries[i].name + " (" + entries[i].class_name +
+                           ") is used " + std::to_string(nodes->size()) +
+                           " times (a shared layer); " + kWhatConvscopeOpens);
+    }
+    std::vector<std::string> names;
+    if (nodes != nullptr) CollectInbound(*nodes, &names);
+    if (names.size() != 1) {
+      return Status::Error("layer " + entries[i].name + " (" + entries[i].class_name +
+                           ") reads " + std::to_string(names.size()) + " inputs (" +
+                           JoinNames(names) + "); " + kWhatConvscopeOpens);
+    }
+    const auto it = index.find(names[0]);
+    if (it == index.end()) {
+      return Status::Error("layer " + entries[i].name + " reads " + names[0] +
+                           ", which the model does not have");
+    }
+    from[i] = {it->second};
+  }
+  // Kahn's algorithm, always taking the first ready layer in the file's order.
+  std::vector<size_t> order;
+  std::vector<bool> done(entries.size(), false);
+  for (size_t n = 0; n < entries.size(); ++n) {
+    size_t next = entries.size();
+    for (size_t i = 0; i < entries.size() && next == entries.size(); ++i) {
+      if (!done[i] && std::all_of(from[i].begin(), from[i].end(),
+                                  [&](size_t f) { return done[f]; })) {
+        next = i;
+      }
+    }
+    if (next == entries.size()) return Status::Error("the model's layers form a cycle");
+    done[next] = true;
+    order.push_back(next);
+  }
+  std::vector<size_t> position(entries.size());
+  for (size_t k = 0; k < order.size(); ++k) position[order[k]] = k;
+  std::vector<Layer> sorted;
+  for (size_t k = 0; k < order.size(); ++k) {
+    Layer l = (*layers)[order[k]];
+    l.inputs.clear();
+    for (size_t f : from[order[k]]) l.inputs.push_back(position[f]);
+    sorted.push_back(std::move(l));
+  }
+  *layers = std::move(sorted);
+  return Status::Ok();
+}
+
+}  // namespace
+
+KerasDialect DialectOf(const std::string& keras_version) {
+  return keras_version.rfind("2.", 0) == 0 || keras_version.rfind("1.", 0) == 0
+             ? KerasDialect::kKeras2
+             : KerasDialect::kKeras3;
+}
+
+Status ArchitectureFromModelConfig(const std::string& model_config, const ConfigOptions& o,
+                                   Architecture* out) {
+  Json j;
+  CONVSCOPE_RETURN_IF_ERROR(ParseJson(model_config, "the model's config", &j));
+  std::string class_name;
+  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "class_name", "model_config", &class_name));
+  const Json* config = Find(j, "config");
+  // Keras 2.0-2.1 wrote a Sequential config as the bare list of layers.
+  const Json* layers = config == nullptr    ? nullptr
+                       : config->is_array() ? config
+                                            : Find(*config, "layers");
+  if (class_name != "Sequential" && class_name != "Functional" && class_name != "Model") {
+    return Status::Error("the model is a " + class_name + " (a subclassed model: its code is not "
+                         "in the file); " + kWhatConvscopeOpens);
+  }
+  if (layers == nullptr || !layers->is_array() || layers->empty()) {
+    return Status::Error("the model's config has no layer list");
+  }
+  const bool sequential = class_name == "Sequential";
+  Architecture a;
+  a.name = "model";
+  if (const Json* n = Find(*config, "name"); n != nullptr && n->is_string()) {
+    a.name = n->get<std::string>();
+  }
+  a.model_class = sequential ? "Sequential" : "Functional";
+  a.origin = "model_config (" + a.model_class + ")";
+  if (!sequential) {
+    // How many inputs and outputs first: a model of two inputs fails there, not at its merge.
+    for (const char* key : {"input_layers", "output_layers"}) {
+      const std::vector<std::string> names = EndpointNames(Find(*config, key));
+      if (names.size() > 1) {
+        return Status::Error("the model has " + std::to_string(names.size()) +
+                             (key[0] == 'i' ? " inputs (" : " outputs (") + JoinNames(names) +
+                             "); " + kWhatConvscopeOpens);
+      }
+    }
+  }
+  std::vector<Entry> entries;
+  CONVSCOPE_RETURN_IF_ERROR(ReadEntries(*layers, &entries));
+
+  for (const Entry& e : entries) {
+    Layer layer;
+    Json fixed;
+    const Json* c = e.config;
+    if (e.class_name == "InputLayer") {
+      const Json* shape = Find(*c, "batch_shape") ? Find(*c, "batch_shape")
+                                                  : Find(*c, "batch_input_shape");
+      if (shape != nullptr) {
+        fixed = *c;
+        CONVSCOPE_RETURN_IF_ERROR(FixInputShape(*shape, o, &fixed[Find(*c, "batch_shape")
+                                                                      ? "batch_shape"
+                                                                      : "batch_input_shape"],
+                                                &a.input_size_note));
+        c = &fixed;
+      }
+    }
+    CONVSCOPE_RETURN_IF_ERROR(LayerFromKeras(e.class_name, *c, o.dialect, &layer));
+    // A Sequential carries the input shape on its first layer when it has no InputLayer entry.
+    if (a.layers.empty() && e.class_name != "InputLayer") {
+      const Json* shape = DeclaredInputShape(*e.json, *e.config);
+      if (shape == nullptr) {
+        return Status::Error("the model does not say its input shape (build it, or give its "
+                             "first layer an input_shape, before saving)");
+      }
+      Json input = {{"name", e.name + "_input"}};
+      CONVSCOPE_RETURN_IF_ERROR(
+          FixInputShape(*shape, o, &input["batch_input_shape"], &a.input_size_note));
+      Layer in;
+      CONVSCOPE_RETURN_IF_ERROR(LayerFromKeras("InputLayer", input, o.dialect, &in));
+      a.layers.push_back(std::move(in));
+    }
+    if (!sequential || e.class_name != "InputLayer") a.keras_layers.push_back({e.name, e.class_name});
+    a.layers.push_back(std::move(layer));
+  }
+  if (!sequential) {
+    if (a.layers.size() > entries.size()) {
+      return Status::Error("the Functional model has no InputLayer");
+    }
+    CONVSCOPE_RETURN_IF_ERROR(LinkFunctional(entries, &a.layers));
+  }
+  if (a.layers.front().kind != LayerKind::kInput) {
+    return Status::Error("the model's first layer is not its input");
+  }
+  CONVSCOPE_RETURN_IF_ERROR(InferShapes(&a.layers));
+  for (KerasLayerRef& ref : a.keras_layers) {
+    for (const Layer& l : a.layers) {
+      if (l.name == ref.name && !l.inputs.empty()) {
+        ref.has_weights = !WeightSpecs(l, a.layers[l.inputs[0]].output_shape).empty();
+      }
+    }
+  }
+  *out = std::move(a);
+  return Status::Ok();
+}
+
+}  // namespace convscope::convert

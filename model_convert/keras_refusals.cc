@@ -1,0 +1,62 @@
+#include "keras_refusals.h"
+
+#include <array>
+#include <string_view>
+
+#include "layers/layer_kind.h"
+
+namespace convscope::convert {
+namespace {
+
+struct Family {
+  std::string_view reason;
+  std::array<std::string_view, 12> classes;
+};
+
+// Layers of other kinds of networks, by what they are.
+constexpr std::array<Family, 6> kFamilies = {{
+    {"runs Python code that is not in the file (a Lambda layer)", {"Lambda"}},
+    {"is a recurrent layer, for sequences",
+     {"LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D",
+      "ConvLSTM3D", "TimeDistributed", "LSTMCell", "GRUCell", "SimpleRNNCell"}},
+    {"is an attention layer, for sequences",
+     {"MultiHeadAttention", "Attention", "AdditiveAttention", "GroupQueryAttention"}},
+    {"works on words or tokens, not pictures",
+     {"Embedding", "TextVectorization", "StringLookup", "IntegerLookup", "Hashing",
+      "CategoryEncoding"}},
+    {"upsamples a map: the model looks like an autoencoder or a segmentation network, whose "
+     "output is a picture, not class scores",
+     {"Conv2DTranspose", "Convolution2DTranspose", "UpSampling2D", "Conv3DTranspose",
+      "UpSampling3D", "Conv1DTranspose", "UpSampling1D"}},
+    {"merges several branches: graph models (ResNet, MobileNet, EfficientNet, DenseNet) come in "
+     "the next version of convscope",
+     {"Add", "Concatenate", "Multiply", "Average", "Maximum", "Minimum", "Subtract", "Dot"}},
+}};
+
+}  // namespace
+
+std::string RefusalReason(const std::string& keras_class, const Json& entry) {
+  for (const Family& f : kFamilies) {
+    for (std::string_view c : f.classes) {
+      if (!c.empty() && c == keras_class) return std::string(f.reason);
+    }
+  }
+  if (keras_class == "Sequential" || keras_class == "Functional" || keras_class == "Model") {
+    return "is a model inside the model (transfer learning): nested models come in the next "
+           "version of convscope";
+  }
+  if (KindOpsFor(keras_class) != nullptr) return "";
+  // Keras 3 names its own classes' module keras.layers (or keras.src...); a user's class
+  // registers a name with register_keras_serializable ("Custom>MyLayer", "package>MyLayer").
+  const Json* registered = Find(entry, "registered_name");
+  const Json* module = Find(entry, "module");
+  const bool keras_module = module != nullptr && module->is_string() &&
+                            module->get<std::string>().rfind("keras", 0) == 0;
+  if (keras_class.find('>') != std::string::npos ||
+      (registered != nullptr && registered->is_string() && !keras_module)) {
+    return "is a custom layer: its code is not in the file";
+  }
+  return "is not a layer convscope runs yet";
+}
+
+}  // namespace convscope::convert

@@ -1,0 +1,95 @@
+// Users' own Keras models — the tutorial CNNs (grayscale and RGB, BatchNormalization, standalone
+// activations, linear and sigmoid heads) and a zoo that together use every layer kind and
+// activation convscope runs — written as Keras 3.13 writes them, converted, and checked in f32
+// against PyTorch autograd (tests/reference/keras_reference.py) on the same preprocessed input:
+// the class scores and probabilities, every layer's activation (1e-4 of its largest magnitude),
+// saliency, guided backpropagation, Grad-CAM at the default layer, integrated gradients and
+// occlusion (1e-3, as for VGG16). int8 runs keep the f32 top class.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { TUTORIAL_MODELS, ZOO_MODELS, convert, kerasFile, kerasReference } from '../support/keras_files.mjs';
+import { loadConvscope } from '../support/load_module.mjs';
+import { readImage } from '../support/models.mjs';
+import { pearson } from '../support/stats.mjs';
+
+const m = await loadConvscope();
+
+function maxAbs(a) {
+  let v = 0;
+  for (const x of a) v = Math.max(v, Math.abs(x));
+  return v;
+}
+
+// Every element within `tolerance` of the reference's largest magnitude (or of `floor`: f32's own
+// precision, for maps of differences between nearly equal numbers).
+function assertClose(got, want, what, tolerance = 1e-3, floor = 1e-12) {
+  assert.ok(want, `${what}: no reference`);
+  assert.equal(got.length, want.length, `${what}: length`);
+  const scale = Math.max(maxAbs(want), floor / tolerance);
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+  assert.ok(worst <= tolerance * scale, `${what}: off by ${worst}, more than ${tolerance} of ${scale}`);
+}
+
+// A black picture through the model's preprocessing: integrated gradients' 'black' baseline.
+function blackBaseline(info) {
+  const [h, w, c] = info.inputShape;
+  const p = info.preprocessing;
+  const out = new Float32Array(h * w * c);
+  for (let i = 0; i < out.length; i++) out[i] = -p.mean[i % c] / p.std[i % c];
+  return out;
+}
+
+for (const name of [...TUTORIAL_MODELS, ...ZOO_MODELS]) {
+  test(`${name} (Keras 3 .keras, f32): every layer, score and map equals PyTorch`, () => {
+    const file = kerasFile(name).path;
+    const model = m.Model.load(convert(file, ['--precision', 'f32']).bytes);
+    try {
+      const info = model.info();
+      const rows = model.summary().rows;
+      const run = model.run(readImage('chelsea.png'), { precision: 'f32', topK: 1000 });
+      const cls = run.predictions[0].index;
+      const input = Float32Array.from(model.activation(rows[0].name).data);
+      const ig = { steps: 8, baseline: blackBaseline(info) };
+      const side = Math.min(info.inputShape[0], info.inputShape[1]);
+      const occlusion = { patch: Math.max(2, Math.floor(side / 5)), stride: Math.max(2, Math.floor(side / 6)) };
+      const ref = kerasReference(file, input, cls, { layers: [info.camLayer], ig, occlusion });
+
+      assert.equal(info.head.kind, { logits: 'linear', 'sigmoid-binary': 'binary' }[ref.meta.head] ?? ref.meta.head);
+      const scores = new Float32Array(ref.logits.length);
+      const probabilities = new Float32Array(ref.logits.length);
+      for (const p of run.predictions) {
+        scores[p.index] = p.logit;
+        probabilities[p.index] = p.probability;
+      }
+      assertClose(scores, ref.logits, 'class scores', 1e-4);
+      assertClose(probabilities, ref.probabilities, 'probabilities', 1e-4);
+      assert.deepEqual(
+        rows.map((r) => r.name),
+        ref.meta.layers.map((l) => l.name),
+        'the layers, in execution order',
+      );
+      for (const r of rows) {
+        assertClose(model.activation(r.name).data, ref.activations[r.name], `${r.name} (${r.type}) output`, 1e-4);
+      }
+      assertClose(model.explain('saliency', { class: cls }).raw.data, ref.saliency, 'saliency');
+      assertClose(model.explain('guided', { class: cls }).raw.data, ref.guided, 'guided backprop');
+      const cam = model.explain('gradcam', { class: cls });
+      assert.equal(cam.layer, info.camLayer);
+      assertClose(cam.raw.data, ref.gradcam[info.camLayer], `Grad-CAM at ${info.camLayer}`);
+      const igMap = model.explain('ig', { class: cls, samples: ig.steps, baseline: 'black' });
+      assertClose(igMap.raw.data, ref.ig, 'integrated gradients');
+      const occ = model.explain('occlusion', { class: cls, ...occlusion });
+      // Drops of probabilities near 1 are differences of nearly equal f32 numbers: 1e-6 at least.
+      assertClose(occ.raw.data, ref.occlusion, 'occlusion (probability drop)', 1e-3, 1e-6);
+
+      const int8 = model.run(readImage('chelsea.png'), { precision: 'int8', topK: 1 });
+      assert.equal(int8.predictions[0].index, cls, 'int8 keeps the top class');
+      const gradients = model.explain('saliency', { class: cls });
+      assert.ok(pearson(gradients.raw.data, ref.saliency) > 0.9, 'int8 saliency follows f32');
+    } finally {
+      model.release();
+    }
+  });
+}

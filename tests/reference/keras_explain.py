@@ -1,0 +1,162 @@
+"""The class scores ("head") of a Keras chain model and the explanation methods convscope's tests
+compare against, in float64 autograd.
+
+Heads (the layer that decides is the last one, skipping trailing inference-identity layers such as
+Dropout; `z` is that layer's value before its activation):
+  softmax         last activation softmax (fused, Activation or Softmax layer): score = z,
+                  probability = softmax(z)
+  sigmoid-binary  sigmoid with one unit: two classes, scores [-z, z], probabilities
+                  [1 - sigmoid(z), sigmoid(z)]
+  sigmoid         sigmoid with N > 1 units: score z_c, probability sigmoid(z_c)
+  logits          anything else, e.g. a linear Dense trained with from_logits=True: score = the
+                  model's output, probability = softmax(score); `head_activation` in meta.json
+                  names the last activation when it is not linear
+Methods, for one class score S:
+  saliency        dS / d input
+  guided          the same through guided backpropagation (keras_activations.GUIDED)
+  gradcam         ReLU(sum_k alpha_k A_k), alpha_k = spatial mean of dS / dA_k, at A's resolution
+  ig              (x - b) * mean over k = 1..N of dS/dx at b + k/N (x - b) (right Riemann sum)
+  occlusion       probability(x) - probability(x with a PATCH x PATCH square set to FILL in every
+                  channel), squares every STRIDE pixels, rows then columns
+"""
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import keras_layers
+
+CHUNK = 16  # occluded images per forward pass
+
+
+class Network:
+    def __init__(self, model):
+        self.model = model
+        self.layers = keras_layers.build(model)
+        computing = [i for i, b in enumerate(self.layers) if not b.identity]
+        if not computing:
+            raise ValueError("the model has no layer that computes anything")
+        self.head_index = computing[-1]
+        head = self.layers[self.head_index]
+        if len(head.output_shape) != 1:
+            raise ValueError(f"the model's output {head.output_shape} is not a vector of class "
+                             "scores")
+        units = head.output_shape[0]
+        if head.act_name == "softmax":
+            self.head, self.classes = "softmax", units
+        elif head.act_name == "sigmoid":
+            self.head = "sigmoid-binary" if units == 1 else "sigmoid"
+            self.classes = 2 if units == 1 else units
+        else:
+            self.head, self.classes = "logits", units
+        self.head_activation = head.act_name
+
+    def layer_shapes(self):
+        """[(name, class_name, output_shape)] in execution order, the input first."""
+        m = self.model
+        return [(m.input_name, "InputLayer", tuple(m.input_shape))] + \
+            [(b.name, b.class_name, tuple(b.output_shape)) for b in self.layers]
+
+    def run(self, x, guided=False, keep=()):
+        """x: (N, H, W, C) float64 -> (scores (N, K), probabilities (N, K), {name: output})."""
+        kept = {}
+        if self.model.input_name in keep:
+            kept[self.model.input_name] = x
+        h, z = x, None
+        for i, b in enumerate(self.layers):
+            pre = b.pre(h, guided)
+            if i == self.head_index:
+                z = pre
+            h = b.act(pre, guided)
+            if b.name in keep:
+                if h.requires_grad:
+                    h.retain_grad()
+                kept[b.name] = h
+        if self.head == "softmax":
+            return z, torch.softmax(z, dim=-1), kept
+        if self.head == "sigmoid-binary":
+            p = torch.sigmoid(z)
+            return torch.cat([-z, z], dim=-1), torch.cat([1 - p, p], dim=-1), kept
+        if self.head == "sigmoid":
+            return z, torch.sigmoid(z), kept
+        return h, torch.softmax(h, dim=-1), kept
+
+
+def _input(image):
+    """(H, W, C) or (N, H, W, C) numpy -> float64 tensor (N, H, W, C) that records its gradient."""
+    x = torch.from_numpy(np.asarray(image, dtype=np.float64))
+    return (x if x.dim() == 4 else x.unsqueeze(0)).clone().requires_grad_(True)
+
+
+def f32(t):
+    return t.detach().numpy().astype(np.float32)
+
+
+def scores(net, image):
+    with torch.no_grad():
+        s, p, _ = net.run(_input(image).detach())
+    return s[0].numpy(), p[0].numpy()
+
+
+def activations(net, image):
+    """{name: output (NHWC, batch axis dropped)} for the input and every layer."""
+    names = [n for n, _, _ in net.layer_shapes()]
+    with torch.no_grad():
+        _, _, kept = net.run(_input(image).detach(), keep=set(names))
+    return {n: kept[n][0].numpy() for n in names}
+
+
+def input_gradient(net, image, cls, guided=False):
+    """dS / d input, (H, W, C)."""
+    x = _input(image)
+    s, _, _ = net.run(x, guided=guided)
+    s[0, cls].backward()
+    return x.grad[0].numpy()
+
+
+def gradcam(net, image, cls, layers):
+    """{layer: (H', W') map} for the layers whose output is spatial; skips the others."""
+    return saliency_and_gradcam(net, image, cls, layers)[3]
+
+
+def saliency_and_gradcam(net, image, cls, layers):
+    """One forward and backward pass: (scores, probabilities, dS / d input, Grad-CAM maps)."""
+    x = _input(image)
+    s, p, kept = net.run(x, keep=set(layers))
+    missing = [n for n in layers if n not in kept]
+    if missing:
+        names = [n for n, _, _ in net.layer_shapes()]
+        raise ValueError(f"no layer named {missing} (layers: {names})")
+    s[0, cls].backward()
+    cams = {}
+    for name in layers:
+        act = kept[name]
+        if act.dim() != 4:
+            continue
+        weights = act.grad.mean(dim=(1, 2), keepdim=True)
+        cams[name] = F.relu((weights * act).sum(dim=3))[0].detach().numpy()
+    return s[0].detach().numpy(), p[0].detach().numpy(), x.grad[0].numpy(), cams
+
+
+def integrated_gradients(net, image, baseline, cls, steps):
+    image, baseline = np.asarray(image, np.float64), np.asarray(baseline, np.float64)
+    total = np.zeros_like(image)
+    for k in range(1, steps + 1):
+        total += input_gradient(net, baseline + (k / steps) * (image - baseline), cls)
+    return (image - baseline) * total / steps
+
+
+def occlusion(net, image, cls, patch, stride, fill=0.0):
+    """Drops of the class probability, rows of squares then columns."""
+    x = torch.from_numpy(np.asarray(image, np.float64))
+    h, w = x.shape[0], x.shape[1]
+    boxes = [(t, l) for t in range(0, h - patch + 1, stride)
+             for l in range(0, w - patch + 1, stride)]
+    drops = []
+    with torch.no_grad():
+        base = net.run(x.unsqueeze(0))[1][0, cls]
+        for i in range(0, len(boxes), CHUNK):
+            batch = x.unsqueeze(0).repeat(len(boxes[i:i + CHUNK]), 1, 1, 1)
+            for j, (t, l) in enumerate(boxes[i:i + CHUNK]):
+                batch[j, t:t + patch, l:l + patch, :] = fill
+            drops += list((base - net.run(batch)[1][:, cls]).numpy())
+    return np.array(drops, dtype=np.float64)
