@@ -20,7 +20,7 @@ export default [
   },
   // What runs in the page's worker: the worker, and the Keras reader it loads.
   {
-    files: ['web/src/worker.js', 'web/src/keras_import.js', 'web/src/hdf5_reader.js'],
+    files: ['web/src/worker.js', 'web/src/keras_import.js', 'web/src/keras_reader.js', 'web/src/hdf5_reader.js'],
     languageOptions: { globals: globals.worker },
   },
   // Node scripts that also hand functions to a browser page (page.evaluate and the like).

@@ -4,32 +4,10 @@
 #include <sstream>
 
 #include "base/json_util.h"
+#include "images/preprocess.h"
 #include "imagenet_labels.h"
 
 namespace convscope::convert {
-
-Status PreprocessingFor(const std::string& mode, Preprocessing* p) {
-  const std::array<double, 3> zero = {0.0, 0.0, 0.0}, one = {1.0, 1.0, 1.0};
-  if (mode == "caffe") {
-    *p = Preprocessing{};  // BGR, minus the ImageNet mean, no scaling
-  } else if (mode == "tf") {
-    *p = {PreprocessingMode::kTf, ChannelOrder::kRGB, 1.0 / 127.5, one, one};
-  } else if (mode == "torch") {
-    *p = {PreprocessingMode::kTorch,
-          ChannelOrder::kRGB,
-          1.0 / 255.0,
-          {0.485, 0.456, 0.406},
-          {0.229, 0.224, 0.225}};
-  } else if (mode == "rescale") {
-    *p = {PreprocessingMode::kRescale, ChannelOrder::kRGB, 1.0 / 255.0, zero, one};
-  } else if (mode == "raw") {
-    *p = {PreprocessingMode::kRaw, ChannelOrder::kRGB, 1.0, zero, one};
-  } else {
-    return Status::Error("unknown preprocessing '" + mode +
-                         "' (use rescale, raw, caffe, tf or torch)");
-  }
-  return Status::Ok();
-}
 
 Status ChoosePreprocessing(const std::string& mode, const Architecture& arch,
                            PreprocessingChoice* out) {

@@ -11,9 +11,6 @@
 
 namespace convscope::convert {
 
-// Keras' preprocess_input modes (caffe, tf, torch), rescale (x / 255) and raw (0-255 as is).
-Status PreprocessingFor(const std::string& mode, Preprocessing* p);
-
 struct PreprocessingChoice {
   Preprocessing preprocessing;
   std::string note;       // how it was chosen, for the header and the page

@@ -10,6 +10,7 @@
 #include "base/json_util.h"
 #include "engine/quantize.h"
 #include "conversion_choices.h"
+#include "images/preprocess.h"
 #include "keras_refusals.h"
 #include "model/head.h"
 #include "infer_vgg16.h"
@@ -102,8 +103,13 @@ class LayerConverter {
     for (size_t i = 0; i < expected.size(); ++i) {
       const KerasWeight& w = stored->weights[i];
       if (w.shape != expected[i].keras_shape) {
-        return Status::Error(where + ": weight " + w.name + " has shape " + DimsString(w.shape) +
-                             ", the architecture needs " + DimsString(expected[i].keras_shape));
+        // An archive's weights are numbered: say which one it should be.
+        const std::string role = w.name.find(expected[i].name) == std::string::npos
+                                     ? std::string(" (") + expected[i].name + ")"
+                                     : "";
+        return Status::Error(where + ": weight " + w.name + role + " has shape " +
+                             DimsString(w.shape) + ", the architecture needs " +
+                             DimsString(expected[i].keras_shape));
       }
       if (!expected[i].stored) continue;
       WeightEntry out;

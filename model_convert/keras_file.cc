@@ -74,8 +74,18 @@ Status KerasFile::Open(const std::string& path, std::unique_ptr<KerasFile>* out)
   CONVSCOPE_RETURN_IF_ERROR(FileSize(path, &size));
   if (size >= 4) CONVSCOPE_RETURN_IF_ERROR(ReadFileBytes(path, 0, 4, magic));
   const bool zip = magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+  const bool named_keras = path.size() > 6 && path.compare(path.size() - 6, 6, ".keras") == 0;
+  const bool hdf5 = magic[0] == 0x89 && magic[1] == 'H' && magic[2] == 'D' && magic[3] == 'F';
+  if (!zip && named_keras && !hdf5) {
+    return Status::Error(path + ": not a .keras archive: a .keras file is a zip, and this one is "
+                                "not (is it truncated, or another file renamed?)");
+  }
   Status s = zip ? k->OpenArchive() : k->OpenHdf5();
-  if (!s.ok()) return Status::Error(path + ": " + s.message());
+  // The HDF5 back ends name the file already.
+  if (!s.ok() && s.message().rfind(path + ": ", 0) != 0) {
+    return Status::Error(path + ": " + s.message());
+  }
+  if (!s.ok()) return s;
   *out = std::move(k);
   return Status::Ok();
 }
@@ -210,20 +220,22 @@ Status KerasFile::BindLayers(const std::vector<KerasLayerRef>& layers) {
     const std::string vars = key + "/vars";
     if (!LinkExists(weights_root_.get(), vars)) continue;  // a layer without weights
     Hdf5Handle group;
-    CONVSCOPE_RETURN_IF_ERROR(OpenGroup(weights_root_.get(), vars, &group));
+    CONVSCOPE_RETURN_IF_ERROR(OpenGroup(weights_root_.get(), key, &group));
+    Hdf5Handle variables;
+    CONVSCOPE_RETURN_IF_ERROR(OpenGroup(group.get(), "vars", &variables));
     // Keras 3.6+ names each group's layer: a mismatch means the archive is not this model's.
     std::string name;
-    if (HasAttribute(group.get(), "name") &&
-        ReadStringAttribute(group.get(), "name", &name).ok() && name != ref.name) {
+    if (HasAttribute(variables.get(), "name") &&
+        ReadStringAttribute(variables.get(), "name", &name).ok() && name != ref.name) {
       return Status::Error("model.weights.h5 keeps the weights of layer " + name + " where " +
                            ref.name + "'s belong (" + vars + "): the archive's parts disagree");
     }
     std::vector<std::string> names;
-    while (LinkExists(group.get(), std::to_string(names.size()))) {
-      names.push_back(std::to_string(names.size()));
+    while (LinkExists(variables.get(), std::to_string(names.size()))) {
+      names.push_back("vars/" + std::to_string(names.size()));
       if (names.size() > 64) return Status::Error(vars + " holds too many variables");
     }
-    KerasLayerWeights entry{ref.name, vars, {}};
+    KerasLayerWeights entry{ref.name, key, {}};
     CONVSCOPE_RETURN_IF_ERROR(AddWeights(group.get(), names, &entry));
     if (!entry.weights.empty()) layers_.push_back(std::move(entry));
   }

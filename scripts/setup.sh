@@ -13,6 +13,7 @@ APT_PACKAGES=(
   libhdf5-dev hdf5-tools                          # model_convert reads Keras .h5; h5dump in tests
   python3-h5py python3-numpy                      # test-model generator (run with /usr/bin/python3)
   python3-torch python3-onnx                      # reference explanations in tests; ONNX peers in bench/
+  python3-rich                                    # Keras 3's summary tables, rendered in tests
   chromium                                        # browser tests (driven by playwright-core)
   firefox-esr                                     # browser benchmarks and tests (puppeteer-core)
   dataset-fashion-mnist                           # the default model's test set (accuracy test)

@@ -22,12 +22,14 @@ const PART_IMPORT = /^import type \{[^}]*\} from '\.\/(\w+)';\n/gm;
 const PART_EXPORT = /^export type \* from '\.\/\w+';\n/gm;
 
 // wasm/convscope.d.ts with every part it imports inlined where it imports it (without the part's
-// opening comment): the declarations of the whole surface, in one module.
+// opening comment, and its own imports of parts: convscope.d.ts imports those too): the
+// declarations of the whole surface, in one module.
 export function declarationSource() {
   const read = (name) => readFileSync(path.join(root, 'wasm', `${name}.d.ts`), 'utf8');
+  const part = (name) => read(name).replace(/^(\/\/.*\n)+\n/, '').replace(PART_IMPORT, '');
   const whole = read('convscope')
     .replace(PART_EXPORT, '')
-    .replace(PART_IMPORT, (_, part) => `${read(part).replace(/^(\/\/.*\n)+\n/, '')}\n`);
+    .replace(PART_IMPORT, (_, name) => `${part(name)}\n`);
   // An import of another form would be left in a file that has nothing beside it to import.
   const left = whole.match(/^.*\bfrom '\..*$/m);
   if (left)

@@ -11,10 +11,13 @@ import type {
   Method,
   Normalization,
   Precision,
+  PreprocessingMode,
   ResizeMode,
   SplitMethod,
 } from './catalog';
+import type { ModelInfo, ModelSummary, Variant } from './model_info';
 export type * from './catalog';
+export type * from './model_info';
 
 /** Thrown by every convscope call that fails; the message says what was wrong. */
 export declare class ConvscopeError extends Error {
@@ -90,31 +93,6 @@ export interface WeightTensor extends HeapTensor<Float32Array | Int8Array> {
 }
 
 /** Keras' model.summary(), as rows and as Keras' own text. */
-export interface ModelSummary {
-  name: string;
-  rows: { name: string; type: string; outputShape: number[]; params: number; trainable: boolean }[];
-  totalParams: number;
-  trainableParams: number;
-  nonTrainableParams: number;
-  text: string;
-}
-
-export interface ModelInfo {
-  name: string;
-  precision: Precision;
-  fileSize: number;
-  params: number;
-  inputShape: number[];
-  outputShape: number[];
-  labels: string[];
-  preprocessing: { mode: string; channelOrder: 'RGB' | 'BGR'; scale: number; mean: number[]; std: number[] };
-  source: Record<string, string>;
-  converter: { name: string; version: string };
-  /** The module build that runs this model (see BuildInfo). */
-  variant: Variant;
-  /** The threads XNNPACK runs this model's layers on (1: the calling thread only). */
-  threads: number;
-}
 
 /** Encoded file bytes (PNG, JPEG, BMP, GIF), or RGBA pixels such as a canvas ImageData. */
 export type ImageInput =
@@ -294,11 +272,6 @@ export declare class Model {
   isDeleted(): boolean;
 }
 
-/**
- * The module builds (cmake/WasmModules.cmake): baseline wasm SIMD or relaxed SIMD, on one thread or
- * on a pool of threads (-mt).
- */
-export type Variant = 'baseline' | 'relaxed' | 'baseline-mt' | 'relaxed-mt';
 
 export interface BuildInfo {
   variant: Variant;
@@ -347,15 +320,34 @@ export interface ConvscopeModule {
    * h5wasm, where `path` is a path in h5wasm's file system). onProgress(fraction, {elapsedMs,
    * remainingMs}) may return false to cancel. Errors name the file, layer and weight.
    */
+  /**
+   * A Keras .keras archive or .h5 (the path module.hdf5 reads) -> a model file's bytes.
+   * preprocessing: default inferred from the model (`preprocessingInferred` false: a default the
+   * user should confirm, rescale); inputSize: [height, width] for an input of free size.
+   */
   convertKeras(
     path: string,
     options?: {
       precision?: Precision;
-      preprocessing?: 'caffe' | 'tf' | 'torch';
+      preprocessing?: Exclude<PreprocessingMode, 'custom'>;
+      inputSize?: [number, number];
       notop?: boolean;
       onProgress?: (fraction: number, time: { elapsedMs: number; remainingMs: number }) => boolean | void;
     },
-  ): { bytes: Uint8Array; name: string; precision: string; params: number; layout: string; architecture: string };
+  ): {
+    bytes: Uint8Array;
+    name: string;
+    precision: string;
+    params: number;
+    layout: string;
+    architecture: string;
+    preprocessing: PreprocessingMode;
+    /** How the preprocessing was chosen. */
+    preprocessingNote: string;
+    preprocessingInferred: boolean;
+  };
+  /** A copy of a model file whose preprocessing is `mode` (the weights unchanged). */
+  withPreprocessing(bytes: Uint8Array | ArrayBuffer, mode: Exclude<PreprocessingMode, 'custom'>): Uint8Array;
   /** The HDF5 reader convertKeras uses (an Hdf5Reader of web/src/hdf5_reader.js). */
   hdf5?: object;
   Conv2d: typeof Conv2d;

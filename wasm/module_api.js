@@ -101,6 +101,7 @@ addOnPostRun(() => {
   Module['caption'] = (text, width, scale) => check(Module['tryCaption'](text, width, scale));
   // Needs module.hdf5 set to a reader of the file (web/src/hdf5_reader.js).
   Module['convertKeras'] = (path, options) => check(Module['tryConvertKeras'](path, safeCallbacks(options)));
+  Module['withPreprocessing'] = (bytes, mode) => check(Module['tryWithPreprocessing'](bytes, mode));
 
   const Model = Module['Model'];
   const model = Model.prototype;

@@ -12,6 +12,12 @@ namespace convscope::testing {
 std::vector<float> ReferenceConv2d(const Conv2dShape& shape, std::span<const float> input,
                                    std::span<const float> weights, std::span<const float> bias);
 
+// d(sum of output * output_gradient) / d input: what the backward pass computes for a
+// convolution.
+std::vector<float> ReferenceConv2dInputGradient(const Conv2dShape& shape,
+                                                std::span<const float> output_gradient,
+                                                std::span<const float> weights);
+
 // The same loops over |input| and |weights|, without bias or ReLU. With all-ones weights it sums
 // |x| over each receptive field, with an all-ones input it sums |w| over the taps inside the image:
 // the two sums that bound the quantization error of each output element.

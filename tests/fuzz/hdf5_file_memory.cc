@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "base/checked_math.h"
+#include "base/crc32.h"
 #include "base/json_util.h"
 #include "dataset_shape_json.h"
 #include "hdf5_file.h"
@@ -23,6 +24,7 @@ struct MemoryFile {
   Json root;
   std::vector<const Json*> ids;  // by identifier; nullptr once closed
   size_t elements_served = 0;
+  std::vector<uint8_t> bytes;  // the file's bytes: HDF5's signature, or the zip of an archive
 };
 
 MemoryFile& File() {
@@ -99,7 +101,7 @@ Status ReadShape(Hdf5Id parent, const std::string& path, const Json** dataset, S
   *dataset = found;
   if (!IsDataset(node)) return Status::Error(path + " is not a dataset");
   if (const Json* dtype = Find(node, "dtype"); dtype != nullptr && *dtype != "float") {
-    return Status::Error("dataset " + path + " does not hold floating-point numbers");
+    return Status::Error("dataset " + path + " does not hold numbers");
   }
   CONVSCOPE_RETURN_IF_ERROR(DatasetShapeFromJson(node["shape"], path, shape));
   *elements = 1;
@@ -111,6 +113,45 @@ Status ReadShape(Hdf5Id parent, const std::string& path, const Json** dataset, S
   return Status::Ok();
 }
 
+void Put(std::vector<uint8_t>* out, uint64_t value, size_t bytes) {
+  for (size_t i = 0; i < bytes; ++i) out->push_back(static_cast<uint8_t>(value >> (8 * i)));
+}
+
+// A stored zip of config.json (`config`) and an empty model.weights.h5, as Python's zipfile
+// writes one.
+std::vector<uint8_t> ZipOf(const std::string& config) {
+  struct Member {
+    std::string name, data;
+    uint64_t offset = 0;
+  };
+  std::vector<Member> members = {{"config.json", config}, {"model.weights.h5", ""}};
+  std::vector<uint8_t> out, directory;
+  for (Member& m : members) {
+    const uint32_t crc =
+        Crc32({reinterpret_cast<const uint8_t*>(m.data.data()), m.data.size()});
+    m.offset = out.size();
+    Put(&out, 0x04034b50, 4);
+    Put(&out, 20, 2), Put(&out, 0, 2), Put(&out, 0, 2), Put(&out, 0, 4), Put(&out, crc, 4);
+    Put(&out, m.data.size(), 4), Put(&out, m.data.size(), 4), Put(&out, m.name.size(), 2);
+    Put(&out, 0, 2);
+    out.insert(out.end(), m.name.begin(), m.name.end());
+    out.insert(out.end(), m.data.begin(), m.data.end());
+    Put(&directory, 0x02014b50, 4);
+    Put(&directory, 20, 2), Put(&directory, 20, 2), Put(&directory, 0, 2), Put(&directory, 0, 2);
+    Put(&directory, 0, 4), Put(&directory, crc, 4), Put(&directory, m.data.size(), 4);
+    Put(&directory, m.data.size(), 4), Put(&directory, m.name.size(), 2), Put(&directory, 0, 2);
+    Put(&directory, 0, 2), Put(&directory, 0, 2), Put(&directory, 0, 2), Put(&directory, 0, 4);
+    Put(&directory, m.offset, 4);
+    directory.insert(directory.end(), m.name.begin(), m.name.end());
+  }
+  const uint64_t at = out.size();
+  out.insert(out.end(), directory.begin(), directory.end());
+  Put(&out, 0x06054b50, 4);
+  Put(&out, 0, 2), Put(&out, 0, 2), Put(&out, members.size(), 2), Put(&out, members.size(), 2);
+  Put(&out, directory.size(), 4), Put(&out, at, 4), Put(&out, 0, 2);
+  return out;
+}
+
 }  // namespace
 
 namespace fuzzing {
@@ -120,7 +161,12 @@ bool SetMemoryHdf5File(std::string_view json) {
   f.ids.clear();
   f.elements_served = 0;
   f.root = Json::parse(json.begin(), json.end(), nullptr, /*allow_exceptions=*/false);
-  return !f.root.is_discarded() && f.root.is_object();
+  if (f.root.is_discarded() || !f.root.is_object()) return false;
+  const Json* config = Find(f.root, "keras_config");
+  f.bytes = config != nullptr && config->is_string()
+                ? ZipOf(config->get<std::string>())
+                : std::vector<uint8_t>{0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  return true;
 }
 
 size_t OpenMemoryHdf5Ids() {
@@ -134,6 +180,24 @@ size_t OpenMemoryHdf5Ids() {
 void CloseHdf5Id(Hdf5Id id) {
   (void)Node(id);
   File().ids[id] = nullptr;
+}
+
+Status FileSize(const std::string&, uint64_t* size) {
+  *size = File().bytes.size();
+  return Status::Ok();
+}
+
+Status ReadFileBytes(const std::string&, uint64_t offset, size_t size, uint8_t* out) {
+  const std::vector<uint8_t>& b = File().bytes;
+  if (offset > b.size() || size > b.size() - offset) {
+    Misuse("bytes outside the file were asked for", -1);
+  }
+  std::copy_n(b.begin() + static_cast<ptrdiff_t>(offset), size, out);
+  return Status::Ok();
+}
+
+Status OpenHdf5Member(const std::string& path, uint64_t, uint64_t, Hdf5Handle* file) {
+  return OpenHdf5File(path, file);
 }
 
 Status OpenHdf5File(const std::string& path, Hdf5Handle* file) {

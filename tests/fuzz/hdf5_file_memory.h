@@ -9,6 +9,10 @@
 // A dataset: {"shape": [dims...], "dtype": "float" (default) or anything else, "values": [...]}
 // where values (numbers, or "nan", "inf", "-inf") repeat over the dataset; without them a fixed
 // pattern of small weights fills it. tests/fuzz/h5_to_json.py writes such trees from .h5 files.
+//
+// A tree whose root has a string "keras_config" stands for a .keras archive: the file is then a
+// zip of that config.json and a model.weights.h5 member, which opens as the rest of the tree (so
+// the archive's reader, its config and its weights' keys by class are fuzzed too).
 #pragma once
 
 #include <cstddef>

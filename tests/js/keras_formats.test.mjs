@@ -6,14 +6,42 @@
 // for bit), or for tf.keras 2's files by tf.keras 2.10 (whose hard_sigmoid differs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 
 import { convertKerasFile } from '../../cli/keras_node.mjs';
 import { FORMATS, TUTORIAL_MODELS, ZOO_MODELS, convert, kerasFile } from '../support/keras_files.mjs';
 import { loadConvscope } from '../support/load_module.mjs';
-import { readImage } from '../support/models.mjs';
+import { readImage, root } from '../support/models.mjs';
 
 const m = await loadConvscope();
 const photo = readImage('chelsea.png');
+
+// Keras' own summary of `model` as tests/reference/keras_summary.py renders it (with rich, as
+// Keras 3 does; tf.keras 2's plain table) from the model's layers, for the Keras version that saved
+// `file`.
+function kerasSummaryText(model, generated) {
+  const rows = model.summary().rows;
+  const description = {
+    model_name: model.info().name,
+    keras_version: generated.keras_version,
+    model_kind: generated.api === 'sequential' ? 'Sequential' : 'Functional',
+    layers: rows.map((r) => ({
+      name: r.name,
+      class_name: r.type,
+      output_shape: `(None, ${r.outputShape.join(', ')})`,
+      params: r.params,
+      trainable_params: r.trainableParams,
+      weight_bytes: r.params * 4,
+    })),
+  };
+  const r = spawnSync('/usr/bin/python3', [path.join(root, 'tests/reference/keras_summary.py')], {
+    input: JSON.stringify(description),
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
 
 // The class scores of a converted model on the photo, in f32.
 function scores(bytes) {
@@ -54,6 +82,15 @@ for (const model of [...TUTORIAL_MODELS, ...ZOO_MODELS]) {
         const native = convert(file, ['--precision', 'f32']);
         const expected = baseline[tf2(format) ? 'tf2' : 'keras3'];
         assert.deepEqual(scores(native.bytes), expected, what);
+        if (extra.length === 0 || extra[0] === '--api') {
+          const generated = kerasFile(model, format, extra);
+          const loaded = m.Model.load(native.bytes);
+          try {
+            assert.equal(loaded.summary().text, kerasSummaryText(loaded, generated), `${what}: summary`);
+          } finally {
+            loaded.release();
+          }
+        }
         const wasm = await convertKerasFile(m, file, { precision: 'f32' });
         assert.ok(Buffer.from(wasm.bytes).equals(native.bytes), `${what}: wasm and native files differ`);
       }
@@ -61,9 +98,54 @@ for (const model of [...TUTORIAL_MODELS, ...ZOO_MODELS]) {
   });
 }
 
-test('model_convert prints what it chose: the preprocessing, and where the input size was free', () => {
+test('the preprocessing: inferred where the model says it, else rescale for the user to confirm, then changed', () => {
   const out = convert(kerasFile('cifar-binary').path).stdout;
   assert.match(out, /Preprocessing: raw: the model scales its own input \(layer rescaling\)/);
-  const mnist = convert(kerasFile('mnist').path).stdout;
-  assert.match(mnist, /Preprocessing: rescale \(x \/ 255\), the most common for models trained in tutorials/);
+  const mnist = convert(kerasFile('mnist').path);
+  assert.match(mnist.stdout, /Preprocessing: rescale \(x \/ 255\), the most common for models trained in tutorials/);
+  const before = m.Model.load(mnist.bytes);
+  const changed = m.withPreprocessing(mnist.bytes, 'raw');
+  const after = m.Model.load(changed);
+  try {
+    assert.equal(before.info().preprocessing.mode, 'rescale');
+    assert.equal(before.info().source.preprocessing_inferred, false);
+    assert.equal(after.info().preprocessing.mode, 'raw');
+    assert.equal(after.info().source.preprocessing_inferred, true);
+    assert.equal(after.info().source.preprocessing, 'raw: chosen by the user');
+    assert.deepEqual(after.summary(), before.summary(), 'the model is the same');
+    const input = (model) => {
+      model.run(photo);
+      return [...model.activation(model.summary().rows[0].name).data];
+    };
+    const [a, b] = [input(before), input(after)];
+    assert.ok(a.every((v, i) => Math.abs(v * 255 - b[i]) < 1e-3), 'raw is rescale times 255');
+    assert.throws(() => m.withPreprocessing(mnist.bytes, 'bogus'), /unknown preprocessing 'bogus'/);
+    assert.throws(() => m.withPreprocessing(new Uint8Array(10), 'raw'), /not a convscope model file/);
+  } finally {
+    before.release();
+    after.release();
+  }
+});
+
+test('full-size VGG16 saved by Keras 3.13 as .keras: the same model natively and in wasm, which runs a photo', async () => {
+  const vgg16 = kerasFile('vgg16', 'keras3');
+  assert.equal(vgg16.params, 138357544);
+  const native = convert(vgg16.path);
+  const wasm = await convertKerasFile(m, vgg16.path, { precision: 'int8' });
+  assert.ok(Buffer.from(wasm.bytes).equals(native.bytes), 'wasm and native files differ');
+  assert.equal(wasm.preprocessing, 'caffe', 'VGG16 is known: caffe');
+  assert.equal(wasm.preprocessingInferred, true);
+  const model = m.Model.load(native.bytes);
+  try {
+    const info = model.info();
+    assert.deepEqual(info.inputShape, [224, 224, 3]);
+    assert.equal(info.labels.length, 1000, "ImageNet's class names for a 1000-class model");
+    assert.equal(info.camLayer, 'block5_conv3');
+    assert.equal(model.summary().totalParams, 138357544);
+    const r = model.run(photo, { precision: 'int8' });
+    assert.equal(r.predictions.length, 5);
+    assert.ok(r.predictions[0].probability > 0 && r.predictions[0].probability <= 1);
+  } finally {
+    model.release();
+  }
 });

@@ -60,9 +60,11 @@ test('deterministic for a seed; progress; cancel; errors; the last image is kept
       /cancelled/,
     );
     assert.throws(
-      () => model.maximize({ layer: 'block1_pool', filter: 0 }),
-      /needs a Conv2D layer or the class layer; block1_pool is a MaxPooling2D/,
+      () => model.maximize({ layer: 'flatten', filter: 0 }),
+      /needs a layer with feature maps or the class layer; flatten \(Flatten\) has output \(None, \d+\)/,
     );
+    // Any layer with feature maps has filters to maximize, not only a Conv2D.
+    assert.equal(model.maximize({ layer: 'block1_pool', filter: 0, steps: 2 }).objective.length, 2);
     assert.throws(
       () => model.maximize({ layer: 'block3_conv1', filter: 16 }),
       /filter 16 is out of range: block3_conv1 has 16/,

@@ -12,6 +12,7 @@
 #include "marshal.h"
 #include "methods/activation_maximization.h"
 #include "model/model.h"
+#include "model/model_edit.h"
 #include "layers/layer_kind.h"
 #include "model/layer_roles.h"
 #include "model/model_summary.h"
@@ -292,9 +293,22 @@ val TryMaximize(Model& model, val options) {
   return out;
 }
 
+// tryWithPreprocessing(bytes, mode): a copy of the model file with another preprocessing.
+val TryWithPreprocessing(val bytes, const std::string& mode) {
+  if (!IsInstance(bytes, "Uint8Array") && !IsInstance(bytes, "ArrayBuffer")) {
+    return Fail("model bytes must be a Uint8Array or an ArrayBuffer, got " + TypeName(bytes));
+  }
+  std::vector<uint8_t> out;
+  if (const Status s = WithPreprocessing(CopyBytes(bytes), mode, &out); !s.ok()) {
+    return Fail(s.message());
+  }
+  return val::global("Uint8Array").new_(val(emscripten::typed_memory_view(out.size(), out.data())));
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(convscope_model) {
+  emscripten::function("tryWithPreprocessing", &TryWithPreprocessing);
   emscripten::class_<Model>("Model")
       .class_function("tryLoad", &TryLoad, emscripten::allow_raw_pointers())
       .function("info", &Info)

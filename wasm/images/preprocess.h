@@ -6,6 +6,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 
 #include "image.h"
 #include "model/model_header.h"
@@ -21,6 +22,10 @@ inline size_t SourceChannel(const Preprocessing& p, size_t channel) {
 inline double Luminance(const uint8_t* rgb) {
   return 0.2989 * rgb[0] + 0.5870 * rgb[1] + 0.1140 * rgb[2];
 }
+
+// The numbers of a preprocessing mode: Keras' preprocess_input modes (caffe, tf, torch), rescale
+// (x / 255) and raw (0-255 as is).
+Status PreprocessingFor(const std::string& mode, Preprocessing* p);
 
 // One pixel value of model channel `channel`, preprocessed.
 inline float PreprocessValue(const Preprocessing& p, double pixel, size_t channel) {

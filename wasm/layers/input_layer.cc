@@ -35,9 +35,6 @@ Status OutputShape(const Layer& l, const Shape&, const std::string&, Shape* out)
   return Status::Ok();
 }
 
-// Keras prints an input's shape as a list of one shape.
-std::string SummaryShape(const Shape& output) { return "[" + ShapeString(output) + "]"; }
-
 }  // namespace
 
 const LayerKindOps& InputLayerKind() {
@@ -48,8 +45,7 @@ const LayerKindOps& InputLayerKind() {
                                 .input_rank = 0,
                                 .from_keras = &FromKeras,
                                 .to_keras = &ToKeras,
-                                .output_shape = &OutputShape,
-                                .summary_shape = &SummaryShape};
+                                .output_shape = &OutputShape};
   return ops;
 }
 

@@ -79,12 +79,6 @@ size_t StoredChannels(const WeightSpec& w) {
   return stored.empty() ? 1 : stored.front();
 }
 
-std::string SummaryShape(const Layer& l) {
-  const LayerKindOps& ops = KindOps(l.kind);
-  return ops.summary_shape != nullptr ? ops.summary_shape(l.output_shape)
-                                      : ShapeString(l.output_shape);
-}
-
 namespace {
 
 // Every weight and output must stay countable without overflow.

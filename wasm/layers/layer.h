@@ -93,9 +93,6 @@ Status LayerFromKeras(const std::string& class_name, const Json& config, KerasDi
 // {"class_name": ..., "config": {...}} in Keras' field names; LayerFromKeras reads it back.
 Json LayerToKeras(const Layer& layer);
 
-// The "Output Shape" column of Keras' model.summary() for a layer whose shapes are inferred.
-std::string SummaryShape(const Layer& layer);
-
 // Computes every layer's output shape and parameter counts, checking that each layer fits its
 // inputs. The first layer must be the input; a layer with no inputs listed reads the one before.
 Status InferShapes(std::vector<Layer>* layers);

@@ -114,8 +114,6 @@ struct LayerKindOps {
                          Shape* out);
   // The weights it stores, in Keras order (null: none).
   std::vector<WeightSpec> (*weights)(const Layer& layer, const Shape& input) = nullptr;
-  // The "Output Shape" column of Keras' summary (null: ShapeString).
-  std::string (*summary_shape)(const Shape& output) = nullptr;
   // Builds the engine's runner (null for the input layer).
   Status (*forward)(const ForwardContext& context, std::unique_ptr<LayerForward>* out) = nullptr;
   // Whether Layer::activation follows the kind's own computation (Conv2D, SeparableConv2D, Dense):

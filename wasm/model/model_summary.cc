@@ -1,22 +1,15 @@
 #include "model_summary.h"
 
-#include <algorithm>
+#include "keras_summary_table.h"
 
 namespace convscope {
 namespace {
 
-// Keras' default line length and column stops (print_summary: 65, [.45, .85, 1]).
-constexpr size_t kLine = 65;
-constexpr size_t kNameColumn = 29;
-constexpr size_t kShapeColumn = 26;
-
-std::string Row(const std::string& name, const std::string& shape, const std::string& params) {
-  std::string line = " " + name;
-  line.resize(std::max(line.size() + 1, kNameColumn), ' ');
-  line += shape;
-  line.resize(std::max(line.size() + 1, kNameColumn + kShapeColumn), ' ');
-  line += params;
-  return line + "\n";
+// A layer's output shape as Keras prints it: a model whose input takes any height and width
+// (model_convert --input-size chose one) has None for them in every map.
+std::string OutputShape(const Layer& l, bool free_size) {
+  if (!free_size || l.output_shape.size() != 3) return ShapeString(l.output_shape);
+  return "(None, None, None, " + std::to_string(l.output_shape[2]) + ")";
 }
 
 }  // namespace
@@ -31,21 +24,22 @@ std::string WithThousands(uint64_t n) {
 }
 
 std::string KerasSummary(const ModelHeader& h) {
-  std::string s = "Model: \"" + h.name + "\"\n" + std::string(kLine, '_') + "\n";
-  s += Row("Layer (type)", "Output Shape", "Param #");
-  s += std::string(kLine, '=') + "\n";
-  for (size_t i = 0; i < h.layers.size(); ++i) {
-    const Layer& l = h.layers[i].layer;
-    if (i > 0) s += "\n";
-    s += Row(l.name + " (" + l.keras_class + ")", SummaryShape(l),
-             std::to_string(l.params));
+  KerasSummaryModel m;
+  m.name = h.name;
+  m.keras_version = h.keras_version;
+  m.sequential = h.sequential;
+  const bool free_size = h.source.is_object() && h.source.contains("input_size");
+  for (const LayerEntry& e : h.layers) {
+    const Layer& l = e.layer;
+    // Keras' variables are float32: 4 bytes each, whatever this file stores.
+    m.rows.push_back({.name = l.name,
+                      .class_name = l.keras_class,
+                      .output_shape = OutputShape(l, free_size),
+                      .params = l.params,
+                      .trainable_params = l.trainable_params,
+                      .weight_bytes = l.params * 4});
   }
-  s += std::string(kLine, '=') + "\n";
-  s += "Total params: " + WithThousands(h.total_params) + "\n";
-  s += "Trainable params: " + WithThousands(h.trainable_params) + "\n";
-  s += "Non-trainable params: " + WithThousands(h.total_params - h.trainable_params) + "\n";
-  s += std::string(kLine, '_') + "\n";
-  return s;
+  return KerasSummaryTable(m);
 }
 
 }  // namespace convscope

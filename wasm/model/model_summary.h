@@ -11,6 +11,8 @@ namespace convscope {
 // "1,234,567"
 std::string WithThousands(uint64_t n);
 
+// As the Keras version that saved the model prints it (keras_summary_table.h; the model as built,
+// without the optimizer state a .keras file also holds).
 std::string KerasSummary(const ModelHeader& header);
 
 }  // namespace convscope
