@@ -7,16 +7,13 @@ import { METHOD_INFO } from './catalog.mjs';
 import { captioned } from './figures.mjs';
 import { writeFileAtomically } from './files.mjs';
 import { encodePng } from './png.mjs';
+import { grayPicture } from '../web/src/grayscale.js';
+import { classLabel, defaultCamLayer, filterLayers, firstLayer, isGrayscale } from '../web/src/model_layers.js';
 
 // The views of the model and the image, then the core's explanation methods (its catalog).
 export const METHODS = ['predictions', 'features', 'filters', ...METHOD_INFO.keys(), 'maximize'];
 
 const percent = (p) => `${(100 * p).toFixed(1)}%`;
-
-// rows: model.summary().rows.
-function firstConvLayer(rows) {
-  return rows.find((r) => r.type === 'Conv2D').name;
-}
 
 // options: {methods, layer, classIndex ('top1' or a number), precision, resize, threshold,
 // methodOptions: the methods' options by name (each method takes its own); maximizeOptions:
@@ -30,9 +27,14 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
   const top1 = run.predictions[0];
   const classIndex = options.classIndex === 'top1' ? top1.index : options.classIndex;
   // Read once per image: each call marshals the whole layer list (and VGG16's 1,000 labels).
-  const { labels } = model.info();
+  const info = model.info();
   const { rows } = model.summary();
-  const label = (i) => labels[i] ?? `class ${i}`;
+  const label = (i) => classLabel(info, i);
+  // Layers chosen by what they are (model_layers.js): feature maps of --layer or the first
+  // convolution, its filters; Grad-CAM and its kin at --layer or the model's own camLayer.
+  const camLayer = options.layer ?? defaultCamLayer(rows, info);
+  // What maps are drawn over: the picture as the model sees it (in gray for a grayscale model).
+  const picture = isGrayscale(info) ? grayPicture(m.decodeImage(bytes)) : bytes;
   const outputs = [];
   const write = (name, image, meta, lines) => {
     const target = path.join(outDir, `${name}.png`);
@@ -54,23 +56,29 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
   options.methods.forEach((method, i) => {
     const start = performance.now();
     if (method === 'predictions') {
-      write('predictions', m.decodeImage(bytes), { Method: 'predictions', Precision: run.precision }, [
-        `top-5 | ${run.precision}`,
-        ...run.predictions.map((p, k) => `${k + 1}. ${p.label} ${percent(p.probability)}`),
-      ]);
+      write(
+        'predictions',
+        isGrayscale(info) ? picture : m.decodeImage(bytes),
+        { Method: 'predictions', Precision: run.precision },
+        [
+          `top-5 | ${run.precision}`,
+          ...run.predictions.map((p, k) => `${k + 1}. ${p.label} ${percent(p.probability)}`),
+        ],
+      );
     } else if (method === 'features') {
-      const layer = options.layer ?? firstConvLayer(rows);
+      const layer = options.layer ?? firstLayer(rows);
       const grid = model.featureMapGrid(layer, { colormap: 'viridis' });
       write(`features-${layer}`, grid, { Method: 'features', Layer: layer, Precision: run.precision }, [
         `feature maps | layer ${layer} | ${run.precision}`,
       ]);
     } else if (method === 'filters') {
-      const layer = firstConvLayer(rows);
+      const layer = filterLayers(rows)[0];
+      if (!layer) throw new Error('the model has no convolution whose filters could be drawn');
       write(`filters-${layer}`, model.filterGrid(layer), { Method: 'filters', Layer: layer }, [
         `filters | layer ${layer}`,
       ]);
     } else if (method === 'maximize') {
-      const last = rows.at(-1).name;
+      const last = info.head.layer;
       const image = model.maximize({ layer: last, class: classIndex, ...options.maximizeOptions });
       write(
         'maximize',
@@ -82,11 +90,11 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
       );
     } else if (METHOD_INFO.has(method)) {
       const explainOptions = { ...options.methodOptions, class: classIndex };
-      if (options.layer && METHOD_INFO.get(method).needsLayer) explainOptions.layer = options.layer;
+      if (camLayer && METHOD_INFO.get(method).needsLayer) explainOptions.layer = camLayer;
       const x = model.explain(method, explainOptions);
-      write(method, m.overlay(bytes, x, { resize: options.resize }), describe(x), [captionOf(x)]);
+      write(method, m.overlay(picture, x, { resize: options.resize }), describe(x), [captionOf(x)]);
       if (method === 'occlusion') {
-        const masked = m.overlay(bytes, x, { resize: options.resize, mask: true, threshold: options.threshold });
+        const masked = m.overlay(picture, x, { resize: options.resize, mask: true, threshold: options.threshold });
         write('occlusion-mask', masked, describe(x), [`${captionOf(x)} | map >= ${options.threshold}`]);
       }
     } else {

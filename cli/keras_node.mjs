@@ -14,7 +14,7 @@ function copyRange(from, offset, size, to) {
   const output = openSync(to, 'w');
   try {
     const block = Buffer.alloc(1 << 20);
-    for (let done = 0; done < size; ) {
+    for (let done = 0; done < size;) {
       const n = readSync(input, block, 0, Math.min(block.length, size - done), offset + done);
       if (n === 0) throw new Error(`${from} ends before its archive directory says`);
       writeSync(output, block, 0, n);

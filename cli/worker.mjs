@@ -1,4 +1,5 @@
-// A --jobs worker: loads its own module and model, explains the images the main thread sends.
+// A --jobs worker: loads its own module and the model (the bytes the main thread loaded: a Keras
+// file is converted once), explains the images the main thread sends.
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -6,7 +7,7 @@ import { explainImage } from './explain_image.mjs';
 import { loadModule } from './module.mjs';
 
 const m = await loadModule({ threads: workerData.threads });
-const model = m.Model.load(readFileSync(workerData.modelPath));
+const model = m.Model.load(workerData.modelBytes);
 parentPort.on('message', (job) => {
   if (job === null) {
     model.release();

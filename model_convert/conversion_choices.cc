@@ -4,8 +4,8 @@
 #include <sstream>
 
 #include "base/json_util.h"
-#include "images/preprocess.h"
 #include "imagenet_labels.h"
+#include "images/preprocess.h"
 
 namespace convscope::convert {
 

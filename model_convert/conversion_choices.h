@@ -1,5 +1,5 @@
-// What a conversion decides beside the weights: the pixel preprocessing (given, or inferred from the
-// model, with a note saying how) and the class names.
+// What a conversion decides beside the weights: the pixel preprocessing (given, or inferred from
+// the model, with a note saying how) and the class names.
 #pragma once
 
 #include <string>

@@ -8,13 +8,13 @@
 
 #include "atomic_file.h"
 #include "base/json_util.h"
-#include "engine/quantize.h"
 #include "conversion_choices.h"
+#include "engine/quantize.h"
 #include "images/preprocess.h"
-#include "keras_refusals.h"
-#include "model/head.h"
 #include "infer_vgg16.h"
 #include "keras_file.h"
+#include "keras_refusals.h"
+#include "model/head.h"
 #include "model/model_builder.h"
 #include "model/model_format.h"
 #include "weight_stats.h"
@@ -136,8 +136,8 @@ class LayerConverter {
  private:
   // Streams one weight into the file being built: f32 in one read; int8 in two, one for each
   // channel's scale and one to quantize, so even fc1 (411 MB of f32) needs no f32 copy.
-  Status ConvertWeight(const KerasLayerWeights& layer, const WeightSpec& spec,
-                       const KerasWeight& w, WeightEntry* out) {
+  Status ConvertWeight(const KerasLayerWeights& layer, const WeightSpec& spec, const KerasWeight& w,
+                       WeightEntry* out) {
     out->name = spec.name;
     out->keras_shape = w.shape;
     out->shape = StoredShape(spec);
@@ -207,15 +207,15 @@ class LayerConverter {
 
   // A variance (BatchNormalization's moving one, Normalization's) is never negative: a file that
   // says otherwise would give NaN everywhere after it.
-  Status CheckVariance(const KerasLayerWeights& layer, const WeightSpec& spec,
-                       const KerasWeight& w, std::span<const float> values) const {
+  Status CheckVariance(const KerasLayerWeights& layer, const WeightSpec& spec, const KerasWeight& w,
+                       std::span<const float> values) const {
     const std::string name = spec.name;
     if (name != "moving_variance" && name != "variance") return Status::Ok();
     for (size_t i = 0; i < values.size(); ++i) {
       if (values[i] < 0) {
-        return Status::Error(file_.path() + ": layer " + layer.layer + ": weight " + w.name +
-                             " (" + name + ") holds a negative variance (" +
-                             std::to_string(values[i]) + " at " + std::to_string(i) + ")");
+        return Status::Error(file_.path() + ": layer " + layer.layer + ": weight " + w.name + " (" +
+                             name + ") holds a negative variance (" + std::to_string(values[i]) +
+                             " at " + std::to_string(i) + ")");
       }
     }
     return Status::Ok();
@@ -258,17 +258,18 @@ Status ReadArchitecture(const ConvertOptions& o, KerasFile* file, Architecture* 
     arch->layers.resize(keep);
     if (arch->name == "vgg16") arch->name = "vgg16_notop";
   }
-  for (Status s : {CheckLayerCount(arch->layers.size()),
-                   CheckImageInput(arch->layers.front().output_shape)}) {
+  for (Status s :
+       {CheckLayerCount(arch->layers.size()), CheckImageInput(arch->layers.front().output_shape)}) {
     if (!s.ok()) return Status::Error(o.input + ": " + s.message());
   }
   const Layer& last = arch->layers.back();
   if (!o.notop && !inferred_notop && FindHead(arch->layers).kind == HeadKind::kNone) {
-    return Status::Error(o.input + ": layer " + last.name + " (" + last.keras_class +
-                         ") outputs " + ShapeString(last.output_shape) +
+    return Status::Error(o.input + ": layer " + last.name + " (" + last.keras_class + ") outputs " +
+                         ShapeString(last.output_shape) +
                          ", a map rather than a vector of class scores (an autoencoder or a "
                          "feature extractor?): convscope explains classifiers (add --notop to "
-                         "keep its feature maps only); " + kWhatConvscopeOpens);
+                         "keep its feature maps only); " +
+                         kWhatConvscopeOpens);
   }
   return Status::Ok();
 }
@@ -298,8 +299,10 @@ Status ConvertToBytes(const ConvertOptions& o, const ConvertProgress& progress,
   if (head.kind != HeadKind::kNone) {
     CONVSCOPE_RETURN_IF_ERROR(LoadLabels(o.labels_path, head.classes, &h.labels));
   } else if (!o.labels_path.empty()) {
-    return Status::Error("--labels needs a model whose output is a vector of class scores, this "
-                         "one ends in " + ShapeString(arch.layers.back().output_shape));
+    return Status::Error(
+        "--labels needs a model whose output is a vector of class scores, this "
+        "one ends in " +
+        ShapeString(arch.layers.back().output_shape));
   }
 
   ModelBuilder builder;

@@ -20,7 +20,7 @@ struct ConvertOptions {
   std::string output;
   std::string precision = "int8";  // "f32" or "int8"
   bool notop = false;              // drop Flatten and everything after it
-  std::string labels_path;  // Keras class-index JSON, a JSON list of names or one name per
+  std::string labels_path;         // Keras class-index JSON, a JSON list of names or one name per
                             // line; empty: ImageNet labels for a 1000-way output, none otherwise
   // "rescale", "raw", "caffe", "tf" or "torch"; empty: inferred (conversion_choices.h).
   std::string preprocessing;

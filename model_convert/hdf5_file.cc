@@ -1,7 +1,6 @@
 #include "hdf5_file.h"
 
 #include <hdf5.h>
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -100,8 +99,8 @@ Status ReadFileBytes(const std::string& path, uint64_t offset, size_t size, uint
 // unlinked at once (the open file stays readable until it is closed, and nothing is left behind).
 Status OpenHdf5Member(const std::string& path, uint64_t offset, uint64_t size, Hdf5Handle* file) {
   const char* dir = std::getenv("TMPDIR");
-  std::string name = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") +
-                     "/convscope-weights-XXXXXX";
+  std::string name =
+      std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/convscope-weights-XXXXXX";
   const int fd = mkstemp(name.data());
   if (fd < 0) return Status::Error("cannot make a temporary file to read the weights from");
   std::unique_ptr<FILE, int (*)(FILE*)> out(fdopen(fd, "wb"), &std::fclose);
@@ -118,9 +117,9 @@ Status OpenHdf5Member(const std::string& path, uint64_t offset, uint64_t size, H
   if (s.ok()) s = OpenHdf5File(name, file);
   std::remove(name.c_str());
   if (!s.ok()) {
-    return Status::Error("model.weights.h5 in the archive: " +
-                         (s.message().rfind(name, 0) == 0 ? s.message().substr(name.size() + 2)
-                                                          : s.message()));
+    return Status::Error(
+        "model.weights.h5 in the archive: " +
+        (s.message().rfind(name, 0) == 0 ? s.message().substr(name.size() + 2) : s.message()));
   }
   return Status::Ok();
 }

@@ -53,24 +53,25 @@ EM_JS(char*, convscope_hdf5_read_rows,
 
 // Module.hdf5.readBytes(path, offset, size) (a Uint8Array of exactly `size` bytes) into out: null,
 // or an error message in malloc'ed memory.
-EM_JS(char*, convscope_hdf5_read_bytes, (const char* path, double offset, double size, uint8_t* out), {
-  let message;
-  try {
-    const bytes = Module['hdf5']['readBytes'](UTF8ToString(path), offset, size);
-    if (!(bytes instanceof Uint8Array) || bytes.length != size) {
-      message = 'the file is shorter than its archive directory says (is it truncated?)';
-    } else {
-      HEAPU8.set(bytes, out);
-      return 0;
-    }
-  } catch (e) {
-    message = String(e && e.message || e);
-  }
-  const length = lengthBytesUTF8(message) + 1;
-  const ptr = _malloc(length);
-  stringToUTF8(message, ptr, length);
-  return ptr;
-});
+EM_JS(char*, convscope_hdf5_read_bytes,
+      (const char* path, double offset, double size, uint8_t* out), {
+        let message;
+        try {
+          const bytes = Module['hdf5']['readBytes'](UTF8ToString(path), offset, size);
+          if (!(bytes instanceof Uint8Array) || bytes.length != size) {
+            message = 'the file is shorter than its archive directory says (is it truncated?)';
+          } else {
+            HEAPU8.set(bytes, out);
+            return 0;
+          }
+        } catch (e) {
+          message = String(e && e.message || e);
+        }
+        const length = lengthBytesUTF8(message) + 1;
+        const ptr = _malloc(length);
+        stringToUTF8(message, ptr, length);
+        return ptr;
+      });
 
 namespace convscope::convert {
 namespace {
@@ -125,10 +126,9 @@ Status OpenHdf5File(const std::string& path, Hdf5Handle* file) {
 }
 
 Status OpenHdf5Member(const std::string& path, uint64_t offset, uint64_t size, Hdf5Handle* file) {
-  return CallForId("openMember",
-                   Json::array({path, static_cast<double>(offset), static_cast<double>(size)}),
-                   "model.weights.h5 in the archive: not an HDF5 file (or truncated, or unreadable)",
-                   file);
+  return CallForId(
+      "openMember", Json::array({path, static_cast<double>(offset), static_cast<double>(size)}),
+      "model.weights.h5 in the archive: not an HDF5 file (or truncated, or unreadable)", file);
 }
 
 Status FileSize(const std::string& path, uint64_t* size) {

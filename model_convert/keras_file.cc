@@ -77,8 +77,9 @@ Status KerasFile::Open(const std::string& path, std::unique_ptr<KerasFile>* out)
   const bool named_keras = path.size() > 6 && path.compare(path.size() - 6, 6, ".keras") == 0;
   const bool hdf5 = magic[0] == 0x89 && magic[1] == 'H' && magic[2] == 'D' && magic[3] == 'F';
   if (!zip && named_keras && !hdf5) {
-    return Status::Error(path + ": not a .keras archive: a .keras file is a zip, and this one is "
-                                "not (is it truncated, or another file renamed?)");
+    return Status::Error(path +
+                         ": not a .keras archive: a .keras file is a zip, and this one is "
+                         "not (is it truncated, or another file renamed?)");
   }
   Status s = zip ? k->OpenArchive() : k->OpenHdf5();
   // The HDF5 back ends name the file already.
@@ -122,7 +123,8 @@ Status KerasFile::OpenArchive() {
     Json metadata;
     if (ReadZipMember(*m, read, kMaxMetadataBytes, &text).ok() &&
         ParseJson(text, "metadata.json", &metadata).ok()) {
-      if (const Json* v = convscope::Find(metadata, "keras_version"); v != nullptr && v->is_string()) {
+      if (const Json* v = convscope::Find(metadata, "keras_version");
+          v != nullptr && v->is_string()) {
         keras_version_ = v->get<std::string>();
       }
     }

@@ -57,8 +57,8 @@ class KerasFile {
 
   // Reads rows [row_begin, row_begin + rows) of one weight (along its first axis) as f32, in
   // Keras' layout, into `out`.
-  Status ReadWeightRows(const KerasLayerWeights& layer, const KerasWeight& weight,
-                        size_t row_begin, size_t rows, float* out) const;
+  Status ReadWeightRows(const KerasLayerWeights& layer, const KerasWeight& weight, size_t row_begin,
+                        size_t rows, float* out) const;
 
  private:
   KerasFile() = default;

@@ -125,9 +125,9 @@ Status LinkFunctional(const std::vector<Entry>& entries, std::vector<Layer>* lay
     std::vector<std::string> names;
     if (nodes != nullptr) CollectInbound(*nodes, &names);
     if (names.size() != 1) {
-      return Status::Error("layer " + entries[i].name + " (" + entries[i].class_name +
-                           ") reads " + std::to_string(names.size()) + " inputs (" +
-                           JoinNames(names) + "); " + kWhatConvscopeOpens);
+      return Status::Error("layer " + entries[i].name + " (" + entries[i].class_name + ") reads " +
+                           std::to_string(names.size()) + " inputs (" + JoinNames(names) + "); " +
+                           kWhatConvscopeOpens);
     }
     const auto it = index.find(names[0]);
     if (it == index.end()) {
@@ -142,8 +142,8 @@ Status LinkFunctional(const std::vector<Entry>& entries, std::vector<Layer>* lay
   for (size_t n = 0; n < entries.size(); ++n) {
     size_t next = entries.size();
     for (size_t i = 0; i < entries.size() && next == entries.size(); ++i) {
-      if (!done[i] && std::all_of(from[i].begin(), from[i].end(),
-                                  [&](size_t f) { return done[f]; })) {
+      if (!done[i] &&
+          std::all_of(from[i].begin(), from[i].end(), [&](size_t f) { return done[f]; })) {
         next = i;
       }
     }
@@ -184,8 +184,10 @@ Status ArchitectureFromModelConfig(const std::string& model_config, const Config
                        : config->is_array() ? config
                                             : Find(*config, "layers");
   if (class_name != "Sequential" && class_name != "Functional" && class_name != "Model") {
-    return Status::Error("the model is a " + class_name + " (a subclassed model: its code is not "
-                         "in the file); " + kWhatConvscopeOpens);
+    return Status::Error("the model is a " + class_name +
+                         " (a subclassed model: its code is not "
+                         "in the file); " +
+                         kWhatConvscopeOpens);
   }
   if (layers == nullptr || !layers->is_array() || layers->empty()) {
     return Status::Error("the model's config has no layer list");
@@ -217,24 +219,24 @@ Status ArchitectureFromModelConfig(const std::string& model_config, const Config
     Json fixed;
     const Json* c = e.config;
     if (e.class_name == "InputLayer") {
-      const Json* shape = Find(*c, "batch_shape") ? Find(*c, "batch_shape")
-                                                  : Find(*c, "batch_input_shape");
+      const Json* shape =
+          Find(*c, "batch_shape") ? Find(*c, "batch_shape") : Find(*c, "batch_input_shape");
       if (shape != nullptr) {
         fixed = *c;
-        CONVSCOPE_RETURN_IF_ERROR(FixInputShape(*shape, o, &fixed[Find(*c, "batch_shape")
-                                                                      ? "batch_shape"
-                                                                      : "batch_input_shape"],
-                                                &a.input_size_note));
+        CONVSCOPE_RETURN_IF_ERROR(FixInputShape(
+            *shape, o, &fixed[Find(*c, "batch_shape") ? "batch_shape" : "batch_input_shape"],
+            &a.input_size_note));
         c = &fixed;
       }
     }
     CONVSCOPE_RETURN_IF_ERROR(LayerFromKeras(e.class_name, *c, o.dialect, &layer));
     // A Sequential carries the input shape on its first layer when it has no InputLayer entry.
-    if (a.layers.empty() && e.class_name != "InputLayer") {
+    if (sequential && a.layers.empty() && e.class_name != "InputLayer") {
       const Json* shape = DeclaredInputShape(*e.json, *e.config);
       if (shape == nullptr) {
-        return Status::Error("the model does not say its input shape (build it, or give its "
-                             "first layer an input_shape, before saving)");
+        return Status::Error(
+            "the model does not say its input shape (build it, or give its "
+            "first layer an input_shape, before saving)");
       }
       Json input = {{"name", e.name + "_input"}};
       CONVSCOPE_RETURN_IF_ERROR(
@@ -243,7 +245,8 @@ Status ArchitectureFromModelConfig(const std::string& model_config, const Config
       CONVSCOPE_RETURN_IF_ERROR(LayerFromKeras("InputLayer", input, o.dialect, &in));
       a.layers.push_back(std::move(in));
     }
-    if (!sequential || e.class_name != "InputLayer") a.keras_layers.push_back({e.name, e.class_name});
+    if (!sequential || e.class_name != "InputLayer")
+      a.keras_layers.push_back({e.name, e.class_name});
     a.layers.push_back(std::move(layer));
   }
   if (!sequential) {

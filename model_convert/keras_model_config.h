@@ -21,9 +21,9 @@ struct KerasLayerRef {
 };
 
 struct Architecture {
-  std::string name;         // "vgg16", or the model's own name
-  std::string origin;       // how it was obtained, for the summary and the header
-  std::string model_class;  // "Sequential" or "Functional" ("" for an inferred VGG16)
+  std::string name;           // "vgg16", or the model's own name
+  std::string origin;         // how it was obtained, for the summary and the header
+  std::string model_class;    // "Sequential" or "Functional" ("" for an inferred VGG16)
   std::vector<Layer> layers;  // shapes inferred; the input first
   // model.layers in Keras' order: a Sequential's without its InputLayer, a Functional's with it.
   std::vector<KerasLayerRef> keras_layers;

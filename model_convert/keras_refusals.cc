@@ -17,8 +17,8 @@ struct Family {
 constexpr std::array<Family, 6> kFamilies = {{
     {"runs Python code that is not in the file (a Lambda layer)", {"Lambda"}},
     {"is a recurrent layer, for sequences",
-     {"LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D",
-      "ConvLSTM3D", "TimeDistributed", "LSTMCell", "GRUCell", "SimpleRNNCell"}},
+     {"LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
+      "TimeDistributed", "LSTMCell", "GRUCell", "SimpleRNNCell"}},
     {"is an attention layer, for sequences",
      {"MultiHeadAttention", "Attention", "AdditiveAttention", "GroupQueryAttention"}},
     {"works on words or tokens, not pictures",
@@ -50,8 +50,8 @@ std::string RefusalReason(const std::string& keras_class, const Json& entry) {
   // registers a name with register_keras_serializable ("Custom>MyLayer", "package>MyLayer").
   const Json* registered = Find(entry, "registered_name");
   const Json* module = Find(entry, "module");
-  const bool keras_module = module != nullptr && module->is_string() &&
-                            module->get<std::string>().rfind("keras", 0) == 0;
+  const bool keras_module =
+      module != nullptr && module->is_string() && module->get<std::string>().rfind("keras", 0) == 0;
   if (keras_class.find('>') != std::string::npos ||
       (registered != nullptr && registered->is_string() && !keras_module)) {
     return "is a custom layer: its code is not in the file";

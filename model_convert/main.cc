@@ -1,8 +1,8 @@
 // model_convert IN.keras|IN.h5 -o OUT [--precision f32|int8] [--notop] [--labels FILE]
 //               [--preprocessing M] [--input-size H W] [--stall-seconds S]
 // Converts a Keras model file into a convscope model file, printing Keras' summary, the
-// preprocessing, the per-layer quantization error and the output size. Exit code 0 on success; on any error one line
-// on stderr, exit code 1 (2 for a usage error), and no output file.
+// preprocessing, the per-layer quantization error and the output size. Exit code 0 on success; on
+// any error one line on stderr, exit code 1 (2 for a usage error), and no output file.
 #include <unistd.h>
 
 #include <chrono>

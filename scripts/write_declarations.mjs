@@ -26,7 +26,10 @@ const PART_EXPORT = /^export type \* from '\.\/\w+';\n/gm;
 // declarations of the whole surface, in one module.
 export function declarationSource() {
   const read = (name) => readFileSync(path.join(root, 'wasm', `${name}.d.ts`), 'utf8');
-  const part = (name) => read(name).replace(/^(\/\/.*\n)+\n/, '').replace(PART_IMPORT, '');
+  const part = (name) =>
+    read(name)
+      .replace(/^(\/\/.*\n)+\n/, '')
+      .replace(PART_IMPORT, '');
   const whole = read('convscope')
     .replace(PART_EXPORT, '')
     .replace(PART_IMPORT, (_, name) => `${part(name)}\n`);

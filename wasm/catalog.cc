@@ -63,8 +63,8 @@ Json LayerKinds() {
   Json kinds = Json::array();
   for (const LayerKindOps* k : AllKinds()) {
     kinds.push_back({{"name", k->keras_classes.front()},
-                     {"kerasClasses", std::vector<std::string>(k->keras_classes.begin(),
-                                                               k->keras_classes.end())},
+                     {"kerasClasses",
+                      std::vector<std::string>(k->keras_classes.begin(), k->keras_classes.end())},
                      {"category", k->category},
                      {"description", k->description},
                      {"hasFilters", k->has_filters},

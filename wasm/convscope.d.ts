@@ -131,7 +131,7 @@ export interface Grid {
 export interface ExplainOptions extends MethodOptions {
   /** The class whose pre-softmax logit is explained; default: the top class. */
   class?: number;
-  /** Methods that take a layer (Grad-CAM): default the last Conv2D. */
+  /** Methods that take a layer (Grad-CAM): default the model's camLayer (ModelInfo). */
   layer?: string;
   /**
    * Methods that split (smoothgrad, ig, occlusion): make only part `part` (default 0) of `parts`
@@ -186,12 +186,19 @@ export declare class Model {
   /** Keras' get_config() of the layer, plus its className. */
   layerConfig(name: string): Record<string, unknown> & { className: string; name: string };
   /** The layer's weights ({} for layers without), Keras' get_weights() in stored layout. */
-  weights(name: string): { kernel?: WeightTensor; bias?: WeightTensor };
+  /**
+   * The layer's weights by their Keras names (kernel, bias; BatchNormalization's gamma, beta,
+   * moving_mean, moving_variance; ...), {} for layers without: Keras' get_weights() in stored layout.
+   */
+  weights(name: string): Record<string, WeightTensor>;
   /** Runs the image through every layer; all activations are kept until the next run. */
   run(image: ImageInput, options?: RunOptions): RunResult;
   /** The layer's output for the last image (layer 0 is the preprocessed input). */
   activation(name: string): HeapTensor<Float32Array> & { layer: string };
-  /** Conv2D filters as tiles: in colour for kernels on RGB (channel omitted), else one input channel. */
+  /**
+   * A convolution's filters as tiles (a layer with hasFilters: Conv2D, SeparableConv2D's depthwise
+   * ones): in colour for kernels on RGB (channel omitted), else one input channel.
+   */
   filterGrid(name: string, options?: { channel?: number; scale?: number; colormap?: Colormap }): Grid;
   /** Every channel of a H x W x C activation as a tile. */
   featureMapGrid(
@@ -204,7 +211,7 @@ export declare class Model {
    * 'ig' (integrated gradients), 'input-x-gradient' ((input - baseline) x gradient), 'occlusion' (drop in the class probability with a `patch` x
    * `patch` square set to `fill` at every `stride`; coarse positions first, the map so far passed to
    * `onPartial`, which may return false to stop). The score is the pre-softmax logit of `class` (default: the top
-   * class); Grad-CAM looks at `layer` (default: the last Conv2D). SmoothGrad and IG make
+   * class); Grad-CAM looks at `layer` (default: the model's camLayer). SmoothGrad and IG make
    * `samples` passes (defaults 25 and 50), report each through `onProgress(fraction)` and stop when
    * it returns false (ConvscopeError 'cancelled'); the image's activations are kept either way.
    */
@@ -219,8 +226,8 @@ export declare class Model {
     parts: Float32Array[],
   ): Explanation;
   /**
-   * Activation maximization: the input that excites a Conv2D layer's `filter` (its mean response
-   * before the ReLU), or with the last layer a `class`, most — by gradient ascent from grey noise
+   * Activation maximization: the input that excites `filter` of a layer with feature maps (its
+   * mean response, before its activation), or with the class layer a `class`, most — by gradient ascent from grey noise
    * (`seed`, default 1). `preset`: 'smooth' (default: blurred after every step; a class's log
    * probability ascended; shown as the model saw it), 'keras-vis' or 'lucid' (those tools'
    * settings, shown contrast-stretched); `steps` (default the preset's, 200 or 256, at most
@@ -272,7 +279,6 @@ export declare class Model {
   isDeleted(): boolean;
 }
 
-
 export interface BuildInfo {
   variant: Variant;
   /** The threads models loaded from now on run on. */
@@ -315,15 +321,13 @@ export interface ConvscopeModule {
   /** A dark `width`-wide strip with the text in a built-in pixel font (14 * scale rows). */
   caption(text: string, width: number, scale?: number): { width: number; height: number; data: Uint8ClampedArray };
   /**
-   * model_convert's conversion of a Keras .h5 (weights-only or model.save layout) into a model
-   * file's bytes, reading the file through `hdf5` (set it first: web/src/hdf5_reader.js over
-   * h5wasm, where `path` is a path in h5wasm's file system). onProgress(fraction, {elapsedMs,
-   * remainingMs}) may return false to cancel. Errors name the file, layer and weight.
-   */
-  /**
-   * A Keras .keras archive or .h5 (the path module.hdf5 reads) -> a model file's bytes.
+   * model_convert's conversion of a Keras file — a .keras archive, a .h5 from model.save, or
+   * VGG16's weights-only .h5 — into a model file's bytes, reading the file through `hdf5` (set it
+   * first: web/src/hdf5_reader.js over h5wasm, where `path` is a path in h5wasm's file system).
    * preprocessing: default inferred from the model (`preprocessingInferred` false: a default the
-   * user should confirm, rescale); inputSize: [height, width] for an input of free size.
+   * user should confirm, rescale); inputSize: [height, width] for an input of free size;
+   * onProgress(fraction, {elapsedMs, remainingMs}) may return false to cancel. Errors name the
+   * file, layer and weight, or what convscope cannot run and why.
    */
   convertKeras(
     path: string,

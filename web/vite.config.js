@@ -7,12 +7,14 @@
 //                             hosting; the Keras reader (h5wasm, 4 MB) is a chunk the worker loads
 //                             only when a .h5 is opened.
 //   vite build --mode widget  dist/convscope-widget.js (classic script) and .mjs (ES module): the
-//                             <conv-scope> element, wasm and default model inlined.
+//                             <conv-scope> element, wasm and default model inlined; and
+//                             dist/convscope-keras.js, the Keras reader the widget's worker loads
+//                             from beside the script only when a widget names a Keras file.
 import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { defineConfig } from 'vite';
+import { build, defineConfig } from 'vite';
 import { viteSingleFile } from 'vite-plugin-singlefile';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -47,15 +49,42 @@ const workerAsFile = {
   },
 };
 
+// The widget's Keras reader (web/src/keras_reader.js) as one classic script for importScripts in
+// the widget's worker (a worker from a blob: URL under the widget's CSP cannot import a module
+// chunk the way the site's worker does), built after the widget.
+const widgetKerasReader = {
+  name: 'convscope-widget-keras-reader',
+  async closeBundle() {
+    await build({
+      configFile: false,
+      root: here,
+      logLevel: 'warn',
+      // h5wasm's Emscripten glue reads import.meta.url only to find files it does not need (its
+      // wasm is inlined); a classic script has no import.meta, as the single file's worker.
+      define: { 'import.meta.url': 'undefined' },
+      build: {
+        outDir: dist,
+        emptyOutDir: false,
+        reportCompressedSize: false,
+        chunkSizeWarningLimit: 8192,
+        lib: { entry: path.join(here, 'src/keras_reader.js'), formats: ['iife'], name: 'ConvscopeKeras' },
+        rolldownOptions: { output: { entryFileNames: 'convscope-keras.js' } },
+      },
+    });
+  },
+};
+
 export default defineConfig(({ mode }) => {
   const single = mode === 'single';
   if (mode === 'widget') {
     return {
       root: here,
       logLevel: 'warn',
-      // Widgets show converted models: the Keras reader (h5wasm, 4 MB) stays out of them.
+      // The Keras reader (h5wasm, 4 MB) stays out of the widget: its worker loads convscope-keras.js
+      // from beside the script when a widget names a Keras file.
       define: { 'import.meta.env.CONVSCOPE_KERAS': 'false', 'import.meta.env.CONVSCOPE_THREADS': 'false' },
       worker: { format: 'iife', plugins: () => [wasmLookup] },
+      plugins: [widgetKerasReader],
       build: {
         outDir: dist,
         emptyOutDir: false,

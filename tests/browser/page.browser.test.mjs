@@ -184,7 +184,8 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
       'empty.png': /^empty\.png: the image file is empty$/,
       'huge.png': /^huge\.png: the image is 40000x40000 \(1600 megapixels\), over the limit of 64 megapixels/,
       'broken.bin': /^broken\.bin: the model file is truncated: 5000 of \d+ bytes$/,
-      'random.bin': /^random\.bin: not a convscope model file \(convert Keras \.keras and \.h5 files with model_convert first\)$/,
+      'random.bin':
+        /^random\.bin: not a convscope model file \(convert Keras \.keras and \.h5 files with model_convert first\)$/,
     };
     for (const [name, bytes] of Object.entries(bad)) {
       writeFileSync(path.join(tmp, name), bytes);

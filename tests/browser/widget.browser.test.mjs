@@ -4,13 +4,16 @@
 // model load it once; an attribute change re-renders; a drop replaces an interactive widget's
 // image; a broken model URL is reported inside that widget only; Grad-CAM defaults to the last
 // convolution, maps have legends, exports carry them, buttons look like buttons; from file:// a
-// widget says why its image cannot load; the tutorial renders in Firefox ESR too.
+// widget says why its image cannot load; the tutorial renders in Firefox ESR too. Keras files as
+// `model` (a .keras, a tf.keras .h5), converted by the Keras reader loaded from beside the script
+// only then, with `preprocessing`; a grayscale model shows the picture in gray.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { kerasFile } from '../support/keras_files.mjs';
 import { root, smallModel } from '../support/models.mjs';
 import { openPage } from '../support/page.mjs';
 
@@ -151,9 +154,11 @@ test('five widgets share one model load; attributes re-render; drop replaces the
 <conv-scope id="broken" model="missing.bin" view="summary"></conv-scope>
 `,
   );
-  const { page, problems, close } = await open('/test-output/widget/page.html');
+  const { page, problems, requests, close } = await open('/test-output/widget/page.html');
   try {
     const all = await widgets(page, 6);
+    // No widget names a Keras file: the Keras reader is never downloaded.
+    assert.equal(requests.filter((r) => r.endsWith('/convscope-keras.js')).length, 0);
     assert.deepEqual(
       all.slice(0, 5).map((w) => w.error),
       [null, null, null, null, null],
@@ -284,3 +289,88 @@ test('Firefox: the example tutorial renders every widget under the strict CSP', 
     await close();
   }
 });
+
+for (const browser of ['chromium', 'firefox']) {
+  test(`${browser}: Keras files as model=, converted once each by the reader beside the script, with preprocessing=`, async () => {
+    writeFileSync(path.join(out, 'small.bin'), smallModel().bytes);
+    writeFileSync(path.join(out, 'chelsea.jpg'), readFileSync(path.join(root, 'web/samples/chelsea.jpg')));
+    writeFileSync(path.join(out, 'fashion.keras'), readFileSync(kerasFile('fashion-bn', 'keras3').path));
+    writeFileSync(path.join(out, 'cifar.h5'), readFileSync(kerasFile('cifar-binary', 'tf2-h5').path));
+    writeFileSync(
+      path.join(out, 'keras.html'),
+      `<!doctype html>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<link rel="icon" href="data:,">
+<script src="/dist/convscope-widget.js"></script>
+<conv-scope id="cam" model="fashion.keras" image="chelsea.jpg" view="gradcam"></conv-scope>
+<conv-scope id="seen" model="fashion.keras" image="chelsea.jpg" view="predictions"></conv-scope>
+<conv-scope id="tf" model="fashion.keras" preprocessing="tf" view="summary"></conv-scope>
+<conv-scope id="binary" model="cifar.h5" image="chelsea.jpg" view="predictions"></conv-scope>
+<conv-scope id="raw" model="small.bin" preprocessing="raw" view="summary"></conv-scope>
+`,
+    );
+    const { page, problems, requests, close } = await open('/test-output/widget/keras.html', {
+      browser,
+      viewport: { width: 1280, height: 2400 },
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        await page.evaluate((k) => document.querySelectorAll('conv-scope')[k].scrollIntoView(), i);
+        await page.waitForFunction(
+          (k) => {
+            const s = document.querySelectorAll('conv-scope')[k].shadowRoot;
+            return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre');
+          },
+          i,
+          { timeout: 120000 },
+        );
+      }
+      const state = await page.evaluate(() =>
+        Object.fromEntries(
+          [...document.querySelectorAll('conv-scope')].map((w) => {
+            const e = w.shadowRoot.querySelector('.error');
+            return [w.id, { error: e.hidden ? null : e.textContent, mode: w.model?.preprocessing.mode }];
+          }),
+        ),
+      );
+      assert.deepEqual(state, {
+        cam: { error: null, mode: 'rescale' }, // the converter's default: the file does not say
+        seen: { error: null, mode: 'rescale' },
+        tf: { error: null, mode: 'tf' },
+        binary: { error: null, mode: 'raw' }, // its own Rescaling layer
+        raw: { error: null, mode: 'raw' },
+      });
+      // Each (file, preprocessing) converted once; the reader fetched once, from beside the script.
+      assert.equal(await page.evaluate(() => window.ConvScope.ConvScopeElement.stats.modelLoads), 4);
+      assert.equal(requests.filter((r) => r.endsWith('/dist/convscope-keras.js')).length, 1);
+      assert.match(
+        await page.evaluate(() => document.getElementById('cam').shadowRoot.querySelector('figcaption').textContent),
+        /^gradcam · layer activation_1 · /,
+      );
+      // The grayscale model's picture, as it sees it: gray.
+      assert.equal(
+        await page.evaluate(() => {
+          const c = document
+            .getElementById('seen')
+            .shadowRoot.querySelector('canvas[aria-label^="the picture in gray"]');
+          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          for (let i = 0; i < d.length; i += 4) if (d[i] !== d[i + 1] || d[i] !== d[i + 2]) return false;
+          return true;
+        }),
+        true,
+      );
+      assert.equal(
+        await page.evaluate(() =>
+          document.getElementById('binary').shadowRoot.querySelector('canvas').getAttribute('aria-label'),
+        ),
+        'top-5 predictions',
+      );
+      assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
+      assert.deepEqual(problems, []);
+      await page.screenshot({ path: path.join(out, `keras-${browser}.png`), fullPage: true });
+    } finally {
+      await close();
+    }
+  });
+}

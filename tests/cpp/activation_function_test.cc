@@ -37,10 +37,8 @@ TEST(ActivationFunction, ValuesAsKerasDefinesThem) {
   EXPECT_NEAR(Apply(Named("softplus"), 30), 30, 1e-5);
   EXPECT_FLOAT_EQ(Apply(Named("softsign"), -3), -0.75f);
   // Keras' ReLU layer: threshold, then the cap, then the slope below the threshold.
-  const ActivationFn relu{.kind = ActivationKind::kRelu,
-                          .negative_slope = 0.1f,
-                          .threshold = 0.5f,
-                          .max_value = 2};
+  const ActivationFn relu{
+      .kind = ActivationKind::kRelu, .negative_slope = 0.1f, .threshold = 0.5f, .max_value = 2};
   EXPECT_FLOAT_EQ(Apply(relu, 0.25f), -0.025f);
   EXPECT_FLOAT_EQ(Apply(relu, 1), 1);
   EXPECT_FLOAT_EQ(Apply(relu, 3), 2);

@@ -97,8 +97,7 @@ TEST(Conv2dGeneral, InputGradientMatchesNaiveLoops) {
         rng, s.out_channels * s.kernel_height * s.kernel_width * s.group_in_channels(), -1, 1);
     const size_t outputs = s.output_height() * s.output_width() * s.out_channels;
     std::vector<float> gradient = RandomVector(rng, outputs, -1, 1);
-    const std::vector<float> want =
-        testing::ReferenceConv2dInputGradient(s, gradient, weights);
+    const std::vector<float> want = testing::ReferenceConv2dInputGradient(s, gradient, weights);
     std::unique_ptr<BackwardState> state;
     const Status created = ConvInputGradient::Create(s, weights, nullptr, &state);
     ASSERT_TRUE(created.ok()) << created.message();

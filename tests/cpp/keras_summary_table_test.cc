@@ -70,7 +70,9 @@ INSTANTIATE_TEST_SUITE_P(
 // tests/fixtures/cli_summary_small_vgg16.txt from before summaries followed Keras versions).
 TEST(KerasSummaryTable, UnknownVersionKeepsTheEarlierTable) {
   const std::string base = "tests/fixtures/summaries/convscope-small-vgg16";
-  KerasSummaryModel m = FromJson(nlohmann::json::parse(ReadText(base + ".json"), nullptr, false));
+  const nlohmann::json j = nlohmann::json::parse(ReadText(base + ".json"), nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << base << ".json (run from the repository's root)";
+  KerasSummaryModel m = FromJson(j);
   const std::string earlier = ReadText(base + ".txt");
   ASSERT_FALSE(earlier.empty());
   for (const char* version : {"", "unknown", "v3.13.2", "1.2.0", "4.0.0"}) {

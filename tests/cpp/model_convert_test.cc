@@ -96,8 +96,7 @@ TEST_P(ConvertRoundTrip, WeightsSurviveAndTotalsMatch) {
       SCOPED_TRACE(h.layers[li].layer.name + " " + views[k].entry->name);
       const KerasWeight& weight = stored->weights[k];
       std::vector<float> original(weight.elements);
-      ASSERT_TRUE(
-          keras->ReadWeightRows(*stored, weight, 0, weight.shape[0], original.data()).ok());
+      ASSERT_TRUE(keras->ReadWeightRows(*stored, weight, 0, weight.shape[0], original.data()).ok());
       const Shape& ks = views[k].entry->keras_shape;
       ASSERT_EQ(ks, stored->weights[k].shape);
       const Json& stats = views[k].entry->stats;

@@ -29,7 +29,8 @@ std::vector<double> Accumulate(const Conv2dShape& s, std::span<const float> inpu
           const float* in =
               &input[(static_cast<size_t>(iy) * s.width + static_cast<size_t>(ix)) * s.in_channels];
           for (size_t k = 0; k < s.out_channels; ++k) {
-            const float* w = &weights[((k * s.kernel_height + ky) * s.kernel_width + kx) * group_in];
+            const float* w =
+                &weights[((k * s.kernel_height + ky) * s.kernel_width + kx) * group_in];
             const float* x = in + k / group_out * group_in;
             double sum = 0.0;
             for (size_t c = 0; c < group_in; ++c) sum += transform(x[c]) * transform(w[c]);
@@ -66,9 +67,9 @@ std::vector<float> ReferenceConv2dInputGradient(const Conv2dShape& s,
     for (size_t ox = 0; ox < ow; ++ox)
       for (size_t ky = 0; ky < s.kernel_height; ++ky)
         for (size_t kx = 0; kx < s.kernel_width; ++kx) {
-          const ptrdiff_t iy = static_cast<ptrdiff_t>(oy * s.stride_height +
-                                                      ky * s.dilation_height) -
-                               static_cast<ptrdiff_t>(s.padding_height);
+          const ptrdiff_t iy =
+              static_cast<ptrdiff_t>(oy * s.stride_height + ky * s.dilation_height) -
+              static_cast<ptrdiff_t>(s.padding_height);
           const ptrdiff_t ix = static_cast<ptrdiff_t>(ox * s.stride_width + kx * s.dilation_width) -
                                static_cast<ptrdiff_t>(s.padding_width);
           if (iy < 0 || iy >= static_cast<ptrdiff_t>(s.height) || ix < 0 ||
@@ -78,7 +79,8 @@ std::vector<float> ReferenceConv2dInputGradient(const Conv2dShape& s,
           const size_t pixel = static_cast<size_t>(iy) * s.width + static_cast<size_t>(ix);
           for (size_t k = 0; k < s.out_channels; ++k) {
             const double g = output_gradient[(oy * ow + ox) * s.out_channels + k];
-            const float* w = &weights[((k * s.kernel_height + ky) * s.kernel_width + kx) * group_in];
+            const float* w =
+                &weights[((k * s.kernel_height + ky) * s.kernel_width + kx) * group_in];
             double* x = &dx[pixel * s.in_channels + k / group_out * group_in];
             for (size_t c = 0; c < group_in; ++c) x[c] += g * w[c];
           }

@@ -39,8 +39,9 @@ std::vector<uint8_t> Zip(const std::vector<std::pair<std::string, std::string>>&
     Put(&out, o.descriptor ? 0 : size32, 4), Put(&out, name.size(), 2), Put(&out, 0, 2);
     out.insert(out.end(), name.begin(), name.end());
     out.insert(out.end(), data.begin(), data.end());
-    if (o.descriptor) Put(&out, 0x08074b50, 4), Put(&out, crc, 4), Put(&out, data.size(), 4),
-        Put(&out, data.size(), 4);
+    if (o.descriptor)
+      Put(&out, 0x08074b50, 4), Put(&out, crc, 4), Put(&out, data.size(), 4),
+          Put(&out, data.size(), 4);
     Put(&directory, 0x02014b50, 4);
     Put(&directory, 45, 2), Put(&directory, 45, 2), Put(&directory, o.descriptor ? 8 : 0, 2);
     Put(&directory, 0, 2), Put(&directory, 0, 4), Put(&directory, crc, 4);
@@ -82,10 +83,12 @@ Status List(const std::vector<uint8_t>& zip, std::vector<ZipMember>* members) {
 
 TEST(ZipArchive, ReadsZip64ACommentAndDataDescriptors) {
   const std::vector<std::pair<std::string, std::string>> members = {
-      {"metadata.json", R"({"keras_version": "3.13.2"})"}, {"config.json", "{}"},
+      {"metadata.json", R"({"keras_version": "3.13.2"})"},
+      {"config.json", "{}"},
       {"model.weights.h5", std::string(1000, 'w')}};
-  for (const Options& o : {Options{}, Options{.zip64 = true}, Options{.comment = "a PK\x05\x06 comment"},
-                           Options{.descriptor = true}}) {
+  for (const Options& o :
+       {Options{}, Options{.zip64 = true}, Options{.comment = "a PK\x05\x06 comment"},
+        Options{.descriptor = true}}) {
     const std::vector<uint8_t> zip = Zip(members, o);
     std::vector<ZipMember> listed;
     const Status s = List(zip, &listed);
@@ -94,16 +97,25 @@ TEST(ZipArchive, ReadsZip64ACommentAndDataDescriptors) {
     for (size_t i = 0; i < 3; ++i) {
       EXPECT_EQ(listed[i].name, members[i].first);
       ASSERT_EQ(listed[i].size, members[i].second.size());
-      EXPECT_EQ(std::string(zip.begin() + static_cast<ptrdiff_t>(listed[i].offset),
-                            zip.begin() + static_cast<ptrdiff_t>(listed[i].offset + listed[i].size)),
-                members[i].second);
+      EXPECT_EQ(
+          std::string(zip.begin() + static_cast<ptrdiff_t>(listed[i].offset),
+                      zip.begin() + static_cast<ptrdiff_t>(listed[i].offset + listed[i].size)),
+          members[i].second);
     }
   }
 }
 
+// Found by zip_archive_fuzzer: an empty directory was read into no buffer.
+TEST(ZipArchive, AnEmptyArchiveHasNoMembers) {
+  std::vector<ZipMember> listed;
+  const std::vector<uint8_t> empty = Zip({}, {});
+  ASSERT_TRUE(List(empty, &listed).ok());
+  EXPECT_TRUE(listed.empty());
+}
+
 TEST(ZipArchive, RefusesWhatKerasNeverWrites) {
   std::vector<uint8_t> zip = Zip({{"config.json", "{}"}}, {});
-  zip[8] = 8;  // the local header says deflate
+  zip[8] = 8;                               // the local header says deflate
   zip[zip.size() - 22 - 46 - 11 + 10] = 8;  // and so does the directory
   std::vector<ZipMember> listed;
   EXPECT_NE(List(zip, &listed).message().find("is compressed (method 8)"), std::string::npos);

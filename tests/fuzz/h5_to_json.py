@@ -2,12 +2,15 @@
 """Writes the structure of an HDF5 file as the JSON tree keras_structure_fuzzer reads
 (tests/fuzz/hdf5_file_memory.h): groups, string attributes, dataset shapes and types. Values are
 left out (the fuzzing back end fills datasets with a pattern) unless a dataset has at most
---values elements.
+--values elements. A .keras archive becomes the tree of its model.weights.h5 with its config.json
+as "keras_config".
 
-usage: h5_to_json.py FILE.h5 OUT.json [--values N]      (Debian's python3-h5py: /usr/bin/python3)
+usage: h5_to_json.py FILE.h5|FILE.keras OUT.json [--values N]   (Debian's python3-h5py)
 """
 import argparse
+import io
 import json
+import zipfile
 
 import h5py
 import numpy as np
@@ -47,8 +50,15 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--values", type=int, default=8)
     args = parser.parse_args()
-    with h5py.File(args.h5, "r") as f:
-        tree = node(f, args.values)
+    if zipfile.is_zipfile(args.h5):
+        with zipfile.ZipFile(args.h5) as archive:
+            config = archive.read("config.json").decode("utf-8")
+            with h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r") as f:
+                tree = node(f, args.values)
+        tree["keras_config"] = config
+    else:
+        with h5py.File(args.h5, "r") as f:
+            tree = node(f, args.values)
     with open(args.out, "w") as out:
         json.dump(tree, out, separators=(",", ":"))
 

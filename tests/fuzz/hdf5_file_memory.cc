@@ -100,7 +100,9 @@ Status ReadShape(Hdf5Id parent, const std::string& path, const Json** dataset, S
   const Json& node = *found;
   *dataset = found;
   if (!IsDataset(node)) return Status::Error(path + " is not a dataset");
-  if (const Json* dtype = Find(node, "dtype"); dtype != nullptr && *dtype != "float") {
+  if (const Json* dtype = Find(node, "dtype");
+      dtype != nullptr && *dtype != "float" &&
+      !dtype->get_ref<const std::string&>().starts_with("int")) {
     return Status::Error("dataset " + path + " does not hold numbers");
   }
   CONVSCOPE_RETURN_IF_ERROR(DatasetShapeFromJson(node["shape"], path, shape));
@@ -127,8 +129,7 @@ std::vector<uint8_t> ZipOf(const std::string& config) {
   std::vector<Member> members = {{"config.json", config}, {"model.weights.h5", ""}};
   std::vector<uint8_t> out, directory;
   for (Member& m : members) {
-    const uint32_t crc =
-        Crc32({reinterpret_cast<const uint8_t*>(m.data.data()), m.data.size()});
+    const uint32_t crc = Crc32({reinterpret_cast<const uint8_t*>(m.data.data()), m.data.size()});
     m.offset = out.size();
     Put(&out, 0x04034b50, 4);
     Put(&out, 20, 2), Put(&out, 0, 2), Put(&out, 0, 2), Put(&out, 0, 4), Put(&out, crc, 4);

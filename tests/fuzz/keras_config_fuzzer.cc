@@ -12,10 +12,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace convert = convscope::convert;
-  const convert::ConfigOptions options{
-      .dialect = size % 2 == 0 ? convscope::KerasDialect::kKeras3 : convscope::KerasDialect::kKeras2,
-      .free_height = 8 + size % 24,
-      .free_width = 8 + size % 17};
+  const convert::ConfigOptions options{.dialect = size % 2 == 0 ? convscope::KerasDialect::kKeras3
+                                                                : convscope::KerasDialect::kKeras2,
+                                       .free_height = 8 + size % 24,
+                                       .free_width = 8 + size % 17};
   convert::Architecture a;
   const std::string text(reinterpret_cast<const char*>(data), size);
   if (!convert::ArchitectureFromModelConfig(text, options, &a).ok()) return 0;
@@ -23,9 +23,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const convscope::Layer& l : a.layers) {
     const convscope::Json keras = convscope::LayerToKeras(l);
     convscope::Layer back;
-    const convscope::Status s = convscope::LayerFromKeras(
-        keras["class_name"].get<std::string>(), keras["config"], convscope::KerasDialect::kKeras3,
-        &back);
+    const convscope::Status s =
+        convscope::LayerFromKeras(keras["class_name"].get<std::string>(), keras["config"],
+                                  convscope::KerasDialect::kKeras3, &back);
     if (!s.ok()) {
       std::fprintf(stderr, "layer %s does not read back: %s\n", l.name.c_str(),
                    s.message().c_str());

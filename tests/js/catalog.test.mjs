@@ -53,8 +53,11 @@ function assertNamesCatalog(dts, what) {
   equal(union(dts, 'PreprocessingMode'), catalog.enums.preprocessing, 'PreprocessingMode');
   equal(union(dts, 'HeadKind'), catalog.enums.head, 'HeadKind');
   equal(union(dts, 'ActivationName'), catalog.activations, 'ActivationName');
-  equal(union(dts, 'LayerCategory').sort(), [...new Set(catalog.layerKinds.map((k) => k.category))].sort(),
-    'LayerCategory');
+  equal(
+    union(dts, 'LayerCategory').sort(),
+    [...new Set(catalog.layerKinds.map((k) => k.category))].sort(),
+    'LayerCategory',
+  );
   const declared = members(dts, 'MethodOptions'),
     options = new Map();
   for (const method of catalog.methods) for (const o of method.options) options.set(o.name, o);

@@ -118,7 +118,10 @@ test('the preprocessing: inferred where the model says it, else rescale for the 
       return [...model.activation(model.summary().rows[0].name).data];
     };
     const [a, b] = [input(before), input(after)];
-    assert.ok(a.every((v, i) => Math.abs(v * 255 - b[i]) < 1e-3), 'raw is rescale times 255');
+    assert.ok(
+      a.every((v, i) => Math.abs(v * 255 - b[i]) < 1e-3),
+      'raw is rescale times 255',
+    );
     assert.throws(() => m.withPreprocessing(mnist.bytes, 'bogus'), /unknown preprocessing 'bogus'/);
     assert.throws(() => m.withPreprocessing(new Uint8Array(10), 'raw'), /not a convscope model file/);
   } finally {

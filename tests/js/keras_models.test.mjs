@@ -41,9 +41,15 @@ function blackBaseline(info) {
   return out;
 }
 
-for (const name of [...TUTORIAL_MODELS, ...ZOO_MODELS]) {
-  test(`${name} (Keras 3 .keras, f32): every layer, score and map equals PyTorch`, () => {
-    const file = kerasFile(name).path;
+// Each model as the generator makes it, and one of a non-square input.
+const REFERENCE_CASES = [
+  ...[...TUTORIAL_MODELS, ...ZOO_MODELS].map((name) => [name, []]),
+  ['cifar-softmax', ['--input-size', '24', '40']],
+];
+
+for (const [name, extra] of REFERENCE_CASES) {
+  test(`${name} ${extra.join(' ')} (Keras 3 .keras, f32): every layer, score and map equals PyTorch`, () => {
+    const file = kerasFile(name, 'keras3', extra).path;
     const model = m.Model.load(convert(file, ['--precision', 'f32']).bytes);
     try {
       const info = model.info();
@@ -88,6 +94,55 @@ for (const name of [...TUTORIAL_MODELS, ...ZOO_MODELS]) {
       assert.equal(int8.predictions[0].index, cls, 'int8 keeps the top class');
       const gradients = model.explain('saliency', { class: cls });
       assert.ok(pearson(gradients.raw.data, ref.saliency) > 0.9, 'int8 saliency follows f32');
+    } finally {
+      model.release();
+    }
+  });
+}
+
+// Every view and method of the page on every model, in f32 and int8: each runs and gives what its
+// view draws (the values are checked above, and against VGG16 in the other suites).
+for (const name of [...TUTORIAL_MODELS, ...ZOO_MODELS]) {
+  test(`${name}: every view and method runs, f32 and int8`, () => {
+    const model = m.Model.load(convert(kerasFile(name).path).bytes);
+    try {
+      const info = model.info();
+      const rows = model.summary().rows;
+      for (const r of rows) {
+        assert.equal(model.layerConfig(r.name).className, r.type);
+        const weights = model.weights(r.name);
+        assert.equal(
+          Object.values(weights).reduce((n, w) => n + w.data.length, 0) <= r.params,
+          true,
+          `${r.name}: its stored weights`,
+        );
+        if (r.hasFilters) assert.ok(model.filterGrid(r.name).tiles > 0, `${r.name} filters`);
+      }
+      const bn = rows.find((r) => r.type === 'BatchNormalization');
+      if (bn) {
+        assert.deepEqual(
+          Object.keys(model.weights(bn.name)).filter((k) => k.startsWith('moving')),
+          ['moving_mean', 'moving_variance'],
+        );
+      }
+      for (const precision of ['f32', 'int8']) {
+        const run = model.run(readImage('coffee.png'), { precision, topK: 3 });
+        assert.ok(run.predictions.length >= 1, precision);
+        for (const r of rows.filter((x) => x.spatial)) {
+          assert.ok(model.featureMapGrid(r.name).tiles === r.outputShape[2], `${r.name} maps`);
+        }
+        for (const method of m.catalog().methods.map((x) => x.name)) {
+          const e = model.explain(method, { samples: 3, patch: 4, stride: 4 });
+          assert.equal(e.map.length, info.inputShape[0] * info.inputShape[1], `${precision} ${method}`);
+          assert.ok(e.map.every(Number.isFinite), `${precision} ${method}: finite`);
+        }
+        const check = model.sanityCheck('gradcam', { topLayers: 1 });
+        assert.ok(Number.isFinite(check.spearman));
+        const filter = model.maximize({ layer: info.camLayer, filter: 0, steps: 2 });
+        assert.equal(filter.data.length, info.inputShape[0] * info.inputShape[1] * 4);
+        const cls = model.maximize({ layer: rows.at(-1).name, class: info.head.classes - 1, steps: 2 });
+        assert.equal(cls.objective.length, 2);
+      }
     } finally {
       model.release();
     }

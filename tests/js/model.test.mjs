@@ -156,7 +156,10 @@ test('filter and feature-map grids', () => {
       () => model.filterGrid('block2_conv1', { channel: 4 }),
       /channel 4 is out of range: the kernel has 4 input channels/,
     );
-    assert.throws(() => model.filterGrid('block1_pool'), /is a MaxPooling2D: filters are drawn for convolutions \(Conv2D, SeparableConv2D\)/);
+    assert.throws(
+      () => model.filterGrid('block1_pool'),
+      /is a MaxPooling2D: filters are drawn for convolutions \(Conv2D, SeparableConv2D\)/,
+    );
     assert.throws(() => model.featureMapGrid('block1_conv1'), /run an image first/);
     model.run(readImage('astronaut.png'));
     const maps = model.featureMapGrid('block1_conv1', { colormap: 'jet', normalize: 'layer' });

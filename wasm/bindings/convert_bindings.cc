@@ -57,8 +57,8 @@ val TryConvertKeras(const std::string& path, const val& options) {
   out.set("params", static_cast<double>(result.header.total_params));
   out.set("layout", result.header.source.value("layout", std::string()));
   out.set("architecture", result.origin);
-  out.set("preprocessing", std::string(NameOf(kPreprocessingModes,
-                                              result.header.preprocessing.mode)));
+  out.set("preprocessing",
+          std::string(NameOf(kPreprocessingModes, result.header.preprocessing.mode)));
   out.set("preprocessingNote", result.header.source.value("preprocessing", std::string()));
   out.set("preprocessingInferred", result.preprocessing_inferred);
   return out;

@@ -9,12 +9,12 @@
 #include "engine/thread_pool.h"
 #include "explain_bindings.h"
 #include "figures/grids.h"
+#include "layers/layer_kind.h"
 #include "marshal.h"
 #include "methods/activation_maximization.h"
+#include "model/layer_roles.h"
 #include "model/model.h"
 #include "model/model_edit.h"
-#include "layers/layer_kind.h"
-#include "model/layer_roles.h"
 #include "model/model_summary.h"
 #include "model_marshal.h"
 
@@ -224,7 +224,8 @@ val TryFilterGrid(const Model& model, val name, val options) {
   f.scale = *scale;
   f.colormap = *map;
   RgbaImage grid;
-  if (const Status s = FilterGrid(model.Weights(*index)[0], f, &grid); !s.ok())  // the spatial kernel
+  if (const Status s = FilterGrid(model.Weights(*index)[0], f, &grid);
+      !s.ok())  // the spatial kernel
     return Fail(s.message());
   return GridResult(grid);
 }

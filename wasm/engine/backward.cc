@@ -33,11 +33,11 @@ void ActivationBackward(const Layer& l, const Engine& engine, size_t index, Back
   const std::span<const float> y = engine.activation(index);
   const std::span<const float> before = engine.pre_activation(index);
   const size_t channels = ChannelsOf(l.output_shape);
-  ActivationTask task{&l.activation, before.empty() ? y : before, y, channels,
-                      mode == BackwardMode::kGuided, g->data()};
+  ActivationTask task{&l.activation, before.empty() ? y : before,   y,
+                      channels,      mode == BackwardMode::kGuided, g->data()};
   const size_t rows = std::max<size_t>(1, 16384 / channels);
-  pthreadpool_parallelize_1d_tile_1d(threadpool, ActivationRange, &task, g->size() / channels,
-                                     rows, /*flags=*/0);
+  pthreadpool_parallelize_1d_tile_1d(threadpool, ActivationRange, &task, g->size() / channels, rows,
+                                     /*flags=*/0);
 }
 
 void Accumulate(std::vector<float>&& g, std::vector<float>* into) {
@@ -118,7 +118,8 @@ Status Backward::Propagate(const Engine& engine, size_t from, size_t target, Bac
       return Status::Error("layer " + l.name + " has no backward step (docs/layers.md)");
     }
     Accumulate(std::move(g), &grads[l.inputs[0]]);
-    for (size_t k = 0; k < more.size(); ++k) Accumulate(std::move(more[k]), &grads[l.inputs[k + 1]]);
+    for (size_t k = 0; k < more.size(); ++k)
+      Accumulate(std::move(more[k]), &grads[l.inputs[k + 1]]);
   }
   if (grads[target].empty()) {
     return Status::Error("layer " + layers[target].layer.name +

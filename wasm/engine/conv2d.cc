@@ -18,8 +18,7 @@ std::string Describe(const Conv2dShape& s) {
     d += ", stride " + std::to_string(s.stride_height) + "x" + std::to_string(s.stride_width);
   }
   if (s.dilation_height > 1 || s.dilation_width > 1) {
-    d += ", dilation " + std::to_string(s.dilation_height) + "x" +
-         std::to_string(s.dilation_width);
+    d += ", dilation " + std::to_string(s.dilation_height) + "x" + std::to_string(s.dilation_width);
   }
   return d + " on " + std::to_string(s.height) + "x" + std::to_string(s.width) + " input";
 }
@@ -201,15 +200,14 @@ Status Conv2d::Build(const LayerWeights& w, pthreadpool_t threadpool) {
   constexpr float kInf = std::numeric_limits<float>::infinity();
   const auto u32 = [](size_t v) { return static_cast<uint32_t>(v); };
   const uint32_t top = u32(s.padding_height), left = u32(s.padding_width);
-  CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
-      xnn_define_convolution_2d(g, top, left + u32(s.padding_right_extra),
-                                top + u32(s.padding_bottom_extra), left, u32(s.kernel_height),
-                                u32(s.kernel_width), u32(s.stride_height), u32(s.stride_width),
-                                u32(s.dilation_height), u32(s.dilation_width), u32(s.groups),
-                                s.group_in_channels(), s.out_channels / s.groups,
-                                s.relu ? 0.0f : -kInf, kInf, conv_input_id, weights_id, bias_id,
-                                output_id, 0),
-      "defining the convolution"));
+  CONVSCOPE_RETURN_IF_ERROR(
+      XnnCheck(xnn_define_convolution_2d(
+                   g, top, left + u32(s.padding_right_extra), top + u32(s.padding_bottom_extra),
+                   left, u32(s.kernel_height), u32(s.kernel_width), u32(s.stride_height),
+                   u32(s.stride_width), u32(s.dilation_height), u32(s.dilation_width),
+                   u32(s.groups), s.group_in_channels(), s.out_channels / s.groups,
+                   s.relu ? 0.0f : -kInf, kInf, conv_input_id, weights_id, bias_id, output_id, 0),
+               "defining the convolution"));
 
   CONVSCOPE_RETURN_IF_ERROR(CreateRuntime(g, threadpool, &runtime_));
   if (input_.empty()) return Status::Ok();  // the caller's buffers, set up by RunOn or RunBatch

@@ -35,9 +35,8 @@ struct Conv2dShape {
   size_t group_in_channels() const { return in_channels / groups; }
   // Stride 1, no dilation, one group, symmetric padding: the convolutions VGG16 has.
   bool plain() const {
-    return stride_height == 1 && stride_width == 1 && dilation_height == 1 &&
-           dilation_width == 1 && groups == 1 && padding_bottom_extra == 0 &&
-           padding_right_extra == 0;
+    return stride_height == 1 && stride_width == 1 && dilation_height == 1 && dilation_width == 1 &&
+           groups == 1 && padding_bottom_extra == 0 && padding_right_extra == 0;
   }
 };
 

@@ -30,18 +30,18 @@ Status Conv2dTranspose::Create(const Conv2dShape& s, std::span<const float> weig
   const size_t out_dims[4] = {1, s.height, s.width, s.in_channels};
   const size_t filter_dims[4] = {groups * conv_in, kh, kw, conv_out};
   uint32_t input_id = 0, output_id = 0, filter_id = 0;
-  CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
-      xnn_define_tensor_value(raw, xnn_datatype_fp32, 4, in_dims, nullptr, 0,
-                              XNN_VALUE_FLAG_EXTERNAL_INPUT, &input_id),
-      "defining the gradient"));
-  CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
-      xnn_define_tensor_value(raw, xnn_datatype_fp32, 4, out_dims, nullptr, 1,
-                              XNN_VALUE_FLAG_EXTERNAL_OUTPUT, &output_id),
-      "defining the input gradient"));
-  CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
-      xnn_define_tensor_value(raw, xnn_datatype_fp32, 4, filter_dims, filter.data(),
-                              XNN_INVALID_VALUE_ID, 0, &filter_id),
-      "defining the transposed weights"));
+  CONVSCOPE_RETURN_IF_ERROR(
+      XnnCheck(xnn_define_tensor_value(raw, xnn_datatype_fp32, 4, in_dims, nullptr, 0,
+                                       XNN_VALUE_FLAG_EXTERNAL_INPUT, &input_id),
+               "defining the gradient"));
+  CONVSCOPE_RETURN_IF_ERROR(
+      XnnCheck(xnn_define_tensor_value(raw, xnn_datatype_fp32, 4, out_dims, nullptr, 1,
+                                       XNN_VALUE_FLAG_EXTERNAL_OUTPUT, &output_id),
+               "defining the input gradient"));
+  CONVSCOPE_RETURN_IF_ERROR(
+      XnnCheck(xnn_define_tensor_value(raw, xnn_datatype_fp32, 4, filter_dims, filter.data(),
+                                       XNN_INVALID_VALUE_ID, 0, &filter_id),
+               "defining the transposed weights"));
   // Rows of the input the convolution never read (past its last window) get no gradient: the
   // adjustment adds them below and to the right.
   const auto u32 = [](size_t v) { return static_cast<uint32_t>(v); };
@@ -53,12 +53,11 @@ Status Conv2dTranspose::Create(const Conv2dShape& s, std::span<const float> weig
   const size_t adjust_w = s.width + left + right - reached_w;
   constexpr float kInf = std::numeric_limits<float>::infinity();
   CONVSCOPE_RETURN_IF_ERROR(XnnCheck(
-      xnn_define_deconvolution_2d(raw, u32(top), u32(right), u32(bottom), u32(left),
-                                  u32(adjust_h), u32(adjust_w), u32(kh), u32(kw),
-                                  u32(s.stride_height), u32(s.stride_width),
-                                  u32(s.dilation_height), u32(s.dilation_width), u32(groups),
-                                  conv_out, conv_in, -kInf, kInf, input_id, filter_id,
-                                  XNN_INVALID_VALUE_ID, output_id, 0),
+      xnn_define_deconvolution_2d(raw, u32(top), u32(right), u32(bottom), u32(left), u32(adjust_h),
+                                  u32(adjust_w), u32(kh), u32(kw), u32(s.stride_height),
+                                  u32(s.stride_width), u32(s.dilation_height),
+                                  u32(s.dilation_width), u32(groups), conv_out, conv_in, -kInf,
+                                  kInf, input_id, filter_id, XNN_INVALID_VALUE_ID, output_id, 0),
       "defining the transposed convolution"));
   std::unique_ptr<Conv2dTranspose> t(new Conv2dTranspose());
   t->forward_ = s;

@@ -96,8 +96,8 @@ constexpr size_t kRowsAtOnce = 4;
 }  // namespace
 
 Status DenseLayer::Create(const Layer& layer, size_t inputs, const LayerWeights& weights,
-                          bool int16_input, bool relu, pthreadpool_t threadpool,
-                          const float* input, float* output, std::unique_ptr<DenseLayer>* out) {
+                          bool int16_input, bool relu, pthreadpool_t threadpool, const float* input,
+                          float* output, std::unique_ptr<DenseLayer>* out) {
   const bool int8 = !weights.kernel_int8.empty();
   const size_t size = int8 ? weights.kernel_int8.size() : weights.kernel_f32.size();
   if (layer.kind != LayerKind::kDense || size != layer.units * inputs ||

@@ -42,8 +42,8 @@ std::span<const float> Engine::pre_activation(size_t index) const {
 std::vector<float> Engine::scores() const {
   const Head& head = model_->header().head;
   if (head.kind == HeadKind::kNone) return {};
-  return ClassScores(head, head.before_activation ? pre_activation(head.layer)
-                                                  : activation(head.layer));
+  return ClassScores(head,
+                     head.before_activation ? pre_activation(head.layer) : activation(head.layer));
 }
 
 std::vector<float> Engine::probabilities() const {
@@ -129,8 +129,7 @@ Status Engine::BuildLayer(size_t i, pthreadpool_t threadpool) {
       context.output = pre_activations_[i].data();
       activations_[i] = std::make_unique<PointwiseForward>(
           std::make_unique<ActivationOp>(f, ChannelsOf(layer.output_shape)),
-          pre_activations_[i].data(), buffers_[i].data(), RowsOf(layer.output_shape),
-          threadpool);
+          pre_activations_[i].data(), buffers_[i].data(), RowsOf(layer.output_shape), threadpool);
     }
   }
   return ops.forward(context, &runners_[i]);

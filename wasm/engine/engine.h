@@ -80,8 +80,8 @@ class Engine {
 
   const ModelFile* model_ = nullptr;
   Precision precision_ = Precision::kF32;
-  std::vector<std::vector<float>> buffers_;  // one per layer, with XNN_EXTRA_BYTES padding
-  std::vector<size_t> sizes_;                // elements of each activation
+  std::vector<std::vector<float>> buffers_;          // one per layer, with XNN_EXTRA_BYTES padding
+  std::vector<size_t> sizes_;                        // elements of each activation
   std::vector<std::vector<float>> pre_activations_;  // per layer, empty unless kept
   // Quantized weights of an f32 file that runners read on every run (Dense layers).
   std::vector<ChannelwiseInt8> int8_copies_;

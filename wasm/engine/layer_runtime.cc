@@ -20,8 +20,7 @@ Status LayerRuntime::Create(const Layer& layer, const Shape& input_shape, Define
                             pthreadpool_t threadpool, float* input, float* output,
                             std::unique_ptr<LayerRuntime>* out) {
   auto fail = [&](const Status& s) {
-    return Status::Error("layer " + layer.name + " (" + layer.keras_class +
-                         "): " + s.message());
+    return Status::Error("layer " + layer.name + " (" + layer.keras_class + "): " + s.message());
   };
   CONVSCOPE_RETURN_IF_ERROR(EnsureXnnInitialized());
   xnn_subgraph_t raw = nullptr;

@@ -190,8 +190,8 @@ void OutputTransform(void* context, size_t tile) {
 
 bool WinogradConv::Suits(const Conv2dShape& s) {
   return s.plain() && s.kernel_height == 3 && s.kernel_width == 3 &&
-         s.padding_height == s.padding_width &&
-         s.padding_height <= 1 && s.in_channels >= 16 && s.out_channels >= 16;
+         s.padding_height == s.padding_width && s.padding_height <= 1 && s.in_channels >= 16 &&
+         s.out_channels >= 16;
 }
 
 Status WinogradConv::Create(const Conv2dShape& shape, std::span<const float> weights,

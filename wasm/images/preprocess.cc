@@ -25,7 +25,6 @@ Status PreprocessingFor(const std::string& mode, Preprocessing* p) {
   return Status::Ok();
 }
 
-
 void Preprocess(const RgbImage& image, const Preprocessing& p, size_t channels,
                 std::span<float> out) {
   for (size_t i = 0; i < image.width * image.height; ++i) {
@@ -34,7 +33,8 @@ void Preprocess(const RgbImage& image, const Preprocessing& p, size_t channels,
       out[i] = PreprocessValue(p, Luminance(pixel), 0);
       continue;
     }
-    for (size_t c = 0; c < 3; ++c) out[i * 3 + c] = PreprocessValue(p, pixel[SourceChannel(p, c)], c);
+    for (size_t c = 0; c < 3; ++c)
+      out[i * 3 + c] = PreprocessValue(p, pixel[SourceChannel(p, c)], c);
   }
 }
 

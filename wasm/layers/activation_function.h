@@ -21,8 +21,8 @@ enum class ActivationKind {
   kSigmoid,
   kHardSigmoid,
   kTanh,
-  kSoftmax,  // over the last axis
-  kSilu,     // swish
+  kSoftmax,   // over the last axis
+  kSilu,      // swish
   kHardSilu,  // hard_swish
   kGelu,
   kElu,
@@ -33,14 +33,14 @@ enum class ActivationKind {
 };
 // By ActivationKind: the names the catalog lists and the header writes.
 inline constexpr std::array<const char*, 14> kActivationKindNames = {
-    "linear", "relu",     "sigmoid", "hard_sigmoid", "tanh",     "softmax",  "silu",
+    "linear",    "relu", "sigmoid", "hard_sigmoid", "tanh",     "softmax",  "silu",
     "hard_silu", "gelu", "elu",     "selu",         "softplus", "softsign", "exponential"};
 
 // The Keras activation names convscope runs (aliases included), for the catalog and messages.
 inline constexpr std::array<const char*, 18> kKerasActivationNames = {
-    "linear", "relu",     "relu6",      "leaky_relu", "sigmoid", "hard_sigmoid",
-    "tanh",   "softmax",  "swish",      "silu",       "hard_swish", "hard_silu",
-    "gelu",   "elu",      "selu",       "softplus",   "softsign",   "exponential"};
+    "linear", "relu",    "relu6", "leaky_relu", "sigmoid",    "hard_sigmoid",
+    "tanh",   "softmax", "swish", "silu",       "hard_swish", "hard_silu",
+    "gelu",   "elu",     "selu",  "softplus",   "softsign",   "exponential"};
 
 struct ActivationFn {
   ActivationKind kind = ActivationKind::kLinear;
@@ -49,9 +49,9 @@ struct ActivationFn {
   float negative_slope = 0;
   float threshold = 0;
   float max_value = std::numeric_limits<float>::infinity();
-  float alpha = 1;             // kElu
-  float slope = 1.0f / 6.0f;   // kHardSigmoid: Keras 3 x/6 + 0.5, tf.keras 2 0.2x + 0.5
-  bool approximate = false;    // kGelu: the tanh approximation
+  float alpha = 1;            // kElu
+  float slope = 1.0f / 6.0f;  // kHardSigmoid: Keras 3 x/6 + 0.5, tf.keras 2 0.2x + 0.5
+  bool approximate = false;   // kGelu: the tanh approximation
 
   bool linear() const { return kind == ActivationKind::kLinear; }
   // Plain max(x, 0), which convolutions fuse into their output clamp.

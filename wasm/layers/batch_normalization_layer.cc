@@ -56,8 +56,8 @@ Status Affine(const Layer& l, const std::vector<TensorView>& w, size_t channels,
   out->shift.resize(channels);
   for (size_t c = 0; c < channels; ++c) {
     if (!(variance[c] + static_cast<float>(l.epsilon) > 0)) {
-      return Status::Error("layer " + l.name + ": moving_variance[" + std::to_string(c) +
-                           "] is " + std::to_string(variance[c]) + ": a variance is never negative");
+      return Status::Error("layer " + l.name + ": moving_variance[" + std::to_string(c) + "] is " +
+                           std::to_string(variance[c]) + ": a variance is never negative");
     }
     float inv = 1.0f / std::sqrt(variance[c] + static_cast<float>(l.epsilon));
     if (l.scale) inv *= gamma[c];

@@ -55,9 +55,8 @@ Status Backward(const BackwardContext& c, std::vector<float>* gradient) {
   const Shape& in = c.input_shape();
   if (!*c.state) {
     const Conv2dShape shape = ConvShapeOf(l, in, l.units, 1, false, /*valid=*/false);
-    CONVSCOPE_RETURN_IF_ERROR(
-        ConvInputGradient::Create(shape, ValuesAsF32(c.model->Weights(c.index)[0]), c.threadpool,
-                                  c.state));
+    CONVSCOPE_RETURN_IF_ERROR(ConvInputGradient::Create(
+        shape, ValuesAsF32(c.model->Weights(c.index)[0]), c.threadpool, c.state));
   }
   return static_cast<ConvInputGradient&>(**c.state).Run(gradient, c.scratch);
 }
@@ -81,9 +80,8 @@ Status BuildTiles(const ModelFile& model, size_t index, pthreadpool_t threadpool
   // block it lies: tiles that start on even rows and columns compute every output as the whole
   // image's pass does, bit for bit.
   const size_t alignment = conv->winograd() ? 2 : 1;
-  return WithActivationTiles(l, std::make_unique<RunsTiles<Conv2d>>(std::move(conv), 0.0f,
-                                                                    alignment),
-                             out);
+  return WithActivationTiles(
+      l, std::make_unique<RunsTiles<Conv2d>>(std::move(conv), 0.0f, alignment), out);
 }
 
 }  // namespace

@@ -13,8 +13,7 @@ size_t Elements(const Shape& s) {
   return std::accumulate(s.begin(), s.end(), size_t{1}, std::multiplies<>());
 }
 
-Status ReadConvolutionWindow(const Json& config, const std::string& path, WindowOf what,
-                             Layer* l) {
+Status ReadConvolutionWindow(const Json& config, const std::string& path, WindowOf what, Layer* l) {
   const bool pooling = what == WindowOf::kPooling;
   CONVSCOPE_RETURN_IF_ERROR(
       ReadWindow(config, pooling ? "pool_size" : "kernel_size", path, &l->kernel_h, &l->kernel_w));

@@ -38,9 +38,9 @@ class Forward final : public LayerForward {
 Status BuildForward(const ForwardContext& c, std::unique_ptr<LayerForward>* out) {
   const Shape& in = c.input_shape();
   const Shape& o = c.layer->output_shape;
-  *out = std::make_unique<Forward>(*c.layer,
-                                   std::span<const float>(c.input(), in[0] * in[1] * in[2]),
-                                   std::span<float>(c.output, o[0] * o[1] * o[2]));
+  *out =
+      std::make_unique<Forward>(*c.layer, std::span<const float>(c.input(), in[0] * in[1] * in[2]),
+                                std::span<float>(c.output, o[0] * o[1] * o[2]));
   return Status::Ok();
 }
 

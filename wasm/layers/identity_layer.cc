@@ -38,8 +38,9 @@ const LayerKindOps& IdentityLayerKind() {
       .keras_classes = {"Dropout", "SpatialDropout2D", "AlphaDropout", "GaussianNoise",
                         "GaussianDropout", "ActivityRegularization"},
       .category = "Dropout",
-      .description = "Only acts while training (dropout, noise, a penalty): here it passes its "
-                     "input on unchanged.",
+      .description =
+          "Only acts while training (dropout, noise, a penalty): here it passes its "
+          "input on unchanged.",
       .input_rank = kAnyRank,
       .from_keras = &FromKeras,
       .output_shape = &OutputShape,

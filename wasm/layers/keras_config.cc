@@ -37,8 +37,10 @@ Status ReadWindow(const Json& config, const char* key, const std::string& path, 
 }
 
 Status ReadPadding(const Json& config, const std::string& path, Padding* out) {
-  std::string padding;
-  CONVSCOPE_RETURN_IF_ERROR(ReadString(config, "padding", path, &padding));
+  std::string padding = "valid";  // Keras' default
+  if (Find(config, "padding") != nullptr) {
+    CONVSCOPE_RETURN_IF_ERROR(ReadString(config, "padding", path, &padding));
+  }
   if (padding == "same") {
     *out = Padding::kSame;
   } else if (padding == "valid") {
@@ -124,7 +126,7 @@ Status ReadAxis(const Json& config, const char* key, int* out) {
     return Status::Ok();
   }
   return Unsupported(std::string(key) + " " + DumpJson(*v) +
-                               " (convscope normalizes the channels, the last axis)");
+                     " (convscope normalizes the channels, the last axis)");
 }
 
 Status CheckLastAxis(const Layer& l, const Shape& input, const std::string& where) {

@@ -116,9 +116,8 @@ Status InferShapes(std::vector<Layer>* layers) {
   for (size_t i = 0; i < layers->size(); ++i) {
     Layer& l = (*layers)[i];
     const LayerKindOps& ops = KindOps(l.kind);
-    const std::string where =
-        "layer " + l.name + " (" + (l.keras_class.empty() ? ops.keras_classes[0] : l.keras_class) +
-        ")";
+    const std::string where = "layer " + l.name + " (" +
+                              (l.keras_class.empty() ? ops.keras_classes[0] : l.keras_class) + ")";
     if (i > 0 && l.kind == LayerKind::kInput) {
       return Status::Error("layer " + l.name + ": only the first layer may be an input");
     }
@@ -144,8 +143,8 @@ Status InferShapes(std::vector<Layer>* layers) {
     }
     CONVSCOPE_RETURN_IF_ERROR(ops.output_shape(l, in, where, &l.output_shape));
     CONVSCOPE_RETURN_IF_ERROR(CountElements(l.output_shape, where + ": its output", &elements));
-    if (elements == 0) return Status::Error(where + ": its output " +
-                                            ShapeString(l.output_shape) + " is empty");
+    if (elements == 0)
+      return Status::Error(where + ": its output " + ShapeString(l.output_shape) + " is empty");
     l.params = params;
     l.trainable_params = trainable;
   }

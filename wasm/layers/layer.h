@@ -65,11 +65,11 @@ struct Layer {
   Shape input_shape;        // InputLayer: {H, W, C}
   // BatchNormalization and Normalization.
   double epsilon = 1e-3;
-  int axis = -1;  // Keras' axis (batch included): -1 or the last
+  int axis = -1;                     // Keras' axis (batch included): -1 or the last
   bool center = true, scale = true;  // BatchNormalization: beta and gamma present
   // ZeroPadding2D and Cropping2D: rows and columns added or removed: top, bottom, left, right.
   std::array<size_t, 4> margins{};
-  Shape target_shape;                 // Reshape
+  Shape target_shape;                  // Reshape
   std::vector<double> factor, offset;  // Rescaling: one value, or one per channel
   std::vector<double> mean, variance;  // Normalization given in its config (else its weights)
   bool keepdims = false;               // GlobalAveragePooling2D, GlobalMaxPooling2D

@@ -1,5 +1,5 @@
-// Everything convscope does with one kind of layer, as one table entry per kind: what it is (for the
-// front ends: its category, whether it has filters, the Keras classes it reads), how Keras
+// Everything convscope does with one kind of layer, as one table entry per kind: what it is (for
+// the front ends: its category, whether it has filters, the Keras classes it reads), how Keras
 // configures it, what it outputs, what weights it has, how the engine runs it, how gradients go
 // back through it, and how the occlusion trunk recomputes tiles of it. One file per kind
 // (layers/conv2d_layer.cc, ...) defines its entry; layers/registry.cc lists them. Adding a kind:
@@ -38,7 +38,7 @@ struct ForwardContext {
   const Layer* layer;
   std::vector<const Shape*> input_shapes;
   std::vector<float*> inputs;
-  const LayerWeights* weights;  // the kernel and bias in the engine's precision (engine.h)
+  const LayerWeights* weights;           // the kernel and bias in the engine's precision (engine.h)
   const std::vector<TensorView>* views;  // every stored weight, as in the file (f32 vectors)
   Precision precision;                   // the engine's
   pthreadpool_t threadpool;

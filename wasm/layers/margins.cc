@@ -37,8 +37,8 @@ Status ReadMargins(const Json& config, const char* key, const std::string& path,
                          " must be an int, (rows, columns) or ((top, bottom), (left, right))");
   }
   for (size_t m : *out) {
-    if (m > kMaxWindow) return Status::Error(path + "." + key + " is larger than " +
-                                             std::to_string(kMaxWindow));
+    if (m > kMaxWindow)
+      return Status::Error(path + "." + key + " is larger than " + std::to_string(kMaxWindow));
   }
   return CheckChannelsLast(config);
 }

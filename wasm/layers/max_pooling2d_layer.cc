@@ -98,8 +98,7 @@ Status BuildTiles(const ModelFile& model, size_t index, pthreadpool_t threadpool
 }  // namespace
 
 const LayerKindOps& MaxPooling2DLayerKind() {
-  static const LayerKindOps ops{
-                                .kind = LayerKind::kMaxPooling2D,
+  static const LayerKindOps ops{.kind = LayerKind::kMaxPooling2D,
                                 .keras_classes = {"MaxPooling2D", "MaxPool2D"},
                                 .category = "Pool",
                                 .description = "Keeps the largest value of each window.",

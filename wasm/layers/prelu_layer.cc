@@ -33,8 +33,9 @@ void ToKeras(const Layer& l, Json* config) {
 
 Status OutputShape(const Layer& l, const Shape& in, const std::string& where, Shape* out) {
   for (size_t a : l.shared_axes) {
-    if (a > in.size()) return Status::Error(where + ": shared axis " + std::to_string(a) +
-                                            " is not an axis of its input " + ShapeString(in));
+    if (a > in.size())
+      return Status::Error(where + ": shared axis " + std::to_string(a) +
+                           " is not an axis of its input " + ShapeString(in));
   }
   *out = in;
   return Status::Ok();
@@ -143,19 +144,18 @@ Status BuildTiles(const ModelFile& model, size_t index, pthreadpool_t threadpool
 }  // namespace
 
 const LayerKindOps& PReLULayerKind() {
-  static const LayerKindOps ops{
-      .kind = LayerKind::kPReLU,
-      .keras_classes = {"PReLU"},
-      .category = "Activation",
-      .description = "ReLU with a learned slope for negative values.",
-      .input_rank = kAnyRank,
-      .from_keras = &FromKeras,
-      .to_keras = &ToKeras,
-      .output_shape = &OutputShape,
-      .weights = &Weights,
-      .forward = &BuildForward,
-      .backward = &Backward,
-      .tiles = &BuildTiles};
+  static const LayerKindOps ops{.kind = LayerKind::kPReLU,
+                                .keras_classes = {"PReLU"},
+                                .category = "Activation",
+                                .description = "ReLU with a learned slope for negative values.",
+                                .input_rank = kAnyRank,
+                                .from_keras = &FromKeras,
+                                .to_keras = &ToKeras,
+                                .output_shape = &OutputShape,
+                                .weights = &Weights,
+                                .forward = &BuildForward,
+                                .backward = &Backward,
+                                .tiles = &BuildTiles};
   return ops;
 }
 

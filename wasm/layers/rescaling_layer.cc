@@ -20,10 +20,9 @@ void ToKeras(const Layer& l, Json* config) {
   (*config)["offset"] = l.offset.size() == 1 ? Json(l.offset[0]) : Json(l.offset);
 }
 
-Status Affine(const Layer& l, const std::vector<TensorView>&, size_t channels,
-              ChannelAffine* out) {
-  CONVSCOPE_RETURN_IF_ERROR(PerChannel(l.factor, channels, "layer " + l.name + " scale",
-                                       &out->scale));
+Status Affine(const Layer& l, const std::vector<TensorView>&, size_t channels, ChannelAffine* out) {
+  CONVSCOPE_RETURN_IF_ERROR(
+      PerChannel(l.factor, channels, "layer " + l.name + " scale", &out->scale));
   return PerChannel(l.offset, channels, "layer " + l.name + " offset", &out->shift);
 }
 

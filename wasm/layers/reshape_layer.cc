@@ -27,8 +27,8 @@ Status FromKeras(const Json& config, const std::string& path, KerasDialect, Laye
   if (inferred > 1) return Status::Error(path + ".target_shape may hold one -1 only");
   if (l->target_shape.size() == 2) {
     return Unsupported("Reshape to " + DumpJson(*t) +
-                                    " (convscope holds maps as height x width x channels, or "
-                                    "vectors)");
+                       " (convscope holds maps as height x width x channels, or "
+                       "vectors)");
   }
   return Status::Ok();
 }
@@ -49,7 +49,8 @@ Status OutputShape(const Layer& l, const Shape& in, const std::string& where, Sh
   }
   if (Elements(*out) != total) {
     return Status::Error(where + ": cannot reshape " + ShapeString(in) + " (" +
-                         std::to_string(total) + " values) to " + DumpJson(LayerToKeras(l)["config"]["target_shape"]));
+                         std::to_string(total) + " values) to " +
+                         DumpJson(LayerToKeras(l)["config"]["target_shape"]));
   }
   return Status::Ok();
 }

@@ -33,14 +33,13 @@ void ToKeras(const Layer& l, Json* config) {
 
 std::vector<WeightSpec> Weights(const Layer& l, const Shape& in) {
   const size_t dm = l.depth_multiplier;
-  std::vector<WeightSpec> specs = {
-      {.name = "depthwise_kernel",
-       .keras_shape = {l.kernel_h, l.kernel_w, in[2], dm},
-       .layout = WeightLayout::kDepthwise},
-      {.name = "pointwise_kernel",
-       .keras_shape = {1, 1, in[2] * dm, l.units},
-       .layout = WeightLayout::kOHWI,
-       .quantizable = true}};
+  std::vector<WeightSpec> specs = {{.name = "depthwise_kernel",
+                                    .keras_shape = {l.kernel_h, l.kernel_w, in[2], dm},
+                                    .layout = WeightLayout::kDepthwise},
+                                   {.name = "pointwise_kernel",
+                                    .keras_shape = {1, 1, in[2] * dm, l.units},
+                                    .layout = WeightLayout::kOHWI,
+                                    .quantizable = true}};
   if (l.use_bias) specs.push_back({.name = "bias", .keras_shape = {l.units}});
   return specs;
 }
@@ -81,8 +80,8 @@ Status BuildForward(const ForwardContext& c, std::unique_ptr<LayerForward>* out)
   Status s = Conv2d::Create(DepthwiseShape(l, in), {.kernel_f32 = depthwise}, c.threadpool,
                             &f->depthwise, Conv2dBuffers::kCaller);
   if (s.ok()) {
-    s = Conv2d::Create(PointwiseShape(l, in, c.fuse_relu), *c.weights, c.threadpool,
-                       &f->pointwise, Conv2dBuffers::kCaller);
+    s = Conv2d::Create(PointwiseShape(l, in, c.fuse_relu), *c.weights, c.threadpool, &f->pointwise,
+                       Conv2dBuffers::kCaller);
   }
   if (!s.ok()) return Status::Error("layer " + l.name + " (SeparableConv2D): " + s.message());
   const size_t middle = l.output_shape[0] * l.output_shape[1] * in[2] * l.depth_multiplier;
@@ -105,13 +104,12 @@ Status Backward(const BackwardContext& c, std::vector<float>* gradient) {
     const std::vector<TensorView> w = c.model->Weights(c.index);
     CONVSCOPE_RETURN_IF_ERROR(ConvInputGradient::Create(
         PointwiseShape(l, in, false), ValuesAsF32(w[1]), c.threadpool, &g->pointwise));
-    CONVSCOPE_RETURN_IF_ERROR(ConvInputGradient::Create(
-        DepthwiseShape(l, in), ValuesAsF32(w[0]), c.threadpool, &g->depthwise));
+    CONVSCOPE_RETURN_IF_ERROR(ConvInputGradient::Create(DepthwiseShape(l, in), ValuesAsF32(w[0]),
+                                                        c.threadpool, &g->depthwise));
     *c.state = std::move(g);
   }
   auto& g = static_cast<Gradients&>(**c.state);
-  CONVSCOPE_RETURN_IF_ERROR(
-      static_cast<ConvInputGradient&>(*g.pointwise).Run(gradient, c.scratch));
+  CONVSCOPE_RETURN_IF_ERROR(static_cast<ConvInputGradient&>(*g.pointwise).Run(gradient, c.scratch));
   return static_cast<ConvInputGradient&>(*g.depthwise).Run(gradient, c.scratch);
 }
 
@@ -122,8 +120,9 @@ const LayerKindOps& SeparableConv2DLayerKind() {
       .kind = LayerKind::kSeparableConv2D,
       .keras_classes = {"SeparableConv2D", "SeparableConvolution2D"},
       .category = "Layer",
-      .description = "A convolution in two steps: each channel filtered on its own, then the "
-                     "channels mixed by a 1x1 convolution.",
+      .description =
+          "A convolution in two steps: each channel filtered on its own, then the "
+          "channels mixed by a 1x1 convolution.",
       .input_rank = 3,
       .from_keras = &FromKeras,
       .to_keras = &ToKeras,

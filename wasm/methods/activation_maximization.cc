@@ -104,9 +104,11 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
   const size_t layer = is_class ? head.layer : o.layer;
   const Layer& target = layers[layer].layer;
   if (!is_class && !HasSpatialOutput(target)) {
-    return Status::Error("activation maximization needs a layer with feature maps or the class "
-                         "layer; " + target.name + " (" + target.keras_class + ") has output " +
-                         ShapeString(target.output_shape));
+    return Status::Error(
+        "activation maximization needs a layer with feature maps or the class "
+        "layer; " +
+        target.name + " (" + target.keras_class + ") has output " +
+        ShapeString(target.output_shape));
   }
   const size_t units = is_class ? head.classes : target.output_shape.back();
   if (o.unit >= units) {
@@ -161,9 +163,8 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
     if (t == 0) result->start_activation = mean_activation();
     if (is_class) {
       // A class's log probability (or score), from the values its scores are.
-      gradient = preset.log_probability
-                     ? LogProbabilityGradient(head, head_values(), o.unit)
-                     : ScoreGradient(head, head_values().size(), o.unit);
+      gradient = preset.log_probability ? LogProbabilityGradient(head, head_values(), o.unit)
+                                        : ScoreGradient(head, head_values().size(), o.unit);
     } else {
       // d(mean response of the unit, before its activation) / d(layer values before activation).
       gradient.assign(positions * units, 0.0f);

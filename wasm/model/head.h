@@ -20,8 +20,8 @@
 namespace convscope {
 
 enum class HeadKind { kNone, kSoftmax, kLinear, kBinary, kSigmoid };
-inline constexpr std::array<const char*, 5> kHeadKindNames = {"none", "softmax", "linear",
-                                                              "binary", "sigmoid"};
+inline constexpr std::array<const char*, 5> kHeadKindNames = {"none", "softmax", "linear", "binary",
+                                                              "sigmoid"};
 
 struct Head {
   HeadKind kind = HeadKind::kNone;

@@ -101,26 +101,25 @@ Json HeaderToJson(const ModelHeader& h) {
     sections.push_back({{"offset", s.offset}, {"size", s.size}, {"crc32", s.crc32}});
   }
   const Preprocessing& p = h.preprocessing;
-  return {
-      {"format", kFormatName},
-      {"format_version", 1},
-      {"name", h.name},
-      {"precision", PrecisionName(h.precision)},
-      {"source", h.source},
-      {"converter", h.converter},
-      {"preprocessing",
-       {{"mode", NameOf(kPreprocessingModes, p.mode)},
-        {"channel_order", NameOf(kChannelOrders, p.channel_order)},
-        {"scale", p.scale},
-        {"mean", p.mean},
-        {"std", p.std}}},
-      {"labels", h.labels},
-      {"layers", std::move(layers)},
-      {"totals",
-       {{"params", h.total_params},
-        {"trainable", h.trainable_params},
-        {"non_trainable", h.total_params - h.trainable_params}}},
-      {"sections", std::move(sections)}};
+  return {{"format", kFormatName},
+          {"format_version", 1},
+          {"name", h.name},
+          {"precision", PrecisionName(h.precision)},
+          {"source", h.source},
+          {"converter", h.converter},
+          {"preprocessing",
+           {{"mode", NameOf(kPreprocessingModes, p.mode)},
+            {"channel_order", NameOf(kChannelOrders, p.channel_order)},
+            {"scale", p.scale},
+            {"mean", p.mean},
+            {"std", p.std}}},
+          {"labels", h.labels},
+          {"layers", std::move(layers)},
+          {"totals",
+           {{"params", h.total_params},
+            {"trainable", h.trainable_params},
+            {"non_trainable", h.total_params - h.trainable_params}}},
+          {"sections", std::move(sections)}};
 }
 
 namespace {

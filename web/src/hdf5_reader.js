@@ -16,7 +16,11 @@ function workerMember(FS, path, offset, size) {
   if (!(blob instanceof Blob)) throw new Error(`${path} is not a dropped file`);
   const mount = `/keras-member-${++members}`;
   FS.mkdir(mount);
-  FS.mount(FS.filesystems.WORKERFS, { blobs: [{ name: 'model.weights.h5', data: blob.slice(offset, offset + size) }] }, mount);
+  FS.mount(
+    FS.filesystems.WORKERFS,
+    { blobs: [{ name: 'model.weights.h5', data: blob.slice(offset, offset + size) }] },
+    mount,
+  );
   return {
     path: `${mount}/model.weights.h5`,
     release() {
@@ -99,7 +103,7 @@ export class Hdf5Reader {
   // An id for the HDF5 file stored in the archive at `path`, or null when it is not HDF5.
   openMember(path, offset, size) {
     const member = this.openMember_(this.h5module.FS, path, offset, size);
-    let id = null;
+    let id;
     try {
       id = this.open(member.path);
     } catch {

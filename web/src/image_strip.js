@@ -1,6 +1,7 @@
 // The strip of the user's images, a WAI-ARIA listbox: a click or the arrow keys show an image,
 // Delete (or the Remove button) takes the selected one away. Each image keeps the index it was
 // given (the worker knows it by that index), so removing one renumbers nothing.
+import { grayPicture } from './grayscale.js';
 import { roving } from './keyboard.js';
 import { el } from './ui.js';
 
@@ -22,6 +23,8 @@ export class ImageStrip {
       if (selected) onRemove(indexOf(selected));
     });
     this.onShow = onShow;
+    this.pictures = new Map(); // index -> the picture its thumbnail is drawn from
+    this.gray = false;
     this.sync();
   }
 
@@ -35,11 +38,8 @@ export class ImageStrip {
     const height = THUMBNAIL_HEIGHT,
       width = Math.max(1, Math.round((height * picture.width) / picture.height));
     const thumbnail = el('canvas', { width, height, role: 'img', 'aria-label': name });
-    const full = new OffscreenCanvas(picture.width, picture.height);
-    full
-      .getContext('2d')
-      .putImageData(new ImageData(new Uint8ClampedArray(picture.data), picture.width, picture.height), 0, 0);
-    thumbnail.getContext('2d').drawImage(full, 0, 0, width, height);
+    this.pictures.set(index, picture);
+    this.draw(thumbnail, picture);
     this.list.append(
       el(
         'button',
@@ -47,6 +47,23 @@ export class ImageStrip {
         thumbnail,
       ),
     );
+  }
+
+  // Thumbnails in gray (what a grayscale model sees) or in colour, from now on.
+  setGray(gray) {
+    if (gray === this.gray) return;
+    this.gray = gray;
+    for (const o of this.options()) this.draw(o.querySelector('canvas'), this.pictures.get(indexOf(o)));
+  }
+
+  draw(thumbnail, picture) {
+    const { width, height, data } = this.gray ? grayPicture(picture) : picture;
+    const full = new OffscreenCanvas(width, height);
+    full.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(data), width, height), 0, 0);
+    const ctx = thumbnail.getContext('2d');
+    ctx.clearRect(0, 0, thumbnail.width, thumbnail.height);
+    ctx.drawImage(full, 0, 0, thumbnail.width, thumbnail.height);
+    thumbnail.dataset.gray = String(this.gray);
   }
 
   // Marks image `index` (or none) as the one on show.
@@ -62,6 +79,7 @@ export class ImageStrip {
     const options = this.options(),
       at = options.findIndex((o) => indexOf(o) === index);
     if (at < 0) return;
+    this.pictures.delete(index);
     const hadFocus = options[at] === document.activeElement || this.removeButton === document.activeElement;
     options[at].remove();
     this.sync();

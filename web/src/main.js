@@ -7,6 +7,9 @@ import ConvscopeWorker from './worker.js?worker&inline';
 import { CancelledError, WorkerClient } from './client.js';
 import { fileCacheKey, modelCache } from './model_cache.js';
 import { kindOf, modelFiles } from './model_files.js';
+import { showModelHeader } from './model_header.js';
+import { classCount, firstLayer, isGrayscale, maximizeLayers, spatialLayers } from './model_layers.js';
+import { grayPicture } from './grayscale.js';
 import { teamSize, WorkerTeam } from './worker_team.js';
 import { hashOf, readHashInto } from './page_hash.js';
 import { ImageStrip } from './image_strip.js';
@@ -23,7 +26,7 @@ import features from './views/features.js';
 import filters from './views/filters.js';
 import layer from './views/layer.js';
 import maximize from './views/maximize.js';
-import predictions, { modelKnows } from './views/predictions.js';
+import predictions from './views/predictions.js';
 import summary from './views/summary.js';
 
 const SAMPLES = import.meta.glob('../samples/*.{jpg,png}', { query: '?url', import: 'default', eager: true });
@@ -32,16 +35,6 @@ const $ = (id) => document.getElementById(id);
 // The precision Keras files are converted to (the header's menu).
 const kerasPrecision = () => /** @type {HTMLSelectElement} */ ($('keras-precision')).value;
 
-// What runs the model: the wasm build the worker chose and its threads.
-const VARIANT_TEXT = {
-  baseline: 'wasm SIMD',
-  relaxed: 'wasm relaxed SIMD',
-  'baseline-mt': 'wasm SIMD',
-  'relaxed-mt': 'wasm relaxed SIMD',
-};
-const engineText = ({ variant, threads }) =>
-  `${VARIANT_TEXT[variant] ?? variant}, ${threads} thread${threads > 1 ? 's' : ''}`;
-
 // The page's state and the views' context (view_context.js) in one, for the whole visit.
 const app = {
   // The selection, and the page's own: the tab on show, the key of the cached model on show
@@ -49,7 +42,8 @@ const app = {
   /** @type {import('./view_context.js').ViewState & { tab: string, cached?: string }} */
   state: { ...DEFAULT_STATE, tab: 'predictions', method: 'gradcam' },
   images: [], // {name, blob}, null where the user removed one (indices name images in the worker)
-  picture: null, // the current image's RGBA as the worker decoded it
+  picture: null, // the current image's RGBA as the worker decoded it, in gray for a grayscale model
+  modelFile: null, // the model on show: {blob (unless cached), name, cached} (to change its preprocessing)
   cache: new Map(),
   jobs: new Jobs(), // long explain runs in flight, joined by a view drawn again
   client: null,
@@ -163,21 +157,23 @@ async function loadModel(blob, name, cached) {
   app.cache.clear();
   app.state.model = { info, summary: s };
   app.state.cached = cached;
+  // A cached model's bytes are read back from the cache when needed: a VGG16 kept here would hold
+  // 138 MB on the page's side for the whole visit.
+  app.modelFile = { blob: cached ? undefined : blob, name, cached };
   app.saveHash();
   app.state.run = undefined;
-  if (!s.rows.some((r) => r.name === app.state.layer)) app.state.layer = s.rows.find((r) => r.type === 'Conv2D')?.name;
-  const unknown = ['camLayer', 'maxLayer'].filter(
-    (k) => app.state[k] !== undefined && !s.rows.some((r) => r.name === app.state[k]),
-  );
-  if (app.state.classIndex >= info.outputShape.at(-1)) unknown.push('classIndex');
+  if (!s.rows.some((r) => r.name === app.state.layer)) app.state.layer = firstLayer(s.rows);
+  // Kept from the link or the last model only where this model has such a layer.
+  const usable = { camLayer: spatialLayers(s.rows), maxLayer: maximizeLayers(s.rows, info) };
+  const unknown = Object.keys(usable).filter((k) => app.state[k] !== undefined && !usable[k].includes(app.state[k]));
+  if (app.state.classIndex >= classCount(info)) unknown.push('classIndex');
   noteUnused(
     unknown.map((k) => `${k}=${app.state[k]}`),
     `not in ${name}`,
   );
   for (const k of unknown) app.state[k] = undefined;
-  $('model-knows').textContent = modelKnows(info);
-  $('model-info').textContent =
-    `${name}: ${info.name}, ${info.precision}, ${(info.fileSize / 1e6).toFixed(1)} MB, ${info.params.toLocaleString('en-US')} parameters, input ${info.inputShape.join('×')} · ${engineText(info)}`;
+  showModelHeader(info, name);
+  app.strip.setGray(isGrayscale(info));
   if (app.state.imageIndex !== undefined) await showImage(app.state.imageIndex);
   else render();
 }
@@ -197,7 +193,8 @@ async function showImage(index) {
   const run = await app.request('run', { resize: app.state.resize, image });
   if (token !== showToken || !app.images[index]) return;
   Object.assign(app.state, { imageIndex: index, run });
-  app.picture = img.picture;
+  // What the model sees: a grayscale model's picture in gray (made once per picture).
+  app.picture = isGrayscale(app.state.model.info) ? (img.gray ??= grayPicture(img.picture)) : img.picture;
   app.cache.clear();
   $('error').hidden = true;
   app.strip.select(index);
@@ -314,6 +311,9 @@ function wireInputs() {
     );
   }
   $('forget-cached').addEventListener('click', () => models.forgetAll().catch(app.showError));
+  $('preprocessing').addEventListener('click', () =>
+    models.changePreprocessing(app.modelFile, app.state.model.info.preprocessing.mode).catch(app.showError),
+  );
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => {
     e.preventDefault();

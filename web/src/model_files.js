@@ -1,20 +1,15 @@
-// The page's model files: telling a model from a Keras .h5 or an image, converting a Keras file in
-// the worker and caching the result (model_cache.js), ?model=URL, and the header's list of cached
-// models. The page (main.js) gives it its context and the way it loads a model.
+// The page's model files: converting a Keras file (.keras, .h5) in the worker, asking for its
+// preprocessing when the file does not say, caching the result (model_cache.js), changing the
+// preprocessing later, ?model=URL, and the header's list of cached models. The page (main.js) gives
+// it its context and the way it loads a model.
 import { modelCache } from './model_cache.js';
+import { kindOf } from './model_kind.js';
+import { askPreprocessing } from './preprocessing.js';
 import { el } from './ui.js';
 
-const $ = (id) => document.getElementById(id);
+export { kindOf };
 
-// 'model' (a convscope model file), 'keras' (HDF5: a Keras .h5) or 'image', from the first bytes
-// and the name. Only those bytes are read here: big files go to the worker as Blobs.
-export async function kindOf(file) {
-  const magic = new Uint8Array(await file.slice(0, 8).arrayBuffer());
-  const text = new TextDecoder('latin1').decode(magic);
-  if (text === 'CNVSCOPE' || /\.bin$/i.test(file.name)) return 'model';
-  if (text === '\x89HDF\r\n\x1a\n' || /\.(h5|hdf5|keras)$/i.test(file.name)) return 'keras';
-  return 'image';
-}
+const $ = (id) => document.getElementById(id);
 
 /**
  * @param {any} app the page's context (main.js): request, showError, stats, conversionStallMs
@@ -30,7 +25,8 @@ export function modelFiles(app, loadModel, precision) {
     return Boolean(cached);
   }
 
-  // A Keras .h5 converted in the worker (with progress), cached under `key`, and loaded.
+  // A Keras file converted in the worker (with progress), its preprocessing confirmed by the user
+  // where the file does not say, cached under `key`, and loaded.
   async function convertKeras(blob, name, key) {
     const seconds = app.conversionStallMs / 1000;
     const stall = {
@@ -44,7 +40,13 @@ export function modelFiles(app, loadModel, precision) {
       { label: `converting ${name} to ${to}`, stall },
     );
     app.stats.conversions++;
-    const model = new Blob([r.bytes], { type: 'application/octet-stream' });
+    let model = new Blob([r.bytes], { type: 'application/octet-stream' });
+    // The converter's guess (rescale) when nothing in the file says: the user confirms or corrects
+    // it before the model is shown, and the answer is stored in the model file.
+    const chosen = r.preprocessingInferred
+      ? r.preprocessing
+      : await askPreprocessing({ name, current: r.preprocessing, note: noteOf(r.preprocessingNote) });
+    if (chosen !== r.preprocessing) model = await withPreprocessing(model, name, chosen);
     try {
       await modelCache.put({ key, name, size: model.size, params: r.params, savedAt: Date.now(), blob: model });
     } catch (e) {
@@ -54,6 +56,12 @@ export function modelFiles(app, loadModel, precision) {
     }
     await loadModel(model, name, key);
     await renderCached();
+  }
+
+  // The model file `blob` with preprocessing `mode`, made by the worker.
+  async function withPreprocessing(blob, name, mode) {
+    const bytes = await app.request('withPreprocessing', { blob, mode }, { label: `storing ${name}'s preprocessing` });
+    return new Blob([bytes], { type: 'application/octet-stream' });
   }
 
   // The header's list of cached models: open one, forget one, or forget them all.
@@ -84,11 +92,11 @@ export function modelFiles(app, loadModel, precision) {
   }
 
   return {
-    // A Keras .h5: from the model cache if this file was converted before, else converted.
+    // A Keras file: from the model cache if this file was converted before, else converted.
     async openKeras(blob, name, key) {
       if (!(await openCached(key, name))) await convertKeras(blob, name, key);
     },
-    // ?model=URL (a served page): a convscope model file or a Keras .h5, fetched from where the
+    // ?model=URL (a served page): a convscope model file or a Keras file, fetched from where the
     // page's author put it.
     async openUrl(url) {
       const absolute = new URL(url, location.href).href;
@@ -103,7 +111,27 @@ export function modelFiles(app, loadModel, precision) {
       if ((await kindOf(new File([blob], name))) === 'keras') return convertKeras(blob, name, key);
       return loadModel(blob, name);
     },
+    // The model on show (`model`: {blob, name, cached}: a cached model's bytes are in the cache)
+    // with preprocessing the user picks, stored in its cached copy where it has one; the model is
+    // then shown again.
+    async changePreprocessing(model, current) {
+      const name = model.name.replace(/ \(cached\)$/, '');
+      const chosen = await askPreprocessing({ name, current, change: true });
+      if (chosen === current) return;
+      const record = model.cached && (await modelCache.get(model.cached).catch(() => undefined));
+      const source = record?.blob ?? model.blob;
+      if (!source) throw new Error(`${name} is no longer in the model cache: open its file again`);
+      const blob = await withPreprocessing(source, name, chosen);
+      if (record) await modelCache.put({ ...record, size: blob.size, savedAt: Date.now(), blob });
+      await loadModel(blob, model.name, model.cached);
+      await renderCached();
+    },
     renderCached,
     forgetAll: () => modelCache.clear().then(renderCached),
   };
 }
+
+// The converter's note on a guessed preprocessing ("rescale (x / 255), the most common ...; the file
+// does not say, so check it") as the question's explanation.
+const noteOf = (note) =>
+  note ? `The converter's guess: ${note}.` : 'The file does not say how its pictures were scaled.';

@@ -1,6 +1,6 @@
 // What a view (views/*.js) is given to draw itself, the ViewContext: the selection, the image on
 // show, the worker requests, and how to change the selection; and what views and both front ends
-// share about it (the selection's defaults, layersOf, scaleFor). The page (main.js) makes one for
+// share about it (the selection's defaults, scaleFor; which layers a view can use: model_layers.js). The page (main.js) makes one for
 // its whole visit, its state set by its controls and its link; the widget (widget.js) one per
 // drawing, its state read from its attributes. Views draw from it and change the selection only
 // through set(), so the same view works in both.
@@ -32,7 +32,7 @@
  * @property {number} [classIndex] the class explained; undefined: the top-1
  * @property {string} [layer] the layer the Layer, Filters, Features and Architecture views show
  * @property {string} [camLayer] the layer of methods that take one (Grad-CAM); undefined: the core's
- *   default, the last convolution
+ *   default, the model's camLayer
  * @property {string} [maxLayer] the Maximize view's layer
  * @property {string} [units] the Maximize view's filters or classes, as typed ("0,1,2,3")
  * @property {number} [channel] the Filters view's input channel (layers not on RGB)
@@ -79,12 +79,6 @@
 // The selection's defaults, the page's and the widget's.
 /** @type {Pick<ViewState, 'resize' | 'opacity' | 'threshold'>} */
 export const DEFAULT_STATE = { resize: 'keras', opacity: 0.5, threshold: 0.5 };
-
-// The names of the model's layers of a Keras type ('Conv2D'), in order.
-/** @param {ViewState} state @param {string} type */
-export function layersOf(state, type) {
-  return state.model.summary.rows.filter((r) => r.type === type).map((r) => r.name);
-}
 
 // The zoom, 1 to 4, that shows the maps of layer `name` at about 64 pixels.
 /** @param {ViewState} state @param {string} name */

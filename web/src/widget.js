@@ -4,6 +4,9 @@
 //
 //   <conv-scope model="models/vgg16-int8.bin" image="img/cat.jpg" view="gradcam" layer="block5_conv3"
 //               class="281" interactive></conv-scope>
+//
+// `model` may also name a Keras file (.keras, .h5): converted in the worker by the Keras reader,
+// convscope-keras.js, hosted beside this script and loaded only then (it is 4 MB of HDF5 reader).
 import baselineWasm from '../../build/wasm/convscope-web.wasm?url';
 import relaxedWasm from '../../build/wasm/convscope-web-relaxed.wasm?url';
 import defaultModelSource from '../models/default.bin?url';
@@ -13,6 +16,9 @@ import { CancelledError, WorkerClient } from './client.js';
 import { Jobs } from './jobs.js';
 import { el } from './ui.js';
 import { blobOf } from './fetch_blob.js';
+import { grayPicture } from './grayscale.js';
+import { kindOf } from './model_kind.js';
+import { firstLayer, isGrayscale, spatialLayers } from './model_layers.js';
 import { DEFAULT_STATE } from './view_context.js';
 import architecture from './views/architecture.js';
 import compare from './views/compare.js';
@@ -36,7 +42,9 @@ main { padding: 0; }
 // Shared by every widget on the page.
 const shared = {
   client: null,
-  models: new Map(), // model URL (or '' for the default) -> Promise<{key, info, summary}>
+  files: new Map(), // model URL (or '' for the default) -> Promise<{blob, name, kind}>
+  // [URL, preprocessing, a Keras file's precision] -> Promise<{key, info, summary}>
+  models: new Map(),
   modelLoads: 0, // how many model files were loaded (tests check that widgets share them)
   nextImage: 0,
 };
@@ -76,24 +84,46 @@ function client() {
   return shared.client;
 }
 
-function loadModel(url) {
-  if (!shared.models.has(url)) {
-    const key = `widget-model-${shared.models.size}`;
-    shared.models.set(
-      url,
-      (async () => {
-        const blob = await blobOf(
-          url ? new URL(url, document.baseURI).href : defaultModelSource,
-          url ? `the model ${url}` : 'the default model',
-        );
-        shared.modelLoads++;
-        const c = await client();
-        return { key, ...(await c.request('loadModel', { model: key, blob })) };
-      })(),
-    );
-    shared.models.get(url).catch(() => shared.models.delete(url)); // a later widget may retry
+// The file `url` names ('' the default model) and what it is (model_kind.js), fetched once per page.
+function fetchModel(url) {
+  if (!shared.files.has(url)) {
+    const absolute = url && new URL(url, document.baseURI).href;
+    const file = (async () => {
+      const blob = await blobOf(absolute || defaultModelSource, url ? `the model ${url}` : 'the default model');
+      const name = decodeURIComponent(new URL(absolute || 'model.bin', document.baseURI).pathname.split('/').pop());
+      return { blob, name, kind: await kindOf(blob, name) };
+    })();
+    shared.files.set(url, file);
+    file.catch(() => shared.files.delete(url)); // a later widget may retry
   }
-  return shared.models.get(url);
+  return shared.files.get(url);
+}
+
+// The model of `url` with `preprocessing` (if given), loaded once per page for every widget that
+// names it so: a Keras file converted first (to `precision`: each precision is its own model).
+async function loadModel(url, { preprocessing, precision }) {
+  const { blob, name, kind } = await fetchModel(url);
+  const keras = kind === 'keras';
+  const id = JSON.stringify([url, preprocessing ?? null, keras ? precision : null]);
+  if (!shared.models.has(id)) {
+    const key = `widget-model-${shared.models.size}`;
+    const load = (async () => {
+      const c = await client();
+      let model = blob;
+      if (keras) {
+        // The Keras reader is a classic script beside this one, loaded by the worker only now.
+        const reader = new URL('convscope-keras.js', SCRIPT_URL).href;
+        model = new Blob([(await c.request('convertKeras', { blob, name, precision, preprocessing, reader })).bytes]);
+      } else if (preprocessing) {
+        model = new Blob([await c.request('withPreprocessing', { blob, mode: preprocessing })]);
+      }
+      shared.modelLoads++;
+      return { key, ...(await c.request('loadModel', { model: key, blob: model })) };
+    })();
+    shared.models.set(id, load);
+    load.catch(() => shared.models.delete(id)); // a later widget may retry
+  }
+  return shared.models.get(id);
 }
 
 const NUMBER_ATTRIBUTES = {
@@ -120,6 +150,7 @@ export class ConvScopeElement extends HTMLElement {
   static get observedAttributes() {
     return [
       'model',
+      'preprocessing',
       'image',
       'view',
       'interactive',
@@ -170,7 +201,7 @@ export class ConvScopeElement extends HTMLElement {
 
   attributeChangedCallback(name, before, after) {
     if (!this.visible || before === after) return;
-    if (name === 'image' || name === 'model') this.loaded = null;
+    if (name === 'image' || name === 'model' || name === 'preprocessing') this.loaded = null;
     this.scheduleRender();
   }
 
@@ -190,19 +221,25 @@ export class ConvScopeElement extends HTMLElement {
   async setImage(blob) {
     const c = await client();
     this.picture = await c.request('setImage', { image: this.imageKey, blob });
+    this.grayPicture = null;
     this.cache.clear();
     await this.render();
   }
 
   async load() {
     const c = await client();
-    this.modelInfo = await loadModel(this.getAttribute('model') ?? '');
+    // A Keras file's conversion keeps its own precision (int8 unless precision="f32").
+    this.modelInfo = await loadModel(this.getAttribute('model') ?? '', {
+      preprocessing: this.getAttribute('preprocessing') || undefined,
+      precision: this.getAttribute('precision') === 'f32' ? 'f32' : 'int8',
+    });
     const image = this.getAttribute('image');
     if (image && this.needsImage()) {
       this.picture = await c.request('setImage', {
         image: this.imageKey,
         blob: await blobOf(new URL(image, document.baseURI).href, `the image ${image}`),
       });
+      this.grayPicture = null;
     }
     this.cache.clear();
   }
@@ -256,11 +293,11 @@ export class ConvScopeElement extends HTMLElement {
         throw new Error(`the ${name} attribute must be ${expectedOf(spec)}, got '${this.getAttribute(name)}'`);
       state[name] = value;
     }
-    // Grad-CAM without a layer attribute: the core's default, the last convolution (as on the
-    // page); the first one gives an almost flat map.
-    const camLayer =
-      state.layer && s.rows.find((r) => r.name === state.layer)?.type !== 'Dense' ? state.layer : undefined;
-    state.layer ??= s.rows.find((r) => r.type === 'Conv2D')?.name;
+    // Grad-CAM without a layer attribute (or with one that has no feature maps): the model's
+    // camLayer (as on the page), the last layer with feature maps before the flatten or global
+    // pooling; the first one gives an almost flat map.
+    const camLayer = spatialLayers(s.rows).includes(state.layer) ? state.layer : undefined;
+    state.layer ??= firstLayer(s.rows);
     state.camLayer = camLayer;
     state.maxLayer = state.layer;
     return state;
@@ -276,9 +313,11 @@ export class ConvScopeElement extends HTMLElement {
     if (this.needsImage() && !this.picture)
       throw new Error('this view needs an image: set the image attribute or drop one onto the widget');
     /** @type {import('./view_context.js').ViewContext} */
+    // What the model sees: a grayscale model's picture in gray.
+    if (this.picture && isGrayscale(state.model.info)) this.grayPicture ??= grayPicture(this.picture);
     const app = {
       state,
-      picture: this.picture,
+      picture: this.picture && isGrayscale(state.model.info) ? this.grayPicture : this.picture,
       cache: this.cache,
       jobs: this.jobs,
       autoRun: true,

@@ -5,6 +5,7 @@
 // come back as transferred ArrayBuffers.
 import createBaselineModule from '../../build/wasm/convscope-web.mjs';
 import createRelaxedModule from '../../build/wasm/convscope-web-relaxed.mjs';
+import { grayPicture } from './grayscale.js';
 import { decodePicture } from './picture.js';
 import { READY } from './protocol.js';
 import { relaxedSimdWorks } from './relaxed_simd.js';
@@ -16,6 +17,7 @@ const models = new Map();
 const images = new Map(); // key -> {full, display} (picture.js)
 const lastRun = new Map(); // model key -> what it last ran: {image, precision, resize, result}
 const precisions = new Map(); // model key -> its file's precision (read once, not per request)
+const grayscale = new Set(); // keys of the models that see pictures in gray (an H x W x 1 input)
 
 // XNNPACK's pool on a big machine: beyond this VGG16's layers gain little from more threads, and
 // each one is a worker holding the module.
@@ -95,6 +97,16 @@ function imageOf(key, { display = false } = {}) {
   return display ? image.display : image.full;
 }
 
+// What maps of `model` are drawn over: the display copy of picture `key`, in gray for a model that
+// sees pictures in gray (made once per picture).
+function backdropOf(key, model) {
+  const display = imageOf(key, { display: true });
+  if (!grayscale.has(model)) return display;
+  const image = images.get(key);
+  image.gray ??= grayPicture(display);
+  return image.gray;
+}
+
 // Runs `image` through `model` unless that is what it last did; returns the run's summary.
 /**
  * @param {{ model: string, image: string, precision?: import('../../wasm/convscope').Precision,
@@ -125,17 +137,22 @@ const OPS = {
     lastRun.delete(model);
     const info = next.info();
     precisions.set(model, info.precision);
+    if (info.inputShape.at(-1) === 1) grayscale.add(model);
+    else grayscale.delete(model);
     return { info, summary: next.summary() };
   },
-  // A Keras .h5 -> a model file's bytes (the page caches them, then loads them as a model).
-  async convertKeras({ blob, name, precision = 'int8' }, report) {
-    if (!import.meta.env.CONVSCOPE_KERAS) {
-      throw new Error(
-        'this build opens convscope model files only: convert Keras files on the convscope page or with model_convert',
-      );
-    }
-    const { convertKeras } = await import('./keras_import.js');
-    return convertKeras(m, blob, name, { precision, onProgress: report.progress });
+  // A Keras file (.keras, .h5) -> convertKeras' result: the model file's bytes (the page caches
+  // them, then loads them as a model), with how its preprocessing was chosen. `preprocessing`:
+  // the mode to use instead of the inferred one. `reader`: where the widget build, which leaves the
+  // Keras reader out, finds it (a classic script beside the widget's, loaded only now).
+  async convertKeras({ blob, name, precision = 'int8', preprocessing, reader }, report) {
+    const { convertKeras } = await kerasImport(reader);
+    const options = { precision, onProgress: report.progress };
+    return convertKeras(m, blob, name, preprocessing ? { ...options, preprocessing } : options);
+  },
+  // A copy of a model file with another preprocessing (the weights unchanged).
+  async withPreprocessing({ blob, mode }) {
+    return m.withPreprocessing(new Uint8Array(await blob.arrayBuffer()), mode);
   },
   async setImage({ image, blob }) {
     images.set(image, await decodePicture(m, new Uint8Array(await blob.arrayBuffer())));
@@ -148,20 +165,32 @@ const OPS = {
       models.delete(model);
       lastRun.delete(model);
       precisions.delete(model);
+      grayscale.delete(model);
     }
     if (image !== undefined) images.delete(image);
     return true;
   },
   run: ensureRun,
+  // The layer's Keras config and each of its weights (kernel, bias; BatchNormalization's gamma,
+  // beta, moving mean and variance; SeparableConv2D's depthwise and pointwise kernels) in order.
   layer({ model, name }) {
     const md = modelOf(model);
+    /** @type {Record<string, import('../../wasm/convscope').WeightTensor>} */
     const weights = md.weights(name);
-    const describe = (w) =>
-      w && { shape: w.shape, kerasShape: w.kerasShape, layout: w.layout, dtype: w.dtype, stats: w.stats };
-    return { config: md.layerConfig(name), kernel: describe(weights.kernel), bias: describe(weights.bias) };
+    const describe = (w) => ({
+      shape: w.shape,
+      kerasShape: w.kerasShape,
+      layout: w.layout,
+      dtype: w.dtype,
+      stats: w.stats,
+    });
+    const list = Object.entries(weights)
+      .filter(([, w]) => w)
+      .map(([what, w]) => ({ name: what, ...describe(w) }));
+    return { config: md.layerConfig(name), weights: list };
   },
-  overlay({ image, map, options }) {
-    return imageData(m.overlay(imageOf(image, { display: true }), map, options));
+  overlay({ model, image, map, options }) {
+    return imageData(m.overlay(backdropOf(image, model), map, options));
   },
   filterGrid({ model, name, options }) {
     return imageData(modelOf(model).filterGrid(name, options));
@@ -172,36 +201,36 @@ const OPS = {
   },
   explain(args, report) {
     ensureRun(args);
-    const { method, options, overlay, image } = args;
+    const { method, options } = args;
     const x = modelOf(args.model).explain(method, {
       ...options,
       onProgress: report.progress,
-      onPartial: (p) => report.partial(drawn(p, image, overlay)),
+      onPartial: (p) => report.partial(drawn(p, args)),
     });
-    return drawn(x, image, overlay);
+    return drawn(x, args);
   },
   // One part of a split method (worker_team.js): its raw data; part 0 passes on partial maps.
   explainPart(args, report) {
     ensureRun(args);
-    const { method, options, overlay, image } = args;
-    const onPartial = options.part === 0 ? (p) => report.partial(drawn(p, image, overlay)) : undefined;
+    const { method, options } = args;
+    const onPartial = options.part === 0 ? (p) => report.partial(drawn(p, args)) : undefined;
     const x = modelOf(args.model).explain(method, { ...options, onProgress: report.progress, onPartial });
     return { raw: x.raw.data };
   },
   combine(args) {
     ensureRun(args);
-    const { method, options, overlay, image, parts } = args;
-    return drawn(modelOf(args.model).combine(method, options, parts), image, overlay);
+    const { method, options, parts } = args;
+    return drawn(modelOf(args.model).combine(method, options, parts), args);
   },
   sanityCheck(args, report) {
     ensureRun(args);
-    const { method, options, overlay, image } = args;
+    const { method, options } = args;
     const r = modelOf(args.model).sanityCheck(method, { ...options, onProgress: report.progress });
     return {
       spearman: r.spearman,
       randomizedLayers: r.randomizedLayers,
-      original: r.original && drawn(r.original, image, overlay),
-      randomized: drawn(r.randomized, image, overlay),
+      original: r.original && drawn(r.original, args),
+      randomized: drawn(r.randomized, args),
     };
   },
   // The colour scale of `colormap`: a 0-to-1 ramp drawn by the core's overlay.
@@ -220,15 +249,40 @@ const OPS = {
   },
 };
 
-// An explanation with its figure: the map over the picture (or the masked picture).
-function drawn(x, image, overlay) {
+// An explanation with its figure: the map over the picture as the model sees it (or the masked
+// picture). The request's model, image and overlay options say which picture and how.
+function drawn(x, { model, image, overlay }) {
   const { map, raw, ...rest } = x;
   return {
     ...rest,
     rawShape: raw.shape,
     map,
-    figure: imageData(m.overlay(imageOf(image, { display: true }), x, overlay)),
+    figure: imageData(m.overlay(backdropOf(image, model), x, overlay)),
   };
+}
+
+// The Keras reader: a chunk of this build (the page), or in the widget's build a classic script
+// hosted beside the widget's (`reader`: its URL), which sets self.convscopeKeras.
+async function kerasImport(reader) {
+  if (import.meta.env.CONVSCOPE_KERAS) return import('./keras_import.js');
+  if (!reader) {
+    throw new Error(
+      'this build opens convscope model files only: convert Keras files on the convscope page or with model_convert',
+    );
+  }
+  const scope = /** @type {any} */ (self);
+  if (!scope.convscopeKeras) {
+    try {
+      importScripts(reader);
+    } catch (e) {
+      throw new Error(
+        `the Keras reader ${reader} could not be loaded (${e.message}): host convscope-keras.js beside ` +
+          'convscope-widget.js, or convert the model with model_convert and host the .bin file',
+        { cause: e },
+      );
+    }
+  }
+  return scope.convscopeKeras;
 }
 
 // The buffers a reply can hand over instead of copying (not a threaded module's shared memory).

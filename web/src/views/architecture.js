@@ -1,21 +1,65 @@
 import { exportButton } from '../figure.js';
 import { el, hiDpiCanvas } from '../ui.js';
 
-const COLORS = {
-  Conv2D: '#4e79a7',
-  MaxPooling2D: '#f28e2b',
-  Dense: '#59a14f',
-  Flatten: '#9c755f',
-  InputLayer: '#888',
-  GlobalAveragePooling2D: '#e15759',
+// A colour per layer category (the core's layer-kind table, Netron's categories: the catalog's
+// layerKinds[].category and the summary rows' `category`), never per Keras class, so that every
+// kind a model holds is coloured and named in the legend.
+const CATEGORY_COLORS = {
+  Data: '#888888',
+  Layer: '#4e79a7',
+  Activation: '#e15759',
+  Pool: '#f28e2b',
+  Normalization: '#59a14f',
+  Dropout: '#b07aa1',
+  Shape: '#9c755f',
 };
+const OTHER_COLOR = '#999999';
+// What each category means, for the legend.
+const CATEGORY_TEXT = {
+  Data: 'input',
+  Layer: 'learned layers (convolution, dense)',
+  Activation: 'activations',
+  Pool: 'pooling',
+  Normalization: 'normalization and rescaling',
+  Dropout: 'training only (dropout, noise): pass their input on',
+  Shape: 'reshaping (flatten, padding, cropping)',
+};
+const colorOf = (category) => CATEGORY_COLORS[category] ?? OTHER_COLOR;
 
-// One box per layer, left to right: height grows with the spatial size, width with the channels.
+// The categories present in `rows`, in the order of first appearance, each with its Keras classes.
+function categoriesOf(rows) {
+  const found = new Map();
+  for (const r of rows) {
+    if (!found.has(r.category)) found.set(r.category, new Set());
+    found.get(r.category).add(r.type);
+  }
+  return [...found].map(([category, types]) => ({ category, types: [...types] }));
+}
+
+const LEGEND_LINE = 18;
+
+// The diagram with its legend under it, as its Export button saves it.
+function withLegend(diagram, width, height, categories) {
+  const [c, ctx] = hiDpiCanvas(width, height + 12 + LEGEND_LINE * categories.length);
+  ctx.drawImage(diagram, 0, 0, width, height);
+  ctx.font = '12px system-ui, sans-serif';
+  categories.forEach(({ category, types }, i) => {
+    const y = height + 12 + i * LEGEND_LINE;
+    ctx.fillStyle = colorOf(category);
+    ctx.fillRect(10, y, 14, 12);
+    ctx.fillStyle = getComputedStyle(document.body).color;
+    ctx.fillText(`${category}: ${types.join(', ')}`, 30, y + 11);
+  });
+  return c;
+}
+
+// One box per layer, left to right: height grows with the spatial size, width with the channels,
+// colour with the layer's category.
 export default {
   id: 'architecture',
   title: 'Architecture',
   about:
-    'The network as blocks: blue convolutions, orange max pooling, green dense layers. Taller boxes see larger maps, wider ones have more channels. Click a layer to select it in every view.',
+    'The network as blocks, coloured by what each layer does (the legend). Taller boxes see larger maps, wider ones have more channels. Click a layer to select it in every view.',
   /** @param {import('../view_context.js').ViewContext} app */
   async render(app) {
     const rows = app.state.model.summary.rows;
@@ -41,7 +85,7 @@ export default {
       const w = Math.min(step - 6, 6 + 4 * Math.log2(1 + channels));
       const x = 10 + i * step + (step - w) / 2,
         y = 110 - h / 2;
-      ctx.fillStyle = COLORS[r.type] ?? '#999';
+      ctx.fillStyle = colorOf(r.category);
       ctx.globalAlpha = r.name === app.state.layer ? 1 : 0.75;
       ctx.fillRect(x, y, w, h);
       ctx.globalAlpha = 1;
@@ -65,9 +109,10 @@ export default {
       const hit = boxes.find((b) => x >= b.x && x < b.x + b.w);
       if (hit) app.set({ layer: hit.name });
     });
+    const selected = rows.find((r) => r.name === app.state.layer);
     canvas.setAttribute(
       'aria-label',
-      `architecture diagram, ${app.state.layer} selected: the arrow keys, Home and End choose a layer`,
+      `architecture diagram, ${app.state.layer}${selected ? ` (${selected.type}, ${selected.category})` : ''} selected: the arrow keys, Home and End choose a layer`,
     );
     canvas.addEventListener('keydown', (e) => {
       const i = rows.findIndex((r) => r.name === app.state.layer);
@@ -81,12 +126,29 @@ export default {
       e.preventDefault();
       if (to !== i) app.set({ layer: rows[to].name });
     });
+    // The legend: every category the model has, its colour, what it means and which classes of
+    // this model are in it.
+    const categories = categoriesOf(rows);
+    const legend = el(
+      'ul',
+      { className: 'category-legend', 'aria-label': 'Colours' },
+      ...categories.map(({ category, types }) =>
+        el(
+          'li',
+          { 'data-category': category },
+          el('span', { className: 'swatch', style: `background: ${colorOf(category)}` }),
+          el('strong', {}, category),
+          `${CATEGORY_TEXT[category] ? ` (${CATEGORY_TEXT[category]})` : ''}: ${types.join(', ')}`,
+        ),
+      ),
+    );
     // Scrolls sideways on a narrow screen rather than shrinking the labels to a few pixels.
     return el(
       'div',
       {},
       el('div', { className: 'scroll-x' }, canvas),
-      el('p', {}, `Selected: ${app.state.layer} `, exportButton(canvas, 'architecture')),
+      legend,
+      el('p', {}, `Selected: ${app.state.layer} `, exportButton(withLegend(canvas, W, H, categories), 'architecture')),
     );
   },
 };

@@ -3,7 +3,7 @@ import { LONG_METHODS as LONG, METHOD_INFO, METHODS, methodOptions } from '../ca
 import { optionControl } from '../option_controls.js';
 import { el, imageCanvas, overlayCanvas, progressText, select } from '../ui.js';
 import { modelKnows } from './predictions.js';
-import { layersOf } from '../view_context.js';
+import { classCount, classLabel, defaultCamLayer, spatialLayers } from '../model_layers.js';
 
 /** @typedef {import('../view_context.js').ViewContext} ViewContext */
 
@@ -58,7 +58,7 @@ const INT8_GRADIENTS =
   'Made from int8 weights (an f32 pass over the dequantized weights). Rounding the weights ' +
   "changes a model's gradients by an amount that depends on the model: vanilla saliency and SmoothGrad the " +
   'most, guided backprop, Grad-CAM and occlusion little (docs/explanation-methods.md). For the f32 map, open ' +
-  'the model\'s f32 file, or its Keras .h5 with "Keras weights: f32".';
+  'the model\'s f32 file, or its Keras file with "Keras weights: f32".';
 
 export default {
   id: 'explain',
@@ -89,8 +89,8 @@ export default {
     // The run's progress in the view itself (the page's bar may be out of sight), kept across tab
     // switches: a view drawn again joins the run in flight.
     // Screen readers hear it at the start, each quarter and the end, not at every tick.
-    const info = METHOD_INFO.get(method),
-      label = info.label;
+    const about = METHOD_INFO.get(method),
+      label = about.label;
     const meter = el('progress', { max: 1 }),
       shown = el('span', { 'aria-hidden': 'true' }, ` ${label}: starting…`);
     const spoken = el('span', { role: 'status', className: 'sr-only' }, `${label} started`);
@@ -131,12 +131,10 @@ export default {
       if (x) draw(x);
       else result.replaceChildren(el('p', {}, 'This method makes many passes: press Run.'));
     };
+    const { info, summary } = s.model;
     const classes = [
       ['', `top-1 (${s.run.predictions[0]?.label ?? ''})`],
-      ...Array.from({ length: app.state.model.info.outputShape.at(-1) }, (_, i) => [
-        i,
-        `${i}: ${app.state.model.info.labels[i] ?? `class ${i}`}`,
-      ]),
+      ...Array.from({ length: classCount(info) }, (_, i) => [i, `${i}: ${classLabel(info, i)}`]),
     ];
     const controls = el(
       'div',
@@ -144,17 +142,15 @@ export default {
       select('Method', METHODS, method, (v) => app.set({ method: v })),
       select('Class', classes, s.classIndex ?? '', (v) => app.set({ classIndex: v === '' ? undefined : Number(v) })),
     );
-    if (info.needsLayer) {
-      const layers = app.state.model.summary.rows
-        .filter((r) => r.type === 'Conv2D' || r.type === 'MaxPooling2D')
-        .map((r) => r.name);
-      controls.append(
-        select('Layer', layers, s.camLayer ?? layersOf(app.state, 'Conv2D').at(-1), (v) => app.set({ camLayer: v })),
-      );
+    if (about.needsLayer) {
+      // Any layer with feature maps (a convolution, its BatchNormalization or activation, a pooling
+      // layer); the model's own default otherwise.
+      const layer = s.camLayer ?? defaultCamLayer(summary.rows, info);
+      controls.append(select('Layer', spatialLayers(summary.rows), layer, (v) => app.set({ camLayer: v })));
     }
     // Options in pixels (occlusion's patch and stride) cannot exceed the model's input.
     const side = Math.min(...s.model.info.inputShape.slice(0, 2));
-    for (const spec of info.options) {
+    for (const spec of about.options) {
       controls.append(
         optionControl(
           spec,
@@ -198,7 +194,7 @@ export default {
     return el(
       'div',
       {},
-      el('p', { className: 'about' }, info.help),
+      el('p', { className: 'about' }, about.help),
       el('p', { className: 'knows' }, modelKnows(s.model.info)),
       controls,
       result,

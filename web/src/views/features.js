@@ -3,6 +3,7 @@ import { colorbar, figure, legendOf } from '../figure.js';
 import { el, imageCanvas, select } from '../ui.js';
 import { zoomable } from './grid_zoom.js';
 import { scaleFor } from '../view_context.js';
+import { spatialLayers } from '../model_layers.js';
 
 // The menu's words for the core's normalizations (the catalog's enums.normalize).
 const NORMALIZE_LABELS = { map: 'each map', layer: 'whole layer' };
@@ -15,9 +16,8 @@ export default {
   needsImage: true,
   /** @param {import('../view_context.js').ViewContext} app */
   async render(app) {
-    const spatial = app.state.model.summary.rows
-      .filter((r) => r.outputShape.length === 3 && r.type !== 'InputLayer')
-      .map((r) => r.name);
+    // Every layer with feature maps: convolutions, and BatchNormalization, activations, pooling, ...
+    const spatial = spatialLayers(app.state.model.summary.rows);
     const name = spatial.includes(app.state.layer) ? app.state.layer : spatial[0];
     const normalize = app.state.normalize ?? 'map',
       colormap = app.state.colormap ?? 'viridis';

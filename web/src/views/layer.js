@@ -1,3 +1,4 @@
+import { catalog } from '../catalog.js';
 import { exportButton } from '../figure.js';
 import { el, hiDpiCanvas, select } from '../ui.js';
 
@@ -24,27 +25,26 @@ export default {
   async render(app) {
     const name = app.state.layer;
     const info = await app.request('layer', { name });
-    const weights = [
-      ['kernel', info.kernel],
-      ['bias', info.bias],
-    ]
-      .filter(([, w]) => w)
-      .map(([what, w]) =>
+    const row = app.state.model.summary.rows.find((r) => r.name === name);
+    const kind = catalog.layerKinds.find((k) => k.name === row?.kind);
+    // Every weight the layer has, in Keras' order: kernel and bias; BatchNormalization's gamma, beta
+    // and moving statistics; SeparableConv2D's depthwise and pointwise kernels.
+    const weights = info.weights.map(({ name: what, ...w }) =>
+      el(
+        'div',
+        {},
+        el('h3', {}, `${what}: ${w.kerasShape.join(' × ')} (stored ${w.layout} ${w.dtype})`),
         el(
-          'div',
+          'p',
           {},
-          el('h3', {}, `${what}: ${w.kerasShape.join(' × ')} (stored ${w.layout} ${w.dtype})`),
-          el(
-            'p',
-            {},
-            `min ${w.stats.min.toPrecision(4)} · max ${w.stats.max.toPrecision(4)} · mean ${w.stats.mean.toPrecision(4)} · std ${w.stats.std.toPrecision(4)}`,
-          ),
-          (() => {
-            const c = histogram(w.stats, `${what} histogram`);
-            return el('div', {}, c, exportButton(c, `${name}-${what}-histogram`));
-          })(),
+          `min ${w.stats.min.toPrecision(4)} · max ${w.stats.max.toPrecision(4)} · mean ${w.stats.mean.toPrecision(4)} · std ${w.stats.std.toPrecision(4)}`,
         ),
-      );
+        (() => {
+          const c = histogram(w.stats, `${what} histogram`);
+          return el('div', {}, c, exportButton(c, `${name}-${what}-histogram`));
+        })(),
+      ),
+    );
     return el(
       'div',
       {},
@@ -58,6 +58,16 @@ export default {
           (v) => app.set({ layer: v }),
         ),
       ),
+      // What kind of layer it is (the core's description of its kind), its output and weights.
+      row &&
+        el(
+          'p',
+          { className: 'layer-kind' },
+          `${row.type} (${row.category}${row.activation ? `, ${row.activation}` : ''}): ${kind?.description ?? ''} ` +
+            `Output ${row.outputShape.join('×')}; ${row.params.toLocaleString('en-US')} parameters` +
+            (row.params > row.trainableParams ? ` (${row.trainableParams.toLocaleString('en-US')} trainable)` : '') +
+            '.',
+        ),
       el(
         'div',
         { className: 'row' },

@@ -2,7 +2,7 @@ import { MAXIMIZE_OPTIONS, maximizeOptions } from '../catalog.js';
 import { figure } from '../figure.js';
 import { optionControl } from '../option_controls.js';
 import { el, imageCanvas, select } from '../ui.js';
-import { layersOf } from '../view_context.js';
+import { classLabel, firstLayer, maximizeLayers } from '../model_layers.js';
 
 export default {
   id: 'maximize',
@@ -12,9 +12,10 @@ export default {
   /** @param {import('../view_context.js').ViewContext} app */
   async render(app) {
     const s = app.state;
-    const last = s.model.summary.rows.at(-1).name;
-    const layers = [...layersOf(app.state, 'Conv2D'), last];
-    const layer = layers.includes(s.maxLayer) ? s.maxLayer : layers[0];
+    // Any layer with feature maps (a filter's mean response), and the class layer (a class).
+    const last = s.model.info.head.layer;
+    const layers = maximizeLayers(s.model.summary.rows, s.model.info);
+    const layer = layers.includes(s.maxLayer) ? s.maxLayer : firstLayer(s.model.summary.rows);
     const units = el('input', { value: s.units ?? '0,1,2,3', 'aria-label': 'units', size: 12 });
     const gallery = el(
       'div',
@@ -39,7 +40,7 @@ export default {
       pending.forEach((p) => p.catch(() => {})); // each is awaited (and its error shown) below
       for (const [i, unit] of list.entries()) {
         const r = await pending[i];
-        const label = layer === last ? `${unit}: ${s.model.info.labels[unit] ?? ''}` : `filter ${unit}`;
+        const label = layer === last ? `${unit}: ${classLabel(s.model.info, unit)}` : `filter ${unit}`;
         gallery.append(
           figure(
             imageCanvas(r, { label }),

@@ -1,0 +1,99 @@
+// The Keras config reader on what the generator's files do not show: a free input size, a
+// Sequential whose input shape is only in its first layer's build_config, a Functional model
+// listed out of execution order, and the dialect's one difference.
+#include "keras_model_config.h"
+
+#include <gtest/gtest.h>
+
+#include "model/model_summary.h"
+
+namespace convscope::convert {
+namespace {
+
+Architecture Read(const std::string& config, KerasDialect dialect = KerasDialect::kKeras3) {
+  Architecture a;
+  const Status s = ArchitectureFromModelConfig(config, {.dialect = dialect}, &a);
+  EXPECT_TRUE(s.ok()) << s.message();
+  return a;
+}
+
+std::string Names(const Architecture& a) {
+  std::string out;
+  for (const Layer& l : a.layers) out += (out.empty() ? "" : " ") + l.name;
+  return out;
+}
+
+TEST(KerasModelConfig, AFreeInputSizeGetsTheChosenOneAndSaysSo) {
+  const Architecture a = Read(R"({"class_name": "Sequential", "config": {"name": "s", "layers": [
+      {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [null, null, null, 3]}},
+      {"class_name": "Conv2D", "config": {"name": "c", "filters": 2, "kernel_size": 3}},
+      {"class_name": "GlobalAveragePooling2D", "config": {"name": "g"}},
+      {"class_name": "Dense", "config": {"name": "d", "units": 4, "activation": "softmax"}}]}})");
+  ASSERT_EQ(a.layers.size(), 4u);
+  EXPECT_EQ(a.layers[1].output_shape, (Shape{222, 222, 2}));
+  EXPECT_NE(a.input_size_note.find("any height and width"), std::string::npos);
+  EXPECT_NE(a.input_size_note.find("224 x 224"), std::string::npos);
+}
+
+TEST(KerasModelConfig, ASequentialSaysItsInputInItsFirstLayersBuildConfig) {
+  const Architecture a = Read(R"({"class_name": "Sequential", "config": {"name": "s", "layers": [
+      {"class_name": "Flatten", "config": {"name": "f"},
+       "build_config": {"input_shape": [null, 28, 28]}},
+      {"class_name": "Dense", "config": {"name": "d", "units": 10}}]}})");
+  EXPECT_EQ(Names(a), "f_input f d");
+  EXPECT_EQ(a.layers[0].output_shape, (Shape{28, 28, 1}));  // a grayscale picture
+  ASSERT_EQ(a.keras_layers.size(), 2u);                     // model.layers: no InputLayer
+}
+
+TEST(KerasModelConfig, AFunctionalModelRunsInTheOrderItsInputsGive) {
+  // Keras lists layers by depth from the output: here the dense layer comes first.
+  const Architecture a = Read(R"({"class_name": "Functional", "config": {"name": "f",
+      "input_layers": [["in", 0, 0]], "output_layers": [["d", 0, 0]], "layers": [
+      {"class_name": "Dense", "name": "d", "config": {"name": "d", "units": 3},
+       "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__",
+                                    "config": {"keras_history": ["f", 0, 0]}}], "kwargs": {}}]},
+      {"class_name": "Flatten", "name": "f", "config": {"name": "f"},
+       "inbound_nodes": [[["in", 0, 0, {}]]]},
+      {"class_name": "InputLayer", "name": "in",
+       "config": {"name": "in", "batch_shape": [null, 4, 4, 1]}, "inbound_nodes": []}]}})");
+  EXPECT_EQ(Names(a), "in f d");
+  EXPECT_EQ(a.layers[2].inputs, (std::vector<size_t>{1}));
+  EXPECT_EQ(a.keras_layers.front().name, "d") << "model.layers keeps the file's order";
+}
+
+TEST(KerasModelConfig, TfKeras2sHardSigmoidIsItsOwn) {
+  const std::string config = R"({"class_name": "Sequential", "config": {"name": "s", "layers": [
+      {"class_name": "InputLayer", "config": {"name": "in", "batch_input_shape": [null, 2]}},
+      {"class_name": "Activation", "config": {"name": "a", "activation": "hard_sigmoid"}}]}})";
+  Architecture keras3, keras2;
+  // A vector input is no picture: refused, but after the layers are read.
+  EXPECT_FALSE(
+      ArchitectureFromModelConfig(config, {.dialect = KerasDialect::kKeras3}, &keras3).ok());
+  const std::string picture = R"({"class_name": "Sequential", "config": {"name": "s", "layers": [
+      {"class_name": "InputLayer", "config": {"name": "in", "batch_input_shape": [null, 2, 2, 1]}},
+      {"class_name": "Activation", "config": {"name": "a", "activation": "hard_sigmoid"}}]}})";
+  keras3 = Read(picture, KerasDialect::kKeras3);
+  keras2 = Read(picture, KerasDialect::kKeras2);
+  EXPECT_FLOAT_EQ(keras3.layers[1].activation.slope, 1.0f / 6);
+  EXPECT_FLOAT_EQ(keras2.layers[1].activation.slope, 0.2f);
+  EXPECT_EQ(DialectOf("2.10.0"), KerasDialect::kKeras2);
+  EXPECT_EQ(DialectOf("3.13.2"), KerasDialect::kKeras3);
+  EXPECT_EQ(DialectOf(""), KerasDialect::kKeras3);
+}
+
+TEST(KerasModelConfig, RefusesWithTheLayerItsClassAndWhy) {
+  Architecture a;
+  const Status s = ArchitectureFromModelConfig(
+      R"({"class_name": "Sequential", "config": {"name": "s", "layers": [
+          {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [null, 8, 8, 1]}},
+          {"class_name": "UpSampling2D", "config": {"name": "up"}}]}})",
+      {}, &a);
+  EXPECT_NE(s.message().find("layer up (UpSampling2D) upsamples a map"), std::string::npos)
+      << s.message();
+  const Status subclassed =
+      ArchitectureFromModelConfig(R"({"class_name": "MyModel", "config": {}})", {}, &a);
+  EXPECT_NE(subclassed.message().find("a subclassed model"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace convscope::convert
