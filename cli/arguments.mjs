@@ -16,7 +16,7 @@ const usageFlag = (o) =>
   o.type === 'boolean' ? `[--${o.name}]` : `[--${o.name} ${o.type === 'choice' ? o.choices.join('|') : 'N'}]`;
 
 export const USAGE = `usage:
-  convscope summary [--model M] [--preprocessing ${PREPROCESSING.join('|')}]
+  convscope summary [--model M] [--preprocessing ${PREPROCESSING.join('|')}] [--input-size HxW]
   convscope explain IMAGE... [--model M] [--methods ${METHODS.join(',')}]
                    [--layer L] [--class C|top1] [--precision ${PRECISIONS.join('|')}] [--resize ${RESIZE_MODES.join('|')}]
                    [--threshold T] [--jobs N] [--threads N] [--quiet] [-o OUTDIR]
@@ -29,7 +29,8 @@ IMAGE may be a file, a folder (its images, recursively) or a glob ('photos/*.jpg
 JPEG, BMP or GIF (WebP and other formats: open them in the page, which uses the browser's decoder).
 M is a convscope model file or a Keras file (.keras, or a legacy .h5), converted in memory to
 --precision (default int8); --preprocessing says how pictures are scaled for it (a Keras file that
-does not say gets rescale, x / 255, with a warning). --layer (Grad-CAM and its kin, feature maps): any
+does not say gets rescale, x / 255, with a warning); --input-size HxW the size a Keras model whose
+input size is free runs at (default 224x224). --layer (Grad-CAM and its kin, feature maps): any
 layer with feature maps; default the model's own (the last before the flatten or global pooling).
 --threads N: threads per image (default: the cores, shared among the --jobs; 1 = no thread pool).
 Method options (each method takes its own; docs/explanation-methods.md):
@@ -50,6 +51,7 @@ export const OPTIONS = {
   class: { type: 'string' },
   precision: { type: 'string' },
   preprocessing: { type: 'string' },
+  'input-size': { type: 'string' },
   resize: { type: 'string' },
   threshold: { type: 'string' },
   jobs: { type: 'string' },
@@ -89,6 +91,16 @@ export function integer(value, name, min) {
   if (!/^\d+$/.test(value) || Number(value) < min)
     throw new UsageError(`--${name} must be an integer >= ${min}, got '${value}'`);
   return Number(value);
+}
+
+// --input-size: "HxW" (or "N" for N x N) as [height, width], each from 1 to 65536 as the core takes.
+export function inputSize(value) {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)(?:x(\d+))?$/.exec(value);
+  const size = match && [Number(match[1]), Number(match[2] ?? match[1])];
+  if (!size || size.some((s) => s < 1 || s > 65536))
+    throw new UsageError(`--input-size must be HxW (e.g. 160x160), each from 1 to 65536, got '${value}'`);
+  return size;
 }
 
 export function choice(value, name, allowed, fallback) {

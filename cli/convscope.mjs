@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import {
   choice,
   explainOptions,
+  inputSize,
   integer,
   layerOf,
   MAXIMIZE_OPTIONS,
@@ -46,18 +47,27 @@ function modelPath(values) {
   return p;
 }
 
-// The model of --model (a Keras file converted in memory, or a model file) with --precision and
-// --preprocessing: {model, bytes} (the workers of --jobs load the same bytes). A file the core
+// The model of --model (a Keras file converted in memory, or a model file) with --precision,
+// --preprocessing and --input-size: {model, bytes} (the workers of --jobs load the same bytes). A file the core
 // refuses is a usage error whose message names the file.
 async function loadModel(m, values) {
   const file = modelPath(values);
   const preprocessing = choice(values.preprocessing, 'preprocessing', PREPROCESSING, undefined);
   const precision = choice(values.precision, 'precision', PRECISIONS, undefined);
+  const size = inputSize(values['input-size']);
   try {
-    const { bytes, keras } = await modelBytes(m, file, { precision, preprocessing });
+    const { bytes, keras } = await modelBytes(m, file, { precision, preprocessing, inputSize: size });
     const warning = preprocessingWarning(file, keras, PREPROCESSING);
     if (warning && !values.quiet) console.error(`convscope: ${warning}`);
-    return { model: m.Model.load(bytes), bytes, file };
+    const model = m.Model.load(bytes);
+    const [height, width] = model.info().inputShape;
+    if (size && (size[0] !== height || size[1] !== width)) {
+      model.release();
+      throw new Error(
+        `the model takes ${height} x ${width} pictures: --input-size is for a Keras model whose input size is free`,
+      );
+    }
+    return { model, bytes, file };
   } catch (e) {
     const message = e.message.startsWith(path.resolve(file)) ? e.message : `${file}: ${e.message}`;
     throw new ModelFileError(message);

@@ -2,7 +2,7 @@
 // legacy .h5) converted in memory by the converter compiled into the module (keras_node.mjs), as
 // the page converts it; --preprocessing sets how pictures are scaled for it (a Keras file's
 // conversion, or a model file rewritten with withPreprocessing), --precision what a Keras file is
-// converted to. Nothing is written to disk but the converter's temporary copy of an archive's
+// converted to, --input-size the size a Keras model of free input size runs at. Nothing is written to disk but the converter's temporary copy of an archive's
 // weights.
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
@@ -28,11 +28,15 @@ export function isKerasFile(file) {
  * error (which names the file).
  * @param {import('../wasm/convscope').ConvscopeModule} m
  * @param {string} file
- * @param {{ precision?: 'f32' | 'int8', preprocessing?: string }} options
+ * @param {{ precision?: 'f32' | 'int8', preprocessing?: string, inputSize?: [number, number] }} options
  */
-export async function modelBytes(m, file, { precision, preprocessing } = {}) {
+export async function modelBytes(m, file, { precision, preprocessing, inputSize } = {}) {
   if (isKerasFile(file)) {
-    const options = { precision: precision ?? 'int8', ...(preprocessing ? { preprocessing } : {}) };
+    const options = {
+      precision: precision ?? 'int8',
+      ...(preprocessing ? { preprocessing } : {}),
+      ...(inputSize ? { inputSize } : {}),
+    };
     const { bytes, ...keras } = await convertKerasFile(m, file, options);
     return { bytes, keras };
   }

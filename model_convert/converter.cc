@@ -232,10 +232,6 @@ class LayerConverter {
   double done_ = 0;  // bytes read
 };
 
-}  // namespace
-
-namespace {
-
 // The model's layers, from its config or (a weights-only file) inferred; cut at the top with
 // --notop. Refuses what the loader would refuse, before any weight is read.
 Status ReadArchitecture(const ConvertOptions& o, KerasFile* file, Architecture* arch) {
@@ -246,7 +242,9 @@ Status ReadArchitecture(const ConvertOptions& o, KerasFile* file, Architecture* 
     if (Status s = ArchitectureFromModelConfig(file->model_config(), config, arch); !s.ok()) {
       return Status::Error(o.input + ": " + s.message());
     }
-    CONVSCOPE_RETURN_IF_ERROR(file->BindLayers(arch->keras_layers));
+    if (Status s = file->BindLayers(arch->keras_layers); !s.ok()) {
+      return Status::Error(o.input + ": " + s.message());
+    }
   } else {
     CONVSCOPE_RETURN_IF_ERROR(InferVgg16(*file, arch));
   }
@@ -334,7 +332,13 @@ Status ConvertToBytes(const ConvertOptions& o, const ConvertProgress& progress,
               {"backend", file->backend()},
               {"preprocessing", preprocessing.note},
               {"preprocessing_inferred", preprocessing.inferred}};
-  if (!arch.input_size_note.empty()) h.source["input_size"] = arch.input_size_note;
+  if (!arch.input_size_note.empty()) {
+    h.source["input_size"] = arch.input_size_note;
+    h.source["input_free_axes"] = arch.free_axes;
+  }
+  if (const auto& optimizer = file->optimizer_state()) {
+    h.source["optimizer"] = {{"params", optimizer->params}, {"bytes", optimizer->bytes}};
+  }
   h.converter = {{"name", "model_convert"}, {"version", kConverterVersion}};
   h.sections = builder.sections();
   *bytes = builder.Finish(HeaderToJson(h));

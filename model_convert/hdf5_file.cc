@@ -103,17 +103,25 @@ Status OpenHdf5Member(const std::string& path, uint64_t offset, uint64_t size, H
       std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/convscope-weights-XXXXXX";
   const int fd = mkstemp(name.data());
   if (fd < 0) return Status::Error("cannot make a temporary file to read the weights from");
-  std::unique_ptr<FILE, int (*)(FILE*)> out(fdopen(fd, "wb"), &std::fclose);
+  FILE* out = fdopen(fd, "wb");
+  if (out == nullptr) {
+    close(fd);
+    std::remove(name.c_str());
+    return Status::Error("cannot make a temporary file to read the weights from");
+  }
   std::vector<uint8_t> block(size_t{1} << 20);
   Status s = Status::Ok();
   for (uint64_t done = 0; s.ok() && done < size; done += block.size()) {
     block.resize(static_cast<size_t>(std::min<uint64_t>(block.size(), size - done)));
     s = ReadFileBytes(path, offset + done, block.size(), block.data());
-    if (s.ok() && std::fwrite(block.data(), 1, block.size(), out.get()) != block.size()) {
+    if (s.ok() && std::fwrite(block.data(), 1, block.size(), out) != block.size()) {
       s = Status::Error("cannot write a temporary copy of the weights (is the disk full?)");
     }
   }
-  out.reset();
+  // fclose flushes: a full disk can show only here.
+  if (std::fclose(out) != 0 && s.ok()) {
+    s = Status::Error("cannot write a temporary copy of the weights (is the disk full?)");
+  }
   if (s.ok()) s = OpenHdf5File(name, file);
   std::remove(name.c_str());
   if (!s.ok()) {
@@ -177,7 +185,7 @@ Status OpenGroup(hid_t parent, const std::string& path, Hdf5Handle* group) {
   return Status::Ok();
 }
 
-Status DatasetShape(hid_t parent, const std::string& path, Shape* shape) {
+Status DatasetShape(hid_t parent, const std::string& path, Shape* shape, size_t* element_bytes) {
   if (!LinkExists(parent, path)) return Status::Error("dataset " + path + " is missing");
   Hdf5Handle dataset(H5Dopen2(parent, path.c_str(), H5P_DEFAULT));
   if (!dataset.valid()) return Status::Error(path + " is not a dataset");
@@ -185,6 +193,7 @@ Status DatasetShape(hid_t parent, const std::string& path, Shape* shape) {
   if (H5Tget_class(type.get()) != H5T_FLOAT && H5Tget_class(type.get()) != H5T_INTEGER) {
     return Status::Error("dataset " + path + " does not hold numbers");
   }
+  if (element_bytes != nullptr) *element_bytes = H5Tget_size(type.get());
   Hdf5Handle space(H5Dget_space(dataset.get()));
   const int rank = H5Sget_simple_extent_ndims(space.get());
   if (rank < 0 || rank > 8) return Status::Error("dataset " + path + " has an unsupported rank");

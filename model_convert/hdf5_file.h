@@ -69,8 +69,10 @@ Status ReadStringListAttribute(Hdf5Id object, const char* name, std::vector<std:
 Status OpenGroup(Hdf5Id parent, const std::string& path, Hdf5Handle* group);
 bool LinkExists(Hdf5Id parent, const std::string& path);
 
-// Shape of a dataset of numbers (an error for other types or more than 8 dimensions).
-Status DatasetShape(Hdf5Id parent, const std::string& path, Shape* shape);
+// Shape of a dataset of numbers (an error for other types or more than 8 dimensions) and, when
+// asked, the bytes each of its elements takes in the file.
+Status DatasetShape(Hdf5Id parent, const std::string& path, Shape* shape,
+                    size_t* element_bytes = nullptr);
 // Reads rows [row_begin, row_begin + rows) of a floating-point dataset (of any precision) along its
 // first axis as f32 into `out`, which holds rows * (elements per row) floats. `shape` is the
 // dataset's (DatasetShape's) and the rows lie within it: the caller checked. Rows, not the whole

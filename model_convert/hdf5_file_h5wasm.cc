@@ -185,13 +185,20 @@ Status OpenGroup(Hdf5Id parent, const std::string& path, Hdf5Handle* group) {
   return CallForId("openGroup", Json::array({parent, path}), path + " is not a group", group);
 }
 
-Status DatasetShape(Hdf5Id parent, const std::string& path, Shape* shape) {
+Status DatasetShape(Hdf5Id parent, const std::string& path, Shape* shape, size_t* element_bytes) {
   if (!LinkExists(parent, path)) return Status::Error("dataset " + path + " is missing");
   Json value;
   CONVSCOPE_RETURN_IF_ERROR(Call("datasetShape", Json::array({parent, path}), &value));
   if (!value.is_object()) return Status::Error(path + " is not a dataset");
   if (value.value("numeric", false) != true) {
     return Status::Error("dataset " + path + " does not hold numbers");
+  }
+  if (element_bytes != nullptr) {
+    const Json bytes = value.value("elementBytes", Json());
+    if (!bytes.is_number_unsigned() || bytes.get<size_t>() > 16) {
+      return Status::Error("dataset " + path + " has an invalid element size");
+    }
+    *element_bytes = bytes.get<size_t>();
   }
   return DatasetShapeFromJson(value.value("shape", Json()), path, shape);
 }

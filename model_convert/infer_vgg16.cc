@@ -52,7 +52,7 @@ Status InferVgg16(const KerasFile& file, Architecture* out) {
     }
     side = s * 32;
   }
-  input.input_shape = {side, side, channels};
+  input.input_shape = input.declared_shape = {side, side, channels};
   layers.push_back(input);
   for (size_t i = 0; i < 13; ++i) {
     const KerasLayerWeights* conv = nullptr;

@@ -13,6 +13,8 @@ namespace {
 // An archive's config.json: VGG16's is about 30 KB, ResNet50's 200 KB.
 constexpr size_t kMaxConfigBytes = 64 << 20;
 constexpr size_t kMaxMetadataBytes = 1 << 20;
+// Adam keeps two variables per weight, and VGG16 has 32 weights.
+constexpr size_t kMaxOptimizerVariables = 1 << 16;
 
 bool Upper(char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; }
 bool Lower(char c) { return std::islower(static_cast<unsigned char>(c)) != 0; }
@@ -131,6 +133,13 @@ Status KerasFile::OpenArchive() {
   }
   CONVSCOPE_RETURN_IF_ERROR(OpenHdf5Member(path_, weights->offset, weights->size, &file_));
   const Hdf5Id root = file_.get();
+  // saving_lib stores the optimizer's variables as optimizer/vars/0, 1, ...
+  std::vector<std::string> optimizer_vars;
+  while (optimizer_vars.size() < kMaxOptimizerVariables &&
+         LinkExists(root, "optimizer/vars/" + std::to_string(optimizer_vars.size()))) {
+    optimizer_vars.push_back(std::to_string(optimizer_vars.size()));
+  }
+  ReadOptimizerState("optimizer/vars", optimizer_vars);
   for (const char* where : {"layers", "_layer_checkpoint_dependencies"}) {
     if (LinkExists(root, where)) {
       counts_weighted_twice_ = std::string(where) == "_layer_checkpoint_dependencies";
@@ -164,6 +173,13 @@ Status KerasFile::OpenHdf5() {
     }
     if (backend_.empty() && HasAttribute(where, "backend")) {
       (void)ReadStringAttribute(where, "backend", &backend_);
+    }
+  }
+  if (Hdf5Handle group;
+      LinkExists(root, "optimizer_weights") && OpenGroup(root, "optimizer_weights", &group).ok()) {
+    std::vector<std::string> names;
+    if (ReadStringListAttribute(group.get(), "weight_names", &names).ok()) {
+      ReadOptimizerState("optimizer_weights", names);
     }
   }
   const Hdf5Id weights_root = weights_root_.get();
@@ -207,6 +223,28 @@ Status KerasFile::AddWeights(Hdf5Id group, const std::vector<std::string>& names
   return Status::Ok();
 }
 
+void KerasFile::ReadOptimizerState(const std::string& path, const std::vector<std::string>& names) {
+  if (names.empty() || names.size() > kMaxOptimizerVariables) return;
+  // Training state is not the model: a damaged one leaves the summary without its line rather
+  // than refusing the file.
+  KerasOptimizerState state;
+  for (const std::string& name : names) {
+    Shape shape;
+    size_t element_bytes = 0;
+    if (!DatasetShape(file_.get(), path + "/" + name, &shape, &element_bytes).ok()) return;
+    uint64_t elements = 1;
+    for (size_t d : shape) {
+      if (__builtin_mul_overflow(elements, d, &elements)) return;
+    }
+    if (__builtin_add_overflow(state.params, elements, &state.params) ||
+        __builtin_mul_overflow(elements, element_bytes, &elements) ||
+        __builtin_add_overflow(state.bytes, elements, &state.bytes)) {
+      return;
+    }
+  }
+  optimizer_state_ = state;
+}
+
 Status KerasFile::BindLayers(const std::vector<KerasLayerRef>& layers) {
   if (layout_ != KerasLayout::kArchive) return Status::Ok();
   std::map<std::string, size_t> used;  // Keras' used_names: the counter of each class's key
@@ -229,8 +267,10 @@ Status KerasFile::BindLayers(const std::vector<KerasLayerRef>& layers) {
     std::string name;
     if (HasAttribute(variables.get(), "name") &&
         ReadStringAttribute(variables.get(), "name", &name).ok() && name != ref.name) {
-      return Status::Error("model.weights.h5 keeps the weights of layer " + name + " where " +
-                           ref.name + "'s belong (" + vars + "): the archive's parts disagree");
+      return Status::Error("model.weights.h5 holds layer " + name + "'s weights where " + ref.name +
+                           "'s belong (" + vars +
+                           "): the archive's config.json and weights disagree (save the model "
+                           "again with model.save)");
     }
     std::vector<std::string> names;
     while (LinkExists(variables.get(), std::to_string(names.size()))) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,13 @@ struct KerasLayerWeights {
   std::vector<KerasWeight> weights;  // in Keras order (trainable ones, then the others)
 };
 
+// The optimizer's saved variables (training state, never converted), which Keras 3's summary
+// counts as "Optimizer params".
+struct KerasOptimizerState {
+  uint64_t params = 0;
+  uint64_t bytes = 0;  // as stored: Adam's iteration counter is an int64
+};
+
 class KerasFile {
  public:
   static Status Open(const std::string& path, std::unique_ptr<KerasFile>* out);
@@ -54,6 +62,8 @@ class KerasFile {
   // The layer's entry, or nullptr when the file has no weights for it.
   const KerasLayerWeights* Find(const std::string& layer) const;
   uint64_t total_weight_bytes() const { return total_weight_bytes_; }
+  // Unset when the file holds no optimizer (an uncompiled model, or include_optimizer=False).
+  const std::optional<KerasOptimizerState>& optimizer_state() const { return optimizer_state_; }
 
   // Reads rows [row_begin, row_begin + rows) of one weight (along its first axis) as f32, in
   // Keras' layout, into `out`.
@@ -66,6 +76,8 @@ class KerasFile {
   Status OpenHdf5();
   // The datasets `names` of `group` (shapes checked), appended to `entry`.
   Status AddWeights(Hdf5Id group, const std::vector<std::string>& names, KerasLayerWeights* entry);
+  // The datasets `names` of the optimizer's group `path`, if it is there.
+  void ReadOptimizerState(const std::string& path, const std::vector<std::string>& names);
 
   std::string path_;
   KerasLayout layout_ = KerasLayout::kWeightsOnly;
@@ -77,6 +89,7 @@ class KerasFile {
   bool counts_weighted_twice_ = false;
   std::vector<KerasLayerWeights> layers_;
   uint64_t total_weight_bytes_ = 0;
+  std::optional<KerasOptimizerState> optimizer_state_;
 };
 
 // Keras' snake_case of a class name (utils/naming.py): "MaxPooling2D" -> "max_pooling2d", "ReLU"

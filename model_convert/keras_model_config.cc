@@ -54,21 +54,24 @@ const Json* DeclaredInputShape(const Json& entry, const Json& config) {
   return nullptr;
 }
 
-// A free (None) height or width gets the chosen size; the note says so.
-Status FixInputShape(const Json& shape, const ConfigOptions& o, Json* fixed, std::string* note) {
+// A free (None) height or width gets the chosen size; `a` says which and how.
+Status FixInputShape(const Json& shape, const ConfigOptions& o, Json* fixed, Architecture* a) {
   *fixed = shape;
   if (!shape.is_array() || (shape.size() != 4 && shape.size() != 3)) return Status::Ok();
-  bool free = false;
   for (size_t d = 1; d <= 2; ++d) {
     if ((*fixed)[d].is_null()) {
       (*fixed)[d] = d == 1 ? o.free_height : o.free_width;
-      free = true;
+      a->free_axes[d - 1] = true;
     }
   }
-  if (free) {
-    *note = "its input takes any height and width (" + DumpJson(shape) +
-            "): convscope runs it at " + std::to_string(o.free_height) + " x " +
-            std::to_string(o.free_width) + " (model_convert --input-size H W)";
+  const auto size = [](const Json& d) { return AsSize(d) ? std::to_string(*AsSize(d)) : "?"; };
+  if (a->free_axes[0] || a->free_axes[1]) {
+    const char* which = a->free_axes[0] && a->free_axes[1] ? "height and width"
+                        : a->free_axes[0]                  ? "height"
+                                                           : "width";
+    a->input_size_note = std::string("the model takes pictures of any ") + which +
+                         "; convscope runs it at " + size((*fixed)[1]) + " x " + size((*fixed)[2]) +
+                         " (--input-size sets another)";
   }
   return Status::Ok();
 }
@@ -164,6 +167,43 @@ Status LinkFunctional(const std::vector<Entry>& entries, std::vector<Layer>* lay
   return Status::Ok();
 }
 
+// A Functional model convscope runs (for now) is one chain from its input to its output: no layer
+// read twice (a branch), the output last (graphs come with the next version).
+Status CheckChain(const std::vector<Layer>& layers, const std::vector<std::string>& outputs) {
+  std::vector<size_t> readers(layers.size(), 0);
+  for (const Layer& l : layers) {
+    for (size_t from : l.inputs) {
+      if (++readers[from] > 1) {
+        return Status::Error("layer " + layers[from].name + " (" + layers[from].keras_class +
+                             ") feeds several layers (a branch); " + kWhatConvscopeOpens);
+      }
+    }
+  }
+  if (!outputs.empty() && outputs.front() != layers.back().name) {
+    return Status::Error("the model's output is layer " + outputs.front() +
+                         ", not the end of its chain; " + kWhatConvscopeOpens);
+  }
+  return Status::Ok();
+}
+
+// A height x width input (no channel axis) is a grayscale picture to convscope, which holds
+// pictures as height x width x channels: only a Flatten or Reshape may read it, where the two agree
+// (a layer of the last axis would mean the columns to Keras and the channel here).
+Status CheckPlainInput(const std::vector<Layer>& layers) {
+  const Layer& input = layers.front();
+  if (input.declared_shape.size() != 2) return Status::Ok();
+  for (const Layer& l : layers) {
+    if (l.inputs.empty() || l.inputs[0] != 0) continue;
+    if (l.kind != LayerKind::kFlatten && l.kind != LayerKind::kReshape) {
+      return Status::Error("layer " + l.name + " (" + l.keras_class + ") reads the input " +
+                           ShapeString(input.declared_shape) +
+                           " directly: convscope holds pictures as height x width x channels; "
+                           "declare the input with its channel, e.g. Input((28, 28, 1))");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 KerasDialect DialectOf(const std::string& keras_version) {
@@ -224,8 +264,7 @@ Status ArchitectureFromModelConfig(const std::string& model_config, const Config
       if (shape != nullptr) {
         fixed = *c;
         CONVSCOPE_RETURN_IF_ERROR(FixInputShape(
-            *shape, o, &fixed[Find(*c, "batch_shape") ? "batch_shape" : "batch_input_shape"],
-            &a.input_size_note));
+            *shape, o, &fixed[Find(*c, "batch_shape") ? "batch_shape" : "batch_input_shape"], &a));
         c = &fixed;
       }
     }
@@ -239,8 +278,7 @@ Status ArchitectureFromModelConfig(const std::string& model_config, const Config
             "first layer an input_shape, before saving)");
       }
       Json input = {{"name", e.name + "_input"}};
-      CONVSCOPE_RETURN_IF_ERROR(
-          FixInputShape(*shape, o, &input["batch_input_shape"], &a.input_size_note));
+      CONVSCOPE_RETURN_IF_ERROR(FixInputShape(*shape, o, &input["batch_input_shape"], &a));
       Layer in;
       CONVSCOPE_RETURN_IF_ERROR(LayerFromKeras("InputLayer", input, o.dialect, &in));
       a.layers.push_back(std::move(in));
@@ -250,15 +288,14 @@ Status ArchitectureFromModelConfig(const std::string& model_config, const Config
     a.layers.push_back(std::move(layer));
   }
   if (!sequential) {
-    if (a.layers.size() > entries.size()) {
-      return Status::Error("the Functional model has no InputLayer");
-    }
     CONVSCOPE_RETURN_IF_ERROR(LinkFunctional(entries, &a.layers));
+    CONVSCOPE_RETURN_IF_ERROR(CheckChain(a.layers, EndpointNames(Find(*config, "output_layers"))));
   }
   if (a.layers.front().kind != LayerKind::kInput) {
     return Status::Error("the model's first layer is not its input");
   }
   CONVSCOPE_RETURN_IF_ERROR(InferShapes(&a.layers));
+  CONVSCOPE_RETURN_IF_ERROR(CheckPlainInput(a.layers));
   for (KerasLayerRef& ref : a.keras_layers) {
     for (const Layer& l : a.layers) {
       if (l.name == ref.name && !l.inputs.empty()) {

@@ -4,6 +4,7 @@
 // it cannot run is refused with one line naming the layer, its class and why.
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,9 @@ struct Architecture {
   std::vector<Layer> layers;  // shapes inferred; the input first
   // model.layers in Keras' order: a Sequential's without its InputLayer, a Functional's with it.
   std::vector<KerasLayerRef> keras_layers;
-  // Set when the input's height and width were free (None): the size chosen for them.
+  // Set when the input's height or width was free (None): the size chosen for them.
   std::string input_size_note;
+  std::array<bool, 2> free_axes{};  // which of height and width were free
 };
 
 struct ConfigOptions {

@@ -187,9 +187,7 @@ int main(int argc, char** argv) {
               h.source.value("layout", std::string()).c_str(), result.origin.c_str());
   std::fputs(convscope::KerasSummary(h).c_str(), stdout);
   std::printf("\nPreprocessing: %s\n", h.source.value("preprocessing", std::string()).c_str());
-  if (const std::string note = h.source.value("input_size", std::string()); !note.empty()) {
-    std::printf("Input size: %s\n", note.c_str());
-  }
+
   if (h.precision == convscope::Precision::kInt8) PrintQuantization(h);
   std::printf("\nWrote %s: %s precision, %s bytes (%.1f MB)\n", options.output.c_str(),
               convscope::PrecisionName(h.precision),

@@ -26,7 +26,6 @@ export interface SummaryRow {
   outputShape: number[];
   params: number;
   trainableParams: number;
-  trainable: boolean;
 }
 
 export interface ModelSummary {
@@ -55,8 +54,11 @@ export interface ModelInfo {
   };
   /** Where the model came from (file, layout, keras_version, preprocessing: how it was chosen, ...). */
   source: Record<string, string | boolean>;
-  /** What the output means: scores and probabilities of `classes` classes, from layer `layer`. */
-  head: { kind: HeadKind; classes: number; layer: string };
+  /**
+   * What the output means: scores and probabilities of `classes` classes (a binary head: two,
+   * from its one unit), from layer `layer` (null when the output is not a vector of classes).
+   */
+  head: { kind: HeadKind; classes: number; layer: string | null };
   /** The layer Grad-CAM and its kin default to (null when no layer has feature maps). */
   camLayer: string | null;
   converter: { name: string; version: string };

@@ -43,6 +43,10 @@ def run(args):
         if args.model not in ("cifar-softmax", "vgg16"):
             raise Refused("--input-size applies to cifar-softmax and vgg16")
         opts["input_size"] = tuple(args.input_size)
+    if args.free_input_size:
+        if args.model != "cifar-binary":
+            raise Refused("--free-input-size applies to cifar-binary")
+        opts["input_size"] = (None, None)
     if args.width_divisor != 1 and args.model != "vgg16":
         raise Refused("--width-divisor applies to vgg16")
     if args.weights_branch == "tempfile" and not flavor.temp_file_branch:
@@ -61,7 +65,7 @@ def run(args):
             "input_shape": ins[0] if len(ins) == 1 else ins,
             "output_units": output_units(spec), "layers": [n.name for n in r.layers],
             "classes": [e["class_name"] for e in r.config["config"]["layers"]],
-            "fault": args.fault}
+            "optimizer": r.optimizer, "fault": args.fault}
 
 
 def main(argv=None):
@@ -79,6 +83,8 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--name", help="model name (default: Keras' auto name)")
     p.add_argument("--input-size", type=int, nargs=2, metavar=("H", "W"))
+    p.add_argument("--free-input-size", action="store_true",
+                   help="cifar-binary built on keras.Input((None, None, 3)): any height and width")
     p.add_argument("--width-divisor", type=int, default=1)
     p.add_argument("--fault", choices=faults.ALL)
     p.add_argument("--date", help="fixed date_saved and zip timestamps, YYYY-mm-dd@HH:MM:SS")

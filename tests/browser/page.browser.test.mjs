@@ -129,10 +129,8 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
       }
       await page.screenshot({ path: path.join(shots, `${tab}.png`), fullPage: true });
       if (tab === 'summary') {
-        assert.match(
-          await page.textContent('#view pre'),
-          new RegExp(`Total params: ${info.params.toLocaleString('en-US')}`),
-        );
+        // As the Keras that saved the default model (tf.keras 2.13) prints it: no digit grouping.
+        assert.match(await page.textContent('#view pre'), new RegExp(`\nTotal params: ${info.params} \\(`));
         continue;
       }
       const drawn = await canvases(page);

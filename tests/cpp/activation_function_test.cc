@@ -92,5 +92,17 @@ TEST(ActivationFunction, ParametersSurviveTheHeader) {
   }
 }
 
+TEST(ActivationFunction, ParametersMustFitAFloat) {
+  ActivationFn f;
+  ASSERT_TRUE(
+      ActivationFromJson(Json::parse(R"({"name": "relu"})"), KerasDialect::kKeras3, &f).ok());
+  EXPECT_TRUE(std::isinf(f.max_value)) << "no cap unless one is given";
+  const Status s = ActivationFromJson(Json::parse(R"({"name": "relu", "max_value": 1e300})"),
+                                      KerasDialect::kKeras3, &f);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("activation.max_value is beyond a float's range"), std::string::npos)
+      << s.message();
+}
+
 }  // namespace
 }  // namespace convscope

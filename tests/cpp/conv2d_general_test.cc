@@ -1,7 +1,8 @@
 // Convolutions as users' Keras models have them — strides, dilation, depthwise groups and
 // TensorFlow's 'same' padding with its odd row and column below and to the right — against naive
-// loops, forward and backward (the gradient of the input, by XNNPACK's deconvolution or the
-// flipped kernel: layers/convolution.h).
+// loops, forward in f32 and int8 (within the quantization error bound, with up to 48 input
+// channels per group, past XNNPACK's 16-channel blocks) and backward (the gradient of the input,
+// by XNNPACK's deconvolution or the flipped kernel: layers/convolution.h).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -17,8 +18,9 @@ namespace {
 
 using testing::RandomVector;
 
-// A random shape with the options Keras allows (no strides with dilation).
-Conv2dShape RandomShape(std::mt19937& rng) {
+// A random shape with the options Keras allows (no strides with dilation), with up to
+// `group_inputs` input channels per group.
+Conv2dShape RandomShape(std::mt19937& rng, size_t group_inputs = 4) {
   auto pick = [&](size_t lo, size_t hi) {
     return std::uniform_int_distribution<size_t>(lo, hi)(rng);
   };
@@ -39,7 +41,7 @@ Conv2dShape RandomShape(std::mt19937& rng) {
   s.height = pick(s.window_height(), 14);
   s.width = pick(s.window_width(), 14);
   s.groups = pick(0, 2) == 0 ? pick(1, 6) : 1;  // depthwise-like in a third of the cases
-  s.in_channels = s.groups * pick(1, 4);
+  s.in_channels = s.groups * pick(1, group_inputs);
   s.out_channels = s.groups * pick(1, 5);
   s.relu = pick(0, 1) == 1;
   return s;
@@ -82,6 +84,31 @@ TEST(Conv2dGeneral, StridedDilatedGroupedPaddedMatchNaiveLoops) {
     const float tolerance = 1e-5f * std::max(MaxAbs(want), 1.0f);
     for (size_t k = 0; k < want.size(); ++k) {
       ASSERT_NEAR(conv->output()[k], want[k], tolerance) << "output " << k;
+    }
+  }
+}
+
+TEST(Conv2dGeneral, Int8StaysWithinQuantizationErrorBound) {
+  const uint32_t seed = testing::TestSeed();
+  std::mt19937 rng(seed + 2);
+  for (int i = 0; i < 40; ++i) {
+    const Conv2dShape s = RandomShape(rng, 48);
+    SCOPED_TRACE(testing::SeedTrace(seed) + ", case " + std::to_string(i) + ": " + Trace(s));
+    const std::vector<float> input = RandomVector(rng, s.height * s.width * s.in_channels, -1, 1);
+    std::vector<float> weights = RandomVector(
+        rng, s.out_channels * s.kernel_height * s.kernel_width * s.group_in_channels(), -1, 1);
+    for (float& w : weights) w /= std::sqrt(static_cast<float>(weights.size() / s.out_channels));
+    const std::vector<float> bias = RandomVector(rng, s.out_channels, -0.1f, 0.1f);
+    std::unique_ptr<Conv2d> conv;
+    const Status created = Conv2d::Create(s, Precision::kInt8, weights, bias, nullptr, &conv);
+    ASSERT_TRUE(created.ok()) << created.message();
+    std::copy(input.begin(), input.end(), conv->input().begin());
+    ASSERT_TRUE(conv->Run().ok());
+    const std::vector<float> want = testing::ReferenceConv2d(s, input, weights, bias);
+    ASSERT_EQ(conv->output().size(), want.size());
+    const std::vector<float> bound = testing::Int8ErrorBound(s, input, weights, want);
+    for (size_t k = 0; k < want.size(); ++k) {
+      ASSERT_LE(std::fabs(conv->output()[k] - want[k]), bound[k]) << "output " << k;
     }
   }
 }

@@ -56,6 +56,11 @@ TEST(Head, EachWayAClassifierEnds) {
   EXPECT_EQ(binary.kind, HeadKind::kBinary);
   EXPECT_EQ(binary.classes, 2u);
   EXPECT_EQ(head({Dense("d", 3, "sigmoid")}).kind, HeadKind::kSigmoid);
+  // One linear unit: a binary classifier trained from_logits=True, its output the log-odds.
+  const Head logits = head({Dense("d", 1, "linear")});
+  EXPECT_EQ(logits.kind, HeadKind::kBinary);
+  EXPECT_EQ(logits.classes, 2u);
+  EXPECT_FALSE(logits.before_activation);
 }
 
 TEST(Head, ScoresAndProbabilities) {

@@ -33,6 +33,38 @@ TEST(KerasModelConfig, AFreeInputSizeGetsTheChosenOneAndSaysSo) {
   EXPECT_EQ(a.layers[1].output_shape, (Shape{222, 222, 2}));
   EXPECT_NE(a.input_size_note.find("any height and width"), std::string::npos);
   EXPECT_NE(a.input_size_note.find("224 x 224"), std::string::npos);
+  // The summary prints None where Keras does, and says the size convscope runs.
+  ModelHeader h;
+  h.name = "s";
+  h.keras_version = "3.13.2";
+  h.sequential = true;
+  h.source = {{"input_size", a.input_size_note}, {"input_free_axes", a.free_axes}};
+  for (const Layer& l : a.layers) h.layers.push_back({l, {}});
+  const std::string text = KerasSummary(h);
+  EXPECT_NE(text.find("(None, None, None, 2)"), std::string::npos) << text;
+  EXPECT_NE(text.find("(None, 2)"), std::string::npos) << text;
+  EXPECT_NE(text.find("Input size: the model takes pictures of any height and width; convscope "
+                      "runs it at 224 x 224"),
+            std::string::npos)
+      << text;
+}
+
+TEST(KerasModelConfig, AnInputWithoutChannelsIsReadOnlyByFlattenOrReshape) {
+  const Architecture mlp = Read(R"({"class_name": "Sequential", "config": {"name": "s", "layers": [
+      {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [null, 28, 28]}},
+      {"class_name": "Flatten", "config": {"name": "f"}},
+      {"class_name": "Dense", "config": {"name": "d", "units": 10}}]}})");
+  EXPECT_EQ(mlp.layers[0].declared_shape, (Shape{28, 28}));
+  EXPECT_EQ(mlp.layers[1].output_shape, (Shape{784}));
+  Architecture a;
+  const Status s = ArchitectureFromModelConfig(
+      R"({"class_name": "Sequential", "config": {"name": "s", "layers": [
+          {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [null, 28, 28]}},
+          {"class_name": "Softmax", "config": {"name": "sm"}}]}})",
+      {}, &a);
+  EXPECT_NE(s.message().find("layer sm (Softmax) reads the input (None, 28, 28) directly"),
+            std::string::npos)
+      << s.message();
 }
 
 TEST(KerasModelConfig, ASequentialSaysItsInputInItsFirstLayersBuildConfig) {

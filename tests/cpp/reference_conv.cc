@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstddef>
 
+#include "engine/quantize.h"
+
 namespace convscope::testing {
 namespace {
 
@@ -93,6 +95,27 @@ std::vector<float> AbsoluteConv2d(const Conv2dShape& s, std::span<const float> i
   const std::vector<double> acc =
       Accumulate(s, input, weights, [](float v) { return std::fabs(static_cast<double>(v)); });
   return std::vector<float>(acc.begin(), acc.end());
+}
+
+std::vector<float> Int8ErrorBound(const Conv2dShape& s, std::span<const float> input,
+                                  std::span<const float> weights, std::span<const float> want) {
+  const ChannelwiseInt8 q = QuantizeChannelwise(weights, s.out_channels);
+  std::vector<float> dequantized(q.values.size());
+  const size_t row = q.values.size() / s.out_channels;
+  for (size_t j = 0; j < q.values.size(); ++j) dequantized[j] = q.scales[j / row] * q.values[j];
+  const auto [lo, hi] = std::minmax_element(input.begin(), input.end());
+  const float step_x = (std::max(*hi, 0.0f) - std::min(*lo, 0.0f)) / 255.0f;
+  const std::vector<float> ones_w(weights.size(), 1.0f), ones_x(input.size(), 1.0f);
+  const std::vector<float> sum_abs_x = AbsoluteConv2d(s, input, ones_w);
+  const std::vector<float> sum_abs_w = AbsoluteConv2d(s, ones_x, dequantized);
+  float max_abs = 0;
+  for (float y : want) max_abs = std::max(max_abs, std::fabs(y));
+  std::vector<float> bound(want.size());
+  for (size_t j = 0; j < want.size(); ++j) {
+    bound[j] = 0.5f * q.scales[j % s.out_channels] * sum_abs_x[j] + step_x * sum_abs_w[j] +
+               1e-5f * max_abs;
+  }
+  return bound;
 }
 
 }  // namespace convscope::testing

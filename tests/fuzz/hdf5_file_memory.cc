@@ -256,10 +256,14 @@ Status OpenGroup(Hdf5Id parent, const std::string& path, Hdf5Handle* group) {
   return Status::Ok();
 }
 
-Status DatasetShape(Hdf5Id parent, const std::string& path, Shape* shape) {
+Status DatasetShape(Hdf5Id parent, const std::string& path, Shape* shape, size_t* element_bytes) {
   const Json* dataset = nullptr;
   size_t elements = 0;
   CONVSCOPE_RETURN_IF_ERROR(ReadShape(parent, path, &dataset, shape, &elements));
+  if (element_bytes != nullptr) {
+    const Json* dtype = Find(*dataset, "dtype");
+    *element_bytes = dtype != nullptr && (*dtype == "int64" || *dtype == "float64") ? 8 : 4;
+  }
   if (elements <= kMaxTensorElements) {
     File().elements_served += elements;
     if (File().elements_served > kElementBudget) {

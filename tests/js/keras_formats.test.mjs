@@ -34,6 +34,7 @@ function kerasSummaryText(model, generated) {
       trainable_params: r.trainableParams,
       weight_bytes: r.params * 4,
     })),
+    ...(generated.optimizer && { optimizer: generated.optimizer }),
   };
   const r = spawnSync('/usr/bin/python3', [path.join(root, 'tests/reference/keras_summary.py')], {
     input: JSON.stringify(description),

@@ -4,7 +4,8 @@
 // against PyTorch autograd (tests/reference/keras_reference.py) on the same preprocessed input:
 // the class scores and probabilities, every layer's activation (1e-4 of its largest magnitude),
 // saliency, guided backpropagation, Grad-CAM at the default layer, integrated gradients and
-// occlusion (1e-3, as for VGG16). int8 runs keep the f32 top class.
+// occlusion (1e-3, as for VGG16). Their int8 files keep the top class, and their saliency follows
+// f32's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -90,10 +91,19 @@ for (const [name, extra] of REFERENCE_CASES) {
       // Drops of probabilities near 1 are differences of nearly equal f32 numbers: 1e-6 at least.
       assertClose(occ.raw.data, ref.occlusion, 'occlusion (probability drop)', 1e-3, 1e-6);
 
-      const int8 = model.run(readImage('chelsea.png'), { precision: 'int8', topK: 1 });
-      assert.equal(int8.predictions[0].index, cls, 'int8 keeps the top class');
-      const gradients = model.explain('saliency', { class: cls });
-      assert.ok(pearson(gradients.raw.data, ref.saliency) > 0.9, 'int8 saliency follows f32');
+      // The int8 file (model_convert's default): the same top class, and gradients over its
+      // dequantized weights that follow PyTorch's in f32.
+      const quantized = m.Model.load(convert(file).bytes);
+      try {
+        assert.equal(quantized.info().precision, 'int8');
+        const top = quantized.run(readImage('chelsea.png'), { topK: 1 }).predictions[0].index;
+        assert.equal(top, cls, 'int8: the top class');
+        const saliency = quantized.explain('saliency', { class: cls });
+        assert.equal(saliency.weights, 'int8');
+        assert.ok(pearson(saliency.raw.data, ref.saliency) > 0.9, 'int8 saliency follows f32');
+      } finally {
+        quantized.release();
+      }
     } finally {
       model.release();
     }

@@ -35,7 +35,6 @@ test('full-size VGG16: summary equals Keras and runs a photo in int8', () => {
       outputShape: [1000],
       params: 4097000,
       trainableParams: 4097000,
-      trainable: true,
     });
     assert.deepEqual(
       s.rows.filter((r) => r.spatial).map((r) => r.name),

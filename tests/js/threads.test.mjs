@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 import { loadModule, nodeRunsRelaxed } from '../../cli/module.mjs';
+import { ZOO_MODELS, convert, kerasFile } from '../support/keras_files.mjs';
 import { readImage, root, smallModel, vgg16 } from '../support/models.mjs';
 
 const simd = nodeRunsRelaxed ? 'relaxed' : 'baseline';
@@ -45,6 +46,39 @@ test('more threads than the module started with, or none, is an error that names
   assert.throws(() => threaded.setThreads(1.5), /non-negative integer, got 1.5/);
   assert.equal(threaded.buildInfo().threads, 2, 'a refused count changes nothing');
 });
+
+// Users' Keras models, whose layers (BatchNormalization, separable and transposed convolutions,
+// activations, poolings...) split their work among threads too.
+for (const name of ['fashion-bn', ...ZOO_MODELS]) {
+  test(`${name} (Keras): activations and gradient maps equal the single-threaded build's, f32 and int8`, () => {
+    const file = kerasFile(name, 'keras3').path;
+    for (const args of [['--precision', 'f32'], []]) {
+      const bytes = convert(file, args).bytes;
+      const a = threaded.Model.load(bytes),
+        b = single.Model.load(bytes);
+      try {
+        const what = `${name} ${a.info().precision}`;
+        same(
+          a.run(photo, { topK: 1000 }).predictions.map((p) => p.logit),
+          b.run(photo, { topK: 1000 }).predictions.map((p) => p.logit),
+          `${what}: logits`,
+        );
+        for (const { name: layer } of a.summary().rows)
+          same(a.activation(layer).data, b.activation(layer).data, `${what}: ${layer}`);
+        for (const method of ['saliency', 'guided', 'gradcam']) {
+          same(
+            a.explain(method, { class: 0 }).raw.data,
+            b.explain(method, { class: 0 }).raw.data,
+            `${what}: ${method}`,
+          );
+        }
+      } finally {
+        a.release();
+        b.release();
+      }
+    }
+  });
+}
 
 for (const precision of ['f32', 'int8']) {
   test(`${precision}: predictions, activations and every explanation equal the single-threaded build's`, () => {

@@ -52,9 +52,10 @@ val Info(const Model& model) {
                                   {"std", p.std}}));
   info.set("source", ToJs(h.source));
   // What the output means, and the layer Grad-CAM and its kin default to.
+  const bool head = h.head.kind != HeadKind::kNone;
   info.set("head", ToJs({{"kind", NameOf(kHeadKindNames, h.head.kind)},
                          {"classes", h.head.classes},
-                         {"layer", h.layers[h.head.layer].layer.name}}));
+                         {"layer", head ? Json(h.layers[h.head.layer].layer.name) : Json()}}));
   const size_t cam = DefaultCamLayer(h.layers);
   info.set("camLayer", cam == 0 ? val::null() : val(h.layers[cam].layer.name));
   info.set("converter", ToJs(h.converter));
@@ -84,7 +85,6 @@ val Summary(const Model& model) {
     row.set("outputShape", ShapeArray(l.output_shape));
     row.set("params", static_cast<double>(l.params));
     row.set("trainableParams", static_cast<double>(l.trainable_params));
-    row.set("trainable", true);
     rows.call<void>("push", row);
   }
   val summary = val::object();

@@ -1,7 +1,8 @@
 // The transpose of a convolution (XNNPACK's deconvolution): what takes a gradient back through a
 // strided, dilated, grouped (depthwise) or asymmetrically padded Conv2d, built once from the
 // convolution's shape and f32 weights and reused. A plain convolution's transpose is itself a
-// convolution (conv2d_gradient.h), which runs faster (Winograd where it suits).
+// convolution (ConvInputGradient, layers/convolution.h), which runs faster (Winograd where it
+// suits).
 #pragma once
 
 #include <pthreadpool.h>

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <numeric>
 #include <string>
 
 #include "layers/pointwise.h"
@@ -12,10 +11,6 @@
 
 namespace convscope {
 namespace {
-
-size_t Elements(const Shape& s) {
-  return std::accumulate(s.begin(), s.end(), size_t{1}, std::multiplies<>());
-}
 
 template <typename T>
 std::span<const T> View(const TensorView& v) {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "base/names.h"
+#include "keras_config.h"
 
 namespace convscope {
 namespace {
@@ -141,20 +142,6 @@ void SoftmaxRows(std::span<const float> x, size_t channels, std::span<float> y) 
   }
 }
 
-// A parameter of an activation object: a finite number, or `fallback` when absent or null.
-Status ReadParameter(const Json& j, const char* key, float fallback, float* out) {
-  const Json* v = Find(j, key);
-  if (v == nullptr || v->is_null()) {
-    *out = fallback;
-    return Status::Ok();
-  }
-  if (!v->is_number() || !std::isfinite(v->get<double>())) {
-    return Status::Error(std::string("activation ") + key + " must be a finite number");
-  }
-  *out = v->get<float>();
-  return Status::Ok();
-}
-
 }  // namespace
 
 bool ActivationFn::relu_like() const {
@@ -202,12 +189,14 @@ Status ActivationFromJson(const Json& value, KerasDialect dialect, ActivationFn*
   }
   if (f.kind == ActivationKind::kHardSigmoid && dialect == KerasDialect::kKeras2) f.slope = 0.2f;
   if (value.is_object()) {
+    CONVSCOPE_RETURN_IF_ERROR(ReadFloatParameter(value, "negative_slope", "activation",
+                                                 f.negative_slope, &f.negative_slope));
     CONVSCOPE_RETURN_IF_ERROR(
-        ReadParameter(value, "negative_slope", f.negative_slope, &f.negative_slope));
-    CONVSCOPE_RETURN_IF_ERROR(ReadParameter(value, "threshold", f.threshold, &f.threshold));
-    CONVSCOPE_RETURN_IF_ERROR(ReadParameter(value, "max_value", f.max_value, &f.max_value));
-    CONVSCOPE_RETURN_IF_ERROR(ReadParameter(value, "alpha", f.alpha, &f.alpha));
-    CONVSCOPE_RETURN_IF_ERROR(ReadParameter(value, "slope", f.slope, &f.slope));
+        ReadFloatParameter(value, "threshold", "activation", f.threshold, &f.threshold));
+    CONVSCOPE_RETURN_IF_ERROR(
+        ReadFloatParameter(value, "max_value", "activation", f.max_value, &f.max_value));
+    CONVSCOPE_RETURN_IF_ERROR(ReadFloatParameter(value, "alpha", "activation", f.alpha, &f.alpha));
+    CONVSCOPE_RETURN_IF_ERROR(ReadFloatParameter(value, "slope", "activation", f.slope, &f.slope));
     if (const Json* a = Find(value, "approximate"); a != nullptr && a->is_boolean()) {
       f.approximate = a->get<bool>();
     }

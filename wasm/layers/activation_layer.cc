@@ -8,37 +8,30 @@
 namespace convscope {
 namespace {
 
-// A parameter that may be absent or null (the fallback) or a finite number.
-Status Parameter(const Json& config, const char* key, const std::string& path, double fallback,
-                 float* out) {
-  double v = 0;
-  CONVSCOPE_RETURN_IF_ERROR(ReadNumber(config, key, path, fallback, &v));
-  *out = static_cast<float>(v);
-  return Status::Ok();
-}
-
 Status FromKeras(const Json& config, const std::string& path, KerasDialect dialect, Layer* l) {
   ActivationFn& f = l->activation;
   const std::string& c = l->keras_class;
   if (c == "Activation") return ReadActivation(config, dialect, &f);
   if (c == "ReLU") {
     f.kind = ActivationKind::kRelu;
-    CONVSCOPE_RETURN_IF_ERROR(Parameter(config, "max_value", path, f.max_value, &f.max_value));
-    CONVSCOPE_RETURN_IF_ERROR(Parameter(config, "negative_slope", path, 0, &f.negative_slope));
-    CONVSCOPE_RETURN_IF_ERROR(Parameter(config, "threshold", path, 0, &f.threshold));
+    CONVSCOPE_RETURN_IF_ERROR(
+        ReadFloatParameter(config, "max_value", path, f.max_value, &f.max_value));
+    CONVSCOPE_RETURN_IF_ERROR(
+        ReadFloatParameter(config, "negative_slope", path, 0.0f, &f.negative_slope));
+    CONVSCOPE_RETURN_IF_ERROR(ReadFloatParameter(config, "threshold", path, 0.0f, &f.threshold));
     if (f.max_value < 0) return Status::Error(path + ".max_value must not be negative");
     return Status::Ok();
   }
   if (c == "LeakyReLU") {
     f.kind = ActivationKind::kRelu;
     // Keras' default slope of the layer (the function's is 0.2).
-    constexpr double kLayerSlope = 0.3;
+    constexpr float kLayerSlope = 0.3f;
     const char* key = Find(config, "negative_slope") != nullptr ? "negative_slope" : "alpha";
-    return Parameter(config, key, path, kLayerSlope, &f.negative_slope);
+    return ReadFloatParameter(config, key, path, kLayerSlope, &f.negative_slope);
   }
   if (c == "ELU") {
     f.kind = ActivationKind::kElu;
-    return Parameter(config, "alpha", path, 1.0, &f.alpha);
+    return ReadFloatParameter(config, "alpha", path, 1.0f, &f.alpha);
   }
   // Softmax
   f.kind = ActivationKind::kSoftmax;

@@ -1,7 +1,7 @@
 // Conv2D: any kernel, strides and dilation, 'valid' or 'same' padding exactly as Keras pads (the
 // odd row or column of padding below and to the right), with or without bias, any activation. Run
 // by a Conv2d (conv2d.h) in the engine and the occlusion trunk (valid, on batches of tiles), and
-// by its transpose in the backward pass (conv2d_gradient.h).
+// by its transpose in the backward pass (ConvInputGradient, convolution.h).
 #include "convolution.h"
 #include "keras_config.h"
 #include "layer_kind.h"
@@ -15,7 +15,6 @@ Status FromKeras(const Json& config, const std::string& path, KerasDialect diale
   if (l->units == 0) return Status::Error(path + ".filters must be positive");
   CONVSCOPE_RETURN_IF_ERROR(ReadConvolutionWindow(config, path, WindowOf::kConvolution, l));
   CONVSCOPE_RETURN_IF_ERROR(ReadActivation(config, dialect, &l->activation));
-  CONVSCOPE_RETURN_IF_ERROR(CheckChannelsLast(config));
   if (const Json* g = Find(config, "groups"); g != nullptr && AsSize(*g) != size_t{1}) {
     return Unsupported("Conv2D groups");
   }
@@ -70,7 +69,7 @@ Status BuildTiles(const ModelFile& model, size_t index, pthreadpool_t threadpool
   const std::vector<float> bias = w.size() > 1 ? ValuesAsF32(w[1]) : std::vector<float>();
   // Made for the smallest tile (one output), reshaped for each batch; f32 whatever the file
   // (incremental_forward.h says why). XNNPACK packs the weights here: the copies can go. The
-  // activation, unless a plain ReLU, follows in the engine's way (ActivationTiles).
+  // activation, unless a plain ReLU, follows on the tiles (WithActivationTiles).
   const Shape tile = {l.window_h(), l.window_w(), in[2]};
   std::unique_ptr<Conv2d> conv;
   CONVSCOPE_RETURN_IF_ERROR(Conv2d::Create(

@@ -2,16 +2,11 @@
 
 #include <algorithm>
 #include <functional>
-#include <numeric>
 
 #include "keras_config.h"
 #include "pointwise.h"
 
 namespace convscope {
-
-size_t Elements(const Shape& s) {
-  return std::accumulate(s.begin(), s.end(), size_t{1}, std::multiplies<>());
-}
 
 Status ReadConvolutionWindow(const Json& config, const std::string& path, WindowOf what, Layer* l) {
   const bool pooling = what == WindowOf::kPooling;
@@ -66,6 +61,18 @@ Status PoolingOutputShape(const Layer& l, const Shape& in, const std::string& wh
   Layer window = l;
   window.units = in[2];
   return ConvolutionOutputShape(window, in, where, out);
+}
+
+Status GlobalPoolingFromKeras(const Json& config, const std::string& path, KerasDialect, Layer* l) {
+  CONVSCOPE_RETURN_IF_ERROR(CheckChannelsLast(config));
+  return ReadBool(config, "keepdims", path, false, &l->keepdims);
+}
+
+void GlobalPoolingToKeras(const Layer& l, Json* config) { (*config)["keepdims"] = l.keepdims; }
+
+Status GlobalPoolingOutputShape(const Layer& l, const Shape& in, const std::string&, Shape* out) {
+  *out = l.keepdims ? Shape{1, 1, in[2]} : Shape{in[2]};
+  return Status::Ok();
 }
 
 Conv2dShape ConvShapeOf(const Layer& l, const Shape& in, size_t out_channels, size_t groups,

@@ -1,7 +1,7 @@
 // What the convolution kinds (Conv2D, SeparableConv2D) share: reading Keras' window fields, the
 // output shape, the Conv2dShape of a layer, the engine's runner, the gradient through a
 // convolution, and the activation that follows a tile runner. Pooling kinds share the window
-// fields too.
+// fields too, and the two global poolings their config.
 #pragma once
 
 #include <memory>
@@ -13,8 +13,6 @@
 #include "layer_kind.h"
 
 namespace convscope {
-
-size_t Elements(const Shape& shape);
 
 // A convolution's kernel_size, strides, dilation_rate and padding, or a pooling's pool_size,
 // strides (default: the pool size) and padding.
@@ -30,6 +28,12 @@ Status ConvolutionOutputShape(const Layer& l, const Shape& in, const std::string
 
 // {rows, columns, channels}: the output of a pooling.
 Status PoolingOutputShape(const Layer& l, const Shape& in, const std::string& where, Shape* out);
+
+// GlobalAveragePooling2D's and GlobalMaxPooling2D's Keras config (keepdims) and output shape.
+Status GlobalPoolingFromKeras(const Json& config, const std::string& path, KerasDialect, Layer* l);
+void GlobalPoolingToKeras(const Layer& l, Json* config);
+Status GlobalPoolingOutputShape(const Layer& l, const Shape& in, const std::string& where,
+                                Shape* out);
 
 // The layer's window as a Conv2dShape on an input of shape `in` with `out_channels` outputs in
 // `groups` groups; `valid` drops the padding (the occlusion trunk's tiles hold their halo).

@@ -1,23 +1,11 @@
 // GlobalAveragePooling2D: the mean of each channel over height and width (keepdims: a 1x1 map);
 // its gradient is spread evenly over the map.
+#include "convolution.h"
 #include "engine/layer_runtime.h"
-#include "keras_config.h"
 #include "layer_kind.h"
 
 namespace convscope {
 namespace {
-
-Status FromKeras(const Json& config, const std::string& path, KerasDialect, Layer* l) {
-  CONVSCOPE_RETURN_IF_ERROR(CheckChannelsLast(config));
-  return ReadBool(config, "keepdims", path, false, &l->keepdims);
-}
-
-void ToKeras(const Layer& l, Json* config) { (*config)["keepdims"] = l.keepdims; }
-
-Status OutputShape(const Layer& l, const Shape& in, const std::string&, Shape* out) {
-  *out = l.keepdims ? Shape{1, 1, in[2]} : Shape{in[2]};
-  return Status::Ok();
-}
 
 Status Define(xnn_subgraph_t g, const Layer& l, const Shape&, uint32_t input_id,
               uint32_t output_id) {
@@ -45,9 +33,9 @@ const LayerKindOps& GlobalAveragePooling2DLayerKind() {
       .category = "Pool",
       .description = "The mean of each channel over the whole map: one number per channel.",
       .input_rank = 3,
-      .from_keras = &FromKeras,
-      .to_keras = &ToKeras,
-      .output_shape = &OutputShape,
+      .from_keras = &GlobalPoolingFromKeras,
+      .to_keras = &GlobalPoolingToKeras,
+      .output_shape = &GlobalPoolingOutputShape,
       .forward = &ForwardByRuntime<&Define>,
       .backward = &Backward};
   return ops;

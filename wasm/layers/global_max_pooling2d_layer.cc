@@ -2,23 +2,11 @@
 // map); its gradient goes to where each maximum was (the first, on ties).
 #include <limits>
 
-#include "keras_config.h"
+#include "convolution.h"
 #include "layer_kind.h"
 
 namespace convscope {
 namespace {
-
-Status FromKeras(const Json& config, const std::string& path, KerasDialect, Layer* l) {
-  CONVSCOPE_RETURN_IF_ERROR(CheckChannelsLast(config));
-  return ReadBool(config, "keepdims", path, false, &l->keepdims);
-}
-
-void ToKeras(const Layer& l, Json* config) { (*config)["keepdims"] = l.keepdims; }
-
-Status OutputShape(const Layer& l, const Shape& in, const std::string&, Shape* out) {
-  *out = l.keepdims ? Shape{1, 1, in[2]} : Shape{in[2]};
-  return Status::Ok();
-}
 
 // Where each channel's maximum lies in `in` (h*w pixels of c channels).
 std::vector<size_t> ArgMax(const float* in, size_t pixels, size_t channels) {
@@ -71,9 +59,9 @@ const LayerKindOps& GlobalMaxPooling2DLayerKind() {
       .category = "Pool",
       .description = "The largest value of each channel over the whole map.",
       .input_rank = 3,
-      .from_keras = &FromKeras,
-      .to_keras = &ToKeras,
-      .output_shape = &OutputShape,
+      .from_keras = &GlobalPoolingFromKeras,
+      .to_keras = &GlobalPoolingToKeras,
+      .output_shape = &GlobalPoolingOutputShape,
       .forward = &BuildForward,
       .backward = &Backward};
   return ops;

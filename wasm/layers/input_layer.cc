@@ -21,13 +21,14 @@ Status FromKeras(const Json& config, const std::string& path, KerasDialect, Laye
     }
     l->input_shape.push_back(*d);
   }
+  l->declared_shape = l->input_shape;
   if (l->input_shape.size() == 2) l->input_shape.push_back(1);
   return Status::Ok();
 }
 
 void ToKeras(const Layer& l, Json* config) {
   (*config)["batch_input_shape"] = Json::array({nullptr});
-  for (size_t d : l.input_shape) (*config)["batch_input_shape"].push_back(d);
+  for (size_t d : l.declared_shape) (*config)["batch_input_shape"].push_back(d);
 }
 
 Status OutputShape(const Layer& l, const Shape&, const std::string&, Shape* out) {

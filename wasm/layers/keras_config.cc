@@ -1,25 +1,27 @@
 #include "keras_config.h"
 
 #include <cmath>
+#include <limits>
 
 namespace convscope {
 
 Status Unsupported(const std::string& what) { return Status::Error("unsupported " + what); }
 
+std::optional<std::pair<size_t, size_t>> PairOf(const Json& v) {
+  if (const auto n = AsSize(v)) return std::pair<size_t, size_t>{*n, *n};
+  if (v.is_array() && v.size() == 2 && AsSize(v[0]) && AsSize(v[1])) {
+    return std::pair<size_t, size_t>{*AsSize(v[0]), *AsSize(v[1])};
+  }
+  return std::nullopt;
+}
+
 Status ReadPair(const Json& config, const char* key, const std::string& path,
                 std::pair<size_t, size_t>* out) {
   const Json* v = Find(config, key);
-  if (v != nullptr) {
-    if (const auto n = AsSize(*v)) {
-      *out = {*n, *n};
-      return Status::Ok();
-    }
-    if (v->is_array() && v->size() == 2 && AsSize((*v)[0]) && AsSize((*v)[1])) {
-      *out = {*AsSize((*v)[0]), *AsSize((*v)[1])};
-      return Status::Ok();
-    }
-  }
-  return Status::Error(path + "." + key + " must be an integer or a pair of integers");
+  const auto pair = v != nullptr ? PairOf(*v) : std::nullopt;
+  if (!pair) return Status::Error(path + "." + key + " must be an integer or a pair of integers");
+  *out = *pair;
+  return Status::Ok();
 }
 
 Status ReadWindow(const Json& config, const char* key, const std::string& path, size_t* height,
@@ -81,6 +83,19 @@ Status ReadBool(const Json& config, const char* key, const std::string& path, bo
   } else {
     return Status::Error(path + "." + key + " must be true or false");
   }
+  return Status::Ok();
+}
+
+Status ReadFloatParameter(const Json& config, const char* key, const std::string& path,
+                          float fallback, float* out) {
+  double v = 0;
+  CONVSCOPE_RETURN_IF_ERROR(ReadNumber(config, key, path, fallback, &v));
+  // 1e300 is finite, but no float: it would become infinity (no cap, a NaN slope). JSON has no
+  // infinity, so an infinite v is the fallback (max_value's "no cap").
+  if (std::isfinite(v) && std::fabs(v) > std::numeric_limits<float>::max()) {
+    return Status::Error(path + "." + key + " is beyond a float's range");
+  }
+  *out = static_cast<float>(v);
   return Status::Ok();
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -19,6 +20,8 @@ inline constexpr size_t kMaxWindow = 1 << 16;
 // "unsupported <what>" (LayerFromKeras names the layer and its class).
 Status Unsupported(const std::string& what);
 
+// An int or a list of two ints as a pair (one int: twice), or nullopt.
+std::optional<std::pair<size_t, size_t>> PairOf(const Json& v);
 // A size Keras writes as an int or a list of two ints (kernel_size, strides, ...).
 Status ReadPair(const Json& config, const char* key, const std::string& path,
                 std::pair<size_t, size_t>* out);
@@ -36,6 +39,9 @@ bool ReadUseBias(const Json& config);
 // An optional boolean (absent or null: `fallback`).
 Status ReadBool(const Json& config, const char* key, const std::string& path, bool fallback,
                 bool* out);
+// An optional number that fits a float (absent or null: `fallback`): an activation's parameter.
+Status ReadFloatParameter(const Json& config, const char* key, const std::string& path,
+                          float fallback, float* out);
 // An optional finite number (absent or null: `fallback`).
 Status ReadNumber(const Json& config, const char* key, const std::string& path, double fallback,
                   double* out);

@@ -1,5 +1,7 @@
 #include "layer.h"
 
+#include <functional>
+#include <numeric>
 #include <utility>
 
 #include "base/checked_math.h"
@@ -163,6 +165,10 @@ WindowPadding PaddingOf(const Layer& layer, const Shape& input) {
   const auto [left, right] =
       split(input[1], layer.output_shape[1], layer.stride_w, layer.window_w());
   return {top, bottom, left, right};
+}
+
+size_t Elements(const Shape& s) {
+  return std::accumulate(s.begin(), s.end(), size_t{1}, std::multiplies<>());
 }
 
 std::string ShapeString(const Shape& shape) {

@@ -46,6 +46,8 @@ enum class Padding { kValid, kSame };
 
 using Shape = std::vector<size_t>;  // without the batch dimension: {H, W, C} or {N}
 
+size_t Elements(const Shape& shape);
+
 struct Layer {
   std::string name;
   LayerKind kind = LayerKind::kInput;
@@ -63,6 +65,7 @@ struct Layer {
   ActivationFn activation;  // applied after Conv2D, SeparableConv2D, Dense; the Activation kind's
   bool use_bias = true;     // Conv2D, SeparableConv2D, Dense
   Shape input_shape;        // InputLayer: {H, W, C}
+  Shape declared_shape;     // InputLayer: as Keras declared it ({H, W} for a grayscale picture)
   // BatchNormalization and Normalization.
   double epsilon = 1e-3;
   int axis = -1;                     // Keras' axis (batch included): -1 or the last

@@ -5,22 +5,6 @@
 #include "keras_config.h"
 
 namespace convscope {
-namespace {
-
-bool ReadPairOf(const Json& j, size_t* a, size_t* b) {
-  if (const auto n = AsSize(j)) {
-    *a = *b = *n;
-    return true;
-  }
-  if (j.is_array() && j.size() == 2 && AsSize(j[0]) && AsSize(j[1])) {
-    *a = *AsSize(j[0]);
-    *b = *AsSize(j[1]);
-    return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 Status ReadMargins(const Json& config, const char* key, const std::string& path,
                    std::array<size_t, 4>* out) {
@@ -30,7 +14,9 @@ Status ReadMargins(const Json& config, const char* key, const std::string& path,
     out->fill(*AsSize(*v));
     ok = true;
   } else if (v != nullptr && v->is_array() && v->size() == 2) {
-    ok = ReadPairOf((*v)[0], &(*out)[0], &(*out)[1]) && ReadPairOf((*v)[1], &(*out)[2], &(*out)[3]);
+    const auto rows = PairOf((*v)[0]), columns = PairOf((*v)[1]);
+    ok = rows && columns;
+    if (ok) *out = {rows->first, rows->second, columns->first, columns->second};
   }
   if (!ok) {
     return Status::Error(path + "." + key +

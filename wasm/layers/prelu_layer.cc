@@ -82,12 +82,15 @@ bool PerChannel(const Shape& alpha) {
   return std::all_of(alpha.begin(), alpha.end() - 1, [](size_t d) { return d == 1; });
 }
 
-Status MakeOp(const Layer& l, const std::vector<TensorView>& w, size_t,
+Status MakeOp(const Layer& l, const std::vector<TensorView>& w, size_t channels,
               std::unique_ptr<PointwiseOp>* out) {
-  if (!PerChannel(w[0].entry->keras_shape)) {
+  std::vector<float> alpha = ValuesAsF32(w[0]);
+  // One alpha for the whole map (shared_axes [1, 2, 3]) serves every channel.
+  if (alpha.size() == 1) alpha.assign(channels, alpha[0]);
+  if (!PerChannel(w[0].entry->keras_shape) || alpha.size() != channels) {
     return Status::Error("layer " + l.name + ": its alpha is not one per channel");
   }
-  *out = std::make_unique<ChannelAlphaOp>(ValuesAsF32(w[0]));
+  *out = std::make_unique<ChannelAlphaOp>(std::move(alpha));
   return Status::Ok();
 }
 

@@ -28,7 +28,8 @@ Head FindHead(const std::vector<Layer>& layers) {
   }
   if (layers[head.layer].output_shape.size() != 1) return {};
   head.classes = layers[head.layer].output_shape[0];
-  if (head.kind == HeadKind::kSigmoid && head.classes == 1) {
+  // One unit, sigmoid or linear (a binary classifier trained from_logits=True): two classes.
+  if ((head.kind == HeadKind::kSigmoid || head.kind == HeadKind::kLinear) && head.classes == 1) {
     head.kind = HeadKind::kBinary;
     head.classes = 2;
   }

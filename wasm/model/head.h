@@ -3,8 +3,8 @@
 //             the scores are the values before it
 //   linear    it ends in a linear layer (trained with from_logits=True): the scores are its output,
 //             the probabilities their softmax
-//   binary    it ends in sigmoid with one unit: two classes, scores [-z, z] (the log-odds of each),
-//             probabilities [1 - sigmoid(z), sigmoid(z)]
+//   binary    it ends in one unit, sigmoid or linear (trained from_logits=True): two classes,
+//             scores [-z, z] (the log-odds of each), probabilities [1 - sigmoid(z), sigmoid(z)]
 //   sigmoid   sigmoid with several units (multi-label): scores z, probabilities sigmoid(z) each
 //   none      its output is not a vector (a feature extractor: VGG16 without its top)
 // Every method that speaks of a class's score or probability reads them through this.

@@ -170,12 +170,16 @@ export class Hdf5Reader {
     return group instanceof this.h5wasm.Group ? this.add(group) : null;
   }
 
-  // {shape, numeric}, or null when `path` is not a dataset.
+  // {shape, numeric, elementBytes}, or null when `path` is not a dataset.
   datasetShape(id, path) {
     const dataset = this.child(id, path);
     if (!(dataset instanceof this.h5wasm.Dataset)) return null;
-    const { shape, type } = dataset.metadata;
-    return { shape, numeric: type === this.floatClass || type === this.integerClass };
+    const { shape, type, size } = dataset.metadata;
+    return {
+      shape,
+      numeric: type === this.floatClass || type === this.integerClass,
+      elementBytes: size,
+    };
   }
 
   // Rows [begin, begin + rows) along the first axis, as h5wasm returns them (Float32Array or

@@ -21,7 +21,8 @@ export const filterLayers = (rows) => rows.filter((r) => r.hasFilters).map((r) =
 /** @param {SummaryRow[]} rows @param {ModelInfo} info */
 export function maximizeLayers(rows, info) {
   const layers = spatialLayers(rows);
-  return info.head?.layer && !layers.includes(info.head.layer) ? [...layers, info.head.layer] : layers;
+  const head = info.head?.kind !== 'none' ? info.head?.layer : null;
+  return head && !layers.includes(head) ? [...layers, head] : layers;
 }
 
 // The layer the Layer, Filters and Features views start on: the first with filters (the first

@@ -2,7 +2,7 @@
 import math
 import random
 
-from . import keras_zip, legacy_h5, serialize, weights
+from . import keras_zip, legacy_h5, serialize, training, weights
 from .flavors import Refused
 from .graph import infer
 from .models import build
@@ -108,7 +108,19 @@ def make(path, flavor, model, api=None, seed=1, name=None, reruns=0, opts=None, 
     r.params = sum(f.size for _, f in written)   # counted from the arrays written
     r.trainable = sum(f.size for v, f in written if v.trainable)
     r.layers = serialize.config_layers(spec)
+    r.optimizer = _summary_optimizer(spec, flavor, fills)
     return r
+
+
+def _summary_optimizer(spec, flavor, fills):
+    """{params, bytes} of the optimizer's variables as Keras 3's model.summary() counts them
+    after loading the file (Trainer.compile_from_config builds the optimizer), or None: not
+    compiled, or tf.keras 2, whose summary has no such line."""
+    if not flavor.k3 or spec.compile is None:
+        return None
+    slots = training.optimizer_slots(spec, flavor, legacy_h5.trainable_paths(spec, flavor, fills))
+    sizes = [(math.prod(shape), 8 if dtype == "int64" else 4) for _, shape, dtype, _ in slots]
+    return {"params": sum(n for n, _ in sizes), "bytes": sum(n * b for n, b in sizes)}
 
 
 def _first_weighted_node(spec):

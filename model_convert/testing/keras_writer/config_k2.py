@@ -11,6 +11,7 @@ ELU get_config use float(self.alpha)).
 """
 import numpy as np
 
+from .config_shared import pair, shape_layer_config
 from .flavors import Refused
 
 # keras.activations in v2.10.0/v2.13.1 defines these (activations.py); relu6, silu,
@@ -61,14 +62,6 @@ class K2Context:
         return c
 
 
-def _pair(v):
-    return [v, v] if isinstance(v, int) else list(v)
-
-
-def _pad2(p):
-    return [[p, p], [p, p]] if isinstance(p, int) else [_pair(x) for x in p]
-
-
 def layer_config(node, ctx):
     if node.kind == "InputLayer":
         return {"batch_input_shape": list(node.out_shape), "dtype": "float32",
@@ -79,10 +72,10 @@ def layer_config(node, ctx):
 
 
 def _conv(a, ctx, groups=True):
-    c = {"filters": a["filters"], "kernel_size": _pair(a["kernel_size"]),
-         "strides": _pair(a.get("strides", 1)), "padding": a.get("padding", "valid"),
+    c = {"filters": a["filters"], "kernel_size": pair(a["kernel_size"]),
+         "strides": pair(a.get("strides", 1)), "padding": a.get("padding", "valid"),
          "data_format": a.get("data_format") or "channels_last",
-         "dilation_rate": _pair(a.get("dilation_rate", 1))}
+         "dilation_rate": pair(a.get("dilation_rate", 1))}
     if groups:
         c["groups"] = 1
     c.update({"activation": ctx.activation(a.get("activation")),
@@ -98,6 +91,9 @@ def _conv(a, ctx, groups=True):
 def _specific(node, ctx):
     a, k = node.args, node.kind
     nulls = dict.fromkeys
+    shared = shape_layer_config(k, a)
+    if shared is not None:
+        return shared
     if k == "Conv2D":
         return _conv(a, ctx)
     if k == "Conv2DTranspose":  # Conv.get_config + output_padding
@@ -112,26 +108,6 @@ def _specific(node, ctx):
                   **nulls(["depthwise_regularizer", "pointwise_regularizer",
                            "depthwise_constraint", "pointwise_constraint"])})
         return c
-    if k in ("MaxPooling2D", "AveragePooling2D"):
-        pool = _pair(a.get("pool_size", 2))
-        return {"pool_size": pool, "padding": a.get("padding", "valid"),
-                "strides": _pair(a["strides"]) if a.get("strides") else pool,
-                "data_format": a.get("data_format") or "channels_last"}
-    if k in ("GlobalAveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling1D"):
-        return {"data_format": "channels_last", "keepdims": a.get("keepdims", False)}
-    if k == "ZeroPadding2D":
-        return {"padding": _pad2(a["padding"]), "data_format": "channels_last"}
-    if k == "Cropping2D":
-        return {"cropping": _pad2(a["cropping"]), "data_format": "channels_last"}
-    if k == "UpSampling2D":
-        return {"size": _pair(a.get("size", 2)), "data_format": "channels_last",
-                "interpolation": a.get("interpolation", "nearest")}
-    if k == "Flatten":
-        return {"data_format": a.get("data_format") or "channels_last"}
-    if k == "Reshape":
-        return {"target_shape": list(a["target_shape"])}
-    if k == "Rescaling":
-        return {"scale": a["scale"], "offset": a.get("offset", 0.0)}
     if k == "Normalization":
         c = {"axis": [-1]}
         if ctx.flavor.at_least(2, 13):

@@ -5,6 +5,7 @@ Layer.get_config (layers/layer.py), Operation.get_config / __new__ auto-config
 (ops/operation.py), initializers' get_config, activations.serialize (activations/__init__.py,
 which writes built-ins by function name, so "swish" is written "silu").
 """
+from .config_shared import pair, shape_layer_config
 from .flavors import Refused
 
 # Python module of each class in the v3.0.0 wheel (written because of the api_export bug).
@@ -108,16 +109,6 @@ class K3Context:
         return kind not in _BUILT_AT_INIT[key]
 
 
-def _pair(v):
-    return [v, v] if isinstance(v, int) else list(v)
-
-
-def _pad2(p):
-    if isinstance(p, int):
-        return [[p, p], [p, p]]
-    return [_pair(x) for x in p]
-
-
 def layer_config(node, ctx):
     """The inner `config` dict of one layer (Keras 3 get_config)."""
     a, k, f = node.args, node.kind, ctx.flavor
@@ -151,15 +142,18 @@ def layer_config(node, ctx):
 
 
 def _conv_common(a, ctx):
-    return {"kernel_size": _pair(a["kernel_size"]), "strides": _pair(a.get("strides", 1)),
+    return {"kernel_size": pair(a["kernel_size"]), "strides": pair(a.get("strides", 1)),
             "padding": a.get("padding", "valid"),
             "data_format": a.get("data_format") or "channels_last",
-            "dilation_rate": _pair(a.get("dilation_rate", 1))}
+            "dilation_rate": pair(a.get("dilation_rate", 1))}
 
 
 def _specific(node, ctx):
     a, k, f = node.args, node.kind, ctx.flavor
     nulls = dict.fromkeys
+    shared = shape_layer_config(k, a)
+    if shared is not None:
+        return shared
     if k in ("Conv2D", "Conv2DTranspose"):
         c = {"filters": a["filters"], **_conv_common(a, ctx)}
         if k == "Conv2D":
@@ -182,26 +176,6 @@ def _specific(node, ctx):
                         "activity_regularizer", "depthwise_constraint",
                         "pointwise_constraint", "bias_constraint"]))
         return c
-    if k in ("MaxPooling2D", "AveragePooling2D"):
-        pool = _pair(a.get("pool_size", 2))
-        return {"pool_size": pool, "padding": a.get("padding", "valid"),
-                "strides": _pair(a["strides"]) if a.get("strides") else pool,
-                "data_format": a.get("data_format") or "channels_last"}
-    if k in ("GlobalAveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling1D"):
-        return {"data_format": "channels_last", "keepdims": a.get("keepdims", False)}
-    if k == "ZeroPadding2D":
-        return {"padding": _pad2(a["padding"]), "data_format": "channels_last"}
-    if k == "Cropping2D":
-        return {"cropping": _pad2(a["cropping"]), "data_format": "channels_last"}
-    if k == "UpSampling2D":
-        return {"size": _pair(a.get("size", 2)), "data_format": "channels_last",
-                "interpolation": a.get("interpolation", "nearest")}
-    if k == "Flatten":
-        return {"data_format": a.get("data_format") or "channels_last"}
-    if k == "Reshape":
-        return {"target_shape": list(a["target_shape"])}
-    if k == "Rescaling":
-        return {"scale": a["scale"], "offset": a.get("offset", 0.0)}
     if k == "Normalization":
         return {"axis": [-1], "invert": False, "mean": None, "variance": None}
     if k == "BatchNormalization":

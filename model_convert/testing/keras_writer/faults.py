@@ -6,7 +6,7 @@ import struct
 import zipfile
 
 ZIP_FAULTS = ["member-4gb", "compressed", "duplicate-member", "missing-config",
-              "missing-weights", "config-not-json", "not-a-zip"]
+              "missing-weights", "config-not-json", "not-a-zip", "name-mismatch"]
 WRITE_FAULTS = ["config-names-missing-layer", "wrong-shape", "nan-weight"]
 FILE_FAULTS = ["truncated"]
 ALL = ZIP_FAULTS + WRITE_FAULTS + FILE_FAULTS
@@ -57,6 +57,21 @@ def _claim_4gb(path):
         f.write(data)
 
 
+def _swap_names(data):
+    """model.weights.h5 (bytes) with the `name` attributes (Keras >= 3.6) of its first two vars
+    groups swapped: the weights no longer sit where the config's layers say."""
+    import io
+    import h5py
+    buffer = io.BytesIO(data)
+    with h5py.File(buffer, "r+") as f:
+        groups = [f["layers"][k]["vars"] for k in f["layers"]
+                  if "vars" in f["layers"][k] and "name" in f["layers"][k]["vars"].attrs]
+        a, b = groups[0], groups[1]
+        a_name, b_name = a.attrs["name"], b.attrs["name"]
+        a.attrs["name"], b.attrs["name"] = b_name, a_name
+    return buffer.getvalue()
+
+
 def apply(path, fault):
     if fault == "truncated":
         os.truncate(path, os.path.getsize(path) // 2)
@@ -83,6 +98,9 @@ def apply(path, fault):
     elif fault == "config-not-json":
         _rezip(path, lambda i, d: [(_copy(i), d[: len(d) // 2] + b"<not json>"
                                     if i.filename == "config.json" else d, zipfile.ZIP_STORED)])
+    elif fault == "name-mismatch":
+        _rezip(path, lambda i, d: [(_copy(i), _swap_names(d) if i.filename == "model.weights.h5"
+                                    else d, zipfile.ZIP_STORED)])
     else:
         raise ValueError(fault)
 

@@ -68,7 +68,8 @@ def fashion_bn(opts):
 
 
 def cifar_binary(opts):
-    return (32, 32, 3), [
+    h, w = opts.get("input_size") or (32, 32)
+    return (h, w, 3), [
         L("Rescaling", scale=1.0 / 255),
         L("Conv2D", filters=16, kernel_size=3, padding="same", activation="relu"),
         L("Conv2D", filters=16, kernel_size=3, strides=2, padding="same", activation="relu"),
