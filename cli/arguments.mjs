@@ -3,6 +3,7 @@
 // (exit 2, with the usage).
 import { catalog, expectedOf, OPTIONS as METHOD_OPTIONS, parseOption } from './catalog.mjs';
 import { METHODS } from './explain_image.mjs';
+import { MAX_SIDE, parseInputSize } from '../web/src/input_size.js';
 import { classCount, spatialLayers } from '../web/src/model_layers.js';
 
 // The core's names for a run's precision and resize mode (its catalog's enums).
@@ -93,13 +94,12 @@ export function integer(value, name, min) {
   return Number(value);
 }
 
-// --input-size: "HxW" (or "N" for N x N) as [height, width], each from 1 to 65536 as the core takes.
+// --input-size: "HxW" (or "N" for N x N) as [height, width].
 export function inputSize(value) {
   if (value === undefined) return undefined;
-  const match = /^(\d+)(?:x(\d+))?$/.exec(value);
-  const size = match && [Number(match[1]), Number(match[2] ?? match[1])];
-  if (!size || size.some((s) => s < 1 || s > 65536))
-    throw new UsageError(`--input-size must be HxW (e.g. 160x160), each from 1 to 65536, got '${value}'`);
+  const size = parseInputSize(value);
+  if (!size)
+    throw new UsageError(`--input-size must be HxW (e.g. 160x160), each from 1 to ${MAX_SIDE}, got '${value}'`);
   return size;
 }
 

@@ -349,6 +349,10 @@ export interface ConvscopeModule {
     /** How the preprocessing was chosen. */
     preprocessingNote: string;
     preprocessingInferred: boolean;
+    /** [height, width] the model runs at: its own, or for a free one `inputSize` (default 224). */
+    inputSize: [number, number];
+    /** Which of height and width the model leaves free (Keras' None). */
+    freeInputSize: [boolean, boolean];
   };
   /** A copy of a model file whose preprocessing is `mode` (the weights unchanged). */
   withPreprocessing(bytes: Uint8Array | ArrayBuffer, mode: Exclude<PreprocessingMode, 'custom'>): Uint8Array;

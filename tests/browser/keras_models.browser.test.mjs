@@ -4,7 +4,8 @@
 // Compare); a grayscale model shows a colour photo in gray (strip, predictions, overlays, the
 // masked occlusion view) and explains it; the preprocessing question appears when the file does not
 // say (mnist) and not when it does (a model with its own Rescaling), keyboard-operable, and the
-// answer (and a later change) survives a reload; a model the core refuses is explained and the page
+// answer (and a later change) survives a reload; a model of free input size runs at the size the
+// user types; a model the core refuses is explained and the page
 // stays usable. Served, ?model=URL opens a .keras. Screenshots go to test-output/keras-models/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -309,6 +310,39 @@ for (const browser of BROWSERS) {
       await settled(page);
       assert.match(await modelInfo(page), /^cifar-binary_keras3\.keras \(cached\): /);
       assert.equal(await mode(page), 'torch');
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.evaluate(() => indexedDB.deleteDatabase('convscope')).catch(() => {});
+      await close();
+    }
+  });
+
+  test(`${browser}: a model of free input size asks the size it runs at, by keyboard; the summary says it`, async () => {
+    const { page, problems, close } = await openPage(pageUrl, { browser });
+    try {
+      await page.setInputFiles('#model-input', kerasFile('cifar-binary', 'keras3', ['--free-input-size']).path);
+      await page.waitForFunction(() => document.getElementById('input-size-dialog')?.open, null, LONG);
+      const fields = () =>
+        page.evaluate(() => ({
+          focus: document.activeElement.getAttribute('aria-label'),
+          values: [...document.querySelectorAll('#input-size-dialog input')].map((i) => i.value),
+        }));
+      assert.deepEqual(await fields(), { focus: 'height in pixels', values: ['224', '224'] });
+      assert.deepEqual(await axeViolations(page), []);
+      await page.keyboard.press('ArrowDown'); // 223: a number field steps by keyboard
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('ArrowUp');
+      assert.deepEqual(await fields(), { focus: 'width in pixels', values: ['223', '225'] });
+      await page.keyboard.press('Enter');
+      await loadedOrFailed(page, 'cifar-binary_keras3_--free-input-size.keras');
+      assert.deepEqual(await page.evaluate(() => window.convscopeApp.state.model.info.inputShape), [223, 225, 3]);
+      await showTab(page, 'summary');
+      assert.match(
+        await page.evaluate(() => document.querySelector('#view pre').textContent),
+        /any height and width; convscope runs it at 223 x 225 /,
+      );
+      await showTab(page, 'explain');
+      await assertDrawn(page, 'an explanation at 223 x 225');
       assert.deepEqual(problems, []);
     } finally {
       await page.evaluate(() => indexedDB.deleteDatabase('convscope')).catch(() => {});

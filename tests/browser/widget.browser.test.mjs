@@ -6,7 +6,8 @@
 // convolution, maps have legends, exports carry them, buttons look like buttons; from file:// a
 // widget says why its image cannot load; the tutorial renders in Firefox ESR too. Keras files as
 // `model` (a .keras, a tf.keras .h5), converted by the Keras reader loaded from beside the script
-// only then, with `preprocessing`; a grayscale model shows the picture in gray.
+// only then, with `preprocessing` and `input-size` (an error for a model of fixed size); a grayscale
+// model shows the picture in gray.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -233,12 +234,16 @@ test('five widgets share one model load; attributes re-render; drop replaces the
 test('the tutorial opened from file:// explains why its images cannot load', async () => {
   const { page, close } = await openPage(`file://${path.join(root, 'web/examples/tutorial.html')}`, { ready: false });
   try {
-    const features = page.locator('conv-scope[view=features]');
-    await features.scrollIntoViewIfNeeded();
+    // Scrolled to on every poll, as a reader would: widgets above it change height as they fail,
+    // which can push it back out of view before it ever intersects.
     await page.waitForFunction(
-      () => !document.querySelector('conv-scope[view=features]').shadowRoot.querySelector('.error').hidden,
+      () => {
+        const widget = document.querySelector('conv-scope[view=features]');
+        widget?.scrollIntoView({ block: 'center' });
+        return widget?.shadowRoot?.querySelector('.error')?.hidden === false;
+      },
       null,
-      { timeout: 120000 },
+      { timeout: 120000, polling: 250 },
     );
     assert.equal(
       await page.evaluate(
@@ -291,11 +296,15 @@ test('Firefox: the example tutorial renders every widget under the strict CSP', 
 });
 
 for (const browser of ['chromium', 'firefox']) {
-  test(`${browser}: Keras files as model=, converted once each by the reader beside the script, with preprocessing=`, async () => {
+  test(`${browser}: Keras files as model=, converted once each by the reader beside the script, with preprocessing= and input-size=`, async () => {
     writeFileSync(path.join(out, 'small.bin'), smallModel().bytes);
     writeFileSync(path.join(out, 'chelsea.jpg'), readFileSync(path.join(root, 'web/samples/chelsea.jpg')));
     writeFileSync(path.join(out, 'fashion.keras'), readFileSync(kerasFile('fashion-bn', 'keras3').path));
     writeFileSync(path.join(out, 'cifar.h5'), readFileSync(kerasFile('cifar-binary', 'tf2-h5').path));
+    writeFileSync(
+      path.join(out, 'free.keras'),
+      readFileSync(kerasFile('cifar-binary', 'keras3', ['--free-input-size']).path),
+    );
     writeFileSync(
       path.join(out, 'keras.html'),
       `<!doctype html>
@@ -308,6 +317,9 @@ for (const browser of ['chromium', 'firefox']) {
 <conv-scope id="tf" model="fashion.keras" preprocessing="tf" view="summary"></conv-scope>
 <conv-scope id="binary" model="cifar.h5" image="chelsea.jpg" view="predictions"></conv-scope>
 <conv-scope id="raw" model="small.bin" preprocessing="raw" view="summary"></conv-scope>
+<conv-scope id="free" model="free.keras" input-size="64x48" view="summary"></conv-scope>
+<conv-scope id="fixed" model="fashion.keras" input-size="32x32" view="summary"></conv-scope>
+<conv-scope id="bad" model="free.keras" input-size="huge" view="summary"></conv-scope>
 `,
     );
     const { page, problems, requests, close } = await open('/test-output/widget/keras.html', {
@@ -315,7 +327,7 @@ for (const browser of ['chromium', 'firefox']) {
       viewport: { width: 1280, height: 2400 },
     });
     try {
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < 8; i++) {
         await page.evaluate((k) => document.querySelectorAll('conv-scope')[k].scrollIntoView(), i);
         await page.waitForFunction(
           (k) => {
@@ -340,9 +352,24 @@ for (const browser of ['chromium', 'firefox']) {
         tf: { error: null, mode: 'tf' },
         binary: { error: null, mode: 'raw' }, // its own Rescaling layer
         raw: { error: null, mode: 'raw' },
+        free: { error: null, mode: 'raw' },
+        fixed: {
+          error:
+            'convscope: input-size="32x32": the model takes 28 x 28 pictures; input-size is for a Keras model whose input size is free',
+          mode: 'rescale',
+        },
+        bad: {
+          error: 'convscope: input-size="huge": give the height and width as HxW (e.g. 160x160), each from 1 to 4096',
+          mode: undefined,
+        },
       });
-      // Each (file, preprocessing) converted once; the reader fetched once, from beside the script.
-      assert.equal(await page.evaluate(() => window.ConvScope.ConvScopeElement.stats.modelLoads), 4);
+      assert.match(
+        await page.evaluate(() => document.getElementById('free').shadowRoot.querySelector('pre').textContent),
+        /any height and width; convscope runs it at 64 x 48 /,
+      );
+      // Each (file, preprocessing, input size) converted once; the reader fetched once, from beside
+      // the script.
+      assert.equal(await page.evaluate(() => window.ConvScope.ConvScopeElement.stats.modelLoads), 6);
       assert.equal(requests.filter((r) => r.endsWith('/dist/convscope-keras.js')).length, 1);
       assert.match(
         await page.evaluate(() => document.getElementById('cam').shadowRoot.querySelector('figcaption').textContent),

@@ -61,6 +61,17 @@ val TryConvertKeras(const std::string& path, const val& options) {
           std::string(NameOf(kPreprocessingModes, result.header.preprocessing.mode)));
   out.set("preprocessingNote", result.header.source.value("preprocessing", std::string()));
   out.set("preprocessingInferred", result.preprocessing_inferred);
+  // The size it runs at, and which of height and width the model leaves free (the page asks).
+  const Shape& input = result.header.layers.front().layer.output_shape;
+  const Json* free = Find(result.header.source, "input_free_axes");
+  val size = val::array(), free_axes = val::array();
+  for (size_t i = 0; i < 2 && i < input.size(); ++i) {
+    size.call<void>("push", static_cast<double>(input[i]));
+    free_axes.call<void>(
+        "push", free != nullptr && free->is_array() && free->size() == 2 && (*free)[i] == true);
+  }
+  out.set("inputSize", size);
+  out.set("freeInputSize", free_axes);
   return out;
 }
 

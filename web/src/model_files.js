@@ -1,9 +1,11 @@
 // The page's model files: converting a Keras file (.keras, .h5) in the worker, asking for its
-// preprocessing when the file does not say, caching the result (model_cache.js), changing the
-// preprocessing later, ?model=URL, and the header's list of cached models. The page (main.js) gives
-// it its context and the way it loads a model.
+// input size when the model leaves it free and for its preprocessing when the file does not say,
+// caching the result (model_cache.js), changing the preprocessing later, ?model=URL, and the
+// header's list of cached models. The page (main.js) gives it its context and the way it loads a
+// model.
 import { modelCache } from './model_cache.js';
 import { kindOf } from './model_kind.js';
+import { askInputSize } from './input_size.js';
 import { askPreprocessing } from './preprocessing.js';
 import { el } from './ui.js';
 
@@ -25,8 +27,9 @@ export function modelFiles(app, loadModel, precision) {
     return Boolean(cached);
   }
 
-  // A Keras file converted in the worker (with progress), its preprocessing confirmed by the user
-  // where the file does not say, cached under `key`, and loaded.
+  // A Keras file converted in the worker (with progress), at the input size the user picks where
+  // the model leaves it free, its preprocessing confirmed by the user where the file does not say,
+  // cached under `key`, and loaded.
   async function convertKeras(blob, name, key) {
     const seconds = app.conversionStallMs / 1000;
     const stall = {
@@ -34,12 +37,20 @@ export function modelFiles(app, loadModel, precision) {
       message: `${name}: reading it made no progress for ${seconds} s, so the conversion was stopped (the HDF5 library loops on some damaged files)`,
     };
     const to = precision();
-    const r = await app.request(
-      'convertKeras',
-      { blob, name, precision: to },
-      { label: `converting ${name} to ${to}`, stall },
-    );
+    const convert = (inputSize) =>
+      app.request(
+        'convertKeras',
+        { blob, name, precision: to, inputSize },
+        { label: `converting ${name} to ${to}`, stall },
+      );
+    let r = await convert();
     app.stats.conversions++;
+    // A model of free input size was laid out at the converter's default: the user picks the size
+    // (the one it was trained at, usually), and a size other than the default converts it again.
+    if (r.freeInputSize.some(Boolean)) {
+      const size = await askInputSize({ name, current: r.inputSize, free: r.freeInputSize });
+      if (size[0] !== r.inputSize[0] || size[1] !== r.inputSize[1]) r = await convert(size);
+    }
     let model = new Blob([r.bytes], { type: 'application/octet-stream' });
     // The converter's guess (rescale) when nothing in the file says: the user confirms or corrects
     // it before the model is shown, and the answer is stored in the model file.

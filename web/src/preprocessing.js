@@ -1,9 +1,10 @@
 // How pictures become a model's input (its preprocessing, stored in the model file): the choices
 // with a line each, and the question the page asks when a Keras file does not say (most tutorial
 // models divide by 255 outside the model, which the file cannot record) or when the user changes
-// it later. The question is a modal <dialog>: focus moves into it, Tab stays inside, the arrow keys
-// choose, Enter answers, Escape keeps what was selected before.
+// it later, in a modal dialog (question_dialog.js) where the arrow keys choose, Enter answers and
+// Escape keeps what was selected before.
 import { catalog } from './catalog.js';
+import { askInDialog } from './question_dialog.js';
 import { el } from './ui.js';
 
 // [short name, one-line explanation] of each mode the core offers (catalog.enums.preprocessing);
@@ -26,7 +27,7 @@ export const CHOICES = catalog.enums.preprocessing
 // "rescale (x / 255)": a mode as the header names it.
 export const preprocessingLabel = (mode) => (MODES[mode] ? `${mode} (${MODES[mode][0]})` : mode);
 
-let asked = 0; // ids for the dialog's labels
+let asked = 0; // names for the dialogs' radio groups
 
 /**
  * Asks which preprocessing model `name` was trained on; resolves to the chosen mode, or to
@@ -36,24 +37,18 @@ let asked = 0; // ids for the dialog's labels
  *   the page asks; change: the user asked to change it (a Cancel button), rather than the page
  * @returns {Promise<string>}
  */
-export function askPreprocessing({ name, current, note, change = false }) {
-  const id = `preprocessing-${++asked}`;
+export async function askPreprocessing({ name, current, note, change = false }) {
+  const group = `preprocessing-${++asked}`;
   const radios = CHOICES.map((mode) =>
-    el('input', { type: 'radio', name: id, value: mode, checked: mode === current, autofocus: mode === current }),
+    el('input', { type: 'radio', name: group, value: mode, checked: mode === current, autofocus: mode === current }),
   );
-  const dialog = el(
-    'dialog',
-    { id: 'preprocessing-dialog', 'aria-labelledby': `${id}-title`, 'aria-describedby': `${id}-note` },
-    el(
-      'form',
-      { method: 'dialog' },
-      el('h2', { id: `${id}-title` }, `How were pictures scaled when ${name} was trained?`),
-      el(
-        'p',
-        { id: `${id}-note` },
-        note ??
-          'Pick what the training code did to the pixels before fitting; the same is done to every picture you open.',
-      ),
+  const answer = await askInDialog({
+    id: 'preprocessing-dialog',
+    title: `How were pictures scaled when ${name} was trained?`,
+    note:
+      note ??
+      'Pick what the training code did to the pixels before fitting; the same is done to every picture you open.',
+    fields: [
       el(
         'fieldset',
         {},
@@ -68,26 +63,11 @@ export function askPreprocessing({ name, current, note, change = false }) {
           ),
         ),
       ),
-      el(
-        'p',
-        { className: 'hint' },
-        'It is stored with the model; "Preprocessing" in the header changes it later. A wrong choice gives confident nonsense.',
-      ),
-      el(
-        'div',
-        { className: 'dialog-buttons' },
-        el('button', { type: 'submit', value: 'ok' }, change ? 'Change' : 'Use this'),
-        change ? el('button', { type: 'submit', value: 'cancel' }, 'Cancel') : null,
-      ),
-    ),
-  );
-  document.body.append(dialog);
-  return new Promise((resolve) => {
-    dialog.addEventListener('close', () => {
-      const chosen = radios.find((r) => r.checked)?.value;
-      dialog.remove();
-      resolve(dialog.returnValue === 'ok' && chosen ? chosen : current);
-    });
-    dialog.showModal();
+    ],
+    hint: 'It is stored with the model; "Preprocessing" in the header changes it later. A wrong choice gives confident nonsense.',
+    ok: change ? 'Change' : 'Use this',
+    cancel: change ? 'Cancel' : undefined,
   });
+  const chosen = radios.find((r) => r.checked)?.value;
+  return answer === 'ok' && chosen ? chosen : current;
 }

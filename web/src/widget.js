@@ -7,17 +7,14 @@
 //
 // `model` may also name a Keras file (.keras, .h5): converted in the worker by the Keras reader,
 // convscope-keras.js, hosted beside this script and loaded only then (it is 4 MB of HDF5 reader).
-import baselineWasm from '../../build/wasm/convscope-web.wasm?url';
-import relaxedWasm from '../../build/wasm/convscope-web-relaxed.wasm?url';
-import defaultModelSource from '../models/default.bin?url';
-import ConvscopeWorker from './worker.js?worker&inline';
 import pageStyle from './style.css?inline';
-import { CancelledError, WorkerClient } from './client.js';
+import { CancelledError } from './client.js';
 import { Jobs } from './jobs.js';
+import { client, loadModel, shared } from './widget_models.js';
 import { el } from './ui.js';
 import { blobOf } from './fetch_blob.js';
 import { grayPicture } from './grayscale.js';
-import { kindOf } from './model_kind.js';
+import { MAX_SIDE, parseInputSize } from './input_size.js';
 import { firstLayer, isGrayscale, spatialLayers } from './model_layers.js';
 import { DEFAULT_STATE } from './view_context.js';
 import architecture from './views/architecture.js';
@@ -38,93 +35,6 @@ const WIDGET_STYLE = `
 .error { color: var(--bad); }
 main { padding: 0; }
 `;
-
-// Shared by every widget on the page.
-const shared = {
-  client: null,
-  files: new Map(), // model URL (or '' for the default) -> Promise<{blob, name, kind}>
-  // [URL, preprocessing, a Keras file's precision] -> Promise<{key, info, summary}>
-  models: new Map(),
-  modelLoads: 0, // how many model files were loaded (tests check that widgets share them)
-  nextImage: 0,
-};
-
-// Where this script was loaded from: set by the widget build's output intro (vite.config.js).
-/* global CONVSCOPE_SCRIPT_URL */
-const SCRIPT_URL = CONVSCOPE_SCRIPT_URL;
-
-// On a cross-origin isolated page, the threaded builds from the convscope-threads/ folder beside
-// this script (dist/convscope-threads/: hosting it is optional), when it is there.
-async function threadedBuilds() {
-  if (!self.crossOriginIsolated) return undefined;
-  const folder = new URL('convscope-threads/', SCRIPT_URL);
-  const files = (name) =>
-    Object.fromEntries(
-      Object.entries({ glue: '.mjs', wasm: '.wasm', worker: '.worker.js' }).map(([key, ext]) => [
-        key,
-        new URL(`${name}${ext}`, folder).href,
-      ]),
-    );
-  const builds = { baseline: files('convscope-web-mt'), relaxed: files('convscope-web-relaxed-mt') };
-  const hosted = await fetch(builds.baseline.glue, { method: 'HEAD' }).then(
-    (r) => r.ok,
-    () => false,
-  );
-  return hosted ? builds : undefined;
-}
-
-function client() {
-  if (!shared.client) {
-    // The widget build inlines both single-threaded builds (data: URLs): one file to copy, nothing
-    // else to host. The worker picks one, or a threaded one where threadedBuilds() found them.
-    shared.client = Promise.all([blobOf(baselineWasm), blobOf(relaxedWasm), threadedBuilds()]).then(
-      ([baseline, relaxed, threaded]) => new WorkerClient(() => new ConvscopeWorker(), { baseline, relaxed, threaded }),
-    );
-  }
-  return shared.client;
-}
-
-// The file `url` names ('' the default model) and what it is (model_kind.js), fetched once per page.
-function fetchModel(url) {
-  if (!shared.files.has(url)) {
-    const absolute = url && new URL(url, document.baseURI).href;
-    const file = (async () => {
-      const blob = await blobOf(absolute || defaultModelSource, url ? `the model ${url}` : 'the default model');
-      const name = decodeURIComponent(new URL(absolute || 'model.bin', document.baseURI).pathname.split('/').pop());
-      return { blob, name, kind: await kindOf(blob, name) };
-    })();
-    shared.files.set(url, file);
-    file.catch(() => shared.files.delete(url)); // a later widget may retry
-  }
-  return shared.files.get(url);
-}
-
-// The model of `url` with `preprocessing` (if given), loaded once per page for every widget that
-// names it so: a Keras file converted first (to `precision`: each precision is its own model).
-async function loadModel(url, { preprocessing, precision }) {
-  const { blob, name, kind } = await fetchModel(url);
-  const keras = kind === 'keras';
-  const id = JSON.stringify([url, preprocessing ?? null, keras ? precision : null]);
-  if (!shared.models.has(id)) {
-    const key = `widget-model-${shared.models.size}`;
-    const load = (async () => {
-      const c = await client();
-      let model = blob;
-      if (keras) {
-        // The Keras reader is a classic script beside this one, loaded by the worker only now.
-        const reader = new URL('convscope-keras.js', SCRIPT_URL).href;
-        model = new Blob([(await c.request('convertKeras', { blob, name, precision, preprocessing, reader })).bytes]);
-      } else if (preprocessing) {
-        model = new Blob([await c.request('withPreprocessing', { blob, mode: preprocessing })]);
-      }
-      shared.modelLoads++;
-      return { key, ...(await c.request('loadModel', { model: key, blob: model })) };
-    })();
-    shared.models.set(id, load);
-    load.catch(() => shared.models.delete(id)); // a later widget may retry
-  }
-  return shared.models.get(id);
-}
 
 const NUMBER_ATTRIBUTES = {
   class: 'classIndex',
@@ -151,6 +61,7 @@ export class ConvScopeElement extends HTMLElement {
     return [
       'model',
       'preprocessing',
+      'input-size',
       'image',
       'view',
       'interactive',
@@ -201,7 +112,7 @@ export class ConvScopeElement extends HTMLElement {
 
   attributeChangedCallback(name, before, after) {
     if (!this.visible || before === after) return;
-    if (name === 'image' || name === 'model' || name === 'preprocessing') this.loaded = null;
+    if (['image', 'model', 'preprocessing', 'input-size'].includes(name)) this.loaded = null;
     this.scheduleRender();
   }
 
@@ -229,10 +140,24 @@ export class ConvScopeElement extends HTMLElement {
   async load() {
     const c = await client();
     // A Keras file's conversion keeps its own precision (int8 unless precision="f32").
+    const size = this.getAttribute('input-size');
+    const inputSize = size === null ? undefined : parseInputSize(size);
+    if (inputSize === null) {
+      throw new Error(
+        `input-size="${size}": give the height and width as HxW (e.g. 160x160), each from 1 to ${MAX_SIDE}`,
+      );
+    }
     this.modelInfo = await loadModel(this.getAttribute('model') ?? '', {
       preprocessing: this.getAttribute('preprocessing') || undefined,
       precision: this.getAttribute('precision') === 'f32' ? 'f32' : 'int8',
+      inputSize,
     });
+    const [height, width] = this.modelInfo.info.inputShape;
+    if (inputSize && (inputSize[0] !== height || inputSize[1] !== width)) {
+      throw new Error(
+        `input-size="${size}": the model takes ${height} x ${width} pictures; input-size is for a Keras model whose input size is free`,
+      );
+    }
     const image = this.getAttribute('image');
     if (image && this.needsImage()) {
       this.picture = await c.request('setImage', {

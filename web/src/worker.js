@@ -143,12 +143,18 @@ const OPS = {
   },
   // A Keras file (.keras, .h5) -> convertKeras' result: the model file's bytes (the page caches
   // them, then loads them as a model), with how its preprocessing was chosen. `preprocessing`:
-  // the mode to use instead of the inferred one. `reader`: where the widget build, which leaves the
-  // Keras reader out, finds it (a classic script beside the widget's, loaded only now).
-  async convertKeras({ blob, name, precision = 'int8', preprocessing, reader }, report) {
+  // the mode to use instead of the inferred one; `inputSize`: [height, width] for a model of free
+  // input size. `reader`: where the widget build, which leaves the Keras reader out, finds it (a
+  // classic script beside the widget's, loaded only now).
+  async convertKeras({ blob, name, precision = 'int8', preprocessing, inputSize, reader }, report) {
     const { convertKeras } = await kerasImport(reader);
-    const options = { precision, onProgress: report.progress };
-    return convertKeras(m, blob, name, preprocessing ? { ...options, preprocessing } : options);
+    const options = {
+      precision,
+      onProgress: report.progress,
+      ...(preprocessing ? { preprocessing } : {}),
+      ...(inputSize ? { inputSize } : {}),
+    };
+    return convertKeras(m, blob, name, options);
   },
   // A copy of a model file with another preprocessing (the weights unchanged).
   async withPreprocessing({ blob, mode }) {

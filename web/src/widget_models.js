@@ -1,0 +1,99 @@
+// What every <conv-scope> on a page shares: one worker (WorkerClient, with the build it picks), each
+// model file fetched once, and each model — a file with its preprocessing, or a Keras file
+// converted with its precision and input size — loaded once in that worker.
+import baselineWasm from '../../build/wasm/convscope-web.wasm?url';
+import relaxedWasm from '../../build/wasm/convscope-web-relaxed.wasm?url';
+import defaultModelSource from '../models/default.bin?url';
+import ConvscopeWorker from './worker.js?worker&inline';
+import { WorkerClient } from './client.js';
+import { blobOf } from './fetch_blob.js';
+import { kindOf } from './model_kind.js';
+
+// Shared by every widget on the page.
+export const shared = {
+  client: null,
+  files: new Map(), // model URL (or '' for the default) -> Promise<{blob, name, kind}>
+  // [URL, preprocessing, a Keras file's precision and input size] -> Promise<{key, info, summary}>
+  models: new Map(),
+  modelLoads: 0, // how many model files were loaded (tests check that widgets share them)
+  nextImage: 0,
+};
+
+// Where this script was loaded from: set by the widget build's output intro (vite.config.js).
+/* global CONVSCOPE_SCRIPT_URL */
+const SCRIPT_URL = CONVSCOPE_SCRIPT_URL;
+
+// On a cross-origin isolated page, the threaded builds from the convscope-threads/ folder beside
+// this script (dist/convscope-threads/: hosting it is optional), when it is there.
+async function threadedBuilds() {
+  if (!self.crossOriginIsolated) return undefined;
+  const folder = new URL('convscope-threads/', SCRIPT_URL);
+  const files = (name) =>
+    Object.fromEntries(
+      Object.entries({ glue: '.mjs', wasm: '.wasm', worker: '.worker.js' }).map(([key, ext]) => [
+        key,
+        new URL(`${name}${ext}`, folder).href,
+      ]),
+    );
+  const builds = { baseline: files('convscope-web-mt'), relaxed: files('convscope-web-relaxed-mt') };
+  const hosted = await fetch(builds.baseline.glue, { method: 'HEAD' }).then(
+    (r) => r.ok,
+    () => false,
+  );
+  return hosted ? builds : undefined;
+}
+
+export function client() {
+  if (!shared.client) {
+    // The widget build inlines both single-threaded builds (data: URLs): one file to copy, nothing
+    // else to host. The worker picks one, or a threaded one where threadedBuilds() found them.
+    shared.client = Promise.all([blobOf(baselineWasm), blobOf(relaxedWasm), threadedBuilds()]).then(
+      ([baseline, relaxed, threaded]) => new WorkerClient(() => new ConvscopeWorker(), { baseline, relaxed, threaded }),
+    );
+  }
+  return shared.client;
+}
+
+// The file `url` names ('' the default model) and what it is (model_kind.js), fetched once per page.
+function fetchModel(url) {
+  if (!shared.files.has(url)) {
+    const absolute = url && new URL(url, document.baseURI).href;
+    const file = (async () => {
+      const blob = await blobOf(absolute || defaultModelSource, url ? `the model ${url}` : 'the default model');
+      const name = decodeURIComponent(new URL(absolute || 'model.bin', document.baseURI).pathname.split('/').pop());
+      return { blob, name, kind: await kindOf(blob, name) };
+    })();
+    shared.files.set(url, file);
+    file.catch(() => shared.files.delete(url)); // a later widget may retry
+  }
+  return shared.files.get(url);
+}
+
+// The model of `url` with `preprocessing` (if given), loaded once per page for every widget that
+// names it so: a Keras file converted first (to `precision`, at `inputSize` where the model leaves
+// its size free: each is its own model).
+export async function loadModel(url, { preprocessing, precision, inputSize }) {
+  const { blob, name, kind } = await fetchModel(url);
+  const keras = kind === 'keras';
+  const id = JSON.stringify([url, preprocessing ?? null, keras ? precision : null, keras ? inputSize : null]);
+  if (!shared.models.has(id)) {
+    const key = `widget-model-${shared.models.size}`;
+    const load = (async () => {
+      const c = await client();
+      let model = blob;
+      if (keras) {
+        // The Keras reader is a classic script beside this one, loaded by the worker only now.
+        const reader = new URL('convscope-keras.js', SCRIPT_URL).href;
+        const options = { blob, name, precision, preprocessing, inputSize, reader };
+        model = new Blob([(await c.request('convertKeras', options)).bytes]);
+      } else if (preprocessing) {
+        model = new Blob([await c.request('withPreprocessing', { blob, mode: preprocessing })]);
+      }
+      shared.modelLoads++;
+      return { key, ...(await c.request('loadModel', { model: key, blob: model })) };
+    })();
+    shared.models.set(id, load);
+    load.catch(() => shared.models.delete(id)); // a later widget may retry
+  }
+  return shared.models.get(id);
+}
