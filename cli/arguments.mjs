@@ -136,7 +136,8 @@ export function explainOptions(values, info, rows) {
     }
   }
   if (values.layer !== undefined) layerOf(rows, values.layer, spatialLayers(rows), 'has no feature maps');
-  const threshold = values.threshold === undefined ? 0.5 : Number(values.threshold);
+  // On the map's normalized scale, as the page's slider: occlusion's 0.75 is half its largest drop.
+  const threshold = values.threshold === undefined ? 0.75 : Number(values.threshold);
   if (!(threshold >= 0 && threshold <= 1))
     throw new UsageError(`--threshold must be between 0 and 1, got '${values.threshold}'`);
   return {

@@ -14,5 +14,5 @@ if (!existsSync(file))
 const { default: built } = await import(pathToFileURL(file).href);
 if (!built.maximize) throw new Error(`${file} is from an older build: rebuild it with scripts/build.sh`);
 
-export { expectedOf, parseOption } from '../web/src/catalog_index.js';
+export { colormapOf, expectedOf, parseOption } from '../web/src/catalog_index.js';
 export const { catalog, METHOD_INFO, OPTIONS } = indexCatalog(built);

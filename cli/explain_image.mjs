@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { METHOD_INFO } from './catalog.mjs';
+import { colormapOf, METHOD_INFO } from './catalog.mjs';
 import { captioned } from './figures.mjs';
 import { writeFileAtomically } from './files.mjs';
 import { encodePng } from './png.mjs';
@@ -51,7 +51,12 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
     Weights: x.weights,
     Activations: x.activations,
   });
-  const captionOf = (x) => `${x.method} | layer ${x.layer} | ${x.label} (${x.classIndex}) | ${x.arithmetic}`;
+  // The map's resolution too (the model's input; a CAM's layer or occlusion's grid it came from).
+  const captionOf = (x) => {
+    const [rows, cols] = x.raw.shape;
+    const from = x.raw.shape.length === 2 && (rows !== x.height || cols !== x.width) ? ` from ${rows}x${cols}` : '';
+    return `${x.method} | layer ${x.layer} | ${x.label} (${x.classIndex}) | ${x.arithmetic} | map ${x.height}x${x.width}${from}`;
+  };
 
   options.methods.forEach((method, i) => {
     const start = performance.now();
@@ -92,10 +97,14 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
       const explainOptions = { ...options.methodOptions, class: classIndex };
       if (camLayer && METHOD_INFO.get(method).needsLayer) explainOptions.layer = camLayer;
       const x = model.explain(method, explainOptions);
-      write(method, m.overlay(picture, x, { resize: options.resize }), describe(x), [captionOf(x)]);
+      const colormap = colormapOf(METHOD_INFO.get(method).scale);
+      write(method, m.overlay(picture, x, { resize: options.resize, colormap }), describe(x), [captionOf(x)]);
       if (method === 'occlusion') {
         const masked = m.overlay(picture, x, { resize: options.resize, mask: true, threshold: options.threshold });
-        write('occlusion-mask', masked, describe(x), [`${captionOf(x)} | map >= ${options.threshold}`]);
+        // The threshold in the map's own units.
+        const [low, high] = x.valueRange;
+        const at = low + options.threshold * (high - low);
+        write('occlusion-mask', masked, describe(x), [`${captionOf(x)} | map >= ${at.toPrecision(3)}`]);
       }
     } else {
       throw new Error(`unknown method '${method}'`);

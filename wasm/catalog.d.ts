@@ -2,7 +2,10 @@
 // options and the enums, as `catalog()` returns them). wasm/convscope.d.ts imports it; the
 // declarations the build writes beside each module include it (scripts/write_declarations.mjs).
 
-export type Colormap = 'gray' | 'viridis' | 'jet';
+/** coolwarm: diverging (blue, grey, red), for signed maps. */
+export type Colormap = 'gray' | 'viridis' | 'jet' | 'coolwarm';
+/** How a method's map reaches [0, 1] (the catalog's method `scale`). */
+export type MapScale = 'zero' | 'signed';
 /** How a feature-map grid scales its tiles: each map from its own range, or all from the layer's. */
 export type Normalization = 'map' | 'layer';
 export type Precision = 'f32' | 'int8';
@@ -118,6 +121,11 @@ export interface Catalog {
     help: string;
     /** What the map's values are, for legends. */
     value: string;
+    /**
+     * How the map reaches [0, 1]: 'zero' (values >= 0; 0 is zero, 1 the largest) or 'signed' (0.5
+     * is zero, 0 and 1 the largest magnitude below and above it: draw with a diverging colormap).
+     */
+    scale: MapScale;
     needsLayer: boolean;
     /** Many passes: front ends run these on request. */
     rerunsForward: boolean;
@@ -135,6 +143,7 @@ export interface Catalog {
     precision: Precision[];
     resize: ResizeMode[];
     colormap: Colormap[];
+    mapScale: MapScale[];
     normalize: Normalization[];
     preprocessing: PreprocessingMode[];
     channelOrder: string[];

@@ -114,7 +114,10 @@ for (const browser of BROWSERS) {
           // (Not showTab: it waits for all work to end.)
           await page.click('#tab-predictions');
           await page.waitForFunction(
-            () => document.querySelector('#view .knows') && !document.querySelector('#view .legend'),
+            () =>
+              document.getElementById('view').getAttribute('aria-labelledby') === 'tab-predictions' &&
+              document.querySelector('#view canvas') &&
+              !document.querySelector('#view .legend'),
           );
           await page.click('#tab-explain');
           await page.waitForFunction(

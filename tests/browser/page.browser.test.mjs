@@ -55,7 +55,10 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
   const { page, problems, requests, close } = await openPage(`file://${path.join(root, 'dist/convscope.html')}`);
   try {
     // Both builds are inlined; Chromium passes the relaxed-SIMD self-test.
-    assert.match(await page.textContent('#model-info'), /default model: .*parameters.* · wasm relaxed SIMD, 1 thread$/);
+    assert.match(
+      await page.textContent('#model-info'),
+      /default model: .*parameters.* · wasm relaxed SIMD, 1 thread( \(methods of many passes on \d workers\))?$/,
+    );
     // Every sample photo through the file input, then one by a drop event.
     const photos = samplePhotos.filter((p) => !p.endsWith('.gif'));
     for (const name of photos) {
@@ -229,7 +232,7 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
     );
     const progress = await page.textContent('#progress-text');
     // Split over both cores (web/src/worker_team.js), and said so.
-    assert.match(progress, /explain on 2 workers \d+%, about \d+ s left/);
+    assert.match(progress, /^Occlusion on 2 workers \d+%, about \d+ s left$/);
     const busy = await threadBusy(page);
     await page.click('#cancel');
     await page.waitForFunction(() => document.getElementById('progress').hidden);
@@ -273,7 +276,10 @@ test('dist/site/ served over 127.0.0.1: the worker, the wasm and the model load 
       ['/assets/convscope-web-relaxed.wasm'],
       'one wasm, a file of its own',
     );
-    assert.match(await page.textContent('#model-info'), / · wasm relaxed SIMD, 1 thread$/);
+    assert.match(
+      await page.textContent('#model-info'),
+      / · wasm relaxed SIMD, 1 thread( \(methods of many passes on \d workers\))?$/,
+    );
     assert.ok(
       requests.some((u) => /default-.*\.bin$/.test(u)),
       'the model is a file of its own',
@@ -342,7 +348,7 @@ test('dist/site/ served cross-origin isolated (convscope serve): the threaded re
   );
   assert.deepEqual(isolated.wasm, ['/assets/convscope-web-relaxed-mt.wasm'], 'only the threaded build is downloaded');
   assert.equal(plain.views.isolated, false);
-  assert.match(plain.views.info, / · wasm relaxed SIMD, 1 thread$/);
+  assert.match(plain.views.info, / · wasm relaxed SIMD, 1 thread( \(methods of many passes on \d workers\))?$/);
   // Threads split the same kernels' work: every picture is the same, pixel for pixel.
   for (const view of ['predictions', 'features', 'explain', 'occlusion']) {
     assert.ok(plain.views[view].length > 0, view);

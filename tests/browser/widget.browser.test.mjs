@@ -112,7 +112,7 @@ for (const isolated of [false, true]) {
           ? { variant: 'relaxed-mt', threads: Math.min(os.availableParallelism(), 8) }
           : { variant: 'relaxed', threads: 1 },
       );
-      // Grad-CAM without a layer attribute looks where the page does: the last convolution.
+      // Grad-CAM at the layer its attribute names (the tutorial's: block3_conv3).
       const cam = await page.evaluate(() => {
         const s = document.querySelector('conv-scope[view=gradcam]').shadowRoot;
         const button = s.querySelector('.controls button');
@@ -124,7 +124,7 @@ for (const isolated of [false, true]) {
           legend: Boolean(s.querySelector('.legend')),
         };
       });
-      assert.match(cam.caption, /^gradcam · layer block5_conv3 · /);
+      assert.match(cam.caption, /^gradcam · layer block3_conv3 · /);
       assert.ok(cam.legend, 'the map has a legend');
       // Buttons look like buttons inside the shadow root (the page's colour variables reach it).
       assert.equal(cam.border, 'solid');
@@ -284,7 +284,7 @@ test('Firefox: the example tutorial renders every widget under the strict CSP', 
       await page.evaluate(
         () => document.querySelector('conv-scope[view=gradcam]').shadowRoot.querySelector('figcaption').textContent,
       ),
-      /^gradcam · layer block5_conv3 · /,
+      /^gradcam · layer block3_conv3 · /,
     );
     assert.equal(await page.evaluate(() => window.ConvScope.ConvScopeElement.stats.modelLoads), 1);
     assert.deepEqual(await page.evaluate(() => window.cspViolations), []);

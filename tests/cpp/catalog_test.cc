@@ -78,7 +78,7 @@ TEST(Catalog, EveryMethodIsDescribedAndEveryDefaultIsValid) {
   const Json& occlusion = *found;
   EXPECT_EQ(occlusion["splits"], true);
   EXPECT_EQ(occlusion["options"][2]["min"], -1e6);  // fill
-  EXPECT_EQ(catalog["enums"]["colormap"], Json({"gray", "viridis", "jet"}));
+  EXPECT_EQ(catalog["enums"]["colormap"], Json({"gray", "viridis", "jet", "coolwarm"}));
 }
 
 }  // namespace

@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "figures/caption.h"
+#include "figures/colormap.h"
+#include "images/resample.h"
 
 namespace convscope {
 namespace {
@@ -19,8 +22,9 @@ uint8_t At(const RgbImage& image, size_t x, size_t y, size_t c = 0) {
   return image.pixels[(y * image.width + x) * 3 + c];
 }
 
-TEST(Overlay, SquashedMapFollowsTheRowsOfThePicture) {
-  // A 2 x 2 map, dark on top and bright below, over an 8 x 4 picture (Keras resizing squashes it).
+TEST(Overlay, SquashedMapFollowsTheRowsOfThePictureAsBlocks) {
+  // A 2 x 2 map, dark on top and bright below, over an 8 x 4 picture (Keras resizing squashes it):
+  // each map cell is a 4 x 2 block of the picture, not a smooth ramp that hides the map's size.
   const std::vector<float> map = {0, 0, 1, 1};
   RgbImage out;
   ASSERT_TRUE(
@@ -28,18 +32,50 @@ TEST(Overlay, SquashedMapFollowsTheRowsOfThePicture) {
           .ok());
   ASSERT_EQ(out.width, 8u);
   ASSERT_EQ(out.height, 4u);
-  EXPECT_EQ(At(out, 0, 0), 0);    // top row centre maps to map row 0 (clamped)
-  EXPECT_EQ(At(out, 7, 3), 255);  // bottom row to map row 1
   for (size_t y = 0; y < 4; ++y) {
-    for (size_t x = 1; x < 8; ++x)
-      EXPECT_EQ(At(out, x, y), At(out, 0, y)) << "constant along a row";
-    if (y > 0) EXPECT_GT(At(out, 0, y), At(out, 0, y - 1)) << "brighter going down";
+    for (size_t x = 0; x < 8; ++x) EXPECT_EQ(At(out, x, y), y < 2 ? 0 : 255) << x << "," << y;
   }
-  // Half transparent: halfway between the picture and the colour.
+  // Half transparent: halfway between the colour and the picture lightened toward grey
+  // (100 -> 128 + 50).
   ASSERT_TRUE(
       OverlayMap(Gray(8, 4, 100), map, 2, 2, {.colormap = Colormap::kGray, .alpha = 0.5f}, &out)
           .ok());
-  EXPECT_EQ(At(out, 0, 0), 50);
+  EXPECT_EQ(At(out, 0, 0), 89);
+  // Nothing opaque: the picture as it is.
+  ASSERT_TRUE(
+      OverlayMap(Gray(8, 4, 100), map, 2, 2, {.colormap = Colormap::kGray, .alpha = 0}, &out).ok());
+  EXPECT_EQ(At(out, 0, 0), 100);
+}
+
+TEST(Overlay, OnBlackPixelsTheColoursStayTheLegendsColours) {
+  // Over black, half-opaque colours keep their hue and most of their brightness: jet's red and
+  // yellow do not turn maroon and olive.
+  for (const float v : {0.0f, 0.375f, 0.625f, 1.0f}) {
+    RgbImage out;
+    ASSERT_TRUE(
+        OverlayMap(Gray(4, 4, 0), std::vector<float>(4, v), 2, 2, {.alpha = 0.5f}, &out).ok());
+    const auto& color = Lut(Colormap::kJet)[static_cast<size_t>(std::lround(v * 255))];
+    const auto brightest =
+        static_cast<size_t>(std::max_element(color.begin(), color.end()) - color.begin());
+    for (size_t c = 0; c < 3; ++c) {
+      if (color[c] < color[brightest]) {
+        EXPECT_LT(At(out, 1, 1, c), At(out, 1, 1, brightest)) << v << " channel " << c;
+      }
+    }
+    // Half-opaque colours over black used to keep half their brightness.
+    EXPECT_GE(At(out, 1, 1, brightest), 0.7 * color[brightest]) << v;
+  }
+}
+
+TEST(Resample, NearestKeepsEachCellWhole) {
+  // 2 x 2 cells over 6 x 6, pixel centres aligned: each cell covers a 3 x 3 block.
+  const std::vector<float> map = {1, 2, 3, 4};
+  const AxisMap axis{2.0 / 6, (0.5 * 2.0 / 6) - 0.5};
+  const std::vector<float> out = ResampleNearest(map, 2, 2, 6, 6, axis, axis);
+  for (size_t y = 0; y < 6; ++y) {
+    for (size_t x = 0; x < 6; ++x)
+      EXPECT_EQ(out[y * 6 + x], map[(y / 3) * 2 + x / 3]) << x << "," << y;
+  }
 }
 
 TEST(Overlay, CentreCropLeavesTheCutBordersOutAndMaskKeepsTheImportantPart) {

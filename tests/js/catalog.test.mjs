@@ -47,6 +47,7 @@ function assertNamesCatalog(dts, what) {
     'SplitMethod',
   );
   equal(union(dts, 'Colormap'), catalog.enums.colormap, 'Colormap');
+  equal(union(dts, 'MapScale'), catalog.enums.mapScale, 'MapScale');
   equal(union(dts, 'Normalization'), catalog.enums.normalize, 'Normalization');
   equal(union(dts, 'Precision'), catalog.enums.precision, 'Precision');
   equal(union(dts, 'ResizeMode'), catalog.enums.resize, 'ResizeMode');

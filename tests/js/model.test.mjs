@@ -167,7 +167,7 @@ test('filter and feature-map grids', () => {
     assert.throws(() => model.featureMapGrid('fc1'), /feature maps need a height x width x channels layer/);
     assert.throws(
       () => model.featureMapGrid('block1_conv1', { colormap: 'rainbow' }),
-      /colormap must be 'gray', 'viridis' or 'jet'/,
+      /colormap must be 'gray', 'viridis', 'jet' or 'coolwarm'/,
     );
   });
 });

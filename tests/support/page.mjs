@@ -20,12 +20,13 @@ const TIMEOUT = 120000;
 //   serve       a folder to serve on 127.0.0.1 for this page (cross-origin isolated with
 //               `isolated`); `url` is then a path on that server
 //   dark        prefers-color-scheme: dark;  viewport  {width, height}, default 1280 x 720
-//   initScript  a function run in the page before its own scripts
+//   initScript  a function (or script text) run in the page before its own scripts
 //   routes      Chromium: URL glob -> bytes answered from memory
 //   ready       wait for window.convscopeReady (set by the page and the tests' pages); default true
 // Resolves to {page, problems, requests, server, close}: `page` is Playwright's page in Chromium
 // and in Firefox one with the part of Playwright's API the tests use in both (evaluate,
-// waitForFunction, click, focus, keyboard.press, setInputFiles, screenshot); `problems` lists
+// waitForFunction, click, focus, keyboard.press and type, mouse.move, down and up, setInputFiles,
+// screenshot); `problems` lists
 // console errors, uncaught exceptions and requests that leave this machine; close() closes the
 // browser (and the server).
 export async function openPage(
@@ -93,7 +94,8 @@ async function firefoxPage(dark, viewport, routes) {
     waitForFunction: (fn, arg, { timeout = TIMEOUT } = {}) => p.waitForFunction(fn, { timeout }, arg),
     click: (selector) => p.click(selector),
     focus: (selector) => p.focus(selector),
-    keyboard: { press: (key) => p.keyboard.press(key) },
+    keyboard: { press: (key) => p.keyboard.press(key), type: (text) => p.keyboard.type(text) },
+    mouse: { move: (x, y) => p.mouse.move(x, y), down: () => p.mouse.down(), up: () => p.mouse.up() },
     setInputFiles: async (selector, files) => (await p.$(selector)).uploadFile(...[files].flat()),
     screenshot: (options) => p.screenshot(options),
   };
@@ -182,13 +184,13 @@ export const busyLoop = (page, ms) =>
     while (performance.now() < end);
   }, ms);
 
-// axe-core's violations of impact serious or critical on the page as it is now.
-export async function axeViolations(page) {
+// axe-core's violations of impact serious or critical (or those of `impacts`) on the page as it is.
+export async function axeViolations(page, impacts = ['serious', 'critical']) {
   if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE);
-  return page.evaluate(async () => {
+  return page.evaluate(async (kept) => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
     return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .filter((v) => kept.includes(v.impact))
       .map(
         (v) =>
           `${v.id} (${v.impact}): ${v.nodes
@@ -196,7 +198,7 @@ export async function axeViolations(page) {
             .map((n) => n.target.join(' '))
             .join(', ')}`,
       );
-  });
+  }, impacts);
 }
 
 // The page: no view drawing, no request in flight (its progress bar shows only after 200 ms, so

@@ -18,7 +18,22 @@ constexpr std::array<std::array<int, 3>, 9> kViridisStops = {{{68, 1, 84},
                                                               {173, 220, 48},
                                                               {253, 231, 37}}};
 
+// Moreland's coolwarm at five evenly spaced stops, interpolated linearly in between.
+constexpr std::array<std::array<int, 3>, 5> kCoolwarmStops = {
+    {{59, 76, 192}, {141, 176, 254}, {221, 221, 221}, {244, 154, 123}, {180, 4, 38}}};
+
 uint8_t Clamp255(double v) { return static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L)); }
+
+// The colour at t in [0, 1] of stops evenly spaced over [0, 1].
+template <size_t N>
+std::array<uint8_t, 3> Between(const std::array<std::array<int, 3>, N>& stops, double t) {
+  const double pos = t * (N - 1);
+  const auto k = static_cast<size_t>(std::min(static_cast<double>(N - 2), std::floor(pos)));
+  const double f = pos - static_cast<double>(k);
+  std::array<uint8_t, 3> c{};
+  for (size_t ch = 0; ch < 3; ++ch) c[ch] = Clamp255(stops[k][ch] * (1 - f) + stops[k + 1][ch] * f);
+  return c;
+}
 
 ColorLut MakeLut(Colormap map) {
   ColorLut lut{};
@@ -29,15 +44,12 @@ ColorLut MakeLut(Colormap map) {
       case Colormap::kGray:
         c = {static_cast<uint8_t>(i), static_cast<uint8_t>(i), static_cast<uint8_t>(i)};
         break;
-      case Colormap::kViridis: {
-        const double pos = t * 8;
-        const auto k = static_cast<size_t>(std::min(7.0, std::floor(pos)));
-        const double f = pos - static_cast<double>(k);
-        for (size_t ch = 0; ch < 3; ++ch) {
-          c[ch] = Clamp255(kViridisStops[k][ch] * (1 - f) + kViridisStops[k + 1][ch] * f);
-        }
+      case Colormap::kViridis:
+        c = Between(kViridisStops, t);
         break;
-      }
+      case Colormap::kCoolwarm:
+        c = Between(kCoolwarmStops, t);
+        break;
       case Colormap::kJet:  // the classic MATLAB ramp: blue, cyan, yellow, red
         c = {Clamp255(255 * std::min(4 * t - 1.5, -4 * t + 4.5)),
              Clamp255(255 * std::min(4 * t - 0.5, -4 * t + 3.5)),
@@ -54,7 +66,18 @@ const ColorLut& Lut(Colormap map) {
   static const ColorLut gray = MakeLut(Colormap::kGray);
   static const ColorLut viridis = MakeLut(Colormap::kViridis);
   static const ColorLut jet = MakeLut(Colormap::kJet);
-  return map == Colormap::kGray ? gray : map == Colormap::kViridis ? viridis : jet;
+  static const ColorLut coolwarm = MakeLut(Colormap::kCoolwarm);
+  switch (map) {
+    case Colormap::kGray:
+      return gray;
+    case Colormap::kViridis:
+      return viridis;
+    case Colormap::kCoolwarm:
+      return coolwarm;
+    case Colormap::kJet:
+      break;
+  }
+  return jet;
 }
 
 }  // namespace convscope

@@ -7,8 +7,10 @@
 
 namespace convscope {
 
-enum class Colormap { kGray, kViridis, kJet };
-inline constexpr std::array<const char*, 3> kColormapNames = {"gray", "viridis", "jet"};
+// coolwarm (Moreland's diverging map: blue, light grey at the middle, red) is for signed maps,
+// whose middle is zero.
+enum class Colormap { kGray, kViridis, kJet, kCoolwarm };
+inline constexpr std::array<const char*, 4> kColormapNames = {"gray", "viridis", "jet", "coolwarm"};
 
 using ColorLut = std::array<std::array<uint8_t, 3>, 256>;
 

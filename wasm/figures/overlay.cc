@@ -26,9 +26,17 @@ Status OverlayMap(const RgbImage& image, std::span<const float> map, size_t map_
     const double scale = static_cast<double>(cells) / extent;
     return AxisMap{scale, (0.5 - left) * scale - 0.5};
   };
-  const std::vector<float> values =
-      ResampleBilinear(map, map_height, map_width, image.height, image.width,
-                       axis(r.top, r.height, map_height), axis(r.left, r.width, map_width));
+  // A map coarser than the picture is drawn as its blocks (a 32 x 32 map over a photo is 32 x 32
+  // squares, not smooth blobs that hide its resolution); a finer one is averaged down.
+  const bool blocks =
+      r.height > static_cast<double>(map_height) || r.width > static_cast<double>(map_width);
+  const std::vector<float> values = (blocks ? ResampleNearest : ResampleBilinear)(
+      map, map_height, map_width, image.height, image.width, axis(r.top, r.height, map_height),
+      axis(r.left, r.width, map_width));
+  // Under the colours, the picture lightened toward grey as the colours get more opaque: mixed
+  // with dark pixels, a colormap's colours turn muddy (jet's yellow olive, its red maroon) and no
+  // longer match the legend.
+  const float lift = std::min(1.0f, 2 * options.alpha);
   const ColorLut& lut = Lut(options.colormap);
   out->width = image.width;
   out->height = image.height;
@@ -54,8 +62,9 @@ Status OverlayMap(const RgbImage& image, std::span<const float> map, size_t map_
       }
       const auto& color = lut[static_cast<size_t>(std::lround(v * 255.0f))];
       for (int c = 0; c < 3; ++c) {
+        const float under = src[c] + lift * (128 + 0.5f * src[c] - src[c]);
         dst[c] = static_cast<uint8_t>(
-            std::lround((1 - options.alpha) * src[c] + options.alpha * color[c]));
+            std::lround((1 - options.alpha) * under + options.alpha * color[c]));
       }
     }
   }

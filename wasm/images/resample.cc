@@ -5,6 +5,22 @@
 
 namespace convscope {
 
+std::vector<float> ResampleNearest(std::span<const float> map, size_t height, size_t width,
+                                   size_t out_height, size_t out_width, AxisMap rows,
+                                   AxisMap cols) {
+  auto source = [](size_t d, AxisMap axis, size_t in) {
+    const double s = std::round(static_cast<double>(d) * axis.scale + axis.offset);
+    return static_cast<size_t>(std::clamp(s, 0.0, static_cast<double>(in - 1)));
+  };
+  std::vector<float> out(out_height * out_width);
+  for (size_t y = 0; y < out_height; ++y) {
+    const size_t row = source(y, rows, height) * width;
+    for (size_t x = 0; x < out_width; ++x)
+      out[y * out_width + x] = map[row + source(x, cols, width)];
+  }
+  return out;
+}
+
 std::vector<float> ResampleBilinear(std::span<const float> map, size_t height, size_t width,
                                     size_t out_height, size_t out_width, AxisMap rows,
                                     AxisMap cols) {

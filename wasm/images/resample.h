@@ -20,6 +20,11 @@ std::vector<float> ResampleBilinear(std::span<const float> map, size_t height, s
                                     size_t out_height, size_t out_width, AxisMap rows,
                                     AxisMap cols);
 
+// Nearest-neighbour resampling under the same coordinate maps: a map's cells drawn as the blocks
+// they are where each covers several output pixels.
+std::vector<float> ResampleNearest(std::span<const float> map, size_t height, size_t width,
+                                   size_t out_height, size_t out_width, AxisMap rows, AxisMap cols);
+
 // Bilinear resize of a single-channel map with pixel centres aligned (half-pixel offsets, as
 // OpenCV's INTER_LINEAR and PyTorch's align_corners=False): a 14x14 map does not shift on 224x224.
 std::vector<float> ResizeBilinear(std::span<const float> map, size_t height, size_t width,

@@ -49,12 +49,15 @@ std::vector<float> MaxAbsOverChannels(std::span<const float> values, size_t chan
   return map;
 }
 
-ValueRange NormalizeMinMax(std::span<float> map) {
-  if (map.empty()) return {};
-  const auto [lo, hi] = std::minmax_element(map.begin(), map.end());
-  const float min = *lo, max = *hi, range = max - min;
-  for (float& v : map) v = range > 0 ? (v - min) / range : 0.0f;
-  return {min, max};
+ValueRange NormalizeMap(std::span<float> map, MapScale scale) {
+  float largest = 0;  // the largest value, or |value| when signed
+  for (float v : map) largest = std::max(largest, scale == MapScale::kSigned ? std::fabs(v) : v);
+  if (scale == MapScale::kSigned) {
+    for (float& v : map) v = largest > 0 ? 0.5f + 0.5f * v / largest : 0.5f;
+    return {-largest, largest};
+  }
+  for (float& v : map) v = largest > 0 ? std::max(v, 0.0f) / largest : 0.0f;
+  return {0, largest};
 }
 
 }  // namespace convscope

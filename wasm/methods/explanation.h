@@ -6,6 +6,7 @@
 
 #include <pthreadpool.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -110,8 +111,17 @@ Status InputGradientAt(const MethodInput& in, std::span<const float> input, Back
 // Per pixel, the largest |value| over the channels of an H x W x C tensor.
 std::vector<float> MaxAbsOverChannels(std::span<const float> values, size_t channels);
 
-// Min-max normalization to [0, 1] (all zeros when the map is constant); returns the range it
-// mapped to [0, 1].
-ValueRange NormalizeMinMax(std::span<float> map);
+// How a method's map is brought to [0, 1] for drawing (MethodInfo::scale), so that a colour says
+// the same on every picture: zero is where zero is, never the map's minimum.
+enum class MapScale {
+  kFromZero,  // values >= 0 (magnitudes; CAMs, the ReLU of their definition): 0 to the largest
+  kSigned,    // values of either sign (a change in probability, attributions): -m to m with m the
+              // largest |value|, so zero is at 0.5 (a diverging colormap's middle)
+};
+inline constexpr std::array<const char*, 2> kMapScaleNames = {"zero", "signed"};
+
+// Normalizes `map` in place by `scale` (all zeros, or 0.5 when signed, where the map is all zero);
+// returns the values that 0 and 1 stand for.
+ValueRange NormalizeMap(std::span<float> map, MapScale scale);
 
 }  // namespace convscope

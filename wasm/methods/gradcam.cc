@@ -6,6 +6,13 @@
 #include "saliency.h"
 
 namespace convscope {
+namespace {
+
+// From zero: a CAM is >= 0 (the ReLU of its definition), and 0 means no evidence, as in the
+// Grad-CAM paper's figures.
+constexpr MapScale kScale = MapScale::kFromZero;
+
+}  // namespace
 
 Status GradCam(const MethodInput& in, Explanation* out) {
   const Layer& l = in.header->layers[in.layer].layer;
@@ -35,7 +42,7 @@ Status GradCam(const MethodInput& in, Explanation* out) {
   out->height = input[0];
   out->width = input[1];
   std::vector<float> normalized = out->raw;
-  out->value_range = NormalizeMinMax(normalized);
+  out->value_range = NormalizeMap(normalized, kScale);
   out->map = ResizeBilinear(normalized, h, w, out->height, out->width);
   return Status::Ok();
 }
@@ -48,7 +55,7 @@ Status GuidedGradCam(const MethodInput& in, Explanation* out) {
   out->method = "guided-gradcam";
   out->layer = in.layer;
   for (size_t i = 0; i < out->map.size(); ++i) out->map[i] *= cam.map[i];
-  out->value_range = NormalizeMinMax(out->map);
+  out->value_range = NormalizeMap(out->map, kScale);
   return Status::Ok();
 }
 
@@ -64,6 +71,7 @@ MethodInfo GradCamMethod() {
           .run = &GradCam,
           .combine = nullptr,
           .value = "Grad-CAM: the layer's maps weighted by their mean gradient, after ReLU",
+          .scale = kScale,
           .options = {}};
 }
 
@@ -77,6 +85,7 @@ MethodInfo GuidedGradCamMethod() {
           .run = &GuidedGradCam,
           .combine = nullptr,
           .value = "guided backprop times Grad-CAM, each scaled to [0, 1] first",
+          .scale = kScale,
           .options = {Clip99Option()}};
 }
 

@@ -5,6 +5,12 @@
 #include "integrated_gradients.h"
 
 namespace convscope {
+namespace {
+
+// Signed: zero (no effect) is the colormap's middle.
+constexpr MapScale kScale = MapScale::kSigned;
+
+}  // namespace
 
 Status InputXGradient(const MethodInput& in, Explanation* out) {
   const Shape& shape = in.header->layers.front().layer.output_shape;
@@ -23,9 +29,9 @@ Status InputXGradient(const MethodInput& in, Explanation* out) {
   }
   out->map.assign(out->height * out->width, 0.0f);
   for (size_t p = 0; p < out->map.size(); ++p) {
-    for (size_t c = 0; c < shape[2]; ++c) out->map[p] += std::fabs(out->raw[p * shape[2] + c]);
+    for (size_t c = 0; c < shape[2]; ++c) out->map[p] += out->raw[p * shape[2] + c];
   }
-  out->value_range = NormalizeMinMax(out->map);
+  out->value_range = NormalizeMap(out->map, kScale);
   return Status::Ok();
 }
 
@@ -41,7 +47,10 @@ MethodInfo InputXGradientMethod() {
           .uses_gradients = true,
           .run = &InputXGradient,
           .combine = nullptr,
-          .value = "|(pixel − baseline) × ∂ class logit / ∂ pixel|, summed over colour channels",
+          .value =
+              "(pixel − baseline) × ∂ class logit / ∂ pixel, summed over colour channels: "
+              "positive where the pixel raises the class logit, negative where it lowers it",
+          .scale = kScale,
           .options = {ChoiceOption("baseline", {"black", "blur"},
                                    "What each pixel is measured from: a black image, or the image "
                                    "blurred (sigma 1/16 of its shorter side).")}};

@@ -25,6 +25,9 @@ Status IntegratedGradientsBaseline(const MethodInput& in, std::vector<float>* ba
 
 namespace {
 
+// Signed: zero (no effect) is the colormap's middle.
+constexpr MapScale kScale = MapScale::kSigned;
+
 size_t StepCount(const MethodInput& in) { return in.options.Integer("samples"); }
 
 void Finish(const MethodInput& in, std::span<const float> baseline, std::span<const float> sum,
@@ -41,9 +44,9 @@ void Finish(const MethodInput& in, std::span<const float> baseline, std::span<co
   out->raw_shape = shape;
   out->map.assign(out->height * out->width, 0.0f);
   for (size_t p = 0; p < out->map.size(); ++p) {
-    for (size_t c = 0; c < shape[2]; ++c) out->map[p] += std::fabs(out->raw[p * shape[2] + c]);
+    for (size_t c = 0; c < shape[2]; ++c) out->map[p] += out->raw[p * shape[2] + c];
   }
-  out->value_range = NormalizeMinMax(out->map);
+  out->value_range = NormalizeMap(out->map, kScale);
 }
 
 }  // namespace
@@ -105,7 +108,10 @@ MethodInfo IntegratedGradientsMethod() {
       .uses_gradients = true,
       .run = &IntegratedGradients,
       .combine = &CombineIntegratedGradients,
-      .value = "|attribution| (integrated gradients), summed over colour channels",
+      .value =
+          "attribution (integrated gradients), summed over colour channels: positive where "
+          "the pixel raised the class logit from the baseline's, negative where it lowered it",
+      .scale = kScale,
       .options = {
           IntegerOption("samples", 50, 1, kMaxPasses, "steps",
                         "Steps along the path from the baseline to the image: more is more "

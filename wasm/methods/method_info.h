@@ -24,6 +24,7 @@ struct MethodInfo {
   MethodFn run;
   CombineFn combine;  // for methods of independent passes, which parts can split; else null
   const char* value;  // what the map's values are, for legends: its 0 and 1 are their range
+  MapScale scale;     // how its map is normalized: the range's 0 is zero, or zero is its middle
   std::vector<OptionSpec> options;  // read by `run` from MethodInput::options
 };
 

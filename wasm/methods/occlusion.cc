@@ -11,6 +11,9 @@
 namespace convscope {
 namespace {
 
+// Signed: zero (no effect) is the colormap's middle.
+constexpr MapScale kScale = MapScale::kSigned;
+
 struct Grid {
   size_t rows = 0, cols = 0;
   std::vector<float> drops;  // rows x cols
@@ -61,7 +64,7 @@ void Describe(const MethodInput& in, const Grid& grid, size_t factor, Explanatio
   const auto stride = static_cast<double>(in.options.Integer("stride"));
   const AxisMap axis{1.0 / stride, -(patch - 1) / 2.0 / stride};
   out->map = ResampleBilinear(out->raw, grid.rows, grid.cols, shape[0], shape[1], axis, axis);
-  out->value_range = NormalizeMinMax(out->map);
+  out->value_range = NormalizeMap(out->map, kScale);
 }
 
 // Which part makes a position, by its place in coarse-to-fine order: the coarsest level all in
@@ -206,31 +209,33 @@ Status CombineOcclusion(const MethodInput& in, const PartResults& results, Expla
 constexpr double kMaxFill = 1e6;
 
 MethodInfo OcclusionMethod() {
-  return {
-      .name = "occlusion",
-      .label = "Occlusion",
-      .help =
-          "How much the class probability drops when a grey patch hides each spot: slow but "
-          "model-agnostic. Coarse positions come first.",
-      .needs_layer = false,
-      .reruns_forward = true,
-      .uses_gradients = false,
-      .run = &Occlusion,
-      .combine = &CombineOcclusion,
-      .value =
-          "drop in the class probability (the logit with score: logit) when a patch hides the spot",
-      .options = {
-          IntegerOption("patch", 15, 1, kMaxImageSide, "pixels",
-                        "Side of the square patch that hides part of the image."),
-          IntegerOption("stride", 8, 1, kMaxImageSide, "pixels",
-                        "Step between patch positions: smaller is finer and slower."),
-          NumberOption("fill", 0, -kMaxFill, kMaxFill, "",
-                       "The patch's value after preprocessing: 0 is the mean pixel."),
-          ChoiceOption("score", {"probability", "logit"},
-                       "What the drop is measured in: the class probability or its logit."),
-          BooleanOption("naive", false,
-                        "Recompute every occluded image whole, not only what the patch changes "
-                        "(slower: a check of the fast path).")}};
+  return {.name = "occlusion",
+          .label = "Occlusion",
+          .help =
+              "How much the class probability drops when a grey patch hides each spot: slow but "
+              "model-agnostic. Coarse positions come first.",
+          .needs_layer = false,
+          .reruns_forward = true,
+          .uses_gradients = false,
+          .run = &Occlusion,
+          .combine = &CombineOcclusion,
+          .value =
+              "drop in the class probability (the logit with score: logit) when a patch hides the "
+              "spot: "
+              "negative where hiding it raised the probability",
+          .scale = kScale,
+          .options = {
+              IntegerOption("patch", 15, 1, kMaxImageSide, "pixels",
+                            "Side of the square patch that hides part of the image."),
+              IntegerOption("stride", 8, 1, kMaxImageSide, "pixels",
+                            "Step between patch positions: smaller is finer and slower."),
+              NumberOption("fill", 0, -kMaxFill, kMaxFill, "",
+                           "The patch's value after preprocessing: 0 is the mean pixel."),
+              ChoiceOption("score", {"probability", "logit"},
+                           "What the drop is measured in: the class probability or its logit."),
+              BooleanOption("naive", false,
+                            "Recompute every occluded image whole, not only what the patch changes "
+                            "(slower: a check of the fast path).")}};
 }
 
 }  // namespace convscope

@@ -6,6 +6,9 @@
 namespace convscope {
 namespace {
 
+// From zero: every value here is >= 0, and 0 means no evidence.
+constexpr MapScale kScale = MapScale::kFromZero;
+
 Status InputGradientMap(const MethodInput& in, BackwardMode mode, const char* name,
                         Explanation* out) {
   const Shape& shape = in.header->layers.front().layer.output_shape;
@@ -31,7 +34,7 @@ Status InputGradientMap(const MethodInput& in, BackwardMode mode, const char* na
     std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(k), sorted.end());
     for (float& v : out->map) v = std::min(v, sorted[k]);
   }
-  out->value_range = NormalizeMinMax(out->map);
+  out->value_range = NormalizeMap(out->map, kScale);
   return Status::Ok();
 }
 
@@ -63,6 +66,7 @@ MethodInfo SaliencyMethod() {
           .run = &VanillaSaliency,
           .combine = nullptr,
           .value = "|∂ class logit / ∂ pixel|, the largest over colour channels",
+          .scale = kScale,
           .options = {Clip99Option()}};
 }
 
@@ -79,6 +83,7 @@ MethodInfo GuidedBackpropMethod() {
       .run = &GuidedBackprop,
       .combine = nullptr,
       .value = "guided ∂ class logit / ∂ pixel, the largest over colour channels (positive part)",
+      .scale = kScale,
       .options = {Clip99Option()}};
 }
 

@@ -8,6 +8,9 @@
 namespace convscope {
 namespace {
 
+// From zero: every value here is >= 0, and 0 means no evidence.
+constexpr MapScale kScale = MapScale::kFromZero;
+
 // Each sample draws its noise from its own seed, so that a part can make any sample without
 // drawing the others' (splitmix32's finalizer mixes the seed and the sample's index).
 uint32_t SampleSeed(uint32_t seed, size_t sample) {
@@ -28,7 +31,7 @@ void Finish(const MethodInput& in, std::vector<float> mean, Explanation* out) {
   out->raw_shape = shape;
   out->raw = std::move(mean);
   out->map = MaxAbsOverChannels(out->raw, shape[2]);
-  out->value_range = NormalizeMinMax(out->map);
+  out->value_range = NormalizeMap(out->map, kScale);
 }
 
 }  // namespace
@@ -91,6 +94,7 @@ MethodInfo SmoothGradMethod() {
       .run = &SmoothGrad,
       .combine = &CombineSmoothGrad,
       .value = "|mean ∂ class logit / ∂ pixel| over noisy copies, the largest over colour channels",
+      .scale = kScale,
       .options = {
           IntegerOption("samples", 25, 1, kMaxPasses, "samples",
                         "Noisy copies averaged: more is smoother and slower (the paper uses 50)."),

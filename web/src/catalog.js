@@ -3,7 +3,7 @@
 import catalog from '../../build/wasm/convscope-catalog.mjs';
 import { indexCatalog } from './catalog_index.js';
 
-export { expectedOf, parseOption } from './catalog_index.js';
+export { colormapOf, expectedOf, parseOption } from './catalog_index.js';
 export const {
   METHOD_INFO,
   METHODS,

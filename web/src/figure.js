@@ -20,19 +20,27 @@ export function colorbar(app, colormap) {
 }
 
 // A heatmap legend: bar (from colorbar), [min, max] (what 0 and 1 stand for; omitted when the map
-// is scaled per tile), and what the values are.
+// is scaled per tile), what the values are, and whether the map is signed (zero at the middle,
+// marked on the bar).
 /**
- * @typedef {{ bar: { data: ArrayBuffer | ArrayLike<number> }, value: string, range?: number[] }} Legend
+ * @typedef {{ bar: { data: ArrayBuffer | ArrayLike<number> }, value: string, range?: number[],
+ *   signed?: boolean }} Legend
  * @typedef {{ caption?: string, legend?: Legend }} FigureText
  */
 /** @returns {Legend} */
-export function legendOf(bar, value, range) {
-  return { bar, value, range };
+export function legendOf(bar, value, range, scale = 'zero') {
+  return { bar, value, range, signed: scale === 'signed' };
 }
 
-const format = (v) =>
+// A value as legends and captions write it.
+export const formatValue = (v) =>
   v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1e4 ? v.toPrecision(3) : v.toExponential(2);
-const legendText = ({ value, range }) => (range ? `${format(range[0])} → ${format(range[1])}: ${value}` : value);
+const legendText = ({ value, range, signed }) =>
+  !range
+    ? value
+    : signed
+      ? `${formatValue(range[0])} → 0 at the middle (the mark) → ${formatValue(range[1])}: ${value}`
+      : `${formatValue(range[0])} → ${formatValue(range[1])}: ${value}`;
 
 function legendElement(legend) {
   const c = el('canvas', {
@@ -47,7 +55,7 @@ function legendElement(legend) {
     'div',
     { className: 'legend' },
     el('span', {}, 'low'),
-    c,
+    el('span', { className: 'bar' }, c, legend.signed ? el('span', { className: 'zero', title: '0' }) : null),
     el('span', {}, 'high'),
     el('span', { className: 'legend-text' }, legendText(legend)),
   );
@@ -77,6 +85,7 @@ function exportLayout(canvas, caption, legend) {
       bar.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(legend.bar.data), BAR_WIDTH, 1), 0, 0);
       ctx.fillText('low', pad, y + 22);
       ctx.drawImage(bar, pad + 30, y + 10, BAR_WIDTH, 14);
+      if (legend.signed) ctx.fillRect(pad + 30 + BAR_WIDTH / 2 - 1, y + 6, 2, 22); // zero
       ctx.fillText('high', pad + 36 + BAR_WIDTH, y + 22);
       ctx.fillText(legendText(legend), pad, y + 24 + line, width - 2 * pad);
       y += legendHeight;

@@ -53,6 +53,18 @@ export function keepFocus(container, redraw) {
       : null;
   redraw();
   if (active === null || container.contains(document.activeElement)) return;
-  const match = [...container.querySelectorAll('*')].find((e) => focusKey(e) === active);
+  focusMatch(container, active);
+}
+
+function focusMatch(container, key) {
+  const match = [...container.querySelectorAll('*')].find((e) => focusKey(e) === key);
   (match ?? container).focus();
+}
+
+// Focuses `element` again (the control that started a run, after Cancel), or where a redraw
+// replaced it, its match in `container`.
+/** @param {Element} element @param {HTMLElement} container */
+export function refocus(element, container) {
+  if (element instanceof HTMLElement && element.isConnected) element.focus();
+  else if (element instanceof HTMLElement) focusMatch(container, focusKey(element));
 }

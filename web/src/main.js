@@ -13,9 +13,12 @@ import { grayPicture } from './grayscale.js';
 import { teamSize, WorkerTeam } from './worker_team.js';
 import { hashOf, readHashInto } from './page_hash.js';
 import { ImageStrip } from './image_strip.js';
-import { keepFocus, roving } from './keyboard.js';
+import { wireInputs } from './page_inputs.js';
+import { keepFocus, refocus, roving } from './keyboard.js';
 import { Jobs } from './jobs.js';
-import { el, progressText } from './ui.js';
+import { pressWatch } from './press_watch.js';
+import { el } from './ui.js';
+import { progressLine } from './progress_line.js';
 import { blobOf } from './fetch_blob.js';
 import { DEFAULT_STATE } from './view_context.js';
 import architecture from './views/architecture.js';
@@ -32,6 +35,7 @@ import summary from './views/summary.js';
 const SAMPLES = import.meta.glob('../samples/*.{jpg,png}', { query: '?url', import: 'default', eager: true });
 const VIEWS = [predictions, summary, architecture, layer, filters, features, explain, maximize, compare];
 const $ = (id) => document.getElementById(id);
+const progress = progressLine($('progress'), $('progress-text'));
 // The precision Keras files are converted to (the header's menu).
 const kerasPrecision = () => /** @type {HTMLSelectElement} */ ($('keras-precision')).value;
 
@@ -45,8 +49,12 @@ const app = {
   picture: null, // the current image's RGBA as the worker decoded it, in gray for a grayscale model
   modelFile: null, // the model on show: {blob (unless cached), name, cached} (to change its preprocessing)
   cache: new Map(),
+  defaultLayer: undefined, // the layer the page chose for the last model (no note when it goes)
   jobs: new Jobs(), // long explain runs in flight, joined by a view drawn again
   client: null,
+  progressLine: 'progress and Cancel at the bottom of the window',
+  saysWhatModelKnows: true,
+  f32Advice: 'For the f32 map, open the model\'s f32 file, or its Keras file with "Keras weights: f32".',
   stats: { conversions: 0 }, // Keras files converted in this visit (tests check the cache with it)
   // A conversion that reports no progress for this long is stopped: Debian's and h5wasm's libhdf5
   // loop forever on some damaged files (docs/robustness.md); a real file reports every 16 MB read.
@@ -57,16 +65,27 @@ const app = {
     this.saveHash();
     render();
   },
+  get active() {
+    return progress.active; // requests in flight (tests wait for none)
+  },
   saveHash() {
     history.replaceState(null, '', hashOf(this.state));
   },
-  showError(e) {
+  // What went wrong with a file or model, in the banner: it stays until the user dismisses it or
+  // opens another file (a render that finishes later never clears it).
+  showBanner(e) {
     if (e instanceof CancelledError) return;
     $('error-text').textContent = e.message ?? String(e);
     $('error').hidden = false;
   },
-  // A worker request (view_context.js's ViewRequest); while any has taken over 200 ms, a progress
-  // bar with the time left and Cancel. Work shared by several workers says how many.
+  // What went wrong in the view on show (view_context.js): said in that view, gone with it.
+  showError(e) {
+    if (e instanceof CancelledError) return;
+    $('view-error').textContent = e.message ?? String(e);
+    $('view-error').hidden = false;
+  },
+  // A worker request (view_context.js's ViewRequest), on the page's progress line
+  // (progress_line.js). Work shared by several workers says how many.
   /** @type {import('./view_context.js').ViewRequest} */
   async request(op, args, { onPartial, onProgress: alsoProgress, label = op, stall, worker } = {}) {
     const available = this.state.model ? this.team.available(this.state.model.info) : 1;
@@ -77,19 +96,11 @@ const app = {
           ? Math.min(2, available)
           : 1;
     const what = workers > 1 ? `${label} on ${workers} workers` : label;
-    const timer = setTimeout(() => {
-      $('progress').hidden = false;
-    }, 200);
-    this.active = (this.active ?? 0) + 1;
+    const part = progress.start(what);
     const onProgress = (fraction, remainingMs) => {
-      $('progress').querySelector('progress').value = fraction;
-      $('progress-text').textContent = progressText(what, fraction, remainingMs);
+      part.update(fraction, remainingMs);
       alsoProgress?.(fraction, remainingMs);
     };
-    if (this.active === 1) {
-      $('progress-text').textContent = `${what}…`;
-      $('progress').querySelector('progress').removeAttribute('value');
-    }
     try {
       // The page's model and its current image, unless the request names others.
       const keyed = { model: 'page', image: `image${this.state.imageIndex}`, ...args };
@@ -98,8 +109,7 @@ const app = {
       if (worker < available) return await this.team.elsewhere(worker, op, keyed, { onProgress, onPartial });
       return await this.client.request(op, keyed, { onProgress, onPartial, stall });
     } finally {
-      clearTimeout(timer);
-      if (--this.active === 0) $('progress').hidden = true;
+      part.end();
     }
   },
 };
@@ -122,6 +132,7 @@ function noteUnused(settings, why) {
 }
 
 let renderToken = 0;
+const afterPress = pressWatch($('view'));
 async function render() {
   const token = ++renderToken;
   for (const tab of $('tabs').children) tab.setAttribute('aria-selected', String(tab.id === `tab-${app.state.tab}`));
@@ -129,6 +140,7 @@ async function render() {
   const view = VIEWS.find((v) => v.id === app.state.tab) ?? VIEWS[0];
   const main = $('view');
   main.setAttribute('aria-labelledby', `tab-${view.id}`);
+  $('view-error').hidden = true;
   if (!app.state.model) return;
   if (view.needsImage && !app.state.run) {
     main.replaceChildren(el('p', {}, 'Open an image or pick a sample to see this view.'));
@@ -139,6 +151,12 @@ async function render() {
   try {
     const content = await view.render(app);
     if (token !== renderToken) return;
+    // A press in the view ends in a click on the control it started on (Run, after an edit whose
+    // change event brought this redraw): drawn again once that is done, from the state it left.
+    if (await afterPress()) {
+      if (token === renderToken) render();
+      return;
+    }
     keepFocus(main, () => main.replaceChildren(el('p', { className: 'about' }, view.about), content));
   } catch (e) {
     if (token === renderToken) {
@@ -162,9 +180,14 @@ async function loadModel(blob, name, cached) {
   app.modelFile = { blob: cached ? undefined : blob, name, cached };
   app.saveHash();
   app.state.run = undefined;
-  if (!s.rows.some((r) => r.name === app.state.layer)) app.state.layer = firstLayer(s.rows);
-  // Kept from the link or the last model only where this model has such a layer.
-  const usable = { camLayer: spatialLayers(s.rows), maxLayer: maximizeLayers(s.rows, info) };
+  // Kept from the link or the last model only where this model has such a layer; a layer the page
+  // chose itself for the last model goes without a note.
+  const usable = {
+    layer: s.rows.map((r) => r.name),
+    camLayer: spatialLayers(s.rows),
+    maxLayer: maximizeLayers(s.rows, info),
+  };
+  if (app.state.layer === app.defaultLayer && !usable.layer.includes(app.state.layer)) app.state.layer = undefined;
   const unknown = Object.keys(usable).filter((k) => app.state[k] !== undefined && !usable[k].includes(app.state[k]));
   if (app.state.classIndex >= classCount(info)) unknown.push('classIndex');
   noteUnused(
@@ -172,7 +195,8 @@ async function loadModel(blob, name, cached) {
     `not in ${name}`,
   );
   for (const k of unknown) app.state[k] = undefined;
-  showModelHeader(info, name);
+  if (app.state.layer === undefined) app.state.layer = app.defaultLayer = firstLayer(s.rows);
+  showModelHeader(info, name, app.team.available(info));
   app.strip.setGray(isGrayscale(info));
   if (app.state.imageIndex !== undefined) await showImage(app.state.imageIndex);
   else render();
@@ -196,16 +220,17 @@ async function showImage(index) {
   // What the model sees: a grayscale model's picture in gray (made once per picture).
   app.picture = isGrayscale(app.state.model.info) ? (img.gray ??= grayPicture(img.picture)) : img.picture;
   app.cache.clear();
-  $('error').hidden = true;
   app.strip.select(index);
   render();
 }
 
 // What the Cancel button does: every worker stops, the page's restarts with its model and images.
 function cancelWork() {
+  const { starter } = progress;
   app.team.dismiss();
   app.client.cancel();
-  $('progress').hidden = true;
+  progress.hide();
+  refocus(starter, $('view'));
 }
 
 // Takes image `index` away (worker included); the nearest remaining one is shown, or none.
@@ -227,8 +252,18 @@ async function removeImage(index) {
 }
 
 // Files dropped, pasted or picked while others are still loading wait their turn: each image
-// joins the strip only once it has run, in the order given.
-let opening = Promise.resolve();
+// joins the strip only once it has run, in the order given. The first turn is the page's own
+// start (its model and first picture): files given before it ends come after it.
+let started;
+let opening = new Promise((resolve) => {
+  started = resolve;
+});
+// Files the user gives: an acting user has seen the banner's last message.
+function openGiven(files) {
+  $('error').hidden = true;
+  return openFiles(files);
+}
+
 function openFiles(files) {
   opening = opening.then(() => openFilesInTurn(files));
   return opening;
@@ -244,7 +279,7 @@ async function openFilesInTurn(files) {
     } catch (e) {
       if (e instanceof CancelledError) continue;
       // The converter's messages start with the file name already.
-      app.showError(e.message?.startsWith(file.name) ? e : new Error(`${file.name}: ${e.message}`));
+      app.showBanner(e.message?.startsWith(file.name) ? e : new Error(`${file.name}: ${e.message}`));
     }
   }
 }
@@ -288,64 +323,25 @@ function wireTabs() {
   app.tabs = roving($('tabs'), '[role=tab]', (tab) => app.set({ tab: tab.id.slice('tab-'.length) }));
 }
 
-function wireInputs() {
-  app.strip = new ImageStrip($('strip'), $('remove-image'), {
-    onShow: (index) => showImage(index).catch(app.showError),
-    onRemove: (index) => removeImage(index).catch(app.showError),
-  });
-  $('open-images').addEventListener('click', () => $('image-input').click());
-  $('open-model').addEventListener('click', () => $('model-input').click());
-  $('dismiss-error').addEventListener('click', () => {
-    $('error').hidden = true;
-  });
-  $('dismiss-notice').addEventListener('click', () => {
-    $('notice').hidden = true;
-    unused.length = 0;
-  });
-  for (const id of ['image-input', 'model-input']) {
-    const input = /** @type {HTMLInputElement} */ ($(id));
-    input.addEventListener('change', () =>
-      openFiles([...input.files]).finally(() => {
-        input.value = '';
-      }),
-    );
-  }
-  $('forget-cached').addEventListener('click', () => models.forgetAll().catch(app.showError));
-  $('preprocessing').addEventListener('click', () =>
-    models.changePreprocessing(app.modelFile, app.state.model.info.preprocessing.mode).catch(app.showError),
-  );
-  document.addEventListener('dragover', (e) => e.preventDefault());
-  document.addEventListener('drop', (e) => {
-    e.preventDefault();
-    openFiles([...e.dataTransfer.files]);
-  });
-  document.addEventListener('paste', (e) => {
-    const files = [...e.clipboardData.files];
-    if (files.length) openFiles(files);
-  });
-  $('cancel').addEventListener('click', cancelWork);
-  // The default model's own kind of picture first; photos apart, for an ImageNet model.
-  for (const [path, source] of Object.entries(SAMPLES)) {
-    const name = path.split('/').pop();
-    $(name.startsWith('fashion-') ? 'gallery' : 'photo-gallery').append(
-      el(
-        'button',
-        {
-          type: 'button',
-          title: `sample: ${name}`,
-          onclick: async () => openFiles([new File([await blobOf(source)], name)]),
-        },
-        el('img', { src: source, alt: name }),
-      ),
-    );
-  }
-}
-
 async function main() {
   window.convscopeApp = app; // for tests and the console
   readHash();
   wireTabs();
-  wireInputs();
+  app.strip = new ImageStrip($('strip'), $('remove-image'), {
+    onShow: (index) => showImage(index).catch(app.showBanner),
+    onRemove: (index) => removeImage(index).catch(app.showBanner),
+  });
+  wireInputs({
+    open: openGiven,
+    cancel: cancelWork,
+    forgetCached: () => models.forgetAll().catch(app.showBanner),
+    changePreprocessing: () =>
+      models.changePreprocessing(app.modelFile, app.state.model.info.preprocessing.mode).catch(app.showBanner),
+    dismissNotice: () => {
+      unused.length = 0;
+    },
+    samples: SAMPLES,
+  });
   // Served: the worker compiles the wasm it picks while it downloads; single file: both builds
   // are inlined.
   const wasmOf = async (source) => (source.startsWith('data:') ? blobOf(source) : new URL(source, location.href).href);
@@ -375,18 +371,22 @@ async function main() {
     if (url) await models.openUrl(url);
     else if (cached) await loadModel(cached.blob, `${cached.name} (cached)`, cached.key);
   } catch (e) {
-    app.showError(e);
+    app.showBanner(e);
   }
   if (!app.state.model) await loadModel(await blobOf(defaultModelSource), 'default model');
   // Start on a picture of the kind the default model knows (Fashion-MNIST), else the first sample.
   const samples = Object.entries(SAMPLES);
   const first = samples.find(([p]) => p.includes('/fashion-')) ?? samples[0];
-  if (first) await openFiles([new File([await blobOf(first[1])], first[0].split('/').pop())]);
-  window.convscopeReady = true;
+  if (first) await openFilesInTurn([new File([await blobOf(first[1])], first[0].split('/').pop())]);
 }
 
-main().catch((e) => {
-  app.showError(e);
-  window.convscopeReady = true;
-});
+main()
+  .catch(app.showBanner)
+  .finally(() => {
+    started();
+    // Ready once files given meanwhile are open too.
+    opening.finally(() => {
+      window.convscopeReady = true;
+    });
+  });
 export { app };

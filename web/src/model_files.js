@@ -14,7 +14,7 @@ export { kindOf };
 const $ = (id) => document.getElementById(id);
 
 /**
- * @param {any} app the page's context (main.js): request, showError, stats, conversionStallMs
+ * @param {any} app the page's context (main.js): request, showBanner, stats, conversionStallMs
  * @param {(blob: Blob, name: string, cached?: string) => Promise<void>} loadModel shows a model;
  *   `cached`: its key in the model cache
  * @param {() => string} precision the precision Keras files are converted to (the header's menu)
@@ -61,7 +61,7 @@ export function modelFiles(app, loadModel, precision) {
     try {
       await modelCache.put({ key, name, size: model.size, params: r.params, savedAt: Date.now(), blob: model });
     } catch (e) {
-      app.showError(
+      app.showBanner(
         new Error(`${name} was converted but could not be cached (${e?.message ?? e}); it works for this visit`),
       );
     }
@@ -88,12 +88,12 @@ export function modelFiles(app, loadModel, precision) {
           el('span', {}, `${r.name} — ${r.params.toLocaleString('en-US')} parameters, ${(r.size / 1e6).toFixed(1)} MB`),
           el(
             'button',
-            { type: 'button', onclick: () => loadModel(r.blob, `${r.name} (cached)`, r.key).catch(app.showError) },
+            { type: 'button', onclick: () => loadModel(r.blob, `${r.name} (cached)`, r.key).catch(app.showBanner) },
             'Open',
           ),
           el(
             'button',
-            { type: 'button', onclick: () => modelCache.remove(r.key).then(renderCached).catch(app.showError) },
+            { type: 'button', onclick: () => modelCache.remove(r.key).then(renderCached).catch(app.showBanner) },
             'Forget',
           ),
         ),

@@ -14,8 +14,10 @@ const VARIANT_TEXT = {
   'baseline-mt': 'wasm SIMD',
   'relaxed-mt': 'wasm relaxed SIMD',
 };
-const engineText = ({ variant, threads }) =>
-  `${VARIANT_TEXT[variant] ?? variant}, ${threads} thread${threads > 1 ? 's' : ''}`;
+// `workers`: how many workers methods of many passes are split over (worker_team.js).
+const engineText = ({ variant, threads }, workers) =>
+  `${VARIANT_TEXT[variant] ?? variant}, ${threads} thread${threads > 1 ? 's' : ''}` +
+  (workers > 1 ? ` (methods of many passes on ${workers} workers)` : '');
 
 // A model file's size: a tutorial's model is a few kB, VGG16 138.5 MB.
 const sizeText = (bytes) =>
@@ -24,11 +26,15 @@ const sizeText = (bytes) =>
 // "28×28×1 (grayscale)": the input as the header states it.
 export const inputText = (info) => `${info.inputShape.join('×')}${isGrayscale(info) ? ' (grayscale)' : ''}`;
 
-/** @param {import('../../wasm/convscope').ModelInfo} info @param {string} name what the page calls it */
-export function showModelHeader(info, name) {
+/**
+ * @param {import('../../wasm/convscope').ModelInfo} info
+ * @param {string} name what the page calls it
+ * @param {number} workers how many workers methods of many passes run on
+ */
+export function showModelHeader(info, name, workers) {
   $('model-knows').textContent = modelKnows(info);
   $('model-info').textContent =
-    `${name}: ${info.name}, ${info.precision}, ${sizeText(info.fileSize)}, ${info.params.toLocaleString('en-US')} parameters, input ${inputText(info)} · ${engineText(info)}`;
+    `${name}: ${info.name}, ${info.precision}, ${sizeText(info.fileSize)}, ${info.params.toLocaleString('en-US')} parameters, input ${inputText(info)} · ${engineText(info, workers)}`;
   const button = $('preprocessing');
   button.textContent = `Preprocessing: ${preprocessingLabel(info.preprocessing.mode)}`;
   button.hidden = false;

@@ -67,6 +67,11 @@ export function overlayCanvas(picture, heatmap, opacity, label) {
   const c = imageCanvas(picture, { pixelated: false, label });
   const layer = imageCanvas(heatmap);
   const ctx = c.getContext('2d');
+  // Under the colours, the picture lightened toward grey as they get more opaque, as the core's
+  // overlay does (wasm/figures/overlay.cc): over dark pixels colours would turn muddy.
+  ctx.globalAlpha = Math.min(1, 2 * opacity) / 2;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, c.width, c.height);
   ctx.globalAlpha = opacity;
   ctx.drawImage(layer, 0, 0);
   return c;

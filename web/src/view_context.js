@@ -74,11 +74,18 @@
  * @property {boolean} [autoRun] run the methods of many passes at once, without a Run press
  *   (the widget: its view is what its author asked for)
  * @property {import('./worker_team.js').WorkerTeam} [team] the page's extra workers, if any
+ * @property {boolean} [saysWhatModelKnows] the context says what the model knows once, where it
+ *   is always in sight (the page's header); views then do not repeat it
+ * @property {string} [f32Advice] how the reader gets a gradient map from f32 weights here (said
+ *   under an int8 model's gradient maps)
+ * @property {string} [progressLine] where the context shows every request's progress with Cancel
+ *   (the page: "progress and Cancel at the bottom of the window"); views then need not repeat it
  */
 
-// The selection's defaults, the page's and the widget's.
+// The selection's defaults, the page's and the widget's. The masked view's threshold is on the
+// map's normalized scale: on occlusion's signed one, 0.75 is half the largest drop (0.5 is zero).
 /** @type {Pick<ViewState, 'resize' | 'opacity' | 'threshold'>} */
-export const DEFAULT_STATE = { resize: 'keras', opacity: 0.5, threshold: 0.5 };
+export const DEFAULT_STATE = { resize: 'keras', opacity: 0.5, threshold: 0.75 };
 
 // The zoom, 1 to 4, that shows the maps of layer `name` at about 64 pixels.
 /** @param {ViewState} state @param {string} name */

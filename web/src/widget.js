@@ -10,6 +10,7 @@
 import pageStyle from './style.css?inline';
 import { CancelledError } from './client.js';
 import { Jobs } from './jobs.js';
+import { pressWatch } from './press_watch.js';
 import { client, loadModel, shared } from './widget_models.js';
 import { el } from './ui.js';
 import { blobOf } from './fetch_blob.js';
@@ -81,6 +82,7 @@ export class ConvScopeElement extends HTMLElement {
     this.imageKey = `widget-image-${shared.nextImage++}`;
     this.cache = new Map();
     this.jobs = new Jobs();
+    this.afterPress = pressWatch(this.view);
     this.visible = false;
     this.addEventListener('dragover', (e) => this.hasAttribute('interactive') && e.preventDefault());
     this.addEventListener('drop', (e) => {
@@ -280,6 +282,11 @@ export class ConvScopeElement extends HTMLElement {
       throw new Error(`unknown view '${view}' (views: ${[...Object.keys(VIEWS), ...EXPLAIN_VIEWS].join(', ')})`);
     }
     if (token !== this.renderToken) return;
+    // As on the page (press_watch.js): never under a pressed pointer.
+    if (await this.afterPress()) {
+      if (token === this.renderToken) await this.render();
+      return;
+    }
     this.error.hidden = true;
     this.view.replaceChildren(content);
     for (const canvas of this.view.querySelectorAll('canvas')) canvas.setAttribute('part', 'figure');

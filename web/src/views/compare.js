@@ -1,7 +1,7 @@
-import { colorbar, figure, legendOf } from '../figure.js';
-import { el, overlayCanvas, select } from '../ui.js';
+import { el, select } from '../ui.js';
 import { LONG_METHODS, METHODS } from '../catalog.js';
 import { explained } from './explain.js';
+import { mapColorbar, mapFigure } from './map_figure.js';
 import { modelKnows } from './predictions.js';
 
 export default {
@@ -18,27 +18,22 @@ export default {
       ['right', 'gradcam'],
     ].map(([key, fallback]) => [key, s[key] ?? fallback]);
     // The two panes side by side: the right one on the page's second worker where it has one.
-    const [bar, ...maps] = await Promise.all([
-      colorbar(app, 'jet'),
-      ...sides.map(([, method], i) => explained(app, method, { worker: i })),
+    const [bars, maps] = await Promise.all([
+      Promise.all(sides.map(([, method]) => mapColorbar(app, method))),
+      Promise.all(sides.map(([, method], i) => explained(app, method, { worker: i }))),
     ]);
     const panes = sides.map(([key, method], i) =>
       el(
         'div',
         {},
         select(key === 'left' ? 'Left' : 'Right', fast, method, (v) => app.set({ [key]: v })),
-        figure(
-          overlayCanvas(app.picture, maps[i].figure, s.opacity, method),
-          `${maps[i].method} · ${maps[i].layer} · ${maps[i].label}`,
-          `compare-${method}`,
-          legendOf(bar, maps[i].value, maps[i].valueRange),
-        ),
+        mapFigure(app, maps[i], bars[i], `compare-${method}`, { label: method }),
       ),
     );
     return el(
       'div',
       {},
-      el('p', { className: 'knows' }, modelKnows(s.model.info)),
+      app.saysWhatModelKnows ? null : el('p', { className: 'knows' }, modelKnows(s.model.info)),
       el('div', { className: 'row' }, ...panes),
     );
   },

@@ -1,7 +1,8 @@
-import { colorbar, figure, legendOf } from '../figure.js';
-import { LONG_METHODS as LONG, METHOD_INFO, METHODS, methodOptions } from '../catalog.js';
+import { figure, formatValue } from '../figure.js';
+import { mapColorbar, mapFigure, onPicture, valueAt } from './map_figure.js';
+import { colormapOf, LONG_METHODS as LONG, METHOD_INFO, METHODS, methodOptions } from '../catalog.js';
 import { optionControl } from '../option_controls.js';
-import { el, imageCanvas, overlayCanvas, progressText, select } from '../ui.js';
+import { el, imageCanvas, progressText, select } from '../ui.js';
 import { modelKnows } from './predictions.js';
 import { classCount, classLabel, defaultCamLayer, spatialLayers } from '../model_layers.js';
 
@@ -30,11 +31,15 @@ export async function explained(app, method, { force = false, onPartial, onProgr
     key = explainKey(app, method);
   if (app.cache.has(key)) return app.cache.get(key);
   if (LONG.has(method) && !force && !app.jobs.has(key)) return null;
-  const overlay = { resize: app.state.resize, colormap: 'jet', alpha: 1 };
+  const overlay = { resize: app.state.resize, colormap: colormapOf(METHOD_INFO.get(method).scale), alpha: 1 };
   const result = await app.jobs.join(
     key,
     (partial, progress) =>
-      app.request('explain', { method, options, overlay }, { onPartial: partial, onProgress: progress, worker }),
+      app.request(
+        'explain',
+        { method, options, overlay },
+        { onPartial: partial, onProgress: progress, worker, label: METHOD_INFO.get(method).label },
+      ),
     { onPartial, onProgress },
   );
   app.cache.set(key, result);
@@ -47,18 +52,15 @@ function explainKey(app, method) {
   return JSON.stringify([app.state.imageIndex, app.state.run.precision, method, explainOptions(app, method)]);
 }
 
-function describe(x) {
-  return `${x.method} · layer ${x.layer} · ${x.label} (${x.classIndex}) · ${x.arithmetic}`;
-}
-
 // Said under every gradient map of an int8 model: its maps differ from an f32 model's by more than
-// its predictions do (docs/explanation-methods.md has the numbers).
-// Says what the map on show was made from, without numbers measured on another model.
-const INT8_GRADIENTS =
+// its predictions do (docs/explanation-methods.md has the numbers). Says what the map on show was
+// made from, without numbers measured on another model; how to get the f32 map is the context's
+// (the page's control, the widget's attribute).
+/** @param {ViewContext} app */
+const int8Gradients = (app) =>
   'Made from int8 weights (an f32 pass over the dequantized weights). Rounding the weights ' +
   "changes a model's gradients by an amount that depends on the model: vanilla saliency and SmoothGrad the " +
-  'most, guided backprop, Grad-CAM and occlusion little (docs/explanation-methods.md). For the f32 map, open ' +
-  'the model\'s f32 file, or its Keras file with "Keras weights: f32".';
+  `most, guided backprop, Grad-CAM and occlusion little.${app.f32Advice ? ` ${app.f32Advice}` : ''}`;
 
 export default {
   id: 'explain',
@@ -70,35 +72,33 @@ export default {
     const s = app.state,
       method = s.method;
     const result = el('div', { className: 'row' });
-    const bar = await colorbar(app, 'jet');
+    const bar = await mapColorbar(app, method);
     // Partial maps (occlusion, coarse first) are drawn as they come; the masked view waits for the
     // final one (the worker is busy until then).
     const draw = (x, final = true) => {
-      result.replaceChildren(
-        figure(
-          overlayCanvas(app.picture, x.figure, s.opacity, describe(x)),
-          describe(x),
-          `${method}-${x.layer}-${x.classIndex}`,
-          legendOf(bar, x.value, x.valueRange),
-        ),
-      );
+      result.replaceChildren(mapFigure(app, x, bar, `${method}-${x.layer}-${x.classIndex}`));
       if (x.weights === 'int8' && x.activations === 'f32')
-        result.append(el('p', { className: 'note' }, INT8_GRADIENTS));
+        result.append(el('p', { className: 'note' }, int8Gradients(app)));
       if (method === 'occlusion' && final) result.append(masked(app, x));
     };
-    // The run's progress in the view itself (the page's bar may be out of sight), kept across tab
-    // switches: a view drawn again joins the run in flight.
-    // Screen readers hear it at the start, each quarter and the end, not at every tick.
+    // The run's progress where its map will be, kept across tab switches: a view drawn again joins
+    // the run in flight. Where the context has its own progress line (the page's bar, with Cancel),
+    // the view only says where that is: one line per run. Screen readers hear it at the start, each
+    // quarter and the end, not at every tick.
     const about = METHOD_INFO.get(method),
       label = about.label;
-    const meter = el('progress', { max: 1 }),
-      shown = el('span', { 'aria-hidden': 'true' }, ` ${label}: starting…`);
+    const meter = el('progress', { max: 1, hidden: Boolean(app.progressLine) }),
+      shown = el(
+        'span',
+        { 'aria-hidden': 'true' },
+        app.progressLine ? ` ${label} is running: ${app.progressLine}.` : ` ${label}: starting…`,
+      );
     const spoken = el('span', { role: 'status', className: 'sr-only' }, `${label} started`);
     const status = el('p', { className: 'view-progress' }, meter, shown, spoken);
     let quarter = 0;
     const onProgress = (fraction, remainingMs) => {
       meter.value = fraction;
-      shown.textContent = ` ${progressText(label, fraction, remainingMs)}`;
+      if (!app.progressLine) shown.textContent = ` ${progressText(label, fraction, remainingMs)}`;
       if (Math.floor(4 * fraction) > quarter)
         spoken.textContent = progressText(label, (quarter = Math.floor(4 * fraction)) / 4, remainingMs);
     };
@@ -151,14 +151,17 @@ export default {
     // Options in pixels (occlusion's patch and stride) cannot exceed the model's input.
     const side = Math.min(...s.model.info.inputShape.slice(0, 2));
     for (const spec of about.options) {
-      controls.append(
-        optionControl(
-          spec,
-          s[spec.name] ?? spec.default,
-          (v) => app.set({ [spec.name]: v }),
-          spec.unit === 'pixels' ? side : spec.max,
-        ),
+      const value = s[spec.name] ?? spec.default;
+      const control = optionControl(
+        spec,
+        value,
+        (v) => app.set({ [spec.name]: v }),
+        spec.unit === 'pixels' ? side : spec.max,
       );
+      // A length in the model's pixels is also said on the picture (a photo is many times larger).
+      if (spec.unit === 'pixels')
+        control.append(el('span', { className: 'note' }, ` ${onPicture(app, Number(value))}`));
+      controls.append(control);
     }
     const opacity = el('input', {
       type: 'range',
@@ -195,7 +198,7 @@ export default {
       'div',
       {},
       el('p', { className: 'about' }, about.help),
-      el('p', { className: 'knows' }, modelKnows(s.model.info)),
+      app.saysWhatModelKnows ? null : el('p', { className: 'knows' }, modelKnows(s.model.info)),
       controls,
       result,
       sanity,
@@ -203,10 +206,13 @@ export default {
   },
 };
 
-// The classic occlusion view: the picture only where the map is at least the threshold.
+// The classic occlusion view: the picture only where the map is at least the threshold, which is
+// set and said in the map's own units (a signed map's middle, 0.5, is zero).
 /** @param {ViewContext} app */
 function masked(app, x) {
   const holder = el('div', {});
+  const said = () => `≥ ${formatValue(valueAt(x, app.state.threshold))}`;
+  const shown = el('output', {}, said());
   const slider = el('input', {
     type: 'range',
     min: 0,
@@ -214,7 +220,13 @@ function masked(app, x) {
     step: 0.05,
     value: app.state.threshold,
     'aria-label': 'threshold',
+    oninput: () => {
+      app.state.threshold = Number(slider.value);
+      shown.textContent = said();
+      slider.setAttribute('aria-valuetext', said());
+    },
   });
+  slider.setAttribute('aria-valuetext', said());
   const show = async () => {
     app.state.threshold = Number(slider.value);
     const img = await app.request('overlay', {
@@ -224,30 +236,39 @@ function masked(app, x) {
     holder.replaceChildren(
       figure(
         imageCanvas(img, { pixelated: false, label: 'masked image' }),
-        `the image where the map ≥ ${app.state.threshold}`,
+        `the image where the map ${said()} (${x.value})`,
         'occlusion-masked',
       ),
     );
   };
   slider.addEventListener('change', () => show().catch(app.showError));
   show().catch(app.showError);
-  return el('div', {}, el('label', {}, 'threshold ', slider), holder);
+  return el('div', {}, el('label', {}, 'threshold ', slider, ' ', shown), holder);
 }
 
 /** @param {ViewContext} app @param {string} method @param {HTMLElement} target */
 async function sanityCheck(app, method, target) {
-  const bar = await colorbar(app, 'jet');
-  const r = await app.request('sanityCheck', {
-    method,
-    options: { ...explainOptions(app, method), topLayers: 3 },
-    overlay: { resize: app.state.resize, alpha: 1 },
-  });
-  target.replaceChildren(
-    el(
-      'p',
-      {},
-      `Sanity check (Adebayo et al. 2018): with the kernels of ${r.randomizedLayers.join(', ')} randomized, the map's Spearman rank correlation with the original is ${r.spearman.toFixed(3)}. A map that explains the model should change (low correlation).`,
-    ),
+  const bar = await mapColorbar(app, method);
+  // What the click made is brought into view and announced: it lands below the map.
+  const said = el('p', { role: 'status' }, 'Sanity check: running…');
+  target.replaceChildren(said);
+  target.scrollIntoView({ block: 'nearest' });
+  const r = await app
+    .request(
+      'sanityCheck',
+      {
+        method,
+        options: { ...explainOptions(app, method), topLayers: 3 },
+        overlay: { resize: app.state.resize, colormap: colormapOf(METHOD_INFO.get(method).scale), alpha: 1 },
+      },
+      { label: 'Sanity check' },
+    )
+    .catch((e) => {
+      said.textContent = `Sanity check ${e?.name === 'CancelledError' ? 'cancelled' : 'failed'}: press Sanity check to start it again.`;
+      throw e;
+    });
+  said.textContent = `Sanity check (Adebayo et al. 2018): with the kernels of ${r.randomizedLayers.join(', ')} randomized, the map's Spearman rank correlation with the original is ${r.spearman.toFixed(3)}. A map that explains the model should change (low correlation).`;
+  target.append(
     el(
       'div',
       { className: 'row' },
@@ -255,13 +276,9 @@ async function sanityCheck(app, method, target) {
         [r.original, 'original map', 'trained weights'],
         [r.randomized, 'randomized map', 'top layers randomized'],
       ].map(([x, label, caption]) =>
-        figure(
-          overlayCanvas(app.picture, x.figure, app.state.opacity, label),
-          caption,
-          `sanity-${method}-${label.split(' ')[0]}`,
-          legendOf(bar, x.value, x.valueRange),
-        ),
+        mapFigure(app, x, bar, `sanity-${method}-${label.split(' ')[0]}`, { label, caption }),
       ),
     ),
   );
+  target.scrollIntoView({ block: 'nearest' });
 }

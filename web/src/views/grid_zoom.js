@@ -1,14 +1,10 @@
 import { el } from '../ui.js';
 
 // Click a tile of a grid canvas (or focus the grid and move with the arrow keys, Home and End) to
-// see it enlarged in `zoom` (a canvas).
+// see it enlarged in `zoom` (a canvas). The first tile is shown at first: an empty box looks broken.
 export function zoomable(canvas, grid, describe) {
   const zoom = el('canvas', { width: 192, height: 192, className: 'pixels', role: 'img', 'aria-label': 'zoomed tile' });
-  const caption = el(
-    'figcaption',
-    { 'aria-live': 'polite' },
-    'Click a tile (or use the arrow keys on the grid) to zoom.',
-  );
+  const caption = el('figcaption', { 'aria-live': 'polite' });
   let current = -1;
   const show = (i) => {
     current = i;
@@ -54,5 +50,7 @@ export function zoomable(canvas, grid, describe) {
     e.preventDefault();
     show(Math.min(Math.max(to, 0), grid.tiles - 1));
   });
+  show(0);
+  caption.textContent = `${describe(0)} (click a tile, or use the arrow keys on the grid, to zoom another)`;
   return el('figure', { className: 'zoom' }, zoom, caption);
 }

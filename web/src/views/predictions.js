@@ -60,7 +60,7 @@ export default {
     return el(
       'div',
       {},
-      el('p', { className: 'knows' }, modelKnows(info)),
+      app.saysWhatModelKnows ? null : el('p', { className: 'knows' }, modelKnows(info)),
       el('div', { className: 'row' }, seen, canvas),
       el(
         'p',

@@ -1,0 +1,53 @@
+// An explanation map as a figure, shared by Explain (its map, the sanity check's) and Compare: the
+// map over the picture, a caption that states the map's resolution, and a legend in the colormap
+// of the method's scale (the catalog's: signed maps diverge from zero at the middle).
+import { colorbar, figure, legendOf } from '../figure.js';
+import { colormapOf, METHOD_INFO } from '../catalog.js';
+import { overlayCanvas } from '../ui.js';
+
+/** @typedef {import('../view_context.js').ViewContext} ViewContext */
+
+// The colour scale `method`'s maps are drawn in.
+/** @param {ViewContext} app @param {string} method */
+export const mapColorbar = (app, method) => colorbar(app, colormapOf(METHOD_INFO.get(method).scale));
+
+// What a map is, for its caption: method, layer, class, arithmetic and its resolution — the
+// model's input size, and the coarser grid it was upsampled from (a CAM's layer, occlusion's
+// patch positions), so that a smooth-looking map does not hide how coarse it is.
+export function describeMap(x) {
+  const [rows, cols] = x.rawShape ?? [];
+  const from = x.rawShape?.length === 2 && (rows !== x.height || cols !== x.width) ? ` from ${rows}×${cols}` : '';
+  return `${x.method} · layer ${x.layer} · ${x.label} (${x.classIndex}) · ${x.arithmetic} · map ${x.height}×${x.width}${from}`;
+}
+
+/**
+ * @param {ViewContext} app
+ * @param {any} x the worker's drawn explanation (worker.js drawn())
+ * @param {any} bar from mapColorbar
+ * @param {string} exportName
+ * @param {{ label?: string, caption?: string }} [text] the canvas's label and the caption (default:
+ *   describeMap)
+ */
+export function mapFigure(app, x, bar, exportName, { label = describeMap(x), caption = describeMap(x) } = {}) {
+  return figure(
+    overlayCanvas(app.picture, x.figure, app.state.opacity, label),
+    caption,
+    exportName,
+    legendOf(bar, x.value, x.valueRange, METHOD_INFO.get(x.method)?.scale),
+  );
+}
+
+// The map value that the normalized value `t` (0 to 1) stands for.
+export const valueAt = (x, t) => x.valueRange[0] + t * (x.valueRange[1] - x.valueRange[0]);
+
+// "15 px = about 300 × 225 px of the picture": a length in the model's input pixels, on the picture.
+/** @param {ViewContext} app @param {number} pixels */
+export function onPicture(app, pixels) {
+  const [height, width] = app.state.model.info.inputShape;
+  const { width: pw, height: ph } = app.picture ?? { width, height };
+  // Keras' resize squashes the picture to the input; a centre crop scales both sides alike.
+  const crop = app.state.resize === 'crop' ? Math.min(pw / width, ph / height) : null;
+  const sx = crop ?? pw / width,
+    sy = crop ?? ph / height;
+  return `about ${Math.round(pixels * sx)} × ${Math.round(pixels * sy)} px of the picture`;
+}
