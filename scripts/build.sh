@@ -25,6 +25,8 @@ npx vite build --config web/vite.config.js --mode single
 npx vite build --config web/vite.config.js --mode site
 npx vite build --config web/vite.config.js --mode widget
 cp web/src/convscope-widget.d.ts dist/
+# The widget's examples as they work from dist/, from disk too (pictures inlined).
+node scripts/write_examples.mjs
 # The widget's optional threaded builds, for pages that are cross-origin isolated (docs/embedding.md).
 mkdir -p dist/convscope-threads
 for b in convscope-web-mt convscope-web-relaxed-mt; do

@@ -3,8 +3,9 @@
 // on Run runs once with the edited value; Maximize keeps what is typed, runs on Enter and names
 // what it cannot use; one progress line per run that never goes back; Escape cancels and focus
 // returns to Run; a view's error stays with its view, and an unknown layer in the link is named;
-// what a click makes is brought into view; on a phone every tab is on screen; the tabs are in a
-// landmark; the header says how many workers methods of many passes run on.
+// what a click makes is brought into view; on a desktop the first figure starts in the upper third
+// of the window, on a phone every tab is on screen; the tabs are in a landmark; the header says how
+// many workers methods of many passes run on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -235,6 +236,18 @@ for (const browser of BROWSERS) {
 }
 
 for (const browser of BROWSERS) {
+  test(`${browser}: on a desktop the first figure starts in the window's upper third`, async () => {
+    const { page, problems, close } = await openPage(`${pageUrl}#tab=explain`, { browser, viewport: VIEWPORT });
+    try {
+      await settled(page);
+      const top = await page.evaluate(() => document.querySelector('#view figure').getBoundingClientRect().top);
+      assert.ok(top < VIEWPORT.height / 3, `the first figure starts at y = ${top} of ${VIEWPORT.height}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
   test(`${browser}: on a phone every tab is on screen, in a landmark; the header names the workers`, async () => {
     const { page, problems, close } = await openPage(pageUrl, { browser, viewport: { width: 390, height: 844 } });
     try {
@@ -252,6 +265,12 @@ for (const browser of BROWSERS) {
         (await axeViolations(page, ['moderate', 'serious', 'critical'])).filter((v) => v.startsWith('region')),
         [],
       );
+      // The predictions chart is drawn at the phone's width, not shrunk (its 13 px text stays 13 px).
+      const chart = await page.evaluate(() => {
+        const c = document.querySelector('#view canvas[aria-label="top-5 predictions"]');
+        return [c.getBoundingClientRect().width, parseFloat(c.style.width)];
+      });
+      assert.ok(chart[0] >= chart[1] - 0.5, `the chart is drawn ${chart[1]} wide and shown ${chart[0]} wide`);
       // From file:// the module has one thread, but methods of many passes run on several workers.
       const [workers, header] = await page.evaluate(() => [
         window.convscopeApp.team.available(window.convscopeApp.state.model.info),

@@ -85,6 +85,20 @@ for (const browser of BROWSERS) {
     }
   });
 
+  test(`${browser}: filter grids say what their shades are`, async () => {
+    const { page, problems, close } = await openPage(`${pageUrl}#tab=filters`, { browser, viewport: VIEWPORT });
+    try {
+      await settled(page);
+      assert.match(
+        await text(page, '#view .legend-text'),
+        /^weights: each filter from its own lowest \(dark\) to its highest \(bright\)/,
+      );
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
   test(`${browser}: the feature maps' zoom box shows the first map, not an empty box`, async () => {
     const { page, problems, close } = await openPage(`${pageUrl}#tab=features`, { browser, viewport: VIEWPORT });
     try {

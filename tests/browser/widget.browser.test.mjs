@@ -252,6 +252,44 @@ test('the tutorial opened from file:// explains why its images cannot load', asy
       'convscope: could not load the image ../samples/fashion-sneaker.png: a page opened from file:// cannot read files beside it. ' +
         'Serve the folder over http (npx convscope serve, or python3 -m http.server), or drop the file onto an interactive widget',
     );
+    // ... and the interactive widget offers itself to drop onto.
+    assert.equal(
+      await page.evaluate(
+        () => document.querySelector('conv-scope[view=features]').shadowRoot.querySelector('.drop-here')?.textContent,
+      ),
+      'Drop a picture onto this box to see it here.',
+    );
+  } finally {
+    await close();
+  }
+});
+
+// dist/examples/ works from where it is, from disk too: every widget of the tutorial draws.
+test('dist/examples/tutorial.html opened from file:// draws every widget', async () => {
+  const { page, problems, close } = await openPage(`file://${path.join(root, 'dist/examples/tutorial.html')}`, {
+    ready: false,
+  });
+  try {
+    const count = await page.evaluate(() => document.querySelectorAll('conv-scope').length);
+    for (let i = 0; i < count; i++) {
+      await page.waitForFunction(
+        (k) => {
+          const widget = document.querySelectorAll('conv-scope')[k];
+          widget.scrollIntoView({ block: 'center' });
+          const s = widget.shadowRoot;
+          return s && (!s.querySelector('.error').hidden || s.querySelector('main canvas, main pre'));
+        },
+        i,
+        { timeout: 120000, polling: 250 },
+      );
+    }
+    const errors = await page.evaluate(() =>
+      [...document.querySelectorAll('conv-scope')].map((w) =>
+        w.shadowRoot.querySelector('.error').hidden ? null : w.shadowRoot.querySelector('.error').textContent,
+      ),
+    );
+    assert.deepEqual(errors, new Array(count).fill(null));
+    assert.deepEqual(problems, []);
   } finally {
     await close();
   }

@@ -157,7 +157,8 @@ async function render() {
       if (token === renderToken) render();
       return;
     }
-    keepFocus(main, () => main.replaceChildren(el('p', { className: 'about' }, view.about), content));
+    const about = view.describesItself ? [] : [el('p', { className: 'about' }, view.about)];
+    keepFocus(main, () => main.replaceChildren(...about, content));
   } catch (e) {
     if (token === renderToken) {
       main.replaceChildren(el('p', { className: 'about' }, view.about));

@@ -192,7 +192,12 @@ export class ConvScopeElement extends HTMLElement {
     if (e instanceof CancelledError) return;
     this.error.textContent = `convscope: ${e.message ?? e}`;
     this.error.hidden = false;
-    this.view.replaceChildren();
+    // An interactive widget stays something to drop a picture onto (its message may say so).
+    this.view.replaceChildren(
+      ...(this.hasAttribute('interactive')
+        ? [el('p', { className: 'drop-here' }, 'Drop a picture onto this box to see it here.')]
+        : []),
+    );
     this.dispatchEvent(
       new CustomEvent('convscope-error', {
         detail: { message: e.message ?? String(e) },

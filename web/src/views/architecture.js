@@ -65,7 +65,7 @@ export default {
     const rows = app.state.model.summary.rows;
     const labels = rows.map((r) => `${r.name} ${r.outputShape.join('×')}`);
     // Labels slant down at 60 degrees from under each box: the canvas ends where the longest does.
-    const font = '11px system-ui, sans-serif';
+    const font = '12px system-ui, sans-serif';
     const measure = hiDpiCanvas(1, 1)[1];
     measure.font = font;
     const lengths = labels.map((l) => measure.measureText(l).width);
@@ -76,13 +76,16 @@ export default {
     canvas.id = 'architecture-diagram'; // keeps focus across the redraw a selection makes
     const boxes = [];
     const maxSide = Math.max(...rows.map((r) => (r.outputShape.length === 3 ? r.outputShape[0] : 1)));
+    const maxChannels = Math.max(...rows.map((r) => r.outputShape.at(-1)));
     ctx.font = font;
     rows.forEach((r, i) => {
       const s = r.outputShape;
       const side = s.length === 3 ? s[0] : 1,
         channels = s.at(-1);
       const h = 30 + (150 * Math.log2(1 + side)) / Math.log2(1 + maxSide);
-      const w = Math.min(step - 6, 6 + 4 * Math.log2(1 + channels));
+      // Widths span 8 pixels (one channel) to the step's (the model's most), on a log scale: a
+      // model's narrow and wide layers look it.
+      const w = 8 + ((step - 14) * Math.log2(1 + channels)) / Math.log2(1 + maxChannels);
       const x = 10 + i * step + (step - w) / 2,
         y = 110 - h / 2;
       ctx.fillStyle = colorOf(r.category);

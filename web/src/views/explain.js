@@ -66,6 +66,8 @@ export default {
   id: 'explain',
   title: 'Explain',
   about: 'Why the model predicts a class: gradient, class-activation and perturbation maps over your image.',
+  // Its drawing opens with the chosen method's own description, which says more than `about`.
+  describesItself: true,
   needsImage: true,
   /** @param {ViewContext} app */
   async render(app) {

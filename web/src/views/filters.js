@@ -1,4 +1,4 @@
-import { figure } from '../figure.js';
+import { colorbar, figure, legendOf } from '../figure.js';
 import { el, imageCanvas, select } from '../ui.js';
 import { zoomable } from './grid_zoom.js';
 import { filterLayers } from '../model_layers.js';
@@ -23,6 +23,13 @@ export default {
     const channel = inChannels === 3 ? -1 : Math.min(app.state.channel ?? 0, inChannels - 1);
     const grid = await app.request('filterGrid', { name, options: channel < 0 ? { scale: 8 } : { channel, scale: 8 } });
     const canvas = imageCanvas(grid, { grid: true, label: `filters of ${name}` });
+    // Each tile is stretched to its own filter's range: the legend says so, without a range.
+    const legend = legendOf(
+      await colorbar(app, 'gray'),
+      channel < 0
+        ? "weights: each filter from its own lowest (dark) to its highest (bright), each colour channel the input's"
+        : 'weights: each filter from its own lowest (dark) to its highest (bright)',
+    );
     const input =
       inChannels === 3
         ? el('span', {}, 'colour (RGB input)')
@@ -50,7 +57,7 @@ export default {
       el(
         'div',
         { className: 'row' },
-        figure(canvas, `${grid.tiles} filters of ${name}`, `filters-${name}`),
+        figure(canvas, `${grid.tiles} filters of ${name}`, `filters-${name}`, legend),
         zoomable(canvas, grid, (i) => `filter ${i}`),
       ),
     );

@@ -29,16 +29,28 @@ export default {
   /** @param {import('../view_context.js').ViewContext} app */
   async render(app) {
     const p = app.state.run.predictions;
-    const [canvas, ctx] = hiDpiCanvas(560, 40 + 34 * p.length, 'top-5 predictions');
+    // Drawn at the width there is (a phone's), never shrunk by CSS: its text stays 13 px. Where a
+    // label and its bar do not fit side by side, the label goes above the bar.
+    const width = Math.max(280, Math.min(560, (globalThis.innerWidth || 560) - 40));
+    const narrow = width < 480,
+      rowHeight = narrow ? 44 : 34,
+      barLeft = narrow ? 8 : 200,
+      barWidth = width - barLeft - 80;
+    const [canvas, ctx] = hiDpiCanvas(width, 40 + rowHeight * p.length, 'top-5 predictions');
     const fg = getComputedStyle(document.body).color;
     ctx.font = '13px system-ui, sans-serif';
     p.forEach((q, i) => {
-      const y = 20 + i * 34;
+      const y = 20 + i * rowHeight,
+        bar = narrow ? y + 20 : y;
       ctx.fillStyle = '#4e79a7';
-      ctx.fillRect(200, y, Math.max(1, 280 * q.probability), 22);
+      ctx.fillRect(barLeft, bar, Math.max(1, barWidth * q.probability), narrow ? 18 : 22);
       ctx.fillStyle = fg;
-      ctx.fillText(q.label.slice(0, 26), 8, y + 16);
-      ctx.fillText(`${(100 * q.probability).toFixed(1)}%`, 206 + 280 * q.probability, y + 16);
+      ctx.fillText(q.label.slice(0, narrow ? 40 : 26), 8, y + (narrow ? 13 : 16));
+      ctx.fillText(
+        `${(100 * q.probability).toFixed(1)}%`,
+        barLeft + 6 + barWidth * q.probability,
+        bar + (narrow ? 14 : 16),
+      );
     });
     const info = app.state.model.info;
     // A grayscale model's view of the picture, beside what it made of it: the gray it was given
