@@ -34,6 +34,8 @@ does not say gets rescale, x / 255, with a warning); --input-size HxW the size a
 input size is free runs at (default 224x224). --layer (Grad-CAM and its kin, feature maps): any
 layer with feature maps; default the model's own (the last before the flatten or global pooling).
 --threads N: threads per image (default: the cores, shared among the --jobs; 1 = no thread pool).
+--threshold T: occlusion's masked picture keeps where the map is at least T of its scale, 0 to 1
+(0.5 is no change; default 0.75, half the largest drop); its caption says it in the map's units.
 Method options (each method takes its own; docs/explanation-methods.md):
 ${[...METHOD_OPTIONS.values()].map((o) => `  --${o.name}: ${o.help}`).join('\n')}
 Activation maximization's options:

@@ -8,6 +8,7 @@ import { captioned } from './figures.mjs';
 import { writeFileAtomically } from './files.mjs';
 import { encodePng } from './png.mjs';
 import { grayPicture } from '../web/src/grayscale.js';
+import { mapResolution, valueAt } from '../web/src/map_values.js';
 import { classLabel, defaultCamLayer, filterLayers, firstLayer, isGrayscale } from '../web/src/model_layers.js';
 
 // The views of the model and the image, then the core's explanation methods (its catalog).
@@ -51,12 +52,8 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
     Weights: x.weights,
     Activations: x.activations,
   });
-  // The map's resolution too (the model's input; a CAM's layer or occlusion's grid it came from).
-  const captionOf = (x) => {
-    const [rows, cols] = x.raw.shape;
-    const from = x.raw.shape.length === 2 && (rows !== x.height || cols !== x.width) ? ` from ${rows}x${cols}` : '';
-    return `${x.method} | layer ${x.layer} | ${x.label} (${x.classIndex}) | ${x.arithmetic} | map ${x.height}x${x.width}${from}`;
-  };
+  const captionOf = (x) =>
+    `${x.method} | layer ${x.layer} | ${x.label} (${x.classIndex}) | ${x.arithmetic} | ${mapResolution(x, x.raw.shape, 'x')}`;
 
   options.methods.forEach((method, i) => {
     const start = performance.now();
@@ -102,9 +99,8 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
       if (method === 'occlusion') {
         const masked = m.overlay(picture, x, { resize: options.resize, mask: true, threshold: options.threshold });
         // The threshold in the map's own units.
-        const [low, high] = x.valueRange;
-        const at = low + options.threshold * (high - low);
-        write('occlusion-mask', masked, describe(x), [`${captionOf(x)} | map >= ${at.toPrecision(3)}`]);
+        const at = valueAt(x, options.threshold).toPrecision(3);
+        write('occlusion-mask', masked, describe(x), [`${captionOf(x)} | map >= ${at}`]);
       }
     } else {
       throw new Error(`unknown method '${method}'`);

@@ -165,7 +165,10 @@ export interface Explanation {
   width: number;
   height: number;
   map: Float32Array;
-  /** What 0 and 1 of `map` stand for, in the units of `value`: [min, max] before normalization. */
+  /**
+   * What 0 and 1 of `map` stand for, in the units of `value`: [0, largest] for a map of scale
+   * 'zero', [-m, m] (zero at 0.5) for a 'signed' one (the catalog's method `scale`).
+   */
   valueRange: [number, number];
   /** What the map's values are, for legends (e.g. "drop in the class probability ..."). */
   value: string;

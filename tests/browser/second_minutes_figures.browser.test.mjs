@@ -2,11 +2,13 @@
 // file://: signed maps (occlusion, integrated gradients, input × gradient) in a diverging colormap
 // whose middle is zero, marked on the legend; CAMs from zero; the masked view's threshold in the
 // map's units; occlusion's patch on the picture; a map's resolution in its caption, and a coarse
-// map drawn over a photo as the blocks it is; a grid's zoom box starts on its first tile.
+// map drawn over a photo as the blocks it is; a grid's zoom box starts on its first tile; an
+// exported figure names its model and picture.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { pageUrl } from '../support/first_minutes.mjs';
+import { crc32 } from '../../web/src/png_text.js';
 import { BROWSERS, openPage, settled } from '../support/page.mjs';
 
 const VIEWPORT = { width: 1440, height: 1000 };
@@ -24,7 +26,49 @@ async function mapShown(page, { run = false } = {}) {
   await settled(page);
 }
 
+// The text chunks of a PNG ({keyword: text}, tEXt and iTXt), each chunk's CRC checked.
+function pngText(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset),
+    text = {};
+  for (let at = 8; at < bytes.length;) {
+    const length = view.getUint32(at),
+      type = new TextDecoder('latin1').decode(bytes.subarray(at + 4, at + 8));
+    assert.equal(view.getUint32(at + 8 + length), crc32(bytes.subarray(at + 4, at + 8 + length)), `${type} CRC`);
+    const data = bytes.subarray(at + 8, at + 8 + length);
+    if (type === 'iTXt' || type === 'tEXt') {
+      const nul = data.indexOf(0);
+      const keyword = new TextDecoder('latin1').decode(data.subarray(0, nul));
+      // iTXt: compression flag and method, then language tag and translated keyword, each ended by 0.
+      let start = nul + 1;
+      if (type === 'iTXt') start = data.indexOf(0, data.indexOf(0, start + 2) + 1) + 1;
+      text[keyword] = new TextDecoder(type === 'iTXt' ? 'utf-8' : 'latin1').decode(data.subarray(start));
+    }
+    at += 12 + length;
+  }
+  return text;
+}
+
 for (const browser of BROWSERS) {
+  test(`${browser}: an exported figure names its model and picture, in its caption and its PNG's text`, async () => {
+    const { page, problems, close } = await openPage(`${pageUrl}#tab=explain`, { browser, viewport: VIEWPORT });
+    try {
+      await settled(page);
+      const bytes = await page.evaluate(async () => {
+        const png = await document.querySelector('#view figure').exportBlob();
+        return [...new Uint8Array(await png.arrayBuffer())];
+      });
+      const text = pngText(Uint8Array.from(bytes));
+      assert.deepEqual(
+        [text.Software, text.Model, text.Source],
+        ['convscope', 'default model: vgg16_slim_fashion_mnist', 'fashion-ankle-boot.png'],
+      );
+      assert.match(text.Caption, /^gradcam · layer block5_conv3 · Ankle boot \(9\) · .* · map 32×32 from 2×2$/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
   test(`${browser}: signed maps diverge from a marked zero; CAMs start at zero; resolutions are said`, async () => {
     const { page, problems, close } = await openPage(`${pageUrl}#tab=explain&method=occlusion`, {
       browser,

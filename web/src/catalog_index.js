@@ -85,12 +85,12 @@ function optionsByName(owners) {
   return options;
 }
 
-// `text` as the value of option `spec` (a link, an attribute), or undefined when it is not one.
 // The colormap of a method's maps by their scale (the catalog's): a diverging one for signed maps,
 // whose middle is zero. The page, the widget and the CLI draw them so.
 /** @param {import('../../wasm/catalog').MapScale} scale */
 export const colormapOf = (scale) => (scale === 'signed' ? 'coolwarm' : 'jet');
 
+// `text` as the value of option `spec` (a link, an attribute), or undefined when it is not one.
 export function parseOption(spec, text) {
   if (spec.type === 'boolean') return text === 'true' ? true : text === 'false' ? false : undefined;
   if (spec.type === 'choice') return spec.choices.includes(text) ? text : undefined;

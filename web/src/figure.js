@@ -1,6 +1,7 @@
 // Figures: a canvas with its caption, a legend for heatmaps (colour scale, value range, what the
 // values are), and an export that writes all three into one PNG on an opaque background at a
 // stated size (a 32 x 32 map is exported enlarged, crisp).
+import { withPngText } from './png_text.js';
 import { el } from './ui.js';
 
 // Exports have a long side of at least this many pixels (small figures enlarged by a whole factor).
@@ -61,15 +62,16 @@ function legendElement(legend) {
   );
 }
 
-// The export of `canvas` with its caption and legend: [width, height] and a drawing function.
+// The export of `canvas` with its caption and legend, and a line naming the model and the picture:
+// [width, height] and a drawing function draw(ctx, source).
 function exportLayout(canvas, caption, legend) {
   const scale = Math.max(1, Math.ceil(EXPORT_MIN_SIDE / Math.max(canvas.width, canvas.height)));
   const pad = 12,
     line = 18;
   const width = Math.max(canvas.width * scale, legend ? BAR_WIDTH + 80 : 0) + 2 * pad;
   const legendHeight = legend ? 14 + 2 * line : 0;
-  const height = canvas.height * scale + pad * 2 + legendHeight + (caption ? line + 4 : 0);
-  const draw = (ctx) => {
+  const height = canvas.height * scale + pad * 2 + legendHeight + (caption ? line + 4 : 0) + line;
+  const draw = (ctx, source) => {
     // The page's panel and text colours (light or dark), opaque; black on white outside the page.
     const style = getComputedStyle(canvas),
       panel = style.getPropertyValue('--panel').trim();
@@ -91,6 +93,7 @@ function exportLayout(canvas, caption, legend) {
       y += legendHeight;
     }
     if (caption) ctx.fillText(caption, pad, y + line, width - 2 * pad);
+    if (source) ctx.fillText(source, pad, y + (caption ? 2 * line + 4 : line), width - 2 * pad);
   };
   return { width, height, draw };
 }
@@ -102,14 +105,26 @@ function exportLayout(canvas, caption, legend) {
  */
 export function exportFigure(canvas, { caption, legend } = {}) {
   const { width, height, draw } = exportLayout(canvas, caption, legend);
-  const blob = () =>
-    new Promise((resolve, reject) => {
-      const out = el('canvas', { width, height });
-      draw(out.getContext('2d'));
+  const blob = async () => {
+    const { model, picture } = sourceOf(canvas);
+    const out = el('canvas', { width, height });
+    draw(out.getContext('2d'), [model, picture].filter(Boolean).join(' · '));
+    const png = await new Promise((resolve, reject) =>
       // null when the browser cannot make the PNG (out of memory for the canvas).
-      out.toBlob((b) => (b ? resolve(b) : reject(new Error(`could not make a ${width} × ${height} PNG`))), 'image/png');
-    });
+      out.toBlob((b) => (b ? resolve(b) : reject(new Error(`could not make a ${width} × ${height} PNG`))), 'image/png'),
+    );
+    const text = { Software: 'convscope', Model: model, Source: picture, Caption: caption };
+    return withPngText(png, Object.fromEntries(Object.entries(text).filter(([, v]) => v)));
+  };
   return { width, height, blob };
+}
+
+// The model and the picture a figure was made from: the page and the widget say them on the
+// element that holds their views (data-model, data-picture).
+/** @param {Element} canvas */
+function sourceOf(canvas) {
+  const holder = /** @type {HTMLElement | null} */ (canvas.closest('[data-model]'));
+  return { model: holder?.dataset.model ?? '', picture: holder?.dataset.picture ?? '' };
 }
 
 // A button that saves `canvas` (with caption and legend) as `${name}.png`.

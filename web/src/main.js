@@ -152,9 +152,14 @@ async function render() {
     const content = await view.render(app);
     if (token !== renderToken) return;
     // A press in the view ends in a click on the control it started on (Run, after an edit whose
-    // change event brought this redraw): drawn again once that is done, from the state it left.
-    if (await afterPress()) {
-      if (token === renderToken) render();
+    // change event brought this redraw). Work the click started draws into the view on show
+    // (Synthesize, Sanity check), which then stays; otherwise it is drawn again once the click is
+    // done, from the state it left.
+    const started = progress.started;
+    const pressed = await afterPress();
+    if (token !== renderToken) return;
+    if (pressed) {
+      if (progress.started === started) render();
       return;
     }
     const about = view.describesItself ? [] : [el('p', { className: 'about' }, view.about)];
@@ -179,7 +184,6 @@ async function loadModel(blob, name, cached) {
   // A cached model's bytes are read back from the cache when needed: a VGG16 kept here would hold
   // 138 MB on the page's side for the whole visit.
   app.modelFile = { blob: cached ? undefined : blob, name, cached };
-  app.saveHash();
   app.state.run = undefined;
   // Kept from the link or the last model only where this model has such a layer; a layer the page
   // chose itself for the last model goes without a note.
@@ -197,7 +201,9 @@ async function loadModel(blob, name, cached) {
   );
   for (const k of unknown) app.state[k] = undefined;
   if (app.state.layer === undefined) app.state.layer = app.defaultLayer = firstLayer(s.rows);
+  app.saveHash(); // without the settings just dropped: a reload does not note them again
   showModelHeader(info, name, app.team.available(info));
+  $('view').dataset.model = `${name}: ${info.name}`; // named by exported figures (figure.js)
   app.strip.setGray(isGrayscale(info));
   if (app.state.imageIndex !== undefined) await showImage(app.state.imageIndex);
   else render();
@@ -221,23 +227,26 @@ async function showImage(index) {
   // What the model sees: a grayscale model's picture in gray (made once per picture).
   app.picture = isGrayscale(app.state.model.info) ? (img.gray ??= grayPicture(img.picture)) : img.picture;
   app.cache.clear();
+  $('view').dataset.picture = img.name;
   app.strip.select(index);
   render();
 }
 
 // What the Cancel button does: every worker stops, the page's restarts with its model and images.
-function cancelWork() {
+// Focus goes back to the control that started the run, unless the user is elsewhere (removing
+// an image stops its run: focus stays in the strip).
+function cancelWork({ refocusStarter = true } = {}) {
   const { starter } = progress;
   app.team.dismiss();
   app.client.cancel();
   progress.hide();
-  refocus(starter, $('view'));
+  if (refocusStarter) refocus(starter, $('view'));
 }
 
 // Takes image `index` away (worker included); the nearest remaining one is shown, or none.
 async function removeImage(index) {
   // A run on this image stops with it: its parts would fail on the forgotten image.
-  if (app.jobs.keys().some((key) => JSON.parse(key)[0] === index)) cancelWork();
+  if (app.jobs.keys().some((key) => JSON.parse(key)[0] === index)) cancelWork({ refocusStarter: false });
   app.strip.remove(index, $('open-images'));
   app.images[index] = null;
   app.client.request('forget', { image: `image${index}` }).catch(() => {});
@@ -247,6 +256,7 @@ async function removeImage(index) {
   const next = left.find((i) => i > index) ?? left.at(-1);
   if (next !== undefined) return showImage(next);
   Object.assign(app.state, { imageIndex: undefined, run: undefined });
+  delete $('view').dataset.picture;
   app.picture = null;
   app.cache.clear();
   render();
@@ -334,7 +344,7 @@ async function main() {
   });
   wireInputs({
     open: openGiven,
-    cancel: cancelWork,
+    cancel: () => cancelWork(),
     forgetCached: () => models.forgetAll().catch(app.showBanner),
     changePreprocessing: () =>
       models.changePreprocessing(app.modelFile, app.state.model.info.preprocessing.mode).catch(app.showBanner),

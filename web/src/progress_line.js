@@ -1,16 +1,18 @@
 // The page's one progress line (the bar at the bottom, with Cancel): shown while any request has
-// taken over 200 ms. Requests made together (Maximize's units on several workers) share it: their
-// mean fraction, never going back, and the longest time left. It remembers the control that
-// started the run, for Cancel to give focus back to.
+// taken over 200 ms. Requests of the run it names (the first one's label: Maximize's units on
+// several workers share one) make its fraction: their mean, never going back, and the longest
+// time left; other requests meanwhile (a tab's drawing) do not move it. It remembers the control
+// that started the run, for Cancel to give focus back to.
 import { progressText } from './ui.js';
 
 /** @param {HTMLElement} bar the #progress element: a <progress> and a text span */
 export function progressLine(bar, text = bar.querySelector('span')) {
   const meter = bar.querySelector('progress');
   let active = 0,
+    started = 0,
     batch = { what: '', parts: [], shown: 0, starter: null };
   const show = () => {
-    const { parts } = batch;
+    const parts = batch.parts.filter((p) => p.what === batch.what);
     batch.shown = Math.max(batch.shown, parts.reduce((sum, p) => sum + p.fraction, 0) / parts.length);
     const left = parts.map((p) => p.remainingMs).filter(Number.isFinite);
     meter.value = batch.shown;
@@ -19,6 +21,10 @@ export function progressLine(bar, text = bar.querySelector('span')) {
   return {
     get active() {
       return active;
+    },
+    // How many requests were ever started (whether a click started work).
+    get started() {
+      return started;
     },
     get starter() {
       return batch.starter;
@@ -29,12 +35,13 @@ export function progressLine(bar, text = bar.querySelector('span')) {
       const timer = setTimeout(() => {
         bar.hidden = false;
       }, 200);
+      started++;
       if (++active === 1) {
         batch = { what, parts: [], shown: 0, starter: document.activeElement };
         text.textContent = `${what}…`;
         meter.removeAttribute('value');
       }
-      const part = { fraction: 0, remainingMs: undefined };
+      const part = { what, fraction: 0, remainingMs: undefined };
       batch.parts.push(part);
       return {
         /** @param {number} fraction @param {number} [remainingMs] */
@@ -44,7 +51,7 @@ export function progressLine(bar, text = bar.querySelector('span')) {
         },
         end() {
           clearTimeout(timer);
-          part.fraction = 1;
+          Object.assign(part, { fraction: 1, remainingMs: undefined });
           if (--active === 0) bar.hidden = true;
           else if (batch.parts.length > 1) show();
         },

@@ -27,7 +27,8 @@
  * @property {import('../../wasm/convscope').Precision} [precision] the widget's precision attribute
  *   (the page runs the model file's)
  * @property {number} opacity the heatmaps' opacity over the picture, 0 to 1
- * @property {number} threshold occlusion's masked view: the picture where the map is at least this
+ * @property {number} threshold occlusion's masked view: the picture where the map is at least this,
+ *   on the map's normalized scale (0 to 1; the view says it in the map's units)
  * @property {string} [method] the Explain view's method (the catalog's names)
  * @property {number} [classIndex] the class explained; undefined: the top-1
  * @property {string} [layer] the layer the Layer, Filters, Features and Architecture views show

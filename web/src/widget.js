@@ -83,6 +83,7 @@ export class ConvScopeElement extends HTMLElement {
     this.cache = new Map();
     this.jobs = new Jobs();
     this.afterPress = pressWatch(this.view);
+    this.requestsStarted = 0;
     this.visible = false;
     this.addEventListener('dragover', (e) => this.hasAttribute('interactive') && e.preventDefault());
     this.addEventListener('drop', (e) => {
@@ -134,6 +135,7 @@ export class ConvScopeElement extends HTMLElement {
   async setImage(blob) {
     const c = await client();
     this.picture = await c.request('setImage', { image: this.imageKey, blob });
+    this.view.dataset.picture = blob.name ?? 'a dropped picture'; // named by exported figures
     this.grayPicture = null;
     this.cache.clear();
     await this.render();
@@ -160,7 +162,10 @@ export class ConvScopeElement extends HTMLElement {
         `input-size="${size}": the model takes ${height} x ${width} pictures; input-size is for a Keras model whose input size is free`,
       );
     }
+    // Exported figures name the model and the picture (figure.js).
+    this.view.dataset.model = this.getAttribute('model') || `the default model: ${this.modelInfo.info.name}`;
     const image = this.getAttribute('image');
+    if (image) this.view.dataset.picture = image.startsWith('data:') ? 'the picture of this page' : image;
     if (image && this.needsImage()) {
       this.picture = await c.request('setImage', {
         image: this.imageKey,
@@ -188,13 +193,20 @@ export class ConvScopeElement extends HTMLElement {
     }
   }
 
-  fail(e) {
+  // What went wrong, above the view (which stays).
+  say(e) {
     if (e instanceof CancelledError) return;
     this.error.textContent = `convscope: ${e.message ?? e}`;
     this.error.hidden = false;
-    // An interactive widget stays something to drop a picture onto (its message may say so).
+  }
+
+  // A load or drawing that failed: said, and the view emptied. An interactive widget without a
+  // picture stays something to drop one onto (its message may say so).
+  fail(e) {
+    if (e instanceof CancelledError) return;
+    this.say(e);
     this.view.replaceChildren(
-      ...(this.hasAttribute('interactive')
+      ...(this.hasAttribute('interactive') && !this.picture
         ? [el('p', { className: 'drop-here' }, 'Drop a picture onto this box to see it here.')]
         : []),
     );
@@ -253,8 +265,10 @@ export class ConvScopeElement extends HTMLElement {
       cache: this.cache,
       jobs: this.jobs,
       autoRun: true,
-      request: (op, args, callbacks) =>
-        c.request(op, { model: widget.modelInfo.key, image: widget.imageKey, ...args }, callbacks),
+      request: (op, args, callbacks) => {
+        widget.requestsStarted++;
+        return c.request(op, { model: widget.modelInfo.key, image: widget.imageKey, ...args }, callbacks);
+      },
       set(patch) {
         // Interactive widgets reflect a reader's choice in their attributes (and so re-render).
         const names = {
@@ -272,7 +286,8 @@ export class ConvScopeElement extends HTMLElement {
         }
       },
       saveHash() {},
-      showError: (e) => widget.fail(e),
+      // A view's error (a bad entry in its controls) is said above it; the view stays, to fix it.
+      showError: (e) => widget.say(e),
     };
     if (this.picture && (this.needsImage() || view === 'features')) {
       state.run = await app.request('run', { precision: state.precision, resize: state.resize });
@@ -287,9 +302,13 @@ export class ConvScopeElement extends HTMLElement {
       throw new Error(`unknown view '${view}' (views: ${[...Object.keys(VIEWS), ...EXPLAIN_VIEWS].join(', ')})`);
     }
     if (token !== this.renderToken) return;
-    // As on the page (press_watch.js): never under a pressed pointer.
-    if (await this.afterPress()) {
-      if (token === this.renderToken) await this.render();
+    // As on the page (press_watch.js): never under a pressed pointer; work its click started
+    // draws into the view on show, which then stays.
+    const started = this.requestsStarted;
+    const pressed = await this.afterPress();
+    if (token !== this.renderToken) return;
+    if (pressed) {
+      if (this.requestsStarted === started) await this.render();
       return;
     }
     this.error.hidden = true;

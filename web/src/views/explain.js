@@ -1,5 +1,6 @@
 import { figure, formatValue } from '../figure.js';
-import { mapColorbar, mapFigure, onPicture, valueAt } from './map_figure.js';
+import { mapColorbar, mapFigure, onPicture } from './map_figure.js';
+import { valueAt } from '../map_values.js';
 import { colormapOf, LONG_METHODS as LONG, METHOD_INFO, METHODS, methodOptions } from '../catalog.js';
 import { optionControl } from '../option_controls.js';
 import { el, imageCanvas, progressText, select } from '../ui.js';
@@ -55,7 +56,7 @@ function explainKey(app, method) {
 // Said under every gradient map of an int8 model: its maps differ from an f32 model's by more than
 // its predictions do (docs/explanation-methods.md has the numbers). Says what the map on show was
 // made from, without numbers measured on another model; how to get the f32 map is the context's
-// (the page's control, the widget's attribute).
+// to say (the page's control; a widget's reader has none).
 /** @param {ViewContext} app */
 const int8Gradients = (app) =>
   'Made from int8 weights (an f32 pass over the dequantized weights). Rounding the weights ' +

@@ -45,7 +45,13 @@ export default {
           normalize,
           (v) => app.set({ normalize: v }),
         ),
-        select('Colormap', catalog.enums.colormap, colormap, (v) => app.set({ colormap: v })),
+        // coolwarm is for signed maps: its grey middle would suggest a zero these maps lack.
+        select(
+          'Colormap',
+          catalog.enums.colormap.filter((c) => c !== 'coolwarm'),
+          colormap,
+          (v) => app.set({ colormap: v }),
+        ),
       ),
       el(
         'div',

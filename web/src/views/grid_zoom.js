@@ -5,7 +5,7 @@ import { el } from '../ui.js';
 export function zoomable(canvas, grid, describe) {
   const zoom = el('canvas', { width: 192, height: 192, className: 'pixels', role: 'img', 'aria-label': 'zoomed tile' });
   const caption = el('figcaption', { 'aria-live': 'polite' });
-  let current = -1;
+  let current = 0;
   const show = (i) => {
     current = i;
     const col = i % grid.columns,
@@ -39,13 +39,7 @@ export function zoomable(canvas, grid, describe) {
   canvas.addEventListener('keydown', (e) => {
     const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: grid.columns, ArrowUp: -grid.columns }[e.key];
     const to =
-      e.key === 'Home'
-        ? 0
-        : e.key === 'End'
-          ? grid.tiles - 1
-          : step === undefined
-            ? undefined
-            : Math.max(current, 0) + (current < 0 ? 0 : step);
+      e.key === 'Home' ? 0 : e.key === 'End' ? grid.tiles - 1 : step === undefined ? undefined : current + step;
     if (to === undefined) return;
     e.preventDefault();
     show(Math.min(Math.max(to, 0), grid.tiles - 1));

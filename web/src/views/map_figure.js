@@ -3,6 +3,7 @@
 // of the method's scale (the catalog's: signed maps diverge from zero at the middle).
 import { colorbar, figure, legendOf } from '../figure.js';
 import { colormapOf, METHOD_INFO } from '../catalog.js';
+import { mapResolution } from '../map_values.js';
 import { overlayCanvas } from '../ui.js';
 
 /** @typedef {import('../view_context.js').ViewContext} ViewContext */
@@ -11,13 +12,9 @@ import { overlayCanvas } from '../ui.js';
 /** @param {ViewContext} app @param {string} method */
 export const mapColorbar = (app, method) => colorbar(app, colormapOf(METHOD_INFO.get(method).scale));
 
-// What a map is, for its caption: method, layer, class, arithmetic and its resolution — the
-// model's input size, and the coarser grid it was upsampled from (a CAM's layer, occlusion's
-// patch positions), so that a smooth-looking map does not hide how coarse it is.
+// What a map is, for its caption: method, layer, class, arithmetic and its resolution.
 export function describeMap(x) {
-  const [rows, cols] = x.rawShape ?? [];
-  const from = x.rawShape?.length === 2 && (rows !== x.height || cols !== x.width) ? ` from ${rows}×${cols}` : '';
-  return `${x.method} · layer ${x.layer} · ${x.label} (${x.classIndex}) · ${x.arithmetic} · map ${x.height}×${x.width}${from}`;
+  return `${x.method} · layer ${x.layer} · ${x.label} (${x.classIndex}) · ${x.arithmetic} · ${mapResolution(x, x.rawShape)}`;
 }
 
 /**
@@ -36,9 +33,6 @@ export function mapFigure(app, x, bar, exportName, { label = describeMap(x), cap
     legendOf(bar, x.value, x.valueRange, METHOD_INFO.get(x.method)?.scale),
   );
 }
-
-// The map value that the normalized value `t` (0 to 1) stands for.
-export const valueAt = (x, t) => x.valueRange[0] + t * (x.valueRange[1] - x.valueRange[0]);
 
 // "15 px = about 300 × 225 px of the picture": a length in the model's input pixels, on the picture.
 /** @param {ViewContext} app @param {number} pixels */
