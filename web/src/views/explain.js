@@ -1,7 +1,7 @@
 import { figure, formatValue } from '../figure.js';
-import { mapColorbar, mapFigure, onPicture } from './map_figure.js';
+import { mapColorbar, mapColormap, mapFigure, onPicture } from './map_figure.js';
 import { valueAt } from '../map_values.js';
-import { colormapOf, LONG_METHODS as LONG, METHOD_INFO, METHODS, methodOptions } from '../catalog.js';
+import { LONG_METHODS as LONG, METHOD_INFO, METHODS, methodOptions } from '../catalog.js';
 import { optionControl } from '../option_controls.js';
 import { el, imageCanvas, progressText, select } from '../ui.js';
 import { modelKnows } from './predictions.js';
@@ -32,7 +32,7 @@ export async function explained(app, method, { force = false, onPartial, onProgr
     key = explainKey(app, method);
   if (app.cache.has(key)) return app.cache.get(key);
   if (LONG.has(method) && !force && !app.jobs.has(key)) return null;
-  const overlay = { resize: app.state.resize, colormap: colormapOf(METHOD_INFO.get(method).scale), alpha: 1 };
+  const overlay = { resize: app.state.resize, colormap: mapColormap(method), alpha: 1 };
   const result = await app.jobs.join(
     key,
     (partial, progress) =>
@@ -262,7 +262,7 @@ async function sanityCheck(app, method, target) {
       {
         method,
         options: { ...explainOptions(app, method), topLayers: 3 },
-        overlay: { resize: app.state.resize, colormap: colormapOf(METHOD_INFO.get(method).scale), alpha: 1 },
+        overlay: { resize: app.state.resize, colormap: mapColormap(method), alpha: 1 },
       },
       { label: 'Sanity check' },
     )

@@ -8,9 +8,11 @@ import { overlayCanvas } from '../ui.js';
 
 /** @typedef {import('../view_context.js').ViewContext} ViewContext */
 
-// The colour scale `method`'s maps are drawn in.
+// The colormap `method`'s maps are drawn in, and its colour scale.
+/** @param {string} method */
+export const mapColormap = (method) => colormapOf(METHOD_INFO.get(method).scale);
 /** @param {ViewContext} app @param {string} method */
-export const mapColorbar = (app, method) => colorbar(app, colormapOf(METHOD_INFO.get(method).scale));
+export const mapColorbar = (app, method) => colorbar(app, mapColormap(method));
 
 // What a map is, for its caption: method, layer, class, arithmetic and its resolution.
 export function describeMap(x) {
