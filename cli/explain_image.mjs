@@ -65,6 +65,7 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
         [
           `top-5 | ${run.precision}`,
           ...run.predictions.map((p, k) => `${k + 1}. ${p.label} ${percent(p.probability)}`),
+          ...(run.unlike?.sentence ? [run.unlike.sentence] : []),
         ],
       );
     } else if (method === 'features') {
@@ -116,6 +117,7 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
       logit,
     })),
     precision: run.precision,
+    unlike: run.unlike,
     classIndex,
     timings,
     outputs,

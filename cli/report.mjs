@@ -14,7 +14,8 @@ export function indexHtml(report, outDir) {
           return `<figure><img src="${src}" alt="${escape(o.Method)}"><figcaption>${escape(o.Method)}${o.Layer ? ` · ${escape(o.Layer)}` : ''}</figcaption></figure>`;
         })
         .join('\n');
-      return `<section><h2>${title}</h2>\n${figures}\n</section>`;
+      const unlike = img.unlike?.sentence ? `<p class="unlike">${escape(img.unlike.sentence)}</p>\n` : '';
+      return `<section><h2>${title}</h2>\n${unlike}${figures}\n</section>`;
     })
     .join('\n');
   return `<!doctype html>
@@ -26,6 +27,7 @@ section { margin-bottom: 2em; }
 figure { display: inline-block; margin: 0 1em 1em 0; vertical-align: top; }
 img { max-width: 420px; image-rendering: pixelated; border: 1px solid #ccc; }
 figcaption { color: #555; }
+.unlike { color: #8a4b00; }
 </style>
 <h1>convscope · ${escape(report.model.name)} (${escape(report.model.precision)}, ${report.model.params.toLocaleString('en-US')} parameters)</h1>
 ${sections}

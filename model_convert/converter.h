@@ -26,6 +26,9 @@ struct ConvertOptions {
   std::string preprocessing;
   // The size given to an input whose height and width are free (None).
   size_t input_height = 224, input_width = 224;
+  // A JSON file of the training pictures' statistics (model/training_pictures.h) to store in the
+  // header; empty: none. Convert only (the page has no training pictures to give).
+  std::string training_pictures_path;
 };
 
 // Called after each weight is read: bytes of Keras weights read so far, of the total. Returning

@@ -1,5 +1,6 @@
 // model_convert IN.keras|IN.h5 -o OUT [--precision f32|int8] [--notop] [--labels FILE]
-//               [--preprocessing M] [--input-size H W] [--stall-seconds S]
+//               [--preprocessing M] [--input-size H W] [--training-pictures FILE]
+//               [--stall-seconds S]
 // Converts a Keras model file into a convscope model file, printing Keras' summary, the
 // preprocessing, the per-layer quantization error and the output size. Exit code 0 on success; on
 // any error one line on stderr, exit code 1 (2 for a usage error), and no output file.
@@ -24,13 +25,16 @@ using convscope::convert::ConvertOptions;
 constexpr const char* kUsage =
     "usage: model_convert IN -o OUT [--precision f32|int8] [--notop] [--labels FILE]\n"
     "                     [--preprocessing rescale|raw|caffe|tf|torch] [--input-size H W]\n"
-    "                     [--stall-seconds S]\n"
+    "                     [--training-pictures FILE] [--stall-seconds S]\n"
     "  Converts a Keras model file -- a .keras archive (Keras 3, tf.keras 2.13+), a .h5 from\n"
     "  model.save, or VGG16's weights-only .h5 -- into a convscope model file. Default precision:\n"
     "  int8. --labels: one class name per line, a JSON list, or Keras' class index.\n"
     "  --preprocessing: what the model was trained on (rescale: x / 255; raw: 0-255, for a model\n"
     "  with its own Rescaling); by default inferred from the model, else rescale.\n"
     "  --input-size: the size of an input whose height and width are free (default 224 224).\n"
+    "  --training-pictures: statistics of the pictures the model was trained on (JSON, see\n"
+    "  docs/model-format.md), so that pictures unlike them are said to be; IN may then also be\n"
+    "  a convscope model file, whose header alone is rewritten.\n"
     "  Gives up if reading the file makes no progress for S seconds (default 60): libhdf5 loops\n"
     "  forever on some damaged files.\n";
 
@@ -62,6 +66,8 @@ bool ParseArgs(int argc, char** argv, ConvertOptions* o, int* stall_seconds, std
       if (!value(&o->labels_path)) return false;
     } else if (a == "--preprocessing") {
       if (!value(&o->preprocessing)) return false;
+    } else if (a == "--training-pictures") {
+      if (!value(&o->training_pictures_path)) return false;
     } else if (a == "--stall-seconds") {
       std::string v;
       if (!value(&v)) return false;
@@ -187,6 +193,10 @@ int main(int argc, char** argv) {
               h.source.value("layout", std::string()).c_str(), result.origin.c_str());
   std::fputs(convscope::KerasSummary(h).c_str(), stdout);
   std::printf("\nPreprocessing: %s\n", h.source.value("preprocessing", std::string()).c_str());
+  if (h.training_pictures) {
+    std::printf("Training pictures: %s (unlike above a score of %.2f)\n",
+                h.training_pictures->about.c_str(), h.training_pictures->threshold);
+  }
 
   if (h.precision == convscope::Precision::kInt8) PrintQuantization(h);
   std::printf("\nWrote %s: %s precision, %s bytes (%.1f MB)\n", options.output.c_str(),

@@ -114,6 +114,14 @@ export interface RunResult {
   /** Per layer, in model order; the input layer's entry is decoding-free preprocessing. */
   timings: { layer: string; ms: number }[];
   totalMs: number;
+  /**
+   * How unlike the pictures the model was trained on this image is, where the model file has
+   * their statistics (else null): `score` is the mean squared z-score of the preprocessed input
+   * against the training pictures' per-value mean and deviation, `threshold` the score most of
+   * them stay under, `about` what they were; `sentence` says so when the score is above the
+   * threshold, and is empty otherwise.
+   */
+  unlike: { score: number; threshold: number; about: string; sentence: string } | null;
 }
 
 /** RGBA pixels, ready for `new ImageData(data, width, height)`. A copy: keep it as long as you like. */

@@ -7,10 +7,11 @@
 //                             hosting; the Keras reader (h5wasm, 4 MB) is a chunk the worker loads
 //                             only when a .h5 is opened.
 //   vite build --mode widget  dist/convscope-widget.js (classic script) and .mjs (ES module): the
-//                             <conv-scope> element, wasm and default model inlined; and
-//                             dist/convscope-keras.js, the Keras reader the widget's worker loads
-//                             from beside the script only when a widget names a Keras file.
-import { renameSync, rmSync } from 'node:fs';
+//                             <conv-scope> element; beside it the wasm builds and the default
+//                             model (each also as a .js for file://), of which a browser loads
+//                             the build it runs; and dist/convscope-keras.js, the Keras reader the
+//                             widget's worker loads only when a widget names a Keras file.
+import { copyFileSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -74,6 +75,27 @@ const widgetKerasReader = {
   },
 };
 
+// The widget's big files beside its script (web/src/widget_assets.js): both single-threaded wasm
+// builds and the default model, each also as a classic script carrying it in base64 for pages
+// opened from file://. A reader's browser fetches one build.
+const widgetAssets = {
+  name: 'convscope-widget-assets',
+  closeBundle() {
+    const assets = {
+      'convscope-web.wasm': '../build/wasm/convscope-web.wasm',
+      'convscope-web-relaxed.wasm': '../build/wasm/convscope-web-relaxed.wasm',
+      'convscope-default-model.bin': 'models/default.bin',
+    };
+    for (const [name, source] of Object.entries(assets)) {
+      const from = path.join(here, source),
+        to = path.join(dist, name);
+      copyFileSync(from, to);
+      const base64 = readFileSync(from).toString('base64');
+      writeFileSync(`${to}.js`, `(globalThis.ConvscopeAssets ??= {})[${JSON.stringify(name)}] = "${base64}";\n`);
+    }
+  },
+};
+
 export default defineConfig(({ mode }) => {
   const single = mode === 'single';
   if (mode === 'widget') {
@@ -84,7 +106,7 @@ export default defineConfig(({ mode }) => {
       // from beside the script when a widget names a Keras file.
       define: { 'import.meta.env.CONVSCOPE_KERAS': 'false', 'import.meta.env.CONVSCOPE_THREADS': 'false' },
       worker: { format: 'iife', plugins: () => [wasmLookup] },
-      plugins: [widgetKerasReader],
+      plugins: [widgetKerasReader, widgetAssets],
       build: {
         outDir: dist,
         emptyOutDir: false,

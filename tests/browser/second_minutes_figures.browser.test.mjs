@@ -3,7 +3,8 @@
 // whose middle is zero, marked on the legend; CAMs from zero; the masked view's threshold in the
 // map's units; occlusion's patch on the picture; a map's resolution in its caption, and a coarse
 // map drawn over a photo as the blocks it is; a grid's zoom box starts on its first tile; an
-// exported figure names its model and picture.
+// exported figure names its model and picture; a photo is said to be unlike the default model's
+// training pictures, beside its predictions and its maps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -182,6 +183,29 @@ for (const browser of BROWSERS) {
       });
       assert.ok(width > 200, `the photo is ${width} wide`);
       assert.ok(changes <= 31, `${changes} colour changes along a row of ${width}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test(`${browser}: a photo is unlike the training pictures, and the page says so; a sample is not`, async () => {
+    const { page, problems, close } = await openPage(`${pageUrl}#tab=predictions`, { browser, viewport: VIEWPORT });
+    try {
+      await settled(page);
+      await page.waitForFunction(() => document.querySelector('#view canvas'));
+      assert.equal(await text(page, '#view .unlike'), null, 'the first picture is a Fashion-MNIST one');
+      await page.click('#photo-gallery button');
+      await page.waitForFunction(() => document.querySelector('#view .unlike'));
+      const said = await text(page, '#view .unlike');
+      assert.match(said, /^This picture is unlike the pictures this model was trained on \(Fashion-MNIST/);
+      // Beside the maps too: they explain a prediction that says little.
+      await page.evaluate(() =>
+        [...document.querySelectorAll('#tabs [role=tab]')].find((t) => t.textContent === 'Explain').click(),
+      );
+      await page.waitForFunction(
+        () => document.querySelector('#view .controls') && document.querySelector('#view .unlike'),
+      );
       assert.deepEqual(problems, []);
     } finally {
       await close();

@@ -81,6 +81,17 @@ async function widgets(page, count) {
   );
 }
 
+// The widget's big files (web/src/widget_assets.js) this page loaded: the wasm builds and the
+// default model, or their file:// twins, by name.
+const assetsLoaded = (page) =>
+  page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => e.name.split('/').pop())
+      .filter((name) => /^convscope-(web|web-relaxed)\.wasm|^convscope-default-model/.test(name))
+      .sort(),
+  );
+
 for (const isolated of [false, true]) {
   test(`the example tutorial renders every widget under the strict CSP, loading the model once${isolated ? ', on every core when cross-origin isolated' : ''}`, async () => {
     const { page, problems, close } = await open('/web/examples/tutorial.html', { isolated });
@@ -101,6 +112,11 @@ for (const isolated of [false, true]) {
       assert.equal(await page.evaluate(() => window.ConvScope.ConvScopeElement.stats.modelLoads), 1);
       assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
       assert.deepEqual(problems, []);
+      // One build downloaded, the one that runs (none of the single-threaded ones when threaded).
+      assert.deepEqual(
+        await assetsLoaded(page),
+        isolated ? ['convscope-default-model.bin'] : ['convscope-default-model.bin', 'convscope-web-relaxed.wasm'],
+      );
       // Isolated: the threaded relaxed build from dist/convscope-threads/ beside the script.
       const engine = await page.evaluate(() => {
         const { variant, threads } = document.querySelector('conv-scope[view=summary]').model;
@@ -266,8 +282,16 @@ test('the tutorial opened from file:// explains why its images cannot load', asy
 
 // dist/examples/ works from where it is, from disk too: every widget of the tutorial draws.
 test('dist/examples/tutorial.html opened from file:// draws every widget', async () => {
+  // Scripts the widget adds (resource timing does not list file:// loads).
+  const scriptsAdded = `window.scriptsAdded = [];
+    const append = Element.prototype.append;
+    Element.prototype.append = function (...nodes) {
+      for (const n of nodes) if (n instanceof HTMLScriptElement) window.scriptsAdded.push(n.src.split('/').pop());
+      return append.apply(this, nodes);
+    };`;
   const { page, problems, close } = await openPage(`file://${path.join(root, 'dist/examples/tutorial.html')}`, {
     ready: false,
+    initScript: scriptsAdded,
   });
   try {
     const count = await page.evaluate(() => document.querySelectorAll('conv-scope').length);
@@ -290,6 +314,11 @@ test('dist/examples/tutorial.html opened from file:// draws every widget', async
     );
     assert.deepEqual(errors, new Array(count).fill(null));
     assert.deepEqual(problems, []);
+    // From disk, the twins that carry the files: one build of the two.
+    assert.deepEqual(await page.evaluate(() => window.scriptsAdded.sort()), [
+      'convscope-default-model.bin.js',
+      'convscope-web-relaxed.wasm.js',
+    ]);
   } finally {
     await close();
   }
@@ -318,6 +347,9 @@ test('Firefox: the example tutorial renders every widget under the strict CSP', 
       }),
     );
     assert.deepEqual(errors, new Array(count).fill(null));
+    // One wasm build of the two downloaded.
+    const loaded = await assetsLoaded(page);
+    assert.equal(loaded.filter((name) => name.endsWith('.wasm')).length, 1, loaded.join(', '));
     assert.match(
       await page.evaluate(
         () => document.querySelector('conv-scope[view=gradcam]').shadowRoot.querySelector('figcaption').textContent,

@@ -106,7 +106,7 @@ TEST(Overlay, RefusesMismatchedMapsAndBadSettings) {
   EXPECT_FALSE(OverlayMap(Gray(0, 0, 0), std::vector<float>(4), 2, 2, {}, &out).ok());
 }
 
-TEST(Caption, DrawsTextInsideTheStripAndCutsWhatDoesNotFit) {
+TEST(Caption, DrawsTextInsideTheStripWrapsAtSpacesAndCutsLongWords) {
   auto ink = [](const RgbImage& s) {
     return std::count(s.pixels.begin(), s.pixels.end(), uint8_t{235});
   };
@@ -122,6 +122,12 @@ TEST(Caption, DrawsTextInsideTheStripAndCutsWhatDoesNotFit) {
   EXPECT_EQ(cut.pixels.size(), 60u * 14 * 3);
   EXPECT_GT(ink(cut), 0);
   EXPECT_LT(ink(cut), ink(CaptionStrip(std::string(200, 'W'), 2000)));
+  // Words that do not fit one line go on the next: every word is drawn.
+  const std::string sentence = "This picture is unlike the pictures this model was trained on";
+  const RgbImage wrapped = CaptionStrip(sentence, 120);
+  EXPECT_GE(wrapped.height, 3u * 14);
+  EXPECT_EQ(wrapped.height % 14, 0u);
+  EXPECT_EQ(ink(wrapped), ink(CaptionStrip(sentence, 2000)));
 }
 
 }  // namespace

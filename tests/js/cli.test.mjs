@@ -26,6 +26,37 @@ test('summary prints the golden table', () => {
   assert.equal(r.stdout, readFileSync(path.join(root, 'tests/fixtures/cli_summary_small_vgg16.txt'), 'utf8'));
 });
 
+test("explain says when a picture is unlike the default model's training pictures, and only then", () => {
+  const out = path.join(work, 'unlike');
+  const samples = path.join(root, 'web/samples');
+  const r = convscope(
+    'explain',
+    path.join(samples, 'chelsea.jpg'),
+    path.join(samples, 'fashion-bag.png'),
+    '--methods',
+    'predictions',
+    '-o',
+    out,
+    '--quiet',
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const [cat, bag] = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')).images;
+  assert.match(cat.unlike.sentence, /^This picture is unlike the pictures this model was trained on \(Fashion-MNIST/);
+  assert.equal(bag.unlike.sentence, '');
+  assert.ok(bag.unlike.score < bag.unlike.threshold && cat.unlike.score > cat.unlike.threshold);
+  assert.ok(readFileSync(path.join(out, 'index.html'), 'utf8').includes('This picture is unlike'));
+  // The predictions figure carries the sentence in its caption, in lines of its own (14 font pixels
+  // each, under the picture upscaled to at least 320 wide): "top-5" and five classes, and more.
+  const captionLines = (source, dir) => {
+    const picture = m.decodeImage(readFileSync(source));
+    const figure = m.decodeImage(readFileSync(path.join(out, dir, 'predictions.png')));
+    const f = Math.max(1, Math.ceil(320 / picture.width));
+    return (figure.height - picture.height * f) / (14 * (picture.width * f >= 640 ? 2 : 1));
+  };
+  assert.equal(captionLines(path.join(samples, 'fashion-bag.png'), 'fashion-bag'), 6);
+  assert.ok(captionLines(path.join(samples, 'chelsea.jpg'), 'chelsea') >= 8);
+});
+
 test('explain writes every figure of every sample photo, report.json and index.html', () => {
   const out = path.join(work, 'all');
   const r = convscope('explain', ...samplePhotos.map((p) => path.join(photos, p)), '--model', modelFile, '-o', out);

@@ -1,7 +1,8 @@
 // The committed default model (web/models/default.bin, trained by
 // model_convert/training/train_default_model.py) on the 10,000 Fashion-MNIST test images, through
 // the wasm core as the page runs it: int8 accuracy >= 91%, and within 0.5 points of the f32
-// accuracy the training script measured for the exported weights (web/models/default.json).
+// accuracy the training script measured for the exported weights (web/models/default.json); and how
+// often it calls a picture unlike its training pictures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -72,6 +73,37 @@ test('the default model classifies Fashion-MNIST in the wasm core (int8 >= 91%, 
       Math.abs(accuracy.f32 - meta.test_accuracy_f32) <= 0.002,
       `f32 engine ${accuracy.f32} vs training ${meta.test_accuracy_f32}`,
     );
+  } finally {
+    model.release();
+  }
+});
+
+// The statistics of its training pictures that the default model's file carries
+// (model_convert/training/training_pictures.py): the page says "This picture is unlike …" beside
+// the predictions of a picture far from them. Rarely on Fashion-MNIST's own test pictures, always on
+// the gallery's photos, never on its Fashion-MNIST samples.
+test('the default model says which pictures are unlike its training pictures (<= 5% of the test set, every photo)', () => {
+  const model = m.Model.load(readFileSync(path.join(root, 'web/models/default.bin')));
+  try {
+    const unlikeOf = (image) => model.run(image, { topK: 1 }).unlike;
+    let fired = 0;
+    for (const { image } of testSet()) fired += unlikeOf(image).sentence !== '';
+    const samples = path.join(root, 'web/samples');
+    const sample = (name) => unlikeOf(m.decodeImage(readFileSync(path.join(samples, name))));
+    const photos = ['astronaut.jpg', 'camera.jpg', 'chelsea.jpg', 'coffee.jpg', 'rocket.jpg'].map((name) => ({
+      name,
+      ...sample(name),
+    }));
+    console.log(
+      `unlike: ${fired} of 10,000 test pictures; photos ${photos.map((p) => `${p.name} ${p.score.toFixed(1)}`).join(', ')}` +
+        ` (threshold ${photos[0].threshold})`,
+    );
+    assert.ok(fired <= 500, `${fired} of 10,000 test pictures were called unlike`);
+    for (const p of photos)
+      assert.match(p.sentence, /^This picture is unlike the pictures this model was trained on/, p.name);
+    for (const name of ['ankle-boot', 'bag', 'sandal', 'sneaker', 't-shirt-top', 'trouser']) {
+      assert.equal(sample(`fashion-${name}.png`).sentence, '', name);
+    }
   } finally {
     model.release();
   }

@@ -74,6 +74,64 @@ for (const c of fixtures.cases) {
   });
 }
 
+// --training-pictures: stored at conversion, or into a model file whose header alone is rewritten
+// (its weights' bytes stay as they were); statistics that do not fit the model are refused,
+// naming the statistics' file.
+test('model_convert: --training-pictures at conversion and into an existing model file', () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'convscope-convert-'));
+  try {
+    const input = path.join(tmp, 'model.h5');
+    generate(input, ['--layout', 'full-model']);
+    const pictures = (shape) => ({
+      about: 'test pictures',
+      shape,
+      mean: new Array(shape.reduce((a, b) => a * b)).fill(0),
+      std: new Array(shape.reduce((a, b) => a * b)).fill(1),
+      threshold: 1.5,
+      quantile: 0.99,
+    });
+    const json = path.join(tmp, 'pictures.json');
+    writeFileSync(json, JSON.stringify(pictures([32, 32, 3])));
+    const header = (file) => {
+      const bytes = readFileSync(file);
+      const at = Number(bytes.readBigUInt64LE(24));
+      return { bytes, at, json: JSON.parse(bytes.subarray(at).toString('utf8')) };
+    };
+
+    const converted = run(converter, [input, '-o', path.join(tmp, 'a.bin'), '--training-pictures', json]);
+    assert.equal(converted.status, 0, converted.stderr);
+    assert.match(converted.stdout, /Training pictures: test pictures \(unlike above a score of 1\.50\)/);
+    assert.equal(header(path.join(tmp, 'a.bin')).json.training_pictures.about, 'test pictures');
+
+    const plain = path.join(tmp, 'b.bin');
+    assert.equal(run(converter, [input, '-o', plain]).status, 0);
+    assert.equal(header(plain).json.training_pictures, undefined);
+    const rewritten = run(converter, [plain, '-o', path.join(tmp, 'c.bin'), '--training-pictures', json]);
+    assert.equal(rewritten.status, 0, rewritten.stderr);
+    const [before, after] = [header(plain), header(path.join(tmp, 'c.bin'))];
+    assert.equal(after.json.training_pictures.threshold, 1.5);
+    assert.equal(after.at, before.at);
+    assert.ok(
+      after.bytes.subarray(64, after.at).equals(before.bytes.subarray(64, before.at)),
+      'the weights are unchanged',
+    );
+
+    writeFileSync(json, JSON.stringify(pictures([28, 28, 1])));
+    const refused = run(converter, [plain, '-o', path.join(tmp, 'd.bin'), '--training-pictures', json]);
+    assert.equal(refused.status, 1);
+    assert.equal(
+      refused.stderr,
+      `model_convert: error: ${json}: header.training_pictures.shape (28, 28, 1) is not the model's input (32, 32, 3)\n`,
+    );
+    const labels = run(converter, [plain, '-o', path.join(tmp, 'd.bin'), '--labels', json]);
+    assert.equal(labels.status, 1);
+    assert.match(labels.stderr, /is already a convscope model file: only --training-pictures can change it/);
+    assert.ok(!readdirSync(tmp).includes('d.bin'));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
 // Found by keras_file_fuzzer: libhdf5 loops forever reading this file's attributes. The command
 // line gives up once reading makes no progress for --stall-seconds.
 test('model_convert: a .h5 libhdf5 loops on is given up after --stall-seconds, one line, no output', () => {

@@ -171,6 +171,17 @@ val TryRun(Model& model, val image, val options) {
   out.set("predictions", predictions);
   out.set("timings", timings);
   out.set("totalMs", result.total_ms);
+  out.set("unlike", val::null());
+  if (result.unlike_score) {
+    const TrainingPictures& pictures = *h.training_pictures;
+    const double score = *result.unlike_score;
+    val unlike = val::object();
+    unlike.set("score", score);
+    unlike.set("threshold", pictures.threshold);
+    unlike.set("about", pictures.about);
+    unlike.set("sentence", score > pictures.threshold ? UnlikeSentence(pictures, score) : "");
+    out.set("unlike", unlike);
+  }
   return out;
 }
 

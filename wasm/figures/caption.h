@@ -9,8 +9,9 @@
 
 namespace convscope {
 
-// A `width`-wide strip with `text` (non-ASCII shown as '?', cut with "..." when too long) drawn
-// at `scale` pixels per font pixel.
+// A `width`-wide strip with `text` (non-ASCII shown as '?') drawn at `scale` pixels per font
+// pixel, in as many lines as it needs, broken at spaces (a word too long for a line is cut with
+// "...").
 RgbImage CaptionStrip(const std::string& text, size_t width, size_t scale = 1);
 
 }  // namespace convscope

@@ -85,6 +85,15 @@ void AddTotalVariationGradient(std::span<const float> x, size_t h, size_t w, siz
       }
 }
 
+// Each pixel of `x` (preprocessed, `c` channels) set to the gray of its channels' mean pixel value.
+void TieToGray(const Preprocessing& p, size_t c, std::span<float> x) {
+  for (size_t i = 0; i < x.size(); i += c) {
+    float sum = 0;
+    for (size_t k = 0; k < c; ++k) sum += DeprocessValue(p, x[i + k], k);
+    for (size_t k = 0; k < c; ++k) x[i + k] = PreprocessValue(p, sum / static_cast<float>(c), k);
+  }
+}
+
 }  // namespace
 
 Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* backward,
@@ -127,11 +136,23 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
   }
   const float pixel = static_cast<float>(p.scale / p.std[0]);  // one pixel step, preprocessed
 
+  // A model that takes colour but was only ever shown gray pictures (TrainingPictures::gray) is
+  // given gray ones: colours it never saw would only add noise.
+  const bool gray = header.training_pictures && header.training_pictures->gray;
   std::mt19937 rng(o.seed);
   std::uniform_real_distribution<float> noise(-20.0f, 20.0f);
-  std::vector<float> x(n);  // seed: grey plus a little noise, preprocessed
-  for (size_t i = 0; i < n; ++i) {
-    x[i] = PreprocessValue(p, 128.0f + noise(rng), i % c);
+  std::vector<float> x(n);  // the seed, preprocessed
+  const TrainingPictures* seen = header.training_pictures ? &*header.training_pictures : nullptr;
+  for (size_t i = 0; i < n; i += c) {
+    const float shade = noise(rng);  // the first channel's, or the gray pixel's
+    for (size_t k = 0; k < c; ++k) {
+      const float offset = k == 0 || gray ? shade : noise(rng);
+      // Mid-gray plus noise of +-20 levels; where the file says what the training pictures look
+      // like, their mean picture plus +-5 levels: a picture of the kind the model knows, which the
+      // ascent then changes.
+      x[i + k] = seen ? static_cast<float>(seen->mean[i + k]) + offset * pixel / 4
+                      : PreprocessValue(p, 128.0f + offset, k);
+    }
   }
   // The values the class scores are (model/head.h).
   auto head_values = [&]() {
@@ -209,6 +230,7 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
       }
       x[i] = std::clamp(x[i] + lr * update, lo[i % c], hi[i % c]);
     }
+    if (gray) TieToGray(p, c, x);
     if (blur_sigma > 0) GaussianBlur(x, h, w, c, blur_sigma);
     CONVSCOPE_RETURN_IF_ERROR(
         ReportProgress(o.progress, static_cast<double>(t + 1) / static_cast<double>(steps)));

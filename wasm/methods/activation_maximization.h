@@ -2,7 +2,9 @@
 // gradient ascent on the input with jitter and regularization. The network is truncated at the
 // target layer (only layers up to it run, forward and back). The ascent follows the unit's mean
 // response before its ReLU (the logit, for a class), so a filter that is silent on the seed still
-// gets a gradient.
+// gets a gradient. The seed is gray with a little noise, or, where the model file has the
+// training pictures' statistics, their mean picture with a little noise; a model trained on gray
+// pictures only gets gray ones (model/training_pictures.h).
 #pragma once
 
 #include <cstdint>
@@ -28,8 +30,8 @@ struct MaximizeOptions {
   //   every step (1 px for a filter; Yosinski et al. 2015's prior against the high frequencies
   //   gradients are full of), 200 steps; a class's log probability is ascended (its logit can
   //   rise with the others'; `objective` still traces the logit), and the image is shown as the
-  //   model saw it. On the default model the model gives each class's image that class at
-  //   p = 0.917-0.970 over seeds 1-5 (tests/js/maximize.test.mjs asserts p >= 0.9).
+  //   model saw it (tests/js/maximize.test.mjs: on the default model each class's image is
+  //   that class at p >= 0.9, docs/measurements.md).
   // "keras-vis": tf-keras-vis' VGG16 setting — RMSprop (lr 1.0, rho 0.999), total variation
   //   weight 1.0, L1 weight 0.3, jitter 4 px, 200 steps.
   // "lucid": Lucid-like — Adam (lr 0.05 of the pixel range), jitter 8 px, no norm penalty,

@@ -60,6 +60,10 @@ Status Model::Run(const RgbImage& image, const RunOptions& options, RunResult* r
   if (header().head.kind != HeadKind::kNone) {
     result->predictions = TopK(engine->probabilities(), engine->scores(), options.top_k);
   }
+  result->unlike_score.reset();
+  if (const auto& pictures = header().training_pictures) {
+    result->unlike_score = UnlikeScore(*pictures, last_input_);
+  }
   result->total_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   return Status::Ok();
 }

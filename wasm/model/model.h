@@ -32,6 +32,9 @@ struct RunResult {
   Precision precision = Precision::kF32;
   std::vector<Prediction> predictions;  // empty when the model does not end in classes
   std::vector<double> layer_ms;         // per layer; the input layer's is preprocessing
+  // How unlike the model's training pictures the image is (TrainingPictures), where the model
+  // file has their statistics.
+  std::optional<double> unlike_score;
   double total_ms = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "model_edit.h"
 
+#include <functional>
 #include <memory>
 
 #include "base/crc32.h"
@@ -8,14 +9,16 @@
 
 namespace convscope {
 
-Status WithPreprocessing(std::span<const uint8_t> file, const std::string& mode,
-                         std::vector<uint8_t>* out) {
+namespace {
+
+// `file` with its header changed by `edit`; the weights stay where they are, so only the header
+// and the preamble that describes it are written again.
+Status WithHeader(std::span<const uint8_t> file, const std::function<Status(ModelHeader*)>& edit,
+                  std::vector<uint8_t>* out) {
   std::unique_ptr<ModelFile> model;
   CONVSCOPE_RETURN_IF_ERROR(ModelFile::Open(file, &model));
   ModelHeader header = model->header();
-  CONVSCOPE_RETURN_IF_ERROR(PreprocessingFor(mode, &header.preprocessing));
-  header.source["preprocessing"] = mode + ": chosen by the user";
-  header.source["preprocessing_inferred"] = true;
+  CONVSCOPE_RETURN_IF_ERROR(edit(&header));
   Preamble p;
   CONVSCOPE_RETURN_IF_ERROR(DecodePreamble(file, &p));
   const std::string text = DumpJson(HeaderToJson(header));
@@ -28,6 +31,33 @@ Status WithPreprocessing(std::span<const uint8_t> file, const std::string& mode,
   const auto preamble = EncodePreamble(p);
   std::copy(preamble.begin(), preamble.end(), out->begin());
   return Status::Ok();
+}
+
+}  // namespace
+
+Status WithPreprocessing(std::span<const uint8_t> file, const std::string& mode,
+                         std::vector<uint8_t>* out) {
+  return WithHeader(
+      file,
+      [&mode](ModelHeader* header) {
+        CONVSCOPE_RETURN_IF_ERROR(PreprocessingFor(mode, &header->preprocessing));
+        header->source["preprocessing"] = mode + ": chosen by the user";
+        header->source["preprocessing_inferred"] = true;
+        return Status::Ok();
+      },
+      out);
+}
+
+Status WithTrainingPictures(std::span<const uint8_t> file, const Json& pictures,
+                            std::vector<uint8_t>* out) {
+  return WithHeader(
+      file,
+      [&pictures](ModelHeader* header) {
+        header->training_pictures.emplace();
+        return TrainingPicturesFromJson(pictures, header->layers.front().layer.output_shape,
+                                        &*header->training_pictures);
+      },
+      out);
 }
 
 }  // namespace convscope

@@ -101,25 +101,27 @@ Json HeaderToJson(const ModelHeader& h) {
     sections.push_back({{"offset", s.offset}, {"size", s.size}, {"crc32", s.crc32}});
   }
   const Preprocessing& p = h.preprocessing;
-  return {{"format", kFormatName},
-          {"format_version", 1},
-          {"name", h.name},
-          {"precision", PrecisionName(h.precision)},
-          {"source", h.source},
-          {"converter", h.converter},
-          {"preprocessing",
-           {{"mode", NameOf(kPreprocessingModes, p.mode)},
-            {"channel_order", NameOf(kChannelOrders, p.channel_order)},
-            {"scale", p.scale},
-            {"mean", p.mean},
-            {"std", p.std}}},
-          {"labels", h.labels},
-          {"layers", std::move(layers)},
-          {"totals",
-           {{"params", h.total_params},
-            {"trainable", h.trainable_params},
-            {"non_trainable", h.total_params - h.trainable_params}}},
-          {"sections", std::move(sections)}};
+  Json out = {{"format", kFormatName},
+              {"format_version", 1},
+              {"name", h.name},
+              {"precision", PrecisionName(h.precision)},
+              {"source", h.source},
+              {"converter", h.converter},
+              {"preprocessing",
+               {{"mode", NameOf(kPreprocessingModes, p.mode)},
+                {"channel_order", NameOf(kChannelOrders, p.channel_order)},
+                {"scale", p.scale},
+                {"mean", p.mean},
+                {"std", p.std}}},
+              {"labels", h.labels},
+              {"layers", std::move(layers)},
+              {"totals",
+               {{"params", h.total_params},
+                {"trainable", h.trainable_params},
+                {"non_trainable", h.total_params - h.trainable_params}}},
+              {"sections", std::move(sections)}};
+  if (h.training_pictures) out["training_pictures"] = TrainingPicturesToJson(*h.training_pictures);
+  return out;
 }
 
 namespace {
@@ -275,6 +277,11 @@ Status HeaderFromJson(const Json& j, ModelHeader* out) {
                          " but the layers hold " + std::to_string(h.total_params));
   }
   CONVSCOPE_RETURN_IF_ERROR(ReadLabels(j, &h));
+  if (const Json* t = Find(j, "training_pictures")) {
+    h.training_pictures.emplace();
+    CONVSCOPE_RETURN_IF_ERROR(
+        TrainingPicturesFromJson(*t, h.layers.front().layer.output_shape, &*h.training_pictures));
+  }
   *out = std::move(h);
   return Status::Ok();
 }

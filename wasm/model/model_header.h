@@ -15,6 +15,7 @@
 #include "base/status.h"
 #include "head.h"
 #include "layers/layer.h"
+#include "training_pictures.h"
 
 namespace convscope {
 
@@ -72,7 +73,8 @@ struct ModelHeader {
   Json source;     // where the model came from (file, layout, keras_version, ...)
   Json converter;  // {"name", "version"}
   Preprocessing preprocessing;
-  std::vector<std::string> labels;  // empty or one per output unit
+  std::vector<std::string> labels;                    // empty or one per output unit
+  std::optional<TrainingPictures> training_pictures;  // where the file has them
   std::vector<LayerEntry> layers;
   std::vector<SectionEntry> sections;
   uint64_t total_params = 0;

@@ -30,6 +30,15 @@ export function maximizeLayers(rows, info) {
 /** @param {SummaryRow[]} rows */
 export const firstLayer = (rows) => filterLayers(rows)[0] ?? spatialLayers(rows)[0] ?? rows[0]?.name;
 
+// The layer Maximize starts on: a convolution a quarter of the way down (VGG16's block2_conv2),
+// whose filters look for patterns a student can name (stripes and edges at an angle, curves); the
+// first convolutions answer to brightness, and their pictures are flat.
+/** @param {SummaryRow[]} rows */
+export function maximizeDefaultLayer(rows) {
+  const layers = filterLayers(rows);
+  return layers[Math.floor((layers.length - 1) / 4)] ?? firstLayer(rows);
+}
+
 // The layer Grad-CAM and its kin look at unless told: the model's own choice (the last layer with
 // feature maps before the flatten or global pooling), else the last layer with feature maps.
 /** @param {SummaryRow[]} rows @param {ModelInfo} info */

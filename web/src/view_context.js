@@ -20,8 +20,9 @@
  * @property {{ info: ModelInfo, summary: ModelSummary }} [model] the loaded model (views are drawn
  *   only once there is one)
  * @property {{ predictions: { index: number, label: string, probability: number }[],
- *   precision: import('../../wasm/convscope').Precision, totalMs: number }} [run] the current image's
- *   run through the model (views that need an image are drawn only once there is one)
+ *   precision: import('../../wasm/convscope').Precision, totalMs: number,
+ *   unlike: import('../../wasm/convscope').RunResult['unlike'] }} [run] the current image's run
+ *   through the model (views that need an image are drawn only once there is one)
  * @property {number | string} [imageIndex] which image is on show: part of every cached result's key
  * @property {import('../../wasm/convscope').ResizeMode} resize how the image is brought to the input size
  * @property {import('../../wasm/convscope').Precision} [precision] the widget's precision attribute

@@ -16,7 +16,7 @@ import { el } from './ui.js';
 import { blobOf } from './fetch_blob.js';
 import { grayPicture } from './grayscale.js';
 import { MAX_SIDE, parseInputSize } from './input_size.js';
-import { firstLayer, isGrayscale, spatialLayers } from './model_layers.js';
+import { firstLayer, isGrayscale, maximizeDefaultLayer, spatialLayers } from './model_layers.js';
 import { DEFAULT_STATE } from './view_context.js';
 import architecture from './views/architecture.js';
 import compare from './views/compare.js';
@@ -241,9 +241,9 @@ export class ConvScopeElement extends HTMLElement {
     // camLayer (as on the page), the last layer with feature maps before the flatten or global
     // pooling; the first one gives an almost flat map.
     const camLayer = spatialLayers(s.rows).includes(state.layer) ? state.layer : undefined;
+    state.maxLayer = state.layer ?? maximizeDefaultLayer(s.rows);
     state.layer ??= firstLayer(s.rows);
     state.camLayer = camLayer;
-    state.maxLayer = state.layer;
     return state;
   }
 

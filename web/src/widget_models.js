@@ -1,13 +1,11 @@
 // What every <conv-scope> on a page shares: one worker (WorkerClient, with the build it picks), each
 // model file fetched once, and each model — a file with its preprocessing, or a Keras file
 // converted with its precision and input size — loaded once in that worker.
-import baselineWasm from '../../build/wasm/convscope-web.wasm?url';
-import relaxedWasm from '../../build/wasm/convscope-web-relaxed.wasm?url';
-import defaultModelSource from '../models/default.bin?url';
 import ConvscopeWorker from './worker.js?worker&inline';
 import { WorkerClient } from './client.js';
 import { blobOf } from './fetch_blob.js';
 import { kindOf } from './model_kind.js';
+import { ASSETS, SCRIPT_URL, assetBlob, wasmBuild } from './widget_assets.js';
 
 // Shared by every widget on the page.
 export const shared = {
@@ -18,10 +16,6 @@ export const shared = {
   modelLoads: 0, // how many model files were loaded (tests check that widgets share them)
   nextImage: 0,
 };
-
-// Where this script was loaded from: set by the widget build's output intro (vite.config.js).
-/* global CONVSCOPE_SCRIPT_URL */
-const SCRIPT_URL = CONVSCOPE_SCRIPT_URL;
 
 // On a cross-origin isolated page, the threaded builds from the convscope-threads/ folder beside
 // this script (dist/convscope-threads/: hosting it is optional), when it is there.
@@ -45,11 +39,11 @@ async function threadedBuilds() {
 
 export function client() {
   if (!shared.client) {
-    // The widget build inlines both single-threaded builds (data: URLs): one file to copy, nothing
-    // else to host. The worker picks one, or a threaded one where threadedBuilds() found them.
-    shared.client = Promise.all([blobOf(baselineWasm), blobOf(relaxedWasm), threadedBuilds()]).then(
-      ([baseline, relaxed, threaded]) => new WorkerClient(() => new ConvscopeWorker(), { baseline, relaxed, threaded }),
-    );
+    // The threaded builds where threadedBuilds() found them, else the single-threaded build this
+    // browser runs, from beside the script (widget_assets.js).
+    shared.client = threadedBuilds()
+      .then((threaded) => (threaded ? { threaded } : wasmBuild()))
+      .then((wasm) => new WorkerClient(() => new ConvscopeWorker(), wasm));
   }
   return shared.client;
 }
@@ -59,7 +53,9 @@ function fetchModel(url) {
   if (!shared.files.has(url)) {
     const absolute = url && new URL(url, document.baseURI).href;
     const file = (async () => {
-      const blob = await blobOf(absolute || defaultModelSource, url ? `the model ${url}` : 'the default model');
+      const blob = await (absolute
+        ? blobOf(absolute, `the model ${url}`)
+        : assetBlob(ASSETS.model, 'the default model'));
       const name = decodeURIComponent(new URL(absolute || 'model.bin', document.baseURI).pathname.split('/').pop());
       return { blob, name, kind: await kindOf(blob, name) };
     })();

@@ -23,15 +23,15 @@ const grayscale = new Set(); // keys of the models that see pictures in gray (an
 // each one is a worker holding the module.
 const MAX_THREADS = 8;
 
-// wasm: {baseline, relaxed}, each a Blob (single-file page, widget) or a URL (served: compiled
-// while it downloads); on an isolated page also `threaded` (threaded_builds.js, or the widget's
+// wasm: {baseline, relaxed} (the widget: only the one it chose), each a Blob (single-file page,
+// widget) or a URL (served: compiled while it downloads); on an isolated page also `threaded` (threaded_builds.js, or the widget's
 // convscope-threads/ folder). The relaxed-SIMD build runs where this engine passes the self-test,
 // a threaded one on every core (up to MAX_THREADS) where the page is cross-origin isolated.
 // Replies with what runs: m.buildInfo().
 async function init({ wasm }) {
-  const relaxed = wasm.relaxed !== undefined && relaxedSimdWorks();
   const cores = Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS);
   const threads = self.crossOriginIsolated && wasm.threaded ? cores : 1;
+  const relaxed = (threads > 1 ? wasm.threaded : wasm).relaxed !== undefined && relaxedSimdWorks();
   // Emscripten's module promise never settles when instantiation fails: that failure is raced in.
   let failed;
   const failure = new Promise((_, reject) => {
@@ -119,7 +119,7 @@ function ensureRun({ model, image, precision, resize = 'keras' }) {
   if (last && last.image === image && last.precision === p && last.resize === resize) return last.result;
   lastRun.delete(model);
   const r = md.run(imageOf(image), { precision: p, resize, topK: 5 });
-  const result = { predictions: r.predictions, precision: r.precision, totalMs: r.totalMs };
+  const result = { predictions: r.predictions, precision: r.precision, totalMs: r.totalMs, unlike: r.unlike };
   lastRun.set(model, { image, precision: p, resize, result });
   return result;
 }

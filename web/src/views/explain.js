@@ -4,7 +4,7 @@ import { valueAt } from '../map_values.js';
 import { LONG_METHODS as LONG, METHOD_INFO, METHODS, methodOptions } from '../catalog.js';
 import { optionControl } from '../option_controls.js';
 import { el, imageCanvas, progressText, select } from '../ui.js';
-import { modelKnows } from './predictions.js';
+import { modelKnows, unlikeNote } from './predictions.js';
 import { classCount, classLabel, defaultCamLayer, spatialLayers } from '../model_layers.js';
 
 /** @typedef {import('../view_context.js').ViewContext} ViewContext */
@@ -202,6 +202,7 @@ export default {
       {},
       el('p', { className: 'about' }, about.help),
       app.saysWhatModelKnows ? null : el('p', { className: 'knows' }, modelKnows(s.model.info)),
+      unlikeNote(app),
       controls,
       result,
       sanity,

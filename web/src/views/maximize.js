@@ -2,7 +2,7 @@ import { MAXIMIZE_OPTIONS, maximizeOptions } from '../catalog.js';
 import { figure } from '../figure.js';
 import { optionControl } from '../option_controls.js';
 import { el, imageCanvas, select } from '../ui.js';
-import { classCount, classLabel, firstLayer, maximizeLayers } from '../model_layers.js';
+import { classCount, classLabel, maximizeDefaultLayer, maximizeLayers } from '../model_layers.js';
 
 // The units typed ("5, 6,7"): whole numbers below `count`, in the order given. Throws an error
 // naming every entry that is not one (nothing is dropped silently).
@@ -31,7 +31,7 @@ export default {
     // Any layer with feature maps (a filter's mean response), and the class layer (a class).
     const last = s.model.info.head.layer;
     const layers = maximizeLayers(s.model.summary.rows, s.model.info);
-    const layer = layers.includes(s.maxLayer) ? s.maxLayer : firstLayer(s.model.summary.rows);
+    const layer = layers.includes(s.maxLayer) ? s.maxLayer : maximizeDefaultLayer(s.model.summary.rows);
     const what = layer === last ? 'classes' : 'filters';
     const count =
       layer === last ? classCount(s.model.info) : s.model.summary.rows.find((r) => r.name === layer).outputShape.at(-1);

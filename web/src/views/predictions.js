@@ -19,6 +19,14 @@ export function modelKnows(info) {
   );
 }
 
+// "This picture is unlike the pictures this model was trained on …", where the model file has their
+// statistics and the picture scores above them (the core's sentence), else null.
+/** @param {import('../view_context.js').ViewContext} app */
+export function unlikeNote(app) {
+  const sentence = app.state.run?.unlike?.sentence;
+  return sentence ? el('p', { className: 'unlike', role: 'note' }, sentence) : null;
+}
+
 const SEEN_SIDE = 240;
 
 export default {
@@ -73,6 +81,7 @@ export default {
       'div',
       {},
       app.saysWhatModelKnows ? null : el('p', { className: 'knows' }, modelKnows(info)),
+      unlikeNote(app),
       el('div', { className: 'row' }, seen, canvas),
       el(
         'p',
