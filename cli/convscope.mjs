@@ -273,7 +273,7 @@ async function runCommand(m, command, args, values, outDir, run) {
         const isClass = info.head.layer === layer;
         const image = model.maximize({ layer, [isClass ? 'class' : 'filter']: unit, ...options });
         save(`maximize-${layer}-${unit}`, image, { Method: 'maximize', Layer: layer, Unit: String(unit) }, [
-          `activation maximization | ${layer} ${isClass ? 'class' : 'filter'} ${unit} | act ${image.startActivation.toFixed(2)} -> ${image.endActivation.toFixed(2)}`,
+          `activation maximization | ${layer} ${isClass ? 'class' : 'filter'} ${unit} | ${isClass ? 'logit' : 'mean activation'} ${image.startActivation.toFixed(2)} on ${image.seedPicture} -> ${image.endActivation.toFixed(2)}`,
         ]);
       }
       return 0;

@@ -88,7 +88,7 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
         image,
         { Method: 'maximize', Layer: last, Class: String(classIndex), Label: label(classIndex) },
         [
-          `activation maximization | ${label(classIndex)} (${classIndex}) | act ${image.startActivation.toFixed(2)} -> ${image.endActivation.toFixed(2)}`,
+          `activation maximization | ${label(classIndex)} (${classIndex}) | logit ${image.startActivation.toFixed(2)} on ${image.seedPicture} -> ${image.endActivation.toFixed(2)}`,
         ],
       );
     } else if (METHOD_INFO.has(method)) {

@@ -16,9 +16,9 @@
 #include "keras_refusals.h"
 #include "model/head.h"
 #include "model/model_builder.h"
-#include "model/model_edit.h"
 #include "model/model_file.h"
 #include "model/model_format.h"
+#include "model_file_edit.h"
 #include "weight_stats.h"
 
 namespace convscope::convert {
@@ -279,7 +279,8 @@ Status ReadArchitecture(const ConvertOptions& o, KerasFile* file, Architecture* 
 Status ConvertToBytes(const ConvertOptions& o, const ConvertProgress& progress,
                       ConvertResult* result, std::vector<uint8_t>* bytes) {
   ModelHeader h;
-  const std::optional<size_t> precision = IndexOfName(kPrecisionNames, o.precision);
+  const std::optional<size_t> precision =
+      IndexOfName(kPrecisionNames, o.precision.empty() ? std::string("int8") : o.precision);
   if (!precision) {
     return Status::Error("unknown precision '" + o.precision + "' (use " +
                          OneOf(kPrecisionNames, false) + ")");
@@ -355,61 +356,33 @@ Status ConvertToBytes(const ConvertOptions& o, const ConvertProgress& progress,
   return Status::Ok();
 }
 
-namespace {
-
-Status ReadWholeFile(const std::string& path, std::vector<uint8_t>* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error(path + ": cannot open it");
-  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return in.bad() ? Status::Error(path + ": cannot read it") : Status::Ok();
-}
-
-// Whether `path` is already a convscope model file (its magic), whose header alone is changed.
-bool IsModelFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  char magic[8] = {};
-  return in.read(magic, sizeof magic) && std::string_view(magic, sizeof magic) == "CNVSCOPE";
-}
-
-Status AddTrainingPictures(const std::string& path, std::vector<uint8_t>* bytes) {
-  std::vector<uint8_t> text;
-  CONVSCOPE_RETURN_IF_ERROR(ReadWholeFile(path, &text));
-  Json pictures;
-  CONVSCOPE_RETURN_IF_ERROR(ParseJson(
-      std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), path, &pictures));
-  std::vector<uint8_t> edited;
-  if (Status s = WithTrainingPictures(*bytes, pictures, &edited); !s.ok()) {
-    return Status::Error(path + ": " + s.message());
-  }
-  bytes->swap(edited);
-  return Status::Ok();
-}
-
-}  // namespace
-
 Status Convert(const ConvertOptions& o, const ConvertProgress& progress, ConvertResult* result) {
   // Fail before reading hundreds of megabytes, not after.
   CONVSCOPE_RETURN_IF_ERROR(CheckWritable(o.output));
   std::vector<uint8_t> bytes;
-  if (IsModelFile(o.input)) {
-    if (!o.labels_path.empty() || !o.preprocessing.empty() || o.notop) {
+  const bool model_file = IsModelFile(o.input);
+  if (model_file) {
+    if (!o.labels_path.empty() || !o.preprocessing.empty() || o.notop || !o.precision.empty() ||
+        o.input_size_given || o.training_pictures_path.empty()) {
       return Status::Error(o.input +
                            " is already a convscope model file: only --training-pictures can "
                            "change it (convert its Keras file again for anything else)");
     }
     CONVSCOPE_RETURN_IF_ERROR(ReadWholeFile(o.input, &bytes));
+    std::unique_ptr<ModelFile> model;
+    if (Status s = ModelFile::Open(bytes, &model); !s.ok()) {
+      return Status::Error(o.input + ": " + s.message());
+    }
     result->origin = "a convscope model file, header rewritten";
   } else {
     CONVSCOPE_RETURN_IF_ERROR(ConvertToBytes(o, progress, result, &bytes));
   }
   if (!o.training_pictures_path.empty()) {
     CONVSCOPE_RETURN_IF_ERROR(AddTrainingPictures(o.training_pictures_path, &bytes));
+    std::unique_ptr<ModelFile> model;  // the header as the loader reads it
+    CONVSCOPE_RETURN_IF_ERROR(ModelFile::Open(bytes, &model));
+    result->header = model->header();
   }
-  std::unique_ptr<ModelFile> model;
-  if (Status s = ModelFile::Open(bytes, &model); !s.ok()) {
-    return Status::Error(o.input + ": " + s.message());
-  }
-  result->header = model->header();
   result->file_size = bytes.size();
   return WriteFileAtomically(o.output, bytes);
 }

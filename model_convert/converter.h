@@ -18,14 +18,15 @@ inline constexpr const char* kConverterVersion = "0.1.0";
 struct ConvertOptions {
   std::string input;
   std::string output;
-  std::string precision = "int8";  // "f32" or "int8"
-  bool notop = false;              // drop Flatten and everything after it
-  std::string labels_path;         // Keras class-index JSON, a JSON list of names or one name per
+  std::string precision;    // "f32" or "int8"; empty: int8
+  bool notop = false;       // drop Flatten and everything after it
+  std::string labels_path;  // Keras class-index JSON, a JSON list of names or one name per
                             // line; empty: ImageNet labels for a 1000-way output, none otherwise
   // "rescale", "raw", "caffe", "tf" or "torch"; empty: inferred (conversion_choices.h).
   std::string preprocessing;
   // The size given to an input whose height and width are free (None).
   size_t input_height = 224, input_width = 224;
+  bool input_size_given = false;  // whether the sizes above were asked for
   // A JSON file of the training pictures' statistics (model/training_pictures.h) to store in the
   // header; empty: none. Convert only (the page has no training pictures to give).
   std::string training_pictures_path;

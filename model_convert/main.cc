@@ -16,6 +16,7 @@
 
 #include "converter.h"
 #include "model/model_summary.h"
+#include "model_file_edit.h"
 #include "stall_watchdog.h"
 
 namespace {
@@ -81,6 +82,7 @@ bool ParseArgs(int argc, char** argv, ConvertOptions* o, int* stall_seconds, std
     } else if (a == "--input-size") {
       std::string h, w;
       if (!value(&h) || !value(&w)) return false;
+      o->input_size_given = true;
       if (!ParseSide(h, &o->input_height) || !ParseSide(w, &o->input_width)) {
         *error = "--input-size needs a height and a width from 1 to 65536";
         return false;
@@ -160,17 +162,18 @@ int main(int argc, char** argv) {
   convscope::Status status = convscope::Status::Ok();
   {
     ProgressBar bar;
-    // Watches the reading only: writing the output takes what the disk takes. Nothing has been
-    // written when it fires.
-    std::optional<convscope::convert::StallWatchdog> watchdog(
-        std::in_place, std::chrono::seconds(stall_seconds), [&options, stall_seconds] {
-          std::fprintf(stderr,
-                       "%smodel_convert: error: %s: reading it made no progress for %d s, so the "
-                       "conversion was stopped (the HDF5 library loops on some damaged files)\n",
-                       isatty(STDERR_FILENO) == 1 ? "\n" : "", options.input.c_str(),
-                       stall_seconds);
-          std::_Exit(1);
-        });
+    // Watches the reading of a Keras file (libhdf5) only: writing the output takes what the disk
+    // takes, and a convscope model file is read in one go. Nothing has been written when it fires.
+    std::optional<convscope::convert::StallWatchdog> watchdog;
+    if (!convscope::convert::IsModelFile(options.input)) {
+      watchdog.emplace(std::chrono::seconds(stall_seconds), [&options, stall_seconds] {
+        std::fprintf(stderr,
+                     "%smodel_convert: error: %s: reading it made no progress for %d s, so the "
+                     "conversion was stopped (the HDF5 library loops on some damaged files)\n",
+                     isatty(STDERR_FILENO) == 1 ? "\n" : "", options.input.c_str(), stall_seconds);
+        std::_Exit(1);
+      });
+    }
     status = convscope::convert::Convert(
         options,
         [&](uint64_t done, uint64_t total, const std::string& layer) {

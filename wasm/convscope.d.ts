@@ -264,6 +264,8 @@ export declare class Model {
     /** The unit's mean output (after its ReLU; a class's logit) on the seed and on the result. */
     startActivation: number;
     endActivation: number;
+    /** What the ascent started from: the training pictures' mean picture (where the model file has their statistics) or noise, each with a little noise. */
+    seedPicture: "the training pictures' mean" | 'noise';
   };
   /**
    * Adebayo et al.'s model-parameter randomization test: the map of `method` (with the options

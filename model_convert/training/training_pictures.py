@@ -25,8 +25,9 @@ STD_FLOOR = 0.05
 
 
 def preprocess(x_uint8):
-    """Keras' 'tf' preprocessing, as the default model's header states: [0, 255] -> [-1, 1]."""
-    return x_uint8.astype(np.float64) / 127.5 - 1.0
+    """Keras' 'tf' preprocessing, as the default model's header states: [0, 255] -> [-1, 1]
+    (float32: the 60,000 training pictures take 0.7 GB so)."""
+    return x_uint8.astype(np.float32) / 127.5 - 1.0
 
 
 def main():
@@ -36,11 +37,13 @@ def main():
     # Gray pictures repeated into the model's three channels: what it makes is gray too.
     gray = bool((train == train[..., :1]).all())
     train, test = preprocess(train), preprocess(test)
-    mean = train.mean(0)
-    std = np.maximum(train.std(0), STD_FLOOR)
+    mean = train.mean(0, dtype=np.float64)
+    std = np.maximum(train.std(0, dtype=np.float64), STD_FLOOR)
 
     def scores(x):
-        return (((x - mean) / std) ** 2).reshape(len(x), -1).mean(1)
+        """Each picture's score, 1,000 pictures at a time (in float64)."""
+        return np.concatenate([(((x[i:i + 1000] - mean) / std) ** 2).reshape(-1, mean.size).mean(1)
+                               for i in range(0, len(x), 1000)])
 
     threshold = float(np.quantile(scores(train), QUANTILE))
     stats = {

@@ -207,7 +207,9 @@ for (const browser of BROWSERS) {
       for (const [i, c] of captions.entries()) {
         assert.match(
           c,
-          new RegExp(`^filter ${5 + i}: mean activation -?\\d+\\.\\d\\d on the noise it started from → `),
+          new RegExp(
+            `^filter ${5 + i}: mean activation -?\\d+\\.\\d\\d on what it started from \\(the training pictures' mean\\) → `,
+          ),
         );
       }
       const seen = await page.evaluate(() => window.progressSeen);

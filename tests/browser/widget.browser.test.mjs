@@ -3,11 +3,11 @@
 // renders every widget with no CSP violation and no console error; five widgets naming the same
 // model load it once; an attribute change re-renders; a drop replaces an interactive widget's
 // image; a broken model URL is reported inside that widget only; Grad-CAM defaults to the last
-// convolution, maps have legends, exports carry them, buttons look like buttons; from file:// a
-// widget says why its image cannot load; the tutorial renders in Firefox ESR too. Keras files as
-// `model` (a .keras, a tf.keras .h5), converted by the Keras reader loaded from beside the script
-// only then, with `preprocessing` and `input-size` (an error for a model of fixed size); a grayscale
-// model shows the picture in gray.
+// convolution, maps have legends, exports carry them, buttons look like buttons; one wasm build is
+// downloaded; the tutorial renders in Firefox ESR too (from file://: widget_file.browser.test.mjs).
+// Keras files as `model` (a .keras, a tf.keras .h5), converted by the Keras reader loaded from
+// beside the script only then, with `preprocessing` and `input-size` (an error for a model of fixed
+// size); a grayscale model shows the picture in gray.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -240,85 +240,6 @@ test('five widgets share one model load; attributes re-render; drop replaces the
       [],
     );
     await page.screenshot({ path: path.join(out, 'widgets.png'), fullPage: true });
-  } finally {
-    await close();
-  }
-});
-
-// From file:// a widget cannot fetch the files beside its page: the widget says which file and
-// what to do, instead of "Failed to fetch".
-test('the tutorial opened from file:// explains why its images cannot load', async () => {
-  const { page, close } = await openPage(`file://${path.join(root, 'web/examples/tutorial.html')}`, { ready: false });
-  try {
-    // Scrolled to on every poll, as a reader would: widgets above it change height as they fail,
-    // which can push it back out of view before it ever intersects.
-    await page.waitForFunction(
-      () => {
-        const widget = document.querySelector('conv-scope[view=features]');
-        widget?.scrollIntoView({ block: 'center' });
-        return widget?.shadowRoot?.querySelector('.error')?.hidden === false;
-      },
-      null,
-      { timeout: 120000, polling: 250 },
-    );
-    assert.equal(
-      await page.evaluate(
-        () => document.querySelector('conv-scope[view=features]').shadowRoot.querySelector('.error').textContent,
-      ),
-      'convscope: could not load the image ../samples/fashion-sneaker.png: a page opened from file:// cannot read files beside it. ' +
-        'Serve the folder over http (npx convscope serve, or python3 -m http.server), or drop the file onto an interactive widget',
-    );
-    // ... and the interactive widget offers itself to drop onto.
-    assert.equal(
-      await page.evaluate(
-        () => document.querySelector('conv-scope[view=features]').shadowRoot.querySelector('.drop-here')?.textContent,
-      ),
-      'Drop a picture onto this box to see it here.',
-    );
-  } finally {
-    await close();
-  }
-});
-
-// dist/examples/ works from where it is, from disk too: every widget of the tutorial draws.
-test('dist/examples/tutorial.html opened from file:// draws every widget', async () => {
-  // Scripts the widget adds (resource timing does not list file:// loads).
-  const scriptsAdded = `window.scriptsAdded = [];
-    const append = Element.prototype.append;
-    Element.prototype.append = function (...nodes) {
-      for (const n of nodes) if (n instanceof HTMLScriptElement) window.scriptsAdded.push(n.src.split('/').pop());
-      return append.apply(this, nodes);
-    };`;
-  const { page, problems, close } = await openPage(`file://${path.join(root, 'dist/examples/tutorial.html')}`, {
-    ready: false,
-    initScript: scriptsAdded,
-  });
-  try {
-    const count = await page.evaluate(() => document.querySelectorAll('conv-scope').length);
-    for (let i = 0; i < count; i++) {
-      await page.waitForFunction(
-        (k) => {
-          const widget = document.querySelectorAll('conv-scope')[k];
-          widget.scrollIntoView({ block: 'center' });
-          const s = widget.shadowRoot;
-          return s && (!s.querySelector('.error').hidden || s.querySelector('main canvas, main pre'));
-        },
-        i,
-        { timeout: 120000, polling: 250 },
-      );
-    }
-    const errors = await page.evaluate(() =>
-      [...document.querySelectorAll('conv-scope')].map((w) =>
-        w.shadowRoot.querySelector('.error').hidden ? null : w.shadowRoot.querySelector('.error').textContent,
-      ),
-    );
-    assert.deepEqual(errors, new Array(count).fill(null));
-    assert.deepEqual(problems, []);
-    // From disk, the twins that carry the files: one build of the two.
-    assert.deepEqual(await page.evaluate(() => window.scriptsAdded.sort()), [
-      'convscope-default-model.bin.js',
-      'convscope-web-relaxed.wasm.js',
-    ]);
   } finally {
     await close();
   }

@@ -90,6 +90,33 @@ TEST(TrainingPictures, AModelTrainedOnGrayIsMaximizedInGray) {
   }
 }
 
+TEST(TrainingPictures, FollowTheModelToAnotherPreprocessing) {
+  // Statistics of the same pictures, caffe (BGR, ImageNet mean): the tiny model's default.
+  Json pictures = Pictures();
+  for (size_t i = 0; i < 108; ++i) {
+    pictures["mean"][i] = -100.0 + static_cast<double>(i);
+    pictures["std"][i] = 3.0 + static_cast<double>(i % 3);
+  }
+  Status s = Status::Ok();
+  std::vector<uint8_t> caffe = TinyFileWith(pictures, &s);
+  ASSERT_TRUE(s.ok()) << s.message();
+  std::vector<uint8_t> rescaled;
+  testing::AlignedBytes aligned(caffe);
+  ASSERT_TRUE(WithPreprocessing(aligned.span, "rescale", &rescaled).ok());
+  // A picture scores the same under either: the statistics moved with the inputs.
+  RgbImage picture{.width = 6, .height = 6, .pixels = std::vector<uint8_t>(108)};
+  for (size_t i = 0; i < 108; ++i) picture.pixels[i] = static_cast<uint8_t>(37 * i % 251);
+  std::vector<double> scores;
+  for (std::vector<uint8_t>* bytes : {&caffe, &rescaled}) {
+    std::unique_ptr<Model> model;
+    ASSERT_TRUE(Model::Load(*bytes, nullptr, &model).ok());
+    RunResult run;
+    ASSERT_TRUE(model->Run(picture, {}, &run).ok());
+    scores.push_back(*run.unlike_score);
+  }
+  EXPECT_NEAR(scores[1], scores[0], 1e-6 * scores[0]);
+}
+
 TEST(TrainingPictures, RefusesStatisticsThatDoNotFitTheModel) {
   const std::vector<std::pair<std::function<void(Json*)>, std::string>> cases = {
       {[](Json* j) {
@@ -100,7 +127,7 @@ TEST(TrainingPictures, RefusesStatisticsThatDoNotFitTheModel) {
       {[](Json* j) { (*j)["std"][5] = 0.0; }, "std must hold finite numbers above 0"},
       {[](Json* j) { (*j)["mean"][3] = "a"; }, "mean must hold finite numbers"},
       {[](Json* j) { (*j)["quantile"] = 1.0; }, "quantile between 0 and 1"},
-      {[](Json* j) { j->erase("about"); }, "training_pictures.about must be a string"},
+      {[](Json* j) { j->erase("about"); }, "about must be a string"},
       {[](Json* j) { (*j)["gray"] = "yes"; }, "gray must be true or false"},
   };
   for (const auto& [edit, expected] : cases) {

@@ -99,14 +99,11 @@ test('deterministic for a seed; progress; cancel; errors; the last image is kept
 });
 
 // The default preset on the default model (Fashion-MNIST): the model classifies each class's
-// synthesized image, as displayed, as that class with p >= 0.9 (docs/measurements.md), and the
-// images of different classes differ more than two seeds of one class do (mean grey-level
-// distance). One class is the exception now and then: the sandal's ascent can stall in a flat
-// region, which tiny rounding differences decide (seeds 9-28 of every class: 2 of 200 images
-// missed in the baseline build, 1 in the relaxed one, all class 5; seeds 1 and 2: none, and class
-// 5 seed 1 in the relaxed one), so one sandal of the 20 images may miss. tf-keras-vis' preset, the page's default
-// before, gave p as low as 0.026 (classes 1, 5, 7 below 0.4) and a ratio of 1.02: the same noise
-// for every class.
+// synthesized image, as displayed, as that class with p >= 0.9, and the images of different
+// classes differ more than two seeds of one class do (mean grey-level distance). The sandal's
+// ascent (class 5) can stall in a flat region, which tiny rounding differences decide, so one
+// sandal of the 20 images may miss. Measured values, and tf-keras-vis' preset for comparison:
+// docs/measurements.md.
 test('default model: every class image is recognized as its class, and the classes look different', () => {
   const model = m.Model.load(readFileSync(path.join(root, 'web/models/default.bin')));
   try {

@@ -121,11 +121,14 @@ test('model_convert: --training-pictures at conversion and into an existing mode
     assert.equal(refused.status, 1);
     assert.equal(
       refused.stderr,
-      `model_convert: error: ${json}: header.training_pictures.shape (28, 28, 1) is not the model's input (32, 32, 3)\n`,
+      `model_convert: error: ${json}: shape (28, 28, 1) is not the model's input (32, 32, 3)\n`,
     );
-    const labels = run(converter, [plain, '-o', path.join(tmp, 'd.bin'), '--labels', json]);
-    assert.equal(labels.status, 1);
-    assert.match(labels.stderr, /is already a convscope model file: only --training-pictures can change it/);
+    // Options of a conversion are refused, not ignored; and so is nothing to change.
+    for (const extra of [['--labels', json], ['--precision', 'f32'], ['--input-size', '64', '64'], []]) {
+      const r = run(converter, [plain, '-o', path.join(tmp, 'd.bin'), ...extra]);
+      assert.equal(r.status, 1, extra.join(' '));
+      assert.match(r.stderr, /is already a convscope model file: only --training-pictures can change it/);
+    }
     assert.ok(!readdirSync(tmp).includes('d.bin'));
   } finally {
     rmSync(tmp, { recursive: true, force: true });

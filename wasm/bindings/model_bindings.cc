@@ -301,6 +301,7 @@ val TryMaximize(Model& model, val options) {
   out.set(unit_key, m.unit);
   out.set("objective", CopyFloats(r.objective));
   out.set("startActivation", r.start_activation);
+  out.set("seedPicture", r.seed_picture);
   out.set("endActivation", r.end_activation);
   return out;
 }

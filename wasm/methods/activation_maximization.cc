@@ -143,6 +143,7 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
   std::uniform_real_distribution<float> noise(-20.0f, 20.0f);
   std::vector<float> x(n);  // the seed, preprocessed
   const TrainingPictures* seen = header.training_pictures ? &*header.training_pictures : nullptr;
+  result->seed_picture = seen ? "the training pictures' mean" : "noise";
   for (size_t i = 0; i < n; i += c) {
     const float shade = noise(rng);  // the first channel's, or the gray pixel's
     for (size_t k = 0; k < c; ++k) {
@@ -154,6 +155,7 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
                       : PreprocessValue(p, 128.0f + offset, k);
     }
   }
+  if (gray) TieToGray(p, c, x);  // the noise above is in each channel's own units
   // The values the class scores are (model/head.h).
   auto head_values = [&]() {
     return head.before_activation ? engine->pre_activation(layer) : engine->activation(layer);

@@ -51,6 +51,8 @@ struct MaximizeResult {
   std::vector<float> objective;  // per step: the unit's mean output (the logit, for a class)
   float start_activation = 0;    // the unit's mean output (after its ReLU; a class's logit) on
   float end_activation = 0;      // the seed, and on the result
+  // What the seed was: "the training pictures' mean" (where the model file has them) or "noise".
+  std::string seed_picture;
 };
 
 // `engine` is left holding the result's forward pass up to the layer.

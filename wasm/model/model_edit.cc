@@ -40,7 +40,11 @@ Status WithPreprocessing(std::span<const uint8_t> file, const std::string& mode,
   return WithHeader(
       file,
       [&mode](ModelHeader* header) {
+        const Preprocessing before = header->preprocessing;
         CONVSCOPE_RETURN_IF_ERROR(PreprocessingFor(mode, &header->preprocessing));
+        if (header->training_pictures) {
+          ChangePreprocessing(before, header->preprocessing, &*header->training_pictures);
+        }
         header->source["preprocessing"] = mode + ": chosen by the user";
         header->source["preprocessing_inferred"] = true;
         return Status::Ok();
@@ -54,7 +58,7 @@ Status WithTrainingPictures(std::span<const uint8_t> file, const Json& pictures,
       file,
       [&pictures](ModelHeader* header) {
         header->training_pictures.emplace();
-        return TrainingPicturesFromJson(pictures, header->layers.front().layer.output_shape,
+        return TrainingPicturesFromJson(pictures, header->layers.front().layer.output_shape, "",
                                         &*header->training_pictures);
       },
       out);

@@ -279,8 +279,9 @@ Status HeaderFromJson(const Json& j, ModelHeader* out) {
   CONVSCOPE_RETURN_IF_ERROR(ReadLabels(j, &h));
   if (const Json* t = Find(j, "training_pictures")) {
     h.training_pictures.emplace();
-    CONVSCOPE_RETURN_IF_ERROR(
-        TrainingPicturesFromJson(*t, h.layers.front().layer.output_shape, &*h.training_pictures));
+    CONVSCOPE_RETURN_IF_ERROR(TrainingPicturesFromJson(*t, h.layers.front().layer.output_shape,
+                                                       "header.training_pictures",
+                                                       &*h.training_pictures));
   }
   *out = std::move(h);
   return Status::Ok();

@@ -15,6 +15,8 @@
 
 namespace convscope {
 
+struct Preprocessing;  // model_header.h, which holds a TrainingPictures
+
 struct TrainingPictures {
   std::string about;  // what they were: "Fashion-MNIST training set, 60,000 pictures"
   Shape shape;        // the model's input, (height, width, channels)
@@ -36,8 +38,16 @@ double UnlikeScore(const TrainingPictures& t, std::span<const float> input);
 // widget and the CLI say beside the predictions of a picture scoring above the threshold.
 std::string UnlikeSentence(const TrainingPictures& t, double score);
 
-// Reads header.training_pictures (docs/model-format.md) for a model whose input is `input`.
-Status TrainingPicturesFromJson(const Json& j, const Shape& input, TrainingPictures* out);
+// The statistics of the same pictures under preprocessing `to` instead of `from` (a user's choice
+// of preprocessing, model_edit.h): each value moves by the same affine map as the inputs do, so
+// every picture's score, and the threshold, stay as they were.
+void ChangePreprocessing(const Preprocessing& from, const Preprocessing& to, TrainingPictures* t);
+
+// Reads the statistics (docs/model-format.md: header.training_pictures) for a model whose input is
+// `input`; errors name each field under `path` ("header.training_pictures", or "" for a file of
+// its own).
+Status TrainingPicturesFromJson(const Json& j, const Shape& input, const std::string& path,
+                                TrainingPictures* out);
 Json TrainingPicturesToJson(const TrainingPictures& t);
 
 }  // namespace convscope

@@ -6,9 +6,11 @@
 import { blobOf } from './fetch_blob.js';
 import { relaxedSimdWorks } from './relaxed_simd.js';
 
-// Where this script was loaded from: set by the widget build's output intro (vite.config.js).
+// Where this script was loaded from: set by the widget build's output intro (vite.config.js); the
+// page's address when it cannot tell (the script inlined into the page), with an error that says
+// where the files must be if they are not there.
 /* global CONVSCOPE_SCRIPT_URL */
-export const SCRIPT_URL = CONVSCOPE_SCRIPT_URL;
+export const SCRIPT_URL = CONVSCOPE_SCRIPT_URL || document.baseURI;
 
 // The files, by what they are (the widget build writes them under these names).
 export const ASSETS = {
@@ -19,10 +21,10 @@ export const ASSETS = {
 
 const carried = new Map(); // name -> Promise<Blob>
 
-// The asset `name` as a Blob; `what` names it in errors.
+// The asset `name` as a Blob; `what` names it in errors, with the address it was looked for at.
 export function assetBlob(name, what) {
   const url = new URL(name, SCRIPT_URL).href;
-  if (!url.startsWith('file:')) return blobOf(url, what);
+  if (!url.startsWith('file:')) return blobOf(url, `${what} (${url}: it belongs beside convscope-widget.js)`);
   if (!carried.has(name)) {
     const loaded = new Promise((resolve, reject) => {
       const script = document.createElement('script');
@@ -34,8 +36,10 @@ export function assetBlob(name, what) {
         else resolve(blobOf(`data:application/octet-stream;base64,${base64}`, what));
         delete globalThis.ConvscopeAssets?.[name]; // the Blob holds the bytes now
       };
-      script.onerror = () =>
+      script.onerror = () => {
+        script.remove();
         reject(new Error(`could not load ${what}: ${script.src} is missing (copy it beside ${SCRIPT_URL})`));
+      };
       document.head.append(script);
     });
     carried.set(name, loaded);

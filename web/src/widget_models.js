@@ -20,7 +20,8 @@ export const shared = {
 // On a cross-origin isolated page, the threaded builds from the convscope-threads/ folder beside
 // this script (dist/convscope-threads/: hosting it is optional), when it is there.
 async function threadedBuilds() {
-  if (!self.crossOriginIsolated) return undefined;
+  // One core: the worker would run one thread (worker.js), a single-threaded build's job.
+  if (!self.crossOriginIsolated || (navigator.hardwareConcurrency || 1) < 2) return undefined;
   const folder = new URL('convscope-threads/', SCRIPT_URL);
   const files = (name) =>
     Object.fromEntries(
@@ -44,6 +45,9 @@ export function client() {
     shared.client = threadedBuilds()
       .then((threaded) => (threaded ? { threaded } : wasmBuild()))
       .then((wasm) => new WorkerClient(() => new ConvscopeWorker(), wasm));
+    shared.client.catch(() => {
+      shared.client = null; // a later widget may retry (a download that failed)
+    });
   }
   return shared.client;
 }

@@ -31,17 +31,22 @@ const MAX_THREADS = 8;
 async function init({ wasm }) {
   const cores = Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS);
   const threads = self.crossOriginIsolated && wasm.threaded ? cores : 1;
-  const relaxed = (threads > 1 ? wasm.threaded : wasm).relaxed !== undefined && relaxedSimdWorks();
+  // Where the page chose one build (the widget), that one; else the relaxed one where it works.
+  const builds = threads > 1 ? wasm.threaded : wasm;
+  const relaxed = builds.relaxed !== undefined && (builds.baseline === undefined || relaxedSimdWorks());
   // Emscripten's module promise never settles when instantiation fails: that failure is raced in.
   let failed;
   const failure = new Promise((_, reject) => {
     failed = reject;
   });
   if (threads > 1) {
-    const files = relaxed ? wasm.threaded.relaxed : wasm.threaded.baseline;
-    m = await Promise.race([createThreadedModule(files, threads, failed), failure]);
+    m = await Promise.race([
+      createThreadedModule(relaxed ? builds.relaxed : builds.baseline, threads, failed),
+      failure,
+    ]);
   } else {
-    const source = relaxed ? wasm.relaxed : wasm.baseline;
+    const source = relaxed ? builds.relaxed : builds.baseline;
+    if (source === undefined) throw new Error('no single-threaded wasm build was given to the worker');
     const create = relaxed ? createRelaxedModule : createBaselineModule;
     m = await Promise.race([create({ instantiateWasm: instantiate(source, failed) }), failure]);
   }
@@ -64,7 +69,7 @@ const instantiate = (source, failed) => (imports, done) => {
     (e) =>
       failed(
         new Error(
-          `could not start the wasm module from ${remote ? source : 'the inlined wasm'} ` +
+          `could not start the wasm module from ${remote ? source : 'the wasm build it was given'} ` +
             `(${e.message}): reload the page; if it persists, the file is missing or damaged on the server`,
         ),
       ),
@@ -251,7 +256,8 @@ const OPS = {
   },
   maximize({ model, options }, report) {
     const r = modelOf(model).maximize({ ...options, onProgress: report.progress });
-    return { ...imageData(r), startActivation: r.startActivation, endActivation: r.endActivation };
+    const { startActivation, endActivation, seedPicture } = r;
+    return { ...imageData(r), startActivation, endActivation, seedPicture };
   },
 };
 

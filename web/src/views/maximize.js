@@ -24,7 +24,7 @@ export default {
   id: 'maximize',
   title: 'Maximize',
   about:
-    'Activation maximization: starting from noise, the input is changed step by step to excite one filter (or class) as much as possible — a picture of what that unit looks for.',
+    'Activation maximization: starting from noise (or from the mean of the pictures the model was trained on, where its file says), the input is changed step by step to excite one filter (or class) as much as possible — a picture of what that unit looks for.',
   /** @param {import('../view_context.js').ViewContext} app */
   async render(app) {
     const s = app.state;
@@ -85,7 +85,7 @@ export default {
           figure(
             imageCanvas(r, { label }),
             // The core's start and end activation: a filter's mean output, a class's logit.
-            `${label}: ${layer === last ? 'logit' : 'mean activation'} ${r.startActivation.toFixed(2)} on the noise it started from → ${r.endActivation.toFixed(2)}`,
+            `${label}: ${layer === last ? 'logit' : 'mean activation'} ${r.startActivation.toFixed(2)} on what it started from (${r.seedPicture}) → ${r.endActivation.toFixed(2)}`,
             `maximize-${layer}-${unit}`,
           ),
         );
