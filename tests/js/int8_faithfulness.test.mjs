@@ -5,10 +5,10 @@
 // Pearson >= 0.95 for guided backprop, Grad-CAM, guided Grad-CAM and occlusion, >= 0.65 for
 // vanilla saliency and SmoothGrad (and input x gradient, a vanilla gradient too), on five photos. SmoothGrad and integrated gradients take many
 // passes, so they run on three photos with fewer samples than the page's (the same seed gives both
-// files the same noise). Integrated gradients miss their 0.90 target: at the page's 50 steps
-// 0.87-0.94 over the five photos (docs/measurements.md), which is what the int8 weights allow (the
-// second test); fewer steps average less, and 16 steps measured 0.80-0.89, so this asserts 0.78 as
-// a guard against regressions.
+// files the same noise). Integrated gradients at the page's 50 steps meet their 0.90 target since
+// the page shows them signed (docs/measurements.md), which is what the int8 weights allow (the
+// second test); fewer steps average less, so at 16 steps this asserts 0.78 as a guard against
+// regressions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
