@@ -33,7 +33,7 @@ val ExplanationToJs(const Model& model, const Explanation& x) {
   range.call<void>("push", x.value_range.max);
   out.set("valueRange", range);
   const MethodInfo* info = FindMethod(x.method);
-  out.set("value", std::string(info != nullptr ? info->value : ""));
+  out.set("value", !x.value.empty() ? x.value : std::string(info != nullptr ? info->value : ""));
   val raw = val::object();
   raw.set("shape", ShapeArray(x.raw_shape));
   raw.set("data", CopyFloats(x.raw));

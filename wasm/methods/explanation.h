@@ -92,7 +92,10 @@ struct Explanation {
   size_t height = 0, width = 0;
   std::vector<float> map;  // height x width, normalized to [0, 1], at the model's input size
   ValueRange value_range;  // what 0 and 1 of `map` were before normalization, for legends
-  Shape raw_shape;         // the method's unnormalized result (a gradient, a CAM before upsampling)
+  // What the values are, for legends, where the options decide it (occlusion's score); empty:
+  // the method's MethodInfo::value.
+  std::string value;
+  Shape raw_shape;  // the method's unnormalized result (a gradient, a CAM before upsampling)
   std::vector<float> raw;
 };
 

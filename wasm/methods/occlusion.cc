@@ -65,6 +65,9 @@ void Describe(const MethodInput& in, const Grid& grid, size_t factor, Explanatio
   const AxisMap axis{1.0 / stride, -(patch - 1) / 2.0 / stride};
   out->map = ResampleBilinear(out->raw, grid.rows, grid.cols, shape[0], shape[1], axis, axis);
   out->value_range = NormalizeMap(out->map, kScale);
+  const std::string score = in.options.Choice("score") == "logit" ? "logit" : "probability";
+  out->value = "drop in the class " + score + " when a patch hides the spot: negative where " +
+               "hiding it raised the " + score;
 }
 
 // Which part makes a position, by its place in coarse-to-fine order: the coarsest level all in
@@ -220,9 +223,8 @@ MethodInfo OcclusionMethod() {
           .run = &Occlusion,
           .combine = &CombineOcclusion,
           .value =
-              "drop in the class probability (the logit with score: logit) when a patch hides the "
-              "spot: "
-              "negative where hiding it raised the probability",
+              "drop in the class probability (or logit: the score option) when a patch hides the "
+              "spot: negative where hiding it raised it",
           .scale = kScale,
           .options = {
               IntegerOption("patch", 15, 1, kMaxImageSide, "pixels",

@@ -2,7 +2,7 @@ import { el, select } from '../ui.js';
 import { LONG_METHODS, METHODS } from '../catalog.js';
 import { explained } from './explain.js';
 import { mapColorbar, mapFigure } from './map_figure.js';
-import { modelKnows } from './predictions.js';
+import { modelKnows, unlikeNote } from './predictions.js';
 
 export default {
   id: 'compare',
@@ -34,6 +34,7 @@ export default {
       'div',
       {},
       app.saysWhatModelKnows ? null : el('p', { className: 'knows' }, modelKnows(s.model.info)),
+      unlikeNote(app),
       el('div', { className: 'row' }, ...panes),
     );
   },

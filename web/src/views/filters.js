@@ -27,7 +27,7 @@ export default {
     const legend = legendOf(
       await colorbar(app, 'gray'),
       channel < 0
-        ? "weights: each filter from its own lowest (dark) to its highest (bright), each colour channel the input's"
+        ? "weights: each filter from its own lowest (dark) to its highest (bright), drawn in colour: red, green and blue are its weights on the input's red, green and blue"
         : 'weights: each filter from its own lowest (dark) to its highest (bright)',
     );
     const input =

@@ -10,9 +10,12 @@ function histogram(stats, label) {
   ctx.fillStyle = '#4e79a7';
   counts.forEach((c, i) => ctx.fillRect(10 + i * w, 120 - (100 * c) / top, Math.max(1, w - 1), (100 * c) / top));
   ctx.fillStyle = getComputedStyle(document.body).color;
-  ctx.font = '11px system-ui, sans-serif';
+  ctx.font = '12px system-ui, sans-serif';
   ctx.fillText(min.toPrecision(3), 10, 135);
-  ctx.fillText(max.toPrecision(3), 300, 135);
+  ctx.textAlign = 'center';
+  ctx.fillText('value (bars: how many)', 180, 135);
+  ctx.textAlign = 'right';
+  ctx.fillText(max.toPrecision(3), 350, 135);
   return canvas;
 }
 

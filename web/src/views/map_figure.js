@@ -36,7 +36,8 @@ export function mapFigure(app, x, bar, exportName, { label = describeMap(x), cap
   );
 }
 
-// "15 px = about 300 × 225 px of the picture": a length in the model's input pixels, on the picture.
+// "15 px = about 300 × 225 px of the picture": a length in the model's input pixels, on the picture;
+// empty where the picture is the model's size (the same number twice says nothing).
 /** @param {ViewContext} app @param {number} pixels */
 export function onPicture(app, pixels) {
   const [height, width] = app.state.model.info.inputShape;
@@ -45,5 +46,6 @@ export function onPicture(app, pixels) {
   const crop = app.state.resize === 'crop' ? Math.min(pw / width, ph / height) : null;
   const sx = crop ?? pw / width,
     sy = crop ?? ph / height;
+  if (sx === 1 && sy === 1) return '';
   return `about ${Math.round(pixels * sx)} × ${Math.round(pixels * sy)} px of the picture`;
 }
