@@ -30,6 +30,11 @@ inline std::string DumpJson(const Json& j, int indent = -1) {
   return j.dump(indent, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
 }
 
+// How errors name a field: "path.key", or "key" for an object that is a file of its own (path "").
+inline std::string FieldName(const std::string& path, const char* key) {
+  return path.empty() ? std::string(key) : path + "." + key;
+}
+
 // j[key] if j is an object holding key, else nullptr.
 inline const Json* Find(const Json& j, const char* key) {
   if (!j.is_object()) return nullptr;
@@ -40,7 +45,8 @@ inline const Json* Find(const Json& j, const char* key) {
 inline Status ReadString(const Json& j, const char* key, const std::string& path,
                          std::string* out) {
   const Json* v = Find(j, key);
-  if (v == nullptr || !v->is_string()) return Status::Error(path + "." + key + " must be a string");
+  if (v == nullptr || !v->is_string())
+    return Status::Error(FieldName(path, key) + " must be a string");
   *out = v->get_ref<const std::string&>();
   return Status::Ok();
 }
@@ -63,7 +69,7 @@ inline std::optional<size_t> AsSize(const Json& v) {
 inline Status ReadSize(const Json& j, const char* key, const std::string& path, size_t* out) {
   const Json* v = Find(j, key);
   const std::optional<size_t> n = v ? AsSize(*v) : std::nullopt;
-  if (!n) return Status::Error(path + "." + key + " must be a non-negative integer");
+  if (!n) return Status::Error(FieldName(path, key) + " must be a non-negative integer");
   *out = *n;
   return Status::Ok();
 }
@@ -71,7 +77,7 @@ inline Status ReadSize(const Json& j, const char* key, const std::string& path, 
 inline Status ReadFloat(const Json& j, const char* key, const std::string& path, double* out) {
   const Json* v = Find(j, key);
   if (v == nullptr || !v->is_number() || !std::isfinite(v->get<double>())) {
-    return Status::Error(path + "." + key + " must be a finite number");
+    return Status::Error(FieldName(path, key) + " must be a finite number");
   }
   *out = v->get<double>();
   return Status::Ok();
@@ -81,12 +87,12 @@ inline Status ReadSizeList(const Json& j, const char* key, const std::string& pa
                            std::vector<size_t>* out) {
   const Json* v = Find(j, key);
   if (v == nullptr || !v->is_array()) {
-    return Status::Error(path + "." + key + " must be a list of non-negative integers");
+    return Status::Error(FieldName(path, key) + " must be a list of non-negative integers");
   }
   out->clear();
   for (const Json& e : *v) {
     const std::optional<size_t> n = AsSize(e);
-    if (!n) return Status::Error(path + "." + key + " must be a list of non-negative integers");
+    if (!n) return Status::Error(FieldName(path, key) + " must be a list of non-negative integers");
     out->push_back(*n);
   }
   return Status::Ok();

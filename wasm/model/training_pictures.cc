@@ -12,7 +12,7 @@ namespace {
 Status ReadNumberList(const Json& j, const char* key, const std::string& path, size_t size,
                       bool positive, std::vector<double>* out) {
   const Json* v = Find(j, key);
-  const std::string name = path.empty() ? std::string(key) : path + "." + key;
+  const std::string name = FieldName(path, key);
   if (v == nullptr || !v->is_array() || v->size() != size) {
     return Status::Error(name + " must be a list of " + std::to_string(size) +
                          " numbers (one per input value)");
@@ -80,43 +80,26 @@ void ChangePreprocessing(const Preprocessing& from, const Preprocessing& to, Tra
 
 Status TrainingPicturesFromJson(const Json& j, const Shape& input, const std::string& path,
                                 TrainingPictures* out) {
-  const auto name = [&path](const char* key) {
-    return path.empty() ? std::string(key) : path + "." + key;
-  };
   TrainingPictures t;
-  const Json* about = Find(j, "about");
-  if (about == nullptr || !about->is_string())
-    return Status::Error(name("about") + " must be a string");
-  t.about = about->get<std::string>();
-  const Json* shape = Find(j, "shape");
-  std::vector<size_t> dims;
-  if (shape == nullptr || ReadSizeList(j, "shape", path, &dims).ok() == false) {
-    return Status::Error(name("shape") + " must be a list of non-negative integers");
-  }
-  t.shape = dims;
+  CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "about", path, &t.about));
+  CONVSCOPE_RETURN_IF_ERROR(ReadSizeList(j, "shape", path, &t.shape));
   if (t.shape != input) {
-    return Status::Error(name("shape") + " " + DimsString(t.shape) + " is not the model's input " +
-                         DimsString(input));
+    return Status::Error(FieldName(path, "shape") + " " + DimsString(t.shape) +
+                         " is not the model's input " + DimsString(input));
   }
   size_t size = 1;
   for (size_t d : input) size *= d;
   CONVSCOPE_RETURN_IF_ERROR(ReadNumberList(j, "mean", path, size, false, &t.mean));
   CONVSCOPE_RETURN_IF_ERROR(ReadNumberList(j, "std", path, size, true, &t.std));
-  const Json* threshold = Find(j, "threshold");
-  const Json* quantile = Find(j, "quantile");
-  if (threshold == nullptr || !threshold->is_number() || quantile == nullptr ||
-      !quantile->is_number()) {
-    return Status::Error(name("threshold") + " and " + name("quantile") + " must be numbers");
-  }
-  t.threshold = threshold->get<double>();
-  t.quantile = quantile->get<double>();
-  if (!(t.threshold > 0) || !std::isfinite(t.threshold) || !(t.quantile > 0 && t.quantile < 1)) {
-    return Status::Error(name("threshold") + " must be above 0 and " + name("quantile") +
-                         " between 0 and 1");
+  CONVSCOPE_RETURN_IF_ERROR(ReadFloat(j, "threshold", path, &t.threshold));
+  CONVSCOPE_RETURN_IF_ERROR(ReadFloat(j, "quantile", path, &t.quantile));
+  if (t.threshold <= 0 || t.quantile <= 0 || t.quantile >= 1) {
+    return Status::Error(FieldName(path, "threshold") + " must be above 0 and " +
+                         FieldName(path, "quantile") + " between 0 and 1");
   }
   if (const Json* gray = Find(j, "gray")) {
     if (!gray->is_boolean() || (gray->get<bool>() && input.back() != 3)) {
-      return Status::Error(name("gray") +
+      return Status::Error(FieldName(path, "gray") +
                            " must be true or false (true only for a 3-channel input)");
     }
     t.gray = gray->get<bool>();
