@@ -1,5 +1,6 @@
 #include "keras_file.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
@@ -143,6 +144,7 @@ Status KerasFile::OpenArchive() {
   for (const char* where : {"layers", "_layer_checkpoint_dependencies"}) {
     if (LinkExists(root, where)) {
       counts_weighted_twice_ = std::string(where) == "_layer_checkpoint_dependencies";
+      container_ = where;
       return OpenGroup(root, where, &weights_root_);
     }
   }
@@ -246,7 +248,11 @@ void KerasFile::ReadOptimizerState(const std::string& path, const std::vector<st
 }
 
 Status KerasFile::BindLayers(const std::vector<KerasLayerRef>& layers) {
-  if (layout_ != KerasLayout::kArchive) return Status::Ok();
+  return layout_ == KerasLayout::kArchive ? BindContainer(layers, "") : SplitNested(layers);
+}
+
+Status KerasFile::BindContainer(const std::vector<KerasLayerRef>& layers,
+                                const std::string& prefix) {
   std::map<std::string, size_t> used;  // Keras' used_names: the counter of each class's key
   for (const KerasLayerRef& ref : layers) {
     const std::string base = KerasSnakeCase(ref.keras_class);
@@ -257,6 +263,11 @@ Status KerasFile::BindLayers(const std::vector<KerasLayerRef>& layers) {
       used.emplace(base, 0);
     }
     if (counts_weighted_twice_ && ref.has_weights) ++used[base];
+    key = prefix + key;
+    if (!ref.layers.empty()) {  // a model used as a layer: its layers' groups nest in its own
+      CONVSCOPE_RETURN_IF_ERROR(BindContainer(ref.layers, key + "/" + container_ + "/"));
+      continue;
+    }
     const std::string vars = key + "/vars";
     if (!LinkExists(weights_root_.get(), vars)) continue;  // a layer without weights
     Hdf5Handle group;
@@ -266,9 +277,9 @@ Status KerasFile::BindLayers(const std::vector<KerasLayerRef>& layers) {
     // Keras 3.6+ names each group's layer: a mismatch means the archive is not this model's.
     std::string name;
     if (HasAttribute(variables.get(), "name") &&
-        ReadStringAttribute(variables.get(), "name", &name).ok() && name != ref.name) {
-      return Status::Error("model.weights.h5 holds layer " + name + "'s weights where " + ref.name +
-                           "'s belong (" + vars +
+        ReadStringAttribute(variables.get(), "name", &name).ok() && name != ref.keras_name) {
+      return Status::Error("model.weights.h5 holds layer " + name + "'s weights where " +
+                           ref.keras_name + "'s belong (" + vars +
                            "): the archive's config.json and weights disagree (save the model "
                            "again with model.save)");
     }
@@ -280,6 +291,61 @@ Status KerasFile::BindLayers(const std::vector<KerasLayerRef>& layers) {
     KerasLayerWeights entry{ref.name, key, {}};
     CONVSCOPE_RETURN_IF_ERROR(AddWeights(group.get(), names, &entry));
     if (!entry.weights.empty()) layers_.push_back(std::move(entry));
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+// The inner layers of a nested model, by the file's name, with convscope's.
+void InnerNames(const std::vector<KerasLayerRef>& refs, std::map<std::string, std::string>* out) {
+  for (const KerasLayerRef& r : refs) {
+    if (r.layers.empty()) {
+      out->emplace(r.keras_name, r.name);
+    } else {
+      InnerNames(r.layers, out);
+    }
+  }
+}
+
+}  // namespace
+
+Status KerasFile::SplitNested(const std::vector<KerasLayerRef>& layers) {
+  for (const KerasLayerRef& ref : layers) {
+    if (ref.layers.empty()) continue;
+    const auto at = std::find_if(layers_.begin(), layers_.end(), [&](const KerasLayerWeights& l) {
+      return l.layer == ref.keras_name;
+    });
+    if (at == layers_.end()) continue;  // a model without weights
+    std::map<std::string, std::string> inner;
+    InnerNames(ref.layers, &inner);
+    // An .h5 keeps a nested model's weights in its one group, named by path: "Conv1/kernel:0",
+    // "block_1_expand/kernel" — the layer is the component before the weight's own name.
+    std::vector<KerasLayerWeights> split;
+    for (const KerasWeight& w : at->weights) {
+      const size_t last = w.name.rfind('/');
+      const size_t before =
+          last == std::string::npos || last == 0 ? std::string::npos : w.name.rfind('/', last - 1);
+      const std::string layer =
+          last == std::string::npos
+              ? ""
+              : w.name.substr(before == std::string::npos ? 0 : before + 1,
+                              last - (before == std::string::npos ? 0 : before + 1));
+      const auto name = inner.find(layer);
+      if (name == inner.end()) {
+        return Status::Error("model " + ref.keras_name + "'s weight " + w.name +
+                             " belongs to none of its layers");
+      }
+      // Its trainable weights come first, then the non-trainable ones (moving statistics).
+      auto own = std::find_if(split.begin(), split.end(),
+                              [&](const KerasLayerWeights& l) { return l.layer == name->second; });
+      if (own == split.end()) own = split.insert(split.end(), {name->second, at->group, {}});
+      own->weights.push_back(w);
+    }
+    const size_t index = static_cast<size_t>(at - layers_.begin());
+    layers_.erase(at);
+    layers_.insert(layers_.begin() + static_cast<std::ptrdiff_t>(index), split.begin(),
+                   split.end());
   }
   return Status::Ok();
 }

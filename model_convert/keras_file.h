@@ -56,7 +56,8 @@ class KerasFile {
   const std::string& model_config() const { return model_config_; }
   bool has_model_config() const { return layout_ != KerasLayout::kWeightsOnly; }
   // An archive's weights are keyed by class and position in model.layers, not by name: finds
-  // each layer's group (checking the names Keras 3.6+ writes beside them). A no-op for .h5 files.
+  // each layer's group (checking the names Keras 3.6+ writes beside them), a nested model's inside
+  // its own. In an .h5, splits a nested model's group into its layers' weights.
   Status BindLayers(const std::vector<KerasLayerRef>& layers);
   const std::vector<KerasLayerWeights>& layers() const { return layers_; }
   // The layer's entry, or nullptr when the file has no weights for it.
@@ -76,6 +77,9 @@ class KerasFile {
   Status OpenHdf5();
   // The datasets `names` of `group` (shapes checked), appended to `entry`.
   Status AddWeights(Hdf5Id group, const std::vector<std::string>& names, KerasLayerWeights* entry);
+  // BindLayers for an archive's container (its layers' groups under `prefix`), and for an .h5.
+  Status BindContainer(const std::vector<KerasLayerRef>& layers, const std::string& prefix);
+  Status SplitNested(const std::vector<KerasLayerRef>& layers);
   // The datasets `names` of the optimizer's group `path`, if it is there.
   void ReadOptimizerState(const std::string& path, const std::vector<std::string>& names);
 
@@ -87,6 +91,7 @@ class KerasFile {
   // tf.keras 2.13 keys layers under _layer_checkpoint_dependencies, which lists each layer with
   // weights twice: its class's counter moves on twice for it.
   bool counts_weighted_twice_ = false;
+  std::string container_ = "layers";  // the group of a container's layers (a nested model's too)
   std::vector<KerasLayerWeights> layers_;
   uint64_t total_weight_bytes_ = 0;
   std::optional<KerasOptimizerState> optimizer_state_;

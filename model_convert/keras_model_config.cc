@@ -4,6 +4,7 @@
 #include <map>
 
 #include "keras_refusals.h"
+#include "nested_models.h"
 
 namespace convscope::convert {
 namespace {
@@ -127,17 +128,18 @@ Status LinkFunctional(const std::vector<Entry>& entries, std::vector<Layer>* lay
     }
     std::vector<std::string> names;
     if (nodes != nullptr) CollectInbound(*nodes, &names);
-    if (names.size() != 1) {
-      return Status::Error("layer " + entries[i].name + " (" + entries[i].class_name + ") reads " +
-                           std::to_string(names.size()) + " inputs (" + JoinNames(names) + "); " +
-                           kWhatConvscopeOpens);
+    if (names.empty()) {
+      return Status::Error("layer " + entries[i].name + " (" + entries[i].class_name +
+                           ") reads no layer: the model's config is damaged");
     }
-    const auto it = index.find(names[0]);
-    if (it == index.end()) {
-      return Status::Error("layer " + entries[i].name + " reads " + names[0] +
-                           ", which the model does not have");
+    for (const std::string& name : names) {
+      const auto it = index.find(name);
+      if (it == index.end()) {
+        return Status::Error("layer " + entries[i].name + " reads " + name +
+                             ", which the model does not have");
+      }
+      from[i].push_back(it->second);
     }
-    from[i] = {it->second};
   }
   // Kahn's algorithm, always taking the first ready layer in the file's order.
   std::vector<size_t> order;
@@ -150,7 +152,13 @@ Status LinkFunctional(const std::vector<Entry>& entries, std::vector<Layer>* lay
         next = i;
       }
     }
-    if (next == entries.size()) return Status::Error("the model's layers form a cycle");
+    if (next == entries.size()) {
+      std::vector<std::string> stuck;
+      for (size_t i = 0; i < entries.size(); ++i) {
+        if (!done[i]) stuck.push_back(entries[i].name);
+      }
+      return Status::Error("the model's layers form a cycle (" + JoinNames(stuck) + ")");
+    }
     done[next] = true;
     order.push_back(next);
   }
@@ -167,21 +175,11 @@ Status LinkFunctional(const std::vector<Entry>& entries, std::vector<Layer>* lay
   return Status::Ok();
 }
 
-// A Functional model convscope runs (for now) is one chain from its input to its output: no layer
-// read twice (a branch), the output last (graphs come with the next version).
-Status CheckChain(const std::vector<Layer>& layers, const std::vector<std::string>& outputs) {
-  std::vector<size_t> readers(layers.size(), 0);
-  for (const Layer& l : layers) {
-    for (size_t from : l.inputs) {
-      if (++readers[from] > 1) {
-        return Status::Error("layer " + layers[from].name + " (" + layers[from].keras_class +
-                             ") feeds several layers (a branch); " + kWhatConvscopeOpens);
-      }
-    }
-  }
+// The model's output is the layer that nothing reads, which the sort puts last.
+Status CheckOutput(const std::vector<Layer>& layers, const std::vector<std::string>& outputs) {
   if (!outputs.empty() && outputs.front() != layers.back().name) {
-    return Status::Error("the model's output is layer " + outputs.front() +
-                         ", not the end of its chain; " + kWhatConvscopeOpens);
+    return Status::Error("the model's output is layer " + outputs.front() + ", but layer " +
+                         layers.back().name + " is read by no layer either: the config is damaged");
   }
   return Status::Ok();
 }
@@ -193,7 +191,7 @@ Status CheckPlainInput(const std::vector<Layer>& layers) {
   const Layer& input = layers.front();
   if (input.declared_shape.size() != 2) return Status::Ok();
   for (const Layer& l : layers) {
-    if (l.inputs.empty() || l.inputs[0] != 0) continue;
+    if (std::find(l.inputs.begin(), l.inputs.end(), size_t{0}) == l.inputs.end()) continue;
     if (l.kind != LayerKind::kFlatten && l.kind != LayerKind::kReshape) {
       return Status::Error("layer " + l.name + " (" + l.keras_class + ") reads the input " +
                            ShapeString(input.declared_shape) +
@@ -212,10 +210,16 @@ KerasDialect DialectOf(const std::string& keras_version) {
              : KerasDialect::kKeras3;
 }
 
-Status ArchitectureFromModelConfig(const std::string& model_config, const ConfigOptions& o,
-                                   Architecture* out) {
-  Json j;
-  CONVSCOPE_RETURN_IF_ERROR(ParseJson(model_config, "the model's config", &j));
+namespace {
+
+bool IsModelClass(const std::string& c) {
+  return c == "Sequential" || c == "Functional" || c == "Model";
+}
+
+// Models inside models inside models: deeper than any transfer-learning notebook goes.
+constexpr int kMaxNesting = 4;
+
+Status ArchitectureFromJson(const Json& j, const ConfigOptions& o, int depth, Architecture* out) {
   std::string class_name;
   CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "class_name", "model_config", &class_name));
   const Json* config = Find(j, "config");
@@ -254,7 +258,30 @@ Status ArchitectureFromModelConfig(const std::string& model_config, const Config
   std::vector<Entry> entries;
   CONVSCOPE_RETURN_IF_ERROR(ReadEntries(*layers, &entries));
 
+  std::map<size_t, Architecture> nested;  // by the position of its placeholder in a.layers
   for (const Entry& e : entries) {
+    if (IsModelClass(e.class_name)) {
+      if (depth >= kMaxNesting) {
+        return Status::Error("model " + e.name + " is nested more than " +
+                             std::to_string(kMaxNesting) + " models deep");
+      }
+      Architecture inner;
+      if (Status s = ArchitectureFromJson(*e.json, o, depth + 1, &inner); !s.ok()) {
+        return Status::Error("in model " + e.name + ": " + s.message());
+      }
+      if (sequential && a.layers.empty()) {  // a Sequential starting with a model: its input
+        a.layers.push_back(inner.layers.front());
+        a.layers.back().name = e.name + "_input";
+      }
+      Layer placeholder;  // an identity with the model's name, while the outer layers link
+      placeholder.name = e.name;
+      placeholder.kind = LayerKind::kIdentity;
+      placeholder.keras_class = e.class_name;
+      nested.emplace(a.layers.size(), std::move(inner));
+      a.keras_layers.push_back({e.name, e.class_name, false, e.name, {}});
+      a.layers.push_back(std::move(placeholder));
+      continue;
+    }
     Layer layer;
     Json fixed;
     const Json* c = e.config;
@@ -284,27 +311,36 @@ Status ArchitectureFromModelConfig(const std::string& model_config, const Config
       a.layers.push_back(std::move(in));
     }
     if (!sequential || e.class_name != "InputLayer")
-      a.keras_layers.push_back({e.name, e.class_name});
+      a.keras_layers.push_back({e.name, e.class_name, false, e.name, {}});
     a.layers.push_back(std::move(layer));
   }
   if (!sequential) {
     CONVSCOPE_RETURN_IF_ERROR(LinkFunctional(entries, &a.layers));
-    CONVSCOPE_RETURN_IF_ERROR(CheckChain(a.layers, EndpointNames(Find(*config, "output_layers"))));
+    CONVSCOPE_RETURN_IF_ERROR(CheckOutput(a.layers, EndpointNames(Find(*config, "output_layers"))));
   }
   if (a.layers.front().kind != LayerKind::kInput) {
     return Status::Error("the model's first layer is not its input");
   }
+  if (!nested.empty()) {
+    for (size_t i = 1; i < a.layers.size(); ++i) {
+      if (a.layers[i].inputs.empty()) a.layers[i].inputs = {i - 1};  // a Sequential's
+    }
+    CONVSCOPE_RETURN_IF_ERROR(SpliceNested(std::move(nested), &a.layers, &a.keras_layers));
+  }
   CONVSCOPE_RETURN_IF_ERROR(InferShapes(&a.layers));
   CONVSCOPE_RETURN_IF_ERROR(CheckPlainInput(a.layers));
-  for (KerasLayerRef& ref : a.keras_layers) {
-    for (const Layer& l : a.layers) {
-      if (l.name == ref.name && !l.inputs.empty()) {
-        ref.has_weights = !WeightSpecs(l, a.layers[l.inputs[0]].output_shape).empty();
-      }
-    }
-  }
+  MarkWeights(a.layers, &a.keras_layers);
   *out = std::move(a);
   return Status::Ok();
+}
+
+}  // namespace
+
+Status ArchitectureFromModelConfig(const std::string& model_config, const ConfigOptions& o,
+                                   Architecture* out) {
+  Json j;
+  CONVSCOPE_RETURN_IF_ERROR(ParseJson(model_config, "the model's config", &j));
+  return ArchitectureFromJson(j, o, 0, out);
 }
 
 }  // namespace convscope::convert

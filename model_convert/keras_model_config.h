@@ -1,7 +1,8 @@
 // A Keras model's architecture from its config: Keras 3's config.json (in a .keras archive) or a
-// legacy .h5's model_config (Keras 3 or tf.keras 2), Sequential or Functional. convscope runs a
-// chain of layers from one image input to one class output (the next version takes graphs); what
-// it cannot run is refused with one line naming the layer, its class and why.
+// legacy .h5's model_config (Keras 3 or tf.keras 2), Sequential or Functional, models used as
+// layers flattened into it (nested_models.h). convscope runs a graph of layers from one image input
+// to one class output; what it cannot run is refused with one line naming the layer, its class
+// and why.
 #pragma once
 
 #include <array>
@@ -16,9 +17,12 @@ namespace convscope::convert {
 
 // A layer as Keras' model.layers lists it (what the weights of a .keras archive are keyed by).
 struct KerasLayerRef {
-  std::string name;
+  std::string name;  // convscope's (a nested model's layer may be "<model>/<name>")
   std::string keras_class;
   bool has_weights = false;
+  std::string keras_name;  // the file's
+  // A model used as a layer: its own model.layers (whose weights nest under its group).
+  std::vector<KerasLayerRef> layers;
 };
 
 struct Architecture {

@@ -28,9 +28,8 @@ constexpr std::array<Family, 6> kFamilies = {{
      "output is a picture, not class scores",
      {"Conv2DTranspose", "Convolution2DTranspose", "UpSampling2D", "Conv3DTranspose",
       "UpSampling3D", "Conv1DTranspose", "UpSampling1D"}},
-    {"merges several branches: graph models (ResNet, MobileNet, EfficientNet, DenseNet) come in "
-     "the next version of convscope",
-     {"Add", "Concatenate", "Multiply", "Average", "Maximum", "Minimum", "Subtract", "Dot"}},
+    {"takes dot products between tensors, as attention does, not between a picture's channels",
+     {"Dot"}},
 }};
 
 }  // namespace
@@ -41,9 +40,9 @@ std::string RefusalReason(const std::string& keras_class, const Json& entry) {
       if (!c.empty() && c == keras_class) return std::string(f.reason);
     }
   }
+  // A model used as a layer is flattened into the layers around it (nested_models.h).
   if (keras_class == "Sequential" || keras_class == "Functional" || keras_class == "Model") {
-    return "is a model inside the model (transfer learning): nested models come in the next "
-           "version of convscope";
+    return "";
   }
   if (KindOpsFor(keras_class) != nullptr) return "";
   // Keras 3 names its own classes' module keras.layers (or keras.src...); a user's class

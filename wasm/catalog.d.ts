@@ -15,7 +15,7 @@ export type PreprocessingMode = 'caffe' | 'tf' | 'torch' | 'rescale' | 'raw' | '
 /** What a model's output means (wasm/model/head.h): where scores and probabilities come from. */
 export type HeadKind = 'none' | 'softmax' | 'linear' | 'binary' | 'sigmoid';
 /** Netron's layer categories, by which views colour and group layers. */
-export type LayerCategory = 'Data' | 'Layer' | 'Activation' | 'Pool' | 'Normalization' | 'Dropout' | 'Shape';
+export type LayerCategory = 'Data' | 'Layer' | 'Activation' | 'Pool' | 'Normalization' | 'Dropout' | 'Shape' | 'Tensor';
 /** The Keras activation functions convscope runs (the catalog's `activations`). */
 export type ActivationName =
   | 'linear'

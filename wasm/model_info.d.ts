@@ -24,6 +24,8 @@ export interface SummaryRow {
   /** The activation that follows it (Conv2D, Dense, ...) or that it is (Activation, ReLU, ...). */
   activation?: string;
   outputShape: number[];
+  /** The layers it reads, by name (the layer before it in a chain; none for the input). */
+  inputs: string[];
   params: number;
   trainableParams: number;
 }

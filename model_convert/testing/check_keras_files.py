@@ -7,7 +7,7 @@ weights group and its `name` attribute, variable counts and shapes recomputed fr
 (build_config input shapes; for .h5, from the same model's .keras config), optimizer state,
 parameter counts, and identical weights across formats.
 
-Usage: /usr/bin/python3 check_keras_files.py [--full-vgg16] [--keep DIR]
+Usage: /usr/bin/python3 check_keras_files.py [--full-vgg16] [--full-applications] [--keep DIR]
 Exits 1 and lists the failures if any check fails.
 """
 import argparse
@@ -26,13 +26,21 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_keras_file  # noqa: E402
+from check_keras_layers import expected, in_shape, keys, model_layers, variables  # noqa: E402
 
 FORMATS = ["keras3", "keras3.5", "keras3.0", "tf2.13-keras", "keras3-h5", "tf2-h5"]
 COMPANION = {"keras3-h5": "keras3", "tf2-h5": "tf2.13-keras"}
+# A nested model's module (not exported; else keras.src.models.functional)
+FUNCTIONAL_MODULE = {"tf2.13-keras": "keras.src.engine.functional"}
 VERSION = dict(zip(FORMATS, ["3.13.2", "3.5.0", "3.0.0", "2.13.1", "3.13.2", "2.10.0"]))
 SMALL = ["mnist", "fashion-bn", "cifar-binary", "cifar-softmax", "zoo-a", "zoo-b", "zoo-c",
          "zoo-d", "lambda", "custom", "lstm", "attention", "two-inputs", "two-outputs",
          "channels-first", "autoencoder"]
+APPLICATIONS = ["resnet50", "mobilenetv2", "efficientnetb0", "densenet121",
+                "mobilenetv2-transfer"]
+# "Total params" (non-trainable included) model.summary() reports for keras.applications' models
+PUBLISHED = {"vgg16": 138_357_544, "resnet50": 25_636_712, "mobilenetv2": 3_538_984,
+             "efficientnetb0": 5_330_571, "densenet121": 8_062_504}
 DATE = "2024-05-01@12:00:00"
 # Layers built in __init__ (no build_config), per Keras 3 version (from each layer's __init__).
 BUILT_AT_INIT = {
@@ -43,8 +51,6 @@ BUILT_AT_INIT = {
                "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "ActivityRegularization",
                "ReLU", "LeakyReLU", "ELU", "Softmax", "Activation"},
     "tf2.13-keras": {"InputLayer"}}
-WEIGHTED = {"Conv2D", "Conv2DTranspose", "SeparableConv2D", "Dense", "BatchNormalization",
-            "PReLU", "Normalization", "ScaleLayer", "LSTM", "MultiHeadAttention"}
 failures = []
 
 
@@ -71,65 +77,12 @@ def strs(values):
     return [v.decode() if isinstance(v, bytes) else v for v in values]
 
 
-def keys(classes):
-    """snake_case class names with a per-class counter (saving_lib._save_container_state)."""
-    used, out = {}, []
-    for c in classes:
-        s = re.sub(r"([a-z])([A-Z])", r"\1_\2", re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", c)).lower()
-        used[s] = used.get(s, -1) + 1
-        out.append(s if used[s] == 0 else f"{s}_{used[s]}")
-    return out
-
-
-def expected(cls, c, shape):
-    """([own variable shapes], [(sub-layer, [shapes])]) from a layer config and input shape:
-    the checker's own reading of the layers' build()."""
-    cls = cls.split(">")[-1]  # legacy configs name a registered class "package>Class"
-    if cls not in WEIGHTED:
-        return [], []
-    cin = shape[1] if c.get("data_format") == "channels_first" else shape[-1]
-    bias = [(c.get("filters") or c.get("units"),)] if c.get("use_bias") else []
-    if cls in ("Conv2D", "Conv2DTranspose"):
-        kh, kw = c["kernel_size"]
-        f = c["filters"]
-        return [(kh, kw, f, cin) if cls == "Conv2DTranspose" else (kh, kw, cin, f)] + bias, []
-    if cls == "SeparableConv2D":
-        (kh, kw), dm = c["kernel_size"], c["depth_multiplier"]
-        return [(kh, kw, cin, dm), (1, 1, cin * dm, c["filters"])] + bias, []
-    if cls == "Dense":
-        return [(shape[-1], c["units"])] + bias, []
-    if cls == "BatchNormalization":
-        return [(cin,)] * (int(c["scale"]) + int(c["center"]) + 2), []
-    if cls == "PReLU":
-        s = list(shape[1:])
-        for ax in c["shared_axes"] or []:
-            s[ax - 1] = 1
-        return [tuple(s)], []
-    if cls == "Normalization":
-        return [(cin,), (cin,), ()], []
-    if cls == "ScaleLayer":
-        return [(cin,)], []
-    if cls == "LSTM":
-        u = c["units"]
-        return [], [("cell", [(shape[-1], 4 * u), (u, 4 * u), (4 * u,)])]
-    d, h, kd, vd = shape[-1], c["num_heads"], c["key_dim"], c["value_dim"]
-    return [], [("query", [(d, h, kd), (h, kd)]), ("key", [(d, h, kd), (h, kd)]),
-                ("value", [(d, h, vd), (h, vd)]), ("output", [(h, vd, d), (d,)]),
-                ("softmax", []), ("dropout_layer", [])]
-
-
-def flat(cls, c, shape):
-    own, subs = expected(cls, c, shape)
-    return [tuple(s) for s in own + [s for _, ss in subs for s in ss]]
-
-
-def n_trainable(cls, shapes):
-    return len(shapes) - {"BatchNormalization": 2, "Normalization": 3}.get(cls, 0)
-
-
-def in_shape(entry):
-    bc = (entry or {}).get("build_config") or {}
-    return bc["shapes_dict"]["query_shape"] if "shapes_dict" in bc else bc.get("input_shape")
+def walk(entries):
+    """Layer entries, a nested model's after it."""
+    for e in entries:
+        yield e
+        if e["class_name"] == "Functional":
+            yield from walk(e["config"]["layers"])
 
 
 def adam_shapes(fmt, trainable):
@@ -176,11 +129,18 @@ def check_keras(path, fmt, summary, what):
     return top
 
 
-def check_entries(entries, fmt, top, what):
-    ids = []
+def check_entries(entries, fmt, top, what, ids=None):
+    """Keys, module, dtype and build_config of each layer entry, a nested model's in its place:
+    serialization order decides where the shared DTypePolicy is written in full."""
+    outer, ids = ids is None, [] if ids is None else ids
     for e in entries:
         cls, dt = e["class_name"], e["config"].get("dtype")
         check(list(e)[:4] == ["module", "class_name", "config", "registered_name"], what, cls)
+        if cls == "Functional":  # not exported: its Python module and registered name
+            check(e["module"] == FUNCTIONAL_MODULE.get(fmt, "keras.src.models.functional") and
+                  e["registered_name"] == "Functional", what, "nested model module")
+            check_entries(e["config"]["layers"], fmt, e, what, ids)
+            continue
         if fmt in ("keras3", "keras3.5") and cls not in ("InputLayer", "SpatialDropout2D"):
             check(isinstance(dt, dict) and dt["class_name"] == "DTypePolicy", what, cls)
             ids.append(dt.get("shared_object_id"))
@@ -192,7 +152,7 @@ def check_entries(entries, fmt, top, what):
             check(e["module"] == "keras.layers" and e["registered_name"] is None, what, cls)
         check(("build_config" in e) == (cls not in BUILT_AT_INIT[fmt]), what,
               f"{cls} build_config")
-    if ids:  # the first serialization is copied before the policy is marked shared ...
+    if outer and ids:  # the first serialization is copied before the policy is marked shared
         if any(e["class_name"] == "LSTM" for e in entries[:2]):
             ids = [None] + ids  # ... unless RNN.get_config serialized the cell's first
         rest = set(ids[1:]) | ({top["config"]["dtype"]["shared_object_id"]}
@@ -200,38 +160,49 @@ def check_entries(entries, fmt, top, what):
         check(ids[0] is None and len(rest) == 1 and None not in rest, what, f"ids {ids[:3]}")
 
 
-def check_groups(h5, entries, fmt, summary, top, what):
-    k3, named = not fmt.startswith("tf2"), fmt == "keras3"
-    layers = entries if top["class_name"] == "Functional" else \
-        [e for e in entries if e["class_name"] != "InputLayer"]
-    if k3:
-        prefix, pairs = "layers", list(zip(keys([e["class_name"] for e in layers]), layers))
+def expected_groups(entries, functional, fmt, prefix=""):
+    """{vars group: ([variable shapes], layer name)} of model.layers as saving_lib walks them;
+    a nested model gets a vars group of its own, its layers below it."""
+    layers = model_layers(entries, functional)
+    if not fmt.startswith("tf2"):
+        sub, pairs = "layers", list(zip(keys([e["class_name"] for e in layers]), layers))
     else:  # _layer_checkpoint_dependencies lists a layer with weights twice
         deps = [x for e in layers
-                for x in ([e, e] if flat(e["class_name"], e["config"], in_shape(e)) else [e])]
-        prefix, pairs, seen = "_layer_checkpoint_dependencies", [], set()
+                for x in ([e, e] if any(v[2] for v in variables([e], True, in_shape)) else [e])]
+        sub, pairs, seen = "_layer_checkpoint_dependencies", [], set()
         for k, e in zip(keys([e["class_name"] for e in deps]), deps):
             if id(e) not in seen:
                 seen.add(id(e))
                 pairs.append((k, e))
-    want, total, trainable = {"vars"}, 0, []
+    groups = {}
     for key, e in pairs:
-        cls = e["class_name"]
+        path, cls = f"{prefix}{sub}/{key}", e["class_name"]
+        if cls == "Functional":  # no variables of its own
+            groups[f"{path}/vars"] = ([], e["config"]["name"])
+            groups.update(expected_groups(e["config"]["layers"], True, fmt, path + "/"))
+            continue
         own, subs = expected(cls, e["config"], in_shape(e) or [None])
-        groups = [(f"{prefix}/{key}/vars", own, e["config"]["name"])]
-        for sub, shapes in subs:
+        groups[f"{path}/vars"] = (own, e["config"]["name"])
+        for name, shapes in subs:
             attr = {"cell": "cell", "softmax": "_softmax", "dropout_layer": "_dropout_layer"}.get(
-                sub, ("" if fmt in ("keras3", "keras3.5") else "_") + sub + "_dense")
-            groups.append((f"{prefix}/{key}/{attr}/vars", shapes, None))
-        for g, shapes, name in groups:
-            want.add(g)
-            if check(g in h5, what, f"missing {g}"):
-                check(vars_shapes(h5[g]) == [tuple(s) for s in shapes], what, f"{g} shapes")
-                if name:
-                    check(h5[g].attrs.get("name") == (name if named else None), what, f"{g} name")
-        shapes = flat(cls, e["config"], in_shape(e))
-        total += sum(math.prod(s) for s in shapes)
-        trainable += shapes[:n_trainable(cls, shapes)]
+                name, ("" if fmt in ("keras3", "keras3.5") else "_") + name + "_dense")
+            groups[f"{path}/{attr}/vars"] = (shapes, None)
+    return groups
+
+
+def check_groups(h5, entries, fmt, summary, top, what):
+    k3, named = not fmt.startswith("tf2"), fmt == "keras3"
+    functional = top["class_name"] == "Functional"
+    want = {"vars"}
+    for g, (shapes, name) in expected_groups(entries, functional, fmt).items():
+        want.add(g)
+        if check(g in h5, what, f"missing {g}"):
+            check(vars_shapes(h5[g]) == [tuple(s) for s in shapes], what, f"{g} shapes")
+            if name:
+                check(h5[g].attrs.get("name") == (name if named else None), what, f"{g} name")
+    found_vars = variables(entries, functional, in_shape)
+    total = sum(math.prod(s) for _, _, shapes, _ in found_vars for s in shapes)
+    trainable = [s for _, _, shapes, t in found_vars for s in shapes[:t]]
     check(total == summary["params"], what, f"params {total} != {summary['params']}")
     check(h5["vars"].attrs.get("name") == (top["config"]["name"] if named else None), what,
           "root vars name")
@@ -264,27 +235,31 @@ def check_h5(path, fmt, summary, companion, what):
           what, "legacy entries")
     check([e["config"].get("name") for e in entries] == summary["layers"], what, "names")
     check([e["class_name"] for e in entries] == summary["classes"], what, "classes")
-    layers = entries if mc["class_name"] == "Functional" else \
-        [e for e in entries if e["class_name"] != "InputLayer"]
+    layers = model_layers(entries, mc["class_name"] == "Functional")
     mw = f["model_weights"]
     check(strs(mw.attrs["layer_names"]) == [e["config"]["name"] for e in layers], what,
           "layer_names")
-    comp = {e["config"]["name"]: e for e in companion}
+    comp = {e["config"]["name"]: e for e in walk(companion)}
     prefix = f"{mc['config']['name']}/" if fmt == "keras3-h5" and mc["class_name"] == \
         "Sequential" else ""
     total, trainable = 0, []
     for e in layers:
-        cls, name = e["class_name"], e["config"]["name"]
+        name = e["config"]["name"]
         wn = strs(mw[name].attrs["weight_names"])
-        shapes = flat(cls, e["config"], in_shape(comp.get(name))) if name in comp else []
-        check(len(wn) == len(shapes), what, f"{name}: {len(wn)} weights, {len(shapes)} expected")
-        for w, s in zip(wn, shapes):
-            ok = w.startswith(prefix + name + "/") and (
-                ":" not in w if fmt == "keras3-h5" else w.endswith(":0"))
+        # a nested model's group lists its trainable weights, then the others (_legacy_weights),
+        # named from its layers on: they were built before the outer model
+        found_vars = variables([e], True, lambda x: in_shape(comp.get(x["config"]["name"])))
+        names = (lambda n: n + "/") if e["class_name"] == "Functional" else \
+            (lambda n: prefix + n + "/")
+        want = [(names(n), s) for n, _, shapes, t in found_vars for s in shapes[:t]] + \
+            [(names(n), s) for n, _, shapes, t in found_vars for s in shapes[t:]]
+        check(len(wn) == len(want), what, f"{name}: {len(wn)} weights, {len(want)} expected")
+        for w, (start, s) in zip(wn, want):
+            ok = w.startswith(start) and (":" not in w if fmt == "keras3-h5" else w.endswith(":0"))
             if check(ok and w in mw[name], what, f"{name}: weight {w}"):
                 check(mw[name][w].shape == s, what, f"{w} shape {mw[name][w].shape} != {s}")
-        total += sum(math.prod(s) for s in shapes)
-        trainable += shapes[:n_trainable(cls, shapes)]
+        total += sum(math.prod(s) for _, s in want)
+        trainable += [s for _, _, shapes, t in found_vars for s in shapes[:t]]
     check(total == summary["params"], what, f"params {total} != {summary['params']}")
     check(len(mw["top_level_model_weights"].attrs["weight_names"]) == 0, what, "top level")
     if "optimizer_weights" in f:
@@ -296,7 +271,9 @@ def check_h5(path, fmt, summary, companion, what):
 def first_kernel(path):
     if path.endswith(".keras"):
         h5 = h5py.File(io.BytesIO(zipfile.ZipFile(path).read("model.weights.h5")), "r")
-        for g in ("layers/conv2d/vars/0", "_layer_checkpoint_dependencies/conv2d/vars/0"):
+        for g in ("layers/conv2d/vars/0", "_layer_checkpoint_dependencies/conv2d/vars/0",
+                  "layers/functional/layers/conv2d/vars/0", "_layer_checkpoint_dependencies/"
+                  "functional/_layer_checkpoint_dependencies/conv2d/vars/0"):
             if g in h5:
                 return np.asarray(h5[g])
         return None
@@ -372,6 +349,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--full-vgg16", action="store_true", help="also the full 528 MB VGG16")
+    ap.add_argument("--full-applications", action="store_true",
+                    help="also ResNet50, MobileNetV2, EfficientNetB0, DenseNet121 at full size "
+                         "(.keras only; about a minute)")
     ap.add_argument("--keep", help="write into this folder and keep the files")
     args = ap.parse_args()
     tmpobj = None if args.keep else tempfile.TemporaryDirectory()
@@ -383,11 +363,14 @@ def main():
     variants += [("zoo-b", ["--rerun-names"]), ("attention", ["--rerun-names", "2"]),
                  ("vgg16", ["--width-divisor", "16", "--input-size", "32", "32"]),
                  ("cifar-softmax", ["--input-size", "32", "48"])]
+    variants += [(m, ["--width-divisor", "8", "--input-size", "32", "32"]) for m in APPLICATIONS]
+    variants += [("mobilenetv2", ["--width-divisor", "4", "--input-size", "33", "46"])]
     variants += [("vgg16", [])] if args.full_vgg16 else []
+    variants += [(m, []) for m in APPLICATIONS[:4]] if args.full_applications else []
     written = refused = 0
     for model, extra in variants:
         tag, kernels, configs = model + "".join(x.replace("-", "") for x in extra), [], {}
-        for fmt in FORMATS[:1] if model == "vgg16" and not extra else FORMATS:
+        for fmt in FORMATS[:1] if model in PUBLISHED and not extra else FORMATS:
             p = os.path.join(tmp, f"{tag}.{fmt}.{'h5' if fmt.endswith('h5') else 'keras'}")
             what = f"{model} {' '.join(extra)} [{fmt}]"
             s, err = make(p, fmt, model, *extra)
@@ -396,6 +379,8 @@ def main():
                 check(re.search(r"activation '(relu6|hard_swish)'", err), what, err)
                 continue
             written += 1
+            if model in PUBLISHED and not extra:
+                check(s["params"] == PUBLISHED[model], what, f"{s['params']} parameters")
             if p.endswith(".keras"):
                 configs[fmt] = check_keras(p, fmt, s, what)["config"]["layers"]
             elif check(COMPANION[fmt] in configs, what, "no companion .keras"):

@@ -11,7 +11,9 @@ Formats (--format):
   keras3-h5     legacy .h5 as Keras 3.13 writes it (model.save("m.h5"))
   tf2-h5        legacy .h5 as tf.keras 2.10 writes it
 
-`--all` writes every model but vgg16 in every format into a folder in one process.
+`--all` writes every model but vgg16 and the keras.applications models (resnet50,
+mobilenetv2, efficientnetb0, densenet121, mobilenetv2-transfer) in every format into a folder
+in one process.
 
 Prints one JSON line: path, format, keras_version, model, api, params, trainable,
 non_trainable, input_shape, output_units, layers and classes (both in the order of the config's
@@ -27,10 +29,12 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from keras_writer import faults  # noqa: E402
+from keras_writer import applications, faults  # noqa: E402
 from keras_writer.build import make, output_units  # noqa: E402
 from keras_writer.flavors import FORMATS, Refused  # noqa: E402
 from keras_writer.models import MODELS  # noqa: E402
+
+SIZED = ["vgg16"] + applications.MODELS   # --input-size and --width-divisor apply
 
 
 def run(args):
@@ -40,15 +44,17 @@ def run(args):
                       f"(for .h5: {', '.join(faults.H5_FAULTS)})")
     opts = {"no_input_layer": args.no_input_layer, "width_divisor": args.width_divisor}
     if args.input_size:
-        if args.model not in ("cifar-softmax", "vgg16"):
-            raise Refused("--input-size applies to cifar-softmax and vgg16")
+        if args.model not in ["cifar-softmax"] + SIZED:
+            raise Refused(f"--input-size applies to {', '.join(['cifar-softmax'] + SIZED)}")
         opts["input_size"] = tuple(args.input_size)
     if args.free_input_size:
         if args.model != "cifar-binary":
             raise Refused("--free-input-size applies to cifar-binary")
         opts["input_size"] = (None, None)
-    if args.width_divisor != 1 and args.model != "vgg16":
-        raise Refused("--width-divisor applies to vgg16")
+    if args.width_divisor < 1:
+        raise Refused("--width-divisor must be at least 1")
+    if args.width_divisor != 1 and args.model not in SIZED:
+        raise Refused(f"--width-divisor applies to {', '.join(SIZED)}")
     if args.weights_branch == "tempfile" and not flavor.temp_file_branch:
         raise Refused("this version's saving_lib has no temp-file branch (added in Keras 3.5)")
     write_fault = args.fault if args.fault in faults.WRITE_FAULTS else None
@@ -92,7 +98,8 @@ def main(argv=None):
                    help="saving_lib's is_memory_sufficient branch (auto: temp file from "
                         "512 MiB of weights, as without psutil)")
     p.add_argument("--all", action="store_true",
-                   help="write every small model (all but vgg16) in every format into the "
+                   help="write every small model (all but vgg16 and the keras.applications "
+                        "models) in every format into the "
                         "folder OUTPUT as <model>.<format>.keras|h5, one JSON line each; "
                         "--format/--model are ignored, the other options apply")
     args = p.parse_args(argv)
@@ -115,7 +122,7 @@ def write_all(args):
     os.makedirs(folder, exist_ok=True)
     for fmt, flavor in FORMATS.items():
         for model in MODELS:
-            if model == "vgg16":
+            if model in SIZED:
                 continue
             ext = "h5" if flavor.container == "h5" else "keras"
             args.format, args.model = fmt, model

@@ -38,10 +38,15 @@ KerasSummaryModel FromJson(const nlohmann::json& j) {
                       l.value("params", uint64_t{0}),
                       l.value("trainable_params", uint64_t{0}),
                       l.value("weight_bytes", uint64_t{0}),
+                      {},
                       {}};
     if (l.contains("trainable_weight_bytes")) {
       r.trainable_weight_bytes = l["trainable_weight_bytes"].get<uint64_t>();
     }
+    for (const nlohmann::json& ref : l.value("inbound", nlohmann::json::array())) {
+      r.connected_to.push_back(ref[0].get<std::string>());
+    }
+    m.graph = m.graph || r.connected_to.size() > 1;
     m.rows.push_back(r);
   }
   return m;
@@ -64,7 +69,13 @@ INSTANTIATE_TEST_SUITE_P(
                     "keras-3.13.2-functional-batchnorm-120-columns",
                     "keras-3.13.2-functional-long-names-optimizer",
                     "tf-keras-2.10.0-sequential-batchnorm", "tf-keras-2.13.1-functional-long-names",
-                    "tf-keras-2.15.0-functional-batchnorm", "convscope-small-vgg16"));
+                    "tf-keras-2.15.0-functional-batchnorm", "convscope-small-vgg16",
+                    // Graphs: the "Connected to" column.
+                    "keras-3.13.2-functional-resnet-block", "keras-3.0.0-functional-resnet-block",
+                    "keras-3.13.2-functional-squeeze-excitation-120-columns",
+                    "tf-keras-2.10.0-functional-resnet-block",
+                    "tf-keras-2.13.1-functional-resnet-block",
+                    "tf-keras-2.10.0-functional-nested-model-chain"));
 
 // An unknown version keeps convscope's earlier table (convscope-small-vgg16.txt is the CLI's
 // tests/fixtures/cli_summary_small_vgg16.txt from before summaries followed Keras versions).
@@ -86,7 +97,7 @@ TEST(KerasSummaryTable, SizesRoundHalfToEvenAndNameBytesByVersion) {
   KerasSummaryModel m;
   m.name = "m";
   m.keras_version = "3.13.2";
-  m.rows.push_back({"d", "Dense", "(None, 8)", 288, 288, 1152, {}});
+  m.rows.push_back({"d", "Dense", "(None, 8)", 288, 288, 1152, {}, {}});
   const std::string keras3 = KerasSummaryTable(m);
   EXPECT_NE(keras3.find(" Total params: 288 (1.12 KB)\n"), std::string::npos) << keras3;
   EXPECT_NE(keras3.find(" Non-trainable params: 0 (0.00 B)\n"), std::string::npos) << keras3;

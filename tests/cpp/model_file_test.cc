@@ -137,10 +137,10 @@ TEST(ModelFile, RefusesOtherFormatVersions) {
   std::vector<uint8_t> bytes = BuildFile(m, HeaderToJson(m.header));
   Preamble p;
   ASSERT_TRUE(DecodePreamble(bytes, &p).ok());
-  p.version = 2;
+  p.version = 3;
   const auto encoded = EncodePreamble(p);
   std::copy(encoded.begin(), encoded.end(), bytes.begin());
-  ExpectError(bytes, "format version 2 is not supported");
+  ExpectError(bytes, "format version 3 is not supported");
 }
 
 // Header edits that keep every checksum valid, so only the loader's cross-checks can catch them.

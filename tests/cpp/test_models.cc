@@ -1,5 +1,6 @@
 #include "test_models.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
@@ -18,6 +19,15 @@ TestModel MakeModel(const std::vector<Json>& configs, bool int8, uint32_t seed,
     const Status s = LayerFromKeras(j["class_name"].get<std::string>(), j["config"],
                                     KerasDialect::kKeras3, &layer);
     if (!s.ok()) std::abort();  // a bug in the test itself
+    if (const Json* inbound = Find(j, "inbound")) {
+      for (const Json& name : *inbound) {
+        const auto from = std::find_if(layers.begin(), layers.end(), [&](const Layer& l) {
+          return l.name == name.get<std::string>();
+        });
+        if (from == layers.end()) std::abort();
+        layer.inputs.push_back(static_cast<size_t>(from - layers.begin()));
+      }
+    }
     layers.push_back(layer);
   }
   if (!InferShapes(&layers).ok()) std::abort();

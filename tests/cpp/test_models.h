@@ -22,7 +22,8 @@ struct TestModel {
   std::vector<std::vector<std::vector<float>>> weights;
 };
 
-// `layers` are Keras layer JSON objects ({"class_name", "config"}), starting with the input.
+// `layers` are Keras layer JSON objects ({"class_name", "config"}, and "inbound": the names of
+// the layers it reads, else the one before), starting with the input.
 TestModel MakeModel(const std::vector<Json>& layers, bool int8, uint32_t seed,
                     std::vector<std::string> labels = {});
 

@@ -10,7 +10,15 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 import { convertKerasFile } from '../../cli/keras_node.mjs';
-import { FORMATS, TUTORIAL_MODELS, ZOO_MODELS, convert, kerasFile } from '../support/keras_files.mjs';
+import {
+  FORMATS,
+  GRAPH_MODELS,
+  NARROW,
+  TUTORIAL_MODELS,
+  ZOO_MODELS,
+  convert,
+  kerasFile,
+} from '../support/keras_files.mjs';
 import { loadConvscope } from '../support/load_module.mjs';
 import { readImage, root } from '../support/models.mjs';
 
@@ -33,6 +41,7 @@ function kerasSummaryText(model, generated) {
       params: r.params,
       trainable_params: r.trainableParams,
       weight_bytes: r.params * 4,
+      inbound: r.inputs.map((name) => [name, 0, 0]),
     })),
     ...(generated.optimizer && { optimizer: generated.optimizer }),
   };
@@ -68,22 +77,30 @@ function writable(model, format, extra = []) {
 const tf2 = (format) => format.startsWith('tf2');
 const variants = [[], ['--api', 'functional'], ['--no-input-layer'], ['--rerun-names']];
 
-for (const model of [...TUTORIAL_MODELS, ...ZOO_MODELS]) {
+// The graphs (narrow): functional only, so no variants but the re-run notebook's names.
+const CASES = [
+  ...[...TUTORIAL_MODELS, ...ZOO_MODELS].map((model) => [model, [], variants]),
+  ...GRAPH_MODELS.map((model) => [model, NARROW, [[], ['--rerun-names']]]),
+];
+
+for (const [model, size, modelVariants] of CASES) {
   test(`${model}: every format and variant converts to the same model, natively and in wasm`, async () => {
-    const baseline = { keras3: scores(convert(kerasFile(model, 'keras3').path, ['--precision', 'f32']).bytes) };
-    if (writable(model, 'tf2-h5')) {
-      baseline.tf2 = scores(convert(kerasFile(model, 'tf2-h5').path, ['--precision', 'f32']).bytes);
+    const f32 = ['--precision', 'f32'];
+    const baseline = { keras3: scores(convert(kerasFile(model, 'keras3', size).path, f32).bytes) };
+    if (writable(model, 'tf2-h5', size)) {
+      baseline.tf2 = scores(convert(kerasFile(model, 'tf2-h5', size).path, f32).bytes);
     }
     for (const format of FORMATS) {
-      for (const extra of variants) {
-        if (extra[0] === '--no-input-layer' && model.startsWith('zoo')) continue;
+      for (const variant of modelVariants) {
+        const extra = [...size, ...variant];
+        if (variant[0] === '--no-input-layer' && model.startsWith('zoo')) continue;
         if (!writable(model, format, extra)) continue;
         const what = `${model} ${format} ${extra.join(' ')}`;
         const file = kerasFile(model, format, extra).path;
         const native = convert(file, ['--precision', 'f32']);
         const expected = baseline[tf2(format) ? 'tf2' : 'keras3'];
         assert.deepEqual(scores(native.bytes), expected, what);
-        if (extra.length === 0 || extra[0] === '--api') {
+        if (variant.length === 0 || variant[0] === '--api') {
           const generated = kerasFile(model, format, extra);
           const loaded = m.Model.load(native.bytes);
           try {

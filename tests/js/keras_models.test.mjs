@@ -9,7 +9,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { TUTORIAL_MODELS, ZOO_MODELS, convert, kerasFile, kerasReference } from '../support/keras_files.mjs';
+import {
+  GRAPH_MODELS,
+  NARROW,
+  TUTORIAL_MODELS,
+  ZOO_MODELS,
+  convert,
+  kerasFile,
+  kerasReference,
+} from '../support/keras_files.mjs';
 import { loadConvscope } from '../support/load_module.mjs';
 import { readImage } from '../support/models.mjs';
 import { pearson } from '../support/stats.mjs';
@@ -42,11 +50,12 @@ function blackBaseline(info) {
   return out;
 }
 
-// Each model as the generator makes it, and one of a non-square input.
-const REFERENCE_CASES = [
+// Each model as the generator makes it (the graphs narrow), and one of a non-square input.
+const MODEL_CASES = [
   ...[...TUTORIAL_MODELS, ...ZOO_MODELS].map((name) => [name, []]),
-  ['cifar-softmax', ['--input-size', '24', '40']],
+  ...GRAPH_MODELS.map((name) => [name, NARROW]),
 ];
+const REFERENCE_CASES = [...MODEL_CASES, ['cifar-softmax', ['--input-size', '24', '40']]];
 
 for (const [name, extra] of REFERENCE_CASES) {
   test(`${name} ${extra.join(' ')} (Keras 3 .keras, f32): every layer, score and map equals PyTorch`, () => {
@@ -91,16 +100,26 @@ for (const [name, extra] of REFERENCE_CASES) {
       // Drops of probabilities near 1 are differences of nearly equal f32 numbers: 1e-6 at least.
       assertClose(occ.raw.data, ref.occlusion, 'occlusion (probability drop)', 1e-3, 1e-6);
 
-      // The int8 file (model_convert's default): the same top class, and gradients over its
-      // dequantized weights that follow PyTorch's in f32.
+      // The int8 file (model_convert's default). A chain keeps the top class, and gradients over
+      // its dequantized weights follow PyTorch's in f32. The graphs' 50 to 120 layers of random
+      // weights (no training made them robust to rounding) keep less: their class scores and
+      // Grad-CAM follow f32's, their saliency less so (docs/measurements.md has the numbers).
       const quantized = m.Model.load(convert(file).bytes);
       try {
         assert.equal(quantized.info().precision, 'int8');
-        const top = quantized.run(readImage('chelsea.png'), { topK: 1 }).predictions[0].index;
-        assert.equal(top, cls, 'int8: the top class');
+        const int8 = quantized.run(readImage('chelsea.png'), { topK: 1000 }).predictions;
         const saliency = quantized.explain('saliency', { class: cls });
         assert.equal(saliency.weights, 'int8');
-        assert.ok(pearson(saliency.raw.data, ref.saliency) > 0.9, 'int8 saliency follows f32');
+        if (GRAPH_MODELS.includes(name)) {
+          const int8Scores = new Float32Array(ref.logits.length);
+          for (const p of int8) int8Scores[p.index] = p.logit;
+          assert.ok(pearson(int8Scores, ref.logits) > 0.9, 'int8 class scores follow f32');
+          const int8Cam = quantized.explain('gradcam', { class: cls });
+          assert.ok(pearson(int8Cam.raw.data, ref.gradcam[info.camLayer]) > 0.6, 'int8 Grad-CAM follows f32');
+        } else {
+          assert.equal(int8[0].index, cls, 'int8: the top class');
+          assert.ok(pearson(saliency.raw.data, ref.saliency) > 0.9, 'int8 saliency follows f32');
+        }
       } finally {
         quantized.release();
       }
@@ -112,9 +131,9 @@ for (const [name, extra] of REFERENCE_CASES) {
 
 // Every view and method of the page on every model, in f32 and int8: each runs and gives what its
 // view draws (the values are checked above, and against VGG16 in the other suites).
-for (const name of [...TUTORIAL_MODELS, ...ZOO_MODELS]) {
+for (const [name, extra] of MODEL_CASES) {
   test(`${name}: every view and method runs, f32 and int8`, () => {
-    const model = m.Model.load(convert(kerasFile(name).path).bytes);
+    const model = m.Model.load(convert(kerasFile(name, 'keras3', extra).path).bytes);
     try {
       const info = model.info();
       const rows = model.summary().rows;
@@ -139,7 +158,8 @@ for (const name of [...TUTORIAL_MODELS, ...ZOO_MODELS]) {
         const run = model.run(readImage('coffee.png'), { precision, topK: 3 });
         assert.ok(run.predictions.length >= 1, precision);
         for (const r of rows.filter((x) => x.spatial)) {
-          assert.ok(model.featureMapGrid(r.name).tiles === r.outputShape[2], `${r.name} maps`);
+          const maps = r.outputShape[2];
+          assert.ok(model.featureMapGrid(r.name, { maxMaps: maps }).tiles === maps, `${r.name} maps`);
         }
         for (const method of m.catalog().methods.map((x) => x.name)) {
           const e = model.explain(method, { samples: 3, patch: 4, stride: 4 });

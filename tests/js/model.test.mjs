@@ -33,6 +33,7 @@ test('full-size VGG16: summary equals Keras and runs a photo in int8', () => {
       hasFilters: false,
       activation: 'softmax',
       outputShape: [1000],
+      inputs: ['fc2'],
       params: 4097000,
       trainableParams: 4097000,
     });

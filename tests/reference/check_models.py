@@ -1,17 +1,22 @@
 """Whole-model checks of keras_explain.py on small in-memory chains (no file): the heads, saliency
 against central finite differences of the class score, Grad-CAM against its formula, integrated
-gradients' completeness, occlusion against one occluded forward pass. Used by check_reference.py."""
+gradients' completeness, occlusion against one occluded forward pass; model configs parsed into
+their graphs (keras_graph.py) or refused. Used by check_reference.py."""
 import numpy as np
 import torch
 
 import keras_explain as ex
 import keras_file
+import keras_graph
 from check_layers import RNG, close
 
 L = keras_file.Layer
 
 
 def chain(layers, shape=(9, 8, 3), flavor="keras3"):
+    """A Sequential of `layers`: each reads the one before."""
+    for source, layer in zip(["input_layer"] + [l.name for l in layers], layers):
+        layer.inbound = [source]
     return ex.Network(keras_file.Model("memory", "memory", "3.13.2", flavor, "Sequential",
                                        "input_layer", shape, "in memory", layers))
 
@@ -153,29 +158,37 @@ def _functional(edges, keras3=True, flat_refs=False, extra=()):
 
 
 def check_parsing():
-    """Chains in every serialization are read in execution order; anything else is refused."""
-    parse = keras_file.parse_architecture
+    """Every serialization is read into the graph it describes, in an order to run it; what the
+    reference cannot run is refused."""
+    def parse(cfg, flavor="keras3"):
+        tree, shape, _, order = keras_graph.parse(cfg, flavor)
+        return tree.model_class, tree.input_name, shape, [(e.flat, e.sources) for e in order]
     # Keras 3 writes layers in map_graph order, not necessarily execution order.
     cfg = _functional([("in", None), ("b", "a"), ("a", "in"), ("c", "b")])
-    cfg["config"]["output_layers"] = [["c", 0, 0]]
-    cfg["config"]["input_layers"] = [["in", 0, 0]]
-    assert [n for n, _, _ in parse(cfg, "keras3")[4]] == ["a", "b", "c"]
+    assert [n for n, _ in parse(cfg)[3]] == ["a", "b", "c"]
     for keras3, flat in [(True, True), (False, False)]:
         cfg = _functional([("in", None), ("a", "in"), ("b", "a")], keras3, flat)
-        cls, name, shape, _, layers = parse(cfg, "keras3")
-        got = (cls, name, shape, [n for n, _, _ in layers])
-        assert got == ("Functional", "in", (4, 4, 1), ["a", "b"]), got
+        got = parse(cfg)
+        assert got == ("Functional", "in", (4, 4, 1), [("a", ["in"]), ("b", ["a"])]), got
+    branch = _functional([("in", None), ("a", "in"), ("b", "in"), ("c", ["a", "b"])])
+    assert parse(branch)[3] == [("a", ["in"]), ("b", ["in"]), ("c", ["a", "b"])]
     seq = {"class_name": "Sequential", "config": {"name": "s", "layers": [
         {"class_name": "Conv2D",
          "config": {"name": "conv2d", "batch_input_shape": [None, 5, 6, 1]}}]}}
     assert parse(seq, "tf2")[1:3] == ("conv2d_input", (5, 6, 1)), "tf.keras 2 implicit input name"
     seq["config"]["layers"][0]["config"].pop("batch_input_shape")
     seq["config"]["build_input_shape"] = [None, 5, 6, 1]
-    assert parse(seq, "keras3")[1:3] == ("input_layer", (5, 6, 1)), "Keras 3 implicit input name"
+    assert parse(seq)[1:3] == ("input_layer", (5, 6, 1)), "Keras 3 implicit input name"
+    two_calls = _functional([("in", None), ("a", "in"), ("b", "a")])
+    two_calls["config"]["layers"][1]["inbound_nodes"].append(_node("in", True))
+    cycle = _functional([("in", None), ("a", "in"), ("b", ["a", "c"]), ("c", "b")])
+    second_output = _functional([("in", None), ("a", "in"), ("b", "a")])
+    second_output["config"]["layers"][2]["inbound_nodes"] = [[["a", 0, 1, {}]]]
     refused = [
-        _functional([("in", None), ("a", "in"), ("b", "in"), ("c", ["a", "b"])]),  # a branch
         _functional([("in", None), ("a", "in")], extra=[{"class_name": "Dense", "name": "x",
                                                        "inbound_nodes": [], "config": {}}]),
+        _functional([("in", None), ("a", "in"), ("dead", "in"), ("b", "a")]),
+        two_calls, cycle, second_output,
         {"class_name": "Sequential", "config": {"layers": [
             {"class_name": "InputLayer", "config": {"name": "i", "batch_shape": [None, 4, 4, 1]}},
             {"class_name": "Sequential", "config": {"name": "inner", "layers": []}}]}},
@@ -183,11 +196,11 @@ def check_parsing():
     ]
     for cfg in refused:
         try:
-            parse(cfg, "keras3")
-        except keras_file.KerasFileError:
+            parse(cfg)
+        except keras_graph.GraphError:
             continue
         raise AssertionError(f"not refused: {cfg}")
-    return 6 + len(refused)
+    return 7 + len(refused)
 
 
 CHECKS = [check_heads, check_gradients, check_methods, check_parsing]

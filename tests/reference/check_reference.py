@@ -1,13 +1,18 @@
 #!/usr/bin/python3
 """Checks the PyTorch reference without Keras:
   1. layer math against numpy loops and formulas (check_layers.py), whole small models: heads,
-     saliency by finite differences, Grad-CAM, integrated gradients, occlusion (check_models.py);
+     saliency by finite differences, Grad-CAM, integrated gradients, occlusion, parsing of
+     model configs (check_models.py); graphs: merge layers, DepthwiseConv2D, a Functional with
+     branches and a nested Sequential, transfer learning, in several formats, against
+     hand-written PyTorch (check_graph.py);
   2. today's VGG16 .h5 files (make_keras_model.py: weights-only and full model, both weight
      namings) through torch_explain.py, as tests/support/models.mjs calls it, and through
      keras_reference.py: the same results from every layout, the same as each other;
   3. every file model_convert/testing/make_keras_file.py writes (when it exists), in each format:
-     every supported model as Sequential and Functional, with --no-input-layer, --rerun-names and
-     a small VGG16: the layers and parameter count the generator reports, finite probabilities,
+     every supported model as Sequential and Functional, with --no-input-layer, --rerun-names, a
+     small VGG16 and small keras.applications graphs (ResNet50, MobileNetV2, EfficientNetB0,
+     DenseNet121, MobileNetV2 nested in a Sequential for transfer learning; those the generator
+     has): the layers and parameter count the generator reports, finite probabilities,
      saliency by finite differences, and one model's files in every format and API giving the
      same results (per Keras semantics, keras3 or tf2); the models convscope refuses (Lambda,
      custom, LSTM, attention, two inputs or outputs, channels_first, Conv2DTranspose) refused.
@@ -27,6 +32,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
+import check_graph  # noqa: E402
 import check_layers  # noqa: E402
 import check_models  # noqa: E402
 import keras_explain as ex  # noqa: E402
@@ -38,6 +44,8 @@ FILE_MAKER = os.path.join(ROOT, "model_convert/testing/make_keras_file.py")
 FORMATS = ["keras3", "keras3.5", "keras3.0", "tf2.13-keras", "keras3-h5", "tf2-h5"]
 CHAIN_MODELS = ["mnist", "fashion-bn", "cifar-binary", "cifar-softmax", "zoo-a", "zoo-b", "zoo-c",
                 "zoo-d"]
+GRAPH_MODELS = ["resnet50", "mobilenetv2", "efficientnetb0", "densenet121", "mobilenetv2-transfer"]
+SMALL = ["--width-divisor", "8", "--input-size", "64", "64"]
 REFUSED_MODELS = ["lambda", "custom", "lstm", "attention", "two-inputs", "two-outputs",
                   "channels-first", "autoencoder"]
 
@@ -152,6 +160,8 @@ def variants():
         yield fmt, "mnist", ["--no-input-layer"]
         yield fmt, "zoo-b", ["--rerun-names"]
         yield fmt, "vgg16", ["--input-size", "32", "32", "--width-divisor", "16"]
+        for model in GRAPH_MODELS:
+            yield fmt, model, SMALL
         for model in REFUSED_MODELS:
             yield fmt, model, []
 
@@ -168,8 +178,10 @@ def check_one(tmp, fmt, model, extra, info, first):
     meta = reference(path, image_path, out, 1, ["--activations", "--layers", *spatial,
                                                 "--occlusion", "4", "4"])
     names = [l["name"] for l in meta["layers"]]
-    want = info["layers"][-(len(names) - 1):]
-    assert names[1:] == want, f"{path}: layers {names} vs generator's {info['layers']}"
+    nested = [i for i, c in enumerate(info["classes"]) if c in ("Functional", "Sequential")]
+    # The generator lists a nested model, the reference its layers: compare what follows it.
+    want = info["layers"][nested[-1] + 1:] if nested else info["layers"][-(len(names) - 1):]
+    assert names[-len(want):] == want, f"{path}: layers {names} vs generator's {info['layers']}"
     assert meta["input_shape"] == list(info["input_shape"])[-3:], (path, info["input_shape"])
     params = sum(w.size for layer in net.model.layers for w in layer.weights)
     assert params == info["params"], f"{path}: {params} parameters read, generator {info['params']}"
@@ -232,7 +244,7 @@ def main():
                    help="also build/native/test-models/vgg16-weights-2016.h5 at 224 x 224")
     p.add_argument("--keep", help="write the files here and keep them")
     a = p.parse_args()
-    checks = check_layers.CHECKS + check_models.CHECKS
+    checks = check_layers.CHECKS + check_models.CHECKS + check_graph.CHECKS
     failed = 0
     with tempfile.TemporaryDirectory() as scratch:
         tmp = a.keep or scratch

@@ -1,8 +1,10 @@
-"""The class scores ("head") of a Keras chain model and the explanation methods convscope's tests
-compare against, in float64 autograd.
+"""The class scores ("head") of a Keras model (a graph of layers, keras_layers.build) and the
+explanation methods convscope's tests compare against, in float64 autograd, which also takes the
+gradients through every branch of the graph.
 
-Heads (the layer that decides is the last one, skipping trailing inference-identity layers such as
-Dropout; `z` is that layer's value before its activation):
+Heads (the layer that decides is the output layer, or, when that is an inference-identity layer
+such as Dropout, the layer it passes through, and so on; `z` is that layer's value before its
+activation):
   softmax         last activation softmax (fused, Activation or Softmax layer): score = z,
                   probability = softmax(z)
   sigmoid-binary  sigmoid with one unit: two classes, scores [-z, z], probabilities
@@ -14,7 +16,8 @@ Dropout; `z` is that layer's value before its activation):
 Methods, for one class score S:
   saliency        dS / d input
   guided          the same through guided backpropagation (keras_activations.GUIDED)
-  gradcam         ReLU(sum_k alpha_k A_k), alpha_k = spatial mean of dS / dA_k, at A's resolution
+  gradcam         ReLU(sum_k alpha_k A_k), alpha_k = spatial mean of dS / dA_k, at A's resolution,
+                  A any layer's output (H', W', K) (merge and activation layers too)
   ig              (x - b) * mean over k = 1..N of dS/dx at b + k/N (x - b) (right Riemann sum)
   occlusion       probability(x) - probability(x with a PATCH x PATCH square set to FILL in every
                   channel), squares every STRIDE pixels, rows then columns
@@ -32,11 +35,14 @@ class Network:
     def __init__(self, model):
         self.model = model
         self.layers = keras_layers.build(model)
-        computing = [i for i, b in enumerate(self.layers) if not b.identity]
-        if not computing:
+        by_name = {b.name: b for b in self.layers}
+        name = self.layers[-1].name if self.layers else model.input_name
+        while name in by_name and by_name[name].identity:
+            name = by_name[name].inbound[0]
+        if name not in by_name:
             raise ValueError("the model has no layer that computes anything")
-        self.head_index = computing[-1]
-        head = self.layers[self.head_index]
+        self.head_name = name
+        head = by_name[name]
         if len(head.output_shape) != 1:
             raise ValueError(f"the model's output {head.output_shape} is not a vector of class "
                              "scores")
@@ -58,19 +64,21 @@ class Network:
 
     def run(self, x, guided=False, keep=()):
         """x: (N, H, W, C) float64 -> (scores (N, K), probabilities (N, K), {name: output})."""
-        kept = {}
-        if self.model.input_name in keep:
-            kept[self.model.input_name] = x
-        h, z = x, None
-        for i, b in enumerate(self.layers):
-            pre = b.pre(h, guided)
-            if i == self.head_index:
+        values = {self.model.input_name: x}
+        z = None
+        for b in self.layers:
+            ins = [values[s] for s in b.inbound]
+            pre = b.pre(ins if b.merge else ins[0], guided)
+            if b.name == self.head_name:
                 z = pre
-            h = b.act(pre, guided)
-            if b.name in keep:
-                if h.requires_grad:
-                    h.retain_grad()
-                kept[b.name] = h
+            values[b.name] = b.act(pre, guided)
+        kept = {}
+        for name in keep:
+            if name in values:
+                if values[name].requires_grad:
+                    values[name].retain_grad()
+                kept[name] = values[name]
+        h = values[self.layers[-1].name]
         if self.head == "softmax":
             return z, torch.softmax(z, dim=-1), kept
         if self.head == "sigmoid-binary":

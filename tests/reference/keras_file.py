@@ -1,4 +1,5 @@
-"""Reads a Keras model file into a chain of layers (name, class, config, weights), without Keras.
+"""Reads a Keras model file into a graph of layers (name, class, config, weights, inputs), without
+Keras; the graph itself (Sequential, Functional, nested models, execution order): keras_graph.py.
 
 Formats, each as the Keras source at the named tag writes it (read with
 `git -C /work/.mirror/keras-team+keras/repo show TAG:PATH`):
@@ -13,16 +14,29 @@ Formats, each as the Keras source at the named tag writes it (read with
       keras/saving/saving_lib.py with engine/functional.py `_layer_checkpoint_dependencies`): the
       container lists a layer with weights twice ("layer_with_weights-k" then "layer-i"), and
       _save_container_state bumps the class counter for the second (already visited) entry too.
+  nested models in a .keras (a model used as a layer): the model's own group holds its layers'
+      groups in the same container name, `layers/<model key>/layers/<key>/vars` (or
+      `_layer_checkpoint_dependencies/.../_layer_checkpoint_dependencies/...`), keys counted over
+      the nested model's own layers (saving_lib._save_state recursing through _walk_saveable,
+      which yields a Sequential's or Functional's `layers` first).
   legacy .h5 (tf.keras 2.x keras/saving/hdf5_format.py or saving/legacy/hdf5_format.py; Keras 3
       keras/src/legacy/saving/legacy_h5_format.py): root attribute model_config, group model_weights
       with attribute layer_names, per layer attribute weight_names naming datasets in the group;
       attributes over 64 KB split into name0, name1, ... (load_attributes_from_hdf5_group).
+      A nested model is one group named after it (save_weights_to_hdf5_group loops over the top
+      model's layers only) listing _legacy_weights(model) = model.trainable_weights +
+      model.non_trainable_weights: first the trainable variables of all its layers in layer
+      order (nested ones flattened), then all the others; a frozen model (config trainable false)
+      or layer has only non-trainable variables (K3 layers/layer.py weights, trainable_weights,
+      non_trainable_weights; TF2 engine/base_layer.py likewise).
   weights-only VGG16 .h5 (vgg16_weights_tf_dim_ordering_tf_kernels.h5 layout): no architecture;
       the keras.applications VGG16 layer sequence is rebuilt around the file's weights.
 Variables per layer, in file order (trainable then non-trainable, which is also creation order):
-Conv2D/Dense kernel, bias; SeparableConv2D depthwise_kernel, pointwise_kernel, bias;
-BatchNormalization [gamma] [beta] moving_mean moving_variance; PReLU alpha; Normalization mean,
-variance, count (only when adapted, i.e. no mean in its config).
+Conv2D/Dense kernel, bias; DepthwiseConv2D kernel (Keras 3, every version from 3.0.0:
+layers/convolutional/base_depthwise_conv.py build) or depthwise_kernel (tf.keras 2), bias;
+SeparableConv2D depthwise_kernel, pointwise_kernel, bias; BatchNormalization [gamma] [beta]
+moving_mean moving_variance; PReLU alpha; Normalization mean, variance, count (only when adapted,
+i.e. no mean in its config). Non-trainable: moving_mean, moving_variance and Normalization's.
 """
 import io
 import json
@@ -32,6 +46,8 @@ from dataclasses import dataclass, field
 
 import h5py
 import numpy as np
+
+import keras_graph
 
 
 class KerasFileError(Exception):
@@ -44,6 +60,7 @@ class Layer:
     class_name: str
     config: dict
     weights: list = field(default_factory=list)  # float64 arrays, Keras layouts (HWIO, (in, out))
+    inbound: list = field(default_factory=list)  # the layers (or the input) it reads, in order
 
 
 @dataclass
@@ -56,7 +73,7 @@ class Model:
     input_name: str
     input_shape: tuple  # (H, W, C)
     input_note: str  # where the input layer's name and shape came from
-    layers: list  # Layer, in execution order, without the input layer
+    layers: list  # Layer, in execution order (the output last), without the input layer
 
 
 def snake_case(name):
@@ -74,13 +91,16 @@ def snake_case(name):
     return "".join(out).lower()
 
 
-def weight_roles(class_name, config):
+NON_TRAINABLE = {"moving_mean", "moving_variance", "mean", "variance", "count"}
+
+
+def weight_roles(class_name, config, flavor):
     """The variables a layer stores, in file order (see the module docstring)."""
     bias = ["bias"] if config.get("use_bias", True) else []
     if class_name in ("Conv2D", "Dense"):
         return ["kernel"] + bias
     if class_name == "DepthwiseConv2D":
-        return ["depthwise_kernel"] + bias
+        return ["kernel" if flavor == "keras3" else "depthwise_kernel"] + bias
     if class_name == "SeparableConv2D":
         return ["depthwise_kernel", "pointwise_kernel"] + bias
     if class_name == "BatchNormalization":
@@ -113,118 +133,12 @@ def _attr_list(group, name):
     return [_text(v) for v in values]
 
 
-def _history_names(obj):
-    """Source layer names referenced by one inbound node, in either serialization."""
-    if isinstance(obj, dict):
-        if obj.get("class_name") == "__keras_tensor__":
-            return [obj["config"]["keras_history"][0]]
-        return [n for v in obj.values() for n in _history_names(v)]
-    if isinstance(obj, (list, tuple)):
-        # tf.keras 2: [layer_name, node_index, tensor_index, kwargs]
-        if len(obj) >= 3 and isinstance(obj[0], str) and isinstance(obj[1], int) \
-                and isinstance(obj[2], int):
-            return [obj[0]]
-        return [n for v in obj for n in _history_names(v)]
-    return []
-
-
-def _entries(model_cfg):
-    cfg = model_cfg["config"]
-    return cfg if isinstance(cfg, list) else cfg["layers"]
-
-
-def _layer_name(entry):
-    return entry.get("name") or entry["config"]["name"]
-
-
-def _functional_chain(model_cfg):
-    """The layer entries of a Functional in execution order; refuses anything but a chain."""
-    cfg = model_cfg["config"]
-    entries = {_layer_name(e): e for e in cfg["layers"]}
-    ends = {}
-    for key in ("input_layers", "output_layers"):
-        refs = cfg[key]
-        refs = [refs] if refs and isinstance(refs[0], str) else refs
-        if len(refs) != 1:
-            raise KerasFileError(f"the model has {len(refs)} {key.split('_')[0]}s: only "
-                                 "single-input, single-output chains are supported")
-        ends[key] = refs[0][0]
-    consumers = {name: [] for name in entries}
-    for name, e in entries.items():
-        nodes = e.get("inbound_nodes") or []
-        if e["class_name"] == "InputLayer":
-            continue
-        sources = [n for node in nodes for n in _history_names(node)]
-        if len(nodes) != 1 or len(sources) != 1:
-            raise KerasFileError(f"layer '{name}' ({e['class_name']}) takes {len(sources)} inputs "
-                                 f"over {len(nodes)} calls: only chains (each layer called once "
-                                 "on the previous layer's output) are supported")
-        consumers[sources[0]].append(name)
-    order, name = [], ends["input_layers"]
-    while True:
-        order.append(entries[name])
-        if len(consumers[name]) > 1:
-            raise KerasFileError(f"layer '{name}' feeds {consumers[name]}: branches are not "
-                                 "supported, only chains")
-        if not consumers[name]:
-            break
-        name = consumers[name][0]
-    if name != ends["output_layers"] or len(order) != len(entries):
-        raise KerasFileError(f"the layers do not form one chain from '{ends['input_layers']}' to "
-                             f"'{ends['output_layers']}' ({len(order)} of {len(entries)} reached)")
-    return order
-
-
-def _shape_of(cfg):
-    for key in ("batch_shape", "batch_input_shape"):
-        if cfg.get(key):
-            return list(cfg[key])[1:]
-    return None
-
-
-def parse_architecture(model_cfg, flavor):
-    """(model class, input name, input HWC, note, [(name, class, config)]) of a chain model."""
-    cls = model_cfg["class_name"]
-    if cls == "Sequential":
-        entries = list(_entries(model_cfg))
-    elif cls in ("Functional", "Model"):
-        entries = _functional_chain(model_cfg)
-        cls = "Functional"
-    else:
-        raise KerasFileError(f"model class '{cls}' is not supported (only Sequential or "
-                             "Functional)")
-    for e in entries:
-        if e["class_name"] in ("Sequential", "Functional", "Model"):
-            raise KerasFileError(f"layer '{_layer_name(e)}' is a nested model: not supported")
-    if entries and entries[0]["class_name"] == "InputLayer":
-        first = entries.pop(0)
-        name, shape = _layer_name(first), _shape_of(first["config"])
-        note = "the model's InputLayer"
-    else:
-        shape = _shape_of(entries[0]["config"]) if entries else None
-        if shape is None and isinstance(model_cfg["config"], dict):
-            built = model_cfg["config"].get("build_input_shape")
-            shape = list(built)[1:] if built else None
-        # tf.keras 2 names an implicit input "<first layer>_input" (engine/sequential.py add /
-        # _build_graph_network_for_inferred_shape); Keras 3 builds an unnamed InputLayer, which
-        # takes the auto name "input_layer" (models/sequential.py build).
-        first = _layer_name(entries[0])
-        name = f"{first}_input" if flavor == "tf2" else "input_layer"
-        note = ("no InputLayer in the config: named as Keras " +
-                ("2 names it (first layer + '_input')" if flavor == "tf2" else "3 names it"))
-    if shape is None or len(shape) != 3 or None in shape:
-        raise KerasFileError(f"input shape {shape}: an image input (height, width, channels) "
-                             "is needed")
-    layers = [(_layer_name(e), e["class_name"], e["config"]) for e in entries]
-    return cls, name, tuple(int(s) for s in shape), note, layers
-
-
 def _flavor(version):
     return "keras3" if version and version.split(".")[0] == "3" else "tf2"
 
 
-def _check_weights(name, cls, config, arrays, where):
-    roles = weight_roles(cls, config)
+def _check_weights(name, cls, config, arrays, where, flavor):
+    roles = weight_roles(cls, config, flavor)
     if arrays and not roles:
         raise KerasFileError(f"layer '{name}': class {cls} is not supported (it stores "
                              f"{len(arrays)} variables in {where})")
@@ -234,28 +148,67 @@ def _check_weights(name, cls, config, arrays, where):
     return [np.asarray(a, dtype=np.float64) for a in arrays]
 
 
-def _zip_weight_keys(root, model_class, layers, input_name):
-    """{layer name: group key} for a .keras weights file (see the module docstring)."""
+def _parse(model_cfg, flavor):
+    try:
+        return keras_graph.parse(model_cfg, flavor)
+    except keras_graph.GraphError as e:
+        raise KerasFileError(str(e)) from e
+
+
+def _has_weights(entry, flavor):
+    if entry.tree is not None:
+        return any(_has_weights(e, flavor) for e in entry.tree.entries)
+    return bool(weight_roles(entry.class_name, entry.config, flavor))
+
+
+def _zip_keys(group, listed, flavor):
+    """{layer name: group key} for the layers one model lists (see the module docstring)."""
     named = {}
-    for key in root:
-        vars_ = root[key].get("vars")
+    for key in group:
+        vars_ = group[key].get("vars")
         if vars_ is not None and "name" in vars_.attrs:
             named[_text(vars_.attrs["name"])] = key
     if named:
         return named
-    listed = [(n, c, cfg) for n, c, cfg in layers]
-    if model_class == "Functional":
-        listed.insert(0, (input_name, "InputLayer", {}))
     keys, used = {}, {}
-    legacy = root.name.endswith("_layer_checkpoint_dependencies")
-    for name, cls, cfg in listed:
-        visits = 2 if legacy and weight_roles(cls, cfg) else 1
+    legacy = group.name.endswith("_layer_checkpoint_dependencies")
+    for e in listed:
+        visits = 2 if legacy and _has_weights(e, flavor) else 1
         for v in range(visits):
-            base = snake_case(cls)
+            base = snake_case(e.class_name)
             used[base] = used[base] + 1 if base in used else 0
             if v == 0:
-                keys[name] = base if used[base] == 0 else f"{base}_{used[base]}"
+                keys[e.name] = base if used[base] == 0 else f"{base}_{used[base]}"
     return keys
+
+
+def _zip_weights(group, tree, flavor, found):
+    """found[leaf] = (arrays, where) for the layers of `tree`, whose container is `group`."""
+    listed = [e for e in tree.entries
+              if not (e.class_name == "InputLayer" and tree.model_class == "Sequential")]
+    keys = _zip_keys(group, listed, flavor)
+    container = group.name.rsplit("/", 1)[-1]  # a nested model's layers: the same name inside
+    for e in listed:
+        key = keys.get(e.name)
+        sub = group[key] if key is not None and key in group else None
+        if e.tree is not None:
+            if sub is not None and container in sub:
+                _zip_weights(sub[container], e.tree, flavor, found)
+        elif e.class_name != "InputLayer":
+            arrays = []
+            if sub is not None and "vars" in sub:
+                arrays = [sub["vars"][str(i)][()] for i in range(len(sub["vars"]))]
+            found[e] = (arrays, f"{group.name.lstrip('/')}/{key or '?'}/vars")
+
+
+def _layers(order, found, flavor):
+    """keras_file Layers for the graph's leaves in execution order, with their weights."""
+    layers = []
+    for e in order:
+        arrays, where = found.get(e, ([], "the weights file"))
+        weights = _check_weights(e.flat, e.class_name, e.config, arrays, where, flavor)
+        layers.append(Layer(e.flat, e.class_name, e.config, weights, list(e.sources)))
+    return layers
 
 
 def _read_keras_zip(path):
@@ -269,38 +222,54 @@ def _read_keras_zip(path):
         weights_bytes = z.read("model.weights.h5")
     version = meta.get("keras_version", "")
     flavor = _flavor(version)
-    cls, input_name, shape, note, specs = parse_architecture(model_cfg, flavor)
-    layers = []
+    tree, shape, note, order = _parse(model_cfg, flavor)
+    found = {}
     with h5py.File(io.BytesIO(weights_bytes), "r") as f:
         top = "layers" if "layers" in f else "_layer_checkpoint_dependencies"
-        root = f[top] if top in f else {}
-        keys = _zip_weight_keys(root, cls, specs, input_name) if top in f else {}
-        for name, c, cfg in specs:
-            arrays = []
-            if name in keys and keys[name] in root and "vars" in root[keys[name]]:
-                group = root[keys[name]]["vars"]
-                arrays = [group[str(i)][()] for i in range(len(group))]
-            where = f"{top}/{keys.get(name, '?')}/vars"
-            layers.append(Layer(name, c, cfg, _check_weights(name, c, cfg, arrays, where)))
+        if top in f:
+            _zip_weights(f[top], tree, flavor, found)
+        layers = _layers(order, found, flavor)
     fmt = "keras-zip" if top == "layers" else "keras-zip-tf2.13"
-    return Model(path, fmt, version, flavor, cls, input_name, shape, note, layers)
+    return Model(path, fmt, version, flavor, tree.model_class, tree.input_name, shape, note,
+                 layers)
+
+
+def _spread_nested(entry, arrays, where, flavor, found):
+    """found[leaf] = (arrays, where) for the layers of a nested model from its one legacy .h5
+    group, which lists model.trainable_weights + model.non_trainable_weights (see the module
+    docstring)."""
+    trainable, rest = [], []
+    for leaf in keras_graph.leaves(entry.tree):
+        roles = weight_roles(leaf.class_name, leaf.config, flavor)
+        trains = entry.tree.trainable and leaf.config.get("trainable", True)
+        found[leaf] = ([None] * len(roles), where)
+        for i, role in enumerate(roles):
+            (trainable if trains and role not in NON_TRAINABLE else rest).append((leaf, i))
+    if len(arrays) != len(trainable) + len(rest):
+        raise KerasFileError(f"nested model '{entry.name}': {where} holds {len(arrays)} "
+                             f"variables, its layers have {len(trainable) + len(rest)}")
+    for (leaf, i), array in zip(trainable + rest, arrays):
+        found[leaf][0][i] = array
 
 
 def _read_h5_full(f, path):
     model_cfg = json.loads(_text(f.attrs["model_config"]))
     version = _text(f.attrs.get("keras_version", ""))
     flavor = _flavor(version)
-    cls, input_name, shape, note, specs = parse_architecture(model_cfg, flavor)
+    tree, shape, note, order = _parse(model_cfg, flavor)
     root = f["model_weights"]
     present = set(_attr_list(root, "layer_names"))
-    layers = []
-    for name, c, cfg in specs:
-        arrays = []
-        if name in present:
-            arrays = [root[name][wn][()] for wn in _attr_list(root[name], "weight_names")]
-        layers.append(Layer(name, c, cfg,
-                            _check_weights(name, c, cfg, arrays, f"model_weights/{name}")))
-    return Model(path, "h5", version, flavor, cls, input_name, shape, note, layers)
+    found = {}
+    for e in tree.entries:
+        arrays, where = [], f"model_weights/{e.name}"
+        if e.name in present:
+            arrays = [root[e.name][wn][()] for wn in _attr_list(root[e.name], "weight_names")]
+        if e.tree is not None:
+            _spread_nested(e, arrays, where, flavor, found)
+        else:
+            found[e] = (arrays, where)
+    return Model(path, "h5", version, flavor, tree.model_class, tree.input_name, shape, note,
+                 _layers(order, found, flavor))
 
 
 VGG16_BLOCKS = [("block1", 2), ("block2", 2), ("block3", 3), ("block4", 3), ("block5", 3)]
@@ -327,8 +296,9 @@ def _read_vgg16_weights_only(f, path, input_hw):
         specs.append(("flatten", "Flatten", {}))
         for name, act in [("fc1", "relu"), ("fc2", "relu"), ("predictions", "softmax")]:
             specs.append((name, "Dense", {"activation": act, "use_bias": True}))
-    layers = [Layer(n, c, cfg, _check_weights(n, c, cfg, weights.get(n, []), n))
-              for n, c, cfg in specs]
+    inbound = ["input_1"] + [n for n, _, _ in specs]
+    layers = [Layer(n, c, cfg, _check_weights(n, c, cfg, weights.get(n, []), n, "tf2"), [src])
+              for (n, c, cfg), src in zip(specs, inbound)]
     note = "weights-only VGG16: keras.applications' layer names, input size given by the caller"
     return Model(path, "h5-weights-only", "", "tf2", "Functional", "input_1",
                  (input_hw[0], input_hw[1], channels), note, layers)

@@ -1,4 +1,5 @@
-"""Keras layers at inference, in float64 PyTorch, on channels-last tensors (N, H, W, C) or (N, D).
+"""Keras layers at inference, in float64 PyTorch, on channels-last tensors (N, H, W, C) or (N, D),
+and a model's layers built as a graph (`build`).
 
 Each layer is `pre` (the layer's own computation) followed by `act` (its activation, identity
 when it has none), so a model's class scores can be taken before its final softmax or sigmoid.
@@ -10,7 +11,8 @@ tf.nn.separable_conv2d, max_pool :218 tf.nn.max_pool, average_pool :246 tf.nn.av
   'same' padding  total = max((ceil(in/s) - 1) s + (k - 1) d + 1 - in, 0) per axis, top/left =
                   total // 2, the extra pixel bottom/right (TensorFlow's SAME; output ceil(in/s));
                   'valid' output floor((in - (k - 1) d - 1) / s) + 1 (ops/operation_utils.py:167)
-  DepthwiseConv2D per-channel conv, kernel (kh, kw, cin, dm): output channel c*dm + m
+  DepthwiseConv2D per-channel conv, kernel (kh, kw, cin, dm): output channel c*dm + m; strides,
+                  dilation, 'same' / 'valid' as Conv2D        K3 base_depthwise_conv.py:201
   SeparableConv2D depthwise (strides, dilation, padding) then pointwise 1x1 (cin*dm, filters),
                   + bias, act                                      K3 base_separable_conv.py:217
   Dense           act(x @ kernel + bias) on the last axis                      K3 core/dense.py:202
@@ -41,6 +43,7 @@ tf.nn.separable_conv2d, max_pool :218 tf.nn.max_pool, average_pool :246 tf.nn.av
                   has no get_config: ops/operation.py __new__ / get_config :206 write the
                   constructor's arguments, before 3.13 only those the user passed)
   Softmax         softmax over the last axis (axis -1 only)                  K3 softmax.py:53
+  Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate: keras_merge.py
 """
 import math
 from dataclasses import dataclass
@@ -51,6 +54,7 @@ import torch
 import torch.nn.functional as F
 
 import keras_activations as acts
+import keras_merge
 
 IDENTITY = {"Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "AlphaDropout",
             "ActivityRegularization"}
@@ -65,6 +69,8 @@ class Built:
     act: Callable  # act(z, guided) -> y
     act_name: str  # the activation's name ("linear" when none)
     identity: bool = False  # passes its input through at inference
+    merge: bool = False  # pre takes the list of its inputs (keras_merge.py)
+    inbound: list = None  # the names of its inputs, set by build()
 
 
 def pair(v, what):
@@ -249,8 +255,12 @@ def _prelu(layer, shape, flavor):
 
 
 def build_layer(layer, shape, flavor, version):
-    """A Built for `layer` on inputs of `shape` (without the batch axis)."""
+    """A Built for `layer` on inputs of `shape` (without the batch axis), for a merge layer the
+    list of its inputs' shapes."""
     c, cfg = layer.class_name, layer.config
+    if c in keras_merge.MERGE:
+        pre, out = keras_merge.build_merge(layer, [tuple(s) for s in shape])
+        return Built(layer.name, c, out, pre, lambda z, g: z, "linear", merge=True)
     same = lambda x, g: x  # noqa: E731
     act_value, out, act_fn = None, tuple(shape), None
     if c in ("Conv2D", "DepthwiseConv2D", "SeparableConv2D"):
@@ -330,10 +340,22 @@ def build_layer(layer, shape, flavor, version):
 
 
 def build(model):
-    """[Built] for a keras_file.Model, following the shapes from its input."""
-    shape, built = tuple(model.input_shape), []
+    """[Built] for a keras_file.Model in its execution order, each on the shapes of its inputs."""
+    shapes, built = {model.input_name: tuple(model.input_shape)}, []
     for layer in model.layers:
-        b = build_layer(layer, shape, model.flavor, model.keras_version)
+        missing = [s for s in layer.inbound if s not in shapes]
+        if not layer.inbound or missing:
+            raise ValueError(f"layer '{layer.name}' reads {layer.inbound}: "
+                             f"{missing or 'no input'} not computed before it")
+        ins = [shapes[s] for s in layer.inbound]
+        if layer.class_name not in keras_merge.MERGE:
+            if len(ins) != 1:
+                raise ValueError(f"layer '{layer.name}' ({layer.class_name}) takes {len(ins)} "
+                                 f"inputs: only the merge layers {sorted(keras_merge.MERGE)} "
+                                 "take several")
+            ins = ins[0]
+        b = build_layer(layer, ins, model.flavor, model.keras_version)
+        b.inbound = list(layer.inbound)
+        shapes[b.name] = b.output_shape
         built.append(b)
-        shape = b.output_shape
     return built

@@ -9,11 +9,13 @@ dependency.
 
 MODEL: a Keras 3 .keras archive (3.0 ... 3.15, or tf.keras 2.13's), a legacy .h5 with its
 model_config (Keras 3 or tf.keras 2.x), or a weights-only VGG16 .h5 (then --input-size, or a
-square input is assumed). INPUT.bin: float32 H x W x C (NHWC, preprocessed as the model expects).
-Writes float32 files into OUTDIR:
-  meta.json              input shape, layers [{name, class_name, output_shape}] in execution order
-                         (the input first), head kind, classes, Grad-CAM shapes, how the input
-                         was named
+square input is assumed); a Sequential or Functional with one image input and one output, any
+graph of layers, nested models flattened (keras_graph.py: names, execution order).
+INPUT.bin: float32 H x W x C (NHWC, preprocessed as the model expects).
+Writes float32 files into OUTDIR (a layer named "<nested model>/<layer>" in a subfolder):
+  meta.json              input shape, layers [{name, class_name, output_shape, inbound}] in
+                         execution order (the input first; inbound: the names of the layers it
+                         reads), head kind, classes, Grad-CAM shapes, how the input was named
   logits.bin             the class scores (keras_explain.py: the heads); probabilities.bin
   activation-<name>.bin  with --activations: every layer's output, NHWC
   saliency.bin           d score / d input (H x W x C); guided.bin: guided backpropagation
@@ -38,6 +40,15 @@ import keras_file  # noqa: E402
 
 def load_network(path, input_hw=None):
     return ex.Network(keras_file.load(path, input_hw))
+
+
+def outdir_files(outdir):
+    """path(name) in `outdir`, making the subfolder of a name with a "/" (a nested model's)."""
+    def path(name):
+        p = os.path.join(outdir, name)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        return p
+    return path
 
 
 def read_input(path, shape):
@@ -86,8 +97,7 @@ def main():
     if not 0 <= a.cls < net.classes:
         raise SystemExit(f"--class {a.cls}: the model has {net.classes} classes")
     image = read_input(a.input, net.model.input_shape)
-    os.makedirs(a.outdir, exist_ok=True)
-    out = lambda name: os.path.join(a.outdir, name)  # noqa: E731
+    out = outdir_files(a.outdir)
 
     scores, probabilities, saliency, cams = ex.saliency_and_gradcam(net, image, a.cls, a.layers)
     scores.astype(np.float32).tofile(out("logits.bin"))
@@ -107,12 +117,13 @@ def main():
         drops = ex.occlusion(net, image, a.cls, *a.occlusion, fill=a.fill)
         drops.astype(np.float32).tofile(out("occlusion.bin"))
     m = net.model
+    inbound = {layer.name: layer.inbound for layer in m.layers}
     meta = {
         "model": os.path.abspath(a.model), "file_format": m.file_format,
         "keras_version": m.keras_version, "semantics": m.flavor, "model_class": m.model_class,
         "input_name": m.input_name, "input_note": m.input_note, "input_shape": list(m.input_shape),
-        "layers": [{"name": n, "class_name": c, "output_shape": list(s)}
-                   for n, c, s in net.layer_shapes()],
+        "layers": [{"name": n, "class_name": c, "output_shape": list(s),
+                    "inbound": inbound.get(n, [])} for n, c, s in net.layer_shapes()],
         "head": net.head, "head_activation": net.head_activation, "classes": net.classes,
         "class": a.cls,
         "gradcam": {n: list(c.shape) for n, c in cams.items()},

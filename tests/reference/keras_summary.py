@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""What Keras' model.summary() prints for a chain of layers, for convscope's summary tests.
+"""What Keras' model.summary() prints for a model's layers, for convscope's summary tests.
 
 Reads a JSON description on stdin and writes the summary to stdout, as the given Keras version
 prints it in a script or notebook (no colours):
@@ -8,17 +8,23 @@ prints it in a script or notebook (no colours):
    "terminal_columns": 80,                                  # optional; 80 is the fallback size
    "layers": [{"name": "conv2d", "class_name": "Conv2D", "output_shape": "(None, 26, 26, 32)",
                "params": 320, "trainable_params": 320, "weight_bytes": 1280,
-               "trainable_weight_bytes": 1280}],           # optional; else proportional
+               "trainable_weight_bytes": 1280,              # optional; else proportional
+               "inbound": [["input_layer", 0, 0]]}],        # optional; else the layer before
    "optimizer": {"params": 7, "bytes": 32}}                 # optional: Keras 3, built optimizer
-"layers" are the model's layers in order, its InputLayer included when it has one. The rules,
-where they are in Keras' source and how this was checked: tests/fixtures/summaries/README.md.
+"layers" are the model's layers in order, its InputLayer included when it has one, each after
+the layers it reads (Keras' own order, model.layers, is one such). "inbound" is the keras_history
+(layer, node index, tensor index) of each tensor the layer is called on, in order: what the
+"Connected to" column shows. The rules, where they are in Keras' source and how this was checked:
+tests/fixtures/summaries/README.md.
 
 Keras 3 renders through rich, so this drives rich (Debian's python3-rich) the way Keras 3's
 keras/src/utils/summary_utils.py print_summary does; tf.keras 2 (keras/utils/layer_utils.py
 print_summary, and tf-keras') pads plain text, done here by the same rules. Both are written
-from reading those sources: the models are chains, so the summary is Keras' "sequential-like"
-one (no "Connected to" column). A test-data tool, not a runtime dependency.
+from reading those sources. A Sequential, and a Functional whose graph is a chain, get the
+"sequential-like" table; any other Functional the one with a "Connected to" column
+(sequential_like). A test-data tool, not a runtime dependency.
 """
+import collections
 import json
 import os
 import re
@@ -65,6 +71,39 @@ def shown_layers(desc, skip_input):
     return layers
 
 
+def inbound_refs(desc):
+    """[(layer, [(source, node index, tensor index)])] in the description's order."""
+    refs, previous = [], None
+    for layer in desc.get("layers", []):
+        if "inbound" in layer:
+            inbound = [tuple(ref) for ref in layer["inbound"]]
+        elif previous is None or layer["class_name"] == "InputLayer":
+            inbound = []
+        else:
+            inbound = [(previous, 0, 0)]
+        refs.append((layer, inbound))
+        previous = layer["name"]
+    return refs
+
+
+def sequential_like(desc):
+    """Whether Keras prints the table without "Connected to" (both families: K3
+    summary_utils.py print_summary :163, TF2 layer_utils.py :220): a Sequential always; a
+    Functional when each depth of its graph holds one node, with at most one input tensor. A
+    node's depth (ops/function.py map_graph) is 0 for the outputs, else one more than its deepest
+    consumer's."""
+    if desc["model_kind"] == "Sequential":
+        return True
+    refs = inbound_refs(desc)
+    depth = {}
+    for layer, inbound in reversed(refs):  # its consumers come later: its depth is final
+        own = depth.setdefault(layer["name"], 0)
+        for source, _, _ in inbound:
+            depth[source] = max(depth.get(source, 0), own + 1)
+    per_depth = collections.Counter(depth[layer["name"]] for layer, _ in refs)
+    return all(n == 1 for n in per_depth.values()) and all(len(i) <= 1 for _, i in refs)
+
+
 def weight_totals(desc):
     """(trainable params, non-trainable params, trainable bytes, non-trainable bytes)."""
     trainable = non_trainable = trainable_bytes = non_trainable_bytes = 0
@@ -102,8 +141,14 @@ def escape(text):
 def keras3_summary(desc, version):
     # 3.0.0 to 3.0.4 had a narrower default and a wider shape column.
     early = version[:2] == (3, 0) and version[2] < 5
-    default_line_length = 84 if early else 88
-    positions = [0.45, 0.84, 1.0] if early else [0.45, 0.80, 1.0]
+    headers = ["Layer (type)", "Output Shape", "Param #"]
+    if sequential_like(desc):
+        default_line_length = 84 if early else 88
+        positions = [0.45, 0.84, 1.0] if early else [0.45, 0.80, 1.0]
+    else:
+        default_line_length = 108
+        positions = [0.3, 0.56, 0.70 if early else 0.74, 1.0]
+        headers.append("Connected to")
 
     # Keras asks shutil for the terminal and rich asks the OS: both honour COLUMNS first.
     os.environ["COLUMNS"] = str(desc.get("terminal_columns", 80))
@@ -118,15 +163,18 @@ def keras3_summary(desc, version):
 
     columns = [
         rich.table.Column(header, justify=justify, width=width)
-        for header, justify, width in zip(
-            ["Layer (type)", "Output Shape", "Param #"], ["left", "left", "right"], widths
-        )
+        for header, justify, width in zip(headers, ["left", "left", "right", "left"], widths)
     ]
     table = rich.table.Table(*columns, width=line_length, show_lines=True)
 
     def number(value):  # Keras' highlight_number: markup the plain text must not show
         return f"[color({45 if value is None else 34})]{value}[/]"
 
+    def connected(inbound):  # get_connections: the inbound layer's name is not escaped
+        return ", ".join(f"{src}[{number(node)}][{number(tensor)}]"
+                         for src, node, tensor in inbound) or "-"
+
+    inbound = {layer["name"]: refs for layer, refs in inbound_refs(desc)}
     for layer in shown_layers(desc, desc["model_kind"] == "Sequential"):
         name = escape(layer["name"])
         name += f" ([color(33)]{escape(layer['class_name'])}[/])"
@@ -134,7 +182,10 @@ def keras3_summary(desc, version):
         shape = escape(layer["output_shape"]) if dims is None else (
             "(" + ", ".join(number(dim) for dim in dims) + ")"
         )
-        table.add_row(name, shape, number(f"{layer['params']:,}"))
+        row = [name, shape, number(f"{layer['params']:,}")]
+        if len(headers) == 4:
+            row.append(connected(inbound[layer["name"]]))
+        table.add_row(*row)
 
     trainable, non_trainable, trainable_bytes, non_trainable_bytes = weight_totals(desc)
     optimizer = desc.get("optimizer")
@@ -165,10 +216,17 @@ def keras3_summary(desc, version):
 
 
 def keras2_summary(desc, version):
-    line_length = 65
-    positions = [int(line_length * p) for p in (0.45, 0.85, 1.0)]
-    # 2.13 moved each column's text one to the left so that it starts at its column.
+    # 2.13 moved each column's text one to the left so that it starts at its column, and gave
+    # the table with connections other column stops.
     aligned = version[:2] >= (2, 13)
+    headers = ["Layer (type)", "Output Shape", "Param #"]
+    if sequential_like(desc):
+        line_length, stops = 65, (0.45, 0.85, 1.0)
+    else:
+        line_length = 98
+        stops = (0.3, 0.6, 0.70, 1.0) if aligned else (0.33, 0.55, 0.67, 1.0)
+        headers.append("Connected to")
+    positions = [int(line_length * p) for p in stops]
     lines = []
 
     def print_row(fields):
@@ -192,14 +250,19 @@ def keras2_summary(desc, version):
 
     lines.append(f'Model: "{desc["model_name"]}"')
     lines.append("_" * line_length)
-    print_row(["Layer (type)", "Output Shape", "Param #"])
+    print_row(headers)
     lines.append("=" * line_length)
+    inbound = {layer["name"]: refs for layer, refs in inbound_refs(desc)}
     for layer in shown_layers(desc, desc["model_kind"] == "Sequential"):
         dims = parse_shape(layer["output_shape"])
         shape = layer["output_shape"] if dims is None else str(dims)
         if dims is not None and layer["class_name"] == "InputLayer":
             shape = str([dims])  # an input node's output_shapes stay a list
-        print_row([f"{layer['name']} ({layer['class_name']})", shape, layer["params"]])
+        row = [f"{layer['name']} ({layer['class_name']})", shape, layer["params"]]
+        if len(headers) == 4:  # the list of "name[node][tensor]" strings, printed as a list
+            row.append(str([f"{src}[{node}][{tensor}]" for src, node, tensor in
+                            inbound[layer["name"]]]))
+        print_row(row)
         lines.append(" " * line_length)  # the separator after every top-level layer
     lines.append("=" * line_length)
     trainable, non_trainable, trainable_bytes, non_trainable_bytes = weight_totals(desc)

@@ -24,6 +24,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import keras_explain as ex  # noqa: E402
 import keras_file  # noqa: E402
+from keras_reference import outdir_files  # noqa: E402
 
 
 def main():
@@ -49,8 +50,7 @@ def main():
         raise SystemExit(f"{a.h5}: the model's input is {shape[0]} x {shape[1]}, not "
                          f"{a.height} x {a.width}")
     image = np.fromfile(a.input, dtype=np.float32).reshape(shape)
-    os.makedirs(a.outdir, exist_ok=True)
-    out = lambda name: os.path.join(a.outdir, name)  # noqa: E731
+    out = outdir_files(a.outdir)
 
     ex.input_gradient(net, image, a.cls, guided=True).astype(np.float32).tofile(out("guided.bin"))
     scores, _, saliency, cams = ex.saliency_and_gradcam(net, image, a.cls, a.layers)

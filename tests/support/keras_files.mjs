@@ -16,6 +16,11 @@ const tmp = scratchDir('keras-files');
 // The tutorial models and the zoo that together use every layer kind and activation.
 export const TUTORIAL_MODELS = ['mnist', 'fashion-bn', 'cifar-binary', 'cifar-softmax'];
 export const ZOO_MODELS = ['zoo-a', 'zoo-b', 'zoo-c', 'zoo-d'];
+// keras.applications' graphs, narrow (widths / 8) on 64 x 64 pictures: every layer and name as
+// Keras builds them, small enough for the tests (full size in the benchmarks); and the transfer-
+// learning pattern, a MobileNetV2 base inside a Sequential with a new head.
+export const GRAPH_MODELS = ['resnet50', 'mobilenetv2', 'efficientnetb0', 'densenet121', 'mobilenetv2-transfer'];
+export const NARROW = ['--width-divisor', '8', '--input-size', '64', '64'];
 export const FORMATS = ['keras3', 'keras3.5', 'keras3.0', 'tf2.13-keras', 'keras3-h5', 'tf2-h5'];
 
 export function run(cmd, args) {

@@ -83,6 +83,9 @@ val Summary(const Model& model) {
       row.set("activation", ActivationLabel(l.activation));
     }
     row.set("outputShape", ShapeArray(l.output_shape));
+    val inputs = val::array();
+    for (size_t from : l.inputs) inputs.call<void>("push", h.layers[from].layer.name);
+    row.set("inputs", inputs);
     row.set("params", static_cast<double>(l.params));
     row.set("trainableParams", static_cast<double>(l.trainable_params));
     rows.call<void>("push", row);

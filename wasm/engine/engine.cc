@@ -159,6 +159,15 @@ Status Engine::RunFrom(size_t first, std::span<const float> previous) {
   if (first == 0 || first >= sizes_.size() || previous.size() != sizes_[first - 1]) {
     return Status::Error("RunFrom: no layer " + std::to_string(first) + " taking that input");
   }
+  const auto& layers = model_->header().layers;
+  for (size_t i = first; i < layers.size(); ++i) {
+    for (size_t from : layers[i].layer.inputs) {
+      if (from + 1 < first) {
+        return Status::Error("RunFrom: layer " + layers[i].layer.name + " reads layer " +
+                             layers[from].layer.name + ", before layer " + std::to_string(first));
+      }
+    }
+  }
   std::copy(previous.begin(), previous.end(), buffers_[first - 1].begin());
   return RunLayers(first, SIZE_MAX);
 }

@@ -54,6 +54,24 @@ Box Reached(const Layer& l, const WindowPadding& pad, const Shape& out, const Bo
 
 bool Inside(size_t v, size_t start, size_t size) { return v >= start && v - start < size; }
 
+// The last layer of the longest chain from the input after which every layer reads only that layer
+// or later ones (the rest of the model can then run from its output alone).
+size_t LastCut(const ModelFile& model) {
+  const auto& layers = model.header().layers;
+  // reads_before[i]: the earliest layer that a layer from i on reads.
+  std::vector<size_t> reads_before(layers.size() + 1, SIZE_MAX);
+  for (size_t i = layers.size(); i-- > 1;) {
+    const std::vector<size_t>& in = layers[i].layer.inputs;
+    reads_before[i] = std::min(reads_before[i + 1], *std::min_element(in.begin(), in.end()));
+  }
+  size_t cut = 0;
+  while (cut + 1 < layers.size() && layers[cut + 1].layer.inputs == std::vector<size_t>{cut} &&
+         reads_before[cut + 2] >= cut + 1) {
+    ++cut;
+  }
+  return cut;
+}
+
 }  // namespace
 
 IncrementalForward::~IncrementalForward() = default;
@@ -74,14 +92,12 @@ Status IncrementalForward::Create(const ModelFile& model, std::span<const float>
   input.in = input.out = layers[0].layer.output_shape;
   input.base.assign(image.begin(), image.end());
   f->stages_.push_back(std::move(input));
-  for (size_t i = 1; i < layers.size(); ++i) {
+  const size_t cut = LastCut(model);
+  for (size_t i = 1; i <= cut; ++i) {
     const Layer& l = layers[i].layer;
     const LayerKindOps& ops = KindOps(l.kind);
     // The trunk is the chain of maps from the input on whose kinds run tiles.
-    if (ops.tiles == nullptr || l.inputs != std::vector<size_t>{i - 1} ||
-        l.output_shape.size() != 3) {
-      break;
-    }
+    if (ops.tiles == nullptr || l.output_shape.size() != 3) break;
     Stage st;
     st.layer = &l;
     st.in = layers[i - 1].layer.output_shape;

@@ -63,24 +63,7 @@ Status Backward(const BackwardContext& c, std::vector<float>* gradient) {
 Status BuildTiles(const ModelFile& model, size_t index, pthreadpool_t threadpool,
                   std::unique_ptr<TileRunner>* out) {
   const Layer& l = model.header().layers[index].layer;
-  const Shape& in = model.header().layers[l.inputs[0]].layer.output_shape;
-  const std::vector<TensorView> w = model.Weights(index);
-  const std::vector<float> kernel = ValuesAsF32(w[0]);
-  const std::vector<float> bias = w.size() > 1 ? ValuesAsF32(w[1]) : std::vector<float>();
-  // Made for the smallest tile (one output), reshaped for each batch; f32 whatever the file
-  // (incremental_forward.h says why). XNNPACK packs the weights here: the copies can go. The
-  // activation, unless a plain ReLU, follows on the tiles (WithActivationTiles).
-  const Shape tile = {l.window_h(), l.window_w(), in[2]};
-  std::unique_ptr<Conv2d> conv;
-  CONVSCOPE_RETURN_IF_ERROR(Conv2d::Create(
-      ConvShapeOf(l, tile, l.units, 1, l.activation.plain_relu(), /*valid=*/true),
-      {.kernel_f32 = kernel, .bias = bias}, threadpool, &conv, Conv2dBuffers::kCaller));
-  // Winograd computes each output in a 2x2 block with arithmetic that depends on where in its
-  // block it lies: tiles that start on even rows and columns compute every output as the whole
-  // image's pass does, bit for bit.
-  const size_t alignment = conv->winograd() ? 2 : 1;
-  return WithActivationTiles(
-      l, std::make_unique<RunsTiles<Conv2d>>(std::move(conv), 0.0f, alignment), out);
+  return ConvolutionTiles(model, index, l.units, 1, threadpool, out);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "keras_config.h"
+#include "model/model_file.h"
 #include "pointwise.h"
 
 namespace convscope {
@@ -37,6 +38,25 @@ void ConvolutionWindowToKeras(const Layer& l, WindowOf what, Json* config) {
   (*config)["strides"] = {l.stride_h, l.stride_w};
   (*config)["padding"] = PaddingName(l.padding);
   if (!pooling) (*config)["dilation_rate"] = {l.dilation_h, l.dilation_w};
+}
+
+Status ReadDepthwiseConfig(const Json& config, const std::string& path, KerasDialect dialect,
+                           Layer* l) {
+  CONVSCOPE_RETURN_IF_ERROR(ReadSize(config, "depth_multiplier", path, &l->depth_multiplier));
+  if (l->depth_multiplier == 0 || l->depth_multiplier > kMaxWindow) {
+    return Status::Error(path + ".depth_multiplier must be 1 to " + std::to_string(kMaxWindow));
+  }
+  CONVSCOPE_RETURN_IF_ERROR(ReadConvolutionWindow(config, path, WindowOf::kConvolution, l));
+  CONVSCOPE_RETURN_IF_ERROR(ReadActivation(config, dialect, &l->activation));
+  l->use_bias = ReadUseBias(config);
+  return Status::Ok();
+}
+
+void DepthwiseConfigToKeras(const Layer& l, Json* config) {
+  (*config)["depth_multiplier"] = l.depth_multiplier;
+  ConvolutionWindowToKeras(l, WindowOf::kConvolution, config);
+  (*config)["activation"] = ActivationToJson(l.activation);
+  (*config)["use_bias"] = l.use_bias;
 }
 
 size_t WindowOutputSize(size_t in, size_t window, size_t stride, Padding padding) {
@@ -169,6 +189,29 @@ class ActivatedTiles final : public TileRunner {
 };
 
 }  // namespace
+
+Status ConvolutionTiles(const ModelFile& model, size_t index, size_t out_channels, size_t groups,
+                        pthreadpool_t threadpool, std::unique_ptr<TileRunner>* out) {
+  const Layer& l = model.header().layers[index].layer;
+  const Shape& in = model.header().layers[l.inputs[0]].layer.output_shape;
+  const std::vector<TensorView> w = model.Weights(index);
+  const std::vector<float> kernel = ValuesAsF32(w[0]);
+  const std::vector<float> bias = w.size() > 1 ? ValuesAsF32(w[1]) : std::vector<float>();
+  // Made for the smallest tile (one output), reshaped for each batch; f32 whatever the file
+  // (incremental_forward.h says why). XNNPACK packs the weights here: the copies can go. The
+  // activation, unless a plain ReLU, follows on the tiles (WithActivationTiles).
+  const Shape tile = {l.window_h(), l.window_w(), in[2]};
+  std::unique_ptr<Conv2d> conv;
+  CONVSCOPE_RETURN_IF_ERROR(Conv2d::Create(
+      ConvShapeOf(l, tile, out_channels, groups, l.activation.plain_relu(), /*valid=*/true),
+      {.kernel_f32 = kernel, .bias = bias}, threadpool, &conv, Conv2dBuffers::kCaller));
+  // Winograd computes each output in a 2x2 block with arithmetic that depends on where in its
+  // block it lies: tiles that start on even rows and columns compute every output as the whole
+  // image's pass does, bit for bit.
+  const size_t alignment = conv->winograd() ? 2 : 1;
+  return WithActivationTiles(
+      l, std::make_unique<RunsTiles<Conv2d>>(std::move(conv), 0.0f, alignment), out);
+}
 
 Status WithActivationTiles(const Layer& l, std::unique_ptr<TileRunner> runner,
                            std::unique_ptr<TileRunner>* out) {

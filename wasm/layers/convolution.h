@@ -19,6 +19,11 @@ namespace convscope {
 enum class WindowOf { kConvolution, kPooling };
 Status ReadConvolutionWindow(const Json& config, const std::string& path, WindowOf what, Layer* l);
 void ConvolutionWindowToKeras(const Layer& l, WindowOf what, Json* config);
+// A depthwise convolution's config (DepthwiseConv2D, SeparableConv2D's first step):
+// depth_multiplier, the window, the activation and use_bias.
+Status ReadDepthwiseConfig(const Json& config, const std::string& path, KerasDialect dialect,
+                           Layer* l);
+void DepthwiseConfigToKeras(const Layer& l, Json* config);
 // Output rows (or columns) of a window sliding over `in`: Keras' 'same' gives ceil(in / stride),
 // 'valid' floor((in - window) / stride) + 1; 0 when the window does not fit.
 size_t WindowOutputSize(size_t in, size_t window, size_t stride, Padding padding);
@@ -73,6 +78,11 @@ class ConvInputGradient final : public BackwardState {
   std::unique_ptr<Conv2d> flipped_;
   std::unique_ptr<Conv2dTranspose> transpose_;
 };
+
+// The occlusion trunk's tile runner of convolution layer `index` (Conv2D: `groups` 1;
+// DepthwiseConv2D: one group per input channel), in f32 whatever the file.
+Status ConvolutionTiles(const ModelFile& model, size_t index, size_t out_channels, size_t groups,
+                        pthreadpool_t threadpool, std::unique_ptr<TileRunner>* out);
 
 // `runner` as the layer's tile runner, followed by the layer's activation where it is neither
 // linear nor the plain ReLU the runner fused.

@@ -98,13 +98,52 @@ Status CountElements(const Shape& shape, const std::string& what, size_t* count)
 
 Status CheckInputs(std::vector<Layer>* layers, size_t i, const std::string& where) {
   Layer& l = (*layers)[i];
+  const LayerKindOps& ops = KindOps(l.kind);
   if (l.inputs.empty()) l.inputs = {i - 1};
-  if (l.inputs.size() != 1) {
-    return Status::Error(where + " takes one input, the model gives it " +
+  if (l.inputs.size() < ops.min_inputs || l.inputs.size() > ops.max_inputs) {
+    const std::string wanted = ops.max_inputs == 1 ? "one input"
+                               : ops.min_inputs == ops.max_inputs
+                                   ? std::to_string(ops.min_inputs) + " inputs"
+                                   : std::to_string(ops.min_inputs) + " or more inputs";
+    return Status::Error(where + " takes " + wanted + ", the model gives it " +
                          std::to_string(l.inputs.size()));
   }
   for (size_t from : l.inputs) {
-    if (from >= i) return Status::Error(where + " reads a layer that comes after it");
+    if (from >= i) {
+      return Status::Error(where + " reads " +
+                           (from < layers->size() ? "layer " + (*layers)[from].name : "no layer") +
+                           ", which does not come before it (the layers form a cycle, or are not "
+                           "in an order that runs)");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckRank(const LayerKindOps& ops, const Shape& in, const std::string& where) {
+  if (ops.input_rank == 3 && in.size() != 3) {
+    return Status::Error(where + " needs a height x width x channels input, got " +
+                         ShapeString(in));
+  }
+  if (ops.input_rank == 1 && in.size() != 1) {
+    return Status::Error(where + " needs a flat input (add Flatten), got " + ShapeString(in));
+  }
+  return Status::Ok();
+}
+
+// Every layer but the last feeds another: a layer whose output nothing reads would run for no
+// purpose (Keras' Functional never saves one, so the file is damaged).
+Status CheckEveryLayerRead(const std::vector<Layer>& layers) {
+  std::vector<bool> read(layers.size(), false);
+  for (const Layer& l : layers) {
+    for (size_t from : l.inputs) read[from] = true;
+  }
+  for (size_t i = 0; i + 1 < layers.size(); ++i) {
+    if (!read[i]) {
+      return Status::Error("layer " + layers[i].name +
+                           " leads nowhere: no layer reads it and it "
+                           "is not the model's output (" +
+                           layers.back().name + ")");
+    }
   }
   return Status::Ok();
 }
@@ -123,34 +162,33 @@ Status InferShapes(std::vector<Layer>* layers) {
     if (i > 0 && l.kind == LayerKind::kInput) {
       return Status::Error("layer " + l.name + ": only the first layer may be an input");
     }
-    Shape in;
+    std::vector<Shape> ins;
     if (i > 0) {
       CONVSCOPE_RETURN_IF_ERROR(CheckInputs(layers, i, where));
-      in = (*layers)[l.inputs[0]].output_shape;
+      for (size_t from : l.inputs) {
+        ins.push_back((*layers)[from].output_shape);
+        CONVSCOPE_RETURN_IF_ERROR(CheckRank(ops, ins.back(), where));
+      }
     } else {
       l.inputs.clear();
     }
-    if (ops.input_rank == 3 && in.size() != 3) {
-      return Status::Error(where + " needs a height x width x channels input, got " +
-                           ShapeString(in));
-    }
-    if (ops.input_rank == 1 && in.size() != 1) {
-      return Status::Error(where + " needs a flat input (add Flatten), got " + ShapeString(in));
-    }
+    const Shape in = ins.empty() ? Shape() : ins.front();
     size_t params = 0, trainable = 0, elements = 0;
     for (const WeightSpec& w : WeightSpecs(l, in)) {
       CONVSCOPE_RETURN_IF_ERROR(CountElements(w.keras_shape, where + ": a weight", &elements));
       params += elements;
       if (w.trainable) trainable += elements;
     }
-    CONVSCOPE_RETURN_IF_ERROR(ops.output_shape(l, in, where, &l.output_shape));
+    CONVSCOPE_RETURN_IF_ERROR(ops.merged_shape != nullptr
+                                  ? ops.merged_shape(l, ins, where, &l.output_shape)
+                                  : ops.output_shape(l, in, where, &l.output_shape));
     CONVSCOPE_RETURN_IF_ERROR(CountElements(l.output_shape, where + ": its output", &elements));
     if (elements == 0)
       return Status::Error(where + ": its output " + ShapeString(l.output_shape) + " is empty");
     l.params = params;
     l.trainable_params = trainable;
   }
-  return Status::Ok();
+  return CheckEveryLayerRead(*layers);
 }
 
 WindowPadding PaddingOf(const Layer& layer, const Shape& input) {

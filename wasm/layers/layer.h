@@ -41,8 +41,14 @@ enum class LayerKind {
   kRescaling,
   kNormalization,
   kIdentity,
+  kMerge,
+  kConcatenate,
+  kDepthwiseConv2D,
 };
 enum class Padding { kValid, kSame };
+// What a merge layer computes from its inputs (Keras' Add, Subtract, Multiply, Average, Maximum,
+// Minimum).
+enum class MergeOp { kAdd, kSubtract, kMultiply, kAverage, kMaximum, kMinimum };
 
 using Shape = std::vector<size_t>;  // without the batch dimension: {H, W, C} or {N}
 
@@ -60,7 +66,7 @@ struct Layer {
   size_t kernel_h = 1, kernel_w = 1;  // convolution kernel, pool size (1 for pointwise kinds)
   size_t stride_h = 1, stride_w = 1;
   size_t dilation_h = 1, dilation_w = 1;
-  size_t depth_multiplier = 1;  // SeparableConv2D
+  size_t depth_multiplier = 1;  // SeparableConv2D, DepthwiseConv2D
   Padding padding = Padding::kValid;
   ActivationFn activation;  // applied after Conv2D, SeparableConv2D, Dense; the Activation kind's
   bool use_bias = true;     // Conv2D, SeparableConv2D, Dense
@@ -68,7 +74,8 @@ struct Layer {
   Shape declared_shape;     // InputLayer: as Keras declared it ({H, W} for a grayscale picture)
   // BatchNormalization and Normalization.
   double epsilon = 1e-3;
-  int axis = -1;                     // Keras' axis (batch included): -1 or the last
+  int axis = -1;                     // Keras' axis (batch included): -1 or the last; Concatenate's
+  MergeOp merge = MergeOp::kAdd;     // the merge kind's operation
   bool center = true, scale = true;  // BatchNormalization: beta and gamma present
   // ZeroPadding2D and Cropping2D: rows and columns added or removed: top, bottom, left, right.
   std::array<size_t, 4> margins{};
@@ -97,7 +104,8 @@ Status LayerFromKeras(const std::string& class_name, const Json& config, KerasDi
 Json LayerToKeras(const Layer& layer);
 
 // Computes every layer's output shape and parameter counts, checking that each layer fits its
-// inputs. The first layer must be the input; a layer with no inputs listed reads the one before.
+// inputs. The first layer must be the input; a layer with no inputs listed reads the one before;
+// layers come in an order where each reads only layers before it (a topological order).
 Status InferShapes(std::vector<Layer>* layers);
 
 // How a weight is stored in a model file (docs/model-format.md).

@@ -97,7 +97,7 @@ struct LayerKindOps {
   // The Keras classes it reads, its own first ("Activation", "ReLU", "LeakyReLU", ...).
   std::vector<const char*> keras_classes;
   // Netron's categories, for colours and grouping: "Data", "Layer", "Activation", "Pool",
-  // "Normalization", "Dropout", "Shape".
+  // "Normalization", "Dropout", "Shape", "Tensor" (merges).
   const char* category;
   const char* description;  // one sentence for the catalog
   // The rank the input must have (3: height x width x channels, 1: flat; 0 for the input layer;
@@ -112,6 +112,11 @@ struct LayerKindOps {
   // The output shape for an input of the right rank; `where` names the layer in messages.
   Status (*output_shape)(const Layer& layer, const Shape& input, const std::string& where,
                          Shape* out);
+  // How many inputs it reads (merges: two or more, SIZE_MAX for any number), and for a kind that
+  // reads several, the output shape from all of theirs (used instead of output_shape).
+  size_t min_inputs = 1, max_inputs = 1;
+  Status (*merged_shape)(const Layer& layer, const std::vector<Shape>& inputs,
+                         const std::string& where, Shape* out) = nullptr;
   // The weights it stores, in Keras order (null: none).
   std::vector<WeightSpec> (*weights)(const Layer& layer, const Shape& input) = nullptr;
   // Builds the engine's runner (null for the input layer).
@@ -161,6 +166,9 @@ const LayerKindOps& ReshapeLayerKind();
 const LayerKindOps& RescalingLayerKind();
 const LayerKindOps& NormalizationLayerKind();
 const LayerKindOps& IdentityLayerKind();
+const LayerKindOps& MergeLayerKind();
+const LayerKindOps& ConcatenateLayerKind();
+const LayerKindOps& DepthwiseConv2DLayerKind();
 
 // Runs an engine object that has a Run() (DenseLayer, LayerRuntime) as the layer's LayerForward.
 template <typename T>

@@ -21,7 +21,10 @@ const std::vector<const LayerKindOps*>& AllKinds() {
                                                          &ReshapeLayerKind(),
                                                          &RescalingLayerKind(),
                                                          &NormalizationLayerKind(),
-                                                         &IdentityLayerKind()};
+                                                         &IdentityLayerKind(),
+                                                         &MergeLayerKind(),
+                                                         &ConcatenateLayerKind(),
+                                                         &DepthwiseConv2DLayerKind()};
   return kinds;
 }
 

@@ -13,22 +13,12 @@ namespace {
 Status FromKeras(const Json& config, const std::string& path, KerasDialect dialect, Layer* l) {
   CONVSCOPE_RETURN_IF_ERROR(ReadSize(config, "filters", path, &l->units));
   if (l->units == 0) return Status::Error(path + ".filters must be positive");
-  CONVSCOPE_RETURN_IF_ERROR(ReadSize(config, "depth_multiplier", path, &l->depth_multiplier));
-  if (l->depth_multiplier == 0 || l->depth_multiplier > kMaxWindow) {
-    return Status::Error(path + ".depth_multiplier must be 1 to " + std::to_string(kMaxWindow));
-  }
-  CONVSCOPE_RETURN_IF_ERROR(ReadConvolutionWindow(config, path, WindowOf::kConvolution, l));
-  CONVSCOPE_RETURN_IF_ERROR(ReadActivation(config, dialect, &l->activation));
-  l->use_bias = ReadUseBias(config);
-  return Status::Ok();
+  return ReadDepthwiseConfig(config, path, dialect, l);
 }
 
 void ToKeras(const Layer& l, Json* config) {
   (*config)["filters"] = l.units;
-  (*config)["depth_multiplier"] = l.depth_multiplier;
-  ConvolutionWindowToKeras(l, WindowOf::kConvolution, config);
-  (*config)["activation"] = ActivationToJson(l.activation);
-  (*config)["use_bias"] = l.use_bias;
+  DepthwiseConfigToKeras(l, config);
 }
 
 std::vector<WeightSpec> Weights(const Layer& l, const Shape& in) {

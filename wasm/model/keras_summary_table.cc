@@ -1,6 +1,8 @@
 #include "model/keras_summary_table.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <string_view>
 
 #include "rich_text.h"
@@ -160,21 +162,51 @@ std::string Rule(const std::vector<size_t>& widths, const char* left, const char
   return out + "\n";
 }
 
-// Keras 3: a rich Table(width=line_length, show_lines=True) of three fixed-width columns, printed
-// by a rich Console at the terminal's width.
+// Python's round(): halves to even.
+int RoundHalfEven(double x) {
+  const double f = std::floor(x);
+  const double diff = x - f;
+  if (diff > 0.5 || (diff == 0.5 && static_cast<int64_t>(f) % 2 != 0))
+    return static_cast<int>(f) + 1;
+  return static_cast<int>(f);
+}
+
+// "Connected to": each inbound tensor as name[node][tensor] (node and tensor 0: convscope refuses
+// shared layers), Keras 3 joined by ", " ("-" for none), tf.keras 2 as the Python list of them.
+std::string Connections(const KerasSummaryRow& r, bool keras3) {
+  std::string s;
+  for (const std::string& name : r.connected_to) {
+    s += (s.empty() ? "" : ", ") + (keras3 ? name : "'" + name) + "[0][0]" + (keras3 ? "" : "'");
+  }
+  if (keras3) return s.empty() ? "-" : s;
+  return "[" + s + "]";  // tf.keras prints the Python list
+}
+
+// Keras 3: a rich Table(width=line_length, show_lines=True) of fixed-width columns (three, or four
+// for a graph), printed by a rich Console at the terminal's width.
 std::string Keras3(const KerasSummaryModel& m, Style style, const Totals& t) {
   const int columns = std::max(m.terminal_columns, 40);
-  const int line_length = std::min(style == Style::kKeras300 ? 84 : 88, columns - 4);
-  const double positions[3] = {0.45, style == Style::kKeras300 ? 0.84 : 0.80, 1.0};
-  // Each column is a fixed width plus rich's padding (1 + 1): together line_length + 6, where the
-  // borders leave line_length - 4. As nothing may shrink, rich's ratio_reduce takes the 10 from
-  // the columns in turn, Python's round(left / columns left): 3, then 4 (3.5 to even), then 3.
+  const int line_length = std::min(m.graph                     ? 108
+                                   : style == Style::kKeras300 ? 84
+                                                               : 88,
+                                   columns - 4);
+  const bool early = style == Style::kKeras300;
+  const std::vector<double> positions =
+      m.graph ? std::vector<double>{0.3, 0.56, early ? 0.70 : 0.74, 1.0}
+              : std::vector<double>{0.45, early ? 0.84 : 0.80, 1.0};
+  // Each column is a fixed width plus rich's padding (1 + 1): together line_length + 2n, where the
+  // borders leave line_length - n - 1. As nothing may shrink, rich's ratio_reduce takes the 3n + 1
+  // from the columns in turn, Python's round(left / columns left): 3, 4, 3 for three columns.
   std::vector<size_t> widths;
   int used = 0;
-  for (int i = 0; i < 3; ++i) {
+  int excess = 3 * static_cast<int>(positions.size()) + 1;
+  for (size_t i = 0; i < positions.size(); ++i) {
     const int w = static_cast<int>(positions[i] * line_length) - used;
     used += w;
-    widths.push_back(w + 2 - (i == 1 ? 4 : 3));
+    const int cut =
+        RoundHalfEven(static_cast<double>(excess) / static_cast<double>(positions.size() - i));
+    excess -= cut;
+    widths.push_back(w + 2 - cut);
   }
   auto row = [&](const std::vector<std::string>& cells, const char* bar, bool header) {
     std::vector<std::vector<Text>> lines;
@@ -195,18 +227,21 @@ std::string Keras3(const KerasSummaryModel& m, Style style, const Totals& t) {
     }
     return out;
   };
+  std::vector<std::string> header = {"Layer (type)", "Output Shape", "Param #"};
+  if (m.graph) header.push_back("Connected to");
   std::string s = ConsoleLine("Model: \"" + RichPlain(m.name) + "\"", columns);
   s += Rule(widths, "┏", "━", "┳", "┓");
-  s += row({"Layer (type)", "Output Shape", "Param #"}, "┃", true);
+  s += row(header, "┃", true);
   s += Rule(widths, "┡", "━", "╇", "┩");
   bool first = true;
   for (const KerasSummaryRow& r : m.rows) {
     if (m.sequential && r.class_name == "InputLayer") continue;  // Sequential.layers omits it
     if (!first) s += Rule(widths, "├", "─", "┼", "┤");
     first = false;
-    s += row({RichPlain(r.name) + " (" + RichPlain(r.class_name) + ")", ShapeText(r, style),
-              Grouped(r.params)},
-             "│", false);
+    std::vector<std::string> cells = {RichPlain(r.name) + " (" + RichPlain(r.class_name) + ")",
+                                      ShapeText(r, style), Grouped(r.params)};
+    if (m.graph) cells.push_back(RichPlain(Connections(r, true)));
+    s += row(cells, "│", false);
   }
   s += Rule(widths, "└", "─", "┴", "┘");
   for (const std::string& line : TotalLines(t, style, m.optimizer ? &*m.optimizer : nullptr)) {
@@ -215,21 +250,25 @@ std::string Keras3(const KerasSummaryModel& m, Style style, const Totals& t) {
   return s;
 }
 
-// tf.keras 2: print_row pads each field to its column stop (29, 55, 65 of 65 characters), cutting
-// what does not fit into further lines, early at the end of a tuple ("),"). Before 2.13 a first
-// column's text could run one character into the next column.
+// tf.keras 2: print_row pads each field to its column stop (29, 55, 65 of 65 characters; a graph's
+// "Connected to" table 98 wide), cutting what does not fit into further lines, early at the end
+// of a tuple ("),") or of a list's string ("',"). Before 2.13 a first column's text could run one
+// character into the next column.
 std::string Keras2(const KerasSummaryModel& m, Style style, const Totals& t) {
-  constexpr size_t kLine = 65;
-  const size_t stops[3] = {29, 55, 65};  // int(65 * [.45, .85, 1.])
   const bool aligned = style == Style::kTfKeras213;
+  const size_t line_length = m.graph ? 98 : 65;
+  // int(65 * [.45, .85, 1.]); a graph's int(98 * [.33, .55, .67, 1.]), from 2.13 [.3, .6, .7, 1.]
+  const std::vector<size_t> stops = !m.graph  ? std::vector<size_t>{29, 55, 65}
+                                    : aligned ? std::vector<size_t>{29, 58, 68, 98}
+                                              : std::vector<size_t>{32, 53, 65, 98};
   std::string s;
   auto print_row = [&](const std::vector<std::string>& fields) {
     std::vector<Text> left;
     for (const std::string& f : fields) left.push_back(Decode(f));
     while (std::any_of(left.begin(), left.end(), [](const Text& x) { return !x.empty(); })) {
       Text line;
-      for (size_t col = 0; col < 3; ++col) {
-        const bool last = col == 2;
+      for (size_t col = 0; col < stops.size(); ++col) {
+        const bool last = col + 1 == stops.size();
         const size_t gap = last ? 0 : 2;
         size_t cutoff = stops[col] - (col > 0 ? stops[col - 1] : 0) - gap - (aligned && !last);
         Text piece = left[col].substr(0, cutoff);
@@ -249,17 +288,22 @@ std::string Keras2(const KerasSummaryModel& m, Style style, const Totals& t) {
       s += Encode(line) + "\n";
     }
   };
-  s += "Model: \"" + m.name + "\"\n" + std::string(kLine, '_') + "\n";
-  print_row({"Layer (type)", "Output Shape", "Param #"});
-  s += std::string(kLine, '=') + "\n";
+  s += "Model: \"" + m.name + "\"\n" + std::string(line_length, '_') + "\n";
+  std::vector<std::string> header = {"Layer (type)", "Output Shape", "Param #"};
+  if (m.graph) header.push_back("Connected to");
+  print_row(header);
+  s += std::string(line_length, '=') + "\n";
   for (const KerasSummaryRow& r : m.rows) {
     if (m.sequential && r.class_name == "InputLayer") continue;  // Sequential.layers omits it
-    print_row({r.name + " (" + r.class_name + ")", ShapeText(r, style), std::to_string(r.params)});
-    s += std::string(kLine, ' ') + "\n";  // every top-level layer is followed by a blank line
+    std::vector<std::string> fields = {r.name + " (" + r.class_name + ")", ShapeText(r, style),
+                                       std::to_string(r.params)};
+    if (m.graph) fields.push_back(Connections(r, false));
+    print_row(fields);
+    s += std::string(line_length, ' ') + "\n";  // every top-level layer is followed by a blank line
   }
-  s += std::string(kLine, '=') + "\n";
+  s += std::string(line_length, '=') + "\n";
   for (const std::string& line : TotalLines(t, style, nullptr)) s += line + "\n";
-  return s + std::string(kLine, '_') + "\n";
+  return s + std::string(line_length, '_') + "\n";
 }
 
 // convscope's earlier table (model_summary.cc): fields padded to 29 and 55 with at least one

@@ -1,6 +1,6 @@
-// Keras' model.summary() text for a chain of layers, as the Keras version that saved the model
-// prints it: the rules of each version family are in keras_summary_table.cc; what they say and
-// how they were checked, in tests/fixtures/summaries/README.md. Takes a plain description so
+// Keras' model.summary() text for a chain or a graph of layers, as the Keras version that saved the
+// model prints it: the rules of each version family are in keras_summary_table.cc; what they say
+// and how they were checked, in tests/fixtures/summaries/README.md. Takes a plain description so
 // that it depends on nothing else in convscope.
 #pragma once
 
@@ -27,6 +27,8 @@ struct KerasSummaryRow {
   // Bytes of its trainable weights; unset means the layer's weights share one dtype, so
   // weight_bytes * trainable_params / params.
   std::optional<uint64_t> trainable_weight_bytes;
+  // The layers it reads, in call order (a graph's "Connected to" column).
+  std::vector<std::string> connected_to;
 };
 
 // Keras 3 adds "Optimizer params" (and counts them in the total) for a compiled model whose
@@ -42,6 +44,8 @@ struct KerasSummaryModel {
   // tf-keras 2.x); "" or anything else keeps convscope's earlier table.
   std::string keras_version;
   bool sequential = false;  // a Sequential model; else a Functional one
+  // A Functional that is no chain (a layer reads several): Keras adds the "Connected to" column.
+  bool graph = false;
   // The model's layers in order, its InputLayer included when it has one: a Sequential model's
   // summary leaves it out, a Functional model's shows it.
   std::vector<KerasSummaryRow> rows;

@@ -20,12 +20,19 @@ std::optional<size_t> KernelWeight(const ModelHeader& header, size_t index) {
   for (size_t k = 0; k < specs.size(); ++k) {
     if (specs[k].quantizable) return k;
   }
+  for (size_t k = 0; k < specs.size(); ++k) {
+    if (specs[k].layout == WeightLayout::kDepthwise) return k;
+  }
   return std::nullopt;
 }
 
 size_t DefaultCamLayer(const std::vector<LayerEntry>& layers) {
-  size_t end = 1;
-  while (end < layers.size() && layers[end].layer.output_shape.size() == 3) ++end;
+  size_t end = layers.size();
+  while (end > 1) {
+    const Shape& s = layers[end - 1].layer.output_shape;
+    if (s.size() == 3 && s[0] * s[1] > 1) break;
+    --end;
+  }
   size_t last_spatial = 0;
   for (size_t i = end; i-- > 1;) {
     const Layer& l = layers[i].layer;

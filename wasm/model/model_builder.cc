@@ -40,6 +40,9 @@ std::vector<uint8_t> ModelBuilder::Finish(const Json& header) {
   const std::span<const uint8_t> header_bytes(reinterpret_cast<const uint8_t*>(text.data()),
                                               text.size());
   Preamble p;
+  if (const Json* v = Find(header, "format_version"); v != nullptr && AsSize(*v)) {
+    p.version = static_cast<uint32_t>(*AsSize(*v));
+  }
   p.header_offset = bytes_.size();
   p.header_size = header_bytes.size();
   p.file_size = bytes_.size() + header_bytes.size();

@@ -92,6 +92,11 @@ Status ModelFile::Open(std::span<const uint8_t> bytes, std::unique_ptr<ModelFile
       "the model file's header", &json));
   std::unique_ptr<ModelFile> file(new ModelFile());
   CONVSCOPE_RETURN_IF_ERROR(HeaderFromJson(json, &file->header_));
+  if (file->header_.format_version != p.version) {
+    return Status::Error("the model file's preamble says format version " +
+                         std::to_string(p.version) + ", its header " +
+                         std::to_string(file->header_.format_version));
+  }
   CONVSCOPE_RETURN_IF_ERROR(CheckSections(file->header_, bytes, p.header_offset));
   CONVSCOPE_RETURN_IF_ERROR(CheckWeights(file->header_, bytes));
   file->bytes_ = bytes;

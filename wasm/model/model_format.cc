@@ -70,9 +70,10 @@ Status DecodePreamble(std::span<const uint8_t> bytes, Preamble* out) {
   p.header_offset = Get<uint64_t>(&b[24]);
   p.header_size = Get<uint64_t>(&b[32]);
   p.header_crc32 = Get<uint32_t>(&b[40]);
-  if (p.version != kModelFormatVersion) {
+  if (p.version < kChainFormatVersion || p.version > kModelFormatVersion) {
     return Status::Error("model file format version " + std::to_string(p.version) +
-                         " is not supported (this build reads version " +
+                         " is not supported (this build reads versions " +
+                         std::to_string(kChainFormatVersion) + " to " +
                          std::to_string(kModelFormatVersion) + "): convert the model again");
   }
   if (p.file_size > kMaxModelFileSize) {
@@ -93,6 +94,13 @@ Status DecodePreamble(std::span<const uint8_t> bytes, Preamble* out) {
   }
   *out = p;
   return Status::Ok();
+}
+
+uint32_t FormatVersionOf(const std::vector<Layer>& layers) {
+  for (size_t i = 1; i < layers.size(); ++i) {
+    if (layers[i].inputs != std::vector<size_t>{i - 1}) return kModelFormatVersion;
+  }
+  return kChainFormatVersion;
 }
 
 }  // namespace convscope

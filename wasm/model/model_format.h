@@ -1,5 +1,5 @@
-// The convscope model file, version 1 (docs/model-format.md): what the converter writes and the
-// core loads. Little-endian throughout.
+// The convscope model file, versions 1 and 2 (docs/model-format.md): what the converter writes and
+// the core loads. Little-endian throughout.
 //
 //   [0, 64)                  preamble (below)
 //   [64, header_offset)      tensor sections, each starting at a multiple of 64
@@ -21,7 +21,10 @@
 namespace convscope {
 
 inline constexpr std::array<uint8_t, 8> kModelMagic = {'C', 'N', 'V', 'S', 'C', 'O', 'P', 'E'};
-inline constexpr uint32_t kModelFormatVersion = 1;
+// Version 2 lists each layer's inputs (graphs); a chain, where each layer reads the one before, is
+// written as version 1, which every earlier build reads.
+inline constexpr uint32_t kChainFormatVersion = 1;
+inline constexpr uint32_t kModelFormatVersion = 2;
 inline constexpr size_t kPreambleSize = 64;
 inline constexpr size_t kSectionAlignment = 64;
 // A model file larger than this is refused before anything is allocated (full VGG16 in f32 is
@@ -45,13 +48,16 @@ struct Preamble {
   uint64_t header_size = 0;
   uint32_t header_crc32 = 0;
 };
+// The version a model of these layers is written in.
+uint32_t FormatVersionOf(const std::vector<Layer>& layers);
 // Bytes: magic[8] version:u32 reserved:u32 file_size:u64 header_offset:u64 header_size:u64
 // header_crc32:u32 preamble_crc32:u32 (over bytes 0..43), zeros up to 64.
 
 std::array<uint8_t, kPreambleSize> EncodePreamble(const Preamble& p);
 
-// Checks magic, version, checksum, and that `bytes` is exactly the file with the header inside;
-// the message says which check failed, e.g. "the file is truncated: 1024 of 4096 bytes".
+// `version` is the header's format_version. Checks magic, version, checksum, and that `bytes` is
+// exactly the file with the header inside; the message says which check failed, e.g. "the file is
+// truncated: 1024 of 4096 bytes".
 Status DecodePreamble(std::span<const uint8_t> bytes, Preamble* out);
 
 }  // namespace convscope

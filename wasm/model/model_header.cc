@@ -1,5 +1,6 @@
 #include "model_header.h"
 
+#include <map>
 #include <utility>
 
 #include "model_format.h"
@@ -78,8 +79,16 @@ Status ReadPreprocessing(const Json& j, Preprocessing* p) {
 
 Json HeaderToJson(const ModelHeader& h) {
   Json layers = Json::array();
+  std::vector<Layer> plain;
+  for (const LayerEntry& e : h.layers) plain.push_back(e.layer);
+  const uint32_t version = FormatVersionOf(plain);
   for (const LayerEntry& e : h.layers) {
     Json layer = LayerToKeras(e.layer);
+    if (version != kChainFormatVersion) {
+      Json inbound = Json::array();
+      for (size_t from : e.layer.inputs) inbound.push_back(h.layers[from].layer.name);
+      layer["inbound"] = std::move(inbound);
+    }
     layer["output_shape"] = ToList(e.layer.output_shape);
     layer["params"] = e.layer.params;
     Json weights = Json::array();
@@ -102,7 +111,7 @@ Json HeaderToJson(const ModelHeader& h) {
   }
   const Preprocessing& p = h.preprocessing;
   Json out = {{"format", kFormatName},
-              {"format_version", 1},
+              {"format_version", version},
               {"name", h.name},
               {"precision", PrecisionName(h.precision)},
               {"source", h.source},
@@ -143,6 +152,35 @@ Status ReadSections(const Json& j, ModelHeader* h) {
   return Status::Ok();
 }
 
+// Version 2: each layer's inputs by name ("inbound"), the input layer's empty.
+Status ReadInbound(const Json& layers, ModelHeader* h, std::vector<Layer>* stored) {
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < h->layers.size(); ++i) {
+    if (!index.emplace(h->layers[i].layer.name, i).second) {
+      return Status::Error("two layers are named " + h->layers[i].layer.name);
+    }
+  }
+  for (size_t i = 1; i < h->layers.size(); ++i) {
+    const std::string path = "header.layers[" + std::to_string(i) + "].inbound";
+    const Json* inbound = Find(layers[i], "inbound");
+    if (inbound == nullptr || !inbound->is_array() || inbound->empty()) {
+      return Status::Error(path + " must list the layers it reads");
+    }
+    std::vector<size_t>& inputs = h->layers[i].layer.inputs;
+    for (const Json& name : *inbound) {
+      const auto it = name.is_string() ? index.find(name.get<std::string>()) : index.end();
+      if (it == index.end()) {
+        return Status::Error("layer " + h->layers[i].layer.name + " reads " +
+                             (name.is_string() ? name.get<std::string>() : name.dump()) +
+                             ", which the model does not have");
+      }
+      inputs.push_back(it->second);
+    }
+    (*stored)[i].inputs = inputs;
+  }
+  return Status::Ok();
+}
+
 // The layers and their weight entries; `stored` gets each layer as the header states it (output
 // shape and params included), to compare with what its config gives (CheckLayers).
 Status ReadLayers(const Json& j, ModelHeader* h, std::vector<Layer>* stored) {
@@ -176,7 +214,7 @@ Status ReadLayers(const Json& j, ModelHeader* h, std::vector<Layer>* stored) {
     }
     h->layers.push_back(std::move(entry));
   }
-  return Status::Ok();
+  return h->format_version == kChainFormatVersion ? Status::Ok() : ReadInbound(*layers, h, stored);
 }
 
 // Derives every layer's shapes and params from the configs, checks the header states the same
@@ -249,6 +287,13 @@ Status HeaderFromJson(const Json& j, ModelHeader* out) {
   CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "format", "header", &format));
   if (format != kFormatName)
     return Status::Error("header.format is not " + std::string(kFormatName));
+  size_t version = 0;
+  CONVSCOPE_RETURN_IF_ERROR(ReadSize(j, "format_version", "header", &version));
+  if (version < kChainFormatVersion || version > kModelFormatVersion) {
+    return Status::Error("header.format_version " + std::to_string(version) +
+                         " is not one this build reads");
+  }
+  h.format_version = static_cast<uint32_t>(version);
   CONVSCOPE_RETURN_IF_ERROR(ReadString(j, "name", "header", &h.name));
   CONVSCOPE_RETURN_IF_ERROR(ReadName(j, "precision", "header", kPrecisionNames, &h.precision));
   if (const Json* v = Find(j, "source")) {

@@ -15,6 +15,7 @@
 #include "base/status.h"
 #include "head.h"
 #include "layers/layer.h"
+#include "model_format.h"
 #include "training_pictures.h"
 
 namespace convscope {
@@ -64,6 +65,7 @@ struct SectionEntry {
 };
 
 struct ModelHeader {
+  uint32_t format_version = kChainFormatVersion;  // model_format.h: 2 for a graph
   std::string name;
   // The Keras version that saved it ("3.13.2", "2.10.0"; empty when unknown), which decides how
   // its summary is printed, and whether it was a Sequential or a Functional model.

@@ -54,13 +54,18 @@ std::string KerasSummary(const ModelHeader& h) {
   const std::vector<std::array<bool, 2>> free = FreeAxes(h);
   for (size_t i = 0; i < h.layers.size(); ++i) {
     const Layer& l = h.layers[i].layer;
+    std::vector<std::string> connected_to;
+    for (size_t from : l.inputs) connected_to.push_back(h.layers[from].layer.name);
+    // Keras prints a Sequential without the column, a model nested in it (flattened here) too.
+    m.graph = m.graph || (!h.sequential && l.inputs.size() > 1);
     // Keras' variables are float32: 4 bytes each, whatever this file stores.
     m.rows.push_back({.name = l.name,
                       .class_name = l.keras_class,
                       .output_shape = OutputShape(l, free[i]),
                       .params = l.params,
                       .trainable_params = l.trainable_params,
-                      .weight_bytes = l.params * 4});
+                      .weight_bytes = l.params * 4,
+                      .connected_to = std::move(connected_to)});
   }
   // Keras 3 builds the optimizer of a compiled model it loads, and counts its variables.
   if (const Json* o = h.source.is_object() ? Find(h.source, "optimizer") : nullptr;

@@ -2,7 +2,7 @@
 import math
 import random
 
-from . import keras_zip, legacy_h5, serialize, training, weights
+from . import calibrate, keras_zip, legacy_h5, serialize, training, weights
 from .flavors import Refused
 from .graph import infer
 from .models import build
@@ -16,6 +16,10 @@ def _allocate(spec, flavor, alloc):
             if n.args.get("_from_first_layer"):
                 continue  # named after the first layer below
             n.name = n.name or (alloc.zero_based("input_layer") if k3 else alloc.one_based("input"))
+            continue
+        if n.kind == "Functional":  # built (and so named) before the model that holds it
+            _allocate(n.args["model"], flavor, alloc)
+            n.name = n.args["model"].name
             continue
         n.name = n.name or alloc.zero_based(to_snake_case(n.kind))
         if n.kind == "LSTM":  # explicit name="lstm_cell" except in tf.keras 2.10's LSTM
@@ -36,18 +40,17 @@ def _allocate(spec, flavor, alloc):
 
 
 def assign_names(spec, flavor, reruns):
-    saved = [(n, n.name) for n in spec.nodes]
-    name = spec.name
+    specs = [spec] + [n.args["model"] for n in spec.walk() if n.kind == "Functional"]
+    saved = [(n, n.name) for n in spec.walk()] + [(s, s.name) for s in specs]
     counter = CountingAllocator()
     _allocate(spec, flavor, counter)
-    for n, nm in saved:
-        n.name = nm
-    spec.name = name
+    for x, nm in saved:
+        x.name = nm
     _allocate(spec, flavor, NameAllocator(reruns, counter.result()))
 
 
 def _lstm_cell_path(spec):
-    for n in spec.nodes:
+    for n in spec.walk():
         if n.kind == "LSTM":
             n.subs[0].name = n.sub_names["cell"]
 
@@ -63,38 +66,37 @@ def make(path, flavor, model, api=None, seed=1, name=None, reruns=0, opts=None, 
     if opts.get("no_input_layer") and api == "functional":
         raise Refused("--no-input-layer describes a Sequential model; a functional model "
                       "always starts from keras.Input")
-    spec = build(model, api, opts)
+    spec = build(model, api, {**opts, "keras3": flavor.k3})
     infer(spec)
     if name:
         spec.name = name
     assign_names(spec, flavor, reruns)
     _lstm_cell_path(spec)
-    family = flavor.family
 
-    override = {}
-    if fault == "wrong-shape":
-        li, vi = _first_weight(spec)
-        shape = list(spec.nodes[li].vars[vi].shape)
-        shape[-1] += 1
-        override[(li, vi)] = tuple(shape)
-    fills = weights.layer_fills(spec, family, override)
-    if fault == "nan-weight":
-        li, vi = _first_weight(spec)
-        fills[spec.nodes[li]][vi][2].nan_at = 1
+    fills = weights.layer_fills(spec, flavor.family)
+    if spec.preprocess:
+        calibrate.calibrate(spec, fills, seed)
+    if fault in ("wrong-shape", "nan-weight"):  # the first layer's first variable
+        fill = fills[_first_weighted_node(spec, fills)][0][2]
+        if fault == "wrong-shape":
+            fill.shape = fill.shape[:-1] + (fill.shape[-1] + 1,)
+        else:
+            fill.nan_at = 1
 
     shared_id = 0x7F00_0000_0000 + random.Random(seed).randrange(1 << 24) * 16
     dropped = ()
     if fault == "config-names-missing-layer":
-        dropped = (_first_weighted_node(spec).name,)
+        dropped = (_first_weighted_node(spec, fills).name,)
+    written = [(v, f) for n in serialize.model_layers(spec) if n.name not in dropped
+               for _, v, f in fills[n]]
     if flavor.container == "keras":
         config = serialize.model_config_k3(spec, flavor, shared_id) if flavor.k3 else \
             serialize.model_config_k2(spec, flavor, new_format=True)
         trainable_shapes = legacy_h5.trainable_paths(spec, flavor, fills)
         plan = (keras_zip.plan_k3 if flavor.k3 else keras_zip.plan_k2)(
-            spec, flavor, fills, trainable_shapes)
-        if dropped:
-            plan = [op for op in plan if op[1] != dropped[0] or op[0] == "vars"]
-        total_bytes = sum(f.size * 4 for n in fills for _, _, f in fills[n])
+            spec, flavor, fills, trainable_shapes, dropped)
+        total_bytes = sum(f.size * 4 for n in serialize.model_layers(spec)
+                          for _, _, f in fills[n])
         keras_zip.write_keras(path, spec, flavor, plan, seed, config, date, branch,
                               total_bytes)
     else:
@@ -102,7 +104,6 @@ def make(path, flavor, model, api=None, seed=1, name=None, reruns=0, opts=None, 
             else serialize.model_config_k2(spec, flavor, new_format=False)
         legacy_h5.write_h5(path, spec, flavor, seed, fills, config, dropped)
 
-    written = [(v, f) for n in fills if n.name not in dropped for _, v, f in fills[n]]
     r = Result()
     r.spec, r.config = spec, config
     r.params = sum(f.size for _, f in written)   # counted from the arrays written
@@ -123,16 +124,11 @@ def _summary_optimizer(spec, flavor, fills):
     return {"params": sum(n for n, _ in sizes), "bytes": sum(n * b for n, b in sizes)}
 
 
-def _first_weighted_node(spec):
+def _first_weighted_node(spec, fills):
     for n in serialize.model_layers(spec):
-        if n.vars:
+        if fills[n]:
             return n
     raise Refused("the model has no weights")
-
-
-def _first_weight(spec):
-    n = _first_weighted_node(spec)
-    return spec.nodes.index(n), 0
 
 
 def output_units(spec):

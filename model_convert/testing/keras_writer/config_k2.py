@@ -40,6 +40,11 @@ class K2Context:
         return {"class_name": cls, "config": config}
 
     def init(self, cls):
+        """An initializer by class name, or as the dict the layer was given (keras.applications'
+        VarianceScaling: get_config appends the seed)."""
+        if isinstance(cls, dict):
+            return self.obj("keras.initializers", cls["class_name"],
+                            {**cls["config"], "seed": None})
         config = {"seed": None} if cls == "GlorotUniform" else \
             {"gain": 1.0, "seed": None} if cls == "Orthogonal" else {}
         return self.obj("keras.initializers", cls, config)
@@ -80,7 +85,7 @@ def _conv(a, ctx, groups=True):
         c["groups"] = 1
     c.update({"activation": ctx.activation(a.get("activation")),
               "use_bias": a.get("use_bias", True),
-              "kernel_initializer": ctx.init("GlorotUniform"),
+              "kernel_initializer": ctx.init(a.get("kernel_initializer", "GlorotUniform")),
               "bias_initializer": ctx.init("Zeros"),
               **dict.fromkeys(["kernel_regularizer", "bias_regularizer",
                                "activity_regularizer", "kernel_constraint",
@@ -100,6 +105,15 @@ def _specific(node, ctx):
         c = _conv(a, ctx)
         c["output_padding"] = None
         return c
+    if k == "DepthwiseConv2D":  # Conv.get_config without filters and kernel_*, then its own
+        c = _conv({**a, "filters": None}, ctx)
+        for key in ("filters", "kernel_initializer", "kernel_regularizer", "kernel_constraint"):
+            del c[key]
+        c.update({"depth_multiplier": a.get("depth_multiplier", 1),
+                  "depthwise_initializer": ctx.init(a.get("depthwise_initializer",
+                                                          "GlorotUniform")),
+                  "depthwise_regularizer": None, "depthwise_constraint": None})
+        return c
     if k == "SeparableConv2D":  # Conv's keys first, then the separable ones
         c = _conv({**a, "activation": a.get("activation")}, ctx)
         c.update({"depth_multiplier": a.get("depth_multiplier", 1),
@@ -109,7 +123,7 @@ def _specific(node, ctx):
                            "depthwise_constraint", "pointwise_constraint"])})
         return c
     if k == "Normalization":
-        c = {"axis": [-1]}
+        c = {"axis": [a.get("axis", -1)]}
         if ctx.flavor.at_least(2, 13):
             c["invert"] = False
         return {**c, "mean": None, "variance": None}
@@ -123,7 +137,9 @@ def _specific(node, ctx):
                 **nulls(["beta_regularizer", "gamma_regularizer", "beta_constraint",
                          "gamma_constraint"])}
     if k in ("Dropout", "SpatialDropout2D"):  # SpatialDropout2D has no get_config of its own
-        return {"rate": a["rate"], "noise_shape": None, "seed": a.get("seed")}
+        ns = a.get("noise_shape")
+        return {"rate": a["rate"], "noise_shape": None if ns is None else list(ns),
+                "seed": a.get("seed")}
     if k == "GaussianNoise":
         return {"stddev": a["stddev"], "seed": a.get("seed")}
     if k == "GaussianDropout":
@@ -149,12 +165,14 @@ def _specific(node, ctx):
     if k == "Dense":
         return {"units": a["units"], "activation": ctx.activation(a.get("activation")),
                 "use_bias": a.get("use_bias", True),
-                "kernel_initializer": ctx.init("GlorotUniform"),
+                "kernel_initializer": ctx.init(a.get("kernel_initializer", "GlorotUniform")),
                 "bias_initializer": ctx.init("Zeros"),
                 **nulls(["kernel_regularizer", "bias_regularizer", "activity_regularizer",
                          "kernel_constraint", "bias_constraint"])}
     if k == "Concatenate":
         return {"axis": a.get("axis", -1)}
+    if k in ("Add", "Multiply"):  # _Merge.get_config: Layer's keys only
+        return {}
     if k == "Lambda":  # generic_utils.func_dump -> (code, defaults, closure)
         return {"function": [a["code_b64"], None, None], "function_type": "lambda",
                 "module": "__main__", "output_shape": None, "output_shape_type": "raw",

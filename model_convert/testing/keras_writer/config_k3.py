@@ -12,6 +12,7 @@ from .flavors import Refused
 _MOD30 = {
     "InputLayer": "core.input_layer", "Dense": "core.dense", "Lambda": "core.lambda_layer",
     "Conv2D": "convolutional.conv2d", "SeparableConv2D": "convolutional.separable_conv2d",
+    "DepthwiseConv2D": "convolutional.depthwise_conv2d",
     "Conv2DTranspose": "convolutional.conv2d_transpose",
     "MaxPooling2D": "pooling.max_pooling2d", "AveragePooling2D": "pooling.average_pooling2d",
     "GlobalAveragePooling2D": "pooling.global_average_pooling2d",
@@ -30,6 +31,7 @@ _MOD30 = {
     "PReLU": "activations.prelu", "ELU": "activations.elu", "Softmax": "activations.softmax",
     "Activation": "activations.activation", "LSTM": "rnn.lstm",
     "MultiHeadAttention": "attention.multi_head_attention", "Concatenate": "merging.concatenate",
+    "Add": "merging.add", "Multiply": "merging.multiply",
 }
 
 # Layers that are built in __init__ (self.built = True / self._build_at_init()) and so have no
@@ -82,6 +84,14 @@ class K3Context:
         return d
 
     def init(self, cls, config=None):
+        """An initializer by class name, or as the dict the layer was given (`{"class_name",
+        "config"}`, keras.applications' VarianceScaling): initializers.get() builds the object,
+        whose get_config puts `seed` first since v3.6.0 (RandomInitializer base class) and
+        last before."""
+        if isinstance(cls, dict):
+            seed = {"seed": None}
+            cls, config = cls["class_name"], {**seed, **cls["config"]} \
+                if self.flavor.at_least(3, 6) else {**cls["config"], **seed}
         mod = "constant_initializers" if cls in ("Zeros", "Ones") else "random_initializers"
         if cls == "Orthogonal":
             if self.flavor.at_least(3, 13):
@@ -160,10 +170,20 @@ def _specific(node, ctx):
             c["groups"] = 1
         c.update({"activation": ctx.activation(a.get("activation")),
                   "use_bias": a.get("use_bias", True),
-                  "kernel_initializer": ctx.init("GlorotUniform"),
+                  "kernel_initializer": ctx.init(a.get("kernel_initializer", "GlorotUniform")),
                   "bias_initializer": ctx.init("Zeros")})
         c.update(nulls(["kernel_regularizer", "bias_regularizer", "activity_regularizer",
                         "kernel_constraint", "bias_constraint"]))
+        return c
+    if k == "DepthwiseConv2D":  # BaseDepthwiseConv.get_config
+        c = {"depth_multiplier": a.get("depth_multiplier", 1), **_conv_common(a, ctx),
+             "activation": ctx.activation(a.get("activation")),
+             "use_bias": a.get("use_bias", True),
+             "depthwise_initializer": ctx.init(a.get("depthwise_initializer",
+                                                     "GlorotUniform")),
+             "bias_initializer": ctx.init("Zeros")}
+        c.update(nulls(["depthwise_regularizer", "bias_regularizer", "activity_regularizer",
+                        "depthwise_constraint", "bias_constraint"]))
         return c
     if k == "SeparableConv2D":
         c = {"depth_multiplier": a.get("depth_multiplier", 1), "filters": a["filters"],
@@ -176,10 +196,10 @@ def _specific(node, ctx):
                         "activity_regularizer", "depthwise_constraint",
                         "pointwise_constraint", "bias_constraint"]))
         return c
-    if k == "Normalization":
-        return {"axis": [-1], "invert": False, "mean": None, "variance": None}
+    if k == "Normalization":  # axis as the tuple __init__ makes of it
+        return {"axis": [a.get("axis", -1)], "invert": False, "mean": None, "variance": None}
     if k == "BatchNormalization":
-        return {"axis": -1, "momentum": a.get("momentum", 0.99),
+        return {"axis": a.get("axis", -1), "momentum": a.get("momentum", 0.99),
                 "epsilon": a.get("epsilon", 0.001), "center": a.get("center", True),
                 "scale": a.get("scale", True), "beta_initializer": ctx.init("Zeros"),
                 "gamma_initializer": ctx.init("Ones"),
@@ -188,7 +208,9 @@ def _specific(node, ctx):
                 **nulls(["beta_regularizer", "gamma_regularizer", "beta_constraint",
                          "gamma_constraint"]), "synchronized": False}
     if k == "Dropout":
-        return {"rate": a["rate"], "seed": a.get("seed"), "noise_shape": None}
+        ns = a.get("noise_shape")
+        return {"rate": a["rate"], "seed": a.get("seed"),
+                "noise_shape": None if ns is None else list(ns)}
     if k == "GaussianNoise":
         return {"stddev": a["stddev"], "seed": a.get("seed")}
     if k == "GaussianDropout":
@@ -210,7 +232,7 @@ def _specific(node, ctx):
     if k == "Dense":
         c = {"units": a["units"], "activation": ctx.activation(a.get("activation")),
              "use_bias": a.get("use_bias", True),
-             "kernel_initializer": ctx.init("GlorotUniform"),
+             "kernel_initializer": ctx.init(a.get("kernel_initializer", "GlorotUniform")),
              "bias_initializer": ctx.init("Zeros"),
              **nulls(["kernel_regularizer", "bias_regularizer", "kernel_constraint",
                       "bias_constraint"])}
@@ -219,6 +241,8 @@ def _specific(node, ctx):
         return c
     if k == "Concatenate":
         return {"axis": a.get("axis", -1)}
+    if k in ("Add", "Multiply"):  # Merge.get_config: Layer's keys only
+        return {}
     if k == "Lambda":
         return {"function": {"class_name": "__lambda__", "config": {
             "code": a["code_b64"], "defaults": None, "closure": None}}, "arguments": {}}

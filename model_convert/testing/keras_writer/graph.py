@@ -17,6 +17,7 @@ class Var:
     trainable: bool = True
     dtype: str = "float32"
     init: str = "he"       # how weights.py fills it
+    k2_name: str = None    # tf.keras' name when it differs (DepthwiseConv2D "depthwise_kernel")
 
 
 @dataclass
@@ -30,8 +31,8 @@ class Sub:
 
 @dataclass(eq=False)
 class Node:
-    kind: str                          # Keras class name
-    args: dict = field(default_factory=dict)
+    kind: str                          # Keras class name ("Functional": a nested model,
+    args: dict = field(default_factory=dict)     # args["model"] its ModelSpec)
     name: str = None                   # explicit name (else auto-named per flavor)
     inputs: list = field(default_factory=list)   # upstream Nodes (call order of arguments)
     call: str = "single"               # "single" | "list" (merge layers) | "qv" (query, value)
@@ -58,10 +59,41 @@ class ModelSpec:
     steps: int = 0                     # optimizer iterations after training
     no_input_layer: bool = False       # Sequential built from the first layer's input_shape
     custom_objects: tuple = ()
+    preprocess: str = None             # keras.applications preprocess_input mode the model
+                                       # expects; set: BatchNormalization statistics are
+                                       # calibrated on pictures (calibrate.py)
 
     @property
     def inputs(self):
         return [n for n in self.nodes if n.kind == "InputLayer"]
+
+    def walk(self):
+        """Every node, those of nested models right after the node that holds them."""
+        for n in self.nodes:
+            yield n
+            if n.kind == "Functional":
+                yield from n.args["model"].walk()
+
+
+class Builder:
+    """Records layer calls like the Keras functional API; shapes are known at once, as the
+    keras.applications code reads them while building (correct_pad, `x.shape[-1]`)."""
+
+    def __init__(self):
+        self.nodes = []
+
+    def input(self, shape, name=None):
+        return self.add(Node("InputLayer", {"shape": tuple(shape)}, name))
+
+    def __call__(self, kind, x, name=None, call="single", **args):
+        inputs = x if isinstance(x, (list, tuple)) else [x]
+        return self.add(Node(kind, args, name, list(inputs), call))
+
+    def add(self, n):
+        n.in_shapes = [i.out_shape for i in n.inputs] or [None]
+        n.out_shape = out_shape(n)
+        self.nodes.append(n)
+        return n
 
 
 def pair(v):
@@ -101,14 +133,16 @@ def out_shape(node):
     s = node.in_shape
     if k == "InputLayer":
         return (None,) + tuple(a["shape"])
-    if k in ("Conv2D", "SeparableConv2D"):
-        h, w, _, cf = _spatial(s, a)
+    if k == "Functional":
+        return a["model"].outputs[0].out_shape
+    if k in ("Conv2D", "SeparableConv2D", "DepthwiseConv2D"):
+        h, w, c, cf = _spatial(s, a)
         kh, kw = pair(a["kernel_size"])
         sh, sw = pair(a.get("strides", 1))
         dh, dw = pair(a.get("dilation_rate", 1))
         pad = a.get("padding", "valid")
-        return _image(_conv_len(h, kh, sh, dh, pad), _conv_len(w, kw, sw, dw, pad),
-                      a["filters"], cf)
+        f = c * a.get("depth_multiplier", 1) if k == "DepthwiseConv2D" else a["filters"]
+        return _image(_conv_len(h, kh, sh, dh, pad), _conv_len(w, kw, sw, dw, pad), f, cf)
     if k == "Conv2DTranspose":
         h, w, _, cf = _spatial(s, a)
         kh, kw = pair(a["kernel_size"])
@@ -169,6 +203,14 @@ def variables(node):
         if a.get("use_bias", True):
             vs.append(Var("bias", (f,), init="bias"))
         return vs, []
+    if k == "DepthwiseConv2D":
+        _, _, cin, _ = _spatial(s, a)
+        kh, kw = pair(a["kernel_size"])
+        dm = a.get("depth_multiplier", 1)
+        vs = [Var("kernel", (kh, kw, cin, dm), init="depthwise", k2_name="depthwise_kernel")]
+        if a.get("use_bias", True):
+            vs.append(Var("bias", (cin * dm,), init="bias"))
+        return vs, []
     if k == "SeparableConv2D":
         _, _, cin, _ = _spatial(s, a)
         kh, kw = pair(a["kernel_size"])
@@ -225,8 +267,11 @@ def variables(node):
 
 
 def infer(spec):
-    """Fills in_shapes, out_shape, vars and subs of every node (nodes are in call order)."""
+    """Fills in_shapes, out_shape, vars and subs of every node (nodes are in call order). A
+    nested model's variables stay with its own nodes."""
     for n in spec.nodes:
+        if n.kind == "Functional":
+            infer(n.args["model"])
         n.in_shapes = [] if n.kind == "InputLayer" else [i.out_shape for i in n.inputs]
         if n.kind == "InputLayer":
             n.in_shapes = [None]

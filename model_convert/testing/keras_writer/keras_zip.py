@@ -10,9 +10,11 @@ The asset store (DiskIOStore) adds nothing for models without assets.
 model.weights.h5 holds one `vars` group per saveable with save_own_variables, created in the
 order _save_state walks the model: the model itself (`vars`), `layers/<snake_case class>[_n]`
 for model.layers (_save_container_state counts per class), sub-layers under their attribute
-name, then `optimizer`. tf.keras 2.13 walks dir(model) instead: `_layer_checkpoint_dependencies`
+name, a nested model as `layers/functional` with its own `vars` and `layers/...` below, then
+`optimizer`. tf.keras 2.13 walks dir(model) instead: `_layer_checkpoint_dependencies`
 (engine/functional.py: "layer_with_weights-i" and "layer-j" entries, so a layer with weights is
-met twice and the class counter advances for both), `metrics`, `optimizer`.
+met twice and the class counter advances for both; a nested model's own dependencies below
+it), `metrics`, `optimizer`.
 """
 import datetime
 import io
@@ -79,27 +81,31 @@ def _layer_ops(prefix, n, fills, flavor):
     return ops
 
 
-def plan_k3(spec, flavor, fills, trainable):
-    layers = serialize.model_layers(spec)
-    ops = [("vars", spec.name, [])]
-    for key, n in zip(keyed([n.kind for n in layers]), layers):
-        ops += _layer_ops(f"layers/{key}", n, fills, flavor)
+def plan_k3(spec, flavor, fills, trainable, dropped=()):
+    """`dropped`: names of layers whose groups are left out (fault)."""
+    ops = [("vars", spec.name, [])] + _container_k3("layers", spec, fills, flavor, dropped)
     if spec.compile is not None:
         ops.append(("optimizer/vars", "adam", _opt_fills(spec, flavor, trainable)))
     return ops
 
 
-def plan_k2(spec, flavor, fills, trainable):
-    deps = []   # Functional._layer_checkpoint_dependencies values, in order
-    for n in serialize.model_layers(spec):
-        if fills[n]:
-            deps.append(n)   # "layer_with_weights-i"
-        deps.append(n)       # "layer-j"
-    ops, seen = [("vars", None, [])], set()
-    for key, n in zip(keyed([n.kind for n in deps]), deps):
-        if n not in seen:    # the second visit is skipped, but its key was counted
-            seen.add(n)
-            ops += _layer_ops(f"_layer_checkpoint_dependencies/{key}", n, fills, flavor)
+def _container_k3(prefix, spec, fills, flavor, dropped):
+    """model.layers under `prefix`; a nested model is walked like the model itself."""
+    layers = serialize.model_layers(spec)
+    ops = []
+    for key, n in zip(keyed([n.kind for n in layers]), layers):
+        if n.name in dropped:
+            continue
+        if n.kind == "Functional":
+            ops.append((f"{prefix}/{key}/vars", n.name, []))
+            ops += _container_k3(f"{prefix}/{key}/layers", n.args["model"], fills, flavor, ())
+        else:
+            ops += _layer_ops(f"{prefix}/{key}", n, fills, flavor)
+    return ops
+
+
+def plan_k2(spec, flavor, fills, trainable, dropped=()):
+    ops = [("vars", None, [])] + _dependencies_k2("", spec, fills, flavor, dropped)
     groups = metric_variables_k2(spec)
     for mi, (key, (_, values)) in enumerate(zip(keyed([c for c, _ in groups]), groups)):
         ops.append((f"metrics/{key}/vars", None,
@@ -107,6 +113,27 @@ def plan_k2(spec, flavor, fills, trainable):
                      for j, x in enumerate(values)]))
     if spec.compile is not None:
         ops.append(("optimizer/vars", None, _opt_fills(spec, flavor, trainable)))
+    return ops
+
+
+def _dependencies_k2(prefix, spec, fills, flavor, dropped):
+    deps = []   # Functional._layer_checkpoint_dependencies values, in order
+    for n in serialize.model_layers(spec):
+        if fills[n]:
+            deps.append(n)   # "layer_with_weights-i"
+        deps.append(n)       # "layer-j"
+    ops, seen = [], set()
+    for key, n in zip(keyed([n.kind for n in deps]), deps):
+        if n not in seen:    # the second visit is skipped, but its key was counted
+            seen.add(n)
+            path = f"{prefix}_layer_checkpoint_dependencies/{key}"
+            if n.name in dropped:
+                continue
+            if n.kind == "Functional":
+                ops.append((f"{path}/vars", n.name, []))
+                ops += _dependencies_k2(path + "/", n.args["model"], fills, flavor, ())
+            else:
+                ops += _layer_ops(path, n, fills, flavor)
     return ops
 
 

@@ -33,11 +33,17 @@ def save_attributes(group, name, data):
         group.attrs[name] = data
 
 
-def weight_name(spec, flavor, node, path):
-    """The name a weight is saved under: Keras 3 variable.path, tf.keras variable.name."""
-    inner = "/".join((node.name,) + path)
+def weight_name(spec, flavor, node, path, var):
+    """The name a weight is saved under: Keras 3 variable.path, tf.keras variable.name. Both
+    come from the name scopes open when the layer was built: a Sequential builds its layers
+    inside its own (Keras 3), a functional model's layers are built before the model exists,
+    and so are a nested model's (its `path` starts with the inner layer's name)."""
+    if not flavor.k3 and var.k2_name:
+        path = path[:-1] + (var.k2_name,)
+    inner = "/".join(path if node.kind == "Functional" else (node.name,) + path)
     if flavor.k3:
-        return f"{spec.name}/{inner}" if spec.api == "sequential" else inner
+        nested = spec.api == "sequential" and node.kind != "Functional"
+        return f"{spec.name}/{inner}" if nested else inner
     return inner + ":0"
 
 
@@ -47,7 +53,7 @@ def trainable_paths(spec, flavor, fills):
     for n in serialize.model_layers(spec):
         for path, v, f in fills[n]:
             if v.trainable:
-                name = weight_name(spec, flavor, n, path)
+                name = weight_name(spec, flavor, n, path, v)
                 out.append((name[:-2] if name.endswith(":0") else name, f.shape))
     return out
 
@@ -70,7 +76,7 @@ def write_h5(path, spec, flavor, seed, fills, model_config, dropped=()):
             if n.name in dropped:
                 continue
             g = mw.create_group(n.name)
-            names = [weight_name(spec, flavor, n, p).encode("utf8") for p, _, _ in fills[n]]
+            names = [weight_name(spec, flavor, n, p, v).encode("utf8") for p, v, _ in fills[n]]
             save_attributes(g, "weight_names", names)
             for name, (_, _, fill) in zip(names, fills[n]):
                 weights.write(g, name, fill, seed, how="create")

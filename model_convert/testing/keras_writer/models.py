@@ -1,30 +1,16 @@
 """The models (`--model`): tutorial CNNs, a zoo covering every layer kind and option, VGG16,
-and models convscope must refuse. Each is described as the Keras 3 code a user writes (layer
-class + constructor arguments) and built as a Sequential or a functional model.
+keras.applications models (applications.py) and models convscope must refuse. Each is
+described as the Keras 3 code a user writes (layer class + constructor arguments) and built as
+a Sequential or a functional model.
 """
 import base64
 import marshal
 
+from . import applications
 from .flavors import Refused
-from .graph import ModelSpec, Node
+from .graph import Builder, ModelSpec, Node
 
 SCCE = "sparse_categorical_crossentropy"
-
-
-class Builder:
-    def __init__(self):
-        self.nodes = []
-
-    def input(self, shape, name=None):
-        n = Node("InputLayer", {"shape": tuple(shape)}, name)
-        self.nodes.append(n)
-        return n
-
-    def __call__(self, kind, x, name=None, call="single", **args):
-        inputs = x if isinstance(x, (list, tuple)) else [x]
-        n = Node(kind, args, name, list(inputs), call)
-        self.nodes.append(n)
-        return n
 
 
 def chain(b, x, layers):
@@ -289,15 +275,18 @@ CHAINS = {"mnist": mnist, "fashion-bn": fashion_bn, "cifar-binary": cifar_binary
           "channels-first": channels_first, "autoencoder": autoencoder}
 GRAPHS = {"vgg16": vgg16, "attention": attention, "two-inputs": two_inputs,
           "two-outputs": two_outputs}
-MODELS = list(CHAINS) + list(GRAPHS)
+MODELS = list(CHAINS) + list(GRAPHS) + applications.MODELS
 REFUSED = ["lambda", "custom", "lstm", "attention", "two-inputs", "two-outputs",
            "channels-first", "autoencoder"]
 
 
 def build(key, api, opts):
-    """The ModelSpec (unnamed) of `key` built with `api` ("sequential"/"functional"/None)."""
+    """The ModelSpec of `key` built with `api` ("sequential"/"functional"/None), unnamed
+    unless the model's code names it."""
     b = Builder()
-    if key in GRAPHS:
+    if key in applications.MODELS:
+        spec = applications.build(key, api, opts)
+    elif key in GRAPHS:
         if api == "sequential":
             raise Refused(f"model '{key}' is functional (keras.applications / several inputs,"
                           " outputs or call arguments); a Sequential cannot express it")
@@ -310,11 +299,8 @@ def build(key, api, opts):
         api = api or "sequential"
         if api == "sequential" and opts.get("no_input_layer"):
             layers[0][1]["_batch_input_shape"] = (None,) + shape
-            first = Node(layers[0][0], layers[0][1])
-            x = Node("InputLayer", {"shape": shape, "_from_first_layer": True})
-            b.nodes.append(x)
-            first.inputs = [x]
-            b.nodes.append(first)
+            x = b.add(Node("InputLayer", {"shape": shape, "_from_first_layer": True}))
+            first = b.add(Node(layers[0][0], layers[0][1], inputs=[x]))
             y = chain(b, first, layers[1:])
         else:
             x = b.input(shape)

@@ -10,7 +10,9 @@ get_config runs with use_legacy_config, so layers are {class_name, config}
 tf.keras: engine/sequential.py and engine/functional.py get_config/get_network_config (nodes
 as [[layer, node_index, tensor_index, kwargs]]); v2.13.1 .keras wraps objects like Keras 3.
 Layer order of a functional model follows ops/function.py map_graph (engine/functional.py
-_map_graph_network in tf.keras): by depth from the outputs, ties by first DFS visit.
+_map_graph_network in tf.keras): by depth from the outputs, ties by first DFS visit. A nested
+model in a layer list is serialize_keras_object(model): the same dict as a saved model's,
+compile_config included (Trainer.get_compile_config; {} since v3.10.0).
 """
 from . import config_k2, config_k3, training
 from .config_k2 import K2Context
@@ -80,6 +82,8 @@ def _k3_node(n, flavor):
 
 
 def _k3_layer_entry(n, spec, ctx, legacy):
+    if n.kind == "Functional":  # a nested model: serialized like a model of its own
+        return model_config_k3(n.args["model"], ctx.flavor, ctx.shared_id, legacy, ctx)
     inner = config_k3.layer_config(n, ctx)
     if n.kind == "ScaleLayer":  # registered custom class defined in __main__
         entry = ({"class_name": "convscope_test>ScaleLayer", "config": inner} if legacy else
@@ -107,8 +111,9 @@ def _k3_build_config(n):
     return {"input_shape": list(n.in_shape)}
 
 
-def model_config_k3(spec, flavor, shared_id, legacy=False):
-    ctx = K3Context(flavor, shared_id)
+def model_config_k3(spec, flavor, shared_id, legacy=False, ctx=None):
+    """`ctx`: the enclosing model's, for a nested model (one ObjectSharingScope)."""
+    ctx = ctx or K3Context(flavor, shared_id)
     entries = [_k3_layer_entry(n, spec, ctx, legacy) for n in config_layers(spec)]
     if spec.api == "functional":
         config = {"name": spec.name, "trainable": True, "layers": entries,
@@ -147,6 +152,8 @@ def _k2_node(n):
 
 
 def _k2_layer_entry(n, spec, ctx):
+    if n.kind == "Functional":
+        return model_config_k2(n.args["model"], ctx.flavor, ctx.new_format)
     inner = config_k2.layer_config(n, ctx)
     cls = "convscope_test>ScaleLayer" if n.kind == "ScaleLayer" else n.kind
     if ctx.new_format:

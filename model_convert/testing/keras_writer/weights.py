@@ -1,10 +1,12 @@
 """Deterministic weight values, generated and written one tensor at a time in row blocks.
 
 A variable's values depend only on (seed, layer index, variable index), so the same model
-gets the same numbers in every format. Kernels are He-normal (std sqrt(2 / fan_in)), biases
-small normals; BatchNormalization gets gamma in [0.5, 1.5], beta ~ N(0, 0.1), moving_mean ~
-N(0, 0.5) and a log-uniform positive moving_variance in [1e-4, 2] (small variances make a
-wrong epsilon change the outputs visibly).
+gets the same numbers in every format. Kernels are He-normal (std sqrt(2 / fan_in); a
+depthwise kernel's fan-in is kh * kw), biases small normals; BatchNormalization gets gamma in
+[0.5, 1.5], beta ~ N(0, 0.1), moving_mean ~ N(0, 0.5) and a log-uniform positive
+moving_variance in [1e-4, 2] (small variances make a wrong epsilon change the outputs
+visibly), except in the keras.applications models, whose moving statistics are measured
+(calibrate.py).
 """
 import math
 
@@ -27,8 +29,9 @@ class Fill:
 
 
 def _block(rng, role, shape, n):
-    if role == "he":
-        fan_in = max(1, math.prod(shape[:-1])) if len(shape) > 1 else max(1, shape[0])
+    if role in ("he", "depthwise"):  # a depthwise kernel (kh, kw, cin, dm) sums kh * kw inputs
+        fan_in = max(1, math.prod(shape[:2] if role == "depthwise" else shape[:-1])) \
+            if len(shape) > 1 else max(1, shape[0])
         return rng.standard_normal(n, dtype=np.float32) * np.float32(math.sqrt(2.0 / fan_in))
     if role in ("bias", "momentum"):
         scale = 0.05 if role == "bias" else 1e-3
@@ -108,19 +111,31 @@ def write(group, name, fill, seed, how="assign"):
 ADAPT_COUNT_K2 = 1024 * 28 * 28   # tf.keras Normalization.adapt counts every reduced element
 
 
-def layer_fills(spec, family, shape_override=None):
-    """{node: [(path below the layer, Var, Fill)]} in `layer.weights` order. Keras 3's
-    Normalization never updates its `count` variable (kept for old files), tf.keras counts."""
+def layer_fills(spec, family, prefix=()):
+    """{node: [(path below the layer, Var, Fill)]} in `layer.weights` order; a variable's
+    stream is keyed by its place: prefix + (node index, variable index). Keras 3's
+    Normalization never updates its `count` variable (kept for old files), tf.keras counts.
+    A nested model's nodes get entries of their own, and the node holding it the same Fills
+    as the legacy weight order lists them (trainable_weights + non_trainable_weights), each
+    with the path (inner layer name, variable name)."""
     from .graph import all_vars
+    from .serialize import model_layers
     out = {}
     for li, n in enumerate(spec.nodes):
+        if n.kind == "Functional":
+            inner = n.args["model"]
+            out.update(layer_fills(inner, family, prefix + (li,)))
+            items = [((m.name,) + path, v, f) for m in model_layers(inner)
+                     for path, v, f in out[m]]
+            out[n] = [x for x in items if x[1].trainable] + \
+                [x for x in items if not x[1].trainable]
+            continue
         items = []
         for vi, (path, v) in enumerate(all_vars(n)):
-            shape = (shape_override or {}).get((li, vi), v.shape)
             value = None
             if v.init == "count":
                 value = 0 if family == "k3" else ADAPT_COUNT_K2
-            items.append((path, v, Fill(v.init, shape, v.dtype, (li, vi), value)))
+            items.append((path, v, Fill(v.init, v.shape, v.dtype, prefix + (li, vi), value)))
         out[n] = items
     return out
 

@@ -12,6 +12,7 @@ const CATEGORY_COLORS = {
   Normalization: '#59a14f',
   Dropout: '#b07aa1',
   Shape: '#9c755f',
+  Tensor: '#76b7b2',
 };
 const OTHER_COLOR = '#999999';
 // What each category means, for the legend.
@@ -23,6 +24,7 @@ const CATEGORY_TEXT = {
   Normalization: 'normalization and rescaling',
   Dropout: 'training only (dropout, noise): pass their input on',
   Shape: 'reshaping (flatten, padding, cropping)',
+  Tensor: 'merges of branches (add, multiply, concatenate)',
 };
 const colorOf = (category) => CATEGORY_COLORS[category] ?? OTHER_COLOR;
 
