@@ -4,7 +4,8 @@
 #     targets: image model_file keras_file keras_structure zip_archive keras_config (default: all)
 # Seeds: the test photos shrunk to a few dozen pixels in every PNG/JPEG/GIF/BMP variant, the tiny
 # test GIF and the truncated JPEG, the default model, small generated models and small Keras .h5
-# files in both layouts (some with the faults model_convert's fixtures use). New
+# files in both layouts (some with the faults model_convert's fixtures use), narrow graphs and a
+# nested model. New
 # corpus entries stay in build/fuzz/corpus/; crashes land in build/fuzz/findings/ (each becomes a
 # fixture in tests/fixtures/hostile_inputs.json). Results are recorded in docs/robustness.md.
 set -euo pipefail
@@ -56,6 +57,19 @@ if [[ ! -d $keras ]]; then
   mkdir -p "$keras"
   /usr/bin/python3 model_convert/testing/make_keras_file.py "$keras" --all >/dev/null
 fi
+# Graphs (inbound lists, merges, depthwise convolutions) and a model nested in a Sequential, narrow;
+# their converted files (format version 2) for the model-file reader.
+narrow=(--width-divisor 8 --input-size 32 32)
+for model in resnet50 efficientnetb0 mobilenetv2-transfer; do
+  for format in keras3 tf2-h5; do
+    ext=$([[ $format == *h5 ]] && echo h5 || echo keras)
+    f="$keras/$model.$format.$ext"
+    [[ -f $f ]] || /usr/bin/python3 model_convert/testing/make_keras_file.py "$f" --model "$model" \
+      --format "$format" "${narrow[@]}" >/dev/null
+  done
+  bin="$corpus/model_file/$model.bin"
+  [[ -f $bin ]] || build/native/model_convert/model_convert "$keras/$model.keras3.keras" -o "$bin" >/dev/null
+done
 for f in "$keras"/*.keras "$keras"/*.h5; do
   stem=$(basename "$f")
   # The zip reader reads directories and small members: the weights member cut to 64 bytes keeps

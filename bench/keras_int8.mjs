@@ -1,5 +1,5 @@
-// How int8 serves users' own models: for each tutorial CNN and zoo model (Keras 3 .keras from the
-// generator, random weights), on the Fashion-MNIST sample pictures and the test photos, how often
+// How int8 serves users' own models: for each tutorial CNN, zoo model and (narrow) graph (Keras 3
+// .keras from the generator, random weights), on the Fashion-MNIST sample pictures and the test photos, how often
 // the int8 run's top class is the f32 run's, and each gradient method's int8 map's Pearson
 // correlation with the f32 one (int8 gradients run on an f32 pass over the dequantized weights:
 // docs/engine.md). Prints a Markdown table for docs/measurements.md.
@@ -8,7 +8,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { loadModule, root } from '../cli/module.mjs';
-import { TUTORIAL_MODELS, ZOO_MODELS, convert, kerasFile } from '../tests/support/keras_files.mjs';
+import {
+  GRAPH_MODELS,
+  NARROW,
+  TUTORIAL_MODELS,
+  ZOO_MODELS,
+  convert,
+  kerasFile,
+} from '../tests/support/keras_files.mjs';
 import { pearson } from '../tests/support/stats.mjs';
 
 const m = await loadModule();
@@ -25,8 +32,9 @@ const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 console.log(`| model | input | top-1 agreement | ${methods.join(' | ')} |`);
 console.log(`| --- | --- | --- | ${methods.map(() => '---').join(' | ')} |`);
-for (const name of [...TUTORIAL_MODELS, ...ZOO_MODELS]) {
-  const file = kerasFile(name).path;
+const cases = [...[...TUTORIAL_MODELS, ...ZOO_MODELS].map((n) => [n, []]), ...GRAPH_MODELS.map((n) => [n, NARROW])];
+for (const [name, size] of cases) {
+  const file = kerasFile(name, 'keras3', size).path;
   const f32 = m.Model.load(convert(file, ['--precision', 'f32']).bytes);
   const int8 = m.Model.load(convert(file, ['--precision', 'int8']).bytes);
   let agree = 0;

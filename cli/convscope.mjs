@@ -23,7 +23,7 @@ import {
 } from './arguments.mjs';
 import { explainImage } from './explain_image.mjs';
 import { captioned } from './figures.mjs';
-import { expandInputs, outputNames, writeFileAtomically } from './files.mjs';
+import { expandInputs, outputNames, pngPath, writeFileAtomically } from './files.mjs';
 import { defaultThreads, loadModule, root } from './module.mjs';
 import { encodePng } from './png.mjs';
 import { progressBar } from './progress.mjs';
@@ -224,7 +224,7 @@ async function runCommand(m, command, args, values, outDir, run) {
     const { rows } = model.summary();
     const modelName = info.name;
     const save = (name, image, meta, lines) => {
-      const target = path.join(outDir, `${name}.png`);
+      const target = pngPath(outDir, name);
       writeFileAtomically(
         target,
         encodePng(captioned(m, image, lines), { Software: 'convscope', Model: modelName, ...meta }),

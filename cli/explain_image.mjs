@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 
 import { colormapOf, METHOD_INFO } from './catalog.mjs';
 import { captioned } from './figures.mjs';
-import { writeFileAtomically } from './files.mjs';
+import { pngPath, writeFileAtomically } from './files.mjs';
 import { encodePng } from './png.mjs';
 import { grayPicture } from '../web/src/grayscale.js';
 import { mapResolution, valueAt } from '../web/src/map_values.js';
@@ -38,7 +38,7 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
   const picture = isGrayscale(info) ? grayPicture(m.decodeImage(bytes)) : bytes;
   const outputs = [];
   const write = (name, image, meta, lines) => {
-    const target = path.join(outDir, `${name}.png`);
+    const target = pngPath(outDir, name);
     const text = { Software: 'convscope', Model: modelName, Source: path.basename(file), ...meta };
     writeFileAtomically(target, encodePng(captioned(m, image, lines), text));
     outputs.push({ file: target, ...meta });

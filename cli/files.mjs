@@ -80,3 +80,9 @@ export function outputNames(files) {
     return n === 1 ? stem : `${stem}-${n}`;
   });
 }
+
+// `<name>.png` inside `folder`, where a layer of a nested model ("mobilenetv2/Conv1") or any other
+// name may hold characters a file name cannot.
+export function pngPath(folder, name) {
+  return path.join(folder, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+}

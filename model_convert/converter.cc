@@ -252,10 +252,14 @@ Status ReadArchitecture(const ConvertOptions& o, KerasFile* file, Architecture* 
   }
   const bool inferred_notop = arch->name == "vgg16_notop";
   if (o.notop) {
-    // The top is everything from the first layer with a flat output (Flatten, pooling, Dense).
-    size_t keep = 0;
-    while (keep < arch->layers.size() && arch->layers[keep].output_shape.size() == 3) ++keep;
+    // The top is everything after the last layer with a map output (Flatten, pooling, Dense).
+    // In a graph a flat output may come early (squeeze-and-excitation's pooling): the top starts
+    // after the last map.
+    size_t keep = arch->layers.size();
+    while (keep > 1 && arch->layers[keep - 1].output_shape.size() != 3) --keep;
     arch->layers.resize(keep);
+    if (Status s = InferShapes(&arch->layers); !s.ok())
+      return Status::Error(o.input + ": " + s.message());
     if (arch->name == "vgg16") arch->name = "vgg16_notop";
   }
   for (Status s :

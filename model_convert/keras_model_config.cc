@@ -108,6 +108,23 @@ Status ReadEntries(const Json& layers, std::vector<Entry>* out) {
   return Status::Ok();
 }
 
+// Where the sort is stuck every layer left waits for another one left: following the first such
+// input from any of them must come back to a layer already seen. Names the cycle, not all the
+// layers that wait behind it.
+Status CycleError(const std::vector<Entry>& entries, const std::vector<std::vector<size_t>>& from,
+                  const std::vector<bool>& done) {
+  size_t at = static_cast<size_t>(std::find(done.begin(), done.end(), false) - done.begin());
+  std::vector<size_t> path;
+  while (std::find(path.begin(), path.end(), at) == path.end()) {
+    path.push_back(at);
+    at = *std::find_if(from[at].begin(), from[at].end(), [&](size_t f) { return !done[f]; });
+  }
+  // `path` follows inputs back; the message follows the data, each layer feeding the next.
+  std::string cycle = entries[at].name;
+  for (auto it = path.rbegin(); *it != at; ++it) cycle += " -> " + entries[*it].name;
+  return Status::Error("the model's layers form a cycle: " + cycle + " -> " + entries[at].name);
+}
+
 // Layer::inputs of a Functional's layers from their inbound nodes; execution order by a stable
 // topological sort (Keras writes layers by depth from the output, which need not be one).
 Status LinkFunctional(const std::vector<Entry>& entries, std::vector<Layer>* layers) {
@@ -152,13 +169,7 @@ Status LinkFunctional(const std::vector<Entry>& entries, std::vector<Layer>* lay
         next = i;
       }
     }
-    if (next == entries.size()) {
-      std::vector<std::string> stuck;
-      for (size_t i = 0; i < entries.size(); ++i) {
-        if (!done[i]) stuck.push_back(entries[i].name);
-      }
-      return Status::Error("the model's layers form a cycle (" + JoinNames(stuck) + ")");
-    }
+    if (next == entries.size()) return CycleError(entries, from, done);
     done[next] = true;
     order.push_back(next);
   }
@@ -175,11 +186,27 @@ Status LinkFunctional(const std::vector<Entry>& entries, std::vector<Layer>* lay
   return Status::Ok();
 }
 
-// The model's output is the layer that nothing reads, which the sort puts last.
-Status CheckOutput(const std::vector<Layer>& layers, const std::vector<std::string>& outputs) {
-  if (!outputs.empty() && outputs.front() != layers.back().name) {
-    return Status::Error("the model's output is layer " + outputs.front() + ", but layer " +
-                         layers.back().name + " is read by no layer either: the config is damaged");
+// The model's output (Keras' output_layers) goes last, where the engine looks for the class
+// scores; the sort puts it there unless another layer reads nothing either, which InferShapes
+// then names ("leads nowhere").
+Status PutOutputLast(const std::vector<std::string>& outputs, std::vector<Layer>* layers) {
+  if (outputs.empty() || outputs.front() == layers->back().name) return Status::Ok();
+  const auto output = std::find_if(layers->begin(), layers->end(),
+                                   [&](const Layer& l) { return l.name == outputs.front(); });
+  if (output == layers->end()) {
+    return Status::Error("the model's output is layer " + outputs.front() +
+                         ", which the model does not have");
+  }
+  const size_t index = static_cast<size_t>(output - layers->begin());
+  for (const Layer& l : *layers) {
+    if (std::find(l.inputs.begin(), l.inputs.end(), index) != l.inputs.end()) {
+      return Status::Error("the model's output, layer " + outputs.front() + ", feeds layer " +
+                           l.name + ": the config is damaged");
+    }
+  }
+  std::rotate(output, output + 1, layers->end());
+  for (Layer& l : *layers) {
+    for (size_t& from : l.inputs) from = from == index ? layers->size() - 1 : from - (from > index);
   }
   return Status::Ok();
 }
@@ -258,7 +285,7 @@ Status ArchitectureFromJson(const Json& j, const ConfigOptions& o, int depth, Ar
   std::vector<Entry> entries;
   CONVSCOPE_RETURN_IF_ERROR(ReadEntries(*layers, &entries));
 
-  std::map<size_t, Architecture> nested;  // by the position of its placeholder in a.layers
+  std::map<std::string, Architecture> nested;  // by its placeholder's name
   for (const Entry& e : entries) {
     if (IsModelClass(e.class_name)) {
       if (depth >= kMaxNesting) {
@@ -277,7 +304,7 @@ Status ArchitectureFromJson(const Json& j, const ConfigOptions& o, int depth, Ar
       placeholder.name = e.name;
       placeholder.kind = LayerKind::kIdentity;
       placeholder.keras_class = e.class_name;
-      nested.emplace(a.layers.size(), std::move(inner));
+      nested.emplace(e.name, std::move(inner));
       a.keras_layers.push_back({e.name, e.class_name, false, e.name, {}});
       a.layers.push_back(std::move(placeholder));
       continue;
@@ -316,7 +343,8 @@ Status ArchitectureFromJson(const Json& j, const ConfigOptions& o, int depth, Ar
   }
   if (!sequential) {
     CONVSCOPE_RETURN_IF_ERROR(LinkFunctional(entries, &a.layers));
-    CONVSCOPE_RETURN_IF_ERROR(CheckOutput(a.layers, EndpointNames(Find(*config, "output_layers"))));
+    CONVSCOPE_RETURN_IF_ERROR(
+        PutOutputLast(EndpointNames(Find(*config, "output_layers")), &a.layers));
   }
   if (a.layers.front().kind != LayerKind::kInput) {
     return Status::Error("the model's first layer is not its input");

@@ -40,6 +40,17 @@ std::string RefusalReason(const std::string& keras_class, const Json& entry) {
       if (!c.empty() && c == keras_class) return std::string(f.reason);
     }
   }
+  // Keras 3 saves an operation written between layers (`x * (1 / 255.)`, `keras.ops.maximum(x, 0)`)
+  // as an entry of its own, under a layer's class name ("Multiply") but module keras.src.ops.*:
+  // it may hold constants the config does not give, so it is not the layer of that name.
+  if (const Json* module = Find(entry, "module"); module != nullptr && module->is_string()) {
+    const std::string m = module->get<std::string>();
+    if (m.rfind("keras.src.ops", 0) == 0 || m.rfind("keras.ops", 0) == 0) {
+      return "is an operation on tensors (" + m + "." + keras_class +
+             "), not a Keras layer: convscope runs layers (use keras.layers.Rescaling, "
+             "keras.layers.Activation, ... in the model instead)";
+    }
+  }
   // A model used as a layer is flattened into the layers around it (nested_models.h).
   if (keras_class == "Sequential" || keras_class == "Functional" || keras_class == "Model") {
     return "";

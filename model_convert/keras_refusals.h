@@ -11,7 +11,7 @@ namespace convscope::convert {
 // What every refusal ends with.
 inline constexpr const char* kWhatConvscopeOpens =
     "convscope opens CNNs built from Keras' own layers (docs/layers.md lists them), Sequential or "
-    "a single chain, with one image input and one class output";
+    "Functional, with one image input and one class output";
 
 // The reason a layer of `keras_class` (its config entry: `entry`) cannot run, as the end of the
 // sentence "layer <name> (<class>) ...", or empty when convscope runs the class.

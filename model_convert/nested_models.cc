@@ -16,19 +16,19 @@ KerasLayerRef* FindRef(std::vector<KerasLayerRef>* refs, const std::string& name
 
 }  // namespace
 
-Status SpliceNested(std::map<size_t, Architecture> nested, std::vector<Layer>* layers,
+Status SpliceNested(std::map<std::string, Architecture> nested, std::vector<Layer>* layers,
                     std::vector<KerasLayerRef>* refs) {
-  // Names taken by the outer layers and every inner one: a name used twice gets its model's.
+  // Names taken by every layer and model: an inner name used twice gets its model's.
   std::map<std::string, size_t> uses;
-  for (size_t i = 0; i < layers->size(); ++i) {
-    if (nested.count(i) == 0) ++uses[(*layers)[i].name];
-  }
-  for (const auto& [p, inner] : nested) {
+  for (const Layer& l : *layers) ++uses[l.name];
+  for (const auto& [name, inner] : nested) {
+    if (inner.layers.size() < 2) return Status::Error("model " + name + " has no layers");
     for (size_t k = 1; k < inner.layers.size(); ++k) ++uses[inner.layers[k].name];
   }
   // From the last placeholder back, so that the indices of those before stay valid.
-  for (auto it = nested.rbegin(); it != nested.rend(); ++it) {
-    const size_t p = it->first;
+  for (size_t p = layers->size(); p-- > 0;) {
+    const auto it = nested.find((*layers)[p].name);
+    if (it == nested.end()) continue;
     Architecture& inner = it->second;
     const Layer& placeholder = (*layers)[p];
     if (placeholder.inputs.size() != 1) {
@@ -36,7 +36,7 @@ Status SpliceNested(std::map<size_t, Architecture> nested, std::vector<Layer>* l
                            std::to_string(placeholder.inputs.size()) +
                            " inputs; convscope runs nested models of one input");
     }
-    const size_t m = inner.layers.size() - 1;  // the inner layers but the input
+    const size_t m = inner.layers.size() - 1;  // the inner layers but the input: at least 1
     const auto outer = [&](size_t r) { return r < p ? r : r == p ? p + m - 1 : r + m - 1; };
     std::vector<Layer> spliced(layers->begin(), layers->begin() + static_cast<std::ptrdiff_t>(p));
     for (size_t k = 1; k <= m; ++k) {

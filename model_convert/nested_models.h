@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <string>
 #include <vector>
 
 #include "base/status.h"
@@ -14,11 +15,11 @@
 
 namespace convscope::convert {
 
-// Replaces each placeholder layers[p] (the key of `nested`, a layer reading one input) by the
+// Replaces each placeholder (the layer named as a key of `nested`, reading one input) by the
 // inner model's layers without their input, renaming an inner layer "<model>/<name>" where its
-// name is another layer's too, and its KerasLayerRef (in `refs`, the placeholder's `layers`) with
-// it. `layers` hold explicit inputs; the result is in a running order still.
-Status SpliceNested(std::map<size_t, Architecture> nested, std::vector<Layer>* layers,
+// name is another layer's (or model's) too, and its KerasLayerRef (in `refs`, the placeholder's
+// `layers`) with it. `layers` hold explicit inputs; the result is in a running order still.
+Status SpliceNested(std::map<std::string, Architecture> nested, std::vector<Layer>* layers,
                     std::vector<KerasLayerRef>* refs);
 
 // Sets has_weights on each reference, a nested model's when any of its layers has weights.

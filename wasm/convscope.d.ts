@@ -208,7 +208,8 @@ export declare class Model {
   activation(name: string): HeapTensor<Float32Array> & { layer: string };
   /**
    * A convolution's filters as tiles (a layer with hasFilters: Conv2D, SeparableConv2D's depthwise
-   * ones): in colour for kernels on RGB (channel omitted), else one input channel.
+   * ones, DepthwiseConv2D's, one per channel): in colour for kernels on RGB (channel omitted), else
+   * one input channel.
    */
   filterGrid(name: string, options?: { channel?: number; scale?: number; colormap?: Colormap }): Grid;
   /** Every channel of a H x W x C activation as a tile. */

@@ -42,6 +42,9 @@ def run(args):
     if args.fault and flavor.container == "h5" and args.fault not in faults.H5_FAULTS:
         raise Refused(f"fault '{args.fault}' applies to .keras archives only "
                       f"(for .h5: {', '.join(faults.H5_FAULTS)})")
+    if args.fault in faults.GRAPH_FAULTS and args.model not in faults.GRAPH_MODELS:
+        raise Refused(f"fault '{args.fault}' edits the layers of "
+                      f"{', '.join(faults.GRAPH_MODELS)}")
     opts = {"no_input_layer": args.no_input_layer, "width_divisor": args.width_divisor}
     if args.input_size:
         if args.model not in ["cifar-softmax"] + SIZED:

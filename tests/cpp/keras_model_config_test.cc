@@ -1,6 +1,7 @@
 // The Keras config reader on what the generator's files do not show: a free input size, a
 // Sequential whose input shape is only in its first layer's build_config, a Functional model
-// listed out of execution order, and the dialect's one difference.
+// listed out of execution order (a nested one too), names that collide after flattening, Keras 3
+// operations saved under layers' class names, and the dialect's one difference.
 #include "keras_model_config.h"
 
 #include <gtest/gtest.h>
@@ -125,6 +126,75 @@ TEST(KerasModelConfig, RefusesWithTheLayerItsClassAndWhy) {
   const Status subclassed =
       ArchitectureFromModelConfig(R"({"class_name": "MyModel", "config": {}})", {}, &a);
   EXPECT_NE(subclassed.message().find("a subclassed model"), std::string::npos);
+}
+
+// A Functional whose base model is listed after the layer that reads it, with a layer named as
+// one of the base's: the base's layers take its place in running order, the inner "d" becomes
+// "base/d", and the outer Dense reads the base's last layer.
+TEST(KerasModelConfig, ANestedModelIsFlattenedInRunningOrderWithCollidingNamesPrefixed) {
+  const Architecture a = Read(R"({"class_name": "Functional", "config": {"name": "outer",
+      "input_layers": [["in", 0, 0]], "output_layers": [["d", 0, 0]], "layers": [
+      {"class_name": "InputLayer", "name": "in",
+       "config": {"name": "in", "batch_shape": [null, 8, 8, 3]}, "inbound_nodes": []},
+      {"class_name": "Dense", "name": "d", "config": {"name": "d", "units": 3},
+       "inbound_nodes": [[["base", 0, 0, {}]]]},
+      {"class_name": "Functional", "name": "base", "inbound_nodes": [[["in", 0, 0, {}]]],
+       "config": {"name": "base", "input_layers": [["x", 0, 0]], "output_layers": [["g", 0, 0]],
+        "layers": [
+         {"class_name": "InputLayer", "name": "x",
+          "config": {"name": "x", "batch_shape": [null, 8, 8, 3]}, "inbound_nodes": []},
+         {"class_name": "Conv2D", "name": "d", "config": {"name": "d", "filters": 2,
+          "kernel_size": 3}, "inbound_nodes": [[["x", 0, 0, {}]]]},
+         {"class_name": "GlobalAveragePooling2D", "name": "g", "config": {"name": "g"},
+          "inbound_nodes": [[["d", 0, 0, {}]]]}]}}]}})");
+  EXPECT_EQ(Names(a), "in base/d g d");
+  EXPECT_EQ(a.layers[1].inputs, (std::vector<size_t>{0}));
+  EXPECT_EQ(a.layers[3].inputs, (std::vector<size_t>{2}));
+  EXPECT_EQ(a.layers[3].output_shape, (Shape{3}));
+  const KerasLayerRef& base = a.keras_layers[2];
+  ASSERT_EQ(base.layers.size(), 3u);
+  EXPECT_EQ(base.layers[1].name, "base/d");
+  EXPECT_EQ(base.layers[1].keras_name, "d");
+  EXPECT_TRUE(base.has_weights);
+}
+
+TEST(KerasModelConfig, RefusesKerasOperationsSavedUnderALayersClassName) {
+  Architecture a;
+  // `x * (1 / 255.)` in a Keras 3 Functional: an entry named like the Multiply layer.
+  const Status s = ArchitectureFromModelConfig(
+      R"({"class_name": "Functional", "config": {"name": "f",
+      "input_layers": [["in", 0, 0]], "output_layers": [["d", 0, 0]], "layers": [
+      {"class_name": "InputLayer", "name": "in",
+       "config": {"name": "in", "batch_shape": [null, 4, 4, 1]}, "inbound_nodes": []},
+      {"module": "keras.src.ops.numpy", "class_name": "Multiply", "name": "multiply",
+       "config": {"name": "multiply"}, "inbound_nodes": [{"args": [{"class_name":
+       "__keras_tensor__", "config": {"keras_history": ["in", 0, 0]}}, 0.0039], "kwargs": {}}]},
+      {"class_name": "Flatten", "name": "d", "config": {"name": "d"},
+       "inbound_nodes": [[["multiply", 0, 0, {}]]]}]}})",
+      {}, &a);
+  EXPECT_NE(s.message().find("layer multiply (Multiply) is an operation on tensors "
+                             "(keras.src.ops.numpy.Multiply), not a Keras layer"),
+            std::string::npos)
+      << s.message();
+}
+
+// A layer nothing reads, listed after the output: named as such, not as a second output.
+TEST(KerasModelConfig, ALayerThatLeadsNowhereIsNamedWhereverTheFileListsIt) {
+  Architecture a;
+  const Status s = ArchitectureFromModelConfig(
+      R"({"class_name": "Functional", "config": {"name": "f",
+      "input_layers": [["in", 0, 0]], "output_layers": [["d", 0, 0]], "layers": [
+      {"class_name": "InputLayer", "name": "in",
+       "config": {"name": "in", "batch_shape": [null, 4, 4, 1]}, "inbound_nodes": []},
+      {"class_name": "Flatten", "name": "d", "config": {"name": "d"},
+       "inbound_nodes": [[["in", 0, 0, {}]]]},
+      {"class_name": "Flatten", "name": "unused", "config": {"name": "unused"},
+       "inbound_nodes": [[["in", 0, 0, {}]]]}]}})",
+      {}, &a);
+  EXPECT_NE(s.message().find("layer unused leads nowhere: no layer reads it and it is not the "
+                             "model's output (d)"),
+            std::string::npos)
+      << s.message();
 }
 
 }  // namespace

@@ -152,7 +152,7 @@ test('Keras models the core refuses, and layers a command cannot use: exit 2 wit
   assert.equal(
     refused.stderr,
     `convscope: ${lambda}: layer lambda (Lambda) runs Python code that is not in the file (a Lambda layer); ` +
-      "convscope opens CNNs built from Keras' own layers (docs/layers.md lists them), Sequential or a single chain, " +
+      "convscope opens CNNs built from Keras' own layers (docs/layers.md lists them), Sequential or Functional, " +
       'with one image input and one class output\n',
   );
   const fashion = kerasFile('fashion-bn', 'keras3').path;

@@ -178,3 +178,23 @@ for (const [name, extra] of MODEL_CASES) {
     }
   });
 }
+
+// --notop on a graph keeps every layer up to the last map, past the flat outputs that come earlier
+// (squeeze-and-excitation's pooling in EfficientNetB0).
+test('graphs cut with --notop keep their feature maps up to the last one', () => {
+  for (const [name, last] of [
+    ['efficientnetb0', 'top_activation'],
+    ['resnet50', 'conv5_block3_out'],
+  ]) {
+    const model = m.Model.load(convert(kerasFile(name, 'keras3', NARROW).path, ['--notop']).bytes);
+    try {
+      const rows = model.summary().rows;
+      assert.equal(rows.at(-1).name, last, name);
+      assert.ok(rows.some((r) => r.name.endsWith('se_squeeze')) === (name === 'efficientnetb0'), name);
+      model.run(readImage('chelsea.png'), { precision: 'f32' });
+      assert.ok(model.featureMapGrid(last).tiles > 0, `${name}: ${last} maps`);
+    } finally {
+      model.release();
+    }
+  }
+});

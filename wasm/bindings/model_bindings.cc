@@ -219,7 +219,7 @@ val TryFilterGrid(const Model& model, val name, val options) {
   const Layer& layer = model.header().layers[*index].layer;
   if (!HasFilters(layer)) {
     return Fail("layer " + layer.name + " is a " + layer.keras_class +
-                ": filters are drawn for convolutions (Conv2D, SeparableConv2D)");
+                ": filters are drawn for convolutions (Conv2D, SeparableConv2D, DepthwiseConv2D)");
   }
   const val o = options.isUndefined() ? val::object() : options;
   if (!IsObject(o)) return Fail("options must be an object, got " + TypeName(options));

@@ -1,6 +1,6 @@
 // A layer without weights (pooling, flatten) as its own one-node XNNPACK runtime, built once and
-// reused for every image. The engine chains the layers: each reads the previous layer's output
-// buffer and writes its own, so every activation stays available after a forward pass, each layer
+// reused for every image. The engine runs the layers in order: each reads its inputs' output
+// buffers and writes its own, so every activation stays available after a forward pass, each layer
 // is timed, and a pass can stop (or restart) at any layer. The layer kind (layers/) defines the
 // node; convolutions are Conv2d (conv2d.h), Dense layers DenseLayer (dense_layer.h).
 #pragma once

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/checked_math.h"
 #include "keras_config.h"
 #include "layer_kind.h"
 #include "pointwise.h"
@@ -38,7 +39,10 @@ Status MergedShape(const Layer& l, const std::vector<Shape>& ins, const std::str
       return Status::Error(where + " cannot concatenate " + ShapeString(ins.front()) + " and " +
                            ShapeString(in) + ": all but the channels must agree");
     }
-    shape.back() += in.back();
+    if (__builtin_add_overflow(shape.back(), in.back(), &shape.back()) ||
+        shape.back() > kMaxTensorElements) {
+      return Status::Error(where + " concatenates more channels than a tensor may hold");
+    }
   }
   *out = shape;
   return Status::Ok();

@@ -100,6 +100,11 @@ Status CheckInputs(std::vector<Layer>* layers, size_t i, const std::string& wher
   Layer& l = (*layers)[i];
   const LayerKindOps& ops = KindOps(l.kind);
   if (l.inputs.empty()) l.inputs = {i - 1};
+  if (l.inputs.size() > kMaxLayerInputs) {
+    return Status::Error(where + " reads " + std::to_string(l.inputs.size()) +
+                         " inputs, more than the " + std::to_string(kMaxLayerInputs) +
+                         " convscope runs");
+  }
   if (l.inputs.size() < ops.min_inputs || l.inputs.size() > ops.max_inputs) {
     const std::string wanted = ops.max_inputs == 1 ? "one input"
                                : ops.min_inputs == ops.max_inputs

@@ -91,6 +91,9 @@ class TileRunner {
 
 // The input rank of kinds that take any (pointwise kinds, identities).
 inline constexpr size_t kAnyRank = SIZE_MAX;
+// The most inputs one layer may read (Inception concatenates 4, DenseNet 2 at a time): a bound on
+// what a crafted file can make one merge do.
+inline constexpr size_t kMaxLayerInputs = 64;
 
 struct LayerKindOps {
   LayerKind kind;
@@ -112,8 +115,9 @@ struct LayerKindOps {
   // The output shape for an input of the right rank; `where` names the layer in messages.
   Status (*output_shape)(const Layer& layer, const Shape& input, const std::string& where,
                          Shape* out);
-  // How many inputs it reads (merges: two or more, SIZE_MAX for any number), and for a kind that
-  // reads several, the output shape from all of theirs (used instead of output_shape).
+  // How many inputs it reads (merges: one or more, SIZE_MAX for any number up to
+  // kMaxLayerInputs), and for a kind that reads several, the output shape from all of theirs
+  // (used instead of output_shape).
   size_t min_inputs = 1, max_inputs = 1;
   Status (*merged_shape)(const Layer& layer, const std::vector<Shape>& inputs,
                          const std::string& where, Shape* out) = nullptr;
@@ -126,7 +130,7 @@ struct LayerKindOps {
   bool has_activation = false;
   // Whether the runner can fold a plain ReLU into its output (ForwardContext::fuse_relu).
   bool fuses_relu = false;
-  // Whether the filter grid draws its kernel (Conv2D, SeparableConv2D).
+  // Whether the filter grid draws its kernel (Conv2D, SeparableConv2D, DepthwiseConv2D).
   bool has_filters = false;
   // Whether the runner reads its weights on every run (a Dense layer), rather than packing a copy
   // when built (so the engine may drop any converted weights then).

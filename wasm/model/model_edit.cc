@@ -21,7 +21,9 @@ Status WithHeader(std::span<const uint8_t> file, const std::function<Status(Mode
   CONVSCOPE_RETURN_IF_ERROR(edit(&header));
   Preamble p;
   CONVSCOPE_RETURN_IF_ERROR(DecodePreamble(file, &p));
-  const std::string text = DumpJson(HeaderToJson(header));
+  const Json json = HeaderToJson(header);
+  const std::string text = DumpJson(json);
+  p.version = static_cast<uint32_t>(json["format_version"].get<size_t>());  // the header's own
   const auto offset = static_cast<size_t>(p.header_offset);
   out->assign(file.begin(), file.begin() + static_cast<ptrdiff_t>(offset));
   out->insert(out->end(), text.begin(), text.end());

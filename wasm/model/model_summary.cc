@@ -20,7 +20,11 @@ std::vector<std::array<bool, 2>> FreeAxes(const ModelHeader& h) {
     const Layer& l = h.layers[i].layer;
     const bool fixes = l.kind == LayerKind::kGlobalAveragePooling2D ||
                        l.kind == LayerKind::kGlobalMaxPooling2D || l.kind == LayerKind::kReshape;
-    if (l.output_shape.size() == 3 && !fixes) free[i] = free[l.inputs[0]];
+    if (l.output_shape.size() != 3 || fixes) continue;
+    for (size_t from : l.inputs) {  // a merge's axis is free where any input's is
+      free[i][0] = free[i][0] || free[from][0];
+      free[i][1] = free[i][1] || free[from][1];
+    }
   }
   return free;
 }
