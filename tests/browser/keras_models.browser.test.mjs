@@ -9,19 +9,17 @@
 // stays usable. Served, ?model=URL opens a .keras. Screenshots go to test-output/keras-models/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { kerasFile } from '../support/keras_files.mjs';
 import { root } from '../support/models.mjs';
-import { axeViolations, BROWSERS, canvases, errorText, openPage, settled, showTab, VIEWS } from '../support/page.mjs';
+import { assertDrawn, byKeyboard, everyView, LONG, openKeras, press, shots } from '../support/keras_page.mjs';
+import { axeViolations, BROWSERS, errorText, openPage, settled, showTab } from '../support/page.mjs';
 import { startStaticServer } from '../support/static_server.mjs';
 
-const shots = path.join(root, 'test-output/keras-models');
-mkdirSync(shots, { recursive: true });
 const pageUrl = `file://${path.join(root, 'dist/convscope.html')}`;
 const chelsea = path.join(root, 'tests/data/images/chelsea.png');
-const LONG = { timeout: 120000 };
 
 // Keras 3 .keras files and a tf.keras 2 legacy .h5, as the generator names them.
 const file = (model, format = 'keras3') => kerasFile(model, format).path;
@@ -38,25 +36,6 @@ const countQuestions = (page) =>
 const modelInfo = (page) => page.evaluate(() => document.getElementById('model-info').textContent);
 const mode = (page) => page.evaluate(() => window.convscopeApp.state.model.info.preprocessing.mode);
 
-// Opens a Keras file through the model picker; `answer(page)` answers the preprocessing question
-// when given (the question must then come). Resolves once the model has run the image on show.
-async function openKeras(page, keras, answer) {
-  await page.setInputFiles('#model-input', keras);
-  if (answer) {
-    await page.waitForFunction(() => document.getElementById('preprocessing-dialog')?.open, null, LONG);
-    await answer(page);
-  }
-  await page.waitForFunction(
-    (name) =>
-      document.getElementById('model-info').textContent.startsWith(`${name}:`) &&
-      window.convscopeApp.state.run &&
-      !window.convscopeApp.active,
-    path.basename(keras),
-    LONG,
-  );
-  await settled(page);
-}
-
 // Waits until model `name` is on show (with preprocessing `mode`, if given) or the page shows an
 // error, which fails the test with its text.
 async function loadedOrFailed(page, name, mode) {
@@ -71,61 +50,6 @@ async function loadedOrFailed(page, name, mode) {
   );
   assert.equal(await page.evaluate(() => document.getElementById('error-text').textContent), '');
   await settled(page);
-}
-
-// The question's answer by keyboard: from the pre-selected choice (which has focus), `downs` times
-// the down arrow, then Enter.
-const byKeyboard =
-  (downs = 0) =>
-  async (page) => {
-    for (let i = 0; i < downs; i++) await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
-    await page.waitForFunction(() => !document.getElementById('preprocessing-dialog'));
-  };
-
-// Every canvas of the view drawn and not blank, and no error shown.
-async function assertDrawn(page, what) {
-  await settled(page);
-  const drawn = (await canvases(page)).filter((c) => c.label !== 'zoomed tile');
-  assert.ok(drawn.length > 0, `${what}: no canvas`);
-  for (const c of drawn) assert.ok(c.width > 0 && c.variance > 0, `${what}: ${c.label} is blank ${JSON.stringify(c)}`);
-  assert.equal(await page.evaluate(() => document.getElementById('error').hidden), true, `${what}: error shown`);
-}
-
-// Clicks the view's button labelled `text` (a view's Run, Synthesize).
-const press = (page, text) =>
-  page.evaluate((t) => [...document.querySelectorAll('#view button')].find((b) => b.textContent === t).click(), text);
-
-// Every view of the model on show, and Explain with each method, drawn.
-async function everyView(page, tag) {
-  // Explain starts on a method drawn without a Run press.
-  await page.evaluate(() => window.convscopeApp.set({ method: 'gradcam' }));
-  for (const view of VIEWS) {
-    await showTab(page, view);
-    if (view === 'summary') {
-      assert.match(await page.evaluate(() => document.querySelector('#view pre').textContent), /Total params: /);
-      continue;
-    }
-    if (view === 'maximize') {
-      await press(page, 'Synthesize');
-      await page.waitForFunction(() => document.querySelectorAll('#view figure canvas').length === 4, null, LONG);
-    }
-    await assertDrawn(page, `${tag} ${view}`);
-    await page.screenshot({ path: path.join(shots, `${tag}-${view}.png`), fullPage: true });
-  }
-  await showTab(page, 'explain');
-  const methods = await page.evaluate(() =>
-    [...document.querySelectorAll('#view select[aria-label=Method] option')].map((o) => o.value),
-  );
-  assert.ok(methods.length >= 8, methods.join());
-  for (const method of methods) {
-    await page.evaluate((m) => window.convscopeApp.set({ tab: 'explain', method: m }), method);
-    await settled(page);
-    if (await page.evaluate(() => [...document.querySelectorAll('#view button')].some((b) => b.textContent === 'Run')))
-      await press(page, 'Run');
-    await page.waitForFunction(() => document.querySelector('#view figure canvas'), null, LONG);
-    await assertDrawn(page, `${tag} explain ${method}`);
-  }
 }
 
 // Reloads the page and waits until it has opened its model and image again.

@@ -1,0 +1,43 @@
+// Graphs in dist/convscope.html (file://), in Chromium and Firefox ESR: keras.applications'
+// ResNet50 (narrow, as Keras 3 saves it) and the transfer-learning pattern (a MobileNetV2 base
+// inside a Sequential, as tf.keras 2 saves it) dropped in, every view and method drawn, Grad-CAM
+// at the last block by default, and a layer of the nested base explained by its own name.
+// Screenshots go to test-output/keras-models/.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { kerasFile, NARROW } from '../support/keras_files.mjs';
+import { assertDrawn, byKeyboard, everyView, openKeras } from '../support/keras_page.mjs';
+import { pageUrl } from '../support/first_minutes.mjs';
+import { BROWSERS, openPage } from '../support/page.mjs';
+
+for (const browser of BROWSERS) {
+  test(`${browser}: ResNet50 and a transfer-learning model dropped in, every view and method drawn`, async () => {
+    const { page, problems, close } = await openPage(pageUrl, { browser });
+    try {
+      // Its preprocessing (caffe) is not in the file: the page asks.
+      await openKeras(page, kerasFile('resnet50', 'keras3', NARROW).path, byKeyboard());
+      const info = await page.evaluate(() => window.convscopeApp.state.model.info);
+      assert.equal(info.camLayer, 'conv5_block3_out');
+      await everyView(page, `${browser}-resnet50`);
+
+      await openKeras(page, kerasFile('mobilenetv2-transfer', 'tf2-h5', NARROW).path, byKeyboard());
+      const rows = await page.evaluate(() => window.convscopeApp.state.model.summary.rows.map((r) => r.name));
+      assert.ok(rows.includes('block_16_project_BN') && rows.at(-1) === 'dense', rows.join());
+      await everyView(page, `${browser}-transfer`);
+      // Grad-CAM at a layer inside the base, by its own name.
+      await page.evaluate(() =>
+        window.convscopeApp.set({ tab: 'explain', method: 'gradcam', camLayer: 'block_13_expand_relu' }),
+      );
+      await page.waitForFunction(() => document.querySelector('#view figure canvas'));
+      assert.equal(
+        await page.evaluate(() => document.querySelector('#view select[aria-label=Layer]').value),
+        'block_13_expand_relu',
+      );
+      await assertDrawn(page, 'Grad-CAM at block_13_expand_relu');
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+}

@@ -1,0 +1,87 @@
+// Users' own models in the page, for the browser tests: opening a Keras file through the model
+// picker, answering the preprocessing question by keyboard, and every view and method drawn.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+import { root } from './models.mjs';
+import { canvases, settled, showTab, VIEWS } from './page.mjs';
+
+export const LONG = { timeout: 120000 };
+// Screenshots of every view, for a person to look at.
+export const shots = path.join(root, 'test-output/keras-models');
+mkdirSync(shots, { recursive: true });
+
+// Opens a Keras file through the model picker; `answer(page)` answers the preprocessing question
+// when given (the question must then come). Resolves once the model has run the image on show.
+export async function openKeras(page, keras, answer) {
+  await page.setInputFiles('#model-input', keras);
+  if (answer) {
+    await page.waitForFunction(() => document.getElementById('preprocessing-dialog')?.open, null, LONG);
+    await answer(page);
+  }
+  await page.waitForFunction(
+    (name) =>
+      document.getElementById('model-info').textContent.startsWith(`${name}:`) &&
+      window.convscopeApp.state.run &&
+      !window.convscopeApp.active,
+    path.basename(keras),
+    LONG,
+  );
+  await settled(page);
+}
+
+// The question's answer by keyboard: from the pre-selected choice (which has focus), `downs` times
+// the down arrow, then Enter.
+export const byKeyboard =
+  (downs = 0) =>
+  async (page) => {
+    for (let i = 0; i < downs; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !document.getElementById('preprocessing-dialog'));
+  };
+
+// Every canvas of the view drawn and not blank, and no error shown.
+export async function assertDrawn(page, what) {
+  await settled(page);
+  const drawn = (await canvases(page)).filter((c) => c.label !== 'zoomed tile');
+  assert.ok(drawn.length > 0, `${what}: no canvas`);
+  for (const c of drawn) assert.ok(c.width > 0 && c.variance > 0, `${what}: ${c.label} is blank ${JSON.stringify(c)}`);
+  assert.equal(await page.evaluate(() => document.getElementById('error').hidden), true, `${what}: error shown`);
+}
+
+// Clicks the view's button labelled `text` (a view's Run, Synthesize).
+export const press = (page, text) =>
+  page.evaluate((t) => [...document.querySelectorAll('#view button')].find((b) => b.textContent === t).click(), text);
+
+// Every view of the model on show, and Explain with each method, drawn.
+export async function everyView(page, tag) {
+  // Explain starts on a method drawn without a Run press.
+  await page.evaluate(() => window.convscopeApp.set({ method: 'gradcam' }));
+  for (const view of VIEWS) {
+    await showTab(page, view);
+    if (view === 'summary') {
+      assert.match(await page.evaluate(() => document.querySelector('#view pre').textContent), /Total params: /);
+      continue;
+    }
+    if (view === 'maximize') {
+      await press(page, 'Synthesize');
+      await page.waitForFunction(() => document.querySelectorAll('#view figure canvas').length === 4, null, LONG);
+    }
+    await assertDrawn(page, `${tag} ${view}`);
+    await page.screenshot({ path: path.join(shots, `${tag}-${view}.png`), fullPage: true });
+  }
+  await showTab(page, 'explain');
+  const methods = await page.evaluate(() =>
+    [...document.querySelectorAll('#view select[aria-label=Method] option')].map((o) => o.value),
+  );
+  assert.ok(methods.length >= 8, methods.join());
+  for (const method of methods) {
+    await page.evaluate((m) => window.convscopeApp.set({ tab: 'explain', method: m }), method);
+    await settled(page);
+    if (await page.evaluate(() => [...document.querySelectorAll('#view button')].some((b) => b.textContent === 'Run')))
+      await press(page, 'Run');
+    await page.waitForFunction(() => document.querySelector('#view figure canvas'), null, LONG);
+    await assertDrawn(page, `${tag} explain ${method}`);
+  }
+}
