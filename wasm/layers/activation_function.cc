@@ -251,6 +251,13 @@ std::string ActivationLabel(const ActivationFn& f) {
 void ApplyActivation(const ActivationFn& f, std::span<const float> x, size_t channels,
                      std::span<float> y) {
   if (f.kind == ActivationKind::kSoftmax) return SoftmaxRows(x, channels, y);
+  if (f.kind == ActivationKind::kRelu && f.negative_slope == 0 && f.threshold == 0) {
+    // ReLU and ReLU6 (ResNet's and MobileNet's standalone activations) as a loop the compiler
+    // turns into SIMD, where Value's switch per element costs a graph of them a fifth of its pass.
+    const float top = f.max_value;
+    for (size_t i = 0; i < x.size(); ++i) y[i] = std::min(x[i] > 0.0f ? x[i] : 0.0f, top);
+    return;
+  }
   for (size_t i = 0; i < x.size(); ++i) y[i] = Value(f, x[i]);
 }
 
