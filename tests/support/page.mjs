@@ -20,6 +20,7 @@ const TIMEOUT = 120000;
 //   serve       a folder to serve on 127.0.0.1 for this page (cross-origin isolated with
 //               `isolated`); `url` is then a path on that server
 //   dark        prefers-color-scheme: dark;  viewport  {width, height}, default 1280 x 720
+//   scale       the device pixel ratio (default 1)
 //   initScript  a function (or script text) run in the page before its own scripts
 //   routes      Chromium: URL glob -> bytes answered from memory
 //   ready       wait for window.convscopeReady (set by the page and the tests' pages); default true
@@ -37,6 +38,7 @@ export async function openPage(
     isolated = false,
     dark = false,
     viewport = { width: 1280, height: 720 },
+    scale = 1,
     initScript,
     routes = {},
     ready = true,
@@ -44,7 +46,9 @@ export async function openPage(
 ) {
   const server = serve ? await startStaticServer(serve, {}, { isolated }) : undefined;
   const opened =
-    browser === 'chromium' ? await chromiumPage(dark, viewport, routes) : await firefoxPage(dark, viewport, routes);
+    browser === 'chromium'
+      ? await chromiumPage(dark, viewport, scale, routes)
+      : await firefoxPage(dark, viewport, scale, routes);
   const { page } = opened;
   const problems = [],
     requests = [];
@@ -72,8 +76,8 @@ export async function openPage(
   return { page, problems, requests, server, close };
 }
 
-async function chromiumPage(dark, viewport, routes) {
-  const b = await launchChromium({ colorScheme: dark ? 'dark' : 'light', viewport });
+async function chromiumPage(dark, viewport, scale, routes) {
+  const b = await launchChromium({ colorScheme: dark ? 'dark' : 'light', viewport, deviceScaleFactor: scale });
   const page = await b.context.newPage();
   page.setDefaultTimeout(TIMEOUT);
   for (const [glob, body] of Object.entries(routes)) {
@@ -82,11 +86,11 @@ async function chromiumPage(dark, viewport, routes) {
   return { page, addInitScript: (fn) => page.addInitScript(fn), close: b.close };
 }
 
-async function firefoxPage(dark, viewport, routes) {
+async function firefoxPage(dark, viewport, scale, routes) {
   if (Object.keys(routes).length) throw new Error('routes: Chromium only');
   const b = await launchFirefox({ dark });
   const p = await b.browser.newPage();
-  await p.setViewport(viewport);
+  await p.setViewport({ ...viewport, deviceScaleFactor: scale });
   const page = {
     on: (event, fn) => p.on(event, fn),
     goto: (url) => p.goto(url),

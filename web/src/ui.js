@@ -54,8 +54,16 @@ export function imageCanvas({ width, height, data }, { pixelated = true, label =
 
 // A canvas for drawing at device resolution: returns [canvas, ctx] with ctx in CSS pixels.
 export function hiDpiCanvas(width, height, label = '') {
-  const dpr = Math.max(1, Math.round(globalThis.devicePixelRatio || 1));
-  const c = el('canvas', { width: width * dpr, height: height * dpr, role: 'img', 'aria-label': label });
+  // Browsers draw nothing on a canvas past 32,767 pixels a side or about 2^28 in all: a very wide
+  // drawing (DenseNet121's 429 layers in a row) gets the density that fits, below 1 if need be.
+  const fits = Math.min(32767 / width, 32767 / height, Math.sqrt((1 << 27) / (width * height)));
+  const dpr = Math.min(Math.max(1, Math.round(globalThis.devicePixelRatio || 1)), fits);
+  const c = el('canvas', {
+    width: Math.floor(width * dpr),
+    height: Math.floor(height * dpr),
+    role: 'img',
+    'aria-label': label,
+  });
   c.style.width = `${width}px`;
   const ctx = c.getContext('2d');
   ctx.scale(dpr, dpr);
