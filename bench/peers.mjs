@@ -1,5 +1,5 @@
-// The peers' side of the VGG16 benchmark, shared by Node and the browser page: the same network
-// built in tfjs from convscope's own f32 weights, and layout helpers.
+// The peers' side of the forward-pass benchmarks (VGG16, graph models), shared by Node and the
+// browser page: VGG16 in tfjs from convscope's own f32 weights, layout helpers, the scores check.
 
 // NHWC -> NCHW (onnxruntime's layout).
 export function toNchw(nhwc, h, w, c) {
@@ -12,16 +12,33 @@ export function toNchw(nhwc, h, w, c) {
   return out;
 }
 
-// A caffe-preprocessed NHWC input back to RGBA pixels (so convscope can be fed pixels at the input
-// size and skip decoding, like the peers, which get the tensor).
-export function toRgba(nhwc, mean = [103.939, 116.779, 123.68]) {
+// A preprocessed NHWC input back to RGBA pixels (so convscope can be fed pixels at the input size
+// and skip decoding, like the peers, which get the tensor): the inverse of wasm/images/preprocess.h,
+// `p` a model.info().preprocessing (default: VGG16's caffe).
+const CAFFE = { channelOrder: 'BGR', mean: [103.939, 116.779, 123.68], scale: 1, std: [1, 1, 1] };
+export function toRgba(nhwc, p = CAFFE) {
   const n = nhwc.length / 3;
   const rgba = new Uint8ClampedArray(n * 4);
+  const source = (c) => (p.channelOrder === 'BGR' ? 2 - c : c);
   for (let i = 0; i < n; i++) {
-    for (let c = 0; c < 3; c++) rgba[4 * i + 2 - c] = Math.round(nhwc[3 * i + c] + mean[c]);
+    for (let c = 0; c < 3; c++)
+      rgba[4 * i + source(c)] = Math.round((nhwc[3 * i + c] * p.std[c] + p.mean[c]) / p.scale);
     rgba[4 * i + 3] = 255;
   }
   return rgba;
+}
+
+// The largest difference of two score vectors relative to the largest of the reference `b` (as
+// the PyTorch comparisons measure): element by element, softmax tails that underflow to 0 in one
+// engine and not the other would read as a 100% difference.
+export function maxRelDiff(a, b) {
+  let diff = 0,
+    top = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    top = Math.max(top, Math.abs(b[i]));
+  }
+  return diff / top;
 }
 
 // VGG16 in tfjs ops with the weights of a convscope f32 Model (OHWI -> HWIO, OI -> IO).
