@@ -158,7 +158,7 @@ test('filter and feature-map grids', () => {
     );
     assert.throws(
       () => model.filterGrid('block1_pool'),
-      /is a MaxPooling2D: filters are drawn for convolutions \(Conv2D, SeparableConv2D\)/,
+      /is a MaxPooling2D: filters are drawn for convolutions \(Conv2D, SeparableConv2D, DepthwiseConv2D\)/,
     );
     assert.throws(() => model.featureMapGrid('block1_conv1'), /run an image first/);
     model.run(readImage('astronaut.png'));
