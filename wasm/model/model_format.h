@@ -55,9 +55,9 @@ uint32_t FormatVersionOf(const std::vector<Layer>& layers);
 
 std::array<uint8_t, kPreambleSize> EncodePreamble(const Preamble& p);
 
-// Checks magic, version (which the header's format_version must repeat: ModelFile), checksum, and that `bytes` is
-// exactly the file with the header inside; the message says which check failed, e.g. "the file is
-// truncated: 1024 of 4096 bytes".
+// Checks magic, version (which the header's format_version must repeat: ModelFile), checksum, and
+// that `bytes` is exactly the file with the header inside; the message says which check failed,
+// e.g. "the file is truncated: 1024 of 4096 bytes".
 Status DecodePreamble(std::span<const uint8_t> bytes, Preamble* out);
 
 }  // namespace convscope
