@@ -51,6 +51,7 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
     Precision: x.precision,
     Weights: x.weights,
     Activations: x.activations,
+    ...(x.computation ? { Computation: x.computation } : {}),
   });
   const captionOf = (x) =>
     `${x.method} | layer ${x.layer} | ${x.label} (${x.classIndex}) | ${x.arithmetic} | ${mapResolution(x, x.raw.shape, 'x')}`;

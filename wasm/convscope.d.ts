@@ -169,6 +169,13 @@ export interface Explanation {
   activations: Precision;
   /** For captions: 'f32', 'int8', or 'int8 weights, f32 pass'. */
   arithmetic: string;
+  /**
+   * How the method computed the map where it has more than one way, for reports; '' otherwise.
+   * Occlusion: which layers ran incrementally, which whole, and from which layer on the occluded
+   * copies ran in batches (e.g. 'incremental through block5_pool; then flatten on, 16 copies at a
+   * time').
+   */
+  computation: string;
   /** The map at the model's input size, normalized to [0, 1]: width x height values. */
   width: number;
   height: number;

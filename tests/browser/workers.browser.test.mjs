@@ -49,6 +49,7 @@ async function explainBothWays(page, method, options, workers) {
       return {
         sameMap: one.map.length > 0 && one.map.every((v, i) => v === many.map[i]),
         sameFigure: one.figure.data.every((v, i) => v === many.figure.data[i]),
+        sameComputation: one.computation === many.computation,
         helpers: app.team.workerCount,
       };
     },
@@ -68,7 +69,7 @@ test('file:// page: split methods on 2 and 3 workers equal one worker bit for bi
         const r = await explainBothWays(page, method, options, workers);
         assert.deepEqual(
           r,
-          { sameMap: true, sameFigure: true, helpers: workers - 1 },
+          { sameMap: true, sameFigure: true, sameComputation: true, helpers: workers - 1 },
           `${method} on ${workers} workers`,
         );
       }

@@ -96,6 +96,65 @@ TEST(DenseLayer, KeepsTinyInputs) {
   EXPECT_NEAR(d.Run(), expected, 1e-4f * expected);
 }
 
+// A batch gives every copy the bits it gets alone, in each of the three arithmetics: 19 copies
+// (a full batch of kMaxDenseCopies and 3 more), 1,061 inputs (more than one chunk of a row, and a
+// tail after the SIMD blocks), 7 units (one group of four rows and three single ones); in the int8
+// engine one copy holds a NaN, so its group runs copy by copy while the others stay int16.
+TEST(DenseLayer, BatchGivesEachCopyItsOwnBits) {
+  const size_t inputs = 1061, units = 7, copies = 19;
+  std::vector<float> input(copies * inputs);
+  for (size_t i = 0; i < input.size(); ++i) {
+    input[i] = std::sin(static_cast<float>(i) * 0.37f) * static_cast<float>(1 + i % 5);
+  }
+  input[2 * inputs + 10] = std::numeric_limits<float>::quiet_NaN();
+  std::fill_n(input.begin() + 5 * inputs, inputs, 0.0f);
+  std::vector<int8_t> kernel_int8(units * inputs);
+  std::vector<float> kernel_f32(units * inputs), scales(units), bias(units);
+  for (size_t i = 0; i < kernel_int8.size(); ++i) {
+    kernel_int8[i] = static_cast<int8_t>(static_cast<int>((i * 104729) % 255) - 127);
+    kernel_f32[i] = std::cos(static_cast<float>(i) * 0.11f);
+  }
+  for (size_t o = 0; o < units; ++o) {
+    scales[o] = 0.01f * static_cast<float>(o + 1);
+    bias[o] = 0.5f - static_cast<float>(o);
+  }
+  Layer layer;
+  layer.name = "d";
+  layer.kind = LayerKind::kDense;
+  layer.units = units;
+  for (const char* arithmetic : {"f32", "int8 weights in f32", "int8 x int16"}) {
+    const bool f32 = std::string(arithmetic) == "f32";
+    LayerWeights weights;
+    if (f32) {
+      weights.kernel_f32 = kernel_f32;
+    } else {
+      weights.kernel_int8 = kernel_int8;
+      weights.scales = scales;
+    }
+    weights.bias = bias;
+    std::vector<float> one(inputs), alone(units), batch(copies * units);
+    std::unique_ptr<DenseLayer> dense;
+    ASSERT_TRUE(DenseLayer::Create(layer, inputs, weights,
+                                   std::string(arithmetic) == "int8 x int16", /*relu=*/false,
+                                   nullptr, one.data(), alone.data(), &dense)
+                    .ok());
+    ASSERT_TRUE(dense->RunBatch(input.data(), copies, batch.data()).ok());
+    for (size_t b = 0; b < copies; ++b) {
+      std::copy_n(input.begin() + static_cast<ptrdiff_t>(b * inputs), inputs, one.begin());
+      ASSERT_TRUE(dense->Run().ok());
+      for (size_t o = 0; o < units; ++o) {
+        const float got = batch[b * units + o];
+        if (std::isnan(alone[o])) {
+          EXPECT_TRUE(std::isnan(got)) << arithmetic << " copy " << b << " unit " << o;
+        } else {
+          EXPECT_EQ(got, alone[o]) << arithmetic << " copy " << b << " unit " << o;
+        }
+      }
+    }
+    EXPECT_NE(batch[3 * units], batch[4 * units]) << arithmetic << ": copies differ";
+  }
+}
+
 // The backward step adds the rows whose gradient is nonzero four at a time: each input's gradient
 // must still be the row-by-row sum, bit for bit, with f32 and int8 weights. 9 nonzero rows of 11
 // (two groups and one left over), 37 inputs (two SIMD blocks of 16 and a tail of 5).

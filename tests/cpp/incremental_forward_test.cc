@@ -1,7 +1,7 @@
 // Incremental inference against the engine: each occluded copy's trunk output (computed from
 // tiles) must equal the engine's whole forward pass on that occluded image, on odd sizes, every
-// kind of window (same/valid, 1x1 to 5x5 kernels, 2x2 and 3x3 pools, linear and ReLU), boxes at
-// corners, edges, 1x1 and the whole image, mixed in one batch.
+// kind of window (same/valid, 1x1 to 5x5 kernels, strides, zero padding, 2x2 and 3x3 pools, linear
+// and ReLU), boxes at corners, edges, 1x1 and the whole image, mixed in one batch.
 #include "engine/incremental_forward.h"
 
 #include <gtest/gtest.h>
@@ -42,6 +42,17 @@ testing::TestModel MixedModel(bool int8) {
       {{{"class_name", "InputLayer"},
         {"config", {{"name", "input_1"}, {"batch_input_shape", {nullptr, 23, 19, 3}}}}},
        Conv("c1", 8, 3, "same", "relu"),
+       // ResNet's stem: uneven zero margins, then a strided 'valid' convolution.
+       {{"class_name", "ZeroPadding2D"},
+        {"config", {{"name", "pad"}, {"padding", {{1, 2}, {3, 0}}}}}},
+       {{"class_name", "Conv2D"},
+        {"config",
+         {{"name", "strided"},
+          {"filters", 7},
+          {"kernel_size", {3, 3}},
+          {"strides", {2, 2}},
+          {"padding", "valid"},
+          {"activation", "relu"}}}},
        Conv("c2", 6, 5, "valid", "linear"),
        Pool("p1", 2, 2, "valid"),
        Conv("c3", 16, 3, "same", "relu"),
@@ -86,7 +97,7 @@ void ExpectMatchesEngine(const testing::TestModel& m, uint32_t seed) {
     boxes.push_back({std::uniform_int_distribution<size_t>(0, h - bh)(rng),
                      std::uniform_int_distribution<size_t>(0, w - bw)(rng), bh, bw});
   }
-  const float fill = 0.0f;
+  const float fill = 0.5f;  // not the padding's zeros
   for (bool whole : {false, true}) {
     ASSERT_TRUE(trunk->Run(boxes, fill, whole).ok());
     std::vector<float> got(engine->activation(last).size());

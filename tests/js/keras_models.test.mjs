@@ -99,6 +99,18 @@ for (const [name, extra] of REFERENCE_CASES) {
       const occ = model.explain('occlusion', { class: cls, ...occlusion });
       // Drops of probabilities near 1 are differences of nearly equal f32 numbers: 1e-6 at least.
       assertClose(occ.raw.data, ref.occlusion, 'occlusion (probability drop)', 1e-3, 1e-6);
+      // It says how it ran: a graph's branches whole, copy by copy, and the chain after its last
+      // merge on batches of copies, as the naive way's whole passes give.
+      const graph = GRAPH_MODELS.includes(name);
+      assert.match(
+        occ.computation,
+        graph
+          ? /^incremental through \S+; whole passes one copy at a time from \S+; from \S+ on, 16 copies at a time$/
+          : /^(incremental through \S+|no incremental layers .*); then \S+ on, 16 copies at a time$/,
+      );
+      const naive = model.explain('occlusion', { class: cls, ...occlusion, naive: true });
+      assert.match(naive.computation, /recomputed whole/);
+      assertClose(occ.raw.data, naive.raw.data, 'occlusion against its naive way', 1e-6, 1e-9);
 
       // The int8 file (model_convert's default). A chain keeps the top class, and gradients over
       // its dequantized weights follow PyTorch's in f32. The graphs' 50 to 120 layers of random

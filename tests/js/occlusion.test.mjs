@@ -34,6 +34,9 @@ test('small VGG16: incremental equals naive (f32 and int8 files); f32 equals PyT
         const naive = model.explain('occlusion', { class: cls, patch: 6, stride: 2, naive: true });
         assert.deepEqual(fast.raw.shape, [14, 14]);
         assertSame(fast.raw.data, naive.raw.data, 1e-6, `${photo} ${args} incremental vs naive`);
+        // The Dense head scores the occluded copies in batches, as the naive way scores each alone.
+        assert.equal(fast.computation, 'incremental through block5_pool; then flatten on, 16 copies at a time');
+        assert.equal(naive.computation, 'every copy recomputed whole, one at a time (naive)');
         assert.deepEqual([fast.width, fast.height, fast.map.length], [32, 32, 32 * 32]);
         assertScaled(fast, 'signed');
         if (args.length) {

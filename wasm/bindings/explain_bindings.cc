@@ -25,6 +25,7 @@ val ExplanationToJs(const Model& model, const Explanation& x) {
   out.set("weights", std::string(PrecisionName(x.weights)));
   out.set("activations", std::string(PrecisionName(x.activations)));
   out.set("arithmetic", ArithmeticLabel(x));
+  out.set("computation", x.computation);
   out.set("width", x.width);
   out.set("height", x.height);
   out.set("map", CopyFloats(x.map));

@@ -28,6 +28,9 @@
 
 namespace convscope {
 
+// Copies of an input a Dense layer reads each weight from memory once for (RunBatch).
+inline constexpr size_t kMaxDenseCopies = 16;
+
 class DenseLayer {
  public:
   // `weights` (OI layout) must outlive the layer; `int16_input` picks the int8 engine's
@@ -37,10 +40,21 @@ class DenseLayer {
                        bool int16_input, bool relu, pthreadpool_t threadpool, const float* input,
                        float* output, std::unique_ptr<DenseLayer>* out);
 
+  // On the input and output it was created with.
   Status Run();
+  // On `copies` inputs one after another in `input`, their outputs one after another in `output`:
+  // each weight is read from memory once per kMaxDenseCopies copies, and each copy's output has the
+  // bits Run gives it alone.
+  Status RunBatch(const float* input, size_t copies, float* output);
 
  private:
   DenseLayer() = default;
+  // Quantizes the copies' inputs for the int16 arithmetic (when the layer uses it); false when one
+  // cannot be (a NaN, an infinity or a denormal scale: the layer then runs the f32 pass over the
+  // dequantized weights, which carries them through as an f32 layer would).
+  bool Quantize(const float* input, size_t copies);
+  // At most kMaxDenseCopies, after Quantize.
+  void RunCopies(const float* input, size_t copies, float* output);
   static void RunRows(void* context, size_t begin, size_t count);
 
   LayerWeights weights_;
@@ -48,10 +62,15 @@ class DenseLayer {
   bool int16_input_ = false;
   size_t inputs_ = 0, units_ = 0;
   pthreadpool_t threadpool_ = nullptr;
+  const float* bound_input_ = nullptr;
+  float* bound_output_ = nullptr;
+  // The run in progress, for RunRows.
   const float* input_ = nullptr;
   float* output_ = nullptr;
-  std::vector<int16_t> quantized_;  // the input as int16, for int8 weights in the int8 engine
-  float input_scale_ = 0;
+  size_t copies_ = 1;
+  bool all_quantized_ = false;       // every copy quantized: the int16 arithmetic runs
+  std::vector<int16_t> quantized_;   // copies x inputs, for int8 weights in the int8 engine
+  std::vector<float> input_scales_;  // per copy
 };
 
 }  // namespace convscope

@@ -155,7 +155,7 @@ Status Engine::Create(const ModelFile& model, Precision precision, pthreadpool_t
 
 Status Engine::Run(size_t last_layer) { return RunLayers(1, last_layer); }
 
-Status Engine::RunFrom(size_t first, std::span<const float> previous) {
+Status Engine::RunFrom(size_t first, std::span<const float> previous, size_t last) {
   if (first == 0 || first >= sizes_.size() || previous.size() != sizes_[first - 1]) {
     return Status::Error("RunFrom: no layer " + std::to_string(first) + " taking that input");
   }
@@ -169,7 +169,7 @@ Status Engine::RunFrom(size_t first, std::span<const float> previous) {
     }
   }
   std::copy(previous.begin(), previous.end(), buffers_[first - 1].begin());
-  return RunLayers(first, SIZE_MAX);
+  return RunLayers(first, last);
 }
 
 Status Engine::RunLayers(size_t first, size_t last) {

@@ -48,9 +48,20 @@ class Engine {
   std::span<float> input() { return Buffer(0); }
   // Runs layers 1..last_layer (every layer by default); later layers keep their old outputs.
   Status Run(size_t last_layer = SIZE_MAX);
-  // Runs layers `first`.. on `previous` in place of layer first - 1's output (which it overwrites).
-  // The layers from `first` on must read only layers from first - 1 on.
-  Status RunFrom(size_t first, std::span<const float> previous);
+  // Runs layers `first`..`last` on `previous` in place of layer first - 1's output (which it
+  // overwrites). The layers from `first` on must read only layers from first - 1 on.
+  Status RunFrom(size_t first, std::span<const float> previous, size_t last = SIZE_MAX);
+  // The first layer from which every layer up to the head's (model/head.h) reads only the layer
+  // before it: where RunBatchFrom may start. The head's layer + 1 when there is none.
+  size_t ChainStart() const;
+  // Runs `copies` inputs of layer `first` (ChainStart() or later; each the size of layer
+  // first - 1's output, one after another in `previous`) up to the head's layer and appends each
+  // one's class scores to `scores` (copies x classes). Dense layers take all copies at once
+  // (DenseLayer::RunBatch: their weights read once per batch), the others one after another. Each
+  // copy's scores have the bits of RunFrom on it alone. Overwrites the activations from first - 1
+  // on.
+  Status RunBatchFrom(size_t first, std::span<const float> previous, size_t copies,
+                      std::vector<float>* scores);
 
   // The output of layer `index` (index 0, the input layer, is the input itself) after Run.
   std::span<const float> activation(size_t index) const;

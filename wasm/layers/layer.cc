@@ -197,6 +197,10 @@ Status InferShapes(std::vector<Layer>* layers) {
 }
 
 WindowPadding PaddingOf(const Layer& layer, const Shape& input) {
+  if (layer.kind == LayerKind::kZeroPadding2D) {
+    const auto& m = layer.margins;
+    return {m[0], m[1], m[2], m[3]};
+  }
   if (layer.padding != Padding::kSame) return {};
   auto split = [](size_t in, size_t out, size_t stride, size_t window) {
     const size_t span = (out - 1) * stride + window;

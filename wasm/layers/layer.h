@@ -138,7 +138,8 @@ const char* LayoutName(WeightLayout layout);
 size_t StoredChannels(const WeightSpec& spec);
 
 // Implicit zero rows and columns before the first input row and column of a convolution or
-// pooling (TensorFlow's SAME: the smaller half of the padding goes first, the extra one after).
+// pooling (TensorFlow's SAME: the smaller half of the padding goes first, the extra one after), and
+// a ZeroPadding2D's margins (a 1x1 window on its padded input).
 struct WindowPadding {
   size_t top = 0, bottom = 0, left = 0, right = 0;
 };

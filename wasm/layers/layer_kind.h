@@ -30,6 +30,13 @@ class LayerForward {
  public:
   virtual ~LayerForward() = default;
   virtual Status Run() = 0;
+  // Whether RunBatch runs: a Dense layer, which then reads each weight once for many inputs.
+  virtual bool batches() const { return false; }
+  // Runs `copies` inputs, one after another in `input` (each the size of the layer's input), into
+  // `output` (one after another), each copy with the bits Run gives it. Only where batches().
+  virtual Status RunBatch(const float* /*input*/, size_t /*copies*/, float* /*output*/) {
+    return Status::Error("this layer runs one input at a time");
+  }
 };
 
 // What a forward builder gets. Each input holds one of the layer's inputs (Layer::inputs), `output`
@@ -174,14 +181,26 @@ const LayerKindOps& MergeLayerKind();
 const LayerKindOps& ConcatenateLayerKind();
 const LayerKindOps& DepthwiseConv2DLayerKind();
 
-// Runs an engine object that has a Run() (DenseLayer, LayerRuntime) as the layer's LayerForward.
+// Runs an engine object that has a Run() (DenseLayer, LayerRuntime) as the layer's LayerForward,
+// and its RunBatch(input, copies, output) where it has one (DenseLayer).
 template <typename T>
 class RunsLayer final : public LayerForward {
  public:
   explicit RunsLayer(std::unique_ptr<T> runner) : runner_(std::move(runner)) {}
   Status Run() override { return runner_->Run(); }
+  bool batches() const override { return kBatches; }
+  Status RunBatch(const float* input, size_t copies, float* output) override {
+    if constexpr (kBatches) {
+      return runner_->RunBatch(input, copies, output);
+    } else {
+      return LayerForward::RunBatch(input, copies, output);
+    }
+  }
 
  private:
+  static constexpr bool kBatches = requires(T & t, const float* in, float* out) {
+    t.RunBatch(in, size_t{1}, out);
+  };
   std::unique_ptr<T> runner_;
 };
 

@@ -1,6 +1,7 @@
 #include "pointwise.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "model/model_file.h"
 
@@ -19,7 +20,21 @@ void RunRows(void* context, size_t begin, size_t count) {
   t.op->Run(t.in + begin * c, t.out + begin * c, count);
 }
 
+class CopyOp final : public PointwiseOp {
+ public:
+  explicit CopyOp(size_t channels) : PointwiseOp(channels) {}
+  void Run(const float* in, float* out, size_t rows) const override {
+    if (in != out) std::memcpy(out, in, rows * channels() * sizeof(float));
+  }
+};
+
 }  // namespace
+
+Status MakeCopyOp(const Layer&, const std::vector<TensorView>&, size_t channels,
+                  std::unique_ptr<PointwiseOp>* out) {
+  *out = std::make_unique<CopyOp>(channels);
+  return Status::Ok();
+}
 
 void ActivationOp::Run(const float* in, float* out, size_t rows) const {
   const size_t n = rows * channels();

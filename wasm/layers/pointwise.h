@@ -95,6 +95,11 @@ Status ForwardPointwise(const ForwardContext& c, std::unique_ptr<LayerForward>* 
                                             RowsOf(c.input_shape()), c.threadpool);
   return Status::Ok();
 }
+// The identity (Dropout at inference; ZeroPadding2D's tiles, whose zeros the gathering adds): a
+// MakePointwise.
+Status MakeCopyOp(const Layer& layer, const std::vector<TensorView>& weights, size_t channels,
+                  std::unique_ptr<PointwiseOp>* out);
+
 Status PointwiseTilesFor(const ModelFile& model, size_t index, MakePointwise make,
                          pthreadpool_t threadpool, std::unique_ptr<TileRunner>* out);
 template <MakePointwise make>

@@ -1,6 +1,9 @@
-// ZeroPadding2D: rows and columns of zeros around the map; its gradient is the middle cut out.
+// ZeroPadding2D: rows and columns of zeros around the map; its gradient is the middle cut out. In
+// the occlusion trunk it is a 1x1 window with its margins as padding (layer.h, PaddingOf): the
+// gathered tile already holds the zeros, and the tile runner copies it.
 #include "keras_config.h"
 #include "margins.h"
+#include "pointwise.h"
 
 namespace convscope {
 namespace {
@@ -61,7 +64,8 @@ const LayerKindOps& ZeroPadding2DLayerKind() {
                                 .to_keras = &ToKeras,
                                 .output_shape = &OutputShape,
                                 .forward = &BuildForward,
-                                .backward = &Backward};
+                                .backward = &Backward,
+                                .tiles = &TilesPointwise<&MakeCopyOp>};
   return ops;
 }
 

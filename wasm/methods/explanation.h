@@ -95,6 +95,9 @@ struct Explanation {
   // What the values are, for legends, where the options decide it (occlusion's score); empty:
   // the method's MethodInfo::value.
   std::string value;
+  // How the method computed the map where it has more than one way (occlusion: which layers ran
+  // incrementally, which whole, which on batches of copies); empty otherwise. For reports.
+  std::string computation;
   Shape raw_shape;  // the method's unnormalized result (a gradient, a CAM before upsampling)
   std::vector<float> raw;
 };

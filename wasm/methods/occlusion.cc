@@ -91,6 +91,24 @@ Status CheckPatch(const MethodInput& in) {
   return Status::Ok();
 }
 
+// How the copies run, for the result (Explanation::computation): the incremental trunk ends at
+// layer `trunk`, the rest runs whole from `head` on, on batches of copies from `tail` on (0: one
+// copy at a time).
+std::string HowItRuns(const std::vector<LayerEntry>& layers, size_t trunk, size_t head,
+                      size_t tail) {
+  const auto name = [&](size_t i) { return layers[i].layer.name; };
+  std::string s = trunk > 0 ? "incremental through " + name(trunk)
+                            : "no incremental layers (the first layer runs no tiles)";
+  if (tail != head) {
+    s += "; whole passes one copy at a time from " + name(head);
+  }
+  if (tail > 0) {
+    s += "; " + std::string(tail == head ? "then " : "from ") + name(tail) + " on, " +
+         std::to_string(kOcclusionBatch) + " copies at a time";
+  }
+  return s;
+}
+
 // Valid after CheckPatch.
 Grid GridOf(const MethodInput& in) {
   const Shape& shape = in.header->layers.front().layer.output_shape;
@@ -116,22 +134,61 @@ Status Occlusion(const MethodInput& in, Explanation* out) {
     return Status::Error("occlusion needs dense layers after the convolutions");
   }
   Engine& engine = *in.engine;
+  const Head& model_head = in.header->head;
   const bool logit = in.options.Choice("score") == "logit", naive = in.options.Boolean("naive");
   const size_t patch = in.options.Integer("patch"), stride = in.options.Integer("stride");
   const auto fill = static_cast<float>(in.options.Number("fill"));
+  const auto value_of = [&](std::span<const float> scores) {
+    return logit ? scores[in.class_index] : ClassProbabilities(model_head, scores)[in.class_index];
+  };
+  // One copy's score: the rest of the model whole.
   auto score = [&](std::span<const float> trunk_output, float* value) {
     CONVSCOPE_RETURN_IF_ERROR(engine.RunFrom(head, trunk_output));
-    *value = (logit ? engine.scores() : engine.probabilities())[in.class_index];
+    *value = value_of(engine.scores());
+    return Status::Ok();
+  };
+  // From `tail` on, the copies of a batch run together (Engine::RunBatchFrom); layers between the
+  // trunk and it (a graph's branches) one copy at a time.
+  const size_t tail = std::max(head, engine.ChainStart());
+  const bool batched = !naive && tail <= model_head.layer;
+  std::vector<float> tail_inputs, scores;
+  auto score_batch = [&](size_t n, std::span<float> trunk_output, float* values) {
+    if (!batched) {
+      for (size_t i = 0; i < n; ++i) {
+        trunk->Output(i, trunk_output);
+        CONVSCOPE_RETURN_IF_ERROR(score(trunk_output, &values[i]));
+      }
+      return Status::Ok();
+    }
+    tail_inputs.clear();
+    for (size_t i = 0; i < n; ++i) {
+      trunk->Output(i, trunk_output);
+      std::span<const float> v = trunk_output;
+      if (tail > head) {
+        CONVSCOPE_RETURN_IF_ERROR(engine.RunFrom(head, trunk_output, tail - 1));
+        v = engine.activation(tail - 1);
+      }
+      tail_inputs.insert(tail_inputs.end(), v.begin(), v.end());
+    }
+    scores.clear();
+    CONVSCOPE_RETURN_IF_ERROR(engine.RunBatchFrom(tail, tail_inputs, n, &scores));
+    const size_t classes = scores.size() / n;
+    for (size_t i = 0; i < n; ++i) {
+      values[i] = value_of(std::span<const float>(scores).subspan(i * classes, classes));
+    }
     return Status::Ok();
   };
   float base_score = 0;
   CONVSCOPE_RETURN_IF_ERROR(score(trunk->base(head - 1), &base_score));
+  const std::string computation =
+      naive ? "every copy recomputed whole, one at a time (naive)"
+            : HowItRuns(layers, trunk->last_layer(), head, batched ? tail : 0);
 
   Grid grid = GridOf(in);
   // A part leaves the positions of other parts NaN.
   grid.drops.assign(grid.rows * grid.cols, in.parts == 1 ? 0.0f : NAN);
   const size_t batch = naive ? 1 : kOcclusionBatch;
-  std::vector<float> occluded(trunk->base(head - 1).size());
+  std::vector<float> occluded(trunk->base(head - 1).size()), values(batch);
   std::vector<Box> boxes;
   const std::vector<Level> levels = Levels(grid);
   size_t total = 0, order = 0;
@@ -155,12 +212,8 @@ Status Occlusion(const MethodInput& in, Explanation* out) {
         boxes.push_back({p / grid.cols * stride, p % grid.cols * stride, patch, patch});
       }
       CONVSCOPE_RETURN_IF_ERROR(trunk->Run(boxes, fill, naive));
-      for (size_t i = 0; i < n; ++i) {
-        trunk->Output(i, occluded);
-        float s = 0;
-        CONVSCOPE_RETURN_IF_ERROR(score(occluded, &s));
-        grid.drops[positions[start + i]] = base_score - s;
-      }
+      CONVSCOPE_RETURN_IF_ERROR(score_batch(n, occluded, values.data()));
+      for (size_t i = 0; i < n; ++i) grid.drops[positions[start + i]] = base_score - values[i];
       done += n;
       CONVSCOPE_RETURN_IF_ERROR(
           ReportProgress(in.progress, static_cast<double>(done) / static_cast<double>(total)));
@@ -169,6 +222,7 @@ Status Occlusion(const MethodInput& in, Explanation* out) {
       Explanation so_far;
       Describe(in, grid, levels[k].factor, &so_far);
       so_far.class_index = in.class_index;
+      so_far.computation = computation;
       if (!in.partial(so_far)) return Status::Error("cancelled");
     }
   }
@@ -179,6 +233,7 @@ Status Occlusion(const MethodInput& in, Explanation* out) {
     out->raw_shape = {grid.rows, grid.cols};
     out->raw = std::move(grid.drops);
   }
+  out->computation = computation;
   return Status::Ok();
 }
 

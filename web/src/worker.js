@@ -226,7 +226,7 @@ const OPS = {
     const { method, options } = args;
     const onPartial = options.part === 0 ? (p) => report.partial(drawn(p, args)) : undefined;
     const x = modelOf(args.model).explain(method, { ...options, onProgress: report.progress, onPartial });
-    return { raw: x.raw.data };
+    return { raw: x.raw.data, computation: x.computation };
   },
   combine(args) {
     ensureRun(args);

@@ -88,7 +88,10 @@ export class WorkerTeam {
           }),
       ),
     );
-    return this.main.request('combine', { ...args, parts: parts.map((p) => p.raw) });
+    const combined = await this.main.request('combine', { ...args, parts: parts.map((p) => p.raw) });
+    // Every part ran the same way; the combining made no run of its own to describe.
+    const { computation } = parts[0];
+    return computation ? { ...combined, computation } : combined;
   }
 
   // The sanity check request `args` on two workers: the original map on the page's worker while

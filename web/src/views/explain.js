@@ -82,6 +82,7 @@ export default {
       result.replaceChildren(mapFigure(app, x, bar, `${method}-${x.layer}-${x.classIndex}`));
       if (x.weights === 'int8' && x.activations === 'f32')
         result.append(el('p', { className: 'note' }, int8Gradients(app)));
+      if (x.computation) result.append(el('p', { className: 'note' }, `Computed: ${x.computation}.`));
       if (method === 'occlusion' && final) result.append(masked(app, x));
     };
     // The run's progress where its map will be, kept across tab switches: a view drawn again joins
