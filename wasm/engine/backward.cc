@@ -48,7 +48,38 @@ void Accumulate(std::vector<float>&& g, std::vector<float>* into) {
   for (size_t i = 0; i < into->size(); ++i) (*into)[i] += g[i];
 }
 
+// Backward::PrepareStates' layers, one per task of the pool.
+struct StateTask {
+  const ModelFile* model;
+  pthreadpool_t threadpool;
+  const std::vector<size_t>* layers;
+  std::vector<std::unique_ptr<BackwardState>>* states;
+  std::vector<Status> statuses;  // per entry of `layers`
+};
+
+void BuildState(void* context, size_t k) {
+  auto& t = *static_cast<StateTask*>(context);
+  const size_t i = (*t.layers)[k];
+  const auto& build = KindOps(t.model->header().layers[i].layer.kind).backward_state;
+  t.statuses[k] = build(*t.model, i, t.threadpool, &(*t.states)[i]);
+}
+
 }  // namespace
+
+Status Backward::PrepareStates(size_t target, size_t from) {
+  const auto& layers = model_.header().layers;
+  std::vector<size_t> missing;
+  for (size_t i = target + 1; i <= from; ++i) {
+    if (!states_[i] && KindOps(layers[i].layer.kind).backward_state != nullptr) {
+      missing.push_back(i);
+    }
+  }
+  StateTask task{&model_, threadpool_, &missing, &states_,
+                 std::vector<Status>(missing.size(), Status::Ok())};
+  pthreadpool_parallelize_1d(threadpool_, BuildState, &task, missing.size(), /*flags=*/0);
+  for (const Status& s : task.statuses) CONVSCOPE_RETURN_IF_ERROR(s);
+  return Status::Ok();
+}
 
 Backward::Backward(const ModelFile& model, pthreadpool_t threadpool)
     : model_(model), threadpool_(threadpool), states_(model.header().layers.size()) {}
@@ -84,6 +115,7 @@ Status Backward::Propagate(const Engine& engine, size_t from, size_t target, Bac
   if (target >= from || from >= layers.size()) {
     return Status::Error("a gradient goes from a later layer to an earlier one");
   }
+  CONVSCOPE_RETURN_IF_ERROR(PrepareStates(target, from));
   // Below, grads[i] is the gradient with respect to layer i's output, except at `from` (unless
   // at_output), where it is with respect to the values before its activation function.
   std::vector<std::vector<float>> grads(from + 1);

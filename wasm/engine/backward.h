@@ -53,6 +53,11 @@ class Backward {
  private:
   const ModelFile& model_;
   pthreadpool_t threadpool_;
+  // Builds the states of the layers after `target` up to `from` that have none yet (the
+  // transposed convolutions XNNPACK packs: the first gradient's largest cost after the f32
+  // engine's), one layer per task of the pool.
+  Status PrepareStates(size_t target, size_t from);
+
   std::vector<std::unique_ptr<BackwardState>> states_;  // per layer, kept by its kind
   std::vector<float> scratch_;                          // shared by the layers' backward steps
 };

@@ -8,6 +8,7 @@
 
 #include "layers/pointwise.h"
 #include "model/head.h"
+#include "xnn_handles.h"
 
 namespace convscope {
 namespace {
@@ -74,7 +75,7 @@ Status Engine::PrepareWeights(size_t index, const Shape& input_shape, LayerWeigh
   } else if (want_int8) {
     // A Dense layer reads its weights on every run (wasm/engine/dense_layer.h); XNNPACK packs a
     // convolution's at creation, so its copy lives only until then.
-    ChannelwiseInt8* q = kept ? &int8_copies_.emplace_back() : int8_scratch;
+    ChannelwiseInt8* q = kept ? &int8_copies_[index] : int8_scratch;
     *q = QuantizeChannelwise(View<float>(*kernel), kernel->entry->shape.front());
     w->kernel_int8 = q->values;
     w->scales = q->scales;
@@ -130,25 +131,45 @@ Status Engine::BuildLayer(size_t i, pthreadpool_t threadpool) {
   return ops.forward(context, &runners_[i]);
 }
 
+namespace {
+
+// Engine::Create's layers, one per task of the pool: XNNPACK's packing, the Winograd filter
+// transforms and the int8 conversions of one layer need nothing from another's. No builder hands
+// work to the pool itself (it would wait forever for the call that runs it); the runners they
+// build do, when they run.
+struct BuildTask {
+  Engine* engine;
+  pthreadpool_t threadpool;
+  std::vector<Status> statuses;  // per layer
+};
+
+}  // namespace
+
+void Engine::BuildLayerTask(void* context, size_t i) {
+  auto& t = *static_cast<BuildTask*>(context);
+  t.statuses[i + 1] = t.engine->BuildLayer(i + 1, t.threadpool);
+}
+
 Status Engine::Create(const ModelFile& model, Precision precision, pthreadpool_t threadpool,
                       std::unique_ptr<Engine>* out) {
+  CONVSCOPE_RETURN_IF_ERROR(EnsureXnnInitialized());
   std::unique_ptr<Engine> e(new Engine());
   e->model_ = &model;
   e->precision_ = precision;
   const std::vector<LayerEntry>& layers = model.header().layers;
-  // Reserve so that spans into the copies stay valid while later layers add theirs.
-  e->int8_copies_.reserve(layers.size());
   for (const LayerEntry& l : layers) {
     e->sizes_.push_back(Elements(l.layer.output_shape));
     e->buffers_.emplace_back(e->sizes_.back() + kPadding, 0.0f);
   }
+  e->int8_copies_.resize(layers.size());
   e->pre_activations_.resize(layers.size());
   e->runners_.resize(layers.size());
   e->activations_.resize(layers.size());
   e->layer_ms_.assign(layers.size(), 0.0);
-  for (size_t i = 1; i < layers.size(); ++i) {
-    CONVSCOPE_RETURN_IF_ERROR(e->BuildLayer(i, threadpool));
-  }
+  BuildTask task{e.get(), threadpool, std::vector<Status>(layers.size(), Status::Ok())};
+  pthreadpool_parallelize_1d(threadpool, &Engine::BuildLayerTask, &task, layers.size() - 1,
+                             /*flags=*/0);
+  for (const Status& s : task.statuses) CONVSCOPE_RETURN_IF_ERROR(s);
   *out = std::move(e);
   return Status::Ok();
 }

@@ -88,13 +88,14 @@ class Engine {
   Status PrepareWeights(size_t index, const Shape& input_shape, LayerWeights* w,
                         std::vector<float>* f32_scratch, ChannelwiseInt8* int8_scratch);
   Status BuildLayer(size_t index, pthreadpool_t threadpool);
+  static void BuildLayerTask(void* context, size_t index);
 
   const ModelFile* model_ = nullptr;
   Precision precision_ = Precision::kF32;
   std::vector<std::vector<float>> buffers_;          // one per layer, with XNN_EXTRA_BYTES padding
   std::vector<size_t> sizes_;                        // elements of each activation
   std::vector<std::vector<float>> pre_activations_;  // per layer, empty unless kept
-  // Quantized weights of an f32 file that runners read on every run (Dense layers).
+  // Quantized weights of an f32 file that runners read on every run (Dense layers), per layer.
   std::vector<ChannelwiseInt8> int8_copies_;
   std::vector<std::unique_ptr<LayerForward>> runners_;      // per layer (none for the input layer)
   std::vector<std::unique_ptr<LayerForward>> activations_;  // per layer: the engine's activation

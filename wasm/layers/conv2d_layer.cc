@@ -49,13 +49,17 @@ Status BuildForward(const ForwardContext& c, std::unique_ptr<LayerForward>* out)
   return Status::Ok();
 }
 
+Status BuildBackwardState(const ModelFile& model, size_t index, pthreadpool_t threadpool,
+                          std::unique_ptr<BackwardState>* out) {
+  const Layer& l = model.header().layers[index].layer;
+  const Shape& in = model.header().layers[l.inputs[0]].layer.output_shape;
+  return ConvInputGradient::Create(ConvShapeOf(l, in, l.units, 1, false, /*valid=*/false),
+                                   ValuesAsF32(model.Weights(index)[0]), threadpool, out);
+}
+
 Status Backward(const BackwardContext& c, std::vector<float>* gradient) {
-  const Layer& l = c.model->header().layers[c.index].layer;
-  const Shape& in = c.input_shape();
   if (!*c.state) {
-    const Conv2dShape shape = ConvShapeOf(l, in, l.units, 1, false, /*valid=*/false);
-    CONVSCOPE_RETURN_IF_ERROR(ConvInputGradient::Create(
-        shape, ValuesAsF32(c.model->Weights(c.index)[0]), c.threadpool, c.state));
+    CONVSCOPE_RETURN_IF_ERROR(BuildBackwardState(*c.model, c.index, c.threadpool, c.state));
   }
   return static_cast<ConvInputGradient&>(**c.state).Run(gradient, c.scratch);
 }
@@ -84,6 +88,7 @@ const LayerKindOps& Conv2DLayerKind() {
       .fuses_relu = true,
       .has_filters = true,
       .backward = &Backward,
+      .backward_state = &BuildBackwardState,
       .tiles = &BuildTiles};
   return ops;
 }

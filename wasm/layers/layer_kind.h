@@ -146,6 +146,11 @@ struct LayerKindOps {
   // d objective / d(its first input) (null: it passes unchanged, as through a reshape; the input
   // layer is never reached).
   Status (*backward)(const BackwardContext& context, std::vector<float>* gradient) = nullptr;
+  // Builds what the backward step keeps for layer `index` (BackwardContext::state; null: a kind
+  // that keeps nothing). The backward step builds it when missing; Backward builds those of every
+  // layer a gradient will cross first, on the pool's threads (without handing them work).
+  Status (*backward_state)(const ModelFile& model, size_t index, pthreadpool_t threadpool,
+                           std::unique_ptr<BackwardState>* out) = nullptr;
   // Builds the occlusion trunk's tile runner for layer `index`; null for the kinds that end the
   // trunk.
   Status (*tiles)(const ModelFile& model, size_t index, pthreadpool_t threadpool,

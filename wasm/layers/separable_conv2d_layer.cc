@@ -86,17 +86,23 @@ struct Gradients final : BackwardState {
   std::unique_ptr<BackwardState> pointwise, depthwise;
 };
 
+Status BuildBackwardState(const ModelFile& model, size_t index, pthreadpool_t threadpool,
+                          std::unique_ptr<BackwardState>* out) {
+  const Layer& l = model.header().layers[index].layer;
+  const Shape& in = model.header().layers[l.inputs[0]].layer.output_shape;
+  auto g = std::make_unique<Gradients>();
+  const std::vector<TensorView> w = model.Weights(index);
+  CONVSCOPE_RETURN_IF_ERROR(ConvInputGradient::Create(
+      PointwiseShape(l, in, false), ValuesAsF32(w[1]), threadpool, &g->pointwise));
+  CONVSCOPE_RETURN_IF_ERROR(ConvInputGradient::Create(DepthwiseShape(l, in), ValuesAsF32(w[0]),
+                                                      threadpool, &g->depthwise));
+  *out = std::move(g);
+  return Status::Ok();
+}
+
 Status Backward(const BackwardContext& c, std::vector<float>* gradient) {
-  const Layer& l = *c.layer;
-  const Shape& in = c.input_shape();
   if (!*c.state) {
-    auto g = std::make_unique<Gradients>();
-    const std::vector<TensorView> w = c.model->Weights(c.index);
-    CONVSCOPE_RETURN_IF_ERROR(ConvInputGradient::Create(
-        PointwiseShape(l, in, false), ValuesAsF32(w[1]), c.threadpool, &g->pointwise));
-    CONVSCOPE_RETURN_IF_ERROR(ConvInputGradient::Create(DepthwiseShape(l, in), ValuesAsF32(w[0]),
-                                                        c.threadpool, &g->depthwise));
-    *c.state = std::move(g);
+    CONVSCOPE_RETURN_IF_ERROR(BuildBackwardState(*c.model, c.index, c.threadpool, c.state));
   }
   auto& g = static_cast<Gradients&>(**c.state);
   CONVSCOPE_RETURN_IF_ERROR(static_cast<ConvInputGradient&>(*g.pointwise).Run(gradient, c.scratch));
@@ -122,7 +128,8 @@ const LayerKindOps& SeparableConv2DLayerKind() {
       .has_activation = true,
       .fuses_relu = true,
       .has_filters = true,
-      .backward = &Backward};
+      .backward = &Backward,
+      .backward_state = &BuildBackwardState};
   return ops;
 }
 
