@@ -19,6 +19,7 @@
 #include "model/model_file.h"
 #include "model/model_format.h"
 #include "model_file_edit.h"
+#include "nested_models.h"
 #include "weight_stats.h"
 
 namespace convscope::convert {
@@ -342,6 +343,9 @@ Status ConvertToBytes(const ConvertOptions& o, const ConvertProgress& progress,
   if (!arch.input_size_note.empty()) {
     h.source["input_size"] = arch.input_size_note;
     h.source["input_free_axes"] = arch.free_axes;
+  }
+  if (Json nested = NestedModelsJson(arch.keras_layers); !nested.empty()) {
+    h.source["nested_models"] = std::move(nested);
   }
   if (const auto& optimizer = file->optimizer_state()) {
     h.source["optimizer"] = {{"params", optimizer->params}, {"bytes", optimizer->bytes}};

@@ -14,6 +14,16 @@ KerasLayerRef* FindRef(std::vector<KerasLayerRef>* refs, const std::string& name
   return nullptr;
 }
 
+void AddLayerNames(const std::vector<KerasLayerRef>& refs, Json* names) {
+  for (const KerasLayerRef& r : refs) {
+    if (r.layers.empty()) {
+      names->push_back(r.name);
+    } else {
+      AddLayerNames(r.layers, names);
+    }
+  }
+}
+
 }  // namespace
 
 Status SpliceNested(std::map<std::string, Architecture> nested, std::vector<Layer>* layers,
@@ -61,6 +71,17 @@ Status SpliceNested(std::map<std::string, Architecture> nested, std::vector<Laye
     *layers = std::move(spliced);
   }
   return Status::Ok();
+}
+
+Json NestedModelsJson(const std::vector<KerasLayerRef>& refs) {
+  Json models = Json::array();
+  for (const KerasLayerRef& r : refs) {
+    if (r.layers.empty()) continue;
+    Json names = Json::array();
+    AddLayerNames(r.layers, &names);
+    models.push_back({{"name", r.name}, {"class_name", r.keras_class}, {"layers", names}});
+  }
+  return models;
 }
 
 void MarkWeights(const std::vector<Layer>& layers, std::vector<KerasLayerRef>* refs) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json_util.h"
 #include "base/status.h"
 #include "keras_model_config.h"
 
@@ -21,6 +22,11 @@ namespace convscope::convert {
 // `layers`) with it. `layers` hold explicit inputs; the result is in a running order still.
 Status SpliceNested(std::map<std::string, Architecture> nested, std::vector<Layer>* layers,
                     std::vector<KerasLayerRef>* refs);
+
+// The models nested in `refs` (those with layers of their own) for the header's source, which
+// Keras' summary prints as one row each (model/model_summary.cc): [{name, class_name, layers: every
+// flattened layer's name}], empty when there is none.
+Json NestedModelsJson(const std::vector<KerasLayerRef>& refs);
 
 // Sets has_weights on each reference, a nested model's when any of its layers has weights.
 void MarkWeights(const std::vector<Layer>& layers, std::vector<KerasLayerRef>* refs);

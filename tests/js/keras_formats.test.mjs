@@ -29,7 +29,7 @@ const photo = readImage('chelsea.png');
 // Keras 3 does; tf.keras 2's plain table) from the model's layers, for the Keras version that saved
 // `file`.
 function kerasSummaryText(model, generated) {
-  const rows = model.summary().rows;
+  const rows = kerasRows(model.summary().rows, generated);
   const description = {
     model_name: model.info().name,
     keras_version: generated.keras_version,
@@ -51,6 +51,32 @@ function kerasSummaryText(model, generated) {
   });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
+}
+
+// The model's layers as Keras lists them: a model nested as a layer (the transfer model's base) is
+// one row, in place of the layers convscope flattened it into (those the generator does not list
+// among the model's own), with their weights, the shape of the last (its output) and what the
+// first reads; the layers that read it read the model.
+function kerasRows(rows, generated) {
+  const own = new Set(generated.layers);
+  const name = generated.layers.find((n) => !rows.some((r) => r.name === n));
+  const out = [];
+  let nested;
+  for (const r of rows) {
+    if (own.has(r.name)) {
+      out.push({ ...r, inputs: r.inputs.map((n) => (own.has(n) ? n : name)) });
+      continue;
+    }
+    if (!nested) {
+      const type = generated.classes[generated.layers.indexOf(name)];
+      nested = { name, type, outputShape: [], params: 0, trainableParams: 0, inputs: r.inputs };
+      out.push(nested);
+    }
+    nested.outputShape = r.outputShape;
+    nested.params += r.params;
+    nested.trainableParams += r.trainableParams;
+  }
+  return out;
 }
 
 // The class scores of a converted model on the photo, in f32.

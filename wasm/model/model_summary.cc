@@ -1,6 +1,9 @@
 #include "model_summary.h"
 
 #include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
 
 #include "keras_summary_table.h"
 #include "layers/layer_kind.h"
@@ -39,6 +42,34 @@ std::string OutputShape(const Layer& l, const std::array<bool, 2>& free) {
   return s + ")";
 }
 
+// The models nested in the file (the converter's source.nested_models, flattened into the layers):
+// Keras' summary prints each as one row, named and typed as the model ("Functional").
+struct NestedModel {
+  std::string name, class_name;
+};
+
+// Per layer, the index in `models` of the nested model it came from, or -1.
+std::vector<int> NestedModels(const ModelHeader& h, std::vector<NestedModel>* models) {
+  std::vector<int> group(h.layers.size(), -1);
+  const Json* nested = h.source.is_object() ? Find(h.source, "nested_models") : nullptr;
+  if (nested == nullptr || !nested->is_array()) return group;
+  for (const Json& n : *nested) {
+    const Json *name = Find(n, "name"), *type = Find(n, "class_name"), *layers = Find(n, "layers");
+    if (name == nullptr || !name->is_string() || type == nullptr || !type->is_string() ||
+        layers == nullptr || !layers->is_array()) {
+      continue;
+    }
+    const int g = static_cast<int>(models->size());
+    models->push_back({name->get<std::string>(), type->get<std::string>()});
+    for (size_t i = 0; i < h.layers.size(); ++i) {
+      for (const Json& l : *layers) {
+        if (l.is_string() && l.get<std::string>() == h.layers[i].layer.name) group[i] = g;
+      }
+    }
+  }
+  return group;
+}
+
 }  // namespace
 
 std::string WithThousands(uint64_t n) {
@@ -56,20 +87,52 @@ std::string KerasSummary(const ModelHeader& h) {
   m.keras_version = h.keras_version;
   m.sequential = h.sequential;
   const std::vector<std::array<bool, 2>> free = FreeAxes(h);
+  std::vector<NestedModel> nested;
+  const std::vector<int> group = NestedModels(h, &nested);
+  // A nested model's output: its layer that a layer outside it reads.
+  std::vector<bool> read_outside(h.layers.size(), false);
+  for (size_t i = 0; i < h.layers.size(); ++i) {
+    for (size_t from : h.layers[i].layer.inputs) {
+      read_outside[from] = read_outside[from] || group[from] != group[i];
+    }
+  }
+  const auto shown = [&](size_t i) {
+    return group[i] < 0 ? h.layers[i].layer.name : nested[static_cast<size_t>(group[i])].name;
+  };
+  std::vector<size_t> row_of(nested.size(), SIZE_MAX);
   for (size_t i = 0; i < h.layers.size(); ++i) {
     const Layer& l = h.layers[i].layer;
     std::vector<std::string> connected_to;
-    for (size_t from : l.inputs) connected_to.push_back(h.layers[from].layer.name);
-    // Keras prints a Sequential without the column, a model nested in it (flattened here) too.
-    m.graph = m.graph || (!h.sequential && l.inputs.size() > 1);
+    for (size_t from : l.inputs) {
+      if (group[i] < 0 || group[from] != group[i]) connected_to.push_back(shown(from));
+    }
     // Keras' variables are float32: 4 bytes each, whatever this file stores.
-    m.rows.push_back({.name = l.name,
-                      .class_name = l.keras_class,
-                      .output_shape = OutputShape(l, free[i]),
-                      .params = l.params,
-                      .trainable_params = l.trainable_params,
-                      .weight_bytes = l.params * 4,
-                      .connected_to = std::move(connected_to)});
+    if (group[i] < 0) {
+      m.rows.push_back({.name = l.name,
+                        .class_name = l.keras_class,
+                        .output_shape = OutputShape(l, free[i]),
+                        .params = l.params,
+                        .trainable_params = l.trainable_params,
+                        .weight_bytes = l.params * 4,
+                        .connected_to = std::move(connected_to)});
+      continue;
+    }
+    // A nested model's row: where its first layer is, its layers' weights, its output's shape.
+    const auto g = static_cast<size_t>(group[i]);
+    if (row_of[g] == SIZE_MAX) {
+      row_of[g] = m.rows.size();
+      m.rows.push_back({.name = nested[g].name, .class_name = nested[g].class_name});
+    }
+    KerasSummaryRow& row = m.rows[row_of[g]];
+    if (read_outside[i] || row.output_shape.empty()) row.output_shape = OutputShape(l, free[i]);
+    row.params += l.params;
+    row.trainable_params += l.trainable_params;
+    row.weight_bytes += l.params * 4;
+    for (std::string& c : connected_to) row.connected_to.push_back(std::move(c));
+  }
+  // Keras prints a Sequential without the column; a Functional with it when a layer reads several.
+  for (const KerasSummaryRow& row : m.rows) {
+    m.graph = m.graph || (!h.sequential && row.connected_to.size() > 1);
   }
   // Keras 3 builds the optimizer of a compiled model it loads, and counts its variables.
   if (const Json* o = h.source.is_object() ? Find(h.source, "optimizer") : nullptr;
