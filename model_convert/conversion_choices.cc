@@ -9,9 +9,59 @@
 
 namespace convscope::convert {
 
+namespace {
+
+// keras.applications models, known by their model's name and first layer after the input: the
+// mode of their preprocess_input. (EfficientNet scales its own input: the Rescaling rule.)
+struct Application {
+  const char* name;  // the model's name, or its start where it goes on with the width and size
+  bool prefix;
+  const char* first_layer;
+  const char* mode;
+  const char* module;  // keras.applications.<module>.preprocess_input
+};
+constexpr Application kApplications[] = {
+    {"vgg16", true, "block1_conv1", "caffe", "vgg16"},
+    {"vgg19", true, "block1_conv1", "caffe", "vgg19"},
+    {"resnet50", false, "conv1_pad", "caffe", "resnet50"},
+    {"resnet101", false, "conv1_pad", "caffe", "resnet"},
+    {"resnet152", false, "conv1_pad", "caffe", "resnet"},
+    {"resnet50v2", false, "conv1_pad", "tf", "resnet_v2"},
+    {"resnet101v2", false, "conv1_pad", "tf", "resnet_v2"},
+    {"resnet152v2", false, "conv1_pad", "tf", "resnet_v2"},
+    {"mobilenetv2_", true, "Conv1", "tf", "mobilenet_v2"},
+    {"mobilenet_", true, "conv1", "tf", "mobilenet"},
+    {"densenet121", false, "zero_padding2d", "torch", "densenet"},
+    {"densenet169", false, "zero_padding2d", "torch", "densenet"},
+    {"densenet201", false, "zero_padding2d", "torch", "densenet"},
+    {"inception_v3", false, "conv2d", "tf", "inception_v3"},
+    {"xception", false, "block1_conv1", "tf", "xception"},
+};
+
+const Application* FindApplication(const std::string& name, const std::string& first_layer) {
+  for (const Application& a : kApplications) {
+    const bool named = a.prefix ? name.rfind(a.name, 0) == 0 : name == a.name;
+    if (named && first_layer == a.first_layer) return &a;
+  }
+  return nullptr;
+}
+
+// The model nested in `arch` whose layers come first (a transfer model's base), or "".
+std::string FirstNestedModel(const Architecture& arch) {
+  for (const KerasLayerRef& r : arch.keras_layers) {
+    if (!r.layers.empty()) return r.name;
+    if (r.keras_class != "InputLayer") return "";
+  }
+  return "";
+}
+
+}  // namespace
+
 Status ChoosePreprocessing(const std::string& mode, const Architecture& arch,
                            PreprocessingChoice* out) {
   std::string chosen = mode;
+  const std::string first = arch.layers.size() > 1 ? arch.layers[1].name : "";
+  const std::string base = FirstNestedModel(arch);
   if (!mode.empty()) {
     out->note = "given (--preprocessing " + mode + ")";
     out->inferred = true;
@@ -20,11 +70,17 @@ Status ChoosePreprocessing(const std::string& mode, const Architecture& arch,
     chosen = "raw";
     out->note = "raw: the model scales its own input (layer " + arch.layers[1].name + ")";
     out->inferred = true;
-  } else if (arch.name.rfind("vgg16", 0) == 0 && arch.layers.size() > 1 &&
-             arch.layers[1].name == "block1_conv1") {
-    chosen = "caffe";
-    out->note = "caffe: Keras' VGG16 (keras.applications.vgg16.preprocess_input)";
+  } else if (const Application* a = FindApplication(arch.name, first)) {
+    chosen = a->mode;
+    out->note = chosen + ": Keras' " + arch.name + " (keras.applications." + a->module +
+                ".preprocess_input)";
     out->inferred = true;
+  } else if (const Application* b = FindApplication(base, first)) {
+    // A new head on a known base: most notebooks feed it the base's preprocess_input, some x / 255.
+    chosen = b->mode;
+    out->note = chosen + ": the model is built on Keras' " + base + " (keras.applications." +
+                b->module + ".preprocess_input); check that its notebook used that";
+    out->inferred = false;
   } else {
     chosen = "rescale";
     out->note =

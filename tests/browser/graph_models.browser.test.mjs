@@ -1,6 +1,7 @@
 // Graphs in dist/convscope.html (file://), in Chromium and Firefox ESR: keras.applications'
-// ResNet50 (narrow, as Keras 3 saves it) and the transfer-learning pattern (a MobileNetV2 base
-// inside a Sequential, as tf.keras 2 saves it) dropped in, every view and method drawn, Grad-CAM
+// ResNet50 (narrow, as Keras 3 saves it; its preprocessing known) and the transfer-learning pattern
+// (a MobileNetV2 base inside a Sequential, as tf.keras 2 saves it; asked, the base's preprocessing
+// preselected) dropped in, every view and method drawn, Grad-CAM
 // at the last block by default, and a layer of the nested base explained by its own name; and
 // DenseNet121's 429 layers drawn in the architecture view on a screen of pixel ratio 2 (a canvas
 // that wide at full density would be blank).
@@ -17,13 +18,16 @@ for (const browser of BROWSERS) {
   test(`${browser}: ResNet50 and a transfer-learning model dropped in, every view and method drawn`, async () => {
     const { page, problems, close } = await openPage(pageUrl, { browser });
     try {
-      // Its preprocessing (caffe) is not in the file: the page asks.
-      await openKeras(page, kerasFile('resnet50', 'keras3', NARROW).path, byKeyboard());
+      // keras.applications' ResNet50, known by its name and layers: caffe, without asking.
+      await openKeras(page, kerasFile('resnet50', 'keras3', NARROW).path);
       const info = await page.evaluate(() => window.convscopeApp.state.model.info);
       assert.equal(info.camLayer, 'conv5_block3_out');
+      assert.equal(info.preprocessing.mode, 'caffe');
       await everyView(page, `${browser}-resnet50`);
 
+      // A new head on MobileNetV2: the page asks, its base's preprocessing (tf) chosen already.
       await openKeras(page, kerasFile('mobilenetv2-transfer', 'tf2-h5', NARROW).path, byKeyboard());
+      assert.equal(await page.evaluate(() => window.convscopeApp.state.model.info.preprocessing.mode), 'tf');
       const rows = await page.evaluate(() => window.convscopeApp.state.model.summary.rows.map((r) => r.name));
       assert.ok(rows.includes('block_16_project_BN') && rows.at(-1) === 'dense', rows.join());
       await everyView(page, `${browser}-transfer`);
@@ -48,7 +52,7 @@ for (const browser of BROWSERS) {
   test(`${browser}: DenseNet121's architecture drawn at pixel ratio 2`, async () => {
     const { page, problems, close } = await openPage(pageUrl, { browser, scale: 2 });
     try {
-      await openKeras(page, kerasFile('densenet121', 'keras3', NARROW).path, byKeyboard());
+      await openKeras(page, kerasFile('densenet121', 'keras3', NARROW).path);
       await showTab(page, 'architecture');
       await assertDrawn(page, 'DenseNet121 architecture');
       const widest = (await canvases(page)).reduce((a, b) => (b.width > a.width ? b : a));

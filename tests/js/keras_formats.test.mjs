@@ -174,6 +174,32 @@ test('the preprocessing: inferred where the model says it, else rescale for the 
   }
 });
 
+test("keras.applications models get their preprocess_input's mode; a new head on one is asked, its base's chosen", () => {
+  for (const [name, format, mode, inferred] of [
+    ['resnet50', 'keras3', 'caffe', true],
+    ['resnet50', 'tf2-h5', 'caffe', true],
+    ['mobilenetv2', 'keras3', 'tf', true],
+    ['densenet121', 'keras3', 'torch', true],
+    ['efficientnetb0', 'keras3', 'raw', true], // its own Rescaling and Normalization
+    ['mobilenetv2-transfer', 'keras3', 'tf', false],
+    ['mobilenetv2-transfer', 'tf2-h5', 'tf', false],
+  ]) {
+    const converted = convert(kerasFile(name, format, NARROW).path);
+    const model = m.Model.load(converted.bytes);
+    try {
+      const info = model.info();
+      assert.equal(info.preprocessing.mode, mode, `${name} ${format}`);
+      assert.equal(info.source.preprocessing_inferred, inferred, `${name} ${format}`);
+      assert.match(
+        converted.stdout,
+        inferred ? /keras\.applications\.\w+\.preprocess_input\)|scales its own/ : /check that/,
+      );
+    } finally {
+      model.release();
+    }
+  }
+});
+
 test('full-size VGG16 saved by Keras 3.13 as .keras: the same model natively and in wasm, which runs a photo', async () => {
   const vgg16 = kerasFile('vgg16', 'keras3');
   assert.equal(vgg16.params, 138357544);
