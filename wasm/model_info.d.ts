@@ -21,6 +21,8 @@ export interface SummaryRow {
   spatial: boolean;
   /** Its kernel draws as filters. */
   hasFilters: boolean;
+  /** Its kernel's height and width, where it has filters. */
+  kernel?: [number, number];
   /** The activation that follows it (Conv2D, Dense, ...) or that it is (Activation, ReLU, ...). */
   activation?: string;
   outputShape: number[];

@@ -79,6 +79,12 @@ val Summary(const Model& model) {
     row.set("category", std::string(kind.category));
     row.set("spatial", HasSpatialOutput(l));
     row.set("hasFilters", HasFilters(l));
+    if (HasFilters(l)) {
+      val kernel = val::array();
+      kernel.call<void>("push", l.kernel_h);
+      kernel.call<void>("push", l.kernel_w);
+      row.set("kernel", kernel);
+    }
     if (kind.has_activation || l.kind == LayerKind::kActivation) {
       row.set("activation", ActivationLabel(l.activation));
     }

@@ -32,10 +32,14 @@ export const firstLayer = (rows) => filterLayers(rows)[0] ?? spatialLayers(rows)
 
 // The layer Maximize starts on: a convolution a quarter of the way down (VGG16's block2_conv2),
 // whose filters look for patterns a student can name (stripes and edges at an angle, curves); the
-// first convolutions answer to brightness, and their pictures are flat.
+// first convolutions answer to brightness, and their pictures are flat. So are those of 1 x 1
+// convolutions (a ResNet's shortcuts and bottlenecks, MobileNet's expansions), which only mix
+// channels: the count goes over the others where a model has any (ResNet50's
+// conv3_block1_2_conv).
 /** @param {SummaryRow[]} rows */
 export function maximizeDefaultLayer(rows) {
-  const layers = filterLayers(rows);
+  const wide = rows.filter((r) => r.hasFilters && (!r.kernel || r.kernel[0] * r.kernel[1] > 1)).map((r) => r.name);
+  const layers = wide.length > 0 ? wide : filterLayers(rows);
   return layers[Math.floor((layers.length - 1) / 4)] ?? firstLayer(rows);
 }
 
