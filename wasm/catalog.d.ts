@@ -54,7 +54,18 @@ export interface LayerKind {
 
 /** The explanation methods (the core's catalog: `catalog().methods`; a test keeps these equal). */
 export type Method =
-  'saliency' | 'smoothgrad' | 'guided' | 'gradcam' | 'guided-gradcam' | 'ig' | 'input-x-gradient' | 'occlusion';
+  | 'saliency'
+  | 'smoothgrad'
+  | 'guided'
+  | 'gradcam'
+  | 'guided-gradcam'
+  | 'gradcam-plus-plus'
+  | 'hirescam'
+  | 'xgradcam'
+  | 'layercam'
+  | 'ig'
+  | 'input-x-gradient'
+  | 'occlusion';
 /** The methods whose passes can be split over workers (the catalog's `splits`). */
 export type SplitMethod = 'smoothgrad' | 'ig' | 'occlusion';
 

@@ -227,10 +227,11 @@ export declare class Model {
   /**
    * Explains the last image (run one first) with a method: 'saliency' (|gradient|, max over
    * channels), 'smoothgrad', 'guided' (guided backpropagation), 'gradcam', 'guided-gradcam',
+   * the other class-activation maps ('gradcam-plus-plus', 'hirescam', 'xgradcam', 'layercam'),
    * 'ig' (integrated gradients), 'input-x-gradient' ((input - baseline) x gradient), 'occlusion' (drop in the class probability with a `patch` x
    * `patch` square set to `fill` at every `stride`; coarse positions first, the map so far passed to
    * `onPartial`, which may return false to stop). The score is the pre-softmax logit of `class` (default: the top
-   * class); Grad-CAM looks at `layer` (default: the model's camLayer). SmoothGrad and IG make
+   * class); Grad-CAM and its kin look at `layer` (default: the model's camLayer). SmoothGrad and IG make
    * `samples` passes (defaults 25 and 50), report each through `onProgress(fraction)` and stop when
    * it returns false (ConvscopeError 'cancelled'); the image's activations are kept either way.
    */

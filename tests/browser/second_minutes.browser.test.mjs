@@ -153,6 +153,11 @@ for (const browser of BROWSERS) {
       assert.match(inView, /^ SmoothGrad is running: progress and Cancel at the bottom of the window\.$/);
       await page.keyboard.press('Escape');
       await page.waitForFunction(() => document.getElementById('progress').hidden);
+      // The view draws its cancelled state after the line hides, then gives Run the focus: wait for
+      // it (under load, Firefox got there after the line had gone).
+      await page
+        .waitForFunction(() => document.activeElement?.textContent === 'Run', null, { timeout: 5000 })
+        .catch(() => {});
       assert.deepEqual(
         await page.evaluate(() => [
           document.activeElement.textContent,
@@ -166,6 +171,9 @@ for (const browser of BROWSERS) {
       await page.waitForFunction(() => !document.getElementById('progress').hidden);
       await page.click('#cancel');
       await page.waitForFunction(() => document.getElementById('progress').hidden);
+      await page
+        .waitForFunction(() => document.activeElement?.textContent === 'Run', null, { timeout: 5000 })
+        .catch(() => {});
       assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Run');
       assert.deepEqual(problems, []);
     } finally {

@@ -82,7 +82,20 @@ test("catalog: the file the page, widget and CLI import is the module's catalog"
   assert.deepEqual(built, catalog, 'build/wasm/convscope-catalog.mjs is stale: run scripts/build.sh');
   assert.deepEqual(
     catalog.methods.map((x) => x.name),
-    ['saliency', 'smoothgrad', 'guided', 'gradcam', 'guided-gradcam', 'ig', 'input-x-gradient', 'occlusion'],
+    [
+      'saliency',
+      'smoothgrad',
+      'guided',
+      'gradcam',
+      'guided-gradcam',
+      'gradcam-plus-plus',
+      'hirescam',
+      'xgradcam',
+      'layercam',
+      'ig',
+      'input-x-gradient',
+      'occlusion',
+    ],
   );
   for (const method of catalog.methods) {
     assert.ok(method.label && method.help && method.value, method.name);

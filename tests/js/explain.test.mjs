@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import { loadConvscope } from '../support/load_module.mjs';
 import { assertScaled } from '../support/map_scale.mjs';
-import { readImage, root, smallModel, torchExplain, vgg16 } from '../support/models.mjs';
+import { CAM_FAMILY, readImage, root, smallModel, torchExplain, vgg16 } from '../support/models.mjs';
 import { pearson } from '../support/stats.mjs';
 
 const m = await loadConvscope();
@@ -63,6 +63,12 @@ function checkAgainstTorch(model, h5, photo, layers, classes, inputGradientSlack
       const cam = model.explain('gradcam', { class: cls, layer });
       assert.equal(cam.layer, layer);
       assertClose(cam.raw.data, ref.gradcam[layer], `${photo} class ${cls} Grad-CAM at ${layer}`);
+      // Its kin, as pytorch-grad-cam computes them: Pearson >= 0.999 (the issue's measure).
+      for (const method of CAM_FAMILY) {
+        const x = model.explain(method, { class: cls, layer });
+        const r = pearson(x.raw.data, ref.cams[method][layer]);
+        assert.ok(r >= 0.999, `${photo} class ${cls} ${method} at ${layer}: Pearson ${r}`);
+      }
     }
   }
 }

@@ -19,7 +19,7 @@ import {
   kerasReference,
 } from '../support/keras_files.mjs';
 import { loadConvscope } from '../support/load_module.mjs';
-import { readImage } from '../support/models.mjs';
+import { CAM_FAMILY, readImage } from '../support/models.mjs';
 import { pearson } from '../support/stats.mjs';
 
 const m = await loadConvscope();
@@ -60,7 +60,13 @@ const REFERENCE_CASES = [...MODEL_CASES, ['cifar-softmax', ['--input-size', '24'
 for (const [name, extra] of REFERENCE_CASES) {
   test(`${name} ${extra.join(' ')} (Keras 3 .keras, f32): every layer, score and map equals PyTorch`, () => {
     const file = kerasFile(name, 'keras3', extra).path;
-    const model = m.Model.load(convert(file, ['--precision', 'f32']).bytes);
+    // The graphs as before the converter knew keras.applications' preprocessing (keras_formats
+    // tests that): x / 255, on which these comparisons were set. Under caffe's or tf's wider input
+    // range, integrated gradients' path crosses ReLU kinks where f32 and float64 round to
+    // different sides (MobileNetV2 under tf, 8 steps: 1,440 of 12,288 values up to 0.7% of the
+    // largest apart; ResNet50 under caffe, 9 steps: 2.2%).
+    const pinned = GRAPH_MODELS.includes(name) ? ['--preprocessing', 'rescale'] : [];
+    const model = m.Model.load(convert(file, ['--precision', 'f32', ...pinned]).bytes);
     try {
       const info = model.info();
       const rows = model.summary().rows;
@@ -70,7 +76,10 @@ for (const [name, extra] of REFERENCE_CASES) {
       const ig = { steps: 8, baseline: blackBaseline(info) };
       const side = Math.min(info.inputShape[0], info.inputShape[1]);
       const occlusion = { patch: Math.max(2, Math.floor(side / 5)), stride: Math.max(2, Math.floor(side / 6)) };
-      const ref = kerasReference(file, input, cls, { layers: [info.camLayer], ig, occlusion });
+      // Grad-CAM's layer, and a spatial layer halfway down for the other CAMs.
+      const spatial = rows.filter((r) => r.spatial && r.category !== 'Data').map((r) => r.name);
+      const middle = spatial[Math.floor(spatial.length / 2)];
+      const ref = kerasReference(file, input, cls, { layers: [info.camLayer, middle], ig, occlusion });
 
       assert.equal(info.head.kind, { logits: 'linear', 'sigmoid-binary': 'binary' }[ref.meta.head] ?? ref.meta.head);
       const scores = new Float32Array(ref.logits.length);
@@ -94,6 +103,19 @@ for (const [name, extra] of REFERENCE_CASES) {
       const cam = model.explain('gradcam', { class: cls });
       assert.equal(cam.layer, info.camLayer);
       assertClose(cam.raw.data, ref.gradcam[info.camLayer], `Grad-CAM at ${info.camLayer}`);
+      for (const method of CAM_FAMILY) {
+        for (const layer of new Set([info.camLayer, middle])) {
+          const x = model.explain(method, { class: cls, layer });
+          assert.equal(x.layer, layer);
+          // The issue's measure, Pearson >= 0.999; element-wise within 1%: XGrad-CAM divides by a
+          // channel's sum of activations, which cancels to near zero in some channels of these
+          // random models and magnifies f32's rounding there (EfficientNetB0: 1.2e-3).
+          const r = pearson(x.raw.data, ref.cams[method][layer]);
+          const zero = maxAbs(x.raw.data) === 0 && maxAbs(ref.cams[method][layer]) === 0;
+          assert.ok(r >= 0.999 || zero, `${method} at ${layer}: Pearson ${r}`);
+          assertClose(x.raw.data, ref.cams[method][layer], `${method} at ${layer}`, 1e-2);
+        }
+      }
       const igMap = model.explain('ig', { class: cls, samples: ig.steps, baseline: 'black' });
       assertClose(igMap.raw.data, ref.ig, 'integrated gradients');
       const occ = model.explain('occlusion', { class: cls, ...occlusion });
@@ -116,7 +138,7 @@ for (const [name, extra] of REFERENCE_CASES) {
       // its dequantized weights follow PyTorch's in f32. The graphs' 50 to 120 layers of random
       // weights (no training made them robust to rounding) keep less: their class scores and
       // Grad-CAM follow f32's, their saliency less so (docs/measurements.md has the numbers).
-      const quantized = m.Model.load(convert(file).bytes);
+      const quantized = m.Model.load(convert(file, pinned).bytes);
       try {
         assert.equal(quantized.info().precision, 'int8');
         const int8 = quantized.run(readImage('chelsea.png'), { topK: 1000 }).predictions;

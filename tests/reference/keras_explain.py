@@ -18,6 +18,8 @@ Methods, for one class score S:
   guided          the same through guided backpropagation (keras_activations.GUIDED)
   gradcam         ReLU(sum_k alpha_k A_k), alpha_k = spatial mean of dS / dA_k, at A's resolution,
                   A any layer's output (H', W', K) (merge and activation layers too)
+  gradcam-plus-plus, hirescam, xgradcam, layercam
+                  the same layer's other CAMs as pytorch-grad-cam computes them (cam_family)
   ig              (x - b) * mean over k = 1..N of dS/dx at b + k/N (x - b) (right Riemann sum)
   occlusion       probability(x) - probability(x with a PATCH x PATCH square set to FILL in every
                   channel), squares every STRIDE pixels, rows then columns
@@ -126,8 +128,33 @@ def gradcam(net, image, cls, layers):
     return saliency_and_gradcam(net, image, cls, layers)[3]
 
 
+# The class-activation maps besides Grad-CAM, as pytorch-grad-cam computes them (its
+# base_cam.py and the methods' get_cam_weights / get_cam_image), channels last here.
+CAM_FAMILY = ["gradcam-plus-plus", "hirescam", "xgradcam", "layercam"]
+
+
+def cam_family(act, grad):
+    """{method: (H', W') map} of one layer from its activation and d score / d activation."""
+    a, g = act[0].detach(), grad[0]
+    totals = a.sum(dim=(0, 1))  # per channel, over the positions
+    g2 = g ** 2
+    aij = g2 / (2 * g2 + totals * g2 * g + 1e-6)
+    aij = torch.where(g != 0, aij, torch.zeros_like(aij))
+    plus_plus = (F.relu(g) * aij).sum(dim=(0, 1))
+    xgrad = (g * a).sum(dim=(0, 1)) / (totals + 1e-7)
+    cams = {"gradcam-plus-plus": (plus_plus * a).sum(dim=2), "hirescam": (g * a).sum(dim=2),
+            "xgradcam": (xgrad * a).sum(dim=2), "layercam": (F.relu(g) * a).sum(dim=2)}
+    return {m: F.relu(c).numpy() for m, c in cams.items()}
+
+
 def saliency_and_gradcam(net, image, cls, layers):
     """One forward and backward pass: (scores, probabilities, dS / d input, Grad-CAM maps)."""
+    s, p, saliency, cams = saliency_and_cams(net, image, cls, layers)
+    return s, p, saliency, cams["gradcam"]
+
+
+def saliency_and_cams(net, image, cls, layers):
+    """As saliency_and_gradcam, with {method: {layer: map}} for Grad-CAM and CAM_FAMILY."""
     x = _input(image)
     s, p, kept = net.run(x, keep=set(layers))
     missing = [n for n in layers if n not in kept]
@@ -135,13 +162,15 @@ def saliency_and_gradcam(net, image, cls, layers):
         names = [n for n, _, _ in net.layer_shapes()]
         raise ValueError(f"no layer named {missing} (layers: {names})")
     s[0, cls].backward()
-    cams = {}
+    cams = {m: {} for m in ["gradcam"] + CAM_FAMILY}
     for name in layers:
         act = kept[name]
         if act.dim() != 4:
             continue
         weights = act.grad.mean(dim=(1, 2), keepdim=True)
-        cams[name] = F.relu((weights * act).sum(dim=3))[0].detach().numpy()
+        cams["gradcam"][name] = F.relu((weights * act).sum(dim=3))[0].detach().numpy()
+        for method, cam in cam_family(act, act.grad).items():
+            cams[method][name] = cam
     return s[0].detach().numpy(), p[0].detach().numpy(), x.grad[0].numpy(), cams
 
 

@@ -20,6 +20,7 @@ Writes float32 files into OUTDIR (a layer named "<nested model>/<layer>" in a su
   activation-<name>.bin  with --activations: every layer's output, NHWC
   saliency.bin           d score / d input (H x W x C); guided.bin: guided backpropagation
   gradcam-<layer>.bin    for each --layers entry with a spatial output (H' x W')
+  <cam>-<layer>.bin      the same for each of keras_explain.CAM_FAMILY
   ig.bin                 with --ig-steps: integrated gradients from --baseline (right Riemann sum)
   occlusion.bin          with --occlusion: drop in the class probability per square (rows, columns)
 """
@@ -99,7 +100,11 @@ def main():
     image = read_input(a.input, net.model.input_shape)
     out = outdir_files(a.outdir)
 
-    scores, probabilities, saliency, cams = ex.saliency_and_gradcam(net, image, a.cls, a.layers)
+    scores, probabilities, saliency, family = ex.saliency_and_cams(net, image, a.cls, a.layers)
+    cams = family["gradcam"]
+    for method in ex.CAM_FAMILY:
+        for name, cam in family[method].items():
+            cam.astype(np.float32).tofile(out(f"{method}-{name}.bin"))
     scores.astype(np.float32).tofile(out("logits.bin"))
     probabilities.astype(np.float32).tofile(out("probabilities.bin"))
     if a.activations:

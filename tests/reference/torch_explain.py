@@ -8,6 +8,7 @@ value before the final softmax):
   saliency.bin         d score / d input, H x W x C (NHWC, the model's channel order)
   guided.bin           the same through guided backpropagation (ReLU: grad * (x > 0) * (grad > 0))
   gradcam-<layer>.bin  ReLU(sum_k alpha_k A_k), alpha_k = spatial mean of d score / d A_k
+  <cam>-<layer>.bin    the same layer's other CAMs (keras_explain.CAM_FAMILY)
   ig.bin               with --ig-steps: integrated gradients from --baseline (right Riemann sum)
   occlusion.bin        with --occlusion PATCH STRIDE: the drop in the class's softmax probability
                        with each PATCH x PATCH square (every STRIDE pixels, rows then columns) set
@@ -53,7 +54,11 @@ def main():
     out = outdir_files(a.outdir)
 
     ex.input_gradient(net, image, a.cls, guided=True).astype(np.float32).tofile(out("guided.bin"))
-    scores, _, saliency, cams = ex.saliency_and_gradcam(net, image, a.cls, a.layers)
+    scores, _, saliency, family = ex.saliency_and_cams(net, image, a.cls, a.layers)
+    cams = family["gradcam"]
+    for method in ex.CAM_FAMILY:
+        for name, cam in family[method].items():
+            cam.astype(np.float32).tofile(out(f"{method}-{name}.bin"))
     saliency.astype(np.float32).tofile(out("saliency.bin"))
     scores.astype(np.float32).tofile(out("logits.bin"))
     meta = {}

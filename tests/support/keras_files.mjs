@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { root } from './models.mjs';
+import { CAM_FAMILY, root } from './models.mjs';
 import { scratchDir } from './scratch.mjs';
 
 const converter = process.env.MODEL_CONVERT ?? path.join(root, 'build/native/model_convert/model_convert');
@@ -65,7 +65,8 @@ export function convert(file, args = []) {
 }
 
 // PyTorch's results for `file` on `input` (Float32Array, the preprocessed H x W x C input) and
-// class `cls`: {meta, logits, probabilities, saliency, guided, gradcam: {layer}, activations:
+// class `cls`: {meta, logits, probabilities, saliency, guided, gradcam: {layer}, cams: {method:
+// {layer}} (CAM_FAMILY),
 // {layer}, ig?, occlusion?}. `ig`: {steps, baseline: Float32Array}; `occlusion`: {patch, stride}.
 export function kerasReference(file, input, cls, { layers = [], ig, occlusion } = {}) {
   const dir = mkdtempSync(path.join(tmp, 'ref-'));
@@ -93,6 +94,10 @@ export function kerasReference(file, input, cls, { layers = [], ig, occlusion } 
       saliency: read('saliency.bin'),
       guided: read('guided.bin'),
       gradcam: Object.fromEntries(layers.map((l) => [l, read(`gradcam-${l}.bin`)])),
+      // The other class-activation maps: {method: {layer}}.
+      cams: Object.fromEntries(
+        CAM_FAMILY.map((method) => [method, Object.fromEntries(layers.map((l) => [l, read(`${method}-${l}.bin`)]))]),
+      ),
       activations: Object.fromEntries(meta.layers.map((l) => [l.name, read(`activation-${l.name}.bin`)])),
       ig: read('ig.bin'),
       occlusion: read('occlusion.bin'),

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 import { scratchDir } from './scratch.mjs';
 
+// The class-activation maps besides Grad-CAM that the references compute (keras_explain.CAM_FAMILY).
+export const CAM_FAMILY = ['gradcam-plus-plus', 'hirescam', 'xgradcam', 'layercam'];
+
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const converter = process.env.MODEL_CONVERT ?? path.join(root, 'build/native/model_convert/model_convert');
 const generator = path.join(root, 'model_convert/testing/make_keras_model.py');
@@ -109,6 +112,9 @@ export function torchExplain(h5, input, height, width, classIndex, layers, ig, o
     saliency: read('saliency.bin'),
     guided: read('guided.bin'),
     gradcam: Object.fromEntries(layers.map((l) => [l, read(`gradcam-${l}.bin`)])),
+    cams: Object.fromEntries(
+      CAM_FAMILY.map((method) => [method, Object.fromEntries(layers.map((l) => [l, read(`${method}-${l}.bin`)]))]),
+    ),
     ig: ig ? read('ig.bin') : undefined,
     occlusion: occlusion ? read('occlusion.bin') : undefined,
   };

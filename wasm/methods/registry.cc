@@ -1,18 +1,23 @@
 #include "registry.h"
 
 #include "gradcam.h"
+#include "gradcam_plus_plus.h"
+#include "hirescam.h"
 #include "input_x_gradient.h"
 #include "integrated_gradients.h"
+#include "layercam.h"
 #include "occlusion.h"
 #include "saliency.h"
 #include "smoothgrad.h"
+#include "xgradcam.h"
 
 namespace convscope {
 
 const std::vector<MethodInfo>& Methods() {
   static const std::vector<MethodInfo> methods = {
       SaliencyMethod(),      SmoothGradMethod(),          GuidedBackpropMethod(), GradCamMethod(),
-      GuidedGradCamMethod(), IntegratedGradientsMethod(), InputXGradientMethod(), OcclusionMethod(),
+      GuidedGradCamMethod(), GradCamPlusPlusMethod(),     HiResCamMethod(),       XGradCamMethod(),
+      LayerCamMethod(),      IntegratedGradientsMethod(), InputXGradientMethod(), OcclusionMethod(),
   };
   return methods;
 }
