@@ -16,6 +16,8 @@ KerasLayerRef* FindRef(std::vector<KerasLayerRef>* refs, const std::string& name
 
 void AddLayerNames(const std::vector<KerasLayerRef>& refs, Json* names) {
   for (const KerasLayerRef& r : refs) {
+    // A nested model's input is not among the flattened layers (and may share an outer name).
+    if (r.keras_class == "InputLayer") continue;
     if (r.layers.empty()) {
       names->push_back(r.name);
     } else {

@@ -99,14 +99,15 @@ TEST(DenseLayer, KeepsTinyInputs) {
 // A batch gives every copy the bits it gets alone, in each of the three arithmetics: 19 copies
 // (a full batch of kMaxDenseCopies and 3 more), 1,061 inputs (more than one chunk of a row, and a
 // tail after the SIMD blocks), 7 units (one group of four rows and three single ones); in the int8
-// engine one copy holds a NaN, so its group runs copy by copy while the others stay int16.
+// engine the first 16 copies run as one int16 batch, and copy 17 holds a NaN, so its group runs
+// copy by copy while the others stay int16.
 TEST(DenseLayer, BatchGivesEachCopyItsOwnBits) {
   const size_t inputs = 1061, units = 7, copies = 19;
   std::vector<float> input(copies * inputs);
   for (size_t i = 0; i < input.size(); ++i) {
     input[i] = std::sin(static_cast<float>(i) * 0.37f) * static_cast<float>(1 + i % 5);
   }
-  input[2 * inputs + 10] = std::numeric_limits<float>::quiet_NaN();
+  input[17 * inputs + 10] = std::numeric_limits<float>::quiet_NaN();
   std::fill_n(input.begin() + 5 * inputs, inputs, 0.0f);
   std::vector<int8_t> kernel_int8(units * inputs);
   std::vector<float> kernel_f32(units * inputs), scales(units), bias(units);

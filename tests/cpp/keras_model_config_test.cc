@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "model/model_summary.h"
+#include "nested_models.h"
 
 namespace convscope::convert {
 namespace {
@@ -156,6 +157,41 @@ TEST(KerasModelConfig, ANestedModelIsFlattenedInRunningOrderWithCollidingNamesPr
   EXPECT_EQ(base.layers[1].name, "base/d");
   EXPECT_EQ(base.layers[1].keras_name, "d");
   EXPECT_TRUE(base.has_weights);
+}
+
+// Keras' summary prints a nested model as one row, even when it comes last (its output is the
+// model's) and its input shares the outer input's name; what it reads is listed once though two of
+// its layers read it.
+TEST(KerasModelConfig, TheSummaryPrintsANestedModelAsOneRow) {
+  const Architecture a = Read(R"({"class_name": "Functional", "config": {"name": "outer",
+      "input_layers": [["in", 0, 0]], "output_layers": [["base", 0, 0]], "layers": [
+      {"class_name": "InputLayer", "name": "in",
+       "config": {"name": "in", "batch_shape": [null, 8, 8, 3]}, "inbound_nodes": []},
+      {"class_name": "Functional", "name": "base", "inbound_nodes": [[["in", 0, 0, {}]]],
+       "config": {"name": "base", "input_layers": [["in", 0, 0]], "output_layers": [["g", 0, 0]],
+        "layers": [
+         {"class_name": "InputLayer", "name": "in",
+          "config": {"name": "in", "batch_shape": [null, 8, 8, 3]}, "inbound_nodes": []},
+         {"class_name": "Conv2D", "name": "c1", "config": {"name": "c1", "filters": 2,
+          "kernel_size": 3}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+         {"class_name": "Conv2D", "name": "c2", "config": {"name": "c2", "filters": 2,
+          "kernel_size": 3}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+         {"class_name": "Add", "name": "add", "config": {"name": "add"},
+          "inbound_nodes": [[["c1", 0, 0, {}], ["c2", 0, 0, {}]]]},
+         {"class_name": "GlobalAveragePooling2D", "name": "g", "config": {"name": "g"},
+          "inbound_nodes": [[["add", 0, 0, {}]]]}]}}]}})");
+  EXPECT_EQ(Names(a), "in c1 c2 add g");
+  ModelHeader h;
+  h.name = "outer";
+  h.keras_version = "3.13.2";
+  h.source = {{"nested_models", NestedModelsJson(a.keras_layers)}};
+  for (const Layer& l : a.layers) h.layers.push_back({l, {}});
+  const std::string text = KerasSummary(h);
+  EXPECT_NE(text.find("in (InputLayer)"), std::string::npos) << text;
+  EXPECT_NE(text.find("base (Functional)"), std::string::npos) << text;
+  EXPECT_NE(text.find("(None, 2)"), std::string::npos) << "the base's output shape\n" << text;
+  EXPECT_EQ(text.find("c1"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Connected to"), std::string::npos) << "a chain of two rows\n" << text;
 }
 
 TEST(KerasModelConfig, RefusesKerasOperationsSavedUnderALayersClassName) {

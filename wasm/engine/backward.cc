@@ -68,9 +68,14 @@ void BuildState(void* context, size_t k) {
 
 Status Backward::PrepareStates(size_t target, size_t from) {
   const auto& layers = model_.header().layers;
+  // Only the layers the gradient crosses: those that `target` leads to (a graph's other branches
+  // keep building theirs when a gradient first reaches them).
+  std::vector<bool> reached(from + 1, false);
+  reached[target] = true;
   std::vector<size_t> missing;
   for (size_t i = target + 1; i <= from; ++i) {
-    if (!states_[i] && KindOps(layers[i].layer.kind).backward_state != nullptr) {
+    for (size_t in : layers[i].layer.inputs) reached[i] = reached[i] || reached[in];
+    if (reached[i] && !states_[i] && KindOps(layers[i].layer.kind).backward_state != nullptr) {
       missing.push_back(i);
     }
   }

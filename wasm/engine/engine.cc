@@ -167,8 +167,10 @@ Status Engine::Create(const ModelFile& model, Precision precision, pthreadpool_t
   e->activations_.resize(layers.size());
   e->layer_ms_.assign(layers.size(), 0.0);
   BuildTask task{e.get(), threadpool, std::vector<Status>(layers.size(), Status::Ok())};
-  pthreadpool_parallelize_1d(threadpool, &Engine::BuildLayerTask, &task, layers.size() - 1,
-                             /*flags=*/0);
+  if (layers.size() > 1) {
+    pthreadpool_parallelize_1d(threadpool, &Engine::BuildLayerTask, &task, layers.size() - 1,
+                               /*flags=*/0);
+  }
   for (const Status& s : task.statuses) CONVSCOPE_RETURN_IF_ERROR(s);
   *out = std::move(e);
   return Status::Ok();

@@ -1,5 +1,6 @@
 #include "model_summary.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -89,12 +90,15 @@ std::string KerasSummary(const ModelHeader& h) {
   const std::vector<std::array<bool, 2>> free = FreeAxes(h);
   std::vector<NestedModel> nested;
   const std::vector<int> group = NestedModels(h, &nested);
-  // A nested model's output: its layer that a layer outside it reads.
-  std::vector<bool> read_outside(h.layers.size(), false);
+  // A nested model's output: its layer that a layer outside it reads, or that nothing reads (the
+  // model's own output, when the nested model comes last).
+  std::vector<bool> output(h.layers.size(), true);
   for (size_t i = 0; i < h.layers.size(); ++i) {
-    for (size_t from : h.layers[i].layer.inputs) {
-      read_outside[from] = read_outside[from] || group[from] != group[i];
-    }
+    for (size_t from : h.layers[i].layer.inputs) output[from] = false;
+  }
+  for (size_t i = 0; i < h.layers.size(); ++i) {
+    for (size_t from : h.layers[i].layer.inputs)
+      output[from] = output[from] || group[from] != group[i];
   }
   const auto shown = [&](size_t i) {
     return group[i] < 0 ? h.layers[i].layer.name : nested[static_cast<size_t>(group[i])].name;
@@ -124,11 +128,15 @@ std::string KerasSummary(const ModelHeader& h) {
       m.rows.push_back({.name = nested[g].name, .class_name = nested[g].class_name});
     }
     KerasSummaryRow& row = m.rows[row_of[g]];
-    if (read_outside[i] || row.output_shape.empty()) row.output_shape = OutputShape(l, free[i]);
+    if (output[i] || row.output_shape.empty()) row.output_shape = OutputShape(l, free[i]);
     row.params += l.params;
     row.trainable_params += l.trainable_params;
     row.weight_bytes += l.params * 4;
-    for (std::string& c : connected_to) row.connected_to.push_back(std::move(c));
+    // What the model reads, once each (several of its layers may read one outer layer).
+    for (std::string& c : connected_to) {
+      if (std::find(row.connected_to.begin(), row.connected_to.end(), c) == row.connected_to.end())
+        row.connected_to.push_back(std::move(c));
+    }
   }
   // Keras prints a Sequential without the column; a Functional with it when a layer reads several.
   for (const KerasSummaryRow& row : m.rows) {
