@@ -38,10 +38,18 @@ constexpr Application kApplications[] = {
     {"xception", false, "block1_conv1", "tf", "xception"},
 };
 
+// `name` is `base`, or `base` with the "_<n>" Keras adds to an automatic name already taken in the
+// session (DenseNet's first layer is "zero_padding2d_8" in a notebook that built models before).
+bool SameKerasName(const std::string& name, const std::string& base) {
+  if (name == base) return true;
+  if (name.size() <= base.size() + 1 || name.rfind(base + "_", 0) != 0) return false;
+  return name.find_first_not_of("0123456789", base.size() + 1) == std::string::npos;
+}
+
 const Application* FindApplication(const std::string& name, const std::string& first_layer) {
   for (const Application& a : kApplications) {
     const bool named = a.prefix ? name.rfind(a.name, 0) == 0 : name == a.name;
-    if (named && first_layer == a.first_layer) return &a;
+    if (named && SameKerasName(first_layer, a.first_layer)) return &a;
   }
   return nullptr;
 }
