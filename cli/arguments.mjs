@@ -1,7 +1,14 @@
 // The command line's words: its usage text, its options (with the methods' and activation
 // maximization's from the core's catalog), and their checks. A wrong argument is a UsageError
 // (exit 2, with the usage).
-import { catalog, expectedOf, OPTIONS as METHOD_OPTIONS, parseOption } from './catalog.mjs';
+import {
+  catalog,
+  expectedOf,
+  METRIC_INFO,
+  METRIC_OPTIONS,
+  OPTIONS as METHOD_OPTIONS,
+  parseOption,
+} from './catalog.mjs';
 import { METHODS } from './explain_image.mjs';
 import { MAX_SIDE, parseInputSize } from '../web/src/input_size.js';
 import { classCount, spatialLayers } from '../web/src/model_layers.js';
@@ -22,6 +29,10 @@ export const USAGE = `usage:
                    [--layer L] [--class C|top1] [--precision ${PRECISIONS.join('|')}] [--resize ${RESIZE_MODES.join('|')}]
                    [--threshold T] [--jobs N] [--threads N] [--quiet] [-o OUTDIR]
                    ${[...METHOD_OPTIONS.values()].map(usageFlag).join(' ')}
+                   [--metrics ${[...METRIC_INFO.keys()].join(',')}] ${[...METRIC_OPTIONS.values()]
+                     .filter((o) => !METHOD_OPTIONS.has(o.name))
+                     .map(usageFlag)
+                     .join(' ')}
   convscope filters LAYER [--model M] [-o OUTDIR]
   convscope features IMAGE LAYER [--model M] [--precision ${PRECISIONS.join('|')}] [-o OUTDIR]
   convscope maximize LAYER FILTER... [--model M] ${MAXIMIZE_OPTIONS.map(usageFlag).join(' ')} [-o OUTDIR]
@@ -38,6 +49,10 @@ layer with feature maps; default the model's own (the last before the flatten or
 (0.5 is no change; default 0.75, half the largest drop); its caption says it in the map's units.
 Method options (each method takes its own; docs/explanation-methods.md):
 ${[...METHOD_OPTIONS.values()].map((o) => `  --${o.name}: ${o.help}`).join('\n')}
+--metrics: how faithful each map is (docs/explanation-methods.md), beside a random map's, in report.json,
+the captions and index.html's curves: ${[...METRIC_INFO.values()].map((m) => `${m.name} (${m.help})`).join('; ')}
+Metric options (--baseline and --seed also serve the methods that take them):
+${[...METRIC_OPTIONS.values()].map((o) => `  --${o.name}: ${o.help}`).join('\n')}
 Activation maximization's options:
 ${MAXIMIZE_OPTIONS.map((o) => `  --${o.name}: ${o.help}`).join('\n')}
 Exit codes: 0 all done, 1 some inputs failed, 2 usage error.`;
@@ -50,6 +65,7 @@ export class ModelFileError extends UsageError {}
 export const OPTIONS = {
   model: { type: 'string' },
   methods: { type: 'string' },
+  metrics: { type: 'string' },
   layer: { type: 'string' },
   class: { type: 'string' },
   precision: { type: 'string' },
@@ -67,7 +83,7 @@ export const OPTIONS = {
 };
 // The methods' and activation maximization's options (the core's catalog): booleans are flags,
 // the rest take a value.
-for (const o of [...METHOD_OPTIONS.values(), ...MAXIMIZE_OPTIONS]) {
+for (const o of [...METHOD_OPTIONS.values(), ...METRIC_OPTIONS.values(), ...MAXIMIZE_OPTIONS]) {
   OPTIONS[o.name] ??= { type: o.type === 'boolean' ? 'boolean' : 'string' };
 }
 
@@ -121,13 +137,22 @@ export function layerOf(rows, name, allowed, why) {
   return name;
 }
 
-export function explainOptions(values, info, rows) {
-  const methods = (values.methods ?? METHODS.join(','))
+// A comma-separated list's words ('' and undefined: none).
+const listOf = (value) =>
+  (value ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+
+export function explainOptions(values, info, rows) {
+  const methods = listOf(values.methods ?? METHODS.join(','));
   for (const name of methods) {
     if (!METHODS.includes(name)) throw new UsageError(`unknown method '${name}' (methods: ${METHODS.join(', ')})`);
+  }
+  const metrics = listOf(values.metrics);
+  for (const name of metrics) {
+    if (!METRIC_INFO.has(name))
+      throw new UsageError(`unknown metric '${name}' (metrics: ${[...METRIC_INFO.keys()].join(', ')})`);
   }
   let classIndex = 'top1';
   if (values.class !== undefined && values.class !== 'top1') {
@@ -148,6 +173,8 @@ export function explainOptions(values, info, rows) {
     threshold,
     layer: values.layer,
     methodOptions: optionsOf(values, METHOD_OPTIONS.values()),
+    metrics,
+    metricOptions: optionsOf(values, METRIC_OPTIONS.values()),
     maximizeOptions: optionsOf(values, MAXIMIZE_OPTIONS),
     precision: choice(values.precision, 'precision', PRECISIONS, info.precision),
     resize: choice(values.resize, 'resize', RESIZE_MODES, 'keras'),

@@ -15,4 +15,4 @@ const { default: built } = await import(pathToFileURL(file).href);
 if (!built.maximize) throw new Error(`${file} is from an older build: rebuild it with scripts/build.sh`);
 
 export { colormapOf, expectedOf, parseOption } from '../web/src/catalog_index.js';
-export const { catalog, METHOD_INFO, OPTIONS } = indexCatalog(built);
+export const { catalog, METHOD_INFO, METRIC_INFO, METRIC_OPTIONS, OPTIONS } = indexCatalog(built);

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { colormapOf, METHOD_INFO } from './catalog.mjs';
+import { colormapOf, METHOD_INFO, METRIC_INFO } from './catalog.mjs';
 import { captioned } from './figures.mjs';
 import { pngPath, writeFileAtomically } from './files.mjs';
 import { encodePng } from './png.mjs';
@@ -16,9 +16,29 @@ export const METHODS = ['predictions', 'features', 'filters', ...METHOD_INFO.key
 
 const percent = (p) => `${(100 * p).toFixed(1)}%`;
 
+// The measurements of map `x` by options.metrics (report.json's `metrics` of an output).
+function measure(model, x, options) {
+  return (options.metrics ?? []).map((metric) => {
+    const r = model.measure(metric, x.map, { ...options.metricOptions, class: x.classIndex });
+    return {
+      metric,
+      score: r.map.score,
+      randomScore: r.random.score,
+      x: Array.from(r.x),
+      probabilities: Array.from(r.map.probabilities),
+      randomProbabilities: Array.from(r.random.probabilities),
+    };
+  });
+}
+
+// "deletion 0.123 (random 0.456)".
+const metricCaption = (r) =>
+  `${METRIC_INFO.get(r.metric).label} ${r.score.toPrecision(3)} (random ${r.randomScore.toPrecision(3)})`;
+
 // options: {methods, layer, classIndex ('top1' or a number), precision, resize, threshold,
-// methodOptions: the methods' options by name (each method takes its own); maximizeOptions:
-// activation maximization's (preset, steps, seed)}.
+// methodOptions: the methods' options by name (each method takes its own); metrics: the metrics to
+// measure each map by, metricOptions theirs; maximizeOptions: activation maximization's (preset,
+// steps, seed)}.
 // onMethodDone(fraction of this image). Returns {predictions, timings, outputs}.
 export function explainImage(m, model, { file, bytes, outDir, modelName }, options, onMethodDone = () => {}) {
   const timings = {};
@@ -97,7 +117,12 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
       if (camLayer && METHOD_INFO.get(method).needsLayer) explainOptions.layer = camLayer;
       const x = model.explain(method, explainOptions);
       const colormap = colormapOf(METHOD_INFO.get(method).scale);
-      write(method, m.overlay(picture, x, { resize: options.resize, colormap }), describe(x), [captionOf(x)]);
+      const metrics = measure(model, x, options);
+      write(method, m.overlay(picture, x, { resize: options.resize, colormap }), describe(x), [
+        captionOf(x),
+        ...(metrics.length ? [metrics.map(metricCaption).join(' | ')] : []),
+      ]);
+      if (metrics.length) outputs.at(-1).metrics = metrics;
       if (method === 'occlusion') {
         const masked = m.overlay(picture, x, { resize: options.resize, mask: true, threshold: options.threshold });
         // The threshold in the map's own units.

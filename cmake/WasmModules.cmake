@@ -36,6 +36,7 @@ function(convscope_wasm_module target environment suffix variant)
   add_executable(${target} wasm/bindings/common_bindings.cc wasm/bindings/conv2d_bindings.cc
                            wasm/bindings/convert_bindings.cc wasm/bindings/figure_bindings.cc
                            wasm/bindings/explain_bindings.cc wasm/bindings/marshal.cc
+                           wasm/bindings/metric_bindings.cc
                            wasm/bindings/model_bindings.cc wasm/bindings/model_marshal.cc)
   target_link_libraries(${target} PRIVATE model_convert_lib${mt} convscope_core${mt} ${xnnpack})
   target_compile_definitions(${target} PRIVATE CONVSCOPE_VARIANT="${variant}")

@@ -7,6 +7,7 @@
 #include "layers/layer_kind.h"
 #include "methods/activation_maximization.h"
 #include "methods/registry.h"
+#include "metrics/metric_info.h"
 #include "model/model_header.h"
 
 namespace convscope {
@@ -90,7 +91,18 @@ Json Catalog() {
                        {"splits", m.combine != nullptr},
                        {"options", OptionsJson(m.options)}});
   }
+  Json metrics = Json::array();
+  for (const MetricInfo& m : Metrics()) {
+    metrics.push_back({{"name", m.name},
+                       {"label", m.label},
+                       {"help", m.help},
+                       {"score", m.score},
+                       {"lowerIsBetter", m.lower_is_better},
+                       {"x", m.x},
+                       {"options", OptionsJson(m.options)}});
+  }
   return {{"methods", methods},
+          {"metrics", metrics},
           {"maximize", {{"options", OptionsJson(MaximizeOptionSpecs())}}},
           {"layerKinds", LayerKinds()},
           {"activations", Names(kKerasActivationNames)},

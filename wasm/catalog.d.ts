@@ -63,11 +63,14 @@ export type Method =
   | 'hirescam'
   | 'xgradcam'
   | 'layercam'
+  | 'scorecam'
+  | 'ablationcam'
+  | 'eigencam'
   | 'ig'
   | 'input-x-gradient'
   | 'occlusion';
 /** The methods whose passes can be split over workers (the catalog's `splits`). */
-export type SplitMethod = 'smoothgrad' | 'ig' | 'occlusion';
+export type SplitMethod = 'smoothgrad' | 'scorecam' | 'ablationcam' | 'ig' | 'occlusion';
 
 /**
  * The methods' own options, each with its catalog default and range (`catalog()`); a method
@@ -99,9 +102,22 @@ export interface MethodOptions {
   naive?: boolean;
 }
 
+/** The faithfulness metrics (the catalog's `metrics`; Model.measure). */
+export type Metric = 'deletion' | 'insertion' | 'confidence';
+
+/** The metrics' own options, each with its catalog default and range. */
+export interface MetricOptions {
+  /** deletion, insertion: points on the curve (equal steps from none to all pixels), 3 to 1001; default 21. */
+  points?: number;
+  /** deletion: what deleted pixels become; insertion: what the picture starts as. Default 'black'. */
+  baseline?: 'black' | 'blur';
+  /** The random map's seed, 0 to 4294967295; default 1. */
+  seed?: number;
+}
+
 /** An option of a method, as the catalog describes it. */
 export interface OptionDescription {
-  name: keyof MethodOptions | keyof MaximizeOptions;
+  name: keyof MethodOptions | keyof MaximizeOptions | keyof MetricOptions;
   type: 'integer' | 'number' | 'boolean' | 'choice';
   help: string;
   /** '' when the value has none. */
@@ -144,6 +160,18 @@ export interface Catalog {
     /** Its passes can be split into parts (explain's part/parts). */
     splits: boolean;
     options: (OptionDescription & { name: keyof MethodOptions })[];
+  }[];
+  metrics: {
+    name: Metric;
+    label: string;
+    help: string;
+    /** What the score is, for legends and reports. */
+    score: string;
+    /** Whether a more faithful map scores lower (deletion, confidence) or higher (insertion). */
+    lowerIsBetter: boolean;
+    /** What a curve's probabilities are plotted against; '' when the metric is no curve. */
+    x: string;
+    options: (OptionDescription & { name: keyof MetricOptions })[];
   }[];
   /** Activation maximization's options (Model.maximize). */
   maximize: { options: (OptionDescription & { name: keyof MaximizeOptions })[] };

@@ -10,6 +10,7 @@ namespace convscope {
 
 // {methods: [{name, label, help, value, needsLayer, rerunsForward, usesGradients, splits,
 //   options: [{name, type, help, unit, default, min, max, choices}]}],
+//  metrics: [{name, label, help, score, lowerIsBetter, x, options}] (faithfulness metrics),
 //  maximize: {options: [...]} (activation maximization's preset, steps, seed),
 //  enums: {precision, resize, colormap, normalize, preprocessing, channelOrder: [names]}}
 Json Catalog();

@@ -9,6 +9,8 @@ import type {
   MethodOptions,
   MaximizeOptions,
   Method,
+  Metric,
+  MetricOptions,
   Normalization,
   Precision,
   PreprocessingMode,
@@ -152,6 +154,28 @@ export interface ExplainOptions extends MethodOptions {
   onPartial?: (soFar: Explanation) => boolean | void;
 }
 
+/** A metric's curve (or pair of probabilities) and score, for one map. */
+export interface MetricCurve {
+  /**
+   * The class probability after each step (deletion, insertion: at `x`), or before and after the
+   * change (confidence).
+   */
+  probabilities: Float32Array;
+  /** The metric's number (the catalog's `score` says what it is). */
+  score: number;
+}
+
+/** Model.measure's result. */
+export interface Measurement {
+  metric: Metric;
+  classIndex: number;
+  /** The fraction of pixels moved at each point of a curve; empty for confidence. */
+  x: Float32Array;
+  /** The map's measure, and a random map's beside it. */
+  map: MetricCurve;
+  random: MetricCurve;
+}
+
 export interface Explanation {
   method: string;
   classIndex: number;
@@ -227,12 +251,12 @@ export declare class Model {
   /**
    * Explains the last image (run one first) with a method: 'saliency' (|gradient|, max over
    * channels), 'smoothgrad', 'guided' (guided backpropagation), 'gradcam', 'guided-gradcam',
-   * the other class-activation maps ('gradcam-plus-plus', 'hirescam', 'xgradcam', 'layercam'),
-   * 'ig' (integrated gradients), 'input-x-gradient' ((input - baseline) x gradient), 'occlusion' (drop in the class probability with a `patch` x
+   * the other class-activation maps ('gradcam-plus-plus', 'hirescam', 'xgradcam', 'layercam',
+   * 'scorecam', 'ablationcam', 'eigencam'), 'ig' (integrated gradients), 'input-x-gradient' ((input - baseline) x gradient), 'occlusion' (drop in the class probability with a `patch` x
    * `patch` square set to `fill` at every `stride`; coarse positions first, the map so far passed to
    * `onPartial`, which may return false to stop). The score is the pre-softmax logit of `class` (default: the top
    * class); Grad-CAM and its kin look at `layer` (default: the model's camLayer). SmoothGrad and IG make
-   * `samples` passes (defaults 25 and 50), report each through `onProgress(fraction)` and stop when
+   * `samples` passes (defaults 25 and 50), Score-CAM and Ablation-CAM one per channel; they report each through `onProgress(fraction)` and stop when
    * it returns false (ConvscopeError 'cancelled'); the image's activations are kept either way.
    */
   explain(method: Method, options?: ExplainOptions): Explanation;
@@ -282,6 +306,18 @@ export declare class Model {
    * (default 1) have random kernels (seeded by `randomSeed`), and the Spearman rank correlation
    * of the two. A map that explains the model changes (low correlation).
    */
+  /**
+   * How faithful `map` (an explanation's map: one value per input pixel, larger more important) is
+   * to the model on the last image: `metric`'s probabilities and score for the map and, beside
+   * them, for a random map (seeded by `seed`). Runs copies of the image through the last run's
+   * engine in batches, reporting through `onProgress(fraction)` (false cancels); the image's
+   * activations are kept either way.
+   */
+  measure(
+    metric: Metric,
+    map: Float32Array,
+    options?: MetricOptions & { class?: number; onProgress?: ExplainOptions['onProgress'] },
+  ): Measurement;
   sanityCheck(
     method: Method,
     options?: ExplainOptions & {

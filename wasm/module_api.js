@@ -138,6 +138,9 @@ addOnPostRun(() => {
   model['sanityCheck'] = function (method, options) {
     return check(this['trySanityCheck'](method, safeCallbacks(options)));
   };
+  model['measure'] = function (metric, map, options) {
+    return check(this['tryMeasure'](metric, map, safeCallbacks(options)));
+  };
   model['maximize'] = function (options) {
     return check(this['tryMaximize'](safeCallbacks(options)));
   };

@@ -1,5 +1,5 @@
 // The single-file page (file://, never cross-origin isolated) splits SmoothGrad, integrated
-// gradients and occlusion over extra workers, and runs the sanity check's two maps, Compare's
+// gradients, occlusion, Score-CAM and Ablation-CAM over extra workers, and runs the sanity check's two maps, Compare's
 // panes and maximization targets side by side (web/src/worker_team.js): the same maps and figures
 // as one worker, bit for bit; the progress line says how many workers; cancel stops them all and
 // leaves the page usable; a model switch leaves none behind; a model too big for the memory budget
@@ -65,6 +65,8 @@ test('file:// page: split methods on 2 and 3 workers equal one worker bit for bi
         ['smoothgrad', { samples: 7, seed: 3 }],
         ['ig', { samples: 5 }],
         ['occlusion', { patch: 6, stride: 3 }],
+        ['scorecam', {}],
+        ['ablationcam', {}],
       ]) {
         const r = await explainBothWays(page, method, options, workers);
         assert.deepEqual(

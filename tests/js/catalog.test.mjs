@@ -63,6 +63,13 @@ function assertNamesCatalog(dts, what) {
     options = new Map();
   for (const method of catalog.methods) for (const o of method.options) options.set(o.name, o);
   assertOptions(declared, options, `${what}: MethodOptions`);
+  equal(
+    union(dts, 'Metric'),
+    catalog.metrics.map((x) => x.name),
+    'Metric',
+  );
+  const metricOptions = new Map(catalog.metrics.flatMap((x) => x.options.map((o) => [o.name, o])));
+  assertOptions(members(dts, 'MetricOptions'), metricOptions, `${what}: MetricOptions`);
   const maximize = new Map(catalog.maximize.options.map((o) => [o.name, o]));
   assertOptions(members(dts, 'MaximizeOptions'), maximize, `${what}: MaximizeOptions`);
 }
@@ -92,6 +99,9 @@ test("catalog: the file the page, widget and CLI import is the module's catalog"
       'hirescam',
       'xgradcam',
       'layercam',
+      'scorecam',
+      'ablationcam',
+      'eigencam',
       'ig',
       'input-x-gradient',
       'occlusion',

@@ -19,6 +19,8 @@ import { loadConvscope } from '../support/load_module.mjs';
 import { root, samplePhotos } from '../support/models.mjs';
 
 const m = await loadConvscope();
+// Whether each method's map comes from gradients (the catalog's usesGradients).
+const USES_GRADIENTS = new Map(m.catalog().methods.map((x) => [x.name, x.usesGradients]));
 
 test('summary prints the golden table', () => {
   const r = convscope('summary', '--model', modelFile);
@@ -87,7 +89,7 @@ test('explain writes every figure of every sample photo, report.json and index.h
         assert.equal(text.Class, String(entry.classIndex));
         assert.equal(text.Precision, 'int8');
         // Gradient maps of an int8 model say they come from int8 weights on an f32 pass.
-        const gradient = !name.startsWith('occlusion');
+        const gradient = USES_GRADIENTS.get(name.replace('occlusion-mask', 'occlusion'));
         assert.deepEqual([text.Weights, text.Activations], ['int8', gradient ? 'f32' : 'int8'], file);
         const output = entry.outputs.find((o) => path.basename(o.file, '.png') === name);
         assert.deepEqual([output.Weights, output.Activations], [text.Weights, text.Activations]);
@@ -258,6 +260,54 @@ test("the methods' options from the catalog reach the core: --patch and --stride
     /--patch: occlusion: Side of the square patch that hides part of the image\./,
   );
   assert.match(help.stdout, /--samples: smoothgrad: Noisy copies averaged.* ig: Steps along the path/);
+});
+
+test('--metrics measures each map beside a random map: report.json, captions and curves in index.html', () => {
+  const photo = path.join(photos, samplePhotos[0]),
+    stem = samplePhotos[0].replace(/\.[^.]*$/, '');
+  const out = path.join(work, 'metrics');
+  const r = convscope(
+    'explain',
+    photo,
+    '--model',
+    modelFile,
+    '--methods',
+    'predictions,gradcam,occlusion',
+    '--metrics',
+    'deletion,insertion,confidence',
+    '--points',
+    '6',
+    '-o',
+    out,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const [entry] = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')).images;
+  const byMethod = Object.fromEntries(entry.outputs.map((o) => [path.basename(o.file, '.png'), o]));
+  assert.equal(byMethod.predictions.metrics, undefined, 'only maps are measured');
+  for (const method of ['gradcam', 'occlusion']) {
+    const metrics = byMethod[method].metrics;
+    assert.deepEqual(
+      metrics.map((x) => x.metric),
+      ['deletion', 'insertion', 'confidence'],
+    );
+    const [deletion, insertion, confidence] = metrics;
+    assert.deepEqual(deletion.x, [0, 0.2, 0.4, 0.6, 0.8, 1].map(Math.fround));
+    assert.equal(deletion.probabilities.length, 6);
+    assert.equal(deletion.probabilities[5], insertion.probabilities[0], 'both meet at the baseline');
+    assert.ok(Number.isFinite(deletion.randomScore) && Number.isFinite(insertion.score));
+    assert.deepEqual([confidence.x, confidence.probabilities.length], [[], 2]);
+    const png = readPngText(readFileSync(path.join(out, stem, `${method}.png`)));
+    assert.equal(png.Method, method);
+  }
+  const captions = m.decodeImage(readFileSync(path.join(out, stem, 'gradcam.png')));
+  assert.ok(captions.height > m.decodeImage(readFileSync(path.join(photos, samplePhotos[0]))).height);
+  const html = readFileSync(path.join(out, 'index.html'), 'utf8');
+  assert.equal((html.match(/<svg /g) ?? []).length, 4, 'a curve per map and curve metric');
+  assert.match(html, /Deletion: [\d.e+-]+ \(random map [\d.e+-]+; lower is more faithful\)/);
+  assert.match(html, /Confidence change: [\d.e+-]+ \(random map [\d.e+-]+; lower is more faithful\)/);
+  const bad = convscope('explain', photo, '--model', modelFile, '--metrics', 'road', '-o', out);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /unknown metric 'road' \(metrics: deletion, insertion, confidence\)/);
 });
 
 test('filters, features and maximize commands', () => {

@@ -8,8 +8,8 @@ import path from 'node:path';
 
 import { loadConvscope } from '../support/load_module.mjs';
 import { assertScaled } from '../support/map_scale.mjs';
-import { CAM_FAMILY, readImage, root, smallModel, torchExplain, vgg16 } from '../support/models.mjs';
-import { pearson } from '../support/stats.mjs';
+import { camMethods, readImage, root, smallModel, torchExplain, vgg16 } from '../support/models.mjs';
+import { mapAgreement, pearson } from '../support/stats.mjs';
 
 const m = await loadConvscope();
 
@@ -41,12 +41,13 @@ function assertClose(got, want, what, allowed = 0) {
 
 // Runs `photo` in f32 and checks every method against the reference, for the given classes.
 // `inputGradientSlack`: the share of input-gradient elements allowed off (full-size only).
-function checkAgainstTorch(model, h5, photo, layers, classes, inputGradientSlack = 0) {
+// `passCams`: Score-CAM, Ablation-CAM and Eigen-CAM too (small models: PASS_CAMS).
+function checkAgainstTorch(model, h5, photo, layers, classes, { inputGradientSlack = 0, passCams = false } = {}) {
   const run = model.run(readImage(photo), { precision: 'f32', topK: 1000 });
   const [, h, w] = [0, ...model.info().inputShape];
   const input = Float32Array.from(model.activation('input_1').data);
   for (const cls of classes(run)) {
-    const ref = torchExplain(h5, input, h, w, cls, layers);
+    const ref = torchExplain(h5, input, h, w, cls, layers, { passCams });
     const logits = new Float32Array(ref.logits.length);
     for (const p of run.predictions) logits[p.index] = p.logit;
     assertClose(logits, ref.logits, `${photo} logits`);
@@ -64,13 +65,24 @@ function checkAgainstTorch(model, h5, photo, layers, classes, inputGradientSlack
       assert.equal(cam.layer, layer);
       assertClose(cam.raw.data, ref.gradcam[layer], `${photo} class ${cls} Grad-CAM at ${layer}`);
       // Its kin, as pytorch-grad-cam computes them: Pearson >= 0.999 (the issue's measure).
-      for (const method of CAM_FAMILY) {
+      for (const method of camMethods(passCams)) {
         const x = model.explain(method, { class: cls, layer });
-        const r = pearson(x.raw.data, ref.cams[method][layer]);
+        const r = mapAgreement(x.raw.data, ref.cams[method][layer]);
         assert.ok(r >= 0.999, `${photo} class ${cls} ${method} at ${layer}: Pearson ${r}`);
       }
     }
   }
+}
+
+// The class of lowest logit, below zero, whose Grad-CAM at `layers` is not all zero (the check
+// needs maps).
+function negativeClass(model, run, layers) {
+  const hasCam = (cls, layer) => model.explain('gradcam', { class: cls, layer }).raw.data.some((v) => v > 0);
+  const found = [...run.predictions]
+    .reverse()
+    .find((p) => p.logit < 0 && layers.every((layer) => hasCam(p.index, layer)));
+  assert.ok(found, 'no class of negative logit with a Grad-CAM');
+  return found.index;
 }
 
 test('small VGG16 (f32): saliency, guided backprop, Grad-CAM at two layers equal PyTorch autograd', () => {
@@ -78,11 +90,20 @@ test('small VGG16 (f32): saliency, guided backprop, Grad-CAM at two layers equal
   const model = m.Model.load(bytes);
   try {
     for (const photo of ['chelsea.png', 'rocket.jpg']) {
-      checkAgainstTorch(model, h5, photo, ['block5_conv3', 'block3_conv3', 'block4_pool'], (run) => [
-        run.predictions[0].index,
-        run.predictions[3].index,
-      ]);
+      checkAgainstTorch(
+        model,
+        h5,
+        photo,
+        ['block5_conv3', 'block3_conv3', 'block4_pool'],
+        (run) => [run.predictions[0].index, run.predictions[3].index],
+        { passCams: true },
+      );
     }
+    // A class of negative logit, where Ablation-CAM divides by |y|.
+    const last = ['block5_conv3'];
+    checkAgainstTorch(model, h5, 'chelsea.png', last, (run) => [negativeClass(model, run, last)], {
+      passCams: true,
+    });
   } finally {
     model.release();
   }
@@ -98,14 +119,9 @@ test('full-size VGG16 (f32): saliency, guided backprop and Grad-CAM equal PyTorc
   const { bytes, h5 } = vgg16(['--precision', 'f32']);
   const model = m.Model.load(bytes);
   try {
-    checkAgainstTorch(
-      model,
-      h5,
-      'coffee.png',
-      ['block5_conv3'],
-      (run) => [run.predictions[0].index],
-      m.buildInfo().variant.startsWith('relaxed') ? 0.05 : 0.02,
-    );
+    checkAgainstTorch(model, h5, 'coffee.png', ['block5_conv3'], (run) => [run.predictions[0].index], {
+      inputGradientSlack: m.buildInfo().variant.startsWith('relaxed') ? 0.05 : 0.02,
+    });
   } finally {
     model.release();
   }
@@ -150,9 +166,13 @@ test('int8 maps track the f32 maps; maps are normalized and sized to the input',
 
 // On the trained default model (real data, not random weights; only its int8 file exists): after an
 // int8 run, the gradient methods run on the f32 pass over the dequantized weights, so their maps
-// equal those after an f32 run bit for bit; occlusion keeps the int8 run (its dense head runs on
-// int16-quantized activations) and correlates with f32 at Pearson >= 0.95 (measured 0.99+).
-test('trained default model: int8 gradient maps come from the f32 pass; occlusion tracks f32', () => {
+// equal those after an f32 run bit for bit; occlusion, Score-CAM, Ablation-CAM and Eigen-CAM keep
+// the int8 run (occlusion's dense head runs on int16-quantized activations) and correlate with f32
+// at Pearson >= 0.95 (occlusion measured 0.99+).
+// The methods without gradients, which run on the int8 pass.
+const FORWARD_ONLY = ['occlusion', 'scorecam', 'ablationcam', 'eigencam'];
+
+test('trained default model: int8 gradient maps come from the f32 pass; forward-only maps track f32', () => {
   const model = m.Model.load(readFileSync(path.join(root, 'web/models/default.bin')));
   try {
     const samples = readdirSync(path.join(root, 'web/samples')).filter((f) => f.startsWith('fashion-'));
@@ -171,17 +191,18 @@ test('trained default model: int8 gradient maps come from the f32 pass; occlusio
           'smoothgrad',
           'ig',
           'input-x-gradient',
-          'occlusion',
+          ...FORWARD_ONLY,
         ]) {
           const x = model.explain(method, { class: cls, samples: 10, patch: 8, stride: 4 });
-          assert.equal(x.activations, method === 'occlusion' ? precision : 'f32', `${sample} ${method}`);
+          const forward = FORWARD_ONLY.includes(method);
+          assert.equal(x.activations, forward ? precision : 'f32', `${sample} ${method}`);
           (maps[method] ??= {})[precision] = x.map;
         }
       }
       for (const [method, { f32, int8 }] of Object.entries(maps)) {
-        if (method === 'occlusion') {
+        if (FORWARD_ONLY.includes(method)) {
           const r = pearson(f32, int8);
-          assert.ok(r >= 0.95, `${sample} occlusion: Pearson ${r.toFixed(4)}`);
+          assert.ok(r >= 0.95, `${sample} ${method}: Pearson ${r.toFixed(4)}`);
         } else {
           assert.deepEqual(Array.from(int8), Array.from(f32), `${sample} ${method}`);
         }
@@ -208,6 +229,17 @@ test('explain: bad requests are refused with clear messages', () => {
       /Grad-CAM needs a convolution or pooling layer; fc1 has output \(None, 64\)/,
     );
     assert.throws(() => model.explain('gradcam', { layer: 'nope' }), /no layer named 'nope'/);
+    assert.throws(
+      () => model.explain('ablationcam', { layer: 'flatten' }),
+      /Ablation-CAM needs a convolution or pooling layer; flatten has output \(None, \d+\)/,
+    );
+    // The passes of a channel each report progress, and stop when the listener says so; the image's
+    // activations come back.
+    const before = Array.from(model.activation('block5_conv3').data);
+    const seen = [];
+    assert.throws(() => model.explain('scorecam', { onProgress: (f) => (seen.push(f), seen.length < 2) }), /cancelled/);
+    assert.equal(seen.length, 2);
+    assert.deepEqual(Array.from(model.activation('block5_conv3').data), before);
     // Found by the bindings fuzzer: 2^31 SmoothGrad samples in a sanity check ran for hours.
     for (const [method, samples] of [
       ['smoothgrad', 2 ** 31],
@@ -257,7 +289,7 @@ test('integrated gradients (black baseline) equal PyTorch autograd', () => {
   const { h5 } = smallModel(['--precision', 'f32']);
   const { model, input, baseline, cls } = coffeeWithBlackBaseline();
   try {
-    const ref = torchExplain(h5, input, 32, 32, cls, [], { steps: 8, baseline });
+    const ref = torchExplain(h5, input, 32, 32, cls, [], { ig: { steps: 8, baseline } });
     const ig = model.explain('ig', { class: cls, samples: 8 });
     assertClose(ig.raw.data, ref.ig, 'integrated gradients');
     // The image's own pass is back in place afterwards.

@@ -18,6 +18,7 @@ import { pearson } from '../support/stats.mjs';
 
 // Two threads where the machine has them: the results are the same bits (tests/js/threads.test.mjs).
 const m = await loadConvscope({ threads: 2 });
+const USES_GRADIENTS = new Map(m.catalog().methods.map((x) => [x.name, x.usesGradients]));
 
 // method: [options, target, photos]. Occlusion scores the logit: this random-weight model's
 // softmax is saturated, so the probability hardly drops anywhere.
@@ -31,6 +32,9 @@ const METHODS = {
   hirescam: [{}, 0.9, 5],
   xgradcam: [{}, 0.95, 5],
   layercam: [{}, 0.95, 5],
+  // Forward passes only: the int8 model's own activations and scores, against f32's.
+  ablationcam: [{}, 0.95, 3],
+  eigencam: [{}, 0.95, 5],
   occlusion: [{ patch: 64, stride: 32, score: 'logit' }, 0.95, 5],
   saliency: [{}, 0.65, 5],
   'input-x-gradient': [{}, 0.65, 5],
@@ -51,8 +55,8 @@ test('full-size VGG16: int8 maps correlate with the f32 maps at the targets', ()
         const a = f32.explain(method, { class: cls, ...options });
         const b = int8.explain(method, { class: cls, ...options });
         assert.deepEqual([a.weights, b.weights], ['f32', 'int8'], `${photo} ${method}: weights`);
-        // Gradient methods run on an f32 pass over the int8 weights; occlusion stays int8.
-        assert.equal(b.activations, method === 'occlusion' ? 'int8' : 'f32');
+        // Gradient methods run on an f32 pass over the int8 weights; the others stay int8.
+        assert.equal(b.activations, USES_GRADIENTS.get(method) ? 'f32' : 'int8');
         const r = pearson(a.map, b.map);
         console.log(`${photo} ${method}: Pearson ${r.toFixed(4)} (target ${target})`);
         if (!(r >= target)) misses.push(`${photo} ${method}: ${r.toFixed(4)} < ${target}`);

@@ -41,7 +41,7 @@ test('small VGG16: incremental equals naive (f32 and int8 files); f32 equals PyT
         assertScaled(fast, 'signed');
         if (args.length) {
           const input = Float32Array.from(model.activation('input_1').data);
-          const ref = torchExplain(h5, input, 32, 32, cls, [], undefined, { patch: 8, stride: 4 });
+          const ref = torchExplain(h5, input, 32, 32, cls, [], { occlusion: { patch: 8, stride: 4 } });
           const x = model.explain('occlusion', { class: cls, patch: 8, stride: 4 });
           assertSame(x.raw.data, ref.occlusion, 1e-3, `${photo} vs PyTorch`);
         }

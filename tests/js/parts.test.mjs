@@ -1,6 +1,7 @@
 // Methods of independent passes split into parts (what the page's extra workers run, each in its
 // own module instance): explain({part, parts}) on every part, then combine, must give the
-// undivided result bit for bit, for SmoothGrad (same seed), integrated gradients and occlusion, on
+// undivided result bit for bit, for SmoothGrad (same seed), integrated gradients, occlusion,
+// Score-CAM and Ablation-CAM (at the model's CAM layer), on
 // the trained default model and on a small VGG16.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +17,8 @@ const CASES = {
   smoothgrad: { samples: 7, seed: 5 },
   ig: { samples: 6, baseline: 'blur' },
   occlusion: { patch: 6, stride: 3 },
+  scorecam: {},
+  ablationcam: {},
 };
 
 const models = {

@@ -27,7 +27,7 @@ test('worker count: cores and the memory budget bound it', () => {
   // Browsers that do not say (Firefox, Safari): 4 GB assumed.
   assert.equal(teamSize({ modelFileBytes: vgg16Int8, cores: 8, deviceMemoryGB: undefined }), 3);
   assert.equal(teamSize({ modelFileBytes: vgg16Int8, cores: undefined, deviceMemoryGB: 8 }), 1);
-  assert.deepEqual([...SPLIT_METHODS].sort(), ['ig', 'occlusion', 'smoothgrad']);
+  assert.deepEqual([...SPLIT_METHODS].sort(), ['ablationcam', 'ig', 'occlusion', 'scorecam', 'smoothgrad']);
 });
 
 test('worker count: at most eight, whole cores', () => {

@@ -20,6 +20,8 @@ Methods, for one class score S:
                   A any layer's output (H', W', K) (merge and activation layers too)
   gradcam-plus-plus, hirescam, xgradcam, layercam
                   the same layer's other CAMs as pytorch-grad-cam computes them (cam_family)
+  scorecam, ablationcam, eigencam
+                  the CAMs of extra passes or none (cam_passes.py)
   ig              (x - b) * mean over k = 1..N of dS/dx at b + k/N (x - b) (right Riemann sum)
   occlusion       probability(x) - probability(x with a PATCH x PATCH square set to FILL in every
                   channel), squares every STRIDE pixels, rows then columns
@@ -28,6 +30,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+import cam_passes
 import keras_layers
 
 CHUNK = 16  # occluded images per forward pass
@@ -64,8 +67,9 @@ class Network:
         return [(m.input_name, "InputLayer", tuple(m.input_shape))] + \
             [(b.name, b.class_name, tuple(b.output_shape)) for b in self.layers]
 
-    def run(self, x, guided=False, keep=()):
-        """x: (N, H, W, C) float64 -> (scores (N, K), probabilities (N, K), {name: output})."""
+    def run(self, x, guided=False, keep=(), replace=None):
+        """x: (N, H, W, C) float64 -> (scores (N, K), probabilities (N, K), {name: output});
+        replace: {name: tensor} to use in place of those layers' outputs."""
         values = {self.model.input_name: x}
         z = None
         for b in self.layers:
@@ -74,6 +78,8 @@ class Network:
             if b.name == self.head_name:
                 z = pre
             values[b.name] = b.act(pre, guided)
+            if replace and b.name in replace:
+                values[b.name] = replace[b.name]
         kept = {}
         for name in keep:
             if name in values:
@@ -130,7 +136,7 @@ def gradcam(net, image, cls, layers):
 
 # The class-activation maps besides Grad-CAM, as pytorch-grad-cam computes them (its
 # base_cam.py and the methods' get_cam_weights / get_cam_image), channels last here.
-CAM_FAMILY = ["gradcam-plus-plus", "hirescam", "xgradcam", "layercam"]
+CAM_FAMILY = ["gradcam-plus-plus", "hirescam", "xgradcam", "layercam"] + cam_passes.METHODS
 
 
 def cam_family(act, grad):
@@ -153,8 +159,9 @@ def saliency_and_gradcam(net, image, cls, layers):
     return s, p, saliency, cams["gradcam"]
 
 
-def saliency_and_cams(net, image, cls, layers):
-    """As saliency_and_gradcam, with {method: {layer: map}} for Grad-CAM and CAM_FAMILY."""
+def saliency_and_cams(net, image, cls, layers, passes=False):
+    """As saliency_and_gradcam, with {method: {layer: map}} for Grad-CAM and CAM_FAMILY (with
+    `passes`, cam_passes.METHODS too: they take a forward pass per channel)."""
     x = _input(image)
     s, p, kept = net.run(x, keep=set(layers))
     missing = [n for n in layers if n not in kept]
@@ -162,7 +169,7 @@ def saliency_and_cams(net, image, cls, layers):
         names = [n for n, _, _ in net.layer_shapes()]
         raise ValueError(f"no layer named {missing} (layers: {names})")
     s[0, cls].backward()
-    cams = {m: {} for m in ["gradcam"] + CAM_FAMILY}
+    cams = {m: {} for m in ["gradcam"] + CAM_FAMILY if passes or m not in cam_passes.METHODS}
     for name in layers:
         act = kept[name]
         if act.dim() != 4:
@@ -171,6 +178,9 @@ def saliency_and_cams(net, image, cls, layers):
         cams["gradcam"][name] = F.relu((weights * act).sum(dim=3))[0].detach().numpy()
         for method, cam in cam_family(act, act.grad).items():
             cams[method][name] = cam
+        if passes:
+            for method, cam in cam_passes.cams(net, x.detach(), cls, name, act.detach()).items():
+                cams[method][name] = cam
     return s[0].detach().numpy(), p[0].detach().numpy(), x.grad[0].numpy(), cams
 
 

@@ -100,7 +100,8 @@ def main():
     image = read_input(a.input, net.model.input_shape)
     out = outdir_files(a.outdir)
 
-    scores, probabilities, saliency, family = ex.saliency_and_cams(net, image, a.cls, a.layers)
+    scores, probabilities, saliency, family = ex.saliency_and_cams(net, image, a.cls, a.layers,
+                                                                   passes=True)
     cams = family["gradcam"]
     for method in ex.CAM_FAMILY:
         for name, cam in family[method].items():

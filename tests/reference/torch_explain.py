@@ -8,8 +8,12 @@ value before the final softmax):
   saliency.bin         d score / d input, H x W x C (NHWC, the model's channel order)
   guided.bin           the same through guided backpropagation (ReLU: grad * (x > 0) * (grad > 0))
   gradcam-<layer>.bin  ReLU(sum_k alpha_k A_k), alpha_k = spatial mean of d score / d A_k
-  <cam>-<layer>.bin    the same layer's other CAMs (keras_explain.CAM_FAMILY)
+  <cam>-<layer>.bin    the same layer's other CAMs (keras_explain.CAM_FAMILY; with --pass-cams
+                       also those of a pass per channel, cam_passes.METHODS)
   ig.bin               with --ig-steps: integrated gradients from --baseline (right Riemann sum)
+  deletion.bin, insertion.bin, confidence.bin
+                       with --metrics MAP STEPS: faithfulness.py's probabilities for the float32
+                       H x W map in file MAP, from --baseline
   occlusion.bin        with --occlusion PATCH STRIDE: the drop in the class's softmax probability
                        with each PATCH x PATCH square (every STRIDE pixels, rows then columns) set
                        to 0, the preprocessed mean pixel
@@ -23,6 +27,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import faithfulness  # noqa: E402
 import keras_explain as ex  # noqa: E402
 import keras_file  # noqa: E402
 from keras_reference import outdir_files  # noqa: E402
@@ -39,7 +44,10 @@ def main():
     p.add_argument("outdir")
     p.add_argument("--layers", nargs="*", default=[], help="Grad-CAM layers")
     p.add_argument("--ig-steps", type=int, default=0)
-    p.add_argument("--baseline", help="float32 H x W x C baseline for integrated gradients")
+    p.add_argument("--baseline", help="float32 H x W x C baseline for integrated gradients and "
+                   "the metrics")
+    p.add_argument("--metrics", nargs=2, metavar=("MAP", "STEPS"))
+    p.add_argument("--pass-cams", action="store_true")
     p.add_argument("--occlusion", type=int, nargs=2, metavar=("PATCH", "STRIDE"))
     a = p.parse_args()
     try:
@@ -54,10 +62,11 @@ def main():
     out = outdir_files(a.outdir)
 
     ex.input_gradient(net, image, a.cls, guided=True).astype(np.float32).tofile(out("guided.bin"))
-    scores, _, saliency, family = ex.saliency_and_cams(net, image, a.cls, a.layers)
+    scores, _, saliency, family = ex.saliency_and_cams(net, image, a.cls, a.layers,
+                                                         passes=a.pass_cams)
     cams = family["gradcam"]
     for method in ex.CAM_FAMILY:
-        for name, cam in family[method].items():
+        for name, cam in family.get(method, {}).items():
             cam.astype(np.float32).tofile(out(f"{method}-{name}.bin"))
     saliency.astype(np.float32).tofile(out("saliency.bin"))
     scores.astype(np.float32).tofile(out("logits.bin"))
@@ -69,6 +78,15 @@ def main():
         baseline = np.fromfile(a.baseline, dtype=np.float32).reshape(shape)
         ex.integrated_gradients(net, image, baseline, a.cls, a.ig_steps).astype(np.float32) \
             .tofile(out("ig.bin"))
+    if a.metrics:
+        m = np.fromfile(a.metrics[0], dtype=np.float32).reshape(shape[:2])
+        baseline = np.fromfile(a.baseline, dtype=np.float32).reshape(shape)
+        steps = int(a.metrics[1])
+        for name in ["deletion", "insertion"]:
+            p, _ = getattr(faithfulness, name)(net, image, baseline, m, a.cls, steps)
+            p.astype(np.float32).tofile(out(f"{name}.bin"))
+        faithfulness.confidence(net, image, m, a.cls).astype(np.float32).tofile(
+            out("confidence.bin"))
     if a.occlusion:
         drops = ex.occlusion(net, image, a.cls, *a.occlusion)
         drops.astype(np.float32).tofile(out("occlusion.bin"))

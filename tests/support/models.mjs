@@ -8,7 +8,22 @@ import { fileURLToPath } from 'node:url';
 import { scratchDir } from './scratch.mjs';
 
 // The class-activation maps besides Grad-CAM that the references compute (keras_explain.CAM_FAMILY).
-export const CAM_FAMILY = ['gradcam-plus-plus', 'hirescam', 'xgradcam', 'layercam'];
+export const CAM_FAMILY = [
+  'gradcam-plus-plus',
+  'hirescam',
+  'xgradcam',
+  'layercam',
+  'scorecam',
+  'ablationcam',
+  'eigencam',
+];
+// Those of passes of their own (tests/reference/cam_passes.py), which the float64 reference makes
+// only on request (a full-size VGG16's 512 channels would take it half an hour).
+export const PASS_CAMS = ['scorecam', 'ablationcam', 'eigencam'];
+// The CAMs the reference makes: all, or without PASS_CAMS.
+export function camMethods(passCams) {
+  return passCams ? CAM_FAMILY : CAM_FAMILY.filter((c) => !PASS_CAMS.includes(c));
+}
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const converter = process.env.MODEL_CONVERT ?? path.join(root, 'build/native/model_convert/model_convert');
@@ -81,8 +96,10 @@ export function roundedLikeInt8(h5) {
 
 // Reference explanations from PyTorch autograd (tests/reference/torch_explain.py) for `input`
 // (a preprocessed H x W x 3 Float32Array): { logits, saliency, guided, gradcam: {layer: data},
-// ig (with `ig: { steps, baseline }`), occlusion (with `occlusion: { patch, stride }`) }.
-export function torchExplain(h5, input, height, width, classIndex, layers, ig, occlusion) {
+// cams: {method: {layer: data}} (camMethods(passCams)), ig (with `ig: { steps, baseline }`),
+// occlusion (with `occlusion: { patch, stride }`), metrics (with `metrics: { map, baseline, steps }`:
+// {deletion, insertion, confidence} probabilities) }.
+export function torchExplain(h5, input, height, width, classIndex, layers, { ig, occlusion, metrics, passCams } = {}) {
   const dir = mkdtempSync(path.join(tmp, 'torch-'));
   writeFileSync(path.join(dir, 'input.bin'), input);
   const extraArgs = [];
@@ -91,6 +108,13 @@ export function torchExplain(h5, input, height, width, classIndex, layers, ig, o
     extraArgs.push('--ig-steps', String(ig.steps), '--baseline', path.join(dir, 'baseline.bin'));
   }
   if (occlusion) extraArgs.push('--occlusion', String(occlusion.patch), String(occlusion.stride));
+  if (passCams) extraArgs.push('--pass-cams');
+  if (metrics) {
+    writeFileSync(path.join(dir, 'baseline.bin'), metrics.baseline);
+    writeFileSync(path.join(dir, 'map.bin'), metrics.map);
+    extraArgs.push('--baseline', path.join(dir, 'baseline.bin'));
+    extraArgs.push('--metrics', path.join(dir, 'map.bin'), String(metrics.steps));
+  }
   run('/usr/bin/python3', [
     path.join(root, 'tests/reference/torch_explain.py'),
     h5,
@@ -113,10 +137,16 @@ export function torchExplain(h5, input, height, width, classIndex, layers, ig, o
     guided: read('guided.bin'),
     gradcam: Object.fromEntries(layers.map((l) => [l, read(`gradcam-${l}.bin`)])),
     cams: Object.fromEntries(
-      CAM_FAMILY.map((method) => [method, Object.fromEntries(layers.map((l) => [l, read(`${method}-${l}.bin`)]))]),
+      camMethods(passCams).map((method) => [
+        method,
+        Object.fromEntries(layers.map((l) => [l, read(`${method}-${l}.bin`)])),
+      ]),
     ),
     ig: ig ? read('ig.bin') : undefined,
     occlusion: occlusion ? read('occlusion.bin') : undefined,
+    metrics: metrics
+      ? Object.fromEntries(['deletion', 'insertion', 'confidence'].map((n) => [n, read(`${n}.bin`)]))
+      : undefined,
   };
 }
 

@@ -1,5 +1,5 @@
-// Embind for a model's explanations (Model::Explain, Combine, SanityCheck): the functions
-// model_bindings.cc registers as the Model's tryExplain, tryCombine and trySanityCheck.
+// Embind for a model's explanations (Model::Explain, Combine, SanityCheck, Measure): the functions
+// model_bindings.cc registers as the Model's tryExplain, tryCombine, trySanityCheck and tryMeasure.
 #pragma once
 
 #include "marshal.h"
@@ -15,6 +15,8 @@ val TryExplain(Model& model, val method, val options);
 val TryCombine(Model& model, val method, val options, val parts);
 // model.trySanityCheck(method, {...explain options, topLayers, randomSeed, randomizedOnly}).
 val TrySanityCheck(Model& model, val method, val options);
+// model.tryMeasure(metric, map, {class, onProgress, ...the metric's options}) (metric_bindings.cc).
+val TryMeasure(Model& model, val metric, val map, val options);
 // spearmanCorrelation(a, b): the sanity check's rank correlation of two maps (registered here).
 val TrySpearmanCorrelation(val a, val b);
 

@@ -344,6 +344,7 @@ EMSCRIPTEN_BINDINGS(convscope_model) {
       .function("tryExplain", &TryExplain)
       .function("tryCombine", &TryCombine)
       .function("trySanityCheck", &TrySanityCheck)
+      .function("tryMeasure", &TryMeasure)
       .function("tryMaximize", &TryMaximize);
 }
 

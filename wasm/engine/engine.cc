@@ -191,7 +191,14 @@ Status Engine::RunFrom(size_t first, std::span<const float> previous, size_t las
       }
     }
   }
-  std::copy(previous.begin(), previous.end(), buffers_[first - 1].begin());
+  return RunReplacing(first, previous, last);
+}
+
+Status Engine::RunReplacing(size_t first, std::span<const float> output, size_t last) {
+  if (first == 0 || first >= sizes_.size() || output.size() != sizes_[first - 1]) {
+    return Status::Error("RunReplacing: no layer " + std::to_string(first) + " taking that input");
+  }
+  std::copy(output.begin(), output.end(), buffers_[first - 1].begin());
   return RunLayers(first, last);
 }
 

@@ -51,6 +51,10 @@ class Engine {
   // Runs layers `first`..`last` on `previous` in place of layer first - 1's output (which it
   // overwrites). The layers from `first` on must read only layers from first - 1 on.
   Status RunFrom(size_t first, std::span<const float> previous, size_t last = SIZE_MAX);
+  // Runs layers `first`..`last` with layer first - 1's output replaced by `output`, every earlier
+  // layer keeping its output of the last pass: what the rest of the model computes when one tensor
+  // of that pass changes (Ablation-CAM zeroing a channel), whichever earlier tensors it reads.
+  Status RunReplacing(size_t first, std::span<const float> output, size_t last = SIZE_MAX);
   // The first layer from which every layer up to the head's (model/head.h) reads only the layer
   // before it: where RunBatchFrom may start. The head's layer + 1 when there is none.
   size_t ChainStart() const;

@@ -20,8 +20,14 @@ struct CamInput {
   std::vector<float> g;      // h x w x k
 };
 
-// A and G at in.layer; an error naming `label` when the layer has no spatial output.
+// A at in.layer (no gradient: Score-CAM, Ablation-CAM, Eigen-CAM); an error naming `label` when
+// the layer has no spatial output.
+Status CamActivationOf(const MethodInput& in, const char* label, CamInput* out);
+// A and G at in.layer.
 Status CamInputOf(const MethodInput& in, const char* label, CamInput* out);
+
+// The CAM of channel weights: per position, the sum over channels of weights[k] * A_k.
+std::vector<double> WeightedChannels(const CamInput& c, std::span<const double> weights);
 
 // Per channel, the sum over positions of f(a, g), in double.
 template <typename F>
@@ -33,12 +39,12 @@ std::vector<double> ChannelSums(const CamInput& c, F f) {
   return sums;
 }
 
-// Per position, the sum over channels of f(channel, a, g), in double.
+// Per position, the sum over channels of f(a, g), in double.
 template <typename F>
 std::vector<double> PositionSums(const CamInput& c, F f) {
   std::vector<double> sums(c.h * c.w, 0.0);
   for (size_t p = 0; p < c.h * c.w; ++p) {
-    for (size_t i = 0; i < c.k; ++i) sums[p] += f(i, c.a[p * c.k + i], c.g[p * c.k + i]);
+    for (size_t i = 0; i < c.k; ++i) sums[p] += f(c.a[p * c.k + i], c.g[p * c.k + i]);
   }
   return sums;
 }

@@ -10,8 +10,7 @@ Status GradCam(const MethodInput& in, Explanation* out) {
   CONVSCOPE_RETURN_IF_ERROR(CamInputOf(in, "Grad-CAM", &c));
   std::vector<double> alpha = ChannelSums(c, [](float, float g) { return g; });
   for (double& v : alpha) v /= static_cast<double>(c.h * c.w);
-  FinishCam(in, "gradcam", c,
-            PositionSums(c, [&](size_t i, float a, float) { return alpha[i] * a; }), out);
+  FinishCam(in, "gradcam", c, WeightedChannels(c, alpha), out);
   return Status::Ok();
 }
 

@@ -18,8 +18,7 @@ Status GradCamPlusPlus(const MethodInput& in, Explanation* out) {
       alpha[i] += g * g2 / (2 * g2 + sums[i] * g2 * g + 1e-6);
     }
   }
-  FinishCam(in, "gradcam-plus-plus", c,
-            PositionSums(c, [&](size_t i, float a, float) { return alpha[i] * a; }), out);
+  FinishCam(in, "gradcam-plus-plus", c, WeightedChannels(c, alpha), out);
   return Status::Ok();
 }
 

@@ -8,8 +8,7 @@ Status HiResCam(const MethodInput& in, Explanation* out) {
   CamInput c;
   CONVSCOPE_RETURN_IF_ERROR(CamInputOf(in, "HiResCAM", &c));
   FinishCam(in, "hirescam", c,
-            PositionSums(c, [](size_t, float a, float g) { return static_cast<double>(g) * a; }),
-            out);
+            PositionSums(c, [](float a, float g) { return static_cast<double>(g) * a; }), out);
   return Status::Ok();
 }
 

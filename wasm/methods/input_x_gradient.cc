@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "integrated_gradients.h"
+#include "baselines.h"
 
 namespace convscope {
 namespace {
@@ -14,8 +14,9 @@ constexpr MapScale kScale = MapScale::kSigned;
 
 Status InputXGradient(const MethodInput& in, Explanation* out) {
   const Shape& shape = in.header->layers.front().layer.output_shape;
-  std::vector<float> baseline, gradient;
-  CONVSCOPE_RETURN_IF_ERROR(IntegratedGradientsBaseline(in, &baseline));
+  const std::vector<float> baseline =
+      ImageBaseline(*in.header, in.image, in.options.Choice("baseline"));
+  std::vector<float> gradient;
   CONVSCOPE_RETURN_IF_ERROR(
       in.backward->Gradient(*in.engine, in.class_index, 0, BackwardMode::kPlain, &gradient));
   out->method = "input-x-gradient";
@@ -51,7 +52,7 @@ MethodInfo InputXGradientMethod() {
               "(pixel − baseline) × ∂ class logit / ∂ pixel, summed over colour channels: "
               "positive where the pixel raises the class logit, negative where it lowers it",
           .scale = kScale,
-          .options = {ChoiceOption("baseline", {"black", "blur"},
+          .options = {ChoiceOption("baseline", kBaselineChoices,
                                    "What each pixel is measured from: a black image, or the image "
                                    "blurred (sigma 1/16 of its shorter side).")}};
 }

@@ -3,25 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "gaussian.h"
-#include "images/preprocess.h"
+#include "baselines.h"
 
 namespace convscope {
-
-Status IntegratedGradientsBaseline(const MethodInput& in, std::vector<float>* baseline) {
-  const Shape& s = in.header->layers.front().layer.output_shape;
-  if (in.options.Choice("baseline") == "blur") {
-    baseline->assign(in.image.begin(), in.image.end());
-    GaussianBlur(*baseline, s[0], s[1], s[2], static_cast<float>(std::min(s[0], s[1])) / 16);
-  } else {  // "black"
-    // Pixel value 0 through the model's preprocessing.
-    baseline->resize(in.image.size());
-    for (size_t i = 0; i < baseline->size(); ++i) {
-      (*baseline)[i] = PreprocessValue(in.header->preprocessing, 0, i % s[2]);
-    }
-  }
-  return Status::Ok();
-}
 
 namespace {
 
@@ -54,8 +38,9 @@ void Finish(const MethodInput& in, std::span<const float> baseline, std::span<co
 Status IntegratedGradients(const MethodInput& in, Explanation* out) {
   const size_t steps = StepCount(in), size = in.image.size();
   const PassParts parts = PartsOf(in);
-  std::vector<float> baseline, point(size), gradient;
-  CONVSCOPE_RETURN_IF_ERROR(IntegratedGradientsBaseline(in, &baseline));
+  const std::vector<float> baseline =
+      ImageBaseline(*in.header, in.image, in.options.Choice("baseline"));
+  std::vector<float> point(size), gradient;
   // Undivided: the running sum of gradients. A part: its steps' gradients, in order.
   std::vector<float> result(parts.parts == 1 ? size : parts.Count(steps) * size, 0.0f);
   size_t done = 0;
@@ -84,8 +69,8 @@ Status CombineIntegratedGradients(const MethodInput& in, const PartResults& resu
                                   Explanation* out) {
   const size_t steps = StepCount(in), size = in.image.size();
   CONVSCOPE_RETURN_IF_ERROR(CheckPartResults(results, in.parts, steps, size));
-  std::vector<float> baseline;
-  CONVSCOPE_RETURN_IF_ERROR(IntegratedGradientsBaseline(in, &baseline));
+  const std::vector<float> baseline =
+      ImageBaseline(*in.header, in.image, in.options.Choice("baseline"));
   const PassParts parts = PartsOf(in);
   std::vector<float> sum(size, 0.0f);
   for (size_t k = 0; k < steps; ++k) {
@@ -116,7 +101,7 @@ MethodInfo IntegratedGradientsMethod() {
           IntegerOption("samples", 50, 1, kMaxPasses, "steps",
                         "Steps along the path from the baseline to the image: more is more "
                         "exact and slower."),
-          ChoiceOption("baseline", {"black", "blur"},
+          ChoiceOption("baseline", kBaselineChoices,
                        "Where the path starts: a black image, or the image blurred (sigma 1/16 "
                        "of its shorter side).")}};
 }

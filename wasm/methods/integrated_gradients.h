@@ -14,9 +14,6 @@ Status IntegratedGradients(const MethodInput& in, Explanation* out);
 Status CombineIntegratedGradients(const MethodInput& in, const PartResults& results,
                                   Explanation* out);
 
-// The baseline IntegratedGradients starts from, preprocessed.
-Status IntegratedGradientsBaseline(const MethodInput& in, std::vector<float>* baseline);
-
 MethodInfo IntegratedGradientsMethod();
 
 }  // namespace convscope

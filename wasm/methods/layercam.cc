@@ -9,10 +9,10 @@ namespace convscope {
 Status LayerCam(const MethodInput& in, Explanation* out) {
   CamInput c;
   CONVSCOPE_RETURN_IF_ERROR(CamInputOf(in, "Layer-CAM", &c));
-  FinishCam(in, "layercam", c,
-            PositionSums(c, [](size_t, float a,
-                               float g) { return static_cast<double>(std::max(g, 0.0f)) * a; }),
-            out);
+  FinishCam(
+      in, "layercam", c,
+      PositionSums(c, [](float a, float g) { return static_cast<double>(std::max(g, 0.0f)) * a; }),
+      out);
   return Status::Ok();
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "copy_scores.h"
 #include "engine/incremental_forward.h"
 #include "images/image.h"
 #include "images/resample.h"
@@ -133,7 +134,6 @@ Status Occlusion(const MethodInput& in, Explanation* out) {
   if (head >= layers.size()) {
     return Status::Error("occlusion needs dense layers after the convolutions");
   }
-  Engine& engine = *in.engine;
   const Head& model_head = in.header->head;
   const bool logit = in.options.Choice("score") == "logit", naive = in.options.Boolean("naive");
   const size_t patch = in.options.Integer("patch"), stride = in.options.Integer("stride");
@@ -141,54 +141,20 @@ Status Occlusion(const MethodInput& in, Explanation* out) {
   const auto value_of = [&](std::span<const float> scores) {
     return logit ? scores[in.class_index] : ClassProbabilities(model_head, scores)[in.class_index];
   };
-  // One copy's score: the rest of the model whole.
-  auto score = [&](std::span<const float> trunk_output, float* value) {
-    CONVSCOPE_RETURN_IF_ERROR(engine.RunFrom(head, trunk_output));
-    *value = value_of(engine.scores());
-    return Status::Ok();
-  };
-  // From `tail` on, the copies of a batch run together (Engine::RunBatchFrom); layers between the
-  // trunk and it (a graph's branches) one copy at a time.
-  const size_t tail = std::max(head, engine.ChainStart());
-  const bool batched = !naive && tail <= model_head.layer;
-  std::vector<float> tail_inputs, scores;
-  auto score_batch = [&](size_t n, std::span<float> trunk_output, float* values) {
-    if (!batched) {
-      for (size_t i = 0; i < n; ++i) {
-        trunk->Output(i, trunk_output);
-        CONVSCOPE_RETURN_IF_ERROR(score(trunk_output, &values[i]));
-      }
-      return Status::Ok();
-    }
-    tail_inputs.clear();
-    for (size_t i = 0; i < n; ++i) {
-      trunk->Output(i, trunk_output);
-      std::span<const float> v = trunk_output;
-      if (tail > head) {
-        CONVSCOPE_RETURN_IF_ERROR(engine.RunFrom(head, trunk_output, tail - 1));
-        v = engine.activation(tail - 1);
-      }
-      tail_inputs.insert(tail_inputs.end(), v.begin(), v.end());
-    }
-    scores.clear();
-    CONVSCOPE_RETURN_IF_ERROR(engine.RunBatchFrom(tail, tail_inputs, n, &scores));
-    const size_t classes = scores.size() / n;
-    for (size_t i = 0; i < n; ++i) {
-      values[i] = value_of(std::span<const float>(scores).subspan(i * classes, classes));
-    }
-    return Status::Ok();
-  };
-  float base_score = 0;
-  CONVSCOPE_RETURN_IF_ERROR(score(trunk->base(head - 1), &base_score));
+  CopyScorer scorer(in.engine, *in.header, head, !naive);
+  std::vector<float> scores;
+  CONVSCOPE_RETURN_IF_ERROR(scorer.Score(trunk->base(head - 1), 1, &scores));
+  const float base_score = value_of(scores);
   const std::string computation =
       naive ? "every copy recomputed whole, one at a time (naive)"
-            : HowItRuns(layers, trunk->last_layer(), head, batched ? tail : 0);
+            : HowItRuns(layers, trunk->last_layer(), head, scorer.batch_start());
 
   Grid grid = GridOf(in);
   // A part leaves the positions of other parts NaN.
   grid.drops.assign(grid.rows * grid.cols, in.parts == 1 ? 0.0f : NAN);
   const size_t batch = naive ? 1 : kOcclusionBatch;
-  std::vector<float> occluded(trunk->base(head - 1).size()), values(batch);
+  const size_t trunk_size = trunk->base(head - 1).size();
+  std::vector<float> occluded(batch * trunk_size);
   std::vector<Box> boxes;
   const std::vector<Level> levels = Levels(grid);
   size_t total = 0, order = 0;
@@ -212,8 +178,16 @@ Status Occlusion(const MethodInput& in, Explanation* out) {
         boxes.push_back({p / grid.cols * stride, p % grid.cols * stride, patch, patch});
       }
       CONVSCOPE_RETURN_IF_ERROR(trunk->Run(boxes, fill, naive));
-      CONVSCOPE_RETURN_IF_ERROR(score_batch(n, occluded, values.data()));
-      for (size_t i = 0; i < n; ++i) grid.drops[positions[start + i]] = base_score - values[i];
+      for (size_t i = 0; i < n; ++i) {
+        trunk->Output(i, std::span<float>(occluded).subspan(i * trunk_size, trunk_size));
+      }
+      scores.clear();
+      CONVSCOPE_RETURN_IF_ERROR(scorer.Score(occluded, n, &scores));
+      const size_t classes = scores.size() / n;
+      for (size_t i = 0; i < n; ++i) {
+        grid.drops[positions[start + i]] =
+            base_score - value_of(std::span<const float>(scores).subspan(i * classes, classes));
+      }
       done += n;
       CONVSCOPE_RETURN_IF_ERROR(
           ReportProgress(in.progress, static_cast<double>(done) / static_cast<double>(total)));

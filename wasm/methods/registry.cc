@@ -1,5 +1,7 @@
 #include "registry.h"
 
+#include "ablation_cam.h"
+#include "eigen_cam.h"
 #include "gradcam.h"
 #include "gradcam_plus_plus.h"
 #include "hirescam.h"
@@ -8,6 +10,7 @@
 #include "layercam.h"
 #include "occlusion.h"
 #include "saliency.h"
+#include "score_cam.h"
 #include "smoothgrad.h"
 #include "xgradcam.h"
 
@@ -15,9 +18,21 @@ namespace convscope {
 
 const std::vector<MethodInfo>& Methods() {
   static const std::vector<MethodInfo> methods = {
-      SaliencyMethod(),      SmoothGradMethod(),          GuidedBackpropMethod(), GradCamMethod(),
-      GuidedGradCamMethod(), GradCamPlusPlusMethod(),     HiResCamMethod(),       XGradCamMethod(),
-      LayerCamMethod(),      IntegratedGradientsMethod(), InputXGradientMethod(), OcclusionMethod(),
+      SaliencyMethod(),
+      SmoothGradMethod(),
+      GuidedBackpropMethod(),
+      GradCamMethod(),
+      GuidedGradCamMethod(),
+      GradCamPlusPlusMethod(),
+      HiResCamMethod(),
+      XGradCamMethod(),
+      LayerCamMethod(),
+      ScoreCamMethod(),
+      AblationCamMethod(),
+      EigenCamMethod(),
+      IntegratedGradientsMethod(),
+      InputXGradientMethod(),
+      OcclusionMethod(),
   };
   return methods;
 }

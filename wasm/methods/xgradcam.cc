@@ -11,8 +11,7 @@ Status XGradCam(const MethodInput& in, Explanation* out) {
   std::vector<double> alpha =
       ChannelSums(c, [](float a, float g) { return static_cast<double>(g) * a; });
   for (size_t i = 0; i < c.k; ++i) alpha[i] /= sums[i] + 1e-7;
-  FinishCam(in, "xgradcam", c,
-            PositionSums(c, [&](size_t i, float a, float) { return alpha[i] * a; }), out);
+  FinishCam(in, "xgradcam", c, WeightedChannels(c, alpha), out);
   return Status::Ok();
 }
 

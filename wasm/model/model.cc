@@ -98,6 +98,7 @@ Status Model::PrepareMethod(const ExplainOptions& options, const MethodInfo** fo
   const std::vector<float> scores = last_->scores();
   in->class_index = options.class_index.value_or(
       static_cast<size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin()));
+  CONVSCOPE_RETURN_IF_ERROR(CheckClass(in->class_index));
   if (method->needs_layer) in->layer = options.layer.value_or(DefaultCamLayer(layers));
   in->progress = options.progress;
   in->partial = options.partial;
@@ -138,6 +139,13 @@ Status Model::Combine(const ExplainOptions& options, const PartResults& results,
   return Status::Ok();
 }
 
+Status Model::CheckClass(size_t class_index) const {
+  const Head& head = header().head;
+  if (head.kind == HeadKind::kNone || class_index < head.classes) return Status::Ok();
+  return Status::Error("class " + std::to_string(class_index) + " is out of range: the model has " +
+                       std::to_string(head.classes) + " classes");
+}
+
 void Model::SetProvenance(const MethodInput& in, Precision engine, Explanation* out) const {
   out->class_index = in.class_index;
   out->activations = engine;
@@ -173,6 +181,26 @@ Status Model::RestoreLastImage(Engine* engine, Status status) {
   std::copy(last_input_.begin(), last_input_.end(), engine->input().begin());
   const Status rerun = engine->Run();
   return status.ok() ? rerun : status;
+}
+
+Status Model::Measure(const MeasureOptions& options, std::span<const float> map, Measurement* out) {
+  const MetricInfo* metric = FindMetric(options.metric);
+  if (metric == nullptr) {
+    return Status::Error("unknown metric '" + options.metric + "' (metrics: " + MetricNames() +
+                         ")");
+  }
+  MetricInput in;
+  CONVSCOPE_RETURN_IF_ERROR(MethodOptions::Check(metric->options, options.options, &in.options));
+  if (last_ == nullptr) return Status::Error("there is no image to measure on yet: run one first");
+  const std::vector<float> scores = last_->scores();
+  in.class_index = options.class_index.value_or(
+      static_cast<size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin()));
+  CONVSCOPE_RETURN_IF_ERROR(CheckClass(in.class_index));
+  in.header = &header();
+  in.engine = last_;
+  in.image = last_input_;
+  in.progress = options.progress;
+  return RestoreLastImage(last_, convscope::Measure(*metric, in, map, out));
 }
 
 Status Model::SanityCheck(const ExplainOptions& options, size_t top_layers, uint32_t seed,

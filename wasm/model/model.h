@@ -17,6 +17,7 @@
 #include "methods/activation_maximization.h"
 #include "methods/explanation.h"
 #include "methods/registry.h"
+#include "metrics/metric_info.h"
 #include "model_file.h"
 #include "predictions.h"
 
@@ -48,6 +49,13 @@ struct ExplainOptions {
   ProgressFn progress;
   PartialFn partial;
   size_t part = 0, parts = 1;  // make only this share of the passes (MethodInput::parts)
+};
+
+struct MeasureOptions {
+  std::string metric;                 // a name from metrics/metric_info.h
+  std::optional<size_t> class_index;  // default: the last run's top class
+  OptionMap options;                  // the metric's options by name (MetricInfo::options)
+  ProgressFn progress;
 };
 
 struct SanityCheckResult {
@@ -87,6 +95,10 @@ class Model {
   Status SanityCheck(const ExplainOptions& options, size_t top_layers, uint32_t seed,
                      SanityCheckResult* out, bool randomized_only = false);
 
+  // How faithful `map` (H x W at the input size, larger values more important: an Explanation's
+  // map) is to the model on the last image, by `options.metric`, beside a random map; on the last
+  // run's engine, whose pass is restored afterwards.
+  Status Measure(const MeasureOptions& options, std::span<const float> map, Measurement* out);
   // Synthesizes the input a unit responds to most, by gradient ascent on the f32 engine (an int8
   // file's weights dequantized). The last image's activations are restored afterwards.
   Status Maximize(const MaximizeOptions& options, MaximizeResult* out);
@@ -111,6 +123,8 @@ class Model {
   Backward* GetBackward();
   // The method and its input for `options` on the last image (engine: the last run's).
   Status PrepareMethod(const ExplainOptions& options, const MethodInfo** method, MethodInput* in);
+  // An error when the model's classes have no `class_index`.
+  Status CheckClass(size_t class_index) const;
   // What the result came from: the class, and the engine's arithmetic (see Explanation).
   void SetProvenance(const MethodInput& in, Precision engine, Explanation* out) const;
 

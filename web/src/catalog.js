@@ -10,6 +10,7 @@ export const {
   LONG_METHODS,
   SPLIT_METHODS,
   OPTIONS,
+  METRIC_INFO,
   MAXIMIZE_OPTIONS,
   EVERY_OPTION,
   methodOptions,

@@ -25,6 +25,10 @@ export function indexCatalog(catalog) {
   // Every option of any method by name (options of the same name mean the same thing: SmoothGrad's
   // samples and integrated gradients' steps are both `samples`).
   const OPTIONS = optionsByName(catalog.methods);
+  // The faithfulness metrics (Model.measure) by name, and their options by name.
+  /** @type {Map<string, Catalog['metrics'][number]>} */
+  const METRIC_INFO = new Map(catalog.metrics.map((m) => [m.name, m]));
+  const METRIC_OPTIONS = optionsByName(catalog.metrics);
   // Activation maximization's options (preset, steps, seed) by name.
   const MAXIMIZE_OPTIONS = new Map(catalog.maximize.options.map((o) => [o.name, o]));
   // Every setting a link or a widget attribute may carry: the methods' options and maximization's
@@ -53,6 +57,8 @@ export function indexCatalog(catalog) {
     LONG_METHODS,
     SPLIT_METHODS,
     OPTIONS,
+    METRIC_INFO,
+    METRIC_OPTIONS,
     MAXIMIZE_OPTIONS,
     EVERY_OPTION,
     methodOptions,
@@ -64,10 +70,15 @@ export function indexCatalog(catalog) {
 // among those of one name and, where several share it, each one's help ("smoothgrad: ...; ig: ...").
 function optionsByName(owners) {
   const options = new Map();
+  // Per option, its help texts and who says each (owners with the same text share it).
+  const texts = new Map();
   for (const m of owners) {
     for (const o of m.options) {
-      const seen = options.get(o.name),
-        help = `${m.name}: ${o.help}`;
+      const seen = options.get(o.name);
+      const said = texts.get(o.name) ?? new Map();
+      said.set(o.help, [...(said.get(o.help) ?? []), m.name]);
+      texts.set(o.name, said);
+      const help = [...said].map(([text, names]) => `${names.join(', ')}: ${text}`).join(' ');
       options.set(
         o.name,
         seen
@@ -75,7 +86,7 @@ function optionsByName(owners) {
               ...seen,
               min: Math.min(seen.min, o.min),
               max: Math.max(seen.max, o.max),
-              help: `${seen.help} ${help}`,
+              help,
               methods: [...seen.methods, m.name],
             }
           : { ...o, help, methods: [m.name] },

@@ -244,6 +244,12 @@ const OPS = {
       randomized: drawn(r.randomized, args),
     };
   },
+  measure(args, report) {
+    ensureRun(args);
+    const { metric, map, options } = args;
+    const r = modelOf(args.model).measure(metric, map, { ...options, onProgress: report.progress });
+    return { x: r.x, map: r.map, random: r.random };
+  },
   // The colour scale of `colormap`: a 0-to-1 ramp drawn by the core's overlay.
   colorbar({ colormap }) {
     const width = 256,

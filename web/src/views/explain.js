@@ -4,6 +4,7 @@ import { valueAt } from '../map_values.js';
 import { LONG_METHODS as LONG, METHOD_INFO, METHODS, methodOptions } from '../catalog.js';
 import { optionControl } from '../option_controls.js';
 import { el, imageCanvas, progressText, select } from '../ui.js';
+import { measureFaithfulness } from './faithfulness.js';
 import { modelKnows, unlikeNote } from './predictions.js';
 import { classCount, classLabel, defaultCamLayer, spatialLayers } from '../model_layers.js';
 
@@ -187,6 +188,14 @@ export default {
     if (LONG.has(method))
       controls.append(el('button', { type: 'button', onclick: () => run(true).catch(app.showError) }, 'Run'));
     const sanity = el('div', {});
+    // Measures the map on show (made first if it is not yet).
+    const faithfulness = async () => {
+      const x = await explained(app, method, { force: true });
+      if (x) await measureFaithfulness(app, x, sanity);
+    };
+    controls.append(
+      el('button', { type: 'button', onclick: () => faithfulness().catch(app.showError) }, 'How faithful?'),
+    );
     controls.append(
       el(
         'button',

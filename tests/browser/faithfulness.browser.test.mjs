@@ -1,0 +1,76 @@
+// "How faithful?" under a map (web/src/views/faithfulness.js): by keyboard, the deletion and
+// insertion curves of the map beside a random map's, their numbers, a sentence saying what they
+// mean, and the same numbers the module gives for that map.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { pageUrl } from '../support/first_minutes.mjs';
+import { axeViolations, BROWSERS, openPage, settled } from '../support/page.mjs';
+
+const NUMBER = '[\\d.e+-]+';
+
+for (const browser of BROWSERS) {
+  test(`${browser}: How faithful? draws the curves beside a random map's and says what they mean`, async () => {
+    const { page, problems, close } = await openPage(`${pageUrl}#tab=explain&method=gradcam`, { browser });
+    try {
+      await settled(page);
+      await page.evaluate(() =>
+        [...document.querySelectorAll('#view .controls button')].find((b) => b.textContent === 'How faithful?').focus(),
+      );
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(
+        () =>
+          /^How faithful is this map: (?!measuring)/.test(
+            document.querySelector('#view [role=status]')?.textContent ?? '',
+          ),
+        undefined,
+        { timeout: 120000 },
+      );
+      await settled(page);
+      const shown = await page.evaluate(() => ({
+        status: document.querySelector('#view [role=status]').textContent,
+        curves: [...document.querySelectorAll('#view .metric-curve svg')].map((s) => ({
+          label: s.getAttribute('aria-label'),
+          lines: s.querySelectorAll('polyline').length,
+        })),
+        captions: [...document.querySelectorAll('#view figure figcaption')].map((c) => c.textContent),
+        notes: [...document.querySelectorAll('#view p.note')].map((p) => p.textContent),
+      }));
+      assert.match(shown.status, /Deletion: (better than a random map|no better than a random map on this picture)\./);
+      assert.match(shown.status, /Insertion: /);
+      assert.deepEqual(
+        shown.curves.map((c) => [c.label.split(':')[0], c.lines]),
+        [
+          ['Deletion', 2],
+          ['Insertion', 2],
+        ],
+      );
+      assert.ok(
+        shown.captions.some((c) =>
+          new RegExp(`^Deletion: ${NUMBER} \\(random map ${NUMBER}; lower is more faithful\\)$`).test(c),
+        ),
+      );
+      assert.ok(
+        shown.captions.some((c) =>
+          new RegExp(`^Insertion: ${NUMBER} \\(random map ${NUMBER}; higher is more faithful\\)$`).test(c),
+        ),
+      );
+      assert.ok(shown.notes.some((n) => n.startsWith('Confidence change: ')));
+      // The numbers are the module's for the map on show.
+      const direct = await page.evaluate(async () => {
+        const app = window.convscopeApp;
+        const x = await app.request('explain', { method: 'gradcam', options: {}, overlay: { resize: 'keras' } });
+        const r = await app.request('measure', { metric: 'deletion', map: x.map, options: { class: x.classIndex } });
+        return r.map.score.toPrecision(3);
+      });
+      assert.ok(
+        shown.captions.some((c) => c.startsWith(`Deletion: ${direct} `)),
+        `${direct} in ${shown.captions}`,
+      );
+      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+}

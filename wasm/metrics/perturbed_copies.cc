@@ -1,0 +1,42 @@
+#include "perturbed_copies.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "methods/copy_scores.h"
+#include "model/head.h"
+
+namespace convscope {
+
+Status CopyProbabilities(const MetricInput& in, size_t count, const MakeCopyFn& make, double from,
+                         double to, std::vector<float>* probabilities) {
+  CopyScorer scorer(in.engine, *in.header, 1, true);
+  const size_t size = in.image.size();
+  std::vector<float> copies(scorer.batch() * size), scores;
+  probabilities->clear();
+  for (size_t start = 0; start < count; start += scorer.batch()) {
+    const size_t n = std::min(scorer.batch(), count - start);
+    for (size_t i = 0; i < n; ++i) {
+      make(start + i, std::span<float>(copies).subspan(i * size, size));
+    }
+    scores.clear();
+    CONVSCOPE_RETURN_IF_ERROR(scorer.Score(copies, n, &scores));
+    const size_t classes = scores.size() / n;
+    for (size_t i = 0; i < n; ++i) {
+      const std::span<const float> s = std::span<const float>(scores).subspan(i * classes, classes);
+      probabilities->push_back(ClassProbabilities(in.header->head, s)[in.class_index]);
+    }
+    const double done = static_cast<double>(start + n) / static_cast<double>(count);
+    CONVSCOPE_RETURN_IF_ERROR(ReportProgress(in.progress, from + (to - from) * done));
+  }
+  return Status::Ok();
+}
+
+std::vector<size_t> PixelOrder(std::span<const float> map) {
+  std::vector<size_t> order(map.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return map[a] > map[b]; });
+  return order;
+}
+
+}  // namespace convscope

@@ -1,0 +1,51 @@
+#include <random>
+
+#include "confidence.h"
+#include "metric_info.h"
+#include "pixel_curves.h"
+
+namespace convscope {
+
+const std::vector<MetricInfo>& Metrics() {
+  static const std::vector<MetricInfo> metrics = {DeletionMetric(), InsertionMetric(),
+                                                  ConfidenceMetric()};
+  return metrics;
+}
+
+const MetricInfo* FindMetric(const std::string& name) {
+  for (const MetricInfo& m : Metrics()) {
+    if (name == m.name) return &m;
+  }
+  return nullptr;
+}
+
+std::string MetricNames() {
+  std::string names;
+  for (const MetricInfo& m : Metrics()) names += (names.empty() ? "" : ", ") + std::string(m.name);
+  return names;
+}
+
+Status Measure(const MetricInfo& metric, const MetricInput& in, std::span<const float> map,
+               Measurement* out) {
+  const Shape& shape = in.header->layers.front().layer.output_shape;
+  if (map.size() != shape[0] * shape[1]) {
+    return Status::Error("the map has " + std::to_string(map.size()) + " values; " + metric.name +
+                         " needs one per pixel of the model's input (" + std::to_string(shape[0]) +
+                         " x " + std::to_string(shape[1]) + ")");
+  }
+  if (in.header->head.kind == HeadKind::kNone) {
+    return Status::Error(std::string(metric.name) +
+                         " needs a model whose output is a vector of class scores");
+  }
+  // Uniform in [0, 1) from mt19937's words (its distributions differ between standard libraries).
+  std::mt19937 rng(static_cast<uint32_t>(in.options.Integer("seed")));
+  std::vector<float> random(map.size());
+  for (float& r : random) r = static_cast<float>(rng() >> 8) / static_cast<float>(1 << 24);
+  out->metric = metric.name;
+  out->class_index = in.class_index;
+  out->x = metric.x_values != nullptr ? metric.x_values(in) : std::vector<float>{};
+  CONVSCOPE_RETURN_IF_ERROR(metric.run(in, map, 0, 0.5, &out->map));
+  return metric.run(in, random, 0.5, 1, &out->random);
+}
+
+}  // namespace convscope
