@@ -2,10 +2,7 @@
 import path from 'node:path';
 
 import { METRIC_INFO } from './catalog.mjs';
-import { curveSvg, scoreLine } from '../web/src/metric_curves.js';
-
-const escape = (s) =>
-  String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+import { curveSvg, escape, scoreLine } from '../web/src/metric_curves.js';
 
 // A map's measurements (explain_image.mjs): a curve beside the random map's, or the numbers.
 function metricsHtml(metrics) {

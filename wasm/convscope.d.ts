@@ -301,12 +301,6 @@ export declare class Model {
     seedPicture: "the training pictures' mean" | 'noise';
   };
   /**
-   * Adebayo et al.'s model-parameter randomization test: the map of `method` (with the options
-   * of explain), then the same map on a copy of the model whose top `topLayers` weighted layers
-   * (default 1) have random kernels (seeded by `randomSeed`), and the Spearman rank correlation
-   * of the two. A map that explains the model changes (low correlation).
-   */
-  /**
    * How faithful `map` (an explanation's map: one value per input pixel, larger more important) is
    * to the model on the last image: `metric`'s probabilities and score for the map and, beside
    * them, for a random map (seeded by `seed`). Runs copies of the image through the last run's
@@ -318,6 +312,12 @@ export declare class Model {
     map: Float32Array,
     options?: MetricOptions & { class?: number; onProgress?: ExplainOptions['onProgress'] },
   ): Measurement;
+  /**
+   * Adebayo et al.'s model-parameter randomization test: the map of `method` (with the options
+   * of explain), then the same map on a copy of the model whose top `topLayers` weighted layers
+   * (default 1) have random kernels (seeded by `randomSeed`), and the Spearman rank correlation
+   * of the two. A map that explains the model changes (low correlation).
+   */
   sanityCheck(
     method: Method,
     options?: ExplainOptions & {

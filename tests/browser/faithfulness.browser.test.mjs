@@ -74,3 +74,45 @@ for (const browser of BROWSERS) {
     }
   });
 }
+
+for (const browser of BROWSERS) {
+  test(`${browser}: Compare ranks every quick method by the chosen metric, from a link`, async () => {
+    const { page, problems, close } = await openPage(`${pageUrl}#tab=compare&rankBy=insertion`, { browser });
+    try {
+      await settled(page);
+      assert.equal(
+        await page.evaluate(() => document.querySelector('#view select[aria-label="Rank by"]').value),
+        'insertion',
+      );
+      await page.evaluate(() =>
+        [...document.querySelectorAll('#view button')].find((b) => b.textContent === 'Rank the methods').focus(),
+      );
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelectorAll('#view ol.ranking li').length > 0, undefined, {
+        timeout: 180000,
+      });
+      await settled(page);
+      const shown = await page.evaluate(() => ({
+        status: [...document.querySelectorAll('#view [role=status]')].map((s) => s.textContent).join(' '),
+        items: [...document.querySelectorAll('#view ol.ranking li')].map((li) => li.textContent),
+      }));
+      assert.match(
+        shown.status,
+        new RegExp(`^Ranked by Insertion \\(higher is more faithful\\); a random map scores ${NUMBER}\\.$`),
+      );
+      const scores = shown.items.map((t) => Number(t.match(new RegExp(`: (${NUMBER})`))[1]));
+      assert.ok(shown.items.length >= 8, shown.items.join('; '));
+      assert.deepEqual(
+        scores,
+        [...scores].sort((a, b) => b - a),
+        'from the most faithful',
+      );
+      assert.ok(shown.items.some((t) => t.startsWith('Grad-CAM: ')));
+      assert.ok(!shown.items.some((t) => /^(Score-CAM|Occlusion|SmoothGrad)/.test(t)), 'only quick methods');
+      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+}

@@ -231,6 +231,17 @@ test('graphs cut with --notop keep their feature maps up to the last one', () =>
       assert.ok(rows.some((r) => r.name.endsWith('se_squeeze')) === (name === 'efficientnetb0'), name);
       model.run(readImage('chelsea.png'), { precision: 'f32' });
       assert.ok(model.featureMapGrid(last).tiles > 0, `${name}: ${last} maps`);
+      // Without class scores, the class methods say so (and the module lives on); Eigen-CAM needs none.
+      for (const method of ['gradcam', 'scorecam', 'ablationcam', 'occlusion'])
+        assert.throws(
+          () => model.explain(method),
+          /needs a model whose output is a vector of class scores|gradients need/,
+        );
+      assert.ok(model.explain('eigencam', { layer: last }).map.length > 0);
+      assert.throws(
+        () => model.measure('deletion', new Float32Array(64 * 64)),
+        /needs a model whose output is a vector/,
+      );
     } finally {
       model.release();
     }

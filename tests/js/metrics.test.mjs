@@ -95,6 +95,12 @@ test('measure: progress, Cancel, the image kept, int8, and clear messages for ba
       /the map has 10 values; deletion needs one per pixel of the model's input \(32 x 32\)/,
     );
     assert.throws(() => model.measure('deletion', [1, 2]), /the map must be a Float32Array/);
+    const holey = map.slice();
+    holey[5] = NaN;
+    assert.throws(
+      () => model.measure('insertion', holey),
+      /the map holds NaN: insertion ranks pixels by finite values/,
+    );
     assert.throws(
       () => model.measure('deletion', map, { steps: 3 }),
       /unknown option 'steps' \(deletion takes class, points/,

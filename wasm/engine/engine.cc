@@ -178,22 +178,6 @@ Status Engine::Create(const ModelFile& model, Precision precision, pthreadpool_t
 
 Status Engine::Run(size_t last_layer) { return RunLayers(1, last_layer); }
 
-Status Engine::RunFrom(size_t first, std::span<const float> previous, size_t last) {
-  if (first == 0 || first >= sizes_.size() || previous.size() != sizes_[first - 1]) {
-    return Status::Error("RunFrom: no layer " + std::to_string(first) + " taking that input");
-  }
-  const auto& layers = model_->header().layers;
-  for (size_t i = first; i < layers.size(); ++i) {
-    for (size_t from : layers[i].layer.inputs) {
-      if (from + 1 < first) {
-        return Status::Error("RunFrom: layer " + layers[i].layer.name + " reads layer " +
-                             layers[from].layer.name + ", before layer " + std::to_string(first));
-      }
-    }
-  }
-  return RunReplacing(first, previous, last);
-}
-
 Status Engine::RunReplacing(size_t first, std::span<const float> output, size_t last) {
   if (first == 0 || first >= sizes_.size() || output.size() != sizes_[first - 1]) {
     return Status::Error("RunReplacing: no layer " + std::to_string(first) + " taking that input");

@@ -48,9 +48,6 @@ class Engine {
   std::span<float> input() { return Buffer(0); }
   // Runs layers 1..last_layer (every layer by default); later layers keep their old outputs.
   Status Run(size_t last_layer = SIZE_MAX);
-  // Runs layers `first`..`last` on `previous` in place of layer first - 1's output (which it
-  // overwrites). The layers from `first` on must read only layers from first - 1 on.
-  Status RunFrom(size_t first, std::span<const float> previous, size_t last = SIZE_MAX);
   // Runs layers `first`..`last` with layer first - 1's output replaced by `output`, every earlier
   // layer keeping its output of the last pass: what the rest of the model computes when one tensor
   // of that pass changes (Ablation-CAM zeroing a channel), whichever earlier tensors it reads.
@@ -62,8 +59,8 @@ class Engine {
   // first - 1's output, one after another in `previous`) up to the head's layer and appends each
   // one's class scores to `scores` (copies x classes). Dense layers take all copies at once
   // (DenseLayer::RunBatch: their weights read once per batch), the others one after another. Each
-  // copy's scores have the bits of RunFrom on it alone. Overwrites the activations from first - 1
-  // on.
+  // copy's scores have the bits of RunReplacing on it alone. Overwrites the activations from first
+  // - 1 on.
   Status RunBatchFrom(size_t first, std::span<const float> previous, size_t copies,
                       std::vector<float>* scores);
 
@@ -76,7 +73,7 @@ class Engine {
   // and their probabilities. Empty when the model's output is not a class vector.
   std::vector<float> scores() const;
   std::vector<float> probabilities() const;
-  // How many passes (Run and RunFrom) it has made: tests count them.
+  // How many passes (Run and RunReplacing) it has made: tests count them.
   size_t passes() const { return passes_; }
   // Milliseconds each layer took in the last Run (0 for the input layer).
   const std::vector<double>& layer_ms() const { return layer_ms_; }

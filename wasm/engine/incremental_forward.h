@@ -39,7 +39,7 @@ class IncrementalForward {
   ~IncrementalForward();
 
   // The trunk's last layer: the one before the first layer whose kind has no tile runner, or
-  // before a branch (the rest of the model reads only the trunk's last output, RunFrom's rule).
+  // before a branch (the rest of the model reads only the trunk's last output).
   size_t last_layer() const;
   // The unmodified image's output of `layer` (0: the image itself) up to last_layer().
   std::span<const float> base(size_t layer) const;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "channel_passes.h"
 
@@ -35,27 +36,39 @@ ChannelPasses PassesOf(const MethodInput& in, const CamInput& c, float score) {
           .weights = weights};
 }
 
-float ClassScore(const MethodInput& in) { return in.engine->scores().at(in.class_index); }
+// The class score of the image's pass, or an error for a model without class scores.
+Status ClassScore(const MethodInput& in, float* score) {
+  const std::vector<float> scores = in.engine->scores();
+  if (in.class_index >= scores.size()) {
+    return Status::Error(std::string(kLabel) +
+                         " needs a model whose output is a vector of class scores");
+  }
+  *score = scores[in.class_index];
+  return Status::Ok();
+}
 
 }  // namespace
 
 Status AblationCam(const MethodInput& in, Explanation* out) {
   CamInput c;
   CONVSCOPE_RETURN_IF_ERROR(CamActivationOf(in, kLabel, &c));
-  const Head& head = in.header->head;
-  if (head.kind != HeadKind::kNone && in.layer >= head.layer) {
+  float score = 0;
+  CONVSCOPE_RETURN_IF_ERROR(ClassScore(in, &score));
+  if (in.layer >= in.header->head.layer) {
     return Status::Error(std::string(kLabel) + " needs layers after " +
                          in.header->layers[in.layer].layer.name + " to run again");
   }
   const std::vector<float> a(c.a.begin(), c.a.end());
   c.a = a;
-  return RunChannelPasses(in, c, PassesOf(in, c, ClassScore(in)), out);
+  return RunChannelPasses(in, c, PassesOf(in, c, score), out);
 }
 
 Status CombineAblationCam(const MethodInput& in, const PartResults& results, Explanation* out) {
   CamInput c;
   CONVSCOPE_RETURN_IF_ERROR(CamActivationOf(in, kLabel, &c));
-  return CombineChannelPasses(in, results, c, PassesOf(in, c, ClassScore(in)), out);
+  float score = 0;
+  CONVSCOPE_RETURN_IF_ERROR(ClassScore(in, &score));
+  return CombineChannelPasses(in, results, c, PassesOf(in, c, score), out);
 }
 
 MethodInfo AblationCamMethod() {

@@ -18,22 +18,28 @@ Status RunChannelPasses(const MethodInput& in, const CamInput& c, const ChannelP
   CopyScorer scorer(in.engine, *in.header, passes.first, true);
   const size_t size = Elements(layers[passes.first - 1].layer.output_shape);
   std::vector<float> copies(scorer.batch() * size), scores, batch_scores;
-  std::vector<size_t> waiting;  // the channels whose copies are in `copies`
+  std::vector<size_t> waiting;  // the channels whose copies are in `copies`, not yet scored
   std::optional<float> shared;  // the shared copy's score, once made
   const auto score_of = [&](std::span<const float> s) { return s[in.class_index]; };
+  scores.assign(parts.Count(c.k), 0.0f);
+  size_t finished = 0;  // channels whose scores are known
+  const auto report = [&](size_t more) {
+    if (finished + more >= scores.size()) return Status::Ok();  // 1 is said at the end
+    return ReportProgress(
+        in.progress, static_cast<double>(finished + more) / static_cast<double>(scores.size()));
+  };
   const auto run_batch = [&] {
     batch_scores.clear();
-    CONVSCOPE_RETURN_IF_ERROR(scorer.Score(copies, waiting.size(), &batch_scores));
+    CONVSCOPE_RETURN_IF_ERROR(scorer.Score(copies, waiting.size(), &batch_scores, report));
     const size_t classes = batch_scores.size() / waiting.size();
     for (size_t i = 0; i < waiting.size(); ++i) {
       scores[parts.IndexInPart(waiting[i])] =
           score_of(std::span<const float>(batch_scores).subspan(i * classes, classes));
     }
+    finished += waiting.size();
     waiting.clear();
     return Status::Ok();
   };
-  scores.assign(parts.Count(c.k), 0.0f);
-  size_t done = 0;
   for (size_t k = 0; k < c.k; ++k) {
     if (!parts.Mine(k)) continue;
     std::span<float> slot = std::span<float>(copies).subspan(waiting.size() * size, size);
@@ -44,14 +50,11 @@ Status RunChannelPasses(const MethodInput& in, const CamInput& c, const ChannelP
         shared = score_of(batch_scores);
       }
       scores[parts.IndexInPart(k)] = *shared;
+      ++finished;
+      CONVSCOPE_RETURN_IF_ERROR(report(0));
     } else {
       waiting.push_back(k);
       if (waiting.size() == scorer.batch()) CONVSCOPE_RETURN_IF_ERROR(run_batch());
-    }
-    ++done;
-    if (waiting.empty() && done < scores.size()) {
-      CONVSCOPE_RETURN_IF_ERROR(ReportProgress(
-          in.progress, static_cast<double>(done) / static_cast<double>(scores.size())));
     }
   }
   if (!waiting.empty()) CONVSCOPE_RETURN_IF_ERROR(run_batch());

@@ -23,22 +23,30 @@ CopyScorer::CopyScorer(Engine* engine, const ModelHeader& header, size_t first, 
   if (batched && header.head.kind != HeadKind::kNone && tail <= header.head.layer) tail_ = tail;
 }
 
-Status CopyScorer::Score(std::span<const float> copies, size_t n, std::vector<float>* scores) {
+Status CopyScorer::Score(std::span<const float> copies, size_t n, std::vector<float>* scores,
+                         const std::function<Status(size_t ran)>& ran) {
   const auto copy = [&](size_t i) { return copies.subspan(i * copy_size_, copy_size_); };
+  const auto report = [&](size_t done) { return ran ? ran(done) : Status::Ok(); };
   if (tail_ == 0) {
     for (size_t i = 0; i < n; ++i) {
       CONVSCOPE_RETURN_IF_ERROR(engine_->RunReplacing(first_, copy(i)));
       const std::vector<float> s = engine_->scores();
       scores->insert(scores->end(), s.begin(), s.end());
+      CONVSCOPE_RETURN_IF_ERROR(report(i + 1));
     }
     return Status::Ok();
   }
-  if (tail_ == first_) return engine_->RunBatchFrom(tail_, copies.first(n * copy_size_), n, scores);
+  if (tail_ == first_) {
+    CONVSCOPE_RETURN_IF_ERROR(
+        engine_->RunBatchFrom(tail_, copies.first(n * copy_size_), n, scores));
+    return report(n);
+  }
   tail_inputs_.clear();
   for (size_t i = 0; i < n; ++i) {
     CONVSCOPE_RETURN_IF_ERROR(engine_->RunReplacing(first_, copy(i), tail_ - 1));
     const std::span<const float> v = engine_->activation(tail_ - 1);
     tail_inputs_.insert(tail_inputs_.end(), v.begin(), v.end());
+    CONVSCOPE_RETURN_IF_ERROR(report(i + 1));
   }
   return engine_->RunBatchFrom(tail_, tail_inputs_, n, scores);
 }

@@ -5,6 +5,7 @@
 // read each Dense weight once per batch and give every copy the bits it gets alone.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,8 +25,11 @@ class CopyScorer {
   CopyScorer(Engine* engine, const ModelHeader& header, size_t first, bool batched);
 
   // Appends the class scores (Engine::scores) of `n` copies, one after another in `copies`, to
-  // `scores` (n x classes). Overwrites the engine's activations from layer first - 1 on.
-  Status Score(std::span<const float> copies, size_t n, std::vector<float>* scores);
+  // `scores` (n x classes). Overwrites the engine's activations from layer first - 1 on. `ran`, if
+  // given, is called with the number of copies that have run through the spatial layers after
+  // each (so that a whole pass's progress and Cancel are not a batch apart); its error stops.
+  Status Score(std::span<const float> copies, size_t n, std::vector<float>* scores,
+               const std::function<Status(size_t ran)>& ran = nullptr);
   // How many copies a batch should hold: kCopyBatch, fewer where copies are large.
   size_t batch() const { return batch_; }
   // The first layer that runs on batches of copies, or 0.

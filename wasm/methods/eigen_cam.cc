@@ -93,7 +93,7 @@ Status EigenCam(const MethodInput& in, Explanation* out) {
         for (size_t i = 0; i < k; ++i) gram[p * positions + q] += x[p * k + i] * x[q * k + i];
       }
     }
-    const std::vector<double> u = TopEigenvector(gram, positions);
+    const std::vector<double> u = TopEigenvector(std::move(gram), positions);
     // sigma1 = |X^T u|.
     std::vector<double> xu(k, 0.0);
     for (size_t p = 0; p < positions; ++p) {

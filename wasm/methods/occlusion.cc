@@ -105,7 +105,7 @@ std::string HowItRuns(const std::vector<LayerEntry>& layers, size_t trunk, size_
   }
   if (tail > 0) {
     s += "; " + std::string(tail == head ? "then " : "from ") + name(tail) + " on, " +
-         std::to_string(kOcclusionBatch) + " copies at a time";
+         std::to_string(kCopyBatch) + " copies at a time";
   }
   return s;
 }
@@ -152,7 +152,7 @@ Status Occlusion(const MethodInput& in, Explanation* out) {
   Grid grid = GridOf(in);
   // A part leaves the positions of other parts NaN.
   grid.drops.assign(grid.rows * grid.cols, in.parts == 1 ? 0.0f : NAN);
-  const size_t batch = naive ? 1 : kOcclusionBatch;
+  const size_t batch = naive ? 1 : kCopyBatch;
   const size_t trunk_size = trunk->base(head - 1).size();
   std::vector<float> occluded(batch * trunk_size);
   std::vector<Box> boxes;

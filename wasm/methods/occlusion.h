@@ -6,8 +6,6 @@
 
 namespace convscope {
 
-inline constexpr size_t kOcclusionBatch = 16;  // occluded copies per pass through the trunk
-
 // raw: the drop in the class's probability (its logit with the option score "logit", or when the
 // model has no softmax) per patch position, rows x columns of positions; map: those drops
 // bilinearly resampled from the patch centres to the input size, min-max normalized. The

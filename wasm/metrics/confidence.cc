@@ -38,8 +38,7 @@ MetricInfo ConfidenceMetric() {
           .x = "",
           .run = &Confidence,
           .x_values = nullptr,
-          .options = {IntegerOption("seed", 1, 0, 4294967295.0, "",
-                                    "Seed of the random map measured beside the map.")}};
+          .options = {RandomMapSeedOption()}};
 }
 
 }  // namespace convscope

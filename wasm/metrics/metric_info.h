@@ -51,6 +51,9 @@ struct MetricInfo {
   std::vector<OptionSpec> options;
 };
 
+// The `seed` option every metric takes: its random map's.
+OptionSpec RandomMapSeedOption();
+
 const std::vector<MetricInfo>& Metrics();
 const MetricInfo* FindMetric(const std::string& name);
 // "deletion, insertion, confidence", for messages.

@@ -20,14 +20,16 @@ Status CopyProbabilities(const MetricInput& in, size_t count, const MakeCopyFn& 
       make(start + i, std::span<float>(copies).subspan(i * size, size));
     }
     scores.clear();
-    CONVSCOPE_RETURN_IF_ERROR(scorer.Score(copies, n, &scores));
+    const auto ran = [&](size_t done) {
+      const double f = static_cast<double>(start + done) / static_cast<double>(count);
+      return ReportProgress(in.progress, from + (to - from) * f);
+    };
+    CONVSCOPE_RETURN_IF_ERROR(scorer.Score(copies, n, &scores, ran));
     const size_t classes = scores.size() / n;
     for (size_t i = 0; i < n; ++i) {
       const std::span<const float> s = std::span<const float>(scores).subspan(i * classes, classes);
       probabilities->push_back(ClassProbabilities(in.header->head, s)[in.class_index]);
     }
-    const double done = static_cast<double>(start + n) / static_cast<double>(count);
-    CONVSCOPE_RETURN_IF_ERROR(ReportProgress(in.progress, from + (to - from) * done));
   }
   return Status::Ok();
 }

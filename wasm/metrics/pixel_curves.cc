@@ -1,6 +1,7 @@
 #include "pixel_curves.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "methods/baselines.h"
 #include "perturbed_copies.h"
@@ -12,7 +13,10 @@ namespace {
 size_t Steps(const MetricInput& in) { return in.options.Integer("points") - 1; }
 
 // Step i of n has moved the first i * pixels / n pixels of the order.
-size_t PixelsAt(size_t step, size_t steps, size_t pixels) { return step * pixels / steps; }
+// In 64 bits: wasm's size_t would wrap at 2^32 (a 4096 x 4096 input from step 256 on).
+size_t PixelsAt(size_t step, size_t steps, size_t pixels) {
+  return static_cast<size_t>(uint64_t{step} * pixels / steps);
+}
 
 // The area under the curve of `steps` + 1 equally spaced points over [0, 1] (trapezoids).
 double Area(std::span<const float> p) {
@@ -64,9 +68,7 @@ std::vector<OptionSpec> CurveOptions(const char* baseline_help) {
   return {IntegerOption("points", 21, 3, kMaxPasses + 1, "points",
                         "Points on the curve, from no pixel moved to all in equal steps: one pass "
                         "each (21: every 5%)."),
-          ChoiceOption("baseline", kBaselineChoices, baseline_help),
-          IntegerOption("seed", 1, 0, 4294967295.0, "",
-                        "Seed of the random map measured beside the map.")};
+          ChoiceOption("baseline", kBaselineChoices, baseline_help), RandomMapSeedOption()};
 }
 
 }  // namespace

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <random>
 
 #include "confidence.h"
@@ -5,6 +6,11 @@
 #include "pixel_curves.h"
 
 namespace convscope {
+
+OptionSpec RandomMapSeedOption() {
+  return IntegerOption("seed", 1, 0, 4294967295.0, "",
+                       "Seed of the random map measured beside the map.");
+}
 
 const std::vector<MetricInfo>& Metrics() {
   static const std::vector<MetricInfo> metrics = {DeletionMetric(), InsertionMetric(),
@@ -32,6 +38,12 @@ Status Measure(const MetricInfo& metric, const MetricInput& in, std::span<const 
     return Status::Error("the map has " + std::to_string(map.size()) + " values; " + metric.name +
                          " needs one per pixel of the model's input (" + std::to_string(shape[0]) +
                          " x " + std::to_string(shape[1]) + ")");
+  }
+  for (const float v : map) {
+    if (!std::isfinite(v)) {
+      return Status::Error(std::string("the map holds ") + (std::isnan(v) ? "NaN" : "an infinity") +
+                           ": " + metric.name + " ranks pixels by finite values");
+    }
   }
   if (in.header->head.kind == HeadKind::kNone) {
     return Status::Error(std::string(metric.name) +

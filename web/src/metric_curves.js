@@ -4,7 +4,9 @@
 
 const W = 200,
   H = 100;
-const escape = (s) =>
+// Text for HTML (and SVG) markup.
+/** @param {unknown} s */
+export const escape = (s) =>
   String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 // A curve of probabilities over [0, 1] as SVG points in the W x H box (probability 1 at the top).
 const points = (x, p) => Array.from(x, (v, i) => `${(v * W).toFixed(1)},${((1 - p[i]) * H).toFixed(1)}`).join(' ');

@@ -24,6 +24,7 @@ const HASH_KEYS = [
   'units',
   'left',
   'right',
+  'rankBy',
 ];
 // Numbers and the range each must be in (integers where `integer`).
 const NUMBERS = {
@@ -32,7 +33,11 @@ const NUMBERS = {
   opacity: { min: 0, max: 1 },
   threshold: { min: 0, max: 1 },
 };
-const CHOICES = { normalize: catalog.enums.normalize, colormap: catalog.enums.colormap };
+const CHOICES = {
+  normalize: catalog.enums.normalize,
+  colormap: catalog.enums.colormap,
+  rankBy: catalog.metrics.map((m) => m.name),
+};
 
 export function hashOf(state) {
   const params = new URLSearchParams();

@@ -11,6 +11,38 @@ export function el(tag, props = {}, ...children) {
   return e;
 }
 
+// A button that runs `task` on a click, unless it is still running from the last one (a second
+// click would draw the result twice): meanwhile it says it is busy (aria-disabled, keeping focus).
+/**
+ * @param {string} label
+ * @param {() => Promise<unknown>} task
+ * @param {(e: unknown) => void} onError
+ */
+export function taskButton(label, task, onError) {
+  let running = false;
+  const button = el(
+    'button',
+    {
+      type: 'button',
+      onclick: async () => {
+        if (running) return;
+        running = true;
+        button.setAttribute('aria-disabled', 'true');
+        try {
+          await task();
+        } catch (e) {
+          onError(e);
+        } finally {
+          running = false;
+          button.removeAttribute('aria-disabled');
+        }
+      },
+    },
+    label,
+  );
+  return button;
+}
+
 // "Occlusion 40%, about 20 s left": a progress line's text.
 export function progressText(what, fraction, remainingMs) {
   const left = Number.isFinite(remainingMs) ? `, about ${Math.ceil(remainingMs / 1000)} s left` : '';

@@ -43,6 +43,7 @@
  * @property {import('../../wasm/convscope').Colormap} [colormap] the Features view's colormap
  * @property {string} [left] the Compare view's left method
  * @property {string} [right] the Compare view's right method
+ * @property {string} [rankBy] the metric Compare ranks the methods by
  */
 
 /**

@@ -3,11 +3,13 @@ import { LONG_METHODS, METHODS } from '../catalog.js';
 import { explained } from './explain.js';
 import { mapColorbar, mapFigure } from './map_figure.js';
 import { modelKnows, unlikeNote } from './predictions.js';
+import { rankingPanel } from './ranking.js';
 
 export default {
   id: 'compare',
   title: 'Compare',
-  about: 'Two methods side by side on the same image and class.',
+  about:
+    'Two methods side by side on the same image and class, and every quick method ranked by how faithful its map is.',
   needsImage: true,
   /** @param {import('../view_context.js').ViewContext} app */
   async render(app) {
@@ -36,6 +38,10 @@ export default {
       app.saysWhatModelKnows ? null : el('p', { className: 'knows' }, modelKnows(s.model.info)),
       unlikeNote(app),
       el('div', { className: 'row' }, ...panes),
+      rankingPanel(
+        app,
+        fast.map(([m]) => m),
+      ),
     );
   },
 };

@@ -3,7 +3,7 @@ import { mapColorbar, mapColormap, mapFigure, onPicture } from './map_figure.js'
 import { valueAt } from '../map_values.js';
 import { LONG_METHODS as LONG, METHOD_INFO, METHODS, methodOptions } from '../catalog.js';
 import { optionControl } from '../option_controls.js';
-import { el, imageCanvas, progressText, select } from '../ui.js';
+import { el, imageCanvas, progressText, select, taskButton } from '../ui.js';
 import { measureFaithfulness } from './faithfulness.js';
 import { modelKnows, unlikeNote } from './predictions.js';
 import { classCount, classLabel, defaultCamLayer, spatialLayers } from '../model_layers.js';
@@ -193,9 +193,7 @@ export default {
       const x = await explained(app, method, { force: true });
       if (x) await measureFaithfulness(app, x, sanity);
     };
-    controls.append(
-      el('button', { type: 'button', onclick: () => faithfulness().catch(app.showError) }, 'How faithful?'),
-    );
+    controls.append(taskButton('How faithful?', faithfulness, app.showError));
     controls.append(
       el(
         'button',

@@ -26,7 +26,7 @@ export async function measureFaithfulness(app, x, target) {
     const r = await app
       .request(
         'measure',
-        { metric, map: x.map.slice(), options: { class: x.classIndex } },
+        { metric, map: x.map, options: { class: x.classIndex } },
         { label: `${info.label} of the map` },
       )
       .catch((e) => {
