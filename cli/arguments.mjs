@@ -50,7 +50,7 @@ layer with feature maps; default the model's own (the last before the flatten or
 Method options (each method takes its own; docs/explanation-methods.md):
 ${[...METHOD_OPTIONS.values()].map((o) => `  --${o.name}: ${o.help}`).join('\n')}
 --metrics: how faithful each map is (docs/explanation-methods.md), beside a random map's, in report.json,
-the captions and index.html's curves: ${[...METRIC_INFO.values()].map((m) => `${m.name} (${m.help})`).join('; ')}
+the captions and index.html's curves (road: both ROAD orders): ${[...METRIC_INFO.values()].map((m) => `${m.name} (${m.help})`).join('; ')}
 Metric options (--baseline and --seed also serve the methods that take them):
 ${[...METRIC_OPTIONS.values()].map((o) => `  --${o.name}: ${o.help}`).join('\n')}
 Activation maximization's options:
@@ -149,11 +149,13 @@ export function explainOptions(values, info, rows) {
   for (const name of methods) {
     if (!METHODS.includes(name)) throw new UsageError(`unknown method '${name}' (methods: ${METHODS.join(', ')})`);
   }
-  const metrics = listOf(values.metrics);
-  for (const name of metrics) {
-    if (!METRIC_INFO.has(name))
+  // A family's name stands for its members: road for road-morf and road-lerf.
+  const metrics = listOf(values.metrics).flatMap((name) => {
+    const named = METRIC_INFO.has(name) ? [name] : [...METRIC_INFO.keys()].filter((m) => m.startsWith(`${name}-`));
+    if (!named.length)
       throw new UsageError(`unknown metric '${name}' (metrics: ${[...METRIC_INFO.keys()].join(', ')})`);
-  }
+    return named;
+  });
   let classIndex = 'top1';
   if (values.class !== undefined && values.class !== 'top1') {
     const classes = classCount(info);

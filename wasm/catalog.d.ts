@@ -103,7 +103,7 @@ export interface MethodOptions {
 }
 
 /** The faithfulness metrics (the catalog's `metrics`; Model.measure). */
-export type Metric = 'deletion' | 'insertion' | 'confidence';
+export type Metric = 'deletion' | 'insertion' | 'road-morf' | 'road-lerf' | 'confidence';
 
 /** The metrics' own options, each with its catalog default and range. */
 export interface MetricOptions {
@@ -111,7 +111,11 @@ export interface MetricOptions {
   points?: number;
   /** deletion: what deleted pixels become; insertion: what the picture starts as. Default 'black'. */
   baseline?: 'black' | 'blur';
-  /** The random map's seed, 0 to 4294967295; default 1. */
+  /** road-morf, road-lerf: percent of the pixels between the curve's points (10: 10%, 20%, ... 90%), 1 to 50; default 10. */
+  percentStep?: number;
+  /** road-morf, road-lerf: standard deviation of the noise on imputed pixels, in pixel levels (0-255), 0 to 64; default 0.6. */
+  imputationNoise?: number;
+  /** The random map's seed (road-morf, road-lerf: and the noise's), 0 to 4294967295; default 1. */
   seed?: number;
 }
 
@@ -167,7 +171,7 @@ export interface Catalog {
     help: string;
     /** What the score is, for legends and reports. */
     score: string;
-    /** Whether a more faithful map scores lower (deletion, confidence) or higher (insertion). */
+    /** Whether a more faithful map scores lower (deletion, road-morf, confidence) or higher (insertion, road-lerf). */
     lowerIsBetter: boolean;
     /** What a curve's probabilities are plotted against; '' when the metric is no curve. */
     x: string;

@@ -157,8 +157,8 @@ export interface ExplainOptions extends MethodOptions {
 /** A metric's curve (or pair of probabilities) and score, for one map. */
 export interface MetricCurve {
   /**
-   * The class probability after each step (deletion, insertion: at `x`), or before and after the
-   * change (confidence).
+   * The class probability after each step (deletion, insertion, road-morf, road-lerf: at `x`), or
+   * before and after the change (confidence).
    */
   probabilities: Float32Array;
   /** The metric's number (the catalog's `score` says what it is). */
@@ -169,7 +169,7 @@ export interface MetricCurve {
 export interface Measurement {
   metric: Metric;
   classIndex: number;
-  /** The fraction of pixels moved at each point of a curve; empty for confidence. */
+  /** The fraction of pixels moved (or removed) at each point of a curve; empty for confidence. */
   x: Float32Array;
   /** The map's measure, and a random map's beside it. */
   map: MetricCurve;

@@ -1,5 +1,5 @@
-// "How faithful?" under a map (web/src/views/faithfulness.js): by keyboard, the deletion and
-// insertion curves of the map beside a random map's, their numbers, a sentence saying what they
+// "How faithful?" under a map (web/src/views/faithfulness.js): by keyboard, the deletion, insertion
+// and ROAD curves of the map beside a random map's, their numbers, a sentence saying what they
 // mean, and the same numbers the module gives for that map.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,6 +43,8 @@ for (const browser of BROWSERS) {
         [
           ['Deletion', 2],
           ['Insertion', 2],
+          ['ROAD, most relevant first', 2],
+          ['ROAD, least relevant first', 2],
         ],
       );
       assert.ok(
@@ -53,6 +55,13 @@ for (const browser of BROWSERS) {
       assert.ok(
         shown.captions.some((c) =>
           new RegExp(`^Insertion: ${NUMBER} \\(random map ${NUMBER}; higher is more faithful\\)$`).test(c),
+        ),
+      );
+      assert.ok(
+        shown.captions.some((c) =>
+          new RegExp(
+            `^ROAD, least relevant first: ${NUMBER} \\(random map ${NUMBER}; higher is more faithful\\)$`,
+          ).test(c),
         ),
       );
       assert.ok(shown.notes.some((n) => n.startsWith('Confidence change: ')));

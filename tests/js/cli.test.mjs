@@ -274,9 +274,11 @@ test('--metrics measures each map beside a random map: report.json, captions and
     '--methods',
     'predictions,gradcam,occlusion',
     '--metrics',
-    'deletion,insertion,confidence',
+    'deletion,insertion,road,confidence',
     '--points',
     '6',
+    '--percentStep',
+    '25',
     '-o',
     out,
   );
@@ -288,9 +290,14 @@ test('--metrics measures each map beside a random map: report.json, captions and
     const metrics = byMethod[method].metrics;
     assert.deepEqual(
       metrics.map((x) => x.metric),
-      ['deletion', 'insertion', 'confidence'],
+      ['deletion', 'insertion', 'road-morf', 'road-lerf', 'confidence'],
+      'road: both orders',
     );
-    const [deletion, insertion, confidence] = metrics;
+    const [deletion, insertion, morf, lerf, confidence] = metrics;
+    for (const road of [morf, lerf]) {
+      assert.deepEqual(road.x, [0, 0.25, 0.5, 0.75]);
+      assert.equal(road.probabilities[0], deletion.probabilities[0], 'ROAD starts from the picture');
+    }
     assert.deepEqual(deletion.x, [0, 0.2, 0.4, 0.6, 0.8, 1].map(Math.fround));
     assert.equal(deletion.probabilities.length, 6);
     assert.equal(deletion.probabilities[5], insertion.probabilities[0], 'both meet at the baseline');
@@ -302,12 +309,13 @@ test('--metrics measures each map beside a random map: report.json, captions and
   const captions = m.decodeImage(readFileSync(path.join(out, stem, 'gradcam.png')));
   assert.ok(captions.height > m.decodeImage(readFileSync(path.join(photos, samplePhotos[0]))).height);
   const html = readFileSync(path.join(out, 'index.html'), 'utf8');
-  assert.equal((html.match(/<svg /g) ?? []).length, 4, 'a curve per map and curve metric');
+  assert.equal((html.match(/<svg /g) ?? []).length, 8, 'a curve per map and curve metric');
   assert.match(html, /Deletion: [\d.e+-]+ \(random map [\d.e+-]+; lower is more faithful\)/);
   assert.match(html, /Confidence change: [\d.e+-]+ \(random map [\d.e+-]+; lower is more faithful\)/);
-  const bad = convscope('explain', photo, '--model', modelFile, '--metrics', 'road', '-o', out);
+  assert.match(html, /ROAD, most relevant first: [\d.e+-]+ \(random map [\d.e+-]+; lower is more faithful\)/);
+  const bad = convscope('explain', photo, '--model', modelFile, '--metrics', 'rise', '-o', out);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /unknown metric 'road' \(metrics: deletion, insertion, confidence\)/);
+  assert.match(bad.stderr, /unknown metric 'rise' \(metrics: deletion, insertion, road-morf, road-lerf, confidence\)/);
 });
 
 test('filters, features and maximize commands', () => {

@@ -1,4 +1,4 @@
-// Faithfulness metrics (Model.measure): deletion, insertion and the change in confidence of a map,
+// Faithfulness metrics (Model.measure): deletion, insertion, ROAD and the change in confidence of a map,
 // against the same computation in PyTorch (tests/reference/faithfulness.py), beside a random map.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +19,7 @@ function assertNear(got, want, what, tolerance = 1e-4) {
 // Trapezoids over [0, 1].
 const area = (p) => p.slice(1).reduce((s, v, i) => s + (v + p[i]) / 2, 0) / (p.length - 1);
 
-test('small VGG16 (f32): deletion, insertion and confidence of Grad-CAM equal PyTorch', () => {
+test('small VGG16 (f32): deletion, insertion, ROAD and confidence of Grad-CAM equal PyTorch', () => {
   const { bytes, h5 } = smallModel(['--precision', 'f32']);
   const model = m.Model.load(bytes);
   try {
@@ -31,8 +31,9 @@ test('small VGG16 (f32): deletion, insertion and confidence of Grad-CAM equal Py
     const cls = run.predictions[0].index;
     const { map } = model.explain('gradcam', { class: cls });
     const steps = 8,
-      points = steps + 1;
-    const ref = torchExplain(h5, input, h, w, cls, [], { metrics: { map, baseline, steps } }).metrics;
+      points = steps + 1,
+      roadStep = 20;
+    const ref = torchExplain(h5, input, h, w, cls, [], { metrics: { map, baseline, steps, roadStep } }).metrics;
     for (const metric of ['deletion', 'insertion']) {
       const r = model.measure(metric, map, { points, class: cls });
       assert.equal(r.metric, metric);
@@ -53,6 +54,24 @@ test('small VGG16 (f32): deletion, insertion and confidence of Grad-CAM equal Py
       ins = model.measure('insertion', map, { points });
     assert.equal(del.map.probabilities[steps], ins.map.probabilities[0]);
     assert.ok(Math.abs(del.map.probabilities[0] - run.predictions[0].probability) < 1e-6);
+    // ROAD without noise against a dense solve of the same imputation; the map's order, or reversed.
+    for (const metric of ['road-morf', 'road-lerf']) {
+      const r = model.measure(metric, map, { percentStep: roadStep, imputationNoise: 0, class: cls });
+      assert.deepEqual(Array.from(r.x), [0, 0.2, 0.4, 0.6, 0.8].map(Math.fround));
+      assertNear(r.map.probabilities, ref[metric], metric);
+      const mean =
+        Array.from(ref[metric])
+          .slice(1)
+          .reduce((s, v) => s + v, 0) / 4;
+      assert.ok(Math.abs(r.map.score - mean) < 1e-4, `${metric} score`);
+      assert.equal(r.random.probabilities[0], r.map.probabilities[0]);
+      // Noise changes the imputed pixels, the same way for the same seed.
+      const noisy = model.measure(metric, map, { percentStep: roadStep, class: cls });
+      assert.notDeepEqual(Array.from(noisy.map.probabilities), Array.from(r.map.probabilities));
+      const again = model.measure(metric, map, { percentStep: roadStep, class: cls });
+      assert.deepEqual(Array.from(again.map.probabilities), Array.from(noisy.map.probabilities));
+    }
+    assert.deepEqual(Array.from(model.measure('road-morf', map).x).length, 10, 'ROAD: 10% to 90%');
     const c = model.measure('confidence', map);
     assert.equal(c.x.length, 0);
     assertNear(c.map.probabilities, ref.confidence, 'confidence');
@@ -87,8 +106,8 @@ test('measure: progress, Cancel, the image kept, int8, and clear messages for ba
     assert.throws(() => model.measure('insertion', map, { onProgress: () => false }), /cancelled/);
     assert.deepEqual(Array.from(model.activation('fc1').data), before, 'the image pass is back');
     assert.throws(
-      () => model.measure('road', map),
-      /unknown metric 'road' \(metrics: deletion, insertion, confidence\)/,
+      () => model.measure('rise', map),
+      /unknown metric 'rise' \(metrics: deletion, insertion, road-morf, road-lerf, confidence\)/,
     );
     assert.throws(
       () => model.measure('deletion', new Float32Array(10)),

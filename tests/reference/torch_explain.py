@@ -14,6 +14,8 @@ value before the final softmax):
   deletion.bin, insertion.bin, confidence.bin
                        with --metrics MAP STEPS: faithfulness.py's probabilities for the float32
                        H x W map in file MAP, from --baseline
+  road-morf.bin, road-lerf.bin
+                       with --metrics and --road-step STEP: ROAD's probabilities without noise
   occlusion.bin        with --occlusion PATCH STRIDE: the drop in the class's softmax probability
                        with each PATCH x PATCH square (every STRIDE pixels, rows then columns) set
                        to 0, the preprocessed mean pixel
@@ -47,6 +49,7 @@ def main():
     p.add_argument("--baseline", help="float32 H x W x C baseline for integrated gradients and "
                    "the metrics")
     p.add_argument("--metrics", nargs=2, metavar=("MAP", "STEPS"))
+    p.add_argument("--road-step", type=int)
     p.add_argument("--pass-cams", action="store_true")
     p.add_argument("--occlusion", type=int, nargs=2, metavar=("PATCH", "STRIDE"))
     a = p.parse_args()
@@ -87,6 +90,9 @@ def main():
             p.astype(np.float32).tofile(out(f"{name}.bin"))
         faithfulness.confidence(net, image, m, a.cls).astype(np.float32).tofile(
             out("confidence.bin"))
+        for name, least_first in [("road-morf", False), ("road-lerf", True)] if a.road_step else []:
+            faithfulness.road(net, image, m, a.cls, a.road_step, least_first) \
+                .astype(np.float32).tofile(out(f"{name}.bin"))
     if a.occlusion:
         drops = ex.occlusion(net, image, a.cls, *a.occlusion)
         drops.astype(np.float32).tofile(out("occlusion.bin"))

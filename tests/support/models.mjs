@@ -97,8 +97,9 @@ export function roundedLikeInt8(h5) {
 // Reference explanations from PyTorch autograd (tests/reference/torch_explain.py) for `input`
 // (a preprocessed H x W x 3 Float32Array): { logits, saliency, guided, gradcam: {layer: data},
 // cams: {method: {layer: data}} (camMethods(passCams)), ig (with `ig: { steps, baseline }`),
-// occlusion (with `occlusion: { patch, stride }`), metrics (with `metrics: { map, baseline, steps }`:
-// {deletion, insertion, confidence} probabilities) }.
+// occlusion (with `occlusion: { patch, stride }`), metrics (with `metrics: { map, baseline, steps,
+// roadStep }`: {deletion, insertion, confidence, road-morf, road-lerf} probabilities, ROAD's without
+// noise) }.
 export function torchExplain(h5, input, height, width, classIndex, layers, { ig, occlusion, metrics, passCams } = {}) {
   const dir = mkdtempSync(path.join(tmp, 'torch-'));
   writeFileSync(path.join(dir, 'input.bin'), input);
@@ -114,6 +115,7 @@ export function torchExplain(h5, input, height, width, classIndex, layers, { ig,
     writeFileSync(path.join(dir, 'map.bin'), metrics.map);
     extraArgs.push('--baseline', path.join(dir, 'baseline.bin'));
     extraArgs.push('--metrics', path.join(dir, 'map.bin'), String(metrics.steps));
+    extraArgs.push('--road-step', String(metrics.roadStep));
   }
   run('/usr/bin/python3', [
     path.join(root, 'tests/reference/torch_explain.py'),
@@ -145,7 +147,9 @@ export function torchExplain(h5, input, height, width, classIndex, layers, { ig,
     ig: ig ? read('ig.bin') : undefined,
     occlusion: occlusion ? read('occlusion.bin') : undefined,
     metrics: metrics
-      ? Object.fromEntries(['deletion', 'insertion', 'confidence'].map((n) => [n, read(`${n}.bin`)]))
+      ? Object.fromEntries(
+          ['deletion', 'insertion', 'confidence', 'road-morf', 'road-lerf'].map((n) => [n, read(`${n}.bin`)]),
+        )
       : undefined,
   };
 }

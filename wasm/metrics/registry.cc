@@ -4,6 +4,7 @@
 #include "confidence.h"
 #include "metric_info.h"
 #include "pixel_curves.h"
+#include "road.h"
 
 namespace convscope {
 
@@ -13,8 +14,9 @@ OptionSpec RandomMapSeedOption() {
 }
 
 const std::vector<MetricInfo>& Metrics() {
-  static const std::vector<MetricInfo> metrics = {DeletionMetric(), InsertionMetric(),
-                                                  ConfidenceMetric()};
+  static const std::vector<MetricInfo> metrics = {
+      DeletionMetric(), InsertionMetric(), RoadMostRelevantFirstMetric(),
+      RoadLeastRelevantFirstMetric(), ConfidenceMetric()};
   return metrics;
 }
 

@@ -1,6 +1,6 @@
-// "How faithful is this map?": under a map, the deletion and insertion curves of the map beside a
-// random map's, their areas and a sentence saying what they mean (Model.measure, run on request:
-// each curve is some forty forward passes).
+// "How faithful is this map?": under a map, the deletion, insertion and ROAD curves of the map
+// beside a random map's, their numbers and a sentence saying what they mean (Model.measure, run on
+// request: each curve is some twenty to forty forward passes).
 import { METRIC_INFO } from '../catalog.js';
 import { curveSvg, reading, scoreLine } from '../metric_curves.js';
 import { el } from '../ui.js';
@@ -8,7 +8,7 @@ import { el } from '../ui.js';
 /** @typedef {import('../view_context.js').ViewContext} ViewContext */
 
 // The curves the panel draws; confidence is a number, said under them.
-const METRICS = ['deletion', 'insertion', 'confidence'];
+const METRICS = ['deletion', 'insertion', 'road-morf', 'road-lerf', 'confidence'];
 
 /**
  * Measures map `x` (an explanation on show) and draws the result into `target`.
@@ -57,8 +57,10 @@ export async function measureFaithfulness(app, x, target) {
       'p',
       { className: 'note' },
       'Class probability as the pixels the map ranks highest are deleted from the picture (replaced by black) ' +
-        'or inserted into a black one, the map (solid) beside a random map (dashed); the numbers are the areas ' +
-        'under the curves (Petsiuk et al. 2018).',
+        'or inserted into a black one, with areas under the curves as the numbers (Petsiuk et al. 2018); and as ' +
+        'a growing share of the pixels, most or least relevant first, is filled in from its surroundings with ' +
+        'a little noise, so that the shape of the hole gives nothing away, with mean probabilities as the ' +
+        'numbers (ROAD, Rong et al. 2022). The map (solid) beside a random map (dashed).',
     ),
   );
   target.scrollIntoView({ block: 'nearest' });
