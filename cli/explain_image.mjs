@@ -9,6 +9,7 @@ import { pngPath, writeFileAtomically } from './files.mjs';
 import { encodePng } from './png.mjs';
 import { grayPicture } from '../web/src/grayscale.js';
 import { mapResolution, valueAt } from '../web/src/map_values.js';
+import { RANDOMIZED_TOP_LAYERS } from '../web/src/metric_curves.js';
 import { classLabel, defaultCamLayer, filterLayers, firstLayer, isGrayscale } from '../web/src/model_layers.js';
 
 // The views of the model and the image, then the core's explanation methods (its catalog).
@@ -16,24 +17,33 @@ export const METHODS = ['predictions', 'features', 'filters', ...METHOD_INFO.key
 
 const percent = (p) => `${(100 * p).toFixed(1)}%`;
 
-// The measurements of map `x` by options.metrics (report.json's `metrics` of an output).
-function measure(model, x, options) {
-  return (options.metrics ?? []).map((metric) => {
-    const r = model.measure(metric, x.map, { ...options.metricOptions, class: x.classIndex });
+// The measurements of map `x` of `method` (explained with `explainOptions`) by options.metrics,
+// each beside a random map and the sanity check's randomized model's map (report.json's
+// `metrics` of an output).
+function measure(model, method, x, explainOptions, options) {
+  if (!options.metrics?.length) return [];
+  const randomizedModelMap = model.sanityCheck(method, {
+    ...explainOptions,
+    topLayers: RANDOMIZED_TOP_LAYERS,
+    randomizedOnly: true,
+  }).randomized.map;
+  const curve = (c) => ({ score: c.score, probabilities: Array.from(c.probabilities) });
+  return options.metrics.map((metric) => {
+    const r = model.measure(metric, x.map, { ...options.metricOptions, class: x.classIndex, randomizedModelMap });
+    const { map, random, randomizedModel } = r;
     return {
       metric,
-      score: r.map.score,
-      randomScore: r.random.score,
       x: Array.from(r.x),
-      probabilities: Array.from(r.map.probabilities),
-      randomProbabilities: Array.from(r.random.probabilities),
+      map: curve(map),
+      random: curve(random),
+      randomizedModel: curve(randomizedModel),
     };
   });
 }
 
-// "deletion 0.123 (random 0.456)".
+// "Deletion 0.123 (random 0.456, randomized model 0.400)".
 const metricCaption = (r) =>
-  `${METRIC_INFO.get(r.metric).label} ${r.score.toPrecision(3)} (random ${r.randomScore.toPrecision(3)})`;
+  `${METRIC_INFO.get(r.metric).label} ${r.map.score.toPrecision(3)} (random ${r.random.score.toPrecision(3)}, randomized model ${r.randomizedModel.score.toPrecision(3)})`;
 
 // options: {methods, layer, classIndex ('top1' or a number), precision, resize, threshold,
 // methodOptions: the methods' options by name (each method takes its own); metrics: the metrics to
@@ -118,7 +128,7 @@ export function explainImage(m, model, { file, bytes, outDir, modelName }, optio
       const x = model.explain(method, explainOptions);
       const colormap = colormapOf(METHOD_INFO.get(method).scale);
       const measured = performance.now();
-      const metrics = measure(model, x, options);
+      const metrics = measure(model, method, x, explainOptions, options);
       if (metrics.length) timings[`${method} metrics`] = performance.now() - measured;
       write(method, m.overlay(picture, x, { resize: options.resize, colormap }), describe(x), [
         captionOf(x),

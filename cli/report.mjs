@@ -2,16 +2,16 @@
 import path from 'node:path';
 
 import { METRIC_INFO } from './catalog.mjs';
-import { curveSvg, escape, scoreLine } from '../web/src/metric_curves.js';
+import { curveKey, curveSvg, escape, scoreLine } from '../web/src/metric_curves.js';
 
 // A map's measurements (explain_image.mjs): a curve beside the random map's, or the numbers.
 function metricsHtml(metrics) {
   return metrics
     .map((r) => {
       const info = METRIC_INFO.get(r.metric);
-      const numbers = escape(scoreLine(info, r.score, r.randomScore));
+      const numbers = escape(scoreLine(info, r));
       if (!r.x.length) return `<p class="metric">${numbers}</p>`;
-      return `<figure class="metric">${curveSvg(info, r.x, r.probabilities, r.randomProbabilities)}<figcaption>${numbers}<br>probability against ${escape(info.x)}: the map (solid), a random map (dashed)</figcaption></figure>`;
+      return `<figure class="metric">${curveSvg(info, r)}<figcaption>${numbers}<br>probability against ${escape(info.x)}: ${escape(curveKey(r))}</figcaption></figure>`;
     })
     .join('\n');
 }

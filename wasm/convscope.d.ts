@@ -174,6 +174,8 @@ export interface Measurement {
   /** The map's measure, and a random map's beside it. */
   map: MetricCurve;
   random: MetricCurve;
+  /** The measure of `randomizedModelMap` when given, else null. */
+  randomizedModel: MetricCurve | null;
 }
 
 export interface Explanation {
@@ -310,7 +312,16 @@ export declare class Model {
   measure(
     metric: Metric,
     map: Float32Array,
-    options?: MetricOptions & { class?: number; onProgress?: ExplainOptions['onProgress'] },
+    options?: MetricOptions & {
+      class?: number;
+      /**
+       * The same method's map on the sanity check's randomized model (sanityCheck with
+       * randomizedOnly), measured beside: a map no better than it does not show what the model
+       * learned.
+       */
+      randomizedModelMap?: Float32Array;
+      onProgress?: ExplainOptions['onProgress'];
+    },
   ): Measurement;
   /**
    * Adebayo et al.'s model-parameter randomization test: the map of `method` (with the options

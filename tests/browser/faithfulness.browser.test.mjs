@@ -1,6 +1,6 @@
 // "How faithful?" under a map (web/src/views/faithfulness.js): by keyboard, the deletion, insertion
-// and ROAD curves of the map beside a random map's, their numbers, a sentence saying what they
-// mean, and the same numbers the module gives for that map.
+// and ROAD curves of the map beside a random map's and the randomized model's map's, their numbers,
+// a sentence saying what they mean, and the same numbers the module gives for those maps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -41,26 +41,30 @@ for (const browser of BROWSERS) {
       assert.deepEqual(
         shown.curves.map((c) => [c.label.split(':')[0], c.lines]),
         [
-          ['Deletion', 2],
-          ['Insertion', 2],
-          ['ROAD, most relevant first', 2],
-          ['ROAD, least relevant first', 2],
+          ['Deletion', 3],
+          ['Insertion', 3],
+          ['ROAD, most relevant first', 3],
+          ['ROAD, least relevant first', 3],
         ],
       );
       assert.ok(
         shown.captions.some((c) =>
-          new RegExp(`^Deletion: ${NUMBER} \\(random map ${NUMBER}; lower is more faithful\\)$`).test(c),
-        ),
-      );
-      assert.ok(
-        shown.captions.some((c) =>
-          new RegExp(`^Insertion: ${NUMBER} \\(random map ${NUMBER}; higher is more faithful\\)$`).test(c),
+          new RegExp(
+            `^Deletion: ${NUMBER} \\(random map ${NUMBER}, randomized model's map ${NUMBER}; lower is more faithful\\)$`,
+          ).test(c),
         ),
       );
       assert.ok(
         shown.captions.some((c) =>
           new RegExp(
-            `^ROAD, least relevant first: ${NUMBER} \\(random map ${NUMBER}; higher is more faithful\\)$`,
+            `^Insertion: ${NUMBER} \\(random map ${NUMBER}, randomized model's map ${NUMBER}; higher is more faithful\\)$`,
+          ).test(c),
+        ),
+      );
+      assert.ok(
+        shown.captions.some((c) =>
+          new RegExp(
+            `^ROAD, least relevant first: ${NUMBER} \\(random map ${NUMBER}, randomized model's map ${NUMBER}; higher is more faithful\\)$`,
           ).test(c),
         ),
       );
@@ -70,10 +74,22 @@ for (const browser of BROWSERS) {
         const app = window.convscopeApp;
         const x = await app.request('explain', { method: 'gradcam', options: {}, overlay: { resize: 'keras' } });
         const r = await app.request('measure', { metric: 'deletion', map: x.map, options: { class: x.classIndex } });
-        return r.map.score.toPrecision(3);
+        const s = await app.request('sanityCheck', {
+          method: 'gradcam',
+          options: { topLayers: 3, randomizedOnly: true },
+          overlay: { resize: 'keras' },
+        });
+        const randomized = await app.request('measure', {
+          metric: 'deletion',
+          map: s.randomized.map,
+          options: { class: x.classIndex },
+        });
+        return [r.map.score, randomized.map.score].map((v) => v.toPrecision(3));
       });
       assert.ok(
-        shown.captions.some((c) => c.startsWith(`Deletion: ${direct} `)),
+        shown.captions.some(
+          (c) => c.startsWith(`Deletion: ${direct[0]} `) && c.includes(`randomized model's map ${direct[1]};`),
+        ),
         `${direct} in ${shown.captions}`,
       );
       assert.deepEqual(await axeViolations(page), []);

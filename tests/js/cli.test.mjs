@@ -296,13 +296,17 @@ test('--metrics measures each map beside a random map: report.json, captions and
     const [deletion, insertion, morf, lerf, confidence] = metrics;
     for (const road of [morf, lerf]) {
       assert.deepEqual(road.x, [0, 0.25, 0.5, 0.75]);
-      assert.equal(road.probabilities[0], deletion.probabilities[0], 'ROAD starts from the picture');
+      assert.equal(road.map.probabilities[0], deletion.map.probabilities[0], 'ROAD starts from the picture');
     }
     assert.deepEqual(deletion.x, [0, 0.2, 0.4, 0.6, 0.8, 1].map(Math.fround));
-    assert.equal(deletion.probabilities.length, 6);
-    assert.equal(deletion.probabilities[5], insertion.probabilities[0], 'both meet at the baseline');
-    assert.ok(Number.isFinite(deletion.randomScore) && Number.isFinite(insertion.score));
-    assert.deepEqual([confidence.x, confidence.probabilities.length], [[], 2]);
+    assert.equal(deletion.map.probabilities.length, 6);
+    assert.equal(deletion.map.probabilities[5], insertion.map.probabilities[0], 'both meet at the baseline');
+    assert.ok(Number.isFinite(deletion.random.score) && Number.isFinite(insertion.map.score));
+    // Each beside the sanity check's randomized model's map, which starts from the same picture.
+    assert.equal(deletion.randomizedModel.probabilities.length, 6);
+    assert.equal(deletion.randomizedModel.probabilities[0], deletion.map.probabilities[0]);
+    assert.ok(Number.isFinite(confidence.randomizedModel.score));
+    assert.deepEqual([confidence.x, confidence.map.probabilities.length], [[], 2]);
     const png = readPngText(readFileSync(path.join(out, stem, `${method}.png`)));
     assert.equal(png.Method, method);
   }
@@ -310,9 +314,19 @@ test('--metrics measures each map beside a random map: report.json, captions and
   assert.ok(captions.height > m.decodeImage(readFileSync(path.join(photos, samplePhotos[0]))).height);
   const html = readFileSync(path.join(out, 'index.html'), 'utf8');
   assert.equal((html.match(/<svg /g) ?? []).length, 8, 'a curve per map and curve metric');
-  assert.match(html, /Deletion: [\d.e+-]+ \(random map [\d.e+-]+; lower is more faithful\)/);
-  assert.match(html, /Confidence change: [\d.e+-]+ \(random map [\d.e+-]+; lower is more faithful\)/);
-  assert.match(html, /ROAD, most relevant first: [\d.e+-]+ \(random map [\d.e+-]+; lower is more faithful\)/);
+  assert.match(
+    html,
+    /Deletion: [\d.e+-]+ \(random map [\d.e+-]+, randomized model's map [\d.e+-]+; lower is more faithful\)/,
+  );
+  assert.match(html, /the map \(solid\), a random map \(dashed\), the randomized model's map \(dotted\)/);
+  assert.match(
+    html,
+    /Confidence change: [\d.e+-]+ \(random map [\d.e+-]+, randomized model's map [\d.e+-]+; lower is more faithful\)/,
+  );
+  assert.match(
+    html,
+    /ROAD, most relevant first: [\d.e+-]+ \(random map [\d.e+-]+, randomized model's map [\d.e+-]+; lower is more faithful\)/,
+  );
   const bad = convscope('explain', photo, '--model', modelFile, '--metrics', 'rise', '-o', out);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /unknown metric 'rise' \(metrics: deletion, insertion, road-morf, road-lerf, confidence\)/);

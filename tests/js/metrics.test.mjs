@@ -72,6 +72,17 @@ test('small VGG16 (f32): deletion, insertion, ROAD and confidence of Grad-CAM eq
       assert.deepEqual(Array.from(again.map.probabilities), Array.from(noisy.map.probabilities));
     }
     assert.deepEqual(Array.from(model.measure('road-morf', map).x).length, 10, 'ROAD: 10% to 90%');
+    // Beside the sanity check's randomized model's map: the same measure of that map.
+    const randomizedModelMap = model.sanityCheck('gradcam', { class: cls, topLayers: 3, randomizedOnly: true })
+      .randomized.map;
+    const beside = model.measure('deletion', map, { points, class: cls, randomizedModelMap });
+    assert.deepEqual(Array.from(beside.map.probabilities), Array.from(del.map.probabilities));
+    assert.deepEqual(
+      Array.from(beside.randomizedModel.probabilities),
+      Array.from(model.measure('deletion', randomizedModelMap, { points, class: cls }).map.probabilities),
+    );
+    assert.notDeepEqual(Array.from(beside.randomizedModel.probabilities), Array.from(del.map.probabilities));
+    assert.equal(del.randomizedModel, null);
     const c = model.measure('confidence', map);
     assert.equal(c.x.length, 0);
     assertNear(c.map.probabilities, ref.confidence, 'confidence');
@@ -114,6 +125,18 @@ test('measure: progress, Cancel, the image kept, int8, and clear messages for ba
       /the map has 10 values; deletion needs one per pixel of the model's input \(32 x 32\)/,
     );
     assert.throws(() => model.measure('deletion', [1, 2]), /the map must be a Float32Array/);
+    assert.throws(
+      () => model.measure('deletion', map, { randomizedModelMap: new Float32Array(3) }),
+      /the randomized model's map has 3 values; deletion needs one per pixel/,
+    );
+    assert.throws(
+      () => model.measure('deletion', map, { randomizedModelMap: [1] }),
+      /randomizedModelMap must be a Float32Array/,
+    );
+    // Progress goes once through the three maps' passes.
+    const thirds = [];
+    model.measure('deletion', map, { points: 5, randomizedModelMap: map, onProgress: (f) => void thirds.push(f) });
+    assert.ok(thirds.every((f, i) => i === 0 || f > thirds[i - 1]) && thirds.at(-1) === 1, `progress ${thirds}`);
     const holey = map.slice();
     holey[5] = NaN;
     assert.throws(
@@ -122,7 +145,7 @@ test('measure: progress, Cancel, the image kept, int8, and clear messages for ba
     );
     assert.throws(
       () => model.measure('deletion', map, { steps: 3 }),
-      /unknown option 'steps' \(deletion takes class, points/,
+      /unknown option 'steps' \(deletion takes class, points, baseline, seed, randomizedModelMap, onProgress\)/,
     );
     // Another metric's options are let through: one object serves all.
     assert.equal(model.measure('confidence', map, { points: 5, baseline: 'blur' }).x.length, 0);

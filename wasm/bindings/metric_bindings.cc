@@ -8,7 +8,7 @@ namespace convscope::bindings {
 namespace {
 
 // The keys measure takes besides its metric's options.
-constexpr std::array<const char*, 2> kMeasureKeys = {"class", "onProgress"};
+constexpr std::array<const char*, 3> kMeasureKeys = {"class", "randomizedModelMap", "onProgress"};
 
 val CurveToJs(const MetricCurve& c) {
   val out = val::object();
@@ -46,7 +46,7 @@ val TryMeasure(Model& model, val metric, val map, val options) {
       std::string own;
       for (const OptionSpec& spec : info->options) own += std::string(", ") + spec.name;
       return Fail("unknown option '" + key + "' (" + m.metric + " takes class" + own +
-                  ", onProgress)");
+                  ", randomizedModelMap, onProgress)");
     }
   }
   if (!ReadOptionValues(info->options, o, &m.options)) return val::null();
@@ -55,6 +55,14 @@ val TryMeasure(Model& model, val metric, val map, val options) {
     const auto c = ReadSize(o, "class", std::nullopt, &error);
     if (!c) return Fail(error);
     m.class_index = *c;
+  }
+  if (const val against = o["randomizedModelMap"]; !against.isUndefined()) {
+    if (!IsInstance(against, "Float32Array")) {
+      return Fail(
+          "randomizedModelMap must be a Float32Array (the sanity check's randomized map), got " +
+          TypeName(against));
+    }
+    m.randomized_model_map = CopyFloat32Array(against);
   }
   m.progress = ReadProgress(o);
   Measurement r;
@@ -67,6 +75,7 @@ val TryMeasure(Model& model, val metric, val map, val options) {
   out.set("x", CopyFloats(r.x));
   out.set("map", CurveToJs(r.map));
   out.set("random", CurveToJs(r.random));
+  out.set("randomizedModel", r.randomized_model ? CurveToJs(*r.randomized_model) : val::null());
   return out;
 }
 

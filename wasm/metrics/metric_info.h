@@ -5,6 +5,7 @@
 // catalog hands these descriptions to the page, the widget, the CLI and convscope.d.ts.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -59,16 +60,19 @@ const MetricInfo* FindMetric(const std::string& name);
 // "deletion, insertion, confidence", for messages.
 std::string MetricNames();
 
-// A measurement: the map's and a random map's (uniform noise, from the `seed` option).
+// A measurement: the map's, a random map's (uniform noise, from the `seed` option) and, when asked,
+// the sanity check's randomized model's map's (the same method on a model with random kernels in
+// its top layers: a map no better than that one does not depend on what the model learned).
 struct Measurement {
   std::string metric;
   size_t class_index = 0;
   std::vector<float> x;  // MetricInfo::x_values
   MetricCurve map, random;
+  std::optional<MetricCurve> randomized_model;
 };
 
-// Measures `map` and a random map with `metric`.
+// Measures `map`, a random map and, when not empty, `randomized_model_map` with `metric`.
 Status Measure(const MetricInfo& metric, const MetricInput& in, std::span<const float> map,
-               Measurement* out);
+               std::span<const float> randomized_model_map, Measurement* out);
 
 }  // namespace convscope

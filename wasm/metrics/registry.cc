@@ -33,19 +33,35 @@ std::string MetricNames() {
   return names;
 }
 
-Status Measure(const MetricInfo& metric, const MetricInput& in, std::span<const float> map,
-               Measurement* out) {
-  const Shape& shape = in.header->layers.front().layer.output_shape;
-  if (map.size() != shape[0] * shape[1]) {
-    return Status::Error("the map has " + std::to_string(map.size()) + " values; " + metric.name +
-                         " needs one per pixel of the model's input (" + std::to_string(shape[0]) +
-                         " x " + std::to_string(shape[1]) + ")");
+namespace {
+
+// Why `map` (what: "the map") cannot be measured by `metric`, or Ok.
+Status CheckMap(const MetricInfo& metric, const Shape& input, std::span<const float> map,
+                const char* what) {
+  if (map.size() != input[0] * input[1]) {
+    return Status::Error(std::string(what) + " has " + std::to_string(map.size()) + " values; " +
+                         metric.name + " needs one per pixel of the model's input (" +
+                         std::to_string(input[0]) + " x " + std::to_string(input[1]) + ")");
   }
   for (const float v : map) {
     if (!std::isfinite(v)) {
-      return Status::Error(std::string("the map holds ") + (std::isnan(v) ? "NaN" : "an infinity") +
+      return Status::Error(std::string(what) + " holds " + (std::isnan(v) ? "NaN" : "an infinity") +
                            ": " + metric.name + " ranks pixels by finite values");
     }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Measure(const MetricInfo& metric, const MetricInput& in, std::span<const float> map,
+               std::span<const float> randomized_model_map, Measurement* out) {
+  const Shape& shape = in.header->layers.front().layer.output_shape;
+  CONVSCOPE_RETURN_IF_ERROR(CheckMap(metric, shape, map, "the map"));
+  const bool against_model = !randomized_model_map.empty();
+  if (against_model) {
+    CONVSCOPE_RETURN_IF_ERROR(
+        CheckMap(metric, shape, randomized_model_map, "the randomized model's map"));
   }
   if (in.header->head.kind == HeadKind::kNone) {
     return Status::Error(std::string(metric.name) +
@@ -58,8 +74,14 @@ Status Measure(const MetricInfo& metric, const MetricInput& in, std::span<const 
   out->metric = metric.name;
   out->class_index = in.class_index;
   out->x = metric.x_values != nullptr ? metric.x_values(in) : std::vector<float>{};
-  CONVSCOPE_RETURN_IF_ERROR(metric.run(in, map, 0, 0.5, &out->map));
-  return metric.run(in, random, 0.5, 1, &out->random);
+  // Progress in equal shares, one per map measured.
+  const double share = against_model ? 1.0 / 3 : 0.5;
+  CONVSCOPE_RETURN_IF_ERROR(metric.run(in, map, 0, share, &out->map));
+  CONVSCOPE_RETURN_IF_ERROR(metric.run(in, random, share, 2 * share, &out->random));
+  out->randomized_model.reset();
+  if (!against_model) return Status::Ok();
+  out->randomized_model.emplace();
+  return metric.run(in, randomized_model_map, 2 * share, 1, &*out->randomized_model);
 }
 
 }  // namespace convscope

@@ -200,7 +200,8 @@ Status Model::Measure(const MeasureOptions& options, std::span<const float> map,
   in.engine = last_;
   in.image = last_input_;
   in.progress = options.progress;
-  return RestoreLastImage(last_, convscope::Measure(*metric, in, map, out));
+  return RestoreLastImage(last_,
+                          convscope::Measure(*metric, in, map, options.randomized_model_map, out));
 }
 
 Status Model::SanityCheck(const ExplainOptions& options, size_t top_layers, uint32_t seed,

@@ -55,6 +55,8 @@ struct MeasureOptions {
   std::string metric;                 // a name from metrics/metric_info.h
   std::optional<size_t> class_index;  // default: the last run's top class
   OptionMap options;                  // the metric's options by name (MetricInfo::options)
+  // The sanity check's randomized model's map of the same method, measured beside (empty: none).
+  std::vector<float> randomized_model_map;
   ProgressFn progress;
 };
 

@@ -92,7 +92,7 @@ const app = {
     const workers =
       op === 'explain'
         ? this.team.workersFor(args.method, this.state.model.info)
-        : op === 'sanityCheck'
+        : op === 'sanityCheck' && !args.options?.randomizedOnly
           ? Math.min(2, available)
           : 1;
     const what = workers > 1 ? `${label} on ${workers} workers` : label;

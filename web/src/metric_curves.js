@@ -1,6 +1,7 @@
 // How a faithfulness measurement (Model.measure) is shown, the same in the page and in the CLI's
-// index.html: its curve beside the random map's as SVG, and a sentence saying what the numbers
-// mean. The metrics' names, labels and which way is better come from the core's catalog.
+// index.html: its curve beside the random map's (and the sanity check's randomized model's map's)
+// as SVG, and a sentence saying what the numbers mean. The metrics' names, labels and which way is
+// better come from the core's catalog.
 
 const W = 200,
   H = 100;
@@ -12,38 +13,75 @@ export const escape = (s) =>
 const points = (x, p) => Array.from(x, (v, i) => `${(v * W).toFixed(1)},${((1 - p[i]) * H).toFixed(1)}`).join(' ');
 
 /**
- * SVG markup of the class probability against `x` for a map (solid) and a random map (dashed).
- * @param {{ label: string, x: string }} info the metric's catalog entry
- * @param {ArrayLike<number>} x
- * @param {ArrayLike<number>} map
- * @param {ArrayLike<number>} random
+ * A measurement as Model.measure gives it (report.json keeps the same shape, with arrays).
+ * @typedef {{ probabilities: ArrayLike<number>, score: number }} Curve
+ * @typedef {{ x: ArrayLike<number>, map: Curve, random: Curve, randomizedModel?: Curve | null }} Measured
  */
-export function curveSvg(info, x, map, random) {
-  return `<svg viewBox="-2 -2 ${W + 4} ${H + 4}" width="${W}" height="${H}" role="img" aria-label="${escape(`${info.label}: class probability against ${info.x}, the map's curve solid, a random map's dashed`)}">
+
+// What each line of a curve is, in the order drawn (the map last, on top).
+const LINES = [
+  ['random', 'a random map', 'dashed', 'stroke-opacity="0.6" stroke-dasharray="4 3"'],
+  [
+    'randomizedModel',
+    "the randomized model's map",
+    'dotted',
+    'stroke-opacity="0.8" stroke-dasharray="1 3" stroke-width="2"',
+  ],
+];
+
+/**
+ * What the lines of `r`'s curve are: "the map (solid), a random map (dashed), …".
+ * @param {Measured} r
+ */
+export const curveKey = (r) =>
+  ['the map (solid)', ...LINES.filter(([k]) => r[k]).map(([, what, style]) => `${what} (${style})`)].join(', ');
+
+/**
+ * SVG markup of the class probability against `r.x` for the map (solid), a random map (dashed)
+ * and, when measured, the sanity check's randomized model's map (dotted).
+ * @param {{ label: string, x: string }} info the metric's catalog entry
+ * @param {Measured} r
+ */
+export function curveSvg(info, r) {
+  const others = LINES.filter(([k]) => r[k])
+    .map(
+      ([k, , , style]) =>
+        `<polyline points="${points(r.x, r[k].probabilities)}" fill="none" stroke="currentColor" ${style}/>`,
+    )
+    .join('\n');
+  return `<svg viewBox="-2 -2 ${W + 4} ${H + 4}" width="${W}" height="${H}" role="img" aria-label="${escape(`${info.label}: class probability against ${info.x}, ${curveKey(r)}`)}">
 <rect x="0" y="0" width="${W}" height="${H}" fill="none" stroke="currentColor" stroke-opacity="0.3"/>
-<polyline points="${points(x, random)}" fill="none" stroke="currentColor" stroke-opacity="0.6" stroke-dasharray="4 3"/>
-<polyline points="${points(x, map)}" fill="none" stroke="#c0392b" stroke-width="2"/>
+${others}
+<polyline points="${points(r.x, r.map.probabilities)}" fill="none" stroke="#c0392b" stroke-width="2"/>
 </svg>`;
 }
 
 /**
- * "Deletion: 0.123 (random map 0.456; lower is more faithful)".
+ * "Deletion: 0.123 (random map 0.456, randomized model's map 0.400; lower is more faithful)".
  * @param {{ label: string, lowerIsBetter: boolean }} info
- * @param {number} score
- * @param {number} randomScore
+ * @param {Measured} r
  */
-export const scoreLine = (info, score, randomScore) =>
-  `${info.label}: ${score.toPrecision(3)} (random map ${randomScore.toPrecision(3)}; ${info.lowerIsBetter ? 'lower' : 'higher'} is more faithful)`;
+export function scoreLine(info, r) {
+  const beside = [`random map ${r.random.score.toPrecision(3)}`];
+  if (r.randomizedModel) beside.push(`randomized model's map ${r.randomizedModel.score.toPrecision(3)}`);
+  return `${info.label}: ${r.map.score.toPrecision(3)} (${beside.join(', ')}; ${info.lowerIsBetter ? 'lower' : 'higher'} is more faithful)`;
+}
 
 /**
- * Whether the map did better than the random map, in a sentence.
+ * Whether the map did better than the random map (and the randomized model's map), in a sentence.
  * @param {{ label: string, lowerIsBetter: boolean }} info
- * @param {number} score
- * @param {number} randomScore
+ * @param {Measured} r
  */
-export function reading(info, score, randomScore) {
-  const better = info.lowerIsBetter ? score < randomScore : score > randomScore;
-  return better
-    ? `${info.label}: better than a random map.`
-    : `${info.label}: no better than a random map on this picture.`;
+export function reading(info, r) {
+  const better = (/** @type {Curve} */ other) =>
+    info.lowerIsBetter ? r.map.score < other.score : r.map.score > other.score;
+  if (!better(r.random)) return `${info.label}: no better than a random map on this picture.`;
+  if (!r.randomizedModel) return `${info.label}: better than a random map.`;
+  return better(r.randomizedModel)
+    ? `${info.label}: better than a random map and than the randomized model's map.`
+    : `${info.label}: better than a random map, but no better than the randomized model's map: it may not show what the model learned.`;
 }
+
+// The sanity check's randomized model whose map a measurement is compared with: kernels of the top
+// three weighted layers random, as the page's Sanity check shows it.
+export const RANDOMIZED_TOP_LAYERS = 3;

@@ -248,7 +248,7 @@ const OPS = {
     ensureRun(args);
     const { metric, map, options } = args;
     const r = modelOf(args.model).measure(metric, map, { ...options, onProgress: report.progress });
-    return { x: r.x, map: r.map, random: r.random };
+    return { x: r.x, map: r.map, random: r.random, randomizedModel: r.randomizedModel };
   },
   // The colour scale of `colormap`: a 0-to-1 ramp drawn by the core's overlay.
   colorbar({ colormap }) {

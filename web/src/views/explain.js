@@ -1,6 +1,7 @@
 import { figure, formatValue } from '../figure.js';
 import { mapColorbar, mapColormap, mapFigure, onPicture } from './map_figure.js';
 import { valueAt } from '../map_values.js';
+import { RANDOMIZED_TOP_LAYERS } from '../metric_curves.js';
 import { LONG_METHODS as LONG, METHOD_INFO, METHODS, methodOptions } from '../catalog.js';
 import { optionControl } from '../option_controls.js';
 import { el, imageCanvas, progressText, select, taskButton } from '../ui.js';
@@ -191,7 +192,7 @@ export default {
     // Measures the map on show (made first if it is not yet).
     const faithfulness = async () => {
       const x = await explained(app, method, { force: true });
-      if (x) await measureFaithfulness(app, x, sanity);
+      if (x) await measureFaithfulness(app, method, explainOptions(app, method), x, sanity);
     };
     controls.append(taskButton('How faithful?', faithfulness, app.showError));
     controls.append(
@@ -270,7 +271,7 @@ async function sanityCheck(app, method, target) {
       'sanityCheck',
       {
         method,
-        options: { ...explainOptions(app, method), topLayers: 3 },
+        options: { ...explainOptions(app, method), topLayers: RANDOMIZED_TOP_LAYERS },
         overlay: { resize: app.state.resize, colormap: mapColormap(method), alpha: 1 },
       },
       { label: 'Sanity check' },
