@@ -165,6 +165,18 @@ export interface MetricCurve {
   score: number;
 }
 
+/** Model.measure's options besides the metric's own. */
+export interface MeasureOptions extends MetricOptions {
+  class?: number;
+  /**
+   * The same method's map on the sanity check's randomized model (sanityCheck with
+   * randomizedOnly), measured beside: a map no better than it does not show what the model
+   * learned.
+   */
+  randomizedModelMap?: Float32Array;
+  onProgress?: ExplainOptions['onProgress'];
+}
+
 /** Model.measure's result. */
 export interface Measurement {
   metric: Metric;
@@ -309,19 +321,25 @@ export declare class Model {
    * engine in batches, reporting through `onProgress(fraction)` (false cancels); the image's
    * activations are kept either way.
    */
-  measure(
+  measure(metric: Metric, map: Float32Array, options?: MeasureOptions): Measurement;
+  /**
+   * Part `part` of `parts` of measure's passes (equal shares of all the maps' copies, in order),
+   * for workers that share them out: the class probability of each of its copies.
+   */
+  measurePart(
     metric: Metric,
     map: Float32Array,
-    options?: MetricOptions & {
-      class?: number;
-      /**
-       * The same method's map on the sanity check's randomized model (sanityCheck with
-       * randomizedOnly), measured beside: a map no better than it does not show what the model
-       * learned.
-       */
-      randomizedModelMap?: Float32Array;
-      onProgress?: ExplainOptions['onProgress'];
-    },
+    options: MeasureOptions & { part: number; parts: number },
+  ): Float32Array;
+  /**
+   * measure's result from every part's probabilities (measurePart's, in part order; the same
+   * metric, map and options): the same bits as one undivided measure.
+   */
+  combineMeasurement(
+    metric: Metric,
+    map: Float32Array,
+    options: Omit<MeasureOptions, 'onProgress'>,
+    parts: Float32Array[],
   ): Measurement;
   /**
    * Adebayo et al.'s model-parameter randomization test: the map of `method` (with the options

@@ -141,6 +141,12 @@ addOnPostRun(() => {
   model['measure'] = function (metric, map, options) {
     return check(this['tryMeasure'](metric, map, safeCallbacks(options)));
   };
+  model['measurePart'] = function (metric, map, options) {
+    return check(this['tryMeasurePart'](metric, map, safeCallbacks(options)));
+  };
+  model['combineMeasurement'] = function (metric, map, options, parts) {
+    return check(this['tryCombineMeasurement'](metric, map, options, parts));
+  };
   model['maximize'] = function (options) {
     return check(this['tryMaximize'](safeCallbacks(options)));
   };

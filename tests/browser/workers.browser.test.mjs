@@ -1,6 +1,7 @@
 // The single-file page (file://, never cross-origin isolated) splits SmoothGrad, integrated
-// gradients, occlusion, Score-CAM and Ablation-CAM over extra workers, and runs the sanity check's two maps, Compare's
-// panes and maximization targets side by side (web/src/worker_team.js): the same maps and figures
+// gradients, occlusion, Score-CAM, Ablation-CAM and the faithfulness metrics' passes over extra
+// workers, and runs the sanity check's two maps, Compare's panes and maximization targets side by
+// side (web/src/worker_team.js): the same maps and figures
 // as one worker, bit for bit; the progress line says how many workers; cancel stops them all and
 // leaves the page usable; a model switch leaves none behind; a model too big for the memory budget
 // gets fewer workers.
@@ -88,6 +89,17 @@ test('file:// page: split methods on 2 and 3 workers equal one worker bit for bi
       const unit = { model: 'page', options: { layer: 'block2_conv1', filter: 3, steps: 4 } };
       const mine = await app.client.request('maximize', unit);
       const theirs = await app.team.elsewhere(1, 'maximize', unit);
+      // A faithfulness metric's passes on 1 and 3 workers.
+      const measureArgs = {
+        ...args,
+        metric: 'road-morf',
+        map: here.map,
+        options: { percentStep: 20, randomizedModelMap: one.randomized.map },
+      };
+      const measuredOnce = await app.client.request('measure', measureArgs);
+      const measuredByThree = await app.team.measure(measureArgs, 3);
+      // The page's own request path shares it out among the workers it has.
+      const measuredByPage = await app.request('measure', measureArgs);
       const same = (a, b) => a.length > 0 && a.every((v, i) => v === b[i]);
       return {
         spearman: [one.spearman, two.spearman],
@@ -96,10 +108,18 @@ test('file:// page: split methods on 2 and 3 workers equal one worker bit for bi
           same(one.original.figure.data, two.original.figure.data) &&
           same(one.randomized.figure.data, two.randomized.figure.data),
         elsewhere: same(here.figure.data, there.figure.data) && same(mine.data, theirs.data),
+        measured: ['map', 'random', 'randomizedModel'].every(
+          (k) =>
+            same(measuredOnce[k].probabilities, measuredByThree[k].probabilities) &&
+            measuredOnce[k].score === measuredByThree[k].score &&
+            measuredOnce[k].score === measuredByPage[k].score,
+        ),
+        measuredOnWorkers: app.team.available(app.state.model.info),
       };
     }, gradcam);
     assert.equal(other.spearman[0], other.spearman[1]);
-    assert.deepEqual([other.layers, other.figures, other.elsewhere], [2, true, true]);
+    assert.deepEqual([other.layers, other.figures, other.elsewhere, other.measured], [2, true, true, true]);
+    assert.ok(other.measuredOnWorkers > 1, 'the page shares a measure out');
     assert.deepEqual(
       requests.filter((u) => !/^(file|data|blob):/.test(u)),
       [],

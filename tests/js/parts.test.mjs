@@ -1,8 +1,9 @@
 // Methods of independent passes split into parts (what the page's extra workers run, each in its
 // own module instance): explain({part, parts}) on every part, then combine, must give the
 // undivided result bit for bit, for SmoothGrad (same seed), integrated gradients, occlusion,
-// Score-CAM and Ablation-CAM (at the model's CAM layer), on
-// the trained default model and on a small VGG16.
+// Score-CAM and Ablation-CAM (at the model's CAM layer), and for the faithfulness metrics'
+// perturbed copies (measurePart, combineMeasurement), on the trained default model and on a small
+// VGG16.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -96,6 +97,49 @@ test('parts: only the first part of occlusion passes on the coarse map; progress
     assert.deepEqual(seen, [0.5, 1], 'part 1 of 2 makes samples 1 and 3');
   } finally {
     model.release();
+  }
+});
+
+test('metrics in parts: combined equal the undivided measure bit for bit, on two instances', () => {
+  const model = m.Model.load(models['small VGG16']());
+  const other = m.Model.load(models['small VGG16']());
+  try {
+    const image = readImage('coffee.png');
+    model.run(image);
+    other.run(image);
+    const { map } = model.explain('gradcam');
+    const randomizedModelMap = model.sanityCheck('gradcam', { topLayers: 2, randomizedOnly: true }).randomized.map;
+    for (const [metric, options] of [
+      ['deletion', { points: 7, randomizedModelMap }],
+      ['road-morf', { percentStep: 30 }],
+      ['confidence', { randomizedModelMap }],
+    ]) {
+      const whole = model.measure(metric, map, options);
+      for (const parts of [2, 3, 5]) {
+        const results = [];
+        for (let part = 0; part < parts; part++)
+          results.push((part % 2 ? other : model).measurePart(metric, map, { ...options, part, parts }));
+        assert.equal(
+          results.reduce((n, r) => n + r.length, 0),
+          whole.map.probabilities.length * (options.randomizedModelMap ? 3 : 2),
+          `${metric}: every copy in one part`,
+        );
+        const combined = model.combineMeasurement(metric, map, options, results);
+        assert.deepEqual(combined, whole, `${metric} in ${parts} parts`);
+      }
+    }
+    const a = model.measurePart('deletion', map, { points: 5, part: 0, parts: 2 });
+    assert.throws(
+      () => model.combineMeasurement('deletion', map, { points: 5 }, [a]),
+      /the parts hold 5 probabilities; deletion of 2 maps has 10/,
+    );
+    assert.throws(
+      () => model.measurePart('deletion', map, { part: 2, parts: 2 }),
+      /part 2 of 2: the part must be below the number of parts/,
+    );
+  } finally {
+    model.release();
+    other.release();
   }
 });
 

@@ -42,12 +42,6 @@ val ExplanationToJs(const Model& model, const Explanation& x) {
   return out;
 }
 
-// Fail, for readers that return an optional.
-std::nullopt_t FailWith(std::string message) {
-  Fail(std::move(message));
-  return std::nullopt;
-}
-
 // The keys every method takes besides its own options (the sanity check's are read by it).
 constexpr std::array<const char*, 9> kCommonKeys = {"class",     "layer",      "part",
                                                     "parts",     "onProgress", "onPartial",
@@ -130,25 +124,32 @@ val TryExplain(Model& model, val method, val options) {
   return ExplanationToJs(model, x);
 }
 
+std::optional<std::vector<std::vector<float>>> ReadParts(val parts) {
+  if (!IsInstance(parts, "Array"))
+    return FailWith("parts must be an Array, got " + TypeName(parts));
+  const auto count = parts["length"].as<size_t>();
+  if (count > kMaxParts) return FailWith("at most " + std::to_string(kMaxParts) + " parts");
+  std::vector<std::vector<float>> data;
+  for (size_t i = 0; i < count; ++i) {
+    if (!IsInstance(parts[i], "Float32Array")) {
+      return FailWith("part " + std::to_string(i) + " must be a Float32Array, got " +
+                      TypeName(parts[i]));
+    }
+    data.push_back(CopyFloat32Array(parts[i]));
+  }
+  return data;
+}
+
 val TryCombine(Model& model, val method, val options, val parts) {
   const val o = options.isUndefined() ? val::object() : options;
   if (!IsObject(o)) return Fail("options must be an object, got " + TypeName(options));
   const std::optional<ExplainOptions> e = ReadExplainOptions(model, method, o);
   if (!e) return val::null();
-  if (!IsInstance(parts, "Array")) return Fail("parts must be an Array, got " + TypeName(parts));
-  const auto count = parts["length"].as<size_t>();
-  if (count > kMaxParts) return Fail("at most " + std::to_string(kMaxParts) + " parts");
-  std::vector<std::vector<float>> data;
-  for (size_t i = 0; i < count; ++i) {
-    if (!IsInstance(parts[i], "Float32Array")) {
-      return Fail("part " + std::to_string(i) + " must be a Float32Array, got " +
-                  TypeName(parts[i]));
-    }
-    data.push_back(CopyFloat32Array(parts[i]));
-  }
-  const PartResults results(data.begin(), data.end());
+  const std::optional<std::vector<std::vector<float>>> data = ReadParts(parts);
+  if (!data) return val::null();
+  const PartResults results(data->begin(), data->end());
   ExplainOptions whole = *e;
-  whole.parts = count;
+  whole.parts = data->size();
   Explanation x;
   if (const Status s = model.Combine(whole, results, &x); !s.ok()) return Fail(s.message());
   return ExplanationToJs(model, x);

@@ -1,6 +1,10 @@
 // Embind for a model's explanations (Model::Explain, Combine, SanityCheck, Measure): the functions
-// model_bindings.cc registers as the Model's tryExplain, tryCombine, trySanityCheck and tryMeasure.
+// model_bindings.cc registers as the Model's tryExplain, tryCombine, trySanityCheck, tryMeasure,
+// tryMeasurePart and tryCombineMeasurement.
 #pragma once
+
+#include <optional>
+#include <vector>
 
 #include "marshal.h"
 #include "model/model.h"
@@ -15,8 +19,14 @@ val TryExplain(Model& model, val method, val options);
 val TryCombine(Model& model, val method, val options, val parts);
 // model.trySanityCheck(method, {...explain options, topLayers, randomSeed, randomizedOnly}).
 val TrySanityCheck(Model& model, val method, val options);
-// model.tryMeasure(metric, map, {class, onProgress, ...the metric's options}) (metric_bindings.cc).
+// model.tryMeasure(metric, map, {class, randomizedModelMap, onProgress, ...the metric's options}),
+// model.tryMeasurePart(metric, map, {...those, part, parts}): the part's probabilities, and
+// model.tryCombineMeasurement(metric, map, options, parts) (metric_bindings.cc).
 val TryMeasure(Model& model, val metric, val map, val options);
+val TryMeasurePart(Model& model, val metric, val map, val options);
+val TryCombineMeasurement(Model& model, val metric, val map, val options, val parts);
+// Parts' data (an Array of Float32Arrays, at most kMaxParts), or nullopt with the error set.
+std::optional<std::vector<std::vector<float>>> ReadParts(val parts);
 // spearmanCorrelation(a, b): the sanity check's rank correlation of two maps (registered here).
 val TrySpearmanCorrelation(val a, val b);
 

@@ -24,6 +24,11 @@ using emscripten::val;
 
 // Records `message` for lastError() and returns the failure marker (null).
 val Fail(std::string message);
+// Fail, for readers that return an optional.
+inline std::nullopt_t FailWith(std::string message) {
+  Fail(std::move(message));
+  return std::nullopt;
+}
 const std::string& LastError();
 
 // "null", "number", "Float64Array", ...: what the caller passed, for error messages.

@@ -1,5 +1,6 @@
-// Embind for the faithfulness metrics (Model::Measure): registered by model_bindings.cc as the
-// Model's tryMeasure.
+// Embind for the faithfulness metrics (Model::Measure, MeasurePart, CombineMeasurement):
+// registered by model_bindings.cc as the Model's tryMeasure, tryMeasurePart and
+// tryCombineMeasurement.
 #include <array>
 
 #include "explain_bindings.h"
@@ -8,7 +9,8 @@ namespace convscope::bindings {
 namespace {
 
 // The keys measure takes besides its metric's options.
-constexpr std::array<const char*, 3> kMeasureKeys = {"class", "randomizedModelMap", "onProgress"};
+constexpr std::array<const char*, 5> kMeasureKeys = {"class", "randomizedModelMap", "part", "parts",
+                                                     "onProgress"};
 
 val CurveToJs(const MetricCurve& c) {
   val out = val::object();
@@ -17,22 +19,27 @@ val CurveToJs(const MetricCurve& c) {
   return out;
 }
 
-}  // namespace
+// A measure request's metric, map and options, checked; nullopt (with the error set) if not.
+struct MeasureRequest {
+  MeasureOptions options;
+  std::vector<float> map;
+};
 
-val TryMeasure(Model& model, val metric, val map, val options) {
+std::optional<MeasureRequest> ReadMeasureRequest(val metric, val map, val options) {
   const val o = options.isUndefined() ? val::object() : options;
-  if (!IsObject(o)) return Fail("options must be an object, got " + TypeName(options));
+  if (!IsObject(o)) return FailWith("options must be an object, got " + TypeName(options));
   if (metric.typeOf().as<std::string>() != "string") {
-    return Fail("the metric must be a string, got " + TypeName(metric));
+    return FailWith("the metric must be a string, got " + TypeName(metric));
   }
-  MeasureOptions m;
+  MeasureRequest r;
+  MeasureOptions& m = r.options;
   m.metric = metric.as<std::string>();
   const MetricInfo* info = FindMetric(m.metric);
   if (info == nullptr) {
-    return Fail("unknown metric '" + m.metric + "' (metrics: " + MetricNames() + ")");
+    return FailWith("unknown metric '" + m.metric + "' (metrics: " + MetricNames() + ")");
   }
   if (!IsInstance(map, "Float32Array")) {
-    return Fail("the map must be a Float32Array (an explanation's map), got " + TypeName(map));
+    return FailWith("the map must be a Float32Array (an explanation's map), got " + TypeName(map));
   }
   // Options of other metrics are let through (one object can serve several), typos are not.
   const val keys = val::global("Object").call<val>("keys", o);
@@ -45,30 +52,36 @@ val TryMeasure(Model& model, val metric, val map, val options) {
     if (!known) {
       std::string own;
       for (const OptionSpec& spec : info->options) own += std::string(", ") + spec.name;
-      return Fail("unknown option '" + key + "' (" + m.metric + " takes class" + own +
-                  ", randomizedModelMap, onProgress)");
+      return FailWith("unknown option '" + key + "' (" + m.metric + " takes class" + own +
+                      ", randomizedModelMap, onProgress)");
     }
   }
-  if (!ReadOptionValues(info->options, o, &m.options)) return val::null();
+  if (!ReadOptionValues(info->options, o, &m.options)) return std::nullopt;
   std::string error;
   if (!o["class"].isUndefined()) {
     const auto c = ReadSize(o, "class", std::nullopt, &error);
-    if (!c) return Fail(error);
+    if (!c) return FailWith(error);
     m.class_index = *c;
   }
   if (const val against = o["randomizedModelMap"]; !against.isUndefined()) {
     if (!IsInstance(against, "Float32Array")) {
-      return Fail(
+      return FailWith(
           "randomizedModelMap must be a Float32Array (the sanity check's randomized map), got " +
           TypeName(against));
     }
     m.randomized_model_map = CopyFloat32Array(against);
   }
+  const auto part = ReadSize(o, "part", 0, &error);
+  const auto parts = part ? ReadSize(o, "parts", 1, &error) : std::nullopt;
+  if (!parts) return FailWith(error);
+  m.part = *part;
+  m.parts = *parts;
   m.progress = ReadProgress(o);
-  Measurement r;
-  if (const Status s = model.Measure(m, CopyFloat32Array(map), &r); !s.ok()) {
-    return Fail(s.message());
-  }
+  r.map = CopyFloat32Array(map);
+  return r;
+}
+
+val MeasurementToJs(const Measurement& r) {
   val out = val::object();
   out.set("metric", r.metric);
   out.set("classIndex", r.class_index);
@@ -77,6 +90,38 @@ val TryMeasure(Model& model, val metric, val map, val options) {
   out.set("random", CurveToJs(r.random));
   out.set("randomizedModel", r.randomized_model ? CurveToJs(*r.randomized_model) : val::null());
   return out;
+}
+
+}  // namespace
+
+val TryMeasure(Model& model, val metric, val map, val options) {
+  const std::optional<MeasureRequest> r = ReadMeasureRequest(metric, map, options);
+  if (!r) return val::null();
+  Measurement m;
+  if (const Status s = model.Measure(r->options, r->map, &m); !s.ok()) return Fail(s.message());
+  return MeasurementToJs(m);
+}
+
+val TryMeasurePart(Model& model, val metric, val map, val options) {
+  const std::optional<MeasureRequest> r = ReadMeasureRequest(metric, map, options);
+  if (!r) return val::null();
+  std::vector<float> probabilities;
+  if (const Status s = model.MeasurePart(r->options, r->map, &probabilities); !s.ok()) {
+    return Fail(s.message());
+  }
+  return CopyFloats(probabilities);
+}
+
+val TryCombineMeasurement(Model& model, val metric, val map, val options, val parts) {
+  const std::optional<MeasureRequest> r = ReadMeasureRequest(metric, map, options);
+  if (!r) return val::null();
+  const std::optional<std::vector<std::vector<float>>> data = ReadParts(parts);
+  if (!data) return val::null();
+  Measurement m;
+  if (const Status s = model.CombineMeasurement(r->options, r->map, *data, &m); !s.ok()) {
+    return Fail(s.message());
+  }
+  return MeasurementToJs(m);
 }
 
 }  // namespace convscope::bindings

@@ -345,6 +345,8 @@ EMSCRIPTEN_BINDINGS(convscope_model) {
       .function("tryCombine", &TryCombine)
       .function("trySanityCheck", &TrySanityCheck)
       .function("tryMeasure", &TryMeasure)
+      .function("tryMeasurePart", &TryMeasurePart)
+      .function("tryCombineMeasurement", &TryCombineMeasurement)
       .function("tryMaximize", &TryMaximize);
 }
 

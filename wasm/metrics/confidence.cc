@@ -2,25 +2,26 @@
 
 #include <algorithm>
 
-#include "perturbed_copies.h"
-
 namespace convscope {
 namespace {
 
-// probabilities: the image's, then the masked image's; score: the drop in percent of the image's
-// (0 where it rose: the paper's "increase in confidence").
-Status Confidence(const MetricInput& in, std::span<const float> map, double from, double to,
-                  MetricCurve* out) {
-  const size_t channels = in.image.size() / map.size();
-  auto make = [&](size_t i, std::span<float> copy) {
-    for (size_t p = 0; p < copy.size(); ++p) {
-      copy[p] = i == 0 ? in.image[p] : in.image[p] * map[p / channels];
-    }
+size_t Two(const MetricInput&) { return 2; }
+
+// Copy 0 is the image, copy 1 the image multiplied by the map.
+MakeCopyFn Masked(const MetricInput& in, std::span<const float> map) {
+  return [image = std::vector<float>(in.image.begin(), in.image.end()),
+          map = std::vector<float>(map.begin(), map.end())](size_t i, std::span<float> copy) {
+    const size_t channels = image.size() / map.size();
+    for (size_t p = 0; p < copy.size(); ++p)
+      copy[p] = i == 0 ? image[p] : image[p] * map[p / channels];
   };
-  CONVSCOPE_RETURN_IF_ERROR(CopyProbabilities(in, 2, make, from, to, &out->probabilities));
-  const double before = out->probabilities[0], after = out->probabilities[1];
-  out->score = before > 0 ? std::max(0.0, before - after) / before * 100 : 0;
-  return Status::Ok();
+}
+
+// The drop in percent of the image's probability (0 where it rose: the paper's "increase in
+// confidence").
+double Drop(std::span<const float> p) {
+  const double before = p[0], after = p[1];
+  return before > 0 ? std::max(0.0, before - after) / before * 100 : 0;
 }
 
 }  // namespace
@@ -36,7 +37,9 @@ MetricInfo ConfidenceMetric() {
               "of its probability (0 when it rose; lower: more faithful)",
           .lower_is_better = true,
           .x = "",
-          .run = &Confidence,
+          .count = &Two,
+          .copies = &Masked,
+          .score_of = &Drop,
           .x_values = nullptr,
           .options = {RandomMapSeedOption()}};
 }

@@ -5,6 +5,7 @@
 // catalog hands these descriptions to the page, the widget, the CLI and convscope.d.ts.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -34,10 +35,8 @@ struct MetricCurve {
   double score = 0;
 };
 
-// Measures `map` (H x W, larger values more important; a method's normalized map). `progress`
-// goes from `from` to `to` of the whole measurement.
-using MetricFn = Status (*)(const MetricInput& in, std::span<const float> map, double from,
-                            double to, MetricCurve* out);
+// Writes perturbed copy i of the image (preprocessed, the image's shape) into `copy`.
+using MakeCopyFn = std::function<void(size_t i, std::span<float> copy)>;
 
 struct MetricInfo {
   const char* name;      // as the page and the CLI call it
@@ -46,7 +45,13 @@ struct MetricInfo {
   const char* score;     // what the score is, for legends and reports
   bool lower_is_better;  // whether a more faithful map scores lower
   const char* x;         // what the probabilities are plotted against ("" when not a curve)
-  MetricFn run;
+  // How many perturbed copies of the image one map is measured on, for `in`'s options.
+  size_t (*count)(const MetricInput& in);
+  // What writes the copies for `map` (H x W, larger values more important: a method's normalized
+  // map); it keeps what it needs, such as the map's pixel order.
+  MakeCopyFn (*copies)(const MetricInput& in, std::span<const float> map);
+  // The number that the class probabilities of a map's copies, in order, give.
+  double (*score_of)(std::span<const float> probabilities);
   // The x of each of `curve`'s points, for `in`'s options (empty when not a curve).
   std::vector<float> (*x_values)(const MetricInput& in);
   std::vector<OptionSpec> options;
@@ -71,7 +76,21 @@ struct Measurement {
   std::optional<MetricCurve> randomized_model;
 };
 
-// Measures `map`, a random map and, when not empty, `randomized_model_map` with `metric`.
+// The maps of a measurement: `map`, a random map and, when not empty, `randomized_model_map`.
+// Their copies, in that order, are what a measurement runs; workers can share them out.
+
+// The class probability of each copy in part `part` of `parts` (equal shares of all the maps'
+// copies, in order), with progress from 0 to 1 of the part.
+Status MeasurePart(const MetricInfo& metric, const MetricInput& in, std::span<const float> map,
+                   std::span<const float> randomized_model_map, size_t part, size_t parts,
+                   std::vector<float>* probabilities);
+
+// The measurement from every part's probabilities, in part order (the same maps).
+Status CombineMeasurement(const MetricInfo& metric, const MetricInput& in,
+                          std::span<const float> map, std::span<const float> randomized_model_map,
+                          std::span<const std::vector<float>> parts, Measurement* out);
+
+// Both, in one part.
 Status Measure(const MetricInfo& metric, const MetricInput& in, std::span<const float> map,
                std::span<const float> randomized_model_map, Measurement* out);
 

@@ -8,12 +8,11 @@
 
 namespace convscope {
 
-Status CopyProbabilities(const MetricInput& in, size_t count, const MakeCopyFn& make, double from,
-                         double to, std::vector<float>* probabilities) {
+Status CopyProbabilities(const MetricInput& in, size_t count, const MakeCopyFn& make,
+                         std::vector<float>* probabilities) {
   CopyScorer scorer(in.engine, *in.header, 1, true);
   const size_t size = in.image.size();
   std::vector<float> copies(scorer.batch() * size), scores;
-  probabilities->clear();
   for (size_t start = 0; start < count; start += scorer.batch()) {
     const size_t n = std::min(scorer.batch(), count - start);
     for (size_t i = 0; i < n; ++i) {
@@ -21,8 +20,8 @@ Status CopyProbabilities(const MetricInput& in, size_t count, const MakeCopyFn& 
     }
     scores.clear();
     const auto ran = [&](size_t done) {
-      const double f = static_cast<double>(start + done) / static_cast<double>(count);
-      return ReportProgress(in.progress, from + (to - from) * f);
+      return ReportProgress(in.progress,
+                            static_cast<double>(start + done) / static_cast<double>(count));
     };
     CONVSCOPE_RETURN_IF_ERROR(scorer.Score(copies, n, &scores, ran));
     const size_t classes = scores.size() / n;

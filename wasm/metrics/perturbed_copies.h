@@ -2,7 +2,6 @@
 // faithfulness metric measures.
 #pragma once
 
-#include <functional>
 #include <span>
 #include <vector>
 
@@ -10,12 +9,9 @@
 
 namespace convscope {
 
-// Writes copy i (preprocessed, the image's shape) into `copy`.
-using MakeCopyFn = std::function<void(size_t i, std::span<float> copy)>;
-
-// The class probability of each of `count` copies, in order; progress from `from` to `to`.
-Status CopyProbabilities(const MetricInput& in, size_t count, const MakeCopyFn& make, double from,
-                         double to, std::vector<float>* probabilities);
+// The class probability of each of `count` copies, in order, appended; progress from 0 to 1.
+Status CopyProbabilities(const MetricInput& in, size_t count, const MakeCopyFn& make,
+                         std::vector<float>* probabilities);
 
 // Pixel indices (row-major) from the largest value of `map` to the smallest; ties in index order.
 std::vector<size_t> PixelOrder(std::span<const float> map);

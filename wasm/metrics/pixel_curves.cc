@@ -9,7 +9,7 @@
 namespace convscope {
 namespace {
 
-// Points on the curve, the first before any step and the last after all.
+// Steps between the curve's points: the first point is before any step, the last after all.
 size_t Steps(const MetricInput& in) { return in.options.Integer("points") - 1; }
 
 // Step i of n has moved the first i * pixels / n pixels of the order.
@@ -18,43 +18,38 @@ size_t PixelsAt(size_t step, size_t steps, size_t pixels) {
   return static_cast<size_t>(uint64_t{step} * pixels / steps);
 }
 
-// The area under the curve of `steps` + 1 equally spaced points over [0, 1] (trapezoids).
+// The area under the curve of equally spaced points over [0, 1] (trapezoids).
 double Area(std::span<const float> p) {
   double sum = 0;
   for (size_t i = 0; i + 1 < p.size(); ++i) sum += (p[i] + p[i + 1]) / 2.0;
   return sum / static_cast<double>(p.size() - 1);
 }
 
+size_t Points(const MetricInput& in) { return Steps(in) + 1; }
+
 // Deletion starts from the image and replaces pixels by the baseline; insertion starts from the
-// baseline and puts the image's pixels back.
-Status Curve(const MetricInput& in, std::span<const float> map, bool insert, double from, double to,
-             MetricCurve* out) {
-  const size_t steps = Steps(in), channels = in.image.size() / map.size();
+// baseline and puts the image's pixels back. Copy i is step i.
+MakeCopyFn Curve(const MetricInput& in, std::span<const float> map, bool insert) {
+  const size_t steps = Steps(in), pixels = map.size(), channels = in.image.size() / pixels;
   const std::vector<float> baseline =
       ImageBaseline(*in.header, in.image, in.options.Choice("baseline"));
-  const std::vector<size_t> order = PixelOrder(map);
-  const std::span<const float> start = insert ? std::span<const float>(baseline) : in.image;
-  const std::span<const float> end = insert ? in.image : std::span<const float>(baseline);
-  auto make = [&](size_t step, std::span<float> copy) {
+  const std::vector<float> image(in.image.begin(), in.image.end());
+  return [start = insert ? baseline : image, end = insert ? image : baseline,
+          order = PixelOrder(map), steps, pixels, channels](size_t step, std::span<float> copy) {
     std::copy(start.begin(), start.end(), copy.begin());
-    for (size_t i = 0; i < PixelsAt(step, steps, map.size()); ++i) {
+    for (size_t i = 0; i < PixelsAt(step, steps, pixels); ++i) {
       const size_t p = order[i] * channels;
       std::copy_n(end.begin() + static_cast<ptrdiff_t>(p), channels, copy.begin() + p);
     }
   };
-  CONVSCOPE_RETURN_IF_ERROR(CopyProbabilities(in, steps + 1, make, from, to, &out->probabilities));
-  out->score = Area(out->probabilities);
-  return Status::Ok();
 }
 
-Status Deletion(const MetricInput& in, std::span<const float> map, double from, double to,
-                MetricCurve* out) {
-  return Curve(in, map, false, from, to, out);
+MakeCopyFn Deletion(const MetricInput& in, std::span<const float> map) {
+  return Curve(in, map, false);
 }
 
-Status Insertion(const MetricInput& in, std::span<const float> map, double from, double to,
-                 MetricCurve* out) {
-  return Curve(in, map, true, from, to, out);
+MakeCopyFn Insertion(const MetricInput& in, std::span<const float> map) {
+  return Curve(in, map, true);
 }
 
 std::vector<float> Fractions(const MetricInput& in) {
@@ -82,7 +77,9 @@ MetricInfo DeletionMetric() {
           .score = "area under the probability curve as pixels are deleted (lower: more faithful)",
           .lower_is_better = true,
           .x = "fraction of pixels deleted",
-          .run = &Deletion,
+          .count = &Points,
+          .copies = &Deletion,
+          .score_of = &Area,
           .x_values = &Fractions,
           .options = CurveOptions(
               "What deleted pixels become: black, or the image blurred (sigma 1/16 of its "
@@ -99,7 +96,9 @@ MetricInfo InsertionMetric() {
       .score = "area under the probability curve as pixels are inserted (higher: more faithful)",
       .lower_is_better = false,
       .x = "fraction of pixels inserted",
-      .run = &Insertion,
+      .count = &Points,
+      .copies = &Insertion,
+      .score_of = &Area,
       .x_values = &Fractions,
       .options =
           CurveOptions("What the picture starts as: black, or the image blurred (sigma 1/16 of its "

@@ -3,6 +3,7 @@
 
 #include "confidence.h"
 #include "metric_info.h"
+#include "perturbed_copies.h"
 #include "pixel_curves.h"
 #include "road.h"
 
@@ -52,14 +53,14 @@ Status CheckMap(const MetricInfo& metric, const Shape& input, std::span<const fl
   return Status::Ok();
 }
 
-}  // namespace
-
-Status Measure(const MetricInfo& metric, const MetricInput& in, std::span<const float> map,
-               std::span<const float> randomized_model_map, Measurement* out) {
+// Checks the maps and the model, and lists the maps measured: `map`, a random map (kept in
+// `random`) and the randomized model's map when given.
+Status MapsOf(const MetricInfo& metric, const MetricInput& in, std::span<const float> map,
+              std::span<const float> randomized_model_map, std::vector<float>* random,
+              std::vector<std::span<const float>>* maps) {
   const Shape& shape = in.header->layers.front().layer.output_shape;
   CONVSCOPE_RETURN_IF_ERROR(CheckMap(metric, shape, map, "the map"));
-  const bool against_model = !randomized_model_map.empty();
-  if (against_model) {
+  if (!randomized_model_map.empty()) {
     CONVSCOPE_RETURN_IF_ERROR(
         CheckMap(metric, shape, randomized_model_map, "the randomized model's map"));
   }
@@ -69,19 +70,72 @@ Status Measure(const MetricInfo& metric, const MetricInput& in, std::span<const 
   }
   // Uniform in [0, 1) from mt19937's words (its distributions differ between standard libraries).
   std::mt19937 rng(static_cast<uint32_t>(in.options.Integer("seed")));
-  std::vector<float> random(map.size());
-  for (float& r : random) r = static_cast<float>(rng() >> 8) / static_cast<float>(1 << 24);
+  random->resize(map.size());
+  for (float& r : *random) r = static_cast<float>(rng() >> 8) / static_cast<float>(1 << 24);
+  *maps = {map, *random};
+  if (!randomized_model_map.empty()) maps->push_back(randomized_model_map);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status MeasurePart(const MetricInfo& metric, const MetricInput& in, std::span<const float> map,
+                   std::span<const float> randomized_model_map, size_t part, size_t parts,
+                   std::vector<float>* probabilities) {
+  if (parts == 0 || part >= parts) {
+    return Status::Error("part " + std::to_string(part) + " of " + std::to_string(parts) +
+                         ": the part must be below the number of parts");
+  }
+  std::vector<float> random;
+  std::vector<std::span<const float>> maps;
+  CONVSCOPE_RETURN_IF_ERROR(MapsOf(metric, in, map, randomized_model_map, &random, &maps));
+  const size_t count = metric.count(in), total = count * maps.size();
+  const size_t begin = part * total / parts, end = (part + 1) * total / parts;
+  // Each map's copy maker, made when its first copy in the part is.
+  std::vector<MakeCopyFn> makers(maps.size());
+  const auto make = [&](size_t i, std::span<float> copy) {
+    const size_t which = (begin + i) / count;
+    if (!makers[which]) makers[which] = metric.copies(in, maps[which]);
+    makers[which]((begin + i) % count, copy);
+  };
+  probabilities->clear();
+  return CopyProbabilities(in, end - begin, make, probabilities);
+}
+
+Status CombineMeasurement(const MetricInfo& metric, const MetricInput& in,
+                          std::span<const float> map, std::span<const float> randomized_model_map,
+                          std::span<const std::vector<float>> parts, Measurement* out) {
+  std::vector<float> random, all;
+  std::vector<std::span<const float>> maps;
+  CONVSCOPE_RETURN_IF_ERROR(MapsOf(metric, in, map, randomized_model_map, &random, &maps));
+  for (const std::vector<float>& p : parts) all.insert(all.end(), p.begin(), p.end());
+  const size_t count = metric.count(in);
+  if (all.size() != count * maps.size()) {
+    return Status::Error("the parts hold " + std::to_string(all.size()) + " probabilities; " +
+                         metric.name + " of " + std::to_string(maps.size()) + " maps has " +
+                         std::to_string(count * maps.size()));
+  }
+  std::vector<MetricCurve> curves(maps.size());
+  for (size_t m = 0; m < maps.size(); ++m) {
+    curves[m].probabilities.assign(all.begin() + static_cast<ptrdiff_t>(m * count),
+                                   all.begin() + static_cast<ptrdiff_t>((m + 1) * count));
+    curves[m].score = metric.score_of(curves[m].probabilities);
+  }
   out->metric = metric.name;
   out->class_index = in.class_index;
   out->x = metric.x_values != nullptr ? metric.x_values(in) : std::vector<float>{};
-  // Progress in equal shares, one per map measured.
-  const double share = against_model ? 1.0 / 3 : 0.5;
-  CONVSCOPE_RETURN_IF_ERROR(metric.run(in, map, 0, share, &out->map));
-  CONVSCOPE_RETURN_IF_ERROR(metric.run(in, random, share, 2 * share, &out->random));
+  out->map = std::move(curves[0]);
+  out->random = std::move(curves[1]);
   out->randomized_model.reset();
-  if (!against_model) return Status::Ok();
-  out->randomized_model.emplace();
-  return metric.run(in, randomized_model_map, 2 * share, 1, &*out->randomized_model);
+  if (curves.size() == 3) out->randomized_model = std::move(curves[2]);
+  return Status::Ok();
+}
+
+Status Measure(const MetricInfo& metric, const MetricInput& in, std::span<const float> map,
+               std::span<const float> randomized_model_map, Measurement* out) {
+  std::vector<std::vector<float>> parts(1);
+  CONVSCOPE_RETURN_IF_ERROR(MeasurePart(metric, in, map, randomized_model_map, 0, 1, &parts[0]));
+  return CombineMeasurement(metric, in, map, randomized_model_map, parts, out);
 }
 
 }  // namespace convscope

@@ -6,7 +6,7 @@
 
 #include "images/preprocess.h"
 #include "linear_imputation.h"
-#include "perturbed_copies.h"
+#include "perturbed_copies.h"  // PixelOrder
 
 namespace convscope {
 namespace {
@@ -26,16 +26,17 @@ std::vector<float> Fractions(const MetricInput& in) {
   return x;
 }
 
-Status Road(const MetricInput& in, std::span<const float> map, bool least_first, double from,
-            double to, MetricCurve* out) {
+size_t Points(const MetricInput& in) { return Percentages(in).size() + 1; }
+
+// Copy 0 is the image; copy i the first percent[i - 1] % of the pixels in the map's order (or the
+// reverse) imputed.
+MakeCopyFn Road(const MetricInput& in, std::span<const float> map, bool least_first) {
   const Shape& shape = in.header->layers.front().layer.output_shape;
-  const size_t pixels = map.size(), channels = shape[2];
-  const std::vector<size_t> percent = Percentages(in);
+  const size_t channels = shape[2];
   std::vector<float> ranked(map.begin(), map.end());
   if (least_first) {
     for (float& v : ranked) v = -v;
   }
-  const std::vector<size_t> order = PixelOrder(ranked);
   // The noise option is in pixel levels; the image is preprocessed.
   std::vector<float> noise_sd(channels);
   for (size_t c = 0; c < channels; ++c) {
@@ -43,35 +44,35 @@ Status Road(const MetricInput& in, std::span<const float> map, bool least_first,
                                      std::abs(PreprocessValue(in.header->preprocessing, 1, c) -
                                               PreprocessValue(in.header->preprocessing, 0, c)));
   }
-  std::vector<uint8_t> removed(pixels);
-  const auto seed = static_cast<uint32_t>(in.options.Integer("seed"));
-  auto make = [&](size_t point, std::span<float> copy) {
-    std::copy(in.image.begin(), in.image.end(), copy.begin());
+  return [image = std::vector<float>(in.image.begin(), in.image.end()), shape,
+          percent = Percentages(in), order = PixelOrder(ranked), noise_sd,
+          seed = static_cast<uint32_t>(in.options.Integer("seed"))](size_t point,
+                                                                    std::span<float> copy) {
+    std::copy(image.begin(), image.end(), copy.begin());
     if (point == 0) return;
     // In 64 bits: wasm's size_t would wrap at 2^32 / 100 pixels.
-    const auto count = static_cast<size_t>(uint64_t{percent[point - 1]} * pixels / 100);
-    std::fill(removed.begin(), removed.end(), uint8_t{0});
+    const auto count = static_cast<size_t>(uint64_t{percent[point - 1]} * order.size() / 100);
+    std::vector<uint8_t> removed(order.size(), 0);
     for (size_t i = 0; i < count; ++i) removed[order[i]] = 1;
-    // The same noise for the map and the random map at each point.
+    // The same noise for every map at each point.
     ImputeLinear(copy, shape[0], shape[1], removed, noise_sd,
                  seed ^ static_cast<uint32_t>(point * 0x9E3779B9u));
   };
-  CONVSCOPE_RETURN_IF_ERROR(
-      CopyProbabilities(in, percent.size() + 1, make, from, to, &out->probabilities));
+}
+
+// The mean probability over the shares removed (after the image's).
+double MeanAfterFirst(std::span<const float> p) {
   double sum = 0;
-  for (size_t i = 1; i < out->probabilities.size(); ++i) sum += out->probabilities[i];
-  out->score = sum / static_cast<double>(percent.size());
-  return Status::Ok();
+  for (size_t i = 1; i < p.size(); ++i) sum += p[i];
+  return sum / static_cast<double>(p.size() - 1);
 }
 
-Status MostRelevantFirst(const MetricInput& in, std::span<const float> map, double from, double to,
-                         MetricCurve* out) {
-  return Road(in, map, false, from, to, out);
+MakeCopyFn MostRelevantFirst(const MetricInput& in, std::span<const float> map) {
+  return Road(in, map, false);
 }
 
-Status LeastRelevantFirst(const MetricInput& in, std::span<const float> map, double from, double to,
-                          MetricCurve* out) {
-  return Road(in, map, true, from, to, out);
+MakeCopyFn LeastRelevantFirst(const MetricInput& in, std::span<const float> map) {
+  return Road(in, map, true);
 }
 
 std::vector<OptionSpec> RoadOptions() {
@@ -98,7 +99,9 @@ MetricInfo RoadMostRelevantFirstMetric() {
               "more faithful)",
           .lower_is_better = true,
           .x = "fraction of pixels removed, most relevant first",
-          .run = &MostRelevantFirst,
+          .count = &Points,
+          .copies = &MostRelevantFirst,
+          .score_of = &MeanAfterFirst,
           .x_values = &Fractions,
           .options = RoadOptions()};
 }
@@ -115,7 +118,9 @@ MetricInfo RoadLeastRelevantFirstMetric() {
               "(higher: more faithful)",
           .lower_is_better = false,
           .x = "fraction of pixels removed, least relevant first",
-          .run = &LeastRelevantFirst,
+          .count = &Points,
+          .copies = &LeastRelevantFirst,
+          .score_of = &MeanAfterFirst,
           .x_values = &Fractions,
           .options = RoadOptions()};
 }

@@ -183,25 +183,51 @@ Status Model::RestoreLastImage(Engine* engine, Status status) {
   return status.ok() ? rerun : status;
 }
 
-Status Model::Measure(const MeasureOptions& options, std::span<const float> map, Measurement* out) {
-  const MetricInfo* metric = FindMetric(options.metric);
-  if (metric == nullptr) {
+Status Model::MetricInputOf(const MeasureOptions& options, const MetricInfo** metric,
+                            MetricInput* in) const {
+  *metric = FindMetric(options.metric);
+  if (*metric == nullptr) {
     return Status::Error("unknown metric '" + options.metric + "' (metrics: " + MetricNames() +
                          ")");
   }
-  MetricInput in;
-  CONVSCOPE_RETURN_IF_ERROR(MethodOptions::Check(metric->options, options.options, &in.options));
+  CONVSCOPE_RETURN_IF_ERROR(
+      MethodOptions::Check((*metric)->options, options.options, &in->options));
   if (last_ == nullptr) return Status::Error("there is no image to measure on yet: run one first");
   const std::vector<float> scores = last_->scores();
-  in.class_index = options.class_index.value_or(
+  in->class_index = options.class_index.value_or(
       static_cast<size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin()));
-  CONVSCOPE_RETURN_IF_ERROR(CheckClass(in.class_index));
-  in.header = &header();
-  in.engine = last_;
-  in.image = last_input_;
-  in.progress = options.progress;
+  CONVSCOPE_RETURN_IF_ERROR(CheckClass(in->class_index));
+  in->header = &header();
+  in->engine = last_;
+  in->image = last_input_;
+  in->progress = options.progress;
+  return Status::Ok();
+}
+
+Status Model::Measure(const MeasureOptions& options, std::span<const float> map, Measurement* out) {
+  const MetricInfo* metric = nullptr;
+  MetricInput in;
+  CONVSCOPE_RETURN_IF_ERROR(MetricInputOf(options, &metric, &in));
   return RestoreLastImage(last_,
                           convscope::Measure(*metric, in, map, options.randomized_model_map, out));
+}
+
+Status Model::MeasurePart(const MeasureOptions& options, std::span<const float> map,
+                          std::vector<float>* probabilities) {
+  const MetricInfo* metric = nullptr;
+  MetricInput in;
+  CONVSCOPE_RETURN_IF_ERROR(MetricInputOf(options, &metric, &in));
+  return RestoreLastImage(
+      last_, convscope::MeasurePart(*metric, in, map, options.randomized_model_map, options.part,
+                                    options.parts, probabilities));
+}
+
+Status Model::CombineMeasurement(const MeasureOptions& options, std::span<const float> map,
+                                 std::span<const std::vector<float>> parts, Measurement* out) {
+  const MetricInfo* metric = nullptr;
+  MetricInput in;
+  CONVSCOPE_RETURN_IF_ERROR(MetricInputOf(options, &metric, &in));
+  return convscope::CombineMeasurement(*metric, in, map, options.randomized_model_map, parts, out);
 }
 
 Status Model::SanityCheck(const ExplainOptions& options, size_t top_layers, uint32_t seed,

@@ -58,6 +58,7 @@ struct MeasureOptions {
   // The sanity check's randomized model's map of the same method, measured beside (empty: none).
   std::vector<float> randomized_model_map;
   ProgressFn progress;
+  size_t part = 0, parts = 1;  // MeasurePart's share of the passes
 };
 
 struct SanityCheckResult {
@@ -101,6 +102,13 @@ class Model {
   // map) is to the model on the last image, by `options.metric`, beside a random map; on the last
   // run's engine, whose pass is restored afterwards.
   Status Measure(const MeasureOptions& options, std::span<const float> map, Measurement* out);
+  // Part options.part of options.parts of Measure's passes (for workers that share them out): the
+  // class probability of each of its copies.
+  Status MeasurePart(const MeasureOptions& options, std::span<const float> map,
+                     std::vector<float>* probabilities);
+  // Measure's result from every part's probabilities, in part order (the same options and map).
+  Status CombineMeasurement(const MeasureOptions& options, std::span<const float> map,
+                            std::span<const std::vector<float>> parts, Measurement* out);
   // Synthesizes the input a unit responds to most, by gradient ascent on the f32 engine (an int8
   // file's weights dequantized). The last image's activations are restored afterwards.
   Status Maximize(const MaximizeOptions& options, MaximizeResult* out);
@@ -127,6 +135,9 @@ class Model {
   Status PrepareMethod(const ExplainOptions& options, const MethodInfo** method, MethodInput* in);
   // An error when the model's classes have no `class_index`.
   Status CheckClass(size_t class_index) const;
+  // The metric `options` name and its input on the last image.
+  Status MetricInputOf(const MeasureOptions& options, const MetricInfo** metric,
+                       MetricInput* in) const;
   // What the result came from: the class, and the engine's arithmetic (see Explanation).
   void SetProvenance(const MethodInput& in, Precision engine, Explanation* out) const;
 

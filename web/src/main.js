@@ -92,9 +92,11 @@ const app = {
     const workers =
       op === 'explain'
         ? this.team.workersFor(args.method, this.state.model.info)
-        : op === 'sanityCheck' && !args.options?.randomizedOnly
-          ? Math.min(2, available)
-          : 1;
+        : op === 'measure'
+          ? available
+          : op === 'sanityCheck' && !args.options?.randomizedOnly
+            ? Math.min(2, available)
+            : 1;
     const what = workers > 1 ? `${label} on ${workers} workers` : label;
     const part = progress.start(what);
     const onProgress = (fraction, remainingMs) => {
@@ -105,6 +107,7 @@ const app = {
       // The page's model and its current image, unless the request names others.
       const keyed = { model: 'page', image: `image${this.state.imageIndex}`, ...args };
       if (workers > 1 && op === 'explain') return await this.team.explain(keyed, workers, { onProgress, onPartial });
+      if (workers > 1 && op === 'measure') return await this.team.measure(keyed, workers, { onProgress });
       if (workers > 1) return await this.team.sanityCheck(keyed, { onProgress });
       if (worker < available) return await this.team.elsewhere(worker, op, keyed, { onProgress, onPartial });
       return await this.client.request(op, keyed, { onProgress, onPartial, stall });

@@ -250,6 +250,17 @@ const OPS = {
     const r = modelOf(args.model).measure(metric, map, { ...options, onProgress: report.progress });
     return { x: r.x, map: r.map, random: r.random, randomizedModel: r.randomizedModel };
   },
+  measurePart(args, report) {
+    ensureRun(args);
+    const { metric, map, options } = args;
+    return modelOf(args.model).measurePart(metric, map, { ...options, onProgress: report.progress });
+  },
+  combineMeasurement(args) {
+    ensureRun(args);
+    const { metric, map, options, parts } = args;
+    const r = modelOf(args.model).combineMeasurement(metric, map, options, parts);
+    return { x: r.x, map: r.map, random: r.random, randomizedModel: r.randomizedModel };
+  },
   // The colour scale of `colormap`: a 0-to-1 ramp drawn by the core's overlay.
   colorbar({ colormap }) {
     const width = 256,

@@ -3,7 +3,7 @@
 // own copy of the model. The methods that make many independent passes (SmoothGrad samples,
 // integrated-gradients steps, occlusion positions) are split: every worker makes its part
 // (explain {part, parts}) and the page's own worker combines them, bit for bit the undivided
-// result (tests/js/parts.test.mjs); part 0, on the page's worker, passes on occlusion's first
+// result (tests/js/parts.test.mjs); so are the faithfulness metrics' perturbed copies; part 0, on the page's worker, passes on occlusion's first
 // coarse map as early as one worker would. The sanity check's two maps, Compare's two panes and
 // the Maximize view's units are made side by side.
 //
@@ -73,25 +73,25 @@ export class WorkerTeam {
    */
   async explain(args, workers, { onProgress, onPartial } = {}) {
     const clients = await this.clientsFor(args, workers);
-    const progress = teamProgress(clients.length, onProgress);
-    const parts = await Promise.all(
-      clients.map((client, part) =>
-        client
-          .request(
-            'explainPart',
-            { ...args, options: { ...args.options, part, parts: clients.length } },
-            { onProgress: progress(part), onPartial: part === 0 ? onPartial : undefined },
-          )
-          .then((result) => {
-            progress(part)(1);
-            return result;
-          }),
-      ),
-    );
+    const parts = await inParts(clients, 'explainPart', args, { onProgress, onPartial });
     const combined = await this.main.request('combine', { ...args, parts: parts.map((p) => p.raw) });
     // Every part ran the same way; the combining made no run of its own to describe.
     const { computation } = parts[0];
     return computation ? { ...combined, computation } : combined;
+  }
+
+  // The measure request `args` ({model, image, metric, map, options}) on up to `workers` workers,
+  // each making a share of the perturbed copies' passes: resolves to what the page's worker's
+  // measure would, bit for bit.
+  /**
+   * @param {any} args
+   * @param {number} workers
+   * @param {import('./protocol.js').RequestCallbacks} [callbacks]
+   */
+  async measure(args, workers, { onProgress } = {}) {
+    const clients = await this.clientsFor(args, workers);
+    const parts = await inParts(clients, 'measurePart', args, { onProgress });
+    return this.main.request('combineMeasurement', { ...args, parts });
   }
 
   // The sanity check request `args` on two workers: the original map on the page's worker while
@@ -164,6 +164,32 @@ export class WorkerTeam {
   get workerCount() {
     return this.helpers.length;
   }
+}
+
+// `op` on every one of `clients` with its part of the work of `args` (options.part and parts), in
+// part order; part 0 passes on partial results.
+/**
+ * @param {any[]} clients
+ * @param {string} op
+ * @param {any} args
+ * @param {import('./protocol.js').RequestCallbacks} callbacks
+ */
+function inParts(clients, op, args, { onProgress, onPartial }) {
+  const progress = teamProgress(clients.length, onProgress);
+  return Promise.all(
+    clients.map((client, part) =>
+      client
+        .request(
+          op,
+          { ...args, options: { ...args.options, part, parts: clients.length } },
+          { onProgress: progress(part), onPartial: part === 0 ? onPartial : undefined },
+        )
+        .then((result) => {
+          progress(part)(1);
+          return result;
+        }),
+    ),
+  );
 }
 
 // Progress of work split over `workers`: part i reports its own fraction, onProgress gets their
