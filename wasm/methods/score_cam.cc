@@ -1,10 +1,10 @@
 #include "score_cam.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "channel_passes.h"
 #include "images/resample.h"
+#include "model/predictions.h"
 
 namespace convscope {
 namespace {
@@ -16,13 +16,10 @@ AxisMap CornersAligned(size_t cells, size_t pixels) {
   return {pixels > 1 ? static_cast<double>(cells - 1) / static_cast<double>(pixels - 1) : 0.0, 0};
 }
 
-std::vector<double> Softmax(std::span<const float> scores) {
-  const double top = *std::max_element(scores.begin(), scores.end());
-  std::vector<double> weights(scores.size());
-  double total = 0;
-  for (size_t k = 0; k < scores.size(); ++k) total += weights[k] = std::exp(scores[k] - top);
-  for (double& w : weights) w /= total;
-  return weights;
+// The softmax over the channels of their masked inputs' class scores.
+std::vector<double> ChannelSoftmax(std::span<const float> scores) {
+  const std::vector<float> p = Softmax(scores);
+  return {p.begin(), p.end()};
 }
 
 // `c.a` must outlive the result (the passes overwrite the engine's activations).
@@ -48,7 +45,8 @@ ChannelPasses PassesOf(const MethodInput& in, const CamInput& c) {
     }
     return false;
   };
-  return {.method = "scorecam", .label = kLabel, .first = 1, .copy = copy, .weights = &Softmax};
+  return {
+      .method = "scorecam", .label = kLabel, .first = 1, .copy = copy, .weights = &ChannelSoftmax};
 }
 
 }  // namespace

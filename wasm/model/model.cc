@@ -95,10 +95,7 @@ Status Model::PrepareMethod(const ExplainOptions& options, const MethodInfo** fo
   in->header = &header();
   in->threadpool = threadpool_.get();
   in->engine = last_;
-  const std::vector<float> scores = last_->scores();
-  in->class_index = options.class_index.value_or(
-      static_cast<size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin()));
-  CONVSCOPE_RETURN_IF_ERROR(CheckClass(in->class_index));
+  CONVSCOPE_RETURN_IF_ERROR(ClassOf(options.class_index, &in->class_index));
   if (method->needs_layer) in->layer = options.layer.value_or(DefaultCamLayer(layers));
   in->progress = options.progress;
   in->partial = options.partial;
@@ -139,11 +136,15 @@ Status Model::Combine(const ExplainOptions& options, const PartResults& results,
   return Status::Ok();
 }
 
-Status Model::CheckClass(size_t class_index) const {
+Status Model::ClassOf(std::optional<size_t> asked, size_t* class_index) const {
+  const std::vector<float> scores = last_->scores();
+  *class_index = asked.value_or(
+      static_cast<size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin()));
   const Head& head = header().head;
-  if (head.kind == HeadKind::kNone || class_index < head.classes) return Status::Ok();
-  return Status::Error("class " + std::to_string(class_index) + " is out of range: the model has " +
-                       std::to_string(head.classes) + " classes");
+  if (head.kind == HeadKind::kNone || *class_index < head.classes) return Status::Ok();
+  return Status::Error("class " + std::to_string(*class_index) +
+                       " is out of range: the model has " + std::to_string(head.classes) +
+                       " classes");
 }
 
 void Model::SetProvenance(const MethodInput& in, Precision engine, Explanation* out) const {
@@ -193,10 +194,7 @@ Status Model::MetricInputOf(const MeasureOptions& options, const MetricInfo** me
   CONVSCOPE_RETURN_IF_ERROR(
       MethodOptions::Check((*metric)->options, options.options, &in->options));
   if (last_ == nullptr) return Status::Error("there is no image to measure on yet: run one first");
-  const std::vector<float> scores = last_->scores();
-  in->class_index = options.class_index.value_or(
-      static_cast<size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin()));
-  CONVSCOPE_RETURN_IF_ERROR(CheckClass(in->class_index));
+  CONVSCOPE_RETURN_IF_ERROR(ClassOf(options.class_index, &in->class_index));
   in->header = &header();
   in->engine = last_;
   in->image = last_input_;

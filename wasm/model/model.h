@@ -133,8 +133,9 @@ class Model {
   Backward* GetBackward();
   // The method and its input for `options` on the last image (engine: the last run's).
   Status PrepareMethod(const ExplainOptions& options, const MethodInfo** method, MethodInput* in);
-  // An error when the model's classes have no `class_index`.
-  Status CheckClass(size_t class_index) const;
+  // The class `asked` for (an error when the model's classes have none such), or the last run's
+  // top class.
+  Status ClassOf(std::optional<size_t> asked, size_t* class_index) const;
   // The metric `options` name and its input on the last image.
   Status MetricInputOf(const MeasureOptions& options, const MetricInfo** metric,
                        MetricInput* in) const;

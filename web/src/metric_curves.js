@@ -49,8 +49,15 @@ export function curveSvg(info, r) {
         `<polyline points="${points(r.x, r[k].probabilities)}" fill="none" stroke="currentColor" ${style}/>`,
     )
     .join('\n');
-  return `<svg viewBox="-2 -2 ${W + 4} ${H + 4}" width="${W}" height="${H}" role="img" aria-label="${escape(`${info.label}: class probability against ${info.x}, ${curveKey(r)}`)}">
+  // Room left of and under the box for the axes' ends: probability 0 and 1, fraction 0 and 1.
+  const left = 16,
+    below = 14;
+  return `<svg viewBox="${-left} -4 ${W + left + 6} ${H + below + 4}" width="${W + left + 6}" height="${H + below + 4}" role="img" aria-label="${escape(`${info.label}: class probability against ${info.x}, ${curveKey(r)}`)}">
 <rect x="0" y="0" width="${W}" height="${H}" fill="none" stroke="currentColor" stroke-opacity="0.3"/>
+<g font-size="10" fill="currentColor" fill-opacity="0.8" aria-hidden="true">
+<text x="-4" y="8" text-anchor="end">1</text><text x="-4" y="${H}" text-anchor="end">0</text>
+<text x="0" y="${H + below - 2}">0</text><text x="${W}" y="${H + below - 2}" text-anchor="end">1</text>
+</g>
 ${others}
 <polyline points="${points(r.x, r.map.probabilities)}" fill="none" stroke="#c0392b" stroke-width="2"/>
 </svg>`;
