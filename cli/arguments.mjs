@@ -24,8 +24,8 @@ const usageFlag = (o) =>
   o.type === 'boolean' ? `[--${o.name}]` : `[--${o.name} ${o.type === 'choice' ? o.choices.join('|') : 'N'}]`;
 
 export const USAGE = `usage:
-  convscope summary [--model M] [--preprocessing ${PREPROCESSING.join('|')}] [--input-size HxW]
-  convscope explain IMAGE... [--model M] [--methods ${METHODS.join(',')}]
+  convscope summary [--model M] [--preprocessing ${PREPROCESSING.join('|')}] [--input-size HxW] [--labels FILE]
+  convscope explain IMAGE... [--model M] [--labels FILE] [--methods ${METHODS.join(',')}]
                    [--layer L] [--class C|top1] [--precision ${PRECISIONS.join('|')}] [--resize ${RESIZE_MODES.join('|')}]
                    [--threshold T] [--jobs N] [--threads N] [--quiet] [-o OUTDIR]
                    ${[...METHOD_OPTIONS.values()].map(usageFlag).join(' ')}
@@ -42,15 +42,19 @@ JPEG, BMP or GIF (WebP and other formats: open them in the page, which uses the 
 M is a convscope model file or a Keras file (.keras, or a legacy .h5), converted in memory to
 --precision (default int8); --preprocessing says how pictures are scaled for it (a Keras file that
 does not say gets rescale, x / 255, with a warning); --input-size HxW the size a Keras model whose
-input size is free runs at (default 224x224). --layer (Grad-CAM and its kin, feature maps): any
-layer with feature maps; default the model's own (the last before the flatten or global pooling).
+input size is free runs at (default 224x224). --labels FILE: the model's class names, one per class
+in its order (one per line, a JSON list, or Keras' class index); a Keras file has none (a
+1000-class model gets ImageNet's), so predictions say "class 3" without it. --layer (Grad-CAM and
+its kin, feature maps): any layer with feature maps; default the model's own (the last before the
+flatten or global pooling).
 --threads N: threads per image (default: the cores, shared among the --jobs; 1 = no thread pool).
 --threshold T: occlusion's masked picture keeps where the map is at least T of its scale, 0 to 1
 (0.5 is no change; default 0.75, half the largest drop); its caption says it in the map's units.
 Method options (each method takes its own; docs/explanation-methods.md):
 ${[...METHOD_OPTIONS.values()].map((o) => `  --${o.name}: ${o.help}`).join('\n')}
---metrics: how faithful each map is (docs/explanation-methods.md), beside a random map's, in report.json,
-the captions and index.html's curves (road: both ROAD orders): ${[...METRIC_INFO.values()].map((m) => `${m.name} (${m.help})`).join('; ')}
+--metrics: how faithful each map is (docs/explanation-methods.md), beside a random map's and the sanity
+check's randomized model's map's, in report.json, the captions and index.html's curves (road: both
+ROAD orders): ${[...METRIC_INFO.values()].map((m) => `${m.name} (${m.help})`).join('; ')}
 Metric options (--baseline and --seed also serve the methods that take them):
 ${[...METRIC_OPTIONS.values()].map((o) => `  --${o.name}: ${o.help}`).join('\n')}
 Activation maximization's options:
@@ -70,6 +74,7 @@ export const OPTIONS = {
   class: { type: 'string' },
   precision: { type: 'string' },
   preprocessing: { type: 'string' },
+  labels: { type: 'string' },
   'input-size': { type: 'string' },
   resize: { type: 'string' },
   threshold: { type: 'string' },

@@ -47,16 +47,35 @@ function modelPath(values) {
   return p;
 }
 
+// `bytes` (a model file) with the class names of the labels file `labels`, if given; an error
+// names the labels file.
+function withLabelsFile(m, bytes, labels) {
+  if (labels === undefined) return bytes;
+  let text;
+  try {
+    text = readFileSync(labels, 'utf8');
+  } catch (e) {
+    throw new ModelFileError(`cannot read the labels file ${labels}: ${e.code ?? e.message}`);
+  }
+  try {
+    return m.withLabels(bytes, text, labels);
+  } catch (e) {
+    throw new ModelFileError(e.message);
+  }
+}
+
 // The model of --model (a Keras file converted in memory, or a model file) with --precision,
-// --preprocessing and --input-size: {model, bytes} (the workers of --jobs load the same bytes). A file the core
-// refuses is a usage error whose message names the file.
+// --preprocessing, --input-size and --labels: {model, bytes} (the workers of --jobs load the same
+// bytes). A file the core refuses is a usage error whose message names the file.
 async function loadModel(m, values) {
   const file = modelPath(values);
   const preprocessing = choice(values.preprocessing, 'preprocessing', PREPROCESSING, undefined);
   const precision = choice(values.precision, 'precision', PRECISIONS, undefined);
   const size = inputSize(values['input-size']);
   try {
-    const { bytes, keras } = await modelBytes(m, file, { precision, preprocessing, inputSize: size });
+    const converted = await modelBytes(m, file, { precision, preprocessing, inputSize: size });
+    const { keras } = converted;
+    const bytes = withLabelsFile(m, converted.bytes, values.labels);
     const warning = preprocessingWarning(file, keras, PREPROCESSING);
     if (warning && !values.quiet) console.error(`convscope: ${warning}`);
     const model = m.Model.load(bytes);
@@ -69,6 +88,7 @@ async function loadModel(m, values) {
     }
     return { model, bytes, file };
   } catch (e) {
+    if (e instanceof ModelFileError) throw e;
     const message = e.message.startsWith(path.resolve(file)) ? e.message : `${file}: ${e.message}`;
     throw new ModelFileError(message);
   }

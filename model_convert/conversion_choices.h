@@ -22,10 +22,6 @@ struct PreprocessingChoice {
 Status ChoosePreprocessing(const std::string& mode, const Architecture& arch,
                            PreprocessingChoice* out);
 
-// Keras' class index ({"0": ["n01440764", "tench"], ...}), a JSON list of names, or one name per
-// line.
-Status ParseLabels(const std::string& text, const std::string& what,
-                   std::vector<std::string>* labels);
 // The labels file `path`, or ImageNet's names for a 1000-class model (none otherwise): one per
 // class.
 Status LoadLabels(const std::string& path, size_t classes, std::vector<std::string>* labels);

@@ -317,7 +317,8 @@ export declare class Model {
   /**
    * How faithful `map` (an explanation's map: one value per input pixel, larger more important) is
    * to the model on the last image: `metric`'s probabilities and score for the map and, beside
-   * them, for a random map (seeded by `seed`). Runs copies of the image through the last run's
+   * them, for a random map (seeded by `seed`) and, given `randomizedModelMap`, for that map
+   * (`randomizedModel`). Runs copies of the image through the last run's
    * engine in batches, reporting through `onProgress(fraction)` (false cancels); the image's
    * activations are kept either way.
    */
@@ -443,6 +444,11 @@ export interface ConvscopeModule {
   };
   /** A copy of a model file whose preprocessing is `mode` (the weights unchanged). */
   withPreprocessing(bytes: Uint8Array | ArrayBuffer, mode: Exclude<PreprocessingMode, 'custom'>): Uint8Array;
+  /**
+   * A copy of a model file with the class names in `text` (one per line, a JSON list, or Keras'
+   * class index), one per class of the model; `what` (e.g. the file's name) names it in messages.
+   */
+  withLabels(bytes: Uint8Array | ArrayBuffer, text: string, what?: string): Uint8Array;
   /** The HDF5 reader convertKeras uses (an Hdf5Reader of web/src/hdf5_reader.js). */
   hdf5?: object;
   Conv2d: typeof Conv2d;

@@ -59,6 +59,45 @@ test("explain says when a picture is unlike the default model's training picture
   assert.ok(captionLines(path.join(samples, 'chelsea.jpg'), 'chelsea') >= 8);
 });
 
+test('--labels names the classes of a model (a Keras file has none); a bad labels file is refused', () => {
+  const out = path.join(work, 'labels');
+  const names = path.join(work, 'names.txt');
+  writeFileSync(names, Array.from({ length: 10 }, (_, i) => `garment ${i}`).join('\n'));
+  const bag = path.join(root, 'web/samples/fashion-bag.png');
+  const r = convscope(
+    'explain',
+    bag,
+    '--model',
+    modelFile,
+    '--labels',
+    names,
+    '--methods',
+    'predictions,gradcam',
+    '--class',
+    'garment 8',
+    '-o',
+    out,
+    '--quiet',
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const [entry] = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')).images;
+  assert.match(entry.predictions[0].label, /^garment \d$/);
+  const gradcam = entry.outputs.find((o) => o.Method === 'gradcam');
+  assert.deepEqual([gradcam.Class, gradcam.Label], ['8', 'garment 8']);
+  const summary = convscope('summary', '--model', modelFile, '--labels', names);
+  assert.equal(summary.code, 0, summary.stderr);
+  writeFileSync(names, 'shirt\nshoe\n');
+  const short = convscope('summary', '--model', modelFile, '--labels', names);
+  assert.equal(short.code, 2);
+  assert.match(
+    short.stderr,
+    /names\.txt has 2 names but the model has 10 classes: give one name per class, in the model's order/,
+  );
+  const missing = convscope('summary', '--model', modelFile, '--labels', path.join(work, 'nope.txt'));
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /cannot read the labels file .*nope\.txt: ENOENT/);
+});
+
 test('explain writes every figure of every sample photo, report.json and index.html', () => {
   const out = path.join(work, 'all');
   const r = convscope('explain', ...samplePhotos.map((p) => path.join(photos, p)), '--model', modelFile, '-o', out);

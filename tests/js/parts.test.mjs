@@ -131,11 +131,19 @@ test('metrics in parts: combined equal the undivided measure bit for bit, on two
     const a = model.measurePart('deletion', map, { points: 5, part: 0, parts: 2 });
     assert.throws(
       () => model.combineMeasurement('deletion', map, { points: 5 }, [a]),
-      /the parts hold 5 probabilities; deletion of 2 maps has 10/,
+      /part 0 of 1 holds 5 probabilities; deletion of 2 maps gives it 10: was it made with the same options\?/,
     );
+    for (const [part, parts] of [
+      [2, 2],
+      [0, 65],
+    ])
+      assert.throws(
+        () => model.measurePart('deletion', map, { part, parts }),
+        new RegExp(`part must be 0 to parts - 1 and parts 1 to 64, got part ${part} of ${parts}`),
+      );
     assert.throws(
-      () => model.measurePart('deletion', map, { part: 2, parts: 2 }),
-      /part 2 of 2: the part must be below the number of parts/,
+      () => model.measure('deletion', map, { part: 1, parts: 2 }),
+      /part and parts are for measurePart: measure and combineMeasurement take the whole/,
     );
   } finally {
     model.release();

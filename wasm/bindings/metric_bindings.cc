@@ -92,11 +92,18 @@ val MeasurementToJs(const Measurement& r) {
   return out;
 }
 
+// measure and combineMeasurement are of the whole (part and parts are measurePart's).
+bool Whole(const MeasureOptions& m) {
+  if (m.part == 0 && m.parts == 1) return true;
+  Fail("part and parts are for measurePart: measure and combineMeasurement take the whole");
+  return false;
+}
+
 }  // namespace
 
 val TryMeasure(Model& model, val metric, val map, val options) {
   const std::optional<MeasureRequest> r = ReadMeasureRequest(metric, map, options);
-  if (!r) return val::null();
+  if (!r || !Whole(r->options)) return val::null();
   Measurement m;
   if (const Status s = model.Measure(r->options, r->map, &m); !s.ok()) return Fail(s.message());
   return MeasurementToJs(m);
@@ -114,7 +121,7 @@ val TryMeasurePart(Model& model, val metric, val map, val options) {
 
 val TryCombineMeasurement(Model& model, val metric, val map, val options, val parts) {
   const std::optional<MeasureRequest> r = ReadMeasureRequest(metric, map, options);
-  if (!r) return val::null();
+  if (!r || !Whole(r->options)) return val::null();
   const std::optional<std::vector<std::vector<float>>> data = ReadParts(parts);
   if (!data) return val::null();
   Measurement m;

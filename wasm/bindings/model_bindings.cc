@@ -4,7 +4,9 @@
 #include <emscripten/bind.h>
 
 #include <cmath>
+#include <functional>
 #include <memory>
+#include <span>
 
 #include "engine/thread_pool.h"
 #include "explain_bindings.h"
@@ -315,22 +317,37 @@ val TryMaximize(Model& model, val options) {
   return out;
 }
 
-// tryWithPreprocessing(bytes, mode): a copy of the model file with another preprocessing.
-val TryWithPreprocessing(val bytes, const std::string& mode) {
+// A copy of the model file `bytes` as `edit` (model_edit.h) rewrites it, as a new Uint8Array.
+val EditedModel(
+    val bytes, const std::function<Status(std::span<const uint8_t>, std::vector<uint8_t>*)>& edit) {
   if (!IsInstance(bytes, "Uint8Array") && !IsInstance(bytes, "ArrayBuffer")) {
     return Fail("model bytes must be a Uint8Array or an ArrayBuffer, got " + TypeName(bytes));
   }
   std::vector<uint8_t> out;
-  if (const Status s = WithPreprocessing(CopyBytes(bytes), mode, &out); !s.ok()) {
-    return Fail(s.message());
-  }
+  if (const Status s = edit(CopyBytes(bytes), &out); !s.ok()) return Fail(s.message());
   return val::global("Uint8Array").new_(val(emscripten::typed_memory_view(out.size(), out.data())));
+}
+
+// tryWithPreprocessing(bytes, mode): a copy of the model file with another preprocessing.
+val TryWithPreprocessing(val bytes, const std::string& mode) {
+  return EditedModel(bytes, [&](std::span<const uint8_t> file, std::vector<uint8_t>* out) {
+    return WithPreprocessing(file, mode, out);
+  });
+}
+
+// tryWithLabels(bytes, text, what): a copy of the model file with the class names in `text` (a
+// labels file's contents; `what` names it for messages).
+val TryWithLabels(val bytes, const std::string& text, const std::string& what) {
+  return EditedModel(bytes, [&](std::span<const uint8_t> file, std::vector<uint8_t>* out) {
+    return WithLabels(file, text, what, out);
+  });
 }
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(convscope_model) {
   emscripten::function("tryWithPreprocessing", &TryWithPreprocessing);
+  emscripten::function("tryWithLabels", &TryWithLabels);
   emscripten::class_<Model>("Model")
       .class_function("tryLoad", &TryLoad, emscripten::allow_raw_pointers())
       .function("info", &Info)

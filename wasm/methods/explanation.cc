@@ -12,6 +12,14 @@ std::string ArithmeticLabel(const Explanation& x) {
          " pass";
 }
 
+Status CheckParts(size_t part, size_t parts) {
+  if (parts == 0 || parts > kMaxParts || part >= parts) {
+    return Status::Error("part must be 0 to parts - 1 and parts 1 to " + std::to_string(kMaxParts) +
+                         ", got part " + std::to_string(part) + " of " + std::to_string(parts));
+  }
+  return Status::Ok();
+}
+
 Status CheckPartResults(const PartResults& results, size_t parts, size_t passes, size_t pass_size) {
   if (results.size() != parts) {
     return Status::Error("combining needs the results of all " + std::to_string(parts) +

@@ -54,8 +54,11 @@ struct MethodInput {
   size_t part = 0, parts = 1;
 };
 
-// Up to this many workers split a method's passes.
+// Up to this many workers split a method's (or a metric's) passes.
 inline constexpr size_t kMaxParts = 64;
+
+// An error unless part `part` of `parts` is one (parts 1 to kMaxParts).
+Status CheckParts(size_t part, size_t parts);
 
 // Which of a method's `passes` independent passes part `in.part` of `in.parts` makes: pass i
 // belongs to part i % parts. A part's result (Explanation::raw) holds its passes' results in

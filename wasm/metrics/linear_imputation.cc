@@ -17,8 +17,8 @@ constexpr Neighbour kNeighbours[] = {{-1, -1, 1.0 / 12}, {-1, 0, 1.0 / 6}, {-1, 
                                      {0, -1, 1.0 / 6},   {0, 1, 1.0 / 6},  {1, -1, 1.0 / 12},
                                      {1, 0, 1.0 / 6},    {1, 1, 1.0 / 12}};
 
-// Removed pixels below this many are solved from a plain start; above, from the solution on a grid
-// half as fine, so that conjugate gradients only has the fine detail left to find.
+// Removed pixels below this many are solved from zero; above, from the solution on a grid half as
+// fine, so that conjugate gradients only has the fine detail left to find.
 constexpr size_t kCoarsestUnknowns = 64;
 
 // A plane of h x w pixels of `channels` values, the removed ones to be solved for.
@@ -189,6 +189,12 @@ void ImputeLinear(std::span<float> image, size_t h, size_t w, std::span<const ui
       high = std::max(high, p.values[i * channels + c]);
     }
     tolerance[c] = 1e-6 * std::max(high - low, 1e-6);
+  }
+  // Removed pixels start from nothing of theirs: the smallest systems are solved from where they
+  // start, and a solve should not begin at the values it is to replace.
+  for (size_t i = 0; i < h * w; ++i) {
+    if (removed[i] != 0)
+      std::fill_n(p.values.begin() + static_cast<ptrdiff_t>(i * channels), channels, 0.0);
   }
   Solve(tolerance, &p);
   std::mt19937 rng(seed);

@@ -1,7 +1,8 @@
 // Faithfulness metrics: how much a map's most important pixels matter to the model, measured by
-// perturbing the image in the map's order (Petsiuk et al. 2018's deletion and insertion,
-// Chattopadhay et al. 2018's confidence change), each beside the same measure for a random map so
-// that a number means something. Described once, like the methods (methods/method_info.h): the
+// perturbing the image in the map's order (Petsiuk et al. 2018's deletion and insertion, Rong et
+// al. 2022's ROAD, Chattopadhay et al. 2018's confidence change), each beside the same measure for
+// a random map (and for the sanity check's randomized model's map) so that a number means
+// something. Described once, like the methods (methods/method_info.h): the
 // catalog hands these descriptions to the page, the widget, the CLI and convscope.d.ts.
 #pragma once
 
@@ -62,7 +63,7 @@ OptionSpec RandomMapSeedOption();
 
 const std::vector<MetricInfo>& Metrics();
 const MetricInfo* FindMetric(const std::string& name);
-// "deletion, insertion, confidence", for messages.
+// "deletion, insertion, road-morf, ...", for messages.
 std::string MetricNames();
 
 // A measurement: the map's, a random map's (uniform noise, from the `seed` option) and, when asked,

@@ -82,43 +82,46 @@ Status MapsOf(const MetricInfo& metric, const MetricInput& in, std::span<const f
 Status MeasurePart(const MetricInfo& metric, const MetricInput& in, std::span<const float> map,
                    std::span<const float> randomized_model_map, size_t part, size_t parts,
                    std::vector<float>* probabilities) {
-  if (parts == 0 || part >= parts) {
-    return Status::Error("part " + std::to_string(part) + " of " + std::to_string(parts) +
-                         ": the part must be below the number of parts");
-  }
+  CONVSCOPE_RETURN_IF_ERROR(CheckParts(part, parts));
   std::vector<float> random;
   std::vector<std::span<const float>> maps;
   CONVSCOPE_RETURN_IF_ERROR(MapsOf(metric, in, map, randomized_model_map, &random, &maps));
-  const size_t count = metric.count(in), total = count * maps.size();
-  const size_t begin = part * total / parts, end = (part + 1) * total / parts;
-  // Each map's copy maker, made when its first copy in the part is.
-  std::vector<MakeCopyFn> makers(maps.size());
+  const size_t count = metric.count(in);
+  // Copy i of all the maps' (the map's first) is the part's when i % parts == part: the slow
+  // copies of every map (ROAD's most removed) spread over the parts.
+  const PassParts mine{part, parts};
+  std::vector<MakeCopyFn> makers(maps.size());  // each map's, made when first needed
   const auto make = [&](size_t i, std::span<float> copy) {
-    const size_t which = (begin + i) / count;
+    const size_t copy_index = part + i * parts, which = copy_index / count;
     if (!makers[which]) makers[which] = metric.copies(in, maps[which]);
-    makers[which]((begin + i) % count, copy);
+    makers[which](copy_index % count, copy);
   };
   probabilities->clear();
-  return CopyProbabilities(in, end - begin, make, probabilities);
+  return CopyProbabilities(in, mine.Count(count * maps.size()), make, probabilities);
 }
 
 Status CombineMeasurement(const MetricInfo& metric, const MetricInput& in,
                           std::span<const float> map, std::span<const float> randomized_model_map,
                           std::span<const std::vector<float>> parts, Measurement* out) {
-  std::vector<float> random, all;
+  std::vector<float> random;
   std::vector<std::span<const float>> maps;
   CONVSCOPE_RETURN_IF_ERROR(MapsOf(metric, in, map, randomized_model_map, &random, &maps));
-  for (const std::vector<float>& p : parts) all.insert(all.end(), p.begin(), p.end());
-  const size_t count = metric.count(in);
-  if (all.size() != count * maps.size()) {
-    return Status::Error("the parts hold " + std::to_string(all.size()) + " probabilities; " +
-                         metric.name + " of " + std::to_string(maps.size()) + " maps has " +
-                         std::to_string(count * maps.size()));
+  CONVSCOPE_RETURN_IF_ERROR(CheckParts(0, parts.size()));
+  const size_t count = metric.count(in), total = count * maps.size();
+  for (size_t k = 0; k < parts.size(); ++k) {
+    const size_t expected = PassParts{k, parts.size()}.Count(total);
+    if (parts[k].size() != expected) {
+      return Status::Error("part " + std::to_string(k) + " of " + std::to_string(parts.size()) +
+                           " holds " + std::to_string(parts[k].size()) + " probabilities; " +
+                           metric.name + " of " + std::to_string(maps.size()) + " maps gives it " +
+                           std::to_string(expected) + ": was it made with the same options?");
+    }
   }
   std::vector<MetricCurve> curves(maps.size());
   for (size_t m = 0; m < maps.size(); ++m) {
-    curves[m].probabilities.assign(all.begin() + static_cast<ptrdiff_t>(m * count),
-                                   all.begin() + static_cast<ptrdiff_t>((m + 1) * count));
+    for (size_t i = m * count; i < (m + 1) * count; ++i) {
+      curves[m].probabilities.push_back(parts[i % parts.size()][i / parts.size()]);
+    }
     curves[m].score = metric.score_of(curves[m].probabilities);
   }
   out->metric = metric.name;

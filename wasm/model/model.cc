@@ -80,11 +80,7 @@ Status Model::PrepareMethod(const ExplainOptions& options, const MethodInfo** fo
                          ")");
   }
   CONVSCOPE_RETURN_IF_ERROR(MethodOptions::Check(method->options, options.options, &in->options));
-  if (options.parts == 0 || options.parts > kMaxParts || options.part >= options.parts) {
-    return Status::Error("part must be 0 to parts - 1 and parts 1 to " + std::to_string(kMaxParts) +
-                         ", got part " + std::to_string(options.part) + " of " +
-                         std::to_string(options.parts));
-  }
+  CONVSCOPE_RETURN_IF_ERROR(CheckParts(options.part, options.parts));
   if (options.parts > 1 && method->combine == nullptr) {
     return Status::Error(options.method + " cannot be split into parts (only " +
                          SplittableMethods() + " make independent passes)");

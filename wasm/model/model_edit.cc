@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "base/crc32.h"
+#include "class_labels.h"
 #include "images/preprocess.h"
 #include "model_file.h"
 
@@ -49,6 +50,28 @@ Status WithPreprocessing(std::span<const uint8_t> file, const std::string& mode,
         }
         header->source["preprocessing"] = mode + ": chosen by the user";
         header->source["preprocessing_inferred"] = true;
+        return Status::Ok();
+      },
+      out);
+}
+
+Status WithLabels(std::span<const uint8_t> file, const std::string& text, const std::string& what,
+                  std::vector<uint8_t>* out) {
+  return WithHeader(
+      file,
+      [&](ModelHeader* header) {
+        std::vector<std::string> labels;
+        CONVSCOPE_RETURN_IF_ERROR(ParseLabels(text, what, &labels));
+        const Head& head = header->head;
+        if (head.kind == HeadKind::kNone) {
+          return Status::Error(what + ": the model has no class scores to name");
+        }
+        if (labels.size() != head.classes) {
+          return Status::Error(what + " has " + std::to_string(labels.size()) +
+                               " names but the model has " + std::to_string(head.classes) +
+                               " classes: give one name per class, in the model's order");
+        }
+        header->labels = std::move(labels);
         return Status::Ok();
       },
       out);

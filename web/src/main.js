@@ -88,15 +88,9 @@ const app = {
   // (progress_line.js). Work shared by several workers says how many.
   /** @type {import('./view_context.js').ViewRequest} */
   async request(op, args, { onPartial, onProgress: alsoProgress, label = op, stall, worker } = {}) {
-    const available = this.state.model ? this.team.available(this.state.model.info) : 1;
-    const workers =
-      op === 'explain'
-        ? this.team.workersFor(args.method, this.state.model.info)
-        : op === 'measure'
-          ? available
-          : op === 'sanityCheck' && !args.options?.randomizedOnly
-            ? Math.min(2, available)
-            : 1;
+    const info = this.state.model?.info;
+    const available = info ? this.team.available(info) : 1;
+    const workers = info ? this.team.workersForRequest(op, args, info) : 1;
     const what = workers > 1 ? `${label} on ${workers} workers` : label;
     const part = progress.start(what);
     const onProgress = (fraction, remainingMs) => {

@@ -247,8 +247,7 @@ const OPS = {
   measure(args, report) {
     ensureRun(args);
     const { metric, map, options } = args;
-    const r = modelOf(args.model).measure(metric, map, { ...options, onProgress: report.progress });
-    return { x: r.x, map: r.map, random: r.random, randomizedModel: r.randomizedModel };
+    return measured(modelOf(args.model).measure(metric, map, { ...options, onProgress: report.progress }));
   },
   measurePart(args, report) {
     ensureRun(args);
@@ -258,8 +257,7 @@ const OPS = {
   combineMeasurement(args) {
     ensureRun(args);
     const { metric, map, options, parts } = args;
-    const r = modelOf(args.model).combineMeasurement(metric, map, options, parts);
-    return { x: r.x, map: r.map, random: r.random, randomizedModel: r.randomizedModel };
+    return measured(modelOf(args.model).combineMeasurement(metric, map, options, parts));
   },
   // The colour scale of `colormap`: a 0-to-1 ramp drawn by the core's overlay.
   colorbar({ colormap }) {
@@ -280,6 +278,9 @@ const OPS = {
 
 // An explanation with its figure: the map over the picture as the model sees it (or the masked
 // picture). The request's model, image and overlay options say which picture and how.
+// A measurement as the page uses it (its curves; the metric and class are the request's).
+const measured = (r) => ({ x: r.x, map: r.map, random: r.random, randomizedModel: r.randomizedModel });
+
 function drawn(x, { model, image, overlay }) {
   const { map, raw, ...rest } = x;
   return {

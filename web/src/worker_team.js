@@ -1,10 +1,10 @@
 // More cores for pages that cannot run the threaded build (the single file from file://, any page
 // that is not cross-origin isolated): extra workers, each with its own module instance and its
 // own copy of the model. The methods that make many independent passes (SmoothGrad samples,
-// integrated-gradients steps, occlusion positions) are split: every worker makes its part
-// (explain {part, parts}) and the page's own worker combines them, bit for bit the undivided
-// result (tests/js/parts.test.mjs); so are the faithfulness metrics' perturbed copies; part 0, on the page's worker, passes on occlusion's first
-// coarse map as early as one worker would. The sanity check's two maps, Compare's two panes and
+// integrated-gradients steps, occlusion positions) and the faithfulness metrics' perturbed copies
+// are split: every worker makes its part (explain or measurePart {part, parts}) and the page's own
+// worker combines them, bit for bit the undivided result (tests/js/parts.test.mjs); part 0, on the
+// page's worker, passes on occlusion's first coarse map as early as one worker would. The sanity check's two maps, Compare's two panes and
 // the Maximize view's units are made side by side.
 //
 // How many workers (teamSize): as many as the cores, while each one's memory fits in half of what
@@ -48,6 +48,15 @@ export class WorkerTeam {
   // How many workers would run `method` on the model with `info` (1: not split).
   workersFor(method, info) {
     return SPLIT_METHODS.has(method) ? this.available(info) : 1;
+  }
+
+  // How many workers the page's request `op` with `args` runs on, for the model with `info`: split
+  // methods and metrics on all, the sanity check's two maps side by side.
+  workersForRequest(op, args, info) {
+    if (op === 'explain') return this.workersFor(args.method, info);
+    if (op === 'measure') return this.available(info);
+    if (op === 'sanityCheck' && !args.options?.randomizedOnly) return Math.min(2, this.available(info));
+    return 1;
   }
 
   // The page's worker and up to `workers` - 1 extra ones, each with the model and image of `args`

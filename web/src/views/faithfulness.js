@@ -1,7 +1,7 @@
 // "How faithful is this map?": under a map, the deletion, insertion and ROAD curves of the map
 // beside a random map's and the sanity check's randomized model's map's, their numbers and a
-// sentence saying what they mean (Model.measure, run on request: each curve is some twenty to
-// forty forward passes per map).
+// sentence saying what they mean (Model.measure, run on request: each curve is 10 to 21 forward
+// passes per map by default).
 import { METRIC_INFO } from '../catalog.js';
 import { curveKey, curveSvg, RANDOMIZED_TOP_LAYERS, reading, scoreLine } from '../metric_curves.js';
 import { el } from '../ui.js';
