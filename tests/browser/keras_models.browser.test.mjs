@@ -172,7 +172,7 @@ for (const browser of BROWSERS) {
     }
   });
 
-  test(`${browser}: the preprocessing question when the file does not say; the answer is cached; changed later`, async () => {
+  test(`${browser}: the preprocessing question when the file does not say; the answer is cached; changed later; classes named`, async () => {
     const { page, problems, close } = await openPage(pageUrl, { browser });
     try {
       await countQuestions(page);
@@ -211,6 +211,29 @@ for (const browser of BROWSERS) {
       await countQuestions(page);
       assert.match(await modelInfo(page), /^mnist_keras3\.keras \(cached\): /);
       assert.equal(await mode(page), 'tf');
+
+      // Its classes named from the header (a Keras file has no names): a 10-class model is offered
+      // Fashion-MNIST's and MNIST's; the names are cached with it. A wrong count is refused.
+      const namesButton = () => page.evaluate(() => document.getElementById('class-names').textContent);
+      const labels = () => page.evaluate(() => window.convscopeApp.state.model.info.labels);
+      const inNamesDialog = (text) =>
+        page.evaluate(
+          (t) => [...document.querySelectorAll('#class-names-dialog button')].find((b) => b.textContent === t).click(),
+          text,
+        );
+      assert.equal(await namesButton(), 'Name the classes');
+      await page.click('#class-names');
+      await page.waitForFunction(() => document.getElementById('class-names-dialog')?.open);
+      assert.equal(await page.evaluate(() => document.activeElement.tagName), 'TEXTAREA');
+      assert.deepEqual(await axeViolations(page), []);
+      await inNamesDialog('Fashion-MNIST');
+      await inNamesDialog('Use these names');
+      await page.waitForFunction(() => window.convscopeApp.state.model?.info.labels.length === 10, null, LONG);
+      await reload(page);
+      await settled(page);
+      await countQuestions(page);
+      assert.deepEqual((await labels()).slice(0, 2), ['T-shirt/top', 'Trouser']);
+      assert.equal(await namesButton(), 'Class names');
       // A model whose file says (its own Rescaling): no question.
       await openKeras(page, file('cifar-binary'));
       assert.equal(await mode(page), 'raw');
@@ -234,6 +257,17 @@ for (const browser of BROWSERS) {
       await settled(page);
       assert.match(await modelInfo(page), /^cifar-binary_keras3\.keras \(cached\): /);
       assert.equal(await mode(page), 'torch');
+      // Names typed in, too few: refused with a message, the model as it was.
+      await page.click('#class-names');
+      await page.waitForFunction(() => document.getElementById('class-names-dialog')?.open);
+      await page.keyboard.type('cat');
+      await inNamesDialog('Use these names');
+      await page.waitForFunction(() => !document.getElementById('error').hidden, null, LONG);
+      assert.match(
+        await page.evaluate(() => document.getElementById('error-text').textContent),
+        /the class names for cifar-binary_keras3\.keras has 1 name but the model has 2 classes/,
+      );
+      assert.deepEqual(await labels(), []);
       assert.deepEqual(problems, []);
     } finally {
       await page.evaluate(() => indexedDB.deleteDatabase('convscope')).catch(() => {});

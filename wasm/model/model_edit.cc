@@ -68,7 +68,8 @@ Status WithLabels(std::span<const uint8_t> file, const std::string& text, const 
         }
         if (labels.size() != head.classes) {
           return Status::Error(what + " has " + std::to_string(labels.size()) +
-                               " names but the model has " + std::to_string(head.classes) +
+                               (labels.size() == 1 ? " name" : " names") + " but the model has " +
+                               std::to_string(head.classes) +
                                " classes: give one name per class, in the model's order");
         }
         header->labels = std::move(labels);

@@ -345,6 +345,7 @@ async function main() {
     forgetCached: () => models.forgetAll().catch(app.showBanner),
     changePreprocessing: () =>
       models.changePreprocessing(app.modelFile, app.state.model.info.preprocessing.mode).catch(app.showBanner),
+    changeClassNames: () => models.changeClassNames(app.modelFile, app.state.model.info).catch(app.showBanner),
     dismissNotice: () => {
       unused.length = 0;
     },

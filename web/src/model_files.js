@@ -1,12 +1,13 @@
 // The page's model files: converting a Keras file (.keras, .h5) in the worker, asking for its
 // input size when the model leaves it free and for its preprocessing when the file does not say,
-// caching the result (model_cache.js), changing the preprocessing later, ?model=URL, and the
+// caching the result (model_cache.js), changing the preprocessing and the class names later, ?model=URL, and the
 // header's list of cached models. The page (main.js) gives it its context and the way it loads a
 // model.
 import { modelCache } from './model_cache.js';
 import { kindOf } from './model_kind.js';
 import { askInputSize } from './input_size.js';
 import { askPreprocessing } from './preprocessing.js';
+import { askClassNames } from './class_names.js';
 import { el } from './ui.js';
 
 export { kindOf };
@@ -75,6 +76,18 @@ export function modelFiles(app, loadModel, precision) {
     return new Blob([bytes], { type: 'application/octet-stream' });
   }
 
+  // The model on show as `edit` makes it from its file, stored in its cached copy where it has one,
+  // and shown again.
+  async function rewrite(model, edit) {
+    const record = model.cached && (await modelCache.get(model.cached).catch(() => undefined));
+    const source = record?.blob ?? model.blob;
+    if (!source) throw new Error(`${nameOf(model)} is no longer in the model cache: open its file again`);
+    const blob = await edit(source);
+    if (record) await modelCache.put({ ...record, size: blob.size, savedAt: Date.now(), blob });
+    await loadModel(blob, model.name, model.cached);
+    await renderCached();
+  }
+
   // The header's list of cached models: open one, forget one, or forget them all.
   async function renderCached() {
     const records = await modelCache.list().catch(() => []);
@@ -126,21 +139,27 @@ export function modelFiles(app, loadModel, precision) {
     // with preprocessing the user picks, stored in its cached copy where it has one; the model is
     // then shown again.
     async changePreprocessing(model, current) {
-      const name = model.name.replace(/ \(cached\)$/, '');
+      const name = nameOf(model);
       const chosen = await askPreprocessing({ name, current, change: true });
-      if (chosen === current) return;
-      const record = model.cached && (await modelCache.get(model.cached).catch(() => undefined));
-      const source = record?.blob ?? model.blob;
-      if (!source) throw new Error(`${name} is no longer in the model cache: open its file again`);
-      const blob = await withPreprocessing(source, name, chosen);
-      if (record) await modelCache.put({ ...record, size: blob.size, savedAt: Date.now(), blob });
-      await loadModel(blob, model.name, model.cached);
-      await renderCached();
+      if (chosen !== current) await rewrite(model, (source) => withPreprocessing(source, name, chosen));
+    },
+    // The same with the class names the user gives (info: the model's).
+    async changeClassNames(model, info) {
+      const name = nameOf(model);
+      const text = await askClassNames({ name, labels: info.labels, classes: info.head.classes });
+      if (text === null) return;
+      await rewrite(model, async (blob) => {
+        const bytes = await app.request('withLabels', { blob, text, name }, { label: `storing ${name}'s class names` });
+        return new Blob([bytes], { type: 'application/octet-stream' });
+      });
     },
     renderCached,
     forgetAll: () => modelCache.clear().then(renderCached),
   };
 }
+
+// What the page calls the model on show, without "(cached)".
+const nameOf = (model) => model.name.replace(/ \(cached\)$/, '');
 
 // The converter's note on a guessed preprocessing ("rescale (x / 255), the most common ...; the file
 // does not say, so check it") as the question's explanation.

@@ -38,4 +38,8 @@ export function showModelHeader(info, name, workers) {
   const button = $('preprocessing');
   button.textContent = `Preprocessing: ${preprocessingLabel(info.preprocessing.mode)}`;
   button.hidden = false;
+  // A model of class scores can be given names; one without says so on the button.
+  const names = $('class-names');
+  names.textContent = info.labels.length ? 'Class names' : 'Name the classes';
+  names.hidden = info.head.kind === 'none';
 }

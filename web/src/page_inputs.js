@@ -8,10 +8,19 @@ const $ = (id) => document.getElementById(id);
 
 /**
  * @param {{ open: (files: File[]) => Promise<void>, cancel: () => void, forgetCached: () => void,
- *   changePreprocessing: () => void, dismissNotice: () => void, samples: Record<string, string> }} actions
+ *   changePreprocessing: () => void, changeClassNames: () => void, dismissNotice: () => void,
+ *   samples: Record<string, string> }} actions
  *   open: files the user gave; samples: the sample pictures' paths and URLs
  */
-export function wireInputs({ open, cancel, forgetCached, changePreprocessing, dismissNotice, samples }) {
+export function wireInputs({
+  open,
+  cancel,
+  forgetCached,
+  changePreprocessing,
+  changeClassNames,
+  dismissNotice,
+  samples,
+}) {
   $('open-images').addEventListener('click', () => $('image-input').click());
   $('open-model').addEventListener('click', () => $('model-input').click());
   $('dismiss-error').addEventListener('click', () => {
@@ -31,6 +40,7 @@ export function wireInputs({ open, cancel, forgetCached, changePreprocessing, di
   }
   $('forget-cached').addEventListener('click', forgetCached);
   $('preprocessing').addEventListener('click', changePreprocessing);
+  $('class-names').addEventListener('click', changeClassNames);
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => {
     e.preventDefault();

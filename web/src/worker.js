@@ -165,6 +165,10 @@ const OPS = {
   async withPreprocessing({ blob, mode }) {
     return m.withPreprocessing(new Uint8Array(await blob.arrayBuffer()), mode);
   },
+  // A copy of a model file with the class names in `text` (a labels file's or typed).
+  async withLabels({ blob, text, name }) {
+    return m.withLabels(new Uint8Array(await blob.arrayBuffer()), text, `the class names for ${name}`);
+  },
   async setImage({ image, blob }) {
     images.set(image, await decodePicture(m, new Uint8Array(await blob.arrayBuffer())));
     for (const [key, run] of lastRun) if (run.image === image) lastRun.delete(key);
