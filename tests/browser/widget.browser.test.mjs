@@ -287,7 +287,7 @@ test('Firefox: the example tutorial renders every widget under the strict CSP', 
 });
 
 for (const browser of ['chromium', 'firefox']) {
-  test(`${browser}: Keras files as model=, converted once each by the reader beside the script, with preprocessing= and input-size=`, async () => {
+  test(`${browser}: Keras files as model=, converted once each by the reader beside the script, with preprocessing=, input-size= and labels=`, async () => {
     writeFileSync(path.join(out, 'small.bin'), smallModel().bytes);
     writeFileSync(path.join(out, 'chelsea.jpg'), readFileSync(path.join(root, 'web/samples/chelsea.jpg')));
     writeFileSync(path.join(out, 'fashion.keras'), readFileSync(kerasFile('fashion-bn', 'keras3').path));
@@ -295,6 +295,10 @@ for (const browser of ['chromium', 'firefox']) {
     writeFileSync(
       path.join(out, 'free.keras'),
       readFileSync(kerasFile('cifar-binary', 'keras3', ['--free-input-size']).path),
+    );
+    writeFileSync(
+      path.join(out, 'names.txt'),
+      'T-shirt/top\nTrouser\nPullover\nDress\nCoat\nSandal\nShirt\nSneaker\nBag\nAnkle boot\n',
     );
     writeFileSync(
       path.join(out, 'keras.html'),
@@ -311,6 +315,9 @@ for (const browser of ['chromium', 'firefox']) {
 <conv-scope id="free" model="free.keras" input-size="64x48" view="summary"></conv-scope>
 <conv-scope id="fixed" model="fashion.keras" input-size="32x32" view="summary"></conv-scope>
 <conv-scope id="bad" model="free.keras" input-size="huge" view="summary"></conv-scope>
+<conv-scope id="named" model="fashion.keras" labels="names.txt" image="chelsea.jpg" view="predictions"></conv-scope>
+<conv-scope id="listed" model="cifar.h5" labels="no cat, cat" view="summary"></conv-scope>
+<conv-scope id="miscounted" model="fashion.keras" labels="shirt, shoe" view="summary"></conv-scope>
 `,
     );
     const { page, problems, requests, close } = await open('/test-output/widget/keras.html', {
@@ -318,7 +325,7 @@ for (const browser of ['chromium', 'firefox']) {
       viewport: { width: 1280, height: 2400 },
     });
     try {
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < 11; i++) {
         await page.evaluate((k) => document.querySelectorAll('conv-scope')[k].scrollIntoView(), i);
         await page.waitForFunction(
           (k) => {
@@ -333,34 +340,57 @@ for (const browser of ['chromium', 'firefox']) {
         Object.fromEntries(
           [...document.querySelectorAll('conv-scope')].map((w) => {
             const e = w.shadowRoot.querySelector('.error');
-            return [w.id, { error: e.hidden ? null : e.textContent, mode: w.model?.preprocessing.mode }];
+            return [
+              w.id,
+              {
+                error: e.hidden ? null : e.textContent,
+                mode: w.model?.preprocessing.mode,
+                labels: w.model?.labels.length,
+              },
+            ];
           }),
         ),
       );
       assert.deepEqual(state, {
-        cam: { error: null, mode: 'rescale' }, // the converter's default: the file does not say
-        seen: { error: null, mode: 'rescale' },
-        tf: { error: null, mode: 'tf' },
-        binary: { error: null, mode: 'raw' }, // its own Rescaling layer
-        raw: { error: null, mode: 'raw' },
-        free: { error: null, mode: 'raw' },
+        cam: { error: null, mode: 'rescale', labels: 0 }, // the converter's default: the file does not say
+        seen: { error: null, mode: 'rescale', labels: 0 },
+        tf: { error: null, mode: 'tf', labels: 0 },
+        binary: { error: null, mode: 'raw', labels: 0 }, // its own Rescaling layer
+        raw: { error: null, mode: 'raw', labels: 0 },
+        free: { error: null, mode: 'raw', labels: 0 },
         fixed: {
           error:
             'convscope: input-size="32x32": the model takes 28 x 28 pictures; input-size is for a Keras model whose input size is free',
           mode: 'rescale',
+          labels: 0,
         },
         bad: {
           error: 'convscope: input-size="huge": give the height and width as HxW (e.g. 160x160), each from 1 to 4096',
           mode: undefined,
+          labels: undefined,
+        },
+        // Class names from a file beside the page, and listed in the attribute.
+        named: { error: null, mode: 'rescale', labels: 10 },
+        listed: { error: null, mode: 'raw', labels: 2 },
+        miscounted: {
+          error:
+            "convscope: the class names for fashion.keras has 2 names but the model has 10 classes: give one name per class, in the model's order",
+          mode: undefined,
+          labels: undefined,
         },
       });
+      assert.match(
+        await page.evaluate(() => document.getElementById('named').shadowRoot.querySelector('main').textContent),
+        /T-shirt\/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot/,
+      );
+      assert.deepEqual(await page.evaluate(() => document.getElementById('listed').model.labels), ['no cat', 'cat']);
       assert.match(
         await page.evaluate(() => document.getElementById('free').shadowRoot.querySelector('pre').textContent),
         /any height and width; convscope runs it at 64 x 48 /,
       );
-      // Each (file, preprocessing, input size) converted once; the reader fetched once, from beside
+      // Each (file, preprocessing, labels, input size) converted once; the reader fetched once, from beside
       // the script.
-      assert.equal(await page.evaluate(() => window.ConvScope.ConvScopeElement.stats.modelLoads), 6);
+      assert.equal(await page.evaluate(() => window.ConvScope.ConvScopeElement.stats.modelLoads), 8);
       assert.equal(requests.filter((r) => r.endsWith('/dist/convscope-keras.js')).length, 1);
       assert.match(
         await page.evaluate(() => document.getElementById('cam').shadowRoot.querySelector('figcaption').textContent),

@@ -62,6 +62,7 @@ export class ConvScopeElement extends HTMLElement {
     return [
       'model',
       'preprocessing',
+      'labels',
       'input-size',
       'image',
       'view',
@@ -115,7 +116,7 @@ export class ConvScopeElement extends HTMLElement {
 
   attributeChangedCallback(name, before, after) {
     if (!this.visible || before === after) return;
-    if (['image', 'model', 'preprocessing', 'input-size'].includes(name)) this.loaded = null;
+    if (['image', 'model', 'preprocessing', 'labels', 'input-size'].includes(name)) this.loaded = null;
     this.scheduleRender();
   }
 
@@ -153,6 +154,7 @@ export class ConvScopeElement extends HTMLElement {
     }
     this.modelInfo = await loadModel(this.getAttribute('model') ?? '', {
       preprocessing: this.getAttribute('preprocessing') || undefined,
+      labels: this.getAttribute('labels') || undefined,
       precision: this.getAttribute('precision') === 'f32' ? 'f32' : 'int8',
       inputSize,
     });

@@ -1,6 +1,6 @@
 // What every <conv-scope> on a page shares: one worker (WorkerClient, with the build it picks), each
-// model file fetched once, and each model — a file with its preprocessing, or a Keras file
-// converted with its precision and input size — loaded once in that worker.
+// model file fetched once, and each model — a file with its preprocessing and class names, or a
+// Keras file converted with its precision and input size — loaded once in that worker.
 import ConvscopeWorker from './worker.js?worker&inline';
 import { WorkerClient } from './client.js';
 import { blobOf } from './fetch_blob.js';
@@ -11,7 +11,7 @@ import { ASSETS, SCRIPT_URL, assetBlob, wasmBuild } from './widget_assets.js';
 export const shared = {
   client: null,
   files: new Map(), // model URL (or '' for the default) -> Promise<{blob, name, kind}>
-  // [URL, preprocessing, a Keras file's precision and input size] -> Promise<{key, info, summary}>
+  // [URL, preprocessing, labels, a Keras file's precision and input size] -> Promise<{key, info, summary}>
   models: new Map(),
   modelLoads: 0, // how many model files were loaded (tests check that widgets share them)
   nextImage: 0,
@@ -69,13 +69,33 @@ function fetchModel(url) {
   return shared.files.get(url);
 }
 
-// The model of `url` with `preprocessing` (if given), loaded once per page for every widget that
-// names it so: a Keras file converted first (to `precision`, at `inputSize` where the model leaves
-// its size free: each is its own model).
-export async function loadModel(url, { preprocessing, precision, inputSize }) {
+// The text of a labels= attribute for withLabels: a list in the attribute itself (a JSON list, or
+// names separated by commas), or else the URL of a labels file.
+async function labelsText(labels) {
+  const inline = labels.trim().startsWith('[') || labels.includes(',');
+  if (inline)
+    return labels.trim().startsWith('[')
+      ? labels
+      : labels
+          .split(',')
+          .map((n) => n.trim())
+          .join('\n');
+  return (await blobOf(new URL(labels, document.baseURI).href, `the labels ${labels}`)).text();
+}
+
+// The model of `url` with `preprocessing` and `labels` (if given), loaded once per page for every
+// widget that names it so: a Keras file converted first (to `precision`, at `inputSize` where the
+// model leaves its size free: each is its own model).
+export async function loadModel(url, { preprocessing, labels, precision, inputSize }) {
   const { blob, name, kind } = await fetchModel(url);
   const keras = kind === 'keras';
-  const id = JSON.stringify([url, preprocessing ?? null, keras ? precision : null, keras ? inputSize : null]);
+  const id = JSON.stringify([
+    url,
+    preprocessing ?? null,
+    labels ?? null,
+    keras ? precision : null,
+    keras ? inputSize : null,
+  ]);
   if (!shared.models.has(id)) {
     const key = `widget-model-${shared.models.size}`;
     const load = (async () => {
@@ -89,6 +109,8 @@ export async function loadModel(url, { preprocessing, precision, inputSize }) {
       } else if (preprocessing) {
         model = new Blob([await c.request('withPreprocessing', { blob, mode: preprocessing })]);
       }
+      if (labels)
+        model = new Blob([await c.request('withLabels', { blob: model, text: await labelsText(labels), name })]);
       shared.modelLoads++;
       return { key, ...(await c.request('loadModel', { model: key, blob: model })) };
     })();
