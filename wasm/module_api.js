@@ -102,7 +102,7 @@ addOnPostRun(() => {
   // Needs module.hdf5 set to a reader of the file (web/src/hdf5_reader.js).
   Module['convertKeras'] = (path, options) => check(Module['tryConvertKeras'](path, safeCallbacks(options)));
   Module['withPreprocessing'] = (bytes, mode) => check(Module['tryWithPreprocessing'](bytes, mode));
-  Module['withLabels'] = (bytes, text, what = 'the labels') => check(Module['tryWithLabels'](bytes, text, what));
+  Module['withLabels'] = (bytes, text, what) => check(Module['tryWithLabels'](bytes, text, what));
 
   const Model = Module['Model'];
   const model = Model.prototype;

@@ -45,6 +45,9 @@ test(`${CALLS} calls with random arguments: errors with messages, no memory held
       return model.run(photo, { precision: 'int8' }).predictions;
     };
     const expected = settle();
+    // The catalog's descriptions (methods', metrics') are built once, on first use: before the
+    // baseline too.
+    const catalog = m.catalog();
     const baseline = m.heapInUse();
 
     const numbers = [0, 1, -1, 2, 7, 0.5, NaN, Infinity, -Infinity, 2 ** 31, 2 ** 53, -(2 ** 40), 1e300];
@@ -84,7 +87,7 @@ test(`${CALLS} calls with random arguments: errors with messages, no memory held
         },
         5,
       ]);
-    const optionNames = [...new Set(m.catalog().methods.flatMap((x) => x.options.map((o) => o.name)))];
+    const optionNames = [...new Set(catalog.methods.flatMap((x) => x.options.map((o) => o.name)))];
     // explain and sanityCheck: their own keys (a key no method takes is refused before anything
     // runs), a bogus one now and then.
     const explainOptions = () => {
@@ -132,7 +135,18 @@ test(`${CALLS} calls with random arguments: errors with messages, no memory held
       return o;
     };
     // Every method of the catalog, so that a new one is fuzzed without a change here.
-    const methods = [...m.catalog().methods.map((x) => x.name), 'nope', ''];
+    const methods = [...catalog.methods.map((x) => x.name), 'nope', ''];
+    // The metrics likewise, with their keys and the maps they take (few points: each is a pass).
+    const metrics = [...catalog.metrics.map((x) => x.name), 'rise'];
+    const metricOptions = () => {
+      if (rnd() < 0.1) return value();
+      const o = { points: pick([3, 4, ...numbers]), percentStep: pick([50, 40, ...numbers]) };
+      for (const k of ['class', 'baseline', 'seed', 'imputationNoise', 'randomizedModelMap', 'part', 'parts', 'bogus'])
+        if (rnd() < 0.2) o[k] = pick([value, () => new Float32Array(32 * 32).fill(pick(numbers))])();
+      if (rnd() < 0.2) o.onProgress = progressCallback();
+      return o;
+    };
+    const aMap = () => pick([value, () => new Float32Array(32 * 32).map(() => rnd())])();
     const calls = [
       () =>
         m.Model.load(
@@ -152,6 +166,11 @@ test(`${CALLS} calls with random arguments: errors with messages, no memory held
         m.overlay(value(), { map: new Float32Array(int(64)), width: pick(numbers), height: pick(numbers) }, options()),
       () => m.caption(value(), pick(numbers), pick(numbers)),
       () => m.convertKeras(value(), options()),
+      () => model.measure(pick(metrics), aMap(), metricOptions()),
+      () => model.measurePart(pick(metrics), aMap(), metricOptions()),
+      () => model.combineMeasurement(pick(metrics), aMap(), metricOptions(), pick([value(), [value(), value()]])),
+      () => m.withPreprocessing(pick([value(), smallModel().bytes]), pick([value(), 'tf', 'custom'])),
+      () => m.withLabels(pick([value(), smallModel().bytes]), pick([value(), 'a\nb', '["a"]', '{"0": 1}']), value()),
     ];
     const failures = new Map();
     for (let i = 0; i < CALLS; ++i) {

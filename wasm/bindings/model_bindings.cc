@@ -336,10 +336,19 @@ val TryWithPreprocessing(val bytes, const std::string& mode) {
 }
 
 // tryWithLabels(bytes, text, what): a copy of the model file with the class names in `text` (a
-// labels file's contents; `what` names it for messages).
-val TryWithLabels(val bytes, const std::string& text, const std::string& what) {
+// labels file's contents; `what` names it for messages). Strings are checked here: Embind would
+// take a Uint8Array's bytes for a std::string, and leak those it converted before a failed one.
+val TryWithLabels(val bytes, val text, val what) {
+  if (text.typeOf().as<std::string>() != "string") {
+    return Fail("the class names must be a string (a labels file's text), got " + TypeName(text));
+  }
+  if (!what.isUndefined() && what.typeOf().as<std::string>() != "string") {
+    return Fail("what names the class names must be a string, got " + TypeName(what));
+  }
+  constexpr size_t kLongestName = 200;  // of the labels, in messages
+  const std::string name = what.isUndefined() ? "the labels" : what.as<std::string>();
   return EditedModel(bytes, [&](std::span<const uint8_t> file, std::vector<uint8_t>* out) {
-    return WithLabels(file, text, what, out);
+    return WithLabels(file, text.as<std::string>(), name.substr(0, kLongestName), out);
   });
 }
 
