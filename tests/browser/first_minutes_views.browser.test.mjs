@@ -169,11 +169,14 @@ for (const browser of BROWSERS) {
         'the view starts on the first screen',
       );
       await showTab(phone, 'architecture');
-      const scale = await phone.evaluate(() => {
-        const c = document.getElementById('architecture-diagram');
-        return c.getBoundingClientRect().width / (c.width / Math.max(1, Math.round(devicePixelRatio)));
+      const [scale, font] = await phone.evaluate(() => {
+        const svg = document.getElementById('architecture-diagram');
+        return [
+          svg.getBoundingClientRect().width / svg.viewBox.baseVal.width,
+          parseFloat(getComputedStyle(svg.querySelector('.graph-box text')).fontSize),
+        ];
       });
-      assert.ok(scale > 0.99, `the diagram is shown at ${scale} of its size`);
+      assert.ok(scale > 0.99 && font >= 12, `the diagram is shown at ${scale} of its size, its text at ${font} px`);
       assert.deepEqual(problems, []);
     } finally {
       await close();

@@ -3,8 +3,8 @@
 // (a MobileNetV2 base inside a Sequential, as tf.keras 2 saves it; asked, the base's preprocessing
 // preselected) dropped in, every view and method drawn, Grad-CAM
 // at the last block by default, and a layer of the nested base explained by its own name; and
-// DenseNet121's 429 layers drawn in the architecture view on a screen of pixel ratio 2 (a canvas
-// that wide at full density would be blank).
+// ResNet50's architecture graph: folded, opened, its edges the model's links, the keys following
+// them.
 // Screenshots go to test-output/keras-models/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { kerasFile, NARROW } from '../support/keras_files.mjs';
 import { assertDrawn, byKeyboard, everyView, openKeras } from '../support/keras_page.mjs';
 import { pageUrl } from '../support/first_minutes.mjs';
-import { BROWSERS, canvases, openPage, showTab } from '../support/page.mjs';
+import { axeViolations, BROWSERS, openPage, settled, showTab } from '../support/page.mjs';
 
 for (const browser of BROWSERS) {
   test(`${browser}: ResNet50 and a transfer-learning model dropped in, every view and method drawn`, async () => {
@@ -48,16 +48,94 @@ for (const browser of BROWSERS) {
   });
 }
 
+// The architecture view's boxes and edges as drawn: [box ids], ['from->to'].
+const drawnGraph = (page) =>
+  page.evaluate(() => [
+    [...document.querySelectorAll('#view .graph-box')].map((b) => b.dataset.box),
+    [...document.querySelectorAll('#view .graph-edge')].map((e) => `${e.dataset.from}->${e.dataset.to}`),
+  ]);
+const focusedBox = (page) => page.evaluate(() => document.activeElement.dataset.box);
+// Focuses box `id` (an SVG element: puppeteer's focus() takes HTML elements only).
+const focusBox = (page, id) =>
+  page.evaluate((i) => document.querySelector(`#view .graph-box[data-box="${i}"]`).focus(), id);
+
 for (const browser of BROWSERS) {
-  test(`${browser}: DenseNet121's architecture drawn at pixel ratio 2`, async () => {
+  test(`${browser}: the architecture graph's edges are the model's links, and the keys follow them`, async () => {
     const { page, problems, close } = await openPage(pageUrl, { browser, scale: 2 });
     try {
-      await openKeras(page, kerasFile('densenet121', 'keras3', NARROW).path);
+      await openKeras(page, kerasFile('resnet50', 'keras3', NARROW).path);
       await showTab(page, 'architecture');
-      await assertDrawn(page, 'DenseNet121 architecture');
-      const widest = (await canvases(page)).reduce((a, b) => (b.width > a.width ? b : a));
-      // 429 boxes: wider than the 32,767 pixels a canvas may have at twice the density.
-      assert.ok(widest.width > 16000 && widest.width <= 32767, JSON.stringify(widest));
+      const rows = await page.evaluate(() => window.convscopeApp.state.model.summary.rows);
+      const inputs = new Map(rows.map((r) => [r.name, r.inputs]));
+      const readers = (name) => rows.filter((r) => r.inputs.includes(name)).map((r) => r.name);
+      // 177 layers: folded into blocks, the first of which opens by Enter with focus on its first layer.
+      const [folded] = await drawnGraph(page);
+      assert.equal(folded.length, 21);
+      await focusBox(page, 'input_layer');
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await focusedBox(page), 'block:conv1');
+      await page.keyboard.press('Enter');
+      await settled(page);
+      assert.equal(await focusedBox(page), 'conv1_pad');
+      // Every block open: one edge per inbound link, between the layers it joins.
+      await page.evaluate(() =>
+        [...document.querySelectorAll('#view button')]
+          .find((b) => b.textContent.startsWith('Open every block'))
+          .click(),
+      );
+      await settled(page);
+      const [boxes, edges] = await drawnGraph(page);
+      assert.deepEqual(
+        boxes,
+        rows.map((r) => r.name),
+      );
+      assert.deepEqual(edges.sort(), rows.flatMap((r) => r.inputs.map((i) => `${i}->${r.name}`)).sort());
+      // ↓ from the input to the output goes from each layer to one it feeds, ↑ back to one it reads;
+      // the selection follows.
+      await focusBox(page, 'input_layer');
+      let at = 'input_layer',
+        steps = 0;
+      for (; readers(at).length > 0; steps++) {
+        await page.keyboard.press('ArrowDown');
+        await settled(page);
+        const to = await focusedBox(page);
+        assert.ok(readers(at).includes(to), `↓ from ${at} went to ${to}`);
+        at = to;
+      }
+      assert.equal(at, rows.at(-1).name);
+      assert.equal(await page.evaluate(() => window.convscopeApp.state.layer), at);
+      for (let i = 0; i < 12; i++) {
+        await page.keyboard.press('ArrowUp');
+        await settled(page);
+        const to = await focusedBox(page);
+        assert.ok(inputs.get(at).includes(to), `↑ from ${at} went to ${to}`);
+        at = to;
+      }
+      // At a fork (the shortcut beside the main path), ← and → go between the branches.
+      await focusBox(page, 'conv2_block1_1_conv');
+      const shortcutSide = await page.evaluate(() => {
+        const x = (id) => document.querySelector(`#view .graph-box[data-box="${id}"]`).getBoundingClientRect().x;
+        return x('conv2_block1_0_conv') < x('conv2_block1_1_conv')
+          ? ['ArrowLeft', 'ArrowRight']
+          : ['ArrowRight', 'ArrowLeft'];
+      });
+      await page.keyboard.press(shortcutSide[0]);
+      await settled(page);
+      assert.equal(await focusedBox(page), 'conv2_block1_0_conv');
+      await page.keyboard.press(shortcutSide[1]);
+      await settled(page);
+      assert.equal(await focusedBox(page), 'conv2_block1_1_conv');
+      assert.equal(await page.evaluate(() => window.convscopeApp.state.layer), 'conv2_block1_1_conv');
+      // Backspace folds the block of the layer in focus; focus stays on the folded block.
+      await page.keyboard.press('Backspace');
+      await settled(page);
+      assert.equal(await focusedBox(page), 'block:conv2_block1');
+      assert.equal(
+        await page.evaluate(() => document.activeElement.getAttribute('aria-label')),
+        'conv2_block1 ▸ 12 layers · 16×16×32: block of 12 layers, folded, holds the selected layer conv2_block1_1_conv',
+      );
+      assert.ok(steps >= 20, `${steps} steps down`);
+      assert.deepEqual(await axeViolations(page), []);
       assert.deepEqual(problems, []);
     } finally {
       await close();

@@ -47,7 +47,7 @@ async function widgets(page, count) {
     await page.waitForFunction(
       (k) => {
         const s = document.querySelectorAll('conv-scope')[k].shadowRoot;
-        return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre');
+        return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre, main svg');
       },
       i,
       { timeout: 120000 },
@@ -60,7 +60,7 @@ async function widgets(page, count) {
         all.length === n &&
         all.every((w) => {
           const s = w.shadowRoot;
-          return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre');
+          return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre, main svg');
         })
       );
     },
@@ -258,7 +258,7 @@ test('Firefox: the example tutorial renders every widget under the strict CSP', 
       await page.evaluate((k) => document.querySelectorAll('conv-scope')[k].scrollIntoView(), i);
       await page.waitForFunction((k) => {
         const s = document.querySelectorAll('conv-scope')[k].shadowRoot;
-        return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre');
+        return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre, main svg');
       }, i);
     }
     const errors = await page.evaluate(() =>
@@ -330,7 +330,7 @@ for (const browser of ['chromium', 'firefox']) {
         await page.waitForFunction(
           (k) => {
             const s = document.querySelectorAll('conv-scope')[k].shadowRoot;
-            return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre');
+            return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre, main svg');
           },
           i,
           { timeout: 120000 },

@@ -5,19 +5,12 @@ import assert from 'node:assert/strict';
 
 import { maximizeDefaultLayer } from '../../web/src/model_layers.js';
 import { convert, kerasFile, NARROW } from '../support/keras_files.mjs';
-import { loadConvscope } from '../support/load_module.mjs';
+import { loadConvscope, summaryRows } from '../support/load_module.mjs';
 import { smallModel } from '../support/models.mjs';
 
 const m = await loadConvscope();
 
-function rowsOf(bytes) {
-  const model = m.Model.load(bytes);
-  try {
-    return model.summary().rows;
-  } finally {
-    model.release();
-  }
-}
+const rowsOf = (bytes) => summaryRows(m, bytes);
 
 test('Maximize starts a quarter of the way down the convolutions whose kernel is wider than 1 x 1', () => {
   const vgg = rowsOf(smallModel().bytes);

@@ -45,7 +45,15 @@ export const byKeyboard =
 export async function assertDrawn(page, what) {
   await settled(page);
   const drawn = (await canvases(page)).filter((c) => c.label !== 'zoomed tile');
-  assert.ok(drawn.length > 0, `${what}: no canvas`);
+  // The architecture view draws in SVG: its boxes, each with a size.
+  const boxes = await page.evaluate(() =>
+    [...document.querySelectorAll('#view svg.graph .graph-box')].map((b) => b.getBoundingClientRect().width),
+  );
+  assert.ok(drawn.length + boxes.length > 0, `${what}: nothing drawn`);
+  assert.ok(
+    boxes.every((w) => w > 0),
+    `${what}: an empty box`,
+  );
   for (const c of drawn) assert.ok(c.width > 0 && c.variance > 0, `${what}: ${c.label} is blank ${JSON.stringify(c)}`);
   assert.equal(await page.evaluate(() => document.getElementById('error').hidden), true, `${what}: error shown`);
 }

@@ -4,3 +4,13 @@ import { loadModule } from '../../cli/module.mjs';
 
 export const testThreads = Number(process.env.CONVSCOPE_THREADS ?? 1);
 export const loadConvscope = ({ threads = testThreads } = {}) => loadModule({ threads });
+
+// The summary rows of the model in `bytes` (a model file), loaded and released on module `m`.
+export function summaryRows(m, bytes) {
+  const model = m.Model.load(bytes);
+  try {
+    return model.summary().rows;
+  } finally {
+    model.release();
+  }
+}

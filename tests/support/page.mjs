@@ -205,12 +205,13 @@ export async function axeViolations(page, impacts = ['serious', 'critical']) {
   }, impacts);
 }
 
-// The page: no view drawing, no request in flight (its progress bar shows only after 200 ms, so
-// that alone says little).
+// The page: no view drawing (nor redrawing a part of itself), no request in flight (its progress
+// bar shows only after 200 ms, so that alone says little).
 export const settled = (page) =>
   page.waitForFunction(
     () =>
       document.getElementById('view').getAttribute('aria-busy') === 'false' &&
+      !document.querySelector('#view [aria-busy=true]') &&
       document.getElementById('progress').hidden &&
       (window.convscopeApp?.active ?? 0) === 0,
     null,

@@ -1,159 +1,265 @@
 import { exportButton } from '../figure.js';
+import { blocksOf, FOLD_ABOVE, graphOf } from '../graph_layout.js';
+import { layoutOffThread } from '../graph_layout_client.js';
+import { BOLD_FONT, boxElementId, FONT, graphSvg, paintGraph } from '../graph_svg.js';
+import { zoomable } from '../graph_zoom.js';
+import { CATEGORY_TEXT, categoriesOf, colorOf } from '../layer_colors.js';
+import { keepFocus } from '../keyboard.js';
 import { el, hiDpiCanvas } from '../ui.js';
 
-// A colour per layer category (the core's layer-kind table, Netron's categories: the catalog's
-// layerKinds[].category and the summary rows' `category`), never per Keras class, so that every
-// kind a model holds is coloured and named in the legend.
-const CATEGORY_COLORS = {
-  Data: '#888888',
-  Layer: '#4e79a7',
-  Activation: '#e15759',
-  Pool: '#f28e2b',
-  Normalization: '#59a14f',
-  Dropout: '#b07aa1',
-  Shape: '#9c755f',
-  Tensor: '#76b7b2',
-};
-const OTHER_COLOR = '#999999';
-// What each category means, for the legend.
-const CATEGORY_TEXT = {
-  Data: 'input',
-  Layer: 'learned layers (convolution, dense)',
-  Activation: 'activations',
-  Pool: 'pooling',
-  Normalization: 'normalization and rescaling',
-  Dropout: 'training only (dropout, noise): pass their input on',
-  Shape: 'reshaping (flatten, padding, cropping)',
-  Tensor: 'merges of branches (add, multiply, concatenate)',
-};
-const colorOf = (category) => CATEGORY_COLORS[category] ?? OTHER_COLOR;
+/** @typedef {import('../../../wasm/convscope').SummaryRow} SummaryRow */
+/** @typedef {ReturnType<typeof import('../graph_layout.js').placedGraph>} GraphLayout */
 
-// The categories present in `rows`, in the order of first appearance, each with its Keras classes.
-function categoriesOf(rows) {
-  const found = new Map();
-  for (const r of rows) {
-    if (!found.has(r.category)) found.set(r.category, new Set());
-    found.get(r.category).add(r.type);
+const KEYS =
+  '↑ and ↓ follow the edges to a layer’s inputs and outputs, ← and → go to the other branches of a fork (else along a row), Home and End go to the ends, Enter opens a folded block, Backspace folds the block of the layer in focus, + and − zoom.';
+
+// What the view remembers of each model while it is open: its open blocks, zoom and scroll, and
+// the layouts made (a new selection redraws without laying out again).
+/** @type {WeakMap<SummaryRow[], { open: Set<string>, zoom: number, left: number, top: number, layouts: Map<string, Promise<GraphLayout>> }>} */
+const memory = new WeakMap();
+function memoryOf(rows) {
+  if (!memory.has(rows)) {
+    const open = new Set(rows.length > FOLD_ABOVE ? [] : blocksOf(rows).values());
+    memory.set(rows, { open, zoom: 1, left: 0, top: 0, layouts: new Map() });
   }
-  return [...found].map(([category, types]) => ({ category, types: [...types] }));
+  return memory.get(rows);
+}
+
+const measurer = hiDpiCanvas(1, 1)[1];
+function measure(text, bold) {
+  measurer.font = bold ? BOLD_FONT : FONT;
+  return measurer.measureText(text).width;
+}
+
+function layoutOf(rows, mem) {
+  const key = [...mem.open].sort().join('\n');
+  if (!mem.layouts.has(key)) {
+    const made = layoutOffThread(graphOf(rows, mem.open), measure);
+    made.catch(() => mem.layouts.delete(key));
+    mem.layouts.set(key, made);
+  }
+  return mem.layouts.get(key);
+}
+
+// The boxes each box's edges reach (inputs: up, outputs: down), leftmost first, and its siblings,
+// left to right: the other branches of its fork (the boxes that read what it reads), else the
+// boxes of its row (the same centre height).
+function neighbours(layout) {
+  const byId = new Map(layout.boxes.map((b) => [b.id, { box: b, up: [], down: [] }]));
+  for (const e of layout.edges) {
+    byId.get(e.to).up.push(byId.get(e.from).box);
+    byId.get(e.from).down.push(byId.get(e.to).box);
+  }
+  for (const n of byId.values()) for (const list of [n.up, n.down]) list.sort((a, b) => a.x - b.x);
+  const centre = (b) => b.y + b.height / 2;
+  const siblings = (b) => {
+    const fork = [...new Set(byId.get(b.id).up.flatMap((u) => byId.get(u.id).down))];
+    const row = fork.length > 1 ? fork : layout.boxes.filter((o) => Math.abs(centre(o) - centre(b)) < 1);
+    return row.sort((a, c) => a.x - c.x);
+  };
+  return { of: (id) => byId.get(id), siblings };
+}
+
+// What a screen reader hears for a box: its two lines as shown, then a layer's category and links,
+// a folded block's state and whether the selected layer is in it.
+function describer(rows, selectedLayer) {
+  const readers = new Map();
+  for (const r of rows) for (const i of r.inputs) readers.set(i, [...(readers.get(i) ?? []), r.name]);
+  return (b) => {
+    const shown = `${b.lines[0]} ${b.lines[1]}`;
+    if (b.block) {
+      const inside = b.layers.some((r) => r.name === selectedLayer)
+        ? `, holds the selected layer ${selectedLayer}`
+        : '';
+      return `${shown}: block of ${b.layers.length} layers, folded${inside}`;
+    }
+    const r = b.row;
+    const links = [
+      r.inputs.length ? `reads ${r.inputs.join(', ')}` : '',
+      readers.has(r.name) ? `feeds ${readers.get(r.name).join(', ')}` : '',
+    ].filter(Boolean);
+    return `${shown}: ${r.category}${links.length ? `; ${links.join('; ')}` : ''}`;
+  };
+}
+
+// The legend: every category the model has, its colour, what it means and which classes of this
+// model are in it.
+function legendList(categories) {
+  return el(
+    'ul',
+    { className: 'category-legend', 'aria-label': 'Colours' },
+    ...categories.map(({ category, types }) =>
+      el(
+        'li',
+        { 'data-category': category },
+        el('span', { className: 'swatch', style: `background: ${colorOf(category)}` }),
+        el('strong', {}, category),
+        `${CATEGORY_TEXT[category] ? ` (${CATEGORY_TEXT[category]})` : ''}: ${types.join(', ')}`,
+      ),
+    ),
+  );
 }
 
 const LEGEND_LINE = 18;
 
-// The diagram with its legend under it, as its Export button saves it.
-function withLegend(diagram, width, height, categories) {
-  const [c, ctx] = hiDpiCanvas(width, height + 12 + LEGEND_LINE * categories.length);
-  ctx.drawImage(diagram, 0, 0, width, height);
-  ctx.font = '12px system-ui, sans-serif';
+// The diagram with its legend under it, as its Export button saves it (at the density that fits a
+// canvas: a fully open DenseNet121 is 30,000 pixels tall). Made once per layout and colour scheme:
+// moving the selection redraws the view, and painting a large graph takes longer than drawing it.
+/** @type {WeakMap<GraphLayout, { ink: string, canvas: HTMLCanvasElement }>} */
+const exports = new WeakMap();
+function exportCanvas(layout, categories) {
+  const style = getComputedStyle(document.body);
+  if (exports.get(layout)?.ink === style.color) return exports.get(layout).canvas;
+  const { width, height } = layout;
+  const [c, ctx] = hiDpiCanvas(width, height + 12 + LEGEND_LINE * categories.length, 'architecture diagram');
+  const panel = style.getPropertyValue('--panel').trim() || '#fff';
+  const line = style.getPropertyValue('--line').trim() || '#ccc';
+  ctx.fillStyle = panel;
+  ctx.fillRect(0, 0, width, c.height);
+  paintGraph(ctx, layout, { ink: style.color, panel, line });
+  ctx.font = FONT;
   categories.forEach(({ category, types }, i) => {
     const y = height + 12 + i * LEGEND_LINE;
     ctx.fillStyle = colorOf(category);
     ctx.fillRect(10, y, 14, 12);
-    ctx.fillStyle = getComputedStyle(document.body).color;
+    ctx.fillStyle = style.color;
     ctx.fillText(`${category}: ${types.join(', ')}`, 30, y + 11);
   });
+  exports.set(layout, { ink: style.color, canvas: c });
   return c;
 }
 
-// One box per layer, left to right: height grows with the spatial size, width with the channels,
-// colour with the layer's category.
+// The model as a layered graph, top to bottom: a box per layer (its name, class and output shape,
+// striped in its category's colour), an edge per input; a large model's blocks folded to one box
+// until opened.
 export default {
   id: 'architecture',
   title: 'Architecture',
   about:
-    'The network as blocks, coloured by what each layer does (the legend). Taller boxes see larger maps, wider ones have more channels. Click a layer to select it in every view.',
+    'The network as a graph, from the input at the top to the classes at the bottom: each box is a layer with its output shape, striped by what it does (the legend), each arrow an input. Large models start with their blocks folded. Click a layer to select it in every view.',
   /** @param {import('../view_context.js').ViewContext} app */
   async render(app) {
+    // Opening and folding blocks redraws the view in place (the page and the widget redraw it
+    // for a new selection), once the layout worker has placed the boxes; of several redraws
+    // asked for meanwhile, the last one is drawn.
+    const root = el('div');
     const rows = app.state.model.summary.rows;
-    const labels = rows.map((r) => `${r.name} ${r.outputShape.join('×')}`);
-    // Labels slant down at 60 degrees from under each box: the canvas ends where the longest does.
-    const font = '12px system-ui, sans-serif';
-    const measure = hiDpiCanvas(1, 1)[1];
-    measure.font = font;
-    const lengths = labels.map((l) => measure.measureText(l).width);
-    const step = 44,
-      W = Math.ceil(Math.max(...lengths.map((l, i) => 20 + (i + 0.5) * step + l * Math.cos(Math.PI / 3))));
-    const H = Math.ceil(210 + Math.max(...lengths) * Math.sin(Math.PI / 3));
-    const [canvas, ctx] = hiDpiCanvas(W, H, 'architecture diagram');
-    canvas.id = 'architecture-diagram'; // keeps focus across the redraw a selection makes
-    const boxes = [];
-    const maxSide = Math.max(...rows.map((r) => (r.outputShape.length === 3 ? r.outputShape[0] : 1)));
-    const maxChannels = Math.max(...rows.map((r) => r.outputShape.at(-1)));
-    ctx.font = font;
-    rows.forEach((r, i) => {
-      const s = r.outputShape;
-      const side = s.length === 3 ? s[0] : 1,
-        channels = s.at(-1);
-      const h = 30 + (150 * Math.log2(1 + side)) / Math.log2(1 + maxSide);
-      // Widths span 8 pixels (one channel) to the step's (the model's most), on a log scale: a
-      // model's narrow and wide layers look it.
-      const w = 8 + ((step - 14) * Math.log2(1 + channels)) / Math.log2(1 + maxChannels);
-      const x = 10 + i * step + (step - w) / 2,
-        y = 110 - h / 2;
-      ctx.fillStyle = colorOf(r.category);
-      ctx.globalAlpha = r.name === app.state.layer ? 1 : 0.75;
-      ctx.fillRect(x, y, w, h);
-      ctx.globalAlpha = 1;
-      if (r.name === app.state.layer) {
-        ctx.strokeStyle = getComputedStyle(document.body).color;
-        ctx.lineWidth = 2;
-        ctx.strokeRect(x - 2, y - 2, w + 4, h + 4);
-      }
-      boxes.push({ x: 10 + i * step, w: step, name: r.name });
-      ctx.save();
-      ctx.translate(x + w / 2 - 3, 200);
-      ctx.rotate(Math.PI / 3);
-      ctx.fillStyle = getComputedStyle(document.body).color;
-      ctx.fillText(labels[i], 0, 0);
-      ctx.restore();
-    });
-    canvas.tabIndex = 0;
-    canvas.addEventListener('click', (e) => {
-      const rect = canvas.getBoundingClientRect();
-      const x = (e.clientX - rect.left) * (W / rect.width);
-      const hit = boxes.find((b) => x >= b.x && x < b.x + b.w);
-      if (hit) app.set({ layer: hit.name });
-    });
-    const selected = rows.find((r) => r.name === app.state.layer);
-    canvas.setAttribute(
-      'aria-label',
-      `architecture diagram, ${app.state.layer}${selected ? ` (${selected.type}, ${selected.category})` : ''} selected: the arrow keys, Home and End choose a layer`,
-    );
-    canvas.addEventListener('keydown', (e) => {
-      const i = rows.findIndex((r) => r.name === app.state.layer);
-      const to = {
-        ArrowRight: Math.min(i + 1, rows.length - 1),
-        ArrowLeft: Math.max(i - 1, 0),
-        Home: 0,
-        End: rows.length - 1,
-      }[e.key];
-      if (to === undefined) return;
-      e.preventDefault();
-      if (to !== i) app.set({ layer: rows[to].name });
-    });
-    // The legend: every category the model has, its colour, what it means and which classes of
-    // this model are in it.
-    const categories = categoriesOf(rows);
-    const legend = el(
-      'ul',
-      { className: 'category-legend', 'aria-label': 'Colours' },
-      ...categories.map(({ category, types }) =>
-        el(
-          'li',
-          { 'data-category': category },
-          el('span', { className: 'swatch', style: `background: ${colorOf(category)}` }),
-          el('strong', {}, category),
-          `${CATEGORY_TEXT[category] ? ` (${CATEGORY_TEXT[category]})` : ''}: ${types.join(', ')}`,
-        ),
-      ),
-    );
-    // Scrolls sideways on a narrow screen rather than shrinking the labels to a few pixels.
-    return el(
-      'div',
-      {},
-      el('div', { className: 'scroll-x' }, canvas),
-      legend,
-      el('p', {}, `Selected: ${app.state.layer} `, exportButton(withLegend(canvas, W, H, categories), 'architecture')),
-    );
+    const mem = memoryOf(rows);
+    let asked = 0;
+    const redraw = async () => {
+      const mine = ++asked;
+      const status = root.querySelector('.graph-tools [role=status]');
+      if (status) status.textContent = 'Laying out…';
+      root.setAttribute('aria-busy', 'true');
+      const layout = await layoutOf(rows, mem).finally(() => mine === asked && root.setAttribute('aria-busy', 'false'));
+      if (mine === asked)
+        keepFocus(root, () => root.replaceChildren(...diagram(app, layout, () => redraw().catch(app.showError))));
+    };
+    await redraw();
+    return root;
   },
 };
+
+// The view's content for `layout`; `redraw()` draws it again.
+/**
+ * @param {import('../view_context.js').ViewContext} app
+ * @param {GraphLayout} layout
+ * @param {() => void} redraw
+ */
+function diagram(app, layout, redraw) {
+  const rows = app.state.model.summary.rows;
+  const mem = memoryOf(rows);
+  const blocks = blocksOf(rows);
+  const selected = (b) => (b.block ? b.layers.some((r) => r.name === app.state.layer) : b.id === app.state.layer);
+  const svg = graphSvg(layout, {
+    selected,
+    describe: describer(rows, app.state.layer),
+    label: `architecture of ${app.state.model.summary.name}: ${rows.length} layers. ${KEYS}`,
+  });
+  svg.id = 'architecture-diagram';
+  const scroller = el('div', { className: 'graph-scroll' }, svg);
+  const { zoom } = zoomable(scroller, svg, mem);
+  // `focus`: the box that takes focus once redrawn (its element takes that box's id until then).
+  const openBlock = (name, open, focus) => {
+    if (focus && svg.contains(document.activeElement)) document.activeElement.id = boxElementId(focus);
+    if (open) mem.open.add(name);
+    else mem.open.delete(name);
+    redraw();
+  };
+
+  // One tab stop: the selected layer's box (or its folded block's), else the first.
+  const boxes = [...svg.querySelectorAll('.graph-box')];
+  (boxes.find((b) => b.getAttribute('aria-current') === 'true') ?? boxes[0]).setAttribute('tabindex', '0');
+  const byId = new Map(layout.boxes.map((b) => [b.id, b]));
+  const boxOf = (target) => byId.get(target.closest?.('.graph-box')?.dataset.box);
+  const go = (b) => {
+    svg.querySelector('[tabindex="0"]')?.setAttribute('tabindex', '-1');
+    const e = svg.getElementById(boxElementId(b.id));
+    e.setAttribute('tabindex', '0');
+    e.focus();
+    if (!b.block) app.set({ layer: b.id });
+  };
+  const links = neighbours(layout);
+  svg.addEventListener('click', (e) => {
+    const b = boxOf(e.target);
+    if (b?.block) openBlock(b.block, true, b.layers[0].name);
+    else if (b) go(b);
+    const cluster = e.target.closest?.('.graph-cluster');
+    if (cluster) openBlock(cluster.dataset.block, false);
+  });
+  svg.addEventListener('keydown', (e) => {
+    const b = boxOf(e.target);
+    if (!b || e.altKey || e.ctrlKey || e.metaKey) return;
+    const row = links.siblings(b);
+    const to = {
+      ArrowUp: () => links.of(b.id).up[0],
+      ArrowDown: () => links.of(b.id).down[0],
+      ArrowLeft: () => row[row.indexOf(b) - 1],
+      ArrowRight: () => row[row.indexOf(b) + 1],
+      Home: () => layout.boxes[0],
+      End: () => layout.boxes.at(-1),
+    }[e.key];
+    if (to) {
+      e.preventDefault();
+      const target = to();
+      if (target) go(target);
+    } else if ((e.key === 'Enter' || e.key === ' ') && b.block) {
+      e.preventDefault();
+      openBlock(b.block, true, b.layers[0].name);
+    } else if (e.key === 'Backspace' && blocks.has(b.id)) {
+      e.preventDefault();
+      openBlock(blocks.get(b.id), false, `block:${blocks.get(b.id)}`);
+    } else if (e.key === '+' || e.key === '=' || e.key === '-' || e.key === '−') {
+      e.preventDefault();
+      zoom(e.key === '+' || e.key === '=' ? 1.25 : 0.8);
+    }
+  });
+
+  const folded = new Set(blocks.values()).size - mem.open.size;
+  const toolbar = el(
+    'div',
+    { className: 'controls graph-tools' },
+    el('button', { type: 'button', 'aria-label': 'Zoom out', onclick: () => zoom(0.8) }, '−'),
+    el('button', { type: 'button', 'aria-label': 'Zoom in', onclick: () => zoom(1.25) }, '+'),
+    el('button', { type: 'button', onclick: () => zoom(1 / mem.zoom) }, 'Actual size'),
+    mem.open.size > 0
+      ? el('button', { type: 'button', onclick: () => ((mem.open = new Set()), redraw()) }, 'Fold every block')
+      : null,
+    folded > 0
+      ? el(
+          'button',
+          { type: 'button', onclick: () => ((mem.open = new Set(blocks.values())), redraw()) },
+          `Open every block (${folded})`,
+        )
+      : null,
+    el('span', { role: 'status' }),
+  );
+  const categories = categoriesOf(rows);
+  return [
+    toolbar,
+    el('p', { className: 'hint' }, KEYS),
+    scroller,
+    legendList(categories),
+    el('p', {}, `Selected: ${app.state.layer} `, exportButton(exportCanvas(layout, categories), 'architecture')),
+  ];
+}
