@@ -142,3 +142,48 @@ for (const browser of BROWSERS) {
     }
   });
 }
+
+for (const browser of BROWSERS) {
+  test(`${browser}: layer menus grouped by block, with a search field on a large model`, async () => {
+    const { page, problems, close } = await openPage(pageUrl, { browser });
+    try {
+      await openKeras(page, kerasFile('resnet50', 'keras3', NARROW).path);
+      await page.evaluate(() => window.convscopeApp.set({ tab: 'explain', method: 'gradcam' }));
+      await settled(page);
+      // Grad-CAM's layers (those with feature maps), by block: conv2_block1's first is its first.
+      const menu = await page.evaluate(() => {
+        const s = document.querySelector('#view select[aria-label=Layer]');
+        return {
+          value: s.value,
+          groups: [...s.querySelectorAll('optgroup')].map((g) => g.label),
+          first: s.querySelector('optgroup[label=conv2_block1] option').value,
+          loose: [...s.children].filter((c) => c.tagName === 'OPTION').map((o) => o.value),
+        };
+      });
+      assert.equal(menu.value, 'conv5_block3_out');
+      assert.deepEqual(menu.groups.slice(0, 3), ['conv1', 'pool1', 'conv2_block1']);
+      assert.equal(menu.groups.length, 18);
+      assert.equal(menu.first, 'conv2_block1_1_conv');
+      assert.deepEqual(menu.loose, []);
+      // Typed into the search field: the menu holds the matches only; Enter picks the first.
+      await page.evaluate(() => document.querySelector('#view input[type=search]').focus());
+      await page.keyboard.type('block2_3');
+      const shown = await page.evaluate(() => [
+        [...document.querySelectorAll('#view select[aria-label=Layer] option')]
+          .filter((o) => !o.hidden)
+          .map((o) => o.value),
+        document.querySelector('#view .layer-menu [role=status]').textContent,
+      ]);
+      assert.ok(shown[0].length >= 6 && shown[0].every((n) => n.includes('block2_3')), shown[0].join());
+      assert.match(shown[1], new RegExp(`^${shown[0].length} of \\d+$`));
+      await page.keyboard.press('Enter');
+      await settled(page);
+      assert.equal(await page.evaluate(() => window.convscopeApp.state.camLayer), shown[0][0]);
+      await page.waitForFunction(() => document.querySelector('#view figure canvas'));
+      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+}

@@ -4,6 +4,7 @@ import { valueAt } from '../map_values.js';
 import { RANDOMIZED_TOP_LAYERS } from '../metric_curves.js';
 import { LONG_METHODS as LONG, METHOD_INFO, METHODS, methodOptions } from '../catalog.js';
 import { optionControl } from '../option_controls.js';
+import { layerSelect } from '../layer_select.js';
 import { el, imageCanvas, progressText, select, taskButton } from '../ui.js';
 import { measureFaithfulness } from './faithfulness.js';
 import { modelKnows, unlikeNote } from './predictions.js';
@@ -152,7 +153,9 @@ export default {
       // Any layer with feature maps (a convolution, its BatchNormalization or activation, a pooling
       // layer); the model's own default otherwise.
       const layer = s.camLayer ?? defaultCamLayer(summary.rows, info);
-      controls.append(select('Layer', spatialLayers(summary.rows), layer, (v) => app.set({ camLayer: v })));
+      controls.append(
+        layerSelect('Layer', summary.rows, spatialLayers(summary.rows), layer, (v) => app.set({ camLayer: v })),
+      );
     }
     // Options in pixels (occlusion's patch and stride) cannot exceed the model's input.
     const side = Math.min(...s.model.info.inputShape.slice(0, 2));

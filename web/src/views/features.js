@@ -1,5 +1,6 @@
 import { catalog } from '../catalog.js';
 import { colorbar, figure, legendOf } from '../figure.js';
+import { layerSelect } from '../layer_select.js';
 import { el, imageCanvas, select } from '../ui.js';
 import { zoomable } from './grid_zoom.js';
 import { scaleFor } from '../view_context.js';
@@ -38,7 +39,7 @@ export default {
       el(
         'div',
         { className: 'controls' },
-        select('Layer', spatial, name, (v) => app.set({ layer: v })),
+        layerSelect('Layer', app.state.model.summary.rows, spatial, name, (v) => app.set({ layer: v })),
         select(
           'Normalize',
           catalog.enums.normalize.map((v) => [v, NORMALIZE_LABELS[v] ?? v]),

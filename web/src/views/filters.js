@@ -1,4 +1,5 @@
 import { colorbar, figure, legendOf } from '../figure.js';
+import { layerSelect } from '../layer_select.js';
 import { el, imageCanvas, select } from '../ui.js';
 import { zoomable } from './grid_zoom.js';
 import { filterLayers } from '../model_layers.js';
@@ -51,7 +52,7 @@ export default {
       el(
         'div',
         { className: 'controls' },
-        select('Layer', convs, name, (v) => app.set({ layer: v })),
+        layerSelect('Layer', app.state.model.summary.rows, convs, name, (v) => app.set({ layer: v })),
         input,
       ),
       el(

@@ -1,6 +1,7 @@
 import { catalog } from '../catalog.js';
 import { exportButton } from '../figure.js';
-import { el, hiDpiCanvas, select } from '../ui.js';
+import { layerSelect } from '../layer_select.js';
+import { el, hiDpiCanvas } from '../ui.js';
 
 function histogram(stats, label) {
   const { counts, min, max } = stats.histogram;
@@ -54,8 +55,9 @@ export default {
       el(
         'div',
         { className: 'controls' },
-        select(
+        layerSelect(
           'Layer',
+          app.state.model.summary.rows,
           app.state.model.summary.rows.map((r) => r.name),
           name,
           (v) => app.set({ layer: v }),

@@ -1,7 +1,8 @@
 import { MAXIMIZE_OPTIONS, maximizeOptions } from '../catalog.js';
 import { figure } from '../figure.js';
 import { optionControl } from '../option_controls.js';
-import { el, imageCanvas, select } from '../ui.js';
+import { layerSelect } from '../layer_select.js';
+import { el, imageCanvas } from '../ui.js';
 import { classCount, classLabel, maximizeDefaultLayer, maximizeLayers } from '../model_layers.js';
 
 // The units typed ("5, 6,7"): whole numbers below `count`, in the order given. Throws an error
@@ -97,7 +98,7 @@ export default {
       el(
         'div',
         { className: 'controls' },
-        select('Layer', layers, layer, (v) => app.set({ maxLayer: v })),
+        layerSelect('Layer', app.state.model.summary.rows, layers, layer, (v) => app.set({ maxLayer: v })),
         el('label', {}, `${what} `, units),
         // The catalog's options: preset, steps, seed. Steps left empty (or 0): the preset's.
         ...[...MAXIMIZE_OPTIONS.values()].map((spec) =>
