@@ -212,8 +212,24 @@ for (const browser of BROWSERS) {
       assert.match(await modelInfo(page), /^mnist_keras3\.keras \(cached\): /);
       assert.equal(await mode(page), 'tf');
 
-      // Its classes named from the header (a Keras file has no names): a 10-class model is offered
-      // Fashion-MNIST's and MNIST's; the names are cached with it. A wrong count is refused.
+      // Its classes named from the Summary's model card (a Keras file has no names): a 10-class
+      // model is offered Fashion-MNIST's and MNIST's; the names are cached with it. A wrong count
+      // is refused.
+      const card = () =>
+        page.evaluate(() =>
+          Object.fromEntries(
+            [...document.querySelectorAll('#view .model-card dt')].map((t) => [
+              t.textContent,
+              t.nextElementSibling.textContent,
+            ]),
+          ),
+        );
+      await showTab(page, 'summary');
+      const before = await card();
+      assert.match(before.File, /^mnist_keras3\.keras, saved by Keras 3\.\d+\.\d+, Keras archive \(\.keras\)$/);
+      assert.match(before.Input, /^28×28×1 \(grayscale\): pictures are resized to 28×28$/);
+      assert.match(before.Preprocessing, /^tf \(\[−1, 1\]\)/);
+      assert.equal(before.Classes, '10 — no names: the file does not hold them Name the classes…');
       const namesButton = () => page.evaluate(() => document.getElementById('class-names').textContent);
       const labels = () => page.evaluate(() => window.convscopeApp.state.model.info.labels);
       const inNamesDialog = (text) =>
@@ -222,7 +238,11 @@ for (const browser of BROWSERS) {
           text,
         );
       assert.equal(await namesButton(), 'Name the classes');
-      await page.click('#class-names');
+      await page.evaluate(() =>
+        [...document.querySelectorAll('#view .model-card button')]
+          .find((b) => b.textContent === 'Name the classes…')
+          .click(),
+      );
       await page.waitForFunction(() => document.getElementById('class-names-dialog')?.open);
       assert.equal(await page.evaluate(() => document.activeElement.tagName), 'TEXTAREA');
       assert.deepEqual(await axeViolations(page), []);
@@ -234,6 +254,8 @@ for (const browser of BROWSERS) {
       await countQuestions(page);
       assert.deepEqual((await labels()).slice(0, 2), ['T-shirt/top', 'Trouser']);
       assert.equal(await namesButton(), 'Class names');
+      await showTab(page, 'summary');
+      assert.equal((await card()).Classes, '10 — T-shirt/top, Trouser, Pullover, Dress, Coat, … Rename…');
       // A model whose file says (its own Rescaling): no question.
       await openKeras(page, file('cifar-binary'));
       assert.equal(await mode(page), 'raw');

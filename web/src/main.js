@@ -339,13 +339,16 @@ async function main() {
     onShow: (index) => showImage(index).catch(app.showBanner),
     onRemove: (index) => removeImage(index).catch(app.showBanner),
   });
-  wireInputs({
-    open: openGiven,
-    cancel: () => cancelWork(),
-    forgetCached: () => models.forgetAll().catch(app.showBanner),
+  app.modelActions = {
     changePreprocessing: () =>
       models.changePreprocessing(app.modelFile, app.state.model.info.preprocessing.mode).catch(app.showBanner),
     changeClassNames: () => models.changeClassNames(app.modelFile, app.state.model.info).catch(app.showBanner),
+  };
+  wireInputs({
+    ...app.modelActions,
+    open: openGiven,
+    cancel: () => cancelWork(),
+    forgetCached: () => models.forgetAll().catch(app.showBanner),
     dismissNotice: () => {
       unused.length = 0;
     },

@@ -81,6 +81,8 @@
  *   is always in sight (the page's header); views then do not repeat it
  * @property {string} [f32Advice] how the reader gets a gradient map from f32 weights here (said
  *   under an int8 model's gradient maps)
+ * @property {{ changePreprocessing: () => void, changeClassNames: () => void }} [modelActions] how
+ *   the context changes the model's preprocessing and class names (the page's header buttons)
  * @property {string} [progressLine] where the context shows every request's progress with Cancel
  *   (the page: "progress and Cancel at the bottom of the window"); views then need not repeat it
  */
