@@ -144,6 +144,35 @@ for (const browser of BROWSERS) {
 }
 
 for (const browser of BROWSERS) {
+  test(`${browser}: DenseNet121's 429 layers, every block open at pixel ratio 2, export within a canvas's limits`, async () => {
+    const { page, problems, close } = await openPage(pageUrl, { browser, scale: 2 });
+    try {
+      await openKeras(page, kerasFile('densenet121', 'keras3', NARROW).path);
+      await showTab(page, 'architecture');
+      const rows = await page.evaluate(() => window.convscopeApp.state.model.summary.rows);
+      assert.equal((await drawnGraph(page))[0].length, 70);
+      await page.evaluate(() =>
+        [...document.querySelectorAll('#view button')].find((b) => b.textContent === 'Open every block').click(),
+      );
+      await settled(page);
+      const [boxes, edges] = await drawnGraph(page);
+      assert.equal(boxes.length, 429);
+      assert.deepEqual(edges.sort(), rows.flatMap((r) => r.inputs.map((i) => `${i}->${r.name}`)).sort());
+      // 30,000 CSS pixels tall: at twice the density a canvas would be blank; the export says the
+      // size it fits in, and is made.
+      const title = await page.evaluate(
+        () => [...document.querySelectorAll('#view button')].find((b) => b.textContent.startsWith('Export PNG')).title,
+      );
+      const [width, height] = /(\d+) × (\d+)/.exec(title).slice(1).map(Number);
+      assert.ok(height > 20000 && height <= 32767 + 100 && width < 1000, title);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+}
+
+for (const browser of BROWSERS) {
   test(`${browser}: layer menus grouped by block, with a search field on a large model`, async () => {
     const { page, problems, close } = await openPage(pageUrl, { browser });
     try {

@@ -56,7 +56,6 @@ test('every block open, the edges are exactly the inbound links', () => {
       name,
     );
     assert.deepEqual(graph.edges.map((e) => `${e.from}->${e.to}`).sort(), links(rows), name);
-    assert.ok(graph.edges.length >= rows.length - 1, name);
   }
 });
 
@@ -93,7 +92,6 @@ test('the layout puts boxes apart and runs each edge from border to border, down
       const byId = new Map(layout.boxes.map((b) => [b.id, b]));
       for (const b of layout.boxes) {
         assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.width <= layout.width && b.y + b.height <= layout.height, b.id);
-        assert.ok(b.width >= measure(b.lines[0], true), `${name}: ${b.id} narrower than its name`);
       }
       const sorted = [...layout.boxes].sort((a, b) => a.y - b.y || a.x - b.x);
       for (const [i, a] of sorted.entries())
@@ -115,4 +113,49 @@ test('the layout puts boxes apart and runs each edge from border to border, down
         }
     }
   }
+});
+
+// A row as the summary gives it, for the cases no generated model has.
+const row = (name, inputs = [], category = 'Layer') => ({
+  name,
+  inputs,
+  category,
+  type: 'Conv2D',
+  outputShape: [4, 4, 1],
+});
+
+test('a lone layer, an input that names no layer, a block name used twice', () => {
+  const lone = [row('input_1', [], 'Data')];
+  const graph = graphOf(lone, new Set());
+  assert.deepEqual([graph.boxes.length, graph.edges.length, graph.clusters.length], [1, 0, 0]);
+  assert.equal(layoutGraph(graph).boxes.length, 1);
+  // An inbound name that is not a layer (the core refuses such files; the view must not draw it).
+  const stray = [row('input_1', [], 'Data'), row('a', ['input_1', 'ghost']), row('b', ['a'])];
+  assert.deepEqual(graphOf(stray, new Set()).edges, [
+    { from: 'input_1', to: 'a' },
+    { from: 'a', to: 'b' },
+  ]);
+  // conv_a, conv_b, pool, conv_c, conv_d: two runs of `conv`, the second named conv#2.
+  const twice = [
+    row('input_1', [], 'Data'),
+    row('conv_a', ['input_1']),
+    row('conv_b', ['conv_a']),
+    row('pool', ['conv_b']),
+    row('conv_c', ['pool']),
+    row('conv_d', ['conv_c']),
+    row('out', ['conv_d']),
+  ];
+  assert.deepEqual(
+    [...blocksOf(twice)],
+    [
+      ['conv_a', 'conv'],
+      ['conv_b', 'conv'],
+      ['conv_c', 'conv#2'],
+      ['conv_d', 'conv#2'],
+    ],
+  );
+  assert.deepEqual(
+    graphOf(twice, new Set()).edges.map((e) => `${e.from}->${e.to}`),
+    ['input_1->block:conv', 'block:conv->pool', 'pool->block:conv#2', 'block:conv#2->out'],
+  );
 });

@@ -62,16 +62,29 @@ function legendElement(legend) {
   );
 }
 
-// The export of `canvas` with its caption and legend, and a line naming the model and the picture:
-// [width, height] and a drawing function draw(ctx, source).
-function exportLayout(canvas, caption, legend) {
-  const scale = Math.max(1, Math.ceil(EXPORT_MIN_SIDE / Math.max(canvas.width, canvas.height)));
+// What a figure's export is made from: a canvas, or its size and a function that paints it when
+// the export is asked for (a drawing too large to paint on every redraw), with the element that
+// shows it in the page (whose holder names the model: sourceOf).
+/**
+ * @typedef {HTMLCanvasElement | { width: number, height: number, paint: () => HTMLCanvasElement,
+ *   shownIn: Element }} ExportSource
+ */
+/** @param {ExportSource} source */
+const canvasOf = (source) => ('paint' in source ? source.paint() : source);
+
+// The export of `source` with its caption and legend, and a line naming the model and the picture:
+// [width, height] and a drawing function draw(ctx, origin) (origin: that line).
+/** @param {ExportSource} source */
+function exportLayout(source, caption, legend) {
+  const { width: canvasWidth, height: canvasHeight } = source;
+  const scale = Math.max(1, Math.ceil(EXPORT_MIN_SIDE / Math.max(canvasWidth, canvasHeight)));
   const pad = 12,
     line = 18;
-  const width = Math.max(canvas.width * scale, legend ? BAR_WIDTH + 80 : 0) + 2 * pad;
+  const width = Math.max(canvasWidth * scale, legend ? BAR_WIDTH + 80 : 0) + 2 * pad;
   const legendHeight = legend ? 14 + 2 * line : 0;
-  const height = canvas.height * scale + pad * 2 + legendHeight + (caption ? line + 4 : 0) + line;
-  const draw = (ctx, source) => {
+  const height = canvasHeight * scale + pad * 2 + legendHeight + (caption ? line + 4 : 0) + line;
+  const draw = (ctx, origin) => {
+    const canvas = canvasOf(source);
     // The page's panel and text colours (light or dark), opaque; black on white outside the page.
     const style = getComputedStyle(canvas),
       panel = style.getPropertyValue('--panel').trim();
@@ -93,14 +106,14 @@ function exportLayout(canvas, caption, legend) {
       y += legendHeight;
     }
     if (caption) ctx.fillText(caption, pad, y + line, width - 2 * pad);
-    if (source) ctx.fillText(source, pad, y + (caption ? 2 * line + 4 : line), width - 2 * pad);
+    if (origin) ctx.fillText(origin, pad, y + (caption ? 2 * line + 4 : line), width - 2 * pad);
   };
   return { width, height, draw };
 }
 
 // `canvas` with its caption and legend (see exportLayout) as a PNG Blob, and its size.
 /**
- * @param {HTMLCanvasElement} canvas
+ * @param {ExportSource} canvas
  * @param {FigureText} [text]
  */
 export function exportFigure(canvas, { caption, legend } = {}) {
@@ -121,15 +134,16 @@ export function exportFigure(canvas, { caption, legend } = {}) {
 
 // The model and the picture a figure was made from: the page and the widget say them on the
 // element that holds their views (data-model, data-picture).
-/** @param {Element} canvas */
+/** @param {ExportSource} canvas */
 function sourceOf(canvas) {
-  const holder = /** @type {HTMLElement | null} */ (canvas.closest('[data-model]'));
+  const shown = 'shownIn' in canvas ? canvas.shownIn : canvas;
+  const holder = /** @type {HTMLElement | null} */ (shown.closest('[data-model]'));
   return { model: holder?.dataset.model ?? '', picture: holder?.dataset.picture ?? '' };
 }
 
 // A button that saves `canvas` (with caption and legend) as `${name}.png`.
 /**
- * @param {HTMLCanvasElement} canvas
+ * @param {ExportSource} canvas
  * @param {string} name
  * @param {FigureText} [text]
  */

@@ -11,6 +11,7 @@ const waiting = new Map();
 function startWorker() {
   const w = new LayoutWorker();
   w.onmessage = ({ data }) => {
+    if (!waiting.has(data.id)) return; // asked of a worker that failed since
     const { resolve, reject } = waiting.get(data.id);
     waiting.delete(data.id);
     if (data.error) reject(new Error(`could not lay out the graph: ${data.error}`));
@@ -18,6 +19,7 @@ function startWorker() {
   };
   // A worker that failed is started afresh for the next layout.
   w.onerror = (e) => {
+    w.terminate();
     worker = undefined;
     for (const { reject } of waiting.values()) reject(new Error(`could not lay out the graph: ${e.message}`));
     waiting.clear();

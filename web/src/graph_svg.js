@@ -4,6 +4,7 @@
 // reader should hear (its visible text first); which keys move between them is the view's
 // (views/architecture.js).
 import { categoriesOf, colorOf } from './layer_colors.js';
+import { canvasDensity, hiDpiCanvas } from './ui.js';
 
 /** @typedef {ReturnType<typeof import('./graph_layout.js').placedGraph>} GraphLayout */
 /** @typedef {GraphLayout['boxes'][number]} LaidBox */
@@ -114,13 +115,13 @@ export function graphSvg(layout, { selected, describe, label }) {
   return svg;
 }
 
-// The same drawing on a canvas (the export, without the selection), in the page's colours.
+// The same drawing on a canvas (without the selection), in the page's colours.
 /**
  * @param {CanvasRenderingContext2D} ctx
  * @param {GraphLayout} layout
  * @param {{ ink: string, panel: string, line: string }} how
  */
-export function paintGraph(ctx, layout, { ink, panel, line }) {
+function paintGraph(ctx, layout, { ink, panel, line }) {
   ctx.lineWidth = 1;
   for (const c of layout.clusters) {
     ctx.strokeStyle = line;
@@ -157,4 +158,39 @@ export function paintGraph(ctx, layout, { ink, panel, line }) {
     ctx.font = FONT;
     ctx.fillText(b.lines[1], b.x + STRIPE + 6, b.y + 32);
   }
+}
+
+const LEGEND_LINE = 18;
+
+// The drawing with its legend under it, as the Export button saves it (figure.js's ExportSource):
+// painted when asked for, at the density that fits a canvas (a fully open DenseNet121 is 30,000
+// pixels tall). `shownIn`: the drawing in the page.
+/**
+ * @param {GraphLayout} layout
+ * @param {{ category: string, types: string[] }[]} categories the legend's lines
+ * @param {Element} shownIn
+ */
+export function graphExport(layout, categories, shownIn) {
+  const { width } = layout,
+    height = layout.height + 12 + LEGEND_LINE * categories.length;
+  const density = canvasDensity(width, height);
+  const paint = () => {
+    const [c, ctx] = hiDpiCanvas(width, height, 'architecture diagram');
+    const style = getComputedStyle(shownIn);
+    const panel = style.getPropertyValue('--panel').trim() || '#fff';
+    const line = style.getPropertyValue('--line').trim() || '#ccc';
+    ctx.fillStyle = panel;
+    ctx.fillRect(0, 0, width, height);
+    paintGraph(ctx, layout, { ink: style.color, panel, line });
+    ctx.font = FONT;
+    categories.forEach(({ category, types }, i) => {
+      const y = layout.height + 12 + i * LEGEND_LINE;
+      ctx.fillStyle = colorOf(category);
+      ctx.fillRect(10, y, 14, 12);
+      ctx.fillStyle = style.color;
+      ctx.fillText(`${category}: ${types.join(', ')}`, 30, y + 11);
+    });
+    return c;
+  };
+  return { width: Math.floor(width * density), height: Math.floor(height * density), paint, shownIn };
 }

@@ -5,7 +5,7 @@
 // cancel a finger's pointer as soon as it started to pan the page, and no pinch would follow. The zoom and the scroll position live in `state`, so that a redraw (a new
 // selection) keeps them.
 
-export const ZOOM_MIN = 0.25,
+const ZOOM_MIN = 0.25,
   ZOOM_MAX = 3;
 
 /**
@@ -13,7 +13,7 @@ export const ZOOM_MIN = 0.25,
  * @param {SVGSVGElement} drawing sized here: its viewBox's size times the zoom
  * @param {{ zoom: number, left: number, top: number }} state
  */
-export function zoomable(scroller, drawing, state) {
+export function panZoom(scroller, drawing, state) {
   const box = drawing.viewBox.baseVal;
   const size = () => {
     drawing.setAttribute('width', String(Math.round(box.width * state.zoom)));
@@ -31,14 +31,18 @@ export function zoomable(scroller, drawing, state) {
     scroller.scrollTop = py * to - y;
   };
   size();
-  // Where the last drawing was scrolled to, once this one is in the page.
+  // Where the last drawing was scrolled to, once this one is in the page; until then its scrolls
+  // (focus brought into view from 0) are not the reader's.
+  let restored = false;
   requestAnimationFrame(() => {
     scroller.scrollLeft = state.left;
     scroller.scrollTop = state.top;
-    const focused = scroller.ownerDocument.activeElement;
+    restored = true;
+    const focused = /** @type {Document | ShadowRoot} */ (scroller.getRootNode()).activeElement;
     if (focused && scroller.contains(focused)) focused.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   });
   scroller.addEventListener('scroll', () => {
+    if (!restored) return;
     state.left = scroller.scrollLeft;
     state.top = scroller.scrollTop;
   });
@@ -51,7 +55,9 @@ export function zoomable(scroller, drawing, state) {
     (e) => {
       if (!e.ctrlKey) return;
       e.preventDefault();
-      zoom(Math.exp(-e.deltaY / 300), ...at(e));
+      // Firefox counts a mouse wheel's steps in lines (deltaMode 1), Chromium in pixels.
+      const pixels = e.deltaY * [1, 16, 400][e.deltaMode];
+      zoom(Math.exp(-pixels / 300), ...at(e));
     },
     { passive: false },
   );

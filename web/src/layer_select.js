@@ -44,7 +44,8 @@ export function layerSelect(label, rows, layers, value, onChange) {
       if (e.key !== 'Enter') return;
       e.preventDefault();
       const first = [...s.options].find((o) => !o.hidden);
-      if (first && first.value !== s.value) onChange(first.value);
+      if (!first) count.textContent = `no layer's name holds “${find.value.trim()}”`;
+      else if (first.value !== s.value) onChange(first.value);
     },
   });
   return el('span', { className: 'layer-menu' }, menu, ' ', find, ' ', count);

@@ -84,12 +84,18 @@ export function imageCanvas({ width, height, data }, { pixelated = true, label =
   return c;
 }
 
+// The density a canvas of `width` x `height` CSS pixels is drawn at: the screen's, except that
+// browsers draw nothing on a canvas past 32,767 pixels a side or about 2^28 in all, so a very
+// large drawing (DenseNet121's 429 layers, every block open) gets the density that fits, below 1
+// if need be.
+export function canvasDensity(width, height) {
+  const fits = Math.min(32767 / width, 32767 / height, Math.sqrt((1 << 27) / (width * height)));
+  return Math.min(Math.max(1, Math.round(globalThis.devicePixelRatio || 1)), fits);
+}
+
 // A canvas for drawing at device resolution: returns [canvas, ctx] with ctx in CSS pixels.
 export function hiDpiCanvas(width, height, label = '') {
-  // Browsers draw nothing on a canvas past 32,767 pixels a side or about 2^28 in all: a very wide
-  // drawing (DenseNet121's 429 layers in a row) gets the density that fits, below 1 if need be.
-  const fits = Math.min(32767 / width, 32767 / height, Math.sqrt((1 << 27) / (width * height)));
-  const dpr = Math.min(Math.max(1, Math.round(globalThis.devicePixelRatio || 1)), fits);
+  const dpr = canvasDensity(width, height);
   const c = el('canvas', {
     width: Math.floor(width * dpr),
     height: Math.floor(height * dpr),

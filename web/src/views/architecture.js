@@ -1,8 +1,9 @@
 import { exportButton } from '../figure.js';
 import { blocksOf, FOLD_ABOVE, graphOf } from '../graph_layout.js';
 import { layoutOffThread } from '../graph_layout_client.js';
-import { BOLD_FONT, boxElementId, FONT, graphSvg, paintGraph } from '../graph_svg.js';
-import { zoomable } from '../graph_zoom.js';
+import { graphKeys, KEYS_TEXT } from '../graph_keys.js';
+import { BOLD_FONT, boxElementId, FONT, graphExport, graphSvg } from '../graph_svg.js';
+import { panZoom } from '../graph_zoom.js';
 import { CATEGORY_TEXT, categoriesOf, colorOf } from '../layer_colors.js';
 import { keepFocus } from '../keyboard.js';
 import { el, hiDpiCanvas } from '../ui.js';
@@ -10,12 +11,18 @@ import { el, hiDpiCanvas } from '../ui.js';
 /** @typedef {import('../../../wasm/convscope').SummaryRow} SummaryRow */
 /** @typedef {ReturnType<typeof import('../graph_layout.js').placedGraph>} GraphLayout */
 
-const KEYS =
-  '↑ and ↓ follow the edges to a layer’s inputs and outputs, ← and → go to the other branches of a fork (else along a row), Home and End go to the ends, Enter opens a folded block, Backspace folds the block of the layer in focus, + and − zoom.';
+// Layouts kept per model: the last few sets of open blocks (going back and forth between two is
+// common; a fully open DenseNet121's layout is a few MB).
+const LAYOUTS_KEPT = 4;
 
-// What the view remembers of each model while it is open: its open blocks, zoom and scroll, and
-// the layouts made (a new selection redraws without laying out again).
-/** @type {WeakMap<SummaryRow[], { open: Set<string>, zoom: number, left: number, top: number, layouts: Map<string, Promise<GraphLayout>> }>} */
+// What the view remembers of each model while it is open: its open blocks, zoom and scroll, the
+// box to focus once drawn again (after a block opens or folds), and the layouts made (a new
+// selection redraws without laying out again).
+/**
+ * @typedef {{ open: Set<string>, zoom: number, left: number, top: number, focusNext?: string,
+ *   layouts: Map<string, Promise<GraphLayout>> }} Memory
+ * @type {WeakMap<SummaryRow[], Memory>}
+ */
 const memory = new WeakMap();
 function memoryOf(rows) {
   if (!memory.has(rows)) {
@@ -31,33 +38,15 @@ function measure(text, bold) {
   return measurer.measureText(text).width;
 }
 
+/** @param {SummaryRow[]} rows @param {Memory} mem */
 function layoutOf(rows, mem) {
   const key = [...mem.open].sort().join('\n');
-  if (!mem.layouts.has(key)) {
-    const made = layoutOffThread(graphOf(rows, mem.open), measure);
-    made.catch(() => mem.layouts.delete(key));
-    mem.layouts.set(key, made);
-  }
-  return mem.layouts.get(key);
-}
-
-// The boxes each box's edges reach (inputs: up, outputs: down), leftmost first, and its siblings,
-// left to right: the other branches of its fork (the boxes that read what it reads), else the
-// boxes of its row (the same centre height).
-function neighbours(layout) {
-  const byId = new Map(layout.boxes.map((b) => [b.id, { box: b, up: [], down: [] }]));
-  for (const e of layout.edges) {
-    byId.get(e.to).up.push(byId.get(e.from).box);
-    byId.get(e.from).down.push(byId.get(e.to).box);
-  }
-  for (const n of byId.values()) for (const list of [n.up, n.down]) list.sort((a, b) => a.x - b.x);
-  const centre = (b) => b.y + b.height / 2;
-  const siblings = (b) => {
-    const fork = [...new Set(byId.get(b.id).up.flatMap((u) => byId.get(u.id).down))];
-    const row = fork.length > 1 ? fork : layout.boxes.filter((o) => Math.abs(centre(o) - centre(b)) < 1);
-    return row.sort((a, c) => a.x - c.x);
-  };
-  return { of: (id) => byId.get(id), siblings };
+  const made = mem.layouts.get(key) ?? layoutOffThread(graphOf(rows, mem.open), measure);
+  mem.layouts.delete(key); // kept as the newest
+  mem.layouts.set(key, made);
+  if (mem.layouts.size > LAYOUTS_KEPT) mem.layouts.delete(mem.layouts.keys().next().value);
+  made.catch(() => mem.layouts.delete(key));
+  return made;
 }
 
 // What a screen reader hears for a box: its two lines as shown, then a layer's category and links,
@@ -100,35 +89,6 @@ function legendList(categories) {
   );
 }
 
-const LEGEND_LINE = 18;
-
-// The diagram with its legend under it, as its Export button saves it (at the density that fits a
-// canvas: a fully open DenseNet121 is 30,000 pixels tall). Made once per layout and colour scheme:
-// moving the selection redraws the view, and painting a large graph takes longer than drawing it.
-/** @type {WeakMap<GraphLayout, { ink: string, canvas: HTMLCanvasElement }>} */
-const exports = new WeakMap();
-function exportCanvas(layout, categories) {
-  const style = getComputedStyle(document.body);
-  if (exports.get(layout)?.ink === style.color) return exports.get(layout).canvas;
-  const { width, height } = layout;
-  const [c, ctx] = hiDpiCanvas(width, height + 12 + LEGEND_LINE * categories.length, 'architecture diagram');
-  const panel = style.getPropertyValue('--panel').trim() || '#fff';
-  const line = style.getPropertyValue('--line').trim() || '#ccc';
-  ctx.fillStyle = panel;
-  ctx.fillRect(0, 0, width, c.height);
-  paintGraph(ctx, layout, { ink: style.color, panel, line });
-  ctx.font = FONT;
-  categories.forEach(({ category, types }, i) => {
-    const y = height + 12 + i * LEGEND_LINE;
-    ctx.fillStyle = colorOf(category);
-    ctx.fillRect(10, y, 14, 12);
-    ctx.fillStyle = style.color;
-    ctx.fillText(`${category}: ${types.join(', ')}`, 30, y + 11);
-  });
-  exports.set(layout, { ink: style.color, canvas: c });
-  return c;
-}
-
 // The model as a layered graph, top to bottom: a box per layer (its name, class and output shape,
 // striped in its category's colour), an edge per input; a large model's blocks folded to one box
 // until opened.
@@ -141,19 +101,27 @@ export default {
   async render(app) {
     // Opening and folding blocks redraws the view in place (the page and the widget redraw it
     // for a new selection), once the layout worker has placed the boxes; of several redraws
-    // asked for meanwhile, the last one is drawn.
+    // asked for meanwhile, the last one is drawn, and none once the view has gone.
     const root = el('div');
     const rows = app.state.model.summary.rows;
     const mem = memoryOf(rows);
     let asked = 0;
     const redraw = async () => {
       const mine = ++asked;
+      const scroller = root.querySelector('.graph-scroll');
+      scroller?.setAttribute('aria-busy', 'true');
       const status = root.querySelector('.graph-tools [role=status]');
       if (status) status.textContent = 'Laying out…';
-      root.setAttribute('aria-busy', 'true');
-      const layout = await layoutOf(rows, mem).finally(() => mine === asked && root.setAttribute('aria-busy', 'false'));
-      if (mine === asked)
-        keepFocus(root, () => root.replaceChildren(...diagram(app, layout, () => redraw().catch(app.showError))));
+      const layout = await layoutOf(rows, mem);
+      if (mine !== asked || (mine > 1 && !root.isConnected)) return;
+      keepFocus(root, () => root.replaceChildren(...diagram(app, layout, () => redraw().catch(app.showError))));
+      if (mem.focusNext === undefined) return;
+      // The box asked for (a block's first layer once opened, the block once folded) takes focus.
+      const next = /** @type {SVGElement | null} */ (
+        root.querySelector(`[id="${CSS.escape(boxElementId(mem.focusNext))}"]`)
+      );
+      mem.focusNext = undefined;
+      next?.focus();
     };
     await redraw();
     return root;
@@ -174,92 +142,80 @@ function diagram(app, layout, redraw) {
   const svg = graphSvg(layout, {
     selected,
     describe: describer(rows, app.state.layer),
-    label: `architecture of ${app.state.model.summary.name}: ${rows.length} layers. ${KEYS}`,
+    label: `architecture of ${app.state.model.summary.name}: ${rows.length} layers`,
   });
   svg.id = 'architecture-diagram';
+  svg.setAttribute('aria-describedby', 'architecture-keys');
   const scroller = el('div', { className: 'graph-scroll' }, svg);
-  const { zoom } = zoomable(scroller, svg, mem);
-  // `focus`: the box that takes focus once redrawn (its element takes that box's id until then).
-  const openBlock = (name, open, focus) => {
-    if (focus && svg.contains(document.activeElement)) document.activeElement.id = boxElementId(focus);
-    if (open) mem.open.add(name);
-    else mem.open.delete(name);
+  const { zoom } = panZoom(scroller, svg, mem);
+  const setOpen = (open, focus) => {
+    mem.open = open;
+    // Focus goes on where the keys were, to the box asked for.
+    if (svg.contains(/** @type {Document | ShadowRoot} */ (svg.getRootNode()).activeElement)) mem.focusNext = focus;
     redraw();
   };
+  const openBlock = (block, focus) => setOpen(new Set([...mem.open, block]), focus);
+  const foldBlock = (block) => setOpen(new Set([...mem.open].filter((b) => b !== block)), `block:${block}`);
 
-  // One tab stop: the selected layer's box (or its folded block's), else the first.
+  // One tab stop: the selected layer's box (or its folded block's), else the first; then the box
+  // last focused.
   const boxes = [...svg.querySelectorAll('.graph-box')];
   (boxes.find((b) => b.getAttribute('aria-current') === 'true') ?? boxes[0]).setAttribute('tabindex', '0');
-  const byId = new Map(layout.boxes.map((b) => [b.id, b]));
-  const boxOf = (target) => byId.get(target.closest?.('.graph-box')?.dataset.box);
+  svg.addEventListener('focusin', (e) => {
+    const box = /** @type {Element} */ (e.target).closest('.graph-box');
+    if (!box) return;
+    for (const b of boxes) b.setAttribute('tabindex', b === box ? '0' : '-1');
+  });
   const go = (b) => {
-    svg.querySelector('[tabindex="0"]')?.setAttribute('tabindex', '-1');
-    const e = svg.getElementById(boxElementId(b.id));
-    e.setAttribute('tabindex', '0');
-    e.focus();
+    /** @type {SVGElement} */ (svg.getElementById(boxElementId(b.id))).focus();
     if (!b.block) app.set({ layer: b.id });
   };
-  const links = neighbours(layout);
-  svg.addEventListener('click', (e) => {
-    const b = boxOf(e.target);
-    if (b?.block) openBlock(b.block, true, b.layers[0].name);
-    else if (b) go(b);
-    const cluster = e.target.closest?.('.graph-cluster');
-    if (cluster) openBlock(cluster.dataset.block, false);
+  const activate = (b) => (b.block ? openBlock(b.block, b.layers[0].name) : go(b));
+  graphKeys(svg, layout, {
+    go,
+    activate,
+    fold: (b) => blocks.has(b.id) && foldBlock(blocks.get(b.id)),
+    zoom,
   });
-  svg.addEventListener('keydown', (e) => {
-    const b = boxOf(e.target);
-    if (!b || e.altKey || e.ctrlKey || e.metaKey) return;
-    const row = links.siblings(b);
-    const to = {
-      ArrowUp: () => links.of(b.id).up[0],
-      ArrowDown: () => links.of(b.id).down[0],
-      ArrowLeft: () => row[row.indexOf(b) - 1],
-      ArrowRight: () => row[row.indexOf(b) + 1],
-      Home: () => layout.boxes[0],
-      End: () => layout.boxes.at(-1),
-    }[e.key];
-    if (to) {
-      e.preventDefault();
-      const target = to();
-      if (target) go(target);
-    } else if ((e.key === 'Enter' || e.key === ' ') && b.block) {
-      e.preventDefault();
-      openBlock(b.block, true, b.layers[0].name);
-    } else if (e.key === 'Backspace' && blocks.has(b.id)) {
-      e.preventDefault();
-      openBlock(blocks.get(b.id), false, `block:${blocks.get(b.id)}`);
-    } else if (e.key === '+' || e.key === '=' || e.key === '-' || e.key === '−') {
-      e.preventDefault();
-      zoom(e.key === '+' || e.key === '=' ? 1.25 : 0.8);
-    }
+  svg.addEventListener('click', (e) => {
+    const target = /** @type {Element} */ (e.target);
+    const b = layout.boxes.find((x) => x.id === target.closest('.graph-box')?.getAttribute('data-box'));
+    if (b) activate(b);
+    const cluster = target.closest('.graph-cluster');
+    if (cluster) foldBlock(cluster.getAttribute('data-block'));
   });
 
-  const folded = new Set(blocks.values()).size - mem.open.size;
+  // The buttons stay when they have nothing to do (aria-disabled), so that focus stays on them.
+  const allBlocks = new Set(blocks.values());
+  const button = (text, enabled, onclick, label) =>
+    el(
+      'button',
+      {
+        type: 'button',
+        'aria-disabled': String(!enabled),
+        ...(label ? { 'aria-label': label } : {}),
+        onclick: () => enabled && onclick(),
+      },
+      text,
+    );
   const toolbar = el(
     'div',
     { className: 'controls graph-tools' },
-    el('button', { type: 'button', 'aria-label': 'Zoom out', onclick: () => zoom(0.8) }, '−'),
-    el('button', { type: 'button', 'aria-label': 'Zoom in', onclick: () => zoom(1.25) }, '+'),
-    el('button', { type: 'button', onclick: () => zoom(1 / mem.zoom) }, 'Actual size'),
-    mem.open.size > 0
-      ? el('button', { type: 'button', onclick: () => ((mem.open = new Set()), redraw()) }, 'Fold every block')
-      : null,
-    folded > 0
-      ? el(
-          'button',
-          { type: 'button', onclick: () => ((mem.open = new Set(blocks.values())), redraw()) },
-          `Open every block (${folded})`,
-        )
+    button('−', true, () => zoom(0.8), 'Zoom out'),
+    button('+', true, () => zoom(1.25), 'Zoom in'),
+    button('Actual size', true, () => zoom(1 / mem.zoom)),
+    allBlocks.size > 0 ? button('Fold every block', mem.open.size > 0, () => setOpen(new Set())) : null,
+    allBlocks.size > 0
+      ? button('Open every block', mem.open.size < allBlocks.size, () => setOpen(new Set(allBlocks)))
       : null,
     el('span', { role: 'status' }),
   );
   const categories = categoriesOf(rows);
   return [
     toolbar,
-    el('p', { className: 'hint' }, KEYS),
+    el('p', { className: 'hint', id: 'architecture-keys' }, KEYS_TEXT),
     scroller,
     legendList(categories),
-    el('p', {}, `Selected: ${app.state.layer} `, exportButton(exportCanvas(layout, categories), 'architecture')),
+    el('p', {}, `Selected: ${app.state.layer} `, exportButton(graphExport(layout, categories, svg), 'architecture')),
   ];
 }
