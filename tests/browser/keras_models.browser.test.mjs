@@ -354,6 +354,39 @@ for (const browser of BROWSERS) {
       await close();
     }
   });
+
+  test(`${browser}: a model dropped with its labels file is named by it; a miscounted one is refused, naming it`, async () => {
+    const { page, problems, close } = await openPage(pageUrl, { browser });
+    // Files dropped on the page together, as a DataTransfer carries them.
+    const drop = (given) =>
+      page.evaluate((all) => {
+        const dt = new DataTransfer();
+        for (const [name, b64] of all)
+          dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name));
+        document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, given);
+    const b64 = (text) => Buffer.from(text).toString('base64');
+    try {
+      await settled(page);
+      // The labels file first: the page opens the model first anyway.
+      await drop([
+        ['labels.txt', b64('cat\ndog\n')],
+        ['cifar-binary_keras3.keras', readFileSync(file('cifar-binary')).toString('base64')],
+      ]);
+      await page.waitForFunction(() => window.convscopeApp.state.model?.info.labels.length === 2, null, LONG);
+      await settled(page);
+      assert.deepEqual(await page.evaluate(() => window.convscopeApp.state.model.info.labels), ['cat', 'dog']);
+      assert.equal(await page.evaluate(() => window.convscopeApp.state.model.info.name), 'sequential');
+      // Dropped later, with a name too many: refused by its file's name, the names kept.
+      await drop([['names.json', b64('["cat", "dog", "bird"]')]]);
+      assert.match(await errorText(page), /^names\.json has 3 names but the model has 2 classes/);
+      assert.deepEqual(await page.evaluate(() => window.convscopeApp.state.model.info.labels), ['cat', 'dog']);
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.evaluate(() => indexedDB.deleteDatabase('convscope')).catch(() => {});
+      await close();
+    }
+  });
 }
 
 // The URL has no extension: the page tells a .keras by its first bytes (a zip's).

@@ -6,7 +6,7 @@ import defaultModelSource from '../models/default.bin?url';
 import ConvscopeWorker from './worker.js?worker&inline';
 import { CancelledError, WorkerClient } from './client.js';
 import { fileCacheKey, modelCache } from './model_cache.js';
-import { kindOf, modelFiles } from './model_files.js';
+import { inOpeningOrder, modelFiles } from './model_files.js';
 import { showModelHeader } from './model_header.js';
 import { classCount, firstLayer, isGrayscale, maximizeLayers, spatialLayers } from './model_layers.js';
 import { grayPicture } from './grayscale.js';
@@ -278,11 +278,11 @@ function openFiles(files) {
 }
 
 async function openFilesInTurn(files) {
-  for (const file of files) {
+  for (const { file, kind } of await inOpeningOrder(files)) {
     try {
-      const kind = await kindOf(file);
       if (kind === 'model') await loadModel(file, file.name);
       else if (kind === 'keras') await models.openKeras(file, file.name, `${fileCacheKey(file)}:${kerasPrecision()}`);
+      else if (kind === 'labels') await models.openLabels(app.modelFile, file);
       else await addImage(file.name, file);
     } catch (e) {
       if (e instanceof CancelledError) continue;

@@ -4,13 +4,13 @@
 // header's list of cached models. The page (main.js) gives it its context and the way it loads a
 // model.
 import { modelCache } from './model_cache.js';
-import { kindOf } from './model_kind.js';
+import { inOpeningOrder, kindOf } from './model_kind.js';
 import { askInputSize } from './input_size.js';
 import { askPreprocessing } from './preprocessing.js';
 import { askClassNames } from './class_names.js';
 import { el } from './ui.js';
 
-export { kindOf };
+export { inOpeningOrder };
 
 const $ = (id) => document.getElementById(id);
 
@@ -74,6 +74,18 @@ export function modelFiles(app, loadModel, precision) {
   async function withPreprocessing(blob, name, mode) {
     const bytes = await app.request('withPreprocessing', { blob, mode }, { label: `storing ${name}'s preprocessing` });
     return new Blob([bytes], { type: 'application/octet-stream' });
+  }
+
+  // The model on show with class names `text` (from `what`, which a refusal names).
+  function withLabels(model, text, what) {
+    return rewrite(model, async (blob) => {
+      const bytes = await app.request(
+        'withLabels',
+        { blob, text, what },
+        { label: `storing ${nameOf(model)}'s class names` },
+      );
+      return new Blob([bytes], { type: 'application/octet-stream' });
+    });
   }
 
   // The model on show as `edit` makes it from its file, stored in its cached copy where it has one,
@@ -143,15 +155,16 @@ export function modelFiles(app, loadModel, precision) {
       const chosen = await askPreprocessing({ name, current, change: true });
       if (chosen !== current) await rewrite(model, (source) => withPreprocessing(source, name, chosen));
     },
-    // The same with the class names the user gives (info: the model's).
+    // The same with the class names the user gives (info: the model's)...
     async changeClassNames(model, info) {
       const name = nameOf(model);
       const text = await askClassNames({ name, labels: info.labels, classes: info.head.classes });
-      if (text === null) return;
-      await rewrite(model, async (blob) => {
-        const bytes = await app.request('withLabels', { blob, text, name }, { label: `storing ${name}'s class names` });
-        return new Blob([bytes], { type: 'application/octet-stream' });
-      });
+      if (text !== null) await withLabels(model, text, `the class names for ${name}`);
+    },
+    // ... or drops (a labels file: one name per line, a JSON list or Keras' class index).
+    async openLabels(model, file) {
+      if (!model) throw new Error('no model is open yet: open the model, then its class names');
+      await withLabels(model, await file.text(), file.name);
     },
     renderCached,
     forgetAll: () => modelCache.clear().then(renderCached),

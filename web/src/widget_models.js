@@ -110,7 +110,13 @@ export async function loadModel(url, { preprocessing, labels, precision, inputSi
         model = new Blob([await c.request('withPreprocessing', { blob, mode: preprocessing })]);
       }
       if (labels)
-        model = new Blob([await c.request('withLabels', { blob: model, text: await labelsText(labels), name })]);
+        model = new Blob([
+          await c.request('withLabels', {
+            blob: model,
+            text: await labelsText(labels),
+            what: `the class names for ${name}`,
+          }),
+        ]);
       shared.modelLoads++;
       return { key, ...(await c.request('loadModel', { model: key, blob: model })) };
     })();

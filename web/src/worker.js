@@ -166,8 +166,9 @@ const OPS = {
     return m.withPreprocessing(new Uint8Array(await blob.arrayBuffer()), mode);
   },
   // A copy of a model file with the class names in `text` (a labels file's or typed).
-  async withLabels({ blob, text, name }) {
-    return m.withLabels(new Uint8Array(await blob.arrayBuffer()), text, `the class names for ${name}`);
+  // `what`: where the names came from, as a refusal names it ("labels.txt", "the class names for m.keras").
+  async withLabels({ blob, text, what }) {
+    return m.withLabels(new Uint8Array(await blob.arrayBuffer()), text, what);
   },
   async setImage({ image, blob }) {
     images.set(image, await decodePicture(m, new Uint8Array(await blob.arrayBuffer())));
