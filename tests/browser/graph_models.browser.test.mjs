@@ -1,10 +1,11 @@
 // Graphs in dist/convscope.html (file://), in Chromium and Firefox ESR: keras.applications'
-// ResNet50 (narrow, as Keras 3 saves it; its preprocessing known) and the transfer-learning pattern
-// (a MobileNetV2 base inside a Sequential, as tf.keras 2 saves it; asked, the base's preprocessing
-// preselected) dropped in, every view and method drawn, Grad-CAM
-// at the last block by default, and a layer of the nested base explained by its own name; and
-// ResNet50's architecture graph: folded, opened, its edges the model's links, the keys following
-// them.
+// ResNet50 and EfficientNetB0 (narrow, as Keras 3 saves them; their preprocessing known; every
+// view of EfficientNetB0 also reached by keyboard and checked by axe-core) and the transfer-
+// learning pattern (a MobileNetV2 base inside a Sequential, as tf.keras 2 saves it; asked, the
+// base's preprocessing preselected) dropped in, every view and method drawn, Grad-CAM at the last
+// block by default, and a layer of the nested base explained by its own name; the architecture
+// graph of ResNet50 and DenseNet121: folded, opened, its edges the model's links, the keys
+// following them; layer menus by block with a search field.
 // Screenshots go to test-output/keras-models/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +16,7 @@ import { pageUrl } from '../support/first_minutes.mjs';
 import { axeViolations, BROWSERS, openPage, settled, showTab } from '../support/page.mjs';
 
 for (const browser of BROWSERS) {
-  test(`${browser}: ResNet50 and a transfer-learning model dropped in, every view and method drawn`, async () => {
+  test(`${browser}: ResNet50, EfficientNetB0 and a transfer-learning model dropped in, every view and method drawn`, async () => {
     const { page, problems, close } = await openPage(pageUrl, { browser });
     try {
       // keras.applications' ResNet50, known by its name and layers: caffe, without asking.
@@ -24,6 +25,10 @@ for (const browser of BROWSERS) {
       assert.equal(info.camLayer, 'conv5_block3_out');
       assert.equal(info.preprocessing.mode, 'caffe');
       await everyView(page, `${browser}-resnet50`);
+      // EfficientNetB0 (squeeze-and-excitation: a Multiply of a map by its channels' weights),
+      // every view also by keyboard throughout and checked by axe-core.
+      await openKeras(page, kerasFile('efficientnetb0', 'keras3', NARROW).path);
+      await everyView(page, `${browser}-efficientnetb0`, { thorough: true });
 
       // A new head on MobileNetV2: the page asks, its base's preprocessing (tf) chosen already.
       await openKeras(page, kerasFile('mobilenetv2-transfer', 'tf2-h5', NARROW).path, byKeyboard());

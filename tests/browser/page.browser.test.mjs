@@ -136,6 +136,14 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
         assert.match(await page.textContent('#view pre'), new RegExp(`\nTotal params: ${info.params} \\(`));
         continue;
       }
+      if (tab === 'architecture') {
+        // An SVG graph: a box per layer (VGG16's 23 are few enough to start unfolded).
+        assert.equal(
+          await page.locator('#view .graph-box').count(),
+          await page.evaluate(() => window.convscopeApp.state.model.summary.rows.length),
+        );
+        continue;
+      }
       const drawn = await canvases(page);
       assert.ok(drawn.length > 0, `${tab}: no canvas`);
       for (const c of drawn.filter((d) => d.label !== 'zoomed tile')) {
@@ -174,6 +182,7 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
 
     // Bad files: a readable message, and the page keeps working.
     const bad = {
+      'notes.pdf': Buffer.from('not a picture at all'),
       'notes.txt': Buffer.from('not a picture at all'),
       'empty.png': Buffer.alloc(0),
       'huge.png': hugePngHeader(),
@@ -181,7 +190,9 @@ test('dist/convscope.html from file://: inputs, every view, changes, bad files, 
       'random.bin': Buffer.from('CNVSCOPE but nothing else of a model file'),
     };
     const expected = {
-      'notes.txt': /^notes\.txt: not an image this browser or convscope can read: use PNG, JPEG, WebP, GIF or BMP$/,
+      'notes.pdf': /^notes\.pdf: not an image this browser or convscope can read: use PNG, JPEG, WebP, GIF or BMP$/,
+      // A text file is taken for the model's class names (a labels file).
+      'notes.txt': /^notes\.txt has 1 name but the model has 10 classes: give one name per class/,
       'empty.png': /^empty\.png: the image file is empty$/,
       'huge.png': /^huge\.png: the image is 40000x40000 \(1600 megapixels\), over the limit of 64 megapixels/,
       'broken.bin': /^broken\.bin: the model file is truncated: 5000 of \d+ bytes$/,

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import { root } from './models.mjs';
-import { canvases, settled, showTab, VIEWS } from './page.mjs';
+import { axeViolations, canvases, settled, showTab, VIEWS } from './page.mjs';
 
 export const LONG = { timeout: 120000 };
 // Screenshots of every view, for a person to look at.
@@ -62,22 +62,59 @@ export async function assertDrawn(page, what) {
 export const press = (page, text) =>
   page.evaluate((t) => [...document.querySelectorAll('#view button')].find((b) => b.textContent === t).click(), text);
 
-// Every view of the model on show, and Explain with each method, drawn.
-export async function everyView(page, tag) {
+// Tab, from the view's tab, reaches every control of the view on show (a composite widget, such
+// as the architecture graph, by its one tab stop), in turn, before focus leaves the view.
+export async function assertKeyboardReaches(page, what) {
+  const count = await page.evaluate(() => {
+    const controls = [
+      ...document.querySelectorAll(
+        '#view button, #view select, #view input, #view textarea, #view a[href], #view [tabindex="0"]',
+      ),
+    ].filter((e) => !e.disabled && !e.hidden && e.type !== 'file' && e.getClientRects().length > 0);
+    controls.forEach((e, i) => e.setAttribute('data-keyboard', String(i)));
+    return controls.length;
+  });
+  await page.evaluate(() => document.querySelector('#tabs [aria-selected=true]').focus());
+  const reached = new Set();
+  for (let i = 0; i < count + 10; i++) {
+    await page.keyboard.press('Tab');
+    const at = await page.evaluate(() => ({
+      control: document.activeElement?.closest('[data-keyboard]')?.getAttribute('data-keyboard') ?? null,
+      inView: document.getElementById('view').contains(document.activeElement),
+    }));
+    if (at.control !== null) reached.add(at.control);
+    else if (!at.inView && reached.size > 0) break;
+  }
+  const missed = await page.evaluate(
+    (got) =>
+      [...document.querySelectorAll('#view [data-keyboard]')]
+        .filter((e) => !got.includes(e.getAttribute('data-keyboard')))
+        .map((e) => e.getAttribute('aria-label') ?? e.textContent.trim().slice(0, 40)),
+    [...reached],
+  );
+  assert.deepEqual(missed, [], `${what}: Tab does not reach ${missed.join(', ')}`);
+}
+
+// Every view of the model on show, and Explain with each method, drawn; with `thorough`, each
+// view also reached by keyboard throughout and checked by axe-core.
+export async function everyView(page, tag, { thorough = false } = {}) {
   // Explain starts on a method drawn without a Run press.
   await page.evaluate(() => window.convscopeApp.set({ method: 'gradcam' }));
   for (const view of VIEWS) {
     await showTab(page, view);
     if (view === 'summary') {
       assert.match(await page.evaluate(() => document.querySelector('#view pre').textContent), /Total params: /);
-      continue;
+    } else {
+      if (view === 'maximize') {
+        await press(page, 'Synthesize');
+        await page.waitForFunction(() => document.querySelectorAll('#view figure canvas').length === 4, null, LONG);
+      }
+      await assertDrawn(page, `${tag} ${view}`);
+      await page.screenshot({ path: path.join(shots, `${tag}-${view}.png`), fullPage: true });
     }
-    if (view === 'maximize') {
-      await press(page, 'Synthesize');
-      await page.waitForFunction(() => document.querySelectorAll('#view figure canvas').length === 4, null, LONG);
-    }
-    await assertDrawn(page, `${tag} ${view}`);
-    await page.screenshot({ path: path.join(shots, `${tag}-${view}.png`), fullPage: true });
+    if (!thorough) continue;
+    await assertKeyboardReaches(page, `${tag} ${view}`);
+    assert.deepEqual(await axeViolations(page), [], `${tag} ${view}`);
   }
   await showTab(page, 'explain');
   const methods = await page.evaluate(() =>
