@@ -161,6 +161,9 @@ async function render() {
     }
     const about = view.describesItself ? [] : [el('p', { className: 'about' }, view.about)];
     keepFocus(main, () => main.replaceChildren(...about, content));
+    // A cancelled run's control, if the redraw that says so took focus away with the old view.
+    if (refocusAfterCancel && document.activeElement === document.body) refocus(refocusAfterCancel, main);
+    if (document.activeElement !== document.body) refocusAfterCancel = null;
   } catch (e) {
     if (token === renderToken) {
       main.replaceChildren(el('p', { className: 'about' }, view.about));
@@ -232,12 +235,15 @@ async function showImage(index) {
 // What the Cancel button does: every worker stops, the page's restarts with its model and images.
 // Focus goes back to the control that started the run, unless the user is elsewhere (removing
 // an image stops its run: focus stays in the strip).
+let refocusAfterCancel = null;
 function cancelWork({ refocusStarter = true } = {}) {
   const { starter } = progress;
   app.team.dismiss();
   app.client.cancel();
   progress.hide();
-  if (refocusStarter) refocus(starter, $('view'));
+  if (!refocusStarter) return;
+  refocus(starter, $('view'));
+  refocusAfterCancel = starter; // and again after the redraw that says the run was cancelled
 }
 
 // Takes image `index` away (worker included); the nearest remaining one is shown, or none.
