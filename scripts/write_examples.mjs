@@ -1,7 +1,9 @@
 // Writes dist/examples/: the widget's example pages (web/examples/) as they work from where they
 // are — beside the widget's script in dist/, from disk (file://) as well as served. A page opened
 // from disk cannot fetch the pictures beside it, so each picture the examples name is inlined as a
-// data: URL. (web/examples/ itself is for the repository served from its root.)
+// data: URL. A page that names a model file of its own (own-model.html: a Keras file, which the
+// widget's Keras reader reads from beside the widget's script) works served only, so it stays in
+// web/examples/. (web/examples/ itself is for the repository served from its root.)
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +15,9 @@ const TYPES = { '.png': 'image/png', '.jpg': 'image/jpeg' };
 
 mkdirSync(target, { recursive: true });
 for (const name of readdirSync(source).filter((f) => f.endsWith('.html'))) {
-  const html = readFileSync(path.join(source, name), 'utf8')
+  const page = readFileSync(path.join(source, name), 'utf8');
+  if (page.includes('model="../models/')) continue;
+  const html = page
     .replaceAll('src="../../dist/convscope-widget.js"', 'src="../convscope-widget.js"')
     .replace(/image="(\.\.\/samples\/[^"]+)"/g, (_, file) => {
       const type = TYPES[path.extname(file)];

@@ -11,11 +11,9 @@ machine and torch build give the same file.
 
   /usr/bin/python3 model_convert/training/train_default_model.py build/default-model.h5
 """
-import argparse
 import json
 import os
 import sys
-import time
 
 import h5py
 import numpy as np
@@ -28,6 +26,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "testing"))
 import fashion_mnist  # noqa: E402
 from make_keras_model import functional_config, vgg16_layers, write_layer_groups  # noqa: E402
+from training_loop import arguments, train  # noqa: E402
 
 WIDTH_DIVISOR = 4
 FC_UNITS = 256
@@ -100,26 +99,8 @@ def augment(x, generator):
     return torch.where(flip[:, None, None, None], x.flip(3), x)
 
 
-def accuracy(model, x, y):
-    model.eval()
-    correct = 0
-    with torch.no_grad():
-        for i in range(0, len(x), 1000):
-            correct += (model(x[i:i + 1000]).argmax(1) == y[i:i + 1000]).sum().item()
-    return correct / len(x)
-
-
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("output", help="the Keras .h5 to write")
-    p.add_argument("--epochs", type=int, default=12)
-    p.add_argument("--batch", type=int, default=128)
-    p.add_argument("--seed", type=int, default=2026)
-    p.add_argument("--threads", type=int, default=os.cpu_count())
-    a = p.parse_args()
-    torch.manual_seed(a.seed)
-    torch.set_num_threads(a.threads)
-    generator = torch.Generator().manual_seed(a.seed)
+    a, generator = arguments(__doc__, "the Keras .h5 to write", epochs=12)
 
     layers = vgg16_layers(32, 3, WIDTH_DIVISOR, True, 10, FC_UNITS)
     model = Vgg16Slim(layers)
@@ -128,28 +109,8 @@ def main():
     train_x, test_x = preprocess(train_x), preprocess(test_x)
     train_y, test_y = torch.from_numpy(train_y), torch.from_numpy(test_y)
 
-    steps = a.epochs * ((len(train_x) + a.batch - 1) // a.batch)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=5e-4)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=3e-3, total_steps=steps)
-    start = time.time()
-    for epoch in range(a.epochs):
-        model.train()
-        order = torch.randperm(len(train_x), generator=generator)
-        total = 0.0
-        for i in range(0, len(order), a.batch):
-            idx = order[i:i + a.batch]
-            loss = F.cross_entropy(model(augment(train_x[idx], generator)), train_y[idx],
-                                   label_smoothing=0.05)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            total += loss.item() * len(idx)
-        print(f"epoch {epoch + 1}/{a.epochs}: loss {total / len(train_x):.4f}, "
-              f"test accuracy {accuracy(model, test_x, test_y):.4f}, {time.time() - start:.0f} s",
-              flush=True)
-
-    model.eval()
+    train(model, (train_x, train_y), (test_x, test_y), augment, generator, a.epochs, a.batch,
+          label_smoothing=0.05)
     weights = model.keras_weights()
     tmp = a.output + ".tmp"
     with h5py.File(tmp, "w") as f:

@@ -60,8 +60,10 @@ class Result:
 
 
 def make(path, flavor, model, api=None, seed=1, name=None, reruns=0, opts=None, fault=None,
-         date=None, branch="auto"):
-    """Writes `model` to `path` in `flavor`'s format; returns the spec, config and counts."""
+         date=None, branch="auto", values=None):
+    """Writes `model` to `path` in `flavor`'s format; returns the spec, config and counts.
+    `values`: {layer name: {variable name: array}}, trained weights to write instead of the
+    generated ones."""
     opts = dict(opts or {})
     if opts.get("no_input_layer") and api == "functional":
         raise Refused("--no-input-layer describes a Sequential model; a functional model "
@@ -74,6 +76,9 @@ def make(path, flavor, model, api=None, seed=1, name=None, reruns=0, opts=None, 
     _lstm_cell_path(spec)
 
     fills = weights.layer_fills(spec, flavor.family)
+    for n, items in fills.items() if values else ():
+        for _, v, fill in items:
+            fill.value = values[n.name][v.name]
     if spec.preprocess:
         calibrate.calibrate(spec, fills, seed)
     if fault in ("wrong-shape", "nan-weight"):  # the first layer's first variable

@@ -269,12 +269,44 @@ def vgg16(b, opts):
     return [b("Dense", x, name="predictions", units=1000, activation="softmax")], None
 
 
+def resnet_fashion(b, opts):
+    """A small residual network for Fashion-MNIST as a course's notebook builds one with the
+    functional API, layers named in keras.applications' ResNet style: Rescaling in the model,
+    a stem, three stages of one residual block each (a 1x1 projection where the shape changes),
+    BatchNormalization and ReLU as layers of their own, global pooling and a softmax head.
+    model_convert/training/train_resnet_example.py trains it for the widget's example page."""
+    x = b.input((28, 28, 1))
+    x = b("Rescaling", x, name="rescaling", scale=1.0 / 255)
+    x = b("Conv2D", x, name="conv1_conv", filters=16, kernel_size=3, padding="same",
+          use_bias=False)
+    x = b("BatchNormalization", x, name="conv1_bn")
+    x = b("Activation", x, name="conv1_relu", activation="relu")
+    for stage, (filters, stride) in enumerate([(16, 1), (32, 2), (64, 2)], 2):
+        p = f"conv{stage}_block1_"
+        shortcut = x
+        if stride != 1:
+            shortcut = b("Conv2D", x, name=p + "0_conv", filters=filters, kernel_size=1,
+                         strides=stride, use_bias=False)
+            shortcut = b("BatchNormalization", shortcut, name=p + "0_bn")
+        y = b("Conv2D", x, name=p + "1_conv", filters=filters, kernel_size=3, strides=stride,
+              padding="same", use_bias=False)
+        y = b("BatchNormalization", y, name=p + "1_bn")
+        y = b("Activation", y, name=p + "1_relu", activation="relu")
+        y = b("Conv2D", y, name=p + "2_conv", filters=filters, kernel_size=3, padding="same",
+              use_bias=False)
+        y = b("BatchNormalization", y, name=p + "2_bn")
+        x = b("Add", [shortcut, y], name=p + "add", call="list")
+        x = b("Activation", x, name=p + "out", activation="relu")
+    x = b("GlobalAveragePooling2D", x, name="avg_pool")
+    return [b("Dense", x, name="predictions", units=10, activation="softmax")], None
+
+
 CHAINS = {"mnist": mnist, "fashion-bn": fashion_bn, "cifar-binary": cifar_binary,
           "cifar-softmax": cifar_softmax, "zoo-a": zoo_a, "zoo-b": zoo_b, "zoo-c": zoo_c,
           "zoo-d": zoo_d, "lambda": lambda_model, "custom": custom, "lstm": lstm,
           "channels-first": channels_first, "autoencoder": autoencoder}
 GRAPHS = {"vgg16": vgg16, "attention": attention, "two-inputs": two_inputs,
-          "two-outputs": two_outputs}
+          "two-outputs": two_outputs, "resnet-fashion": resnet_fashion}
 MODELS = list(CHAINS) + list(GRAPHS) + applications.MODELS
 REFUSED = ["lambda", "custom", "lstm", "attention", "two-inputs", "two-outputs",
            "channels-first", "autoencoder"]
