@@ -4,6 +4,7 @@
 #include "figures/colormap.h"
 #include "figures/grids.h"
 #include "images/image.h"
+#include "layers/layer_category.h"
 #include "layers/layer_kind.h"
 #include "methods/activation_maximization.h"
 #include "methods/registry.h"
@@ -75,6 +76,15 @@ Json LayerKinds() {
   return kinds;
 }
 
+// The categories the kinds belong to, with the colour and the legend text the views give each.
+Json LayerCategories() {
+  Json categories = Json::array();
+  for (const LayerCategoryInfo& c : kLayerCategories) {
+    categories.push_back({{"name", c.name}, {"color", c.color}, {"legend", c.legend}});
+  }
+  return categories;
+}
+
 }  // namespace
 
 Json Catalog() {
@@ -105,6 +115,7 @@ Json Catalog() {
           {"metrics", metrics},
           {"maximize", {{"options", OptionsJson(MaximizeOptionSpecs())}}},
           {"layerKinds", LayerKinds()},
+          {"layerCategories", LayerCategories()},
           {"activations", Names(kKerasActivationNames)},
           {"enums",
            {{"precision", Names(kPrecisionNames)},

@@ -37,6 +37,15 @@ export type ActivationName =
   | 'softsign'
   | 'exponential';
 
+/** How the views colour and name a category (the catalog's `layerCategories`, wasm/layers/layer_category.h). */
+export interface LayerCategoryInfo {
+  name: LayerCategory;
+  /** A CSS colour. */
+  color: string;
+  /** What the category holds, for a legend. */
+  legend: string;
+}
+
 /** A kind of layer convscope runs (the catalog's `layerKinds`, wasm/layers/layer_kind.h). */
 export interface LayerKind {
   /** Its own Keras class. */
@@ -181,6 +190,7 @@ export interface Catalog {
   maximize: { options: (OptionDescription & { name: keyof MaximizeOptions })[] };
   /** The layer kinds, in the core's order. */
   layerKinds: LayerKind[];
+  layerCategories: LayerCategoryInfo[];
   activations: ActivationName[];
   enums: {
     precision: Precision[];

@@ -12,6 +12,8 @@ namespace convscope {
 //   options: [{name, type, help, unit, default, min, max, choices}]}],
 //  metrics: [{name, label, help, score, lowerIsBetter, x, options}] (faithfulness metrics),
 //  maximize: {options: [...]} (activation maximization's preset, steps, seed),
+//  layerKinds: [{name, kerasClasses, category, description, hasFilters, hasActivation,
+//    hasWeights}], layerCategories: [{name, color, legend}], activations: [names],
 //  enums: {precision, resize, colormap, normalize, preprocessing, channelOrder: [names]}}
 Json Catalog();
 

@@ -59,6 +59,10 @@ function assertNamesCatalog(dts, what) {
     [...new Set(catalog.layerKinds.map((k) => k.category))].sort(),
     'LayerCategory',
   );
+  // Every kind's category has its colour and legend text, and no category is left without a kind.
+  equal(catalog.layerCategories.map((c) => c.name).sort(), union(dts, 'LayerCategory').sort(), 'layerCategories');
+  for (const c of catalog.layerCategories)
+    assert.ok(/^#[0-9a-f]{6}$/.test(c.color) && c.legend.length > 0, `${what}: category ${JSON.stringify(c)}`);
   const declared = members(dts, 'MethodOptions'),
     options = new Map();
   for (const method of catalog.methods) for (const o of method.options) options.set(o.name, o);

@@ -4,7 +4,7 @@ import { layoutOffThread } from '../graph_layout_client.js';
 import { graphKeys, KEYS_TEXT } from '../graph_keys.js';
 import { BOLD_FONT, boxElementId, FONT, graphExport, graphSvg } from '../graph_svg.js';
 import { panZoom } from '../graph_zoom.js';
-import { CATEGORY_TEXT, categoriesOf, colorOf } from '../layer_colors.js';
+import { categoriesOf, colorOf, legendOf } from '../layer_colors.js';
 import { keepFocus } from '../keyboard.js';
 import { el, hiDpiCanvas } from '../ui.js';
 
@@ -83,7 +83,7 @@ function legendList(categories) {
         { 'data-category': category },
         el('span', { className: 'swatch', style: `background: ${colorOf(category)}` }),
         el('strong', {}, category),
-        `${CATEGORY_TEXT[category] ? ` (${CATEGORY_TEXT[category]})` : ''}: ${types.join(', ')}`,
+        ` (${legendOf(category)}): ${types.join(', ')}`,
       ),
     ),
   );
