@@ -1,9 +1,9 @@
 // Writes dist/examples/: the widget's example pages (web/examples/) as they work from where they
 // are — beside the widget's script in dist/, from disk (file://) as well as served. A page opened
 // from disk cannot fetch the pictures beside it, so each picture the examples name is inlined as a
-// data: URL. A page that names a model file of its own (own-model.html: a Keras file, which the
-// widget's Keras reader reads from beside the widget's script) works served only, so it stays in
-// web/examples/. (web/examples/ itself is for the repository served from its root.)
+// data: URL. A page that names a model file of its own (own-model.html: a Keras file) works served
+// only — from disk neither the model nor the widget's Keras reader beside its script can be
+// loaded — so it stays in web/examples/. (web/examples/ itself is for the repository served from its root.)
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

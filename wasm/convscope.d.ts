@@ -249,6 +249,12 @@ export declare class Model {
   weights(name: string): Record<string, WeightTensor>;
   /** Runs the image through every layer; all activations are kept until the next run. */
   run(image: ImageInput, options?: RunOptions): RunResult;
+  /**
+   * The last image as the model sees it: at the input size, as the run resized it, its
+   * preprocessing undone (a grayscale model's gray in all three channels), RGBA. Throws a
+   * ConvscopeError before the first run.
+   */
+  inputPicture(): { width: number; height: number; data: Uint8ClampedArray };
   /** The layer's output for the last image (layer 0 is the preprocessed input). */
   activation(name: string): HeapTensor<Float32Array> & { layer: string };
   /**

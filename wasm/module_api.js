@@ -113,6 +113,9 @@ addOnPostRun(() => {
   model['run'] = function (image, options) {
     return check(this['tryRun'](image, options));
   };
+  model['inputPicture'] = function () {
+    return check(this['tryInputPicture']());
+  };
   model['activation'] = function (name) {
     return heapView(check(this['tryActivation'](name)), this);
   };

@@ -81,7 +81,7 @@ class KerasGraph(nn.Module):
                 y = self.params[n.name](h)
             elif n.kind == "BatchNormalization":
                 y = self.params[n.name](x[0])
-            elif n.kind == "Activation":
+            elif n.kind == "Activation" and a["activation"] == "relu":
                 y = F.relu(x[0])
             elif n.kind == "Add":
                 y = x[0] + x[1]
@@ -114,7 +114,8 @@ class KerasGraph(nn.Module):
 
 
 def augment(x, generator):
-    """Random shifts of up to 2 pixels (zero borders) and horizontal flips."""
+    """A random shift of up to 2 pixels (zero borders) for the batch, and horizontal flips of
+    half its pictures."""
     padded = F.pad(x, (0, 0, 2, 2, 2, 2))
     dy, dx = torch.randint(0, 5, (2,), generator=generator).tolist()
     x = padded[:, dy:dy + 28, dx:dx + 28]

@@ -16,70 +16,10 @@ import path from 'node:path';
 
 import { kerasFile } from '../support/keras_files.mjs';
 import { root, smallModel } from '../support/models.mjs';
-import { openPage } from '../support/page.mjs';
+import { CSP, open, seenPictures, widgets } from '../support/widget_page.mjs';
 
-const CSP = "script-src 'self' 'wasm-unsafe-eval'; worker-src blob: 'self'";
 const out = path.join(root, 'test-output/widget');
 mkdirSync(out, { recursive: true });
-
-// The repository served on 127.0.0.1 and `urlPath` opened on it; window.cspViolations collects
-// what the page's Content-Security-Policy blocked.
-const open = (urlPath, { browser = 'chromium', isolated = false, viewport } = {}) =>
-  openPage(urlPath, {
-    browser,
-    serve: root,
-    isolated,
-    viewport,
-    ready: false,
-    initScript: () => {
-      window.cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) =>
-        window.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`),
-      );
-    },
-  });
-
-// Scrolls each widget into view (they start lazily), waits until every one has drawn or failed;
-// returns per widget {error, canvases, text}.
-async function widgets(page, count) {
-  for (let i = 0; i < count; i++) {
-    await page.locator('conv-scope').nth(i).scrollIntoViewIfNeeded();
-    await page.waitForFunction(
-      (k) => {
-        const s = document.querySelectorAll('conv-scope')[k].shadowRoot;
-        return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre, main svg');
-      },
-      i,
-      { timeout: 120000 },
-    );
-  }
-  await page.waitForFunction(
-    (n) => {
-      const all = [...document.querySelectorAll('conv-scope')];
-      return (
-        all.length === n &&
-        all.every((w) => {
-          const s = w.shadowRoot;
-          return !s.querySelector('.error').hidden || s.querySelector('main canvas, main pre, main svg');
-        })
-      );
-    },
-    count,
-    { timeout: 120000 },
-  );
-  return page.evaluate(() =>
-    [...document.querySelectorAll('conv-scope')].map((w) => {
-      const s = w.shadowRoot;
-      return {
-        error: s.querySelector('.error').hidden ? null : s.querySelector('.error').textContent,
-        canvases: [...s.querySelectorAll('main canvas:not([aria-label="zoomed tile"])')].map((c) =>
-          window.testSupport.pixels(c),
-        ),
-        text: s.querySelector('main pre')?.textContent ?? '',
-      };
-    }),
-  );
-}
 
 // The widget's big files (web/src/widget_assets.js) this page loaded: the wasm builds and the
 // default model, or their file:// twins, by name.
@@ -396,18 +336,11 @@ for (const browser of ['chromium', 'firefox']) {
         await page.evaluate(() => document.getElementById('cam').shadowRoot.querySelector('figcaption').textContent),
         /^gradcam · layer activation_1 · /,
       );
-      // The grayscale model's picture, as it sees it: gray.
-      assert.equal(
-        await page.evaluate(() => {
-          const c = document
-            .getElementById('seen')
-            .shadowRoot.querySelector('canvas[aria-label^="the picture in gray"]');
-          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-          for (let i = 0; i < d.length; i += 4) if (d[i] !== d[i + 1] || d[i] !== d[i + 2]) return false;
-          return true;
-        }),
-        true,
-      );
+      // The grayscale model's picture as it sees it (gray, at its input size), beside the picture.
+      assert.deepEqual(await seenPictures(page, '#seen'), {
+        picture: false,
+        seen: { width: 28, height: 28, gray: true },
+      });
       assert.equal(
         await page.evaluate(() =>
           document.getElementById('binary').shadowRoot.querySelector('canvas').getAttribute('aria-label'),

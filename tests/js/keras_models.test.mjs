@@ -247,3 +247,33 @@ test('graphs cut with --notop keep their feature maps up to the last one', () =>
     }
   }
 });
+
+// What Predictions shows beside a grayscale model's predictions: the input it was given, as pixels.
+// A random picture at the model's input size comes back as it was (an RGB model with Keras' caffe
+// preprocessing: its BGR channels and means undone), or as its luminance (a grayscale model).
+test("inputPicture is the model's input as pixels, gray for a grayscale model", () => {
+  for (const [name, extra] of [
+    ['fashion-bn', []],
+    ['resnet50', NARROW],
+  ]) {
+    const model = m.Model.load(convert(kerasFile(name, 'keras3', extra).path).bytes);
+    try {
+      assert.throws(() => model.inputPicture(), /run an image first/);
+      const [height, width, channels] = model.info().inputShape;
+      const data = new Uint8ClampedArray(width * height * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 7919) % 251));
+      model.run({ width, height, data });
+      const picture = model.inputPicture();
+      assert.deepEqual([picture.width, picture.height, picture.data.length], [width, height, data.length], name);
+      let off = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const gray = 0.2989 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+        for (let c = 0; c < 3; c++)
+          off = Math.max(off, Math.abs(picture.data[i + c] - (channels === 1 ? gray : data[i + c])));
+        assert.equal(picture.data[i + 3], 255);
+      }
+      assert.ok(off <= 0.5 + 1e-3, `${name}: a pixel off by ${off}`);
+    } finally {
+      model.release();
+    }
+  }
+});

@@ -33,6 +33,8 @@ export async function core(): Promise<void> {
   const shape: number[] = activation.shape;
   const data: Float32Array = activation.data;
   console.log(shape, data[0]);
+  const seen = model.inputPicture();
+  new ImageData(new Uint8ClampedArray(seen.data), seen.width, seen.height);
 
   const grid: Grid = model.featureMapGrid('block1_conv2', { colormap: 'viridis' });
   // Not `new ImageData(grid.data, ...)` as README.md has it: since TypeScript 5.7, ImageData takes

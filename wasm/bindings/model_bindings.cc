@@ -196,6 +196,12 @@ val TryRun(Model& model, val image, val options) {
   return out;
 }
 
+val TryInputPicture(const Model& model) {
+  RgbImage picture;
+  if (const Status s = model.InputPicture(&picture); !s.ok()) return Fail(s.message());
+  return ImageDataOut(picture);
+}
+
 val TryActivation(const Model& model, val name) {
   const auto index = FindLayer(model, name);
   if (!index) return val::null();
@@ -364,6 +370,7 @@ EMSCRIPTEN_BINDINGS(convscope_model) {
       .function("tryLayerConfig", &TryLayerConfig)
       .function("tryWeights", &TryWeights)
       .function("tryRun", &TryRun)
+      .function("tryInputPicture", &TryInputPicture)
       .function("tryActivation", &TryActivation)
       .function("tryFilterGrid", &TryFilterGrid)
       .function("tryFeatureMapGrid", &TryFeatureMapGrid)

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "images/image.h"
+
 namespace convscope {
 namespace {
 
@@ -22,8 +24,6 @@ constexpr std::array<std::array<int, 3>, 9> kViridisStops = {{{68, 1, 84},
 constexpr std::array<std::array<int, 3>, 5> kCoolwarmStops = {
     {{59, 76, 192}, {141, 176, 254}, {221, 221, 221}, {244, 154, 123}, {180, 4, 38}}};
 
-uint8_t Clamp255(double v) { return static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L)); }
-
 // The colour at t in [0, 1] of stops evenly spaced over [0, 1].
 template <size_t N>
 std::array<uint8_t, 3> Between(const std::array<std::array<int, 3>, N>& stops, double t) {
@@ -31,7 +31,8 @@ std::array<uint8_t, 3> Between(const std::array<std::array<int, 3>, N>& stops, d
   const auto k = static_cast<size_t>(std::min(static_cast<double>(N - 2), std::floor(pos)));
   const double f = pos - static_cast<double>(k);
   std::array<uint8_t, 3> c{};
-  for (size_t ch = 0; ch < 3; ++ch) c[ch] = Clamp255(stops[k][ch] * (1 - f) + stops[k + 1][ch] * f);
+  for (size_t ch = 0; ch < 3; ++ch)
+    c[ch] = PixelByte(stops[k][ch] * (1 - f) + stops[k + 1][ch] * f);
   return c;
 }
 
@@ -51,9 +52,9 @@ ColorLut MakeLut(Colormap map) {
         c = Between(kCoolwarmStops, t);
         break;
       case Colormap::kJet:  // the classic MATLAB ramp: blue, cyan, yellow, red
-        c = {Clamp255(255 * std::min(4 * t - 1.5, -4 * t + 4.5)),
-             Clamp255(255 * std::min(4 * t - 0.5, -4 * t + 3.5)),
-             Clamp255(255 * std::min(4 * t + 0.5, -4 * t + 2.5))};
+        c = {PixelByte(255 * std::min(4 * t - 1.5, -4 * t + 4.5)),
+             PixelByte(255 * std::min(4 * t - 0.5, -4 * t + 3.5)),
+             PixelByte(255 * std::min(4 * t + 0.5, -4 * t + 2.5))};
         break;
     }
   }

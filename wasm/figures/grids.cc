@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "images/image.h"
+
 namespace convscope {
 namespace {
 
@@ -50,7 +52,7 @@ void Paint(RgbaImage* img, const Grid& g, size_t index, size_t scale, size_t x, 
 
 uint8_t ToByte(float v, float lo, float hi) {
   const float t = hi > lo ? (v - lo) / (hi - lo) : 0.0f;  // a constant (e.g. dead) map is dark
-  return static_cast<uint8_t>(std::clamp(std::lround(t * 255.0f), 0L, 255L));
+  return PixelByte(t * 255.0f);
 }
 
 }  // namespace

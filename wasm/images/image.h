@@ -2,7 +2,9 @@
 // canvas; then resized to the model's input. Every size is checked before anything is allocated.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -22,6 +24,11 @@ inline constexpr size_t kMaxImagePixels = 1 << 14;
 inline constexpr size_t kMaxImagePixels = 64'000'000;
 #endif
 inline constexpr size_t kMaxImageSide = 32768;
+
+// A pixel value rounded to the nearest byte, clamped to [0, 255].
+inline uint8_t PixelByte(double v) {
+  return static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L));
+}
 
 struct RgbImage {
   size_t width = 0;

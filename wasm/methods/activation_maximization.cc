@@ -255,7 +255,7 @@ Status MaximizeActivation(const ModelHeader& header, Engine* engine, Backward* b
   result->rgb.resize(rgb.size());
   for (size_t i = 0; i < rgb.size(); ++i) {
     const double v = preset.stretch ? ((rgb[i] - mean) / sd * 0.1 + 0.5) * 255.0 : rgb[i];
-    result->rgb[i] = static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L));
+    result->rgb[i] = PixelByte(v);
   }
   return Status::Ok();
 }

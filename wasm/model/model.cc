@@ -68,6 +68,18 @@ Status Model::Run(const RgbImage& image, const RunOptions& options, RunResult* r
   return Status::Ok();
 }
 
+Status Model::InputPicture(RgbImage* out) const {
+  if (last_ == nullptr) return Status::Error("there is no input yet: run an image first");
+  const Shape& in = header().layers.front().layer.output_shape;
+  std::vector<float> rgb(in[0] * in[1] * 3);
+  Deprocess(last_input_, header().preprocessing, in[2], rgb);
+  out->width = in[1];
+  out->height = in[0];
+  out->pixels.resize(rgb.size());
+  std::transform(rgb.begin(), rgb.end(), out->pixels.begin(), PixelByte);
+  return Status::Ok();
+}
+
 }  // namespace convscope
 
 namespace convscope {

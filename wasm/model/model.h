@@ -119,8 +119,9 @@ class Model {
   const Engine* engine(Precision precision) const {
     return engines_[static_cast<size_t>(precision)].get();
   }
-  // The last Run's input image after resizing, for overlays.
-  const RgbImage& resized_image() const { return resized_; }
+  // The last Run's input as the model sees it: the picture at the input size, its preprocessing
+  // undone (a grayscale model's gray in all three channels), rounded and clamped to [0, 255].
+  Status InputPicture(RgbImage* out) const;
 
  private:
   Model() = default;
@@ -147,7 +148,7 @@ class Model {
   ThreadPool threadpool_;
   std::array<std::unique_ptr<Engine>, 2> engines_;  // by Precision
   Engine* last_ = nullptr;
-  RgbImage resized_;
+  RgbImage resized_;  // the last picture at the input size (kept: its memory serves the next run)
   std::vector<float> last_input_;  // the last image, preprocessed
   // Whether the f32 engine holds the last image's pass after an int8 run (GradientEngine).
   bool gradient_pass_current_ = false;

@@ -1,5 +1,6 @@
 #include "model_header.h"
 
+#include <cmath>
 #include <map>
 #include <utility>
 
@@ -71,6 +72,10 @@ Status ReadPreprocessing(const Json& j, Preprocessing* p) {
   }
   for (double s : p->std) {
     if (!(s > 0)) return Status::Error(path + ".std must be positive");
+  }
+  // Pixels are divided by it to draw a model's input (Deprocess).
+  if (!(p->scale > 0) || !std::isfinite(p->scale)) {
+    return Status::Error(path + ".scale must be a positive number");
   }
   return Status::Ok();
 }

@@ -47,6 +47,7 @@ const app = {
   state: { ...DEFAULT_STATE, tab: 'predictions', method: 'gradcam' },
   images: [], // {name, blob}, null where the user removed one (indices name images in the worker)
   picture: null, // the current image's RGBA as the worker decoded it, in gray for a grayscale model
+  original: null, // the same in colour
   modelFile: null, // the model on show: {blob (unless cached), name, cached} (to change its preprocessing)
   cache: new Map(),
   defaultLayer: undefined, // the layer the page chose for the last model (no note when it goes)
@@ -226,6 +227,7 @@ async function showImage(index) {
   Object.assign(app.state, { imageIndex: index, run });
   // What the model sees: a grayscale model's picture in gray (made once per picture).
   app.picture = isGrayscale(app.state.model.info) ? (img.gray ??= grayPicture(img.picture)) : img.picture;
+  app.original = img.picture;
   app.cache.clear();
   $('view').dataset.picture = img.name;
   app.strip.select(index);
@@ -260,7 +262,7 @@ async function removeImage(index) {
   if (next !== undefined) return showImage(next);
   Object.assign(app.state, { imageIndex: undefined, run: undefined });
   delete $('view').dataset.picture;
-  app.picture = null;
+  app.picture = app.original = null;
   app.cache.clear();
   render();
 }

@@ -3,7 +3,7 @@
 // a prompt to give them. Where the context can change the preprocessing or the names (the page),
 // a button beside each does.
 import { classCount } from './model_layers.js';
-import { inputText } from './model_header.js';
+import { inputText, sizeText } from './model_header.js';
 import { preprocessingLabel } from './preprocessing.js';
 import { el } from './ui.js';
 
@@ -42,7 +42,7 @@ export function modelCardLines(info, summary) {
       'Parameters',
       `${summary.totalParams.toLocaleString('en-US')} (${summary.trainableParams.toLocaleString('en-US')} trainable)`,
     ],
-    ['Precision', `${info.precision}, ${(info.fileSize / 1e6).toFixed(1)} MB`],
+    ['Precision', `${info.precision}, ${sizeText(info.fileSize)}`],
     [
       'Classes',
       info.head.kind === 'none'

@@ -20,7 +20,7 @@ const engineText = ({ variant, threads }, workers) =>
   (workers > 1 ? ` (methods of many passes on ${workers} workers)` : '');
 
 // A model file's size: a tutorial's model is a few kB, VGG16 138.5 MB.
-const sizeText = (bytes) =>
+export const sizeText = (bytes) =>
   bytes < 1e5 ? `${Math.max(1, Math.round(bytes / 1e3))} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
 
 // "28×28×1 (grayscale)": the input as the header states it.

@@ -21,8 +21,10 @@
  *   only once there is one)
  * @property {{ predictions: { index: number, label: string, probability: number }[],
  *   precision: import('../../wasm/convscope').Precision, totalMs: number,
- *   unlike: import('../../wasm/convscope').RunResult['unlike'] }} [run] the current image's run
- *   through the model (views that need an image are drawn only once there is one)
+ *   unlike: import('../../wasm/convscope').RunResult['unlike'],
+ *   input?: { width: number, height: number, data: Uint8ClampedArray } }} [run] the current image's
+ *   run through the model (views that need an image are drawn only once there is one); `input`: a
+ *   grayscale model's input, as it saw the picture (Model.inputPicture)
  * @property {number | string} [imageIndex] which image is on show: part of every cached result's key
  * @property {import('../../wasm/convscope').ResizeMode} resize how the image is brought to the input size
  * @property {import('../../wasm/convscope').Precision} [precision] the widget's precision attribute
@@ -64,7 +66,10 @@
  * @typedef {object} ViewContext
  * @property {ViewState} state the selection
  * @property {{ width: number, height: number, data: Uint8ClampedArray } | null} picture the
- *   current image as the worker decoded it (its display copy), RGBA; what maps are drawn over
+ *   current image as the worker decoded it (its display copy), RGBA; what maps are drawn over (in
+ *   gray for a grayscale model)
+ * @property {{ width: number, height: number, data: Uint8ClampedArray } | null} [original] the same
+ *   in colour, where `picture` is gray
  * @property {Map<string, any>} cache results for the current model and image by key (explain.js),
  *   emptied when either changes
  * @property {import('./jobs.js').Jobs} jobs long runs in flight, joined by a view drawn again

@@ -13,6 +13,7 @@ import { Jobs } from './jobs.js';
 import { pressWatch } from './press_watch.js';
 import { client, loadModel, shared } from './widget_models.js';
 import { el } from './ui.js';
+import { exportFigure } from './figure.js';
 import { blobOf } from './fetch_blob.js';
 import { grayPicture } from './grayscale.js';
 import { MAX_SIDE, parseInputSize } from './input_size.js';
@@ -264,6 +265,7 @@ export class ConvScopeElement extends HTMLElement {
     const app = {
       state,
       picture: this.picture && isGrayscale(state.model.info) ? this.grayPicture : this.picture,
+      original: this.picture,
       cache: this.cache,
       jobs: this.jobs,
       autoRun: true,
@@ -330,8 +332,11 @@ export class ConvScopeElement extends HTMLElement {
   }
 
   // The view's main figure as a PNG Blob: as its Export button saves it (legend, caption, opaque
-  // background) where the view has figures, else its canvas.
+  // background) where the view has figures, else its canvas. A view whose first figure is not its
+  // main one (Predictions beside a grayscale model's pictures) marks the main one: data-main.
   exportPNG() {
+    const main = this.view.querySelector('[data-main]');
+    if (main) return exportFigure(main).blob();
     const figure = this.view.querySelector('figure'),
       canvas = this.view.querySelector('canvas');
     if (figure?.exportBlob) return figure.exportBlob();

@@ -186,7 +186,12 @@ const OPS = {
     if (image !== undefined) images.delete(image);
     return true;
   },
-  run: ensureRun,
+  // The run's summary; for a grayscale model, with what it was given, at its input size (Predictions
+  // shows it beside the picture): made for each answer, since an answer's buffers are transferred.
+  run(what) {
+    const result = ensureRun(what);
+    return grayscale.has(what.model) ? { ...result, input: modelOf(what.model).inputPicture() } : result;
+  },
   // The layer's Keras config and each of its weights (kernel, bias; BatchNormalization's gamma,
   // beta, moving mean and variance; SeparableConv2D's depthwise and pointwise kernels) in order.
   layer({ model, name }) {

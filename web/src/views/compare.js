@@ -1,6 +1,6 @@
 import { el, select } from '../ui.js';
-import { LONG_METHODS, METHODS } from '../catalog.js';
-import { explained } from './explain.js';
+import { LONG_METHODS, METHOD_INFO, METHODS } from '../catalog.js';
+import { camLayerMenu, explained } from './explain.js';
 import { mapColorbar, mapFigure } from './map_figure.js';
 import { modelKnows, unlikeNote } from './predictions.js';
 import { rankingPanel } from './ranking.js';
@@ -32,11 +32,14 @@ export default {
         mapFigure(app, maps[i], bars[i], `compare-${method}`, { label: method }),
       ),
     );
+    // The layer of the methods that take one (Grad-CAM and its kin), the Explain view's.
+    const layer = sides.some(([, method]) => METHOD_INFO.get(method).needsLayer) ? camLayerMenu(app) : null;
     return el(
       'div',
       {},
       app.saysWhatModelKnows ? null : el('p', { className: 'knows' }, modelKnows(s.model.info)),
       unlikeNote(app),
+      layer ? el('div', { className: 'controls' }, layer) : null,
       el('div', { className: 'row' }, ...panes),
       rankingPanel(
         app,

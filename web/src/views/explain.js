@@ -12,6 +12,17 @@ import { classCount, classLabel, defaultCamLayer, spatialLayers } from '../model
 
 /** @typedef {import('../view_context.js').ViewContext} ViewContext */
 
+// The layer menu of the methods that take one (Grad-CAM and its kin; Explain's and Compare's): any
+// layer with feature maps (a convolution, its BatchNormalization or activation, a pooling layer),
+// the model's own default until one is chosen.
+/** @param {ViewContext} app */
+export function camLayerMenu(app) {
+  const { camLayer, model } = app.state;
+  const { rows } = model.summary;
+  const layer = camLayer ?? defaultCamLayer(rows, model.info);
+  return layerSelect('Layer', rows, spatialLayers(rows), layer, (v) => app.set({ camLayer: v }));
+}
+
 // The options a method takes from the page state.
 /** @param {ViewContext} app @param {string} method */
 export function explainOptions(app, method) {
@@ -138,7 +149,7 @@ export default {
       if (x) draw(x);
       else result.replaceChildren(el('p', {}, 'This method makes many passes: press Run.'));
     };
-    const { info, summary } = s.model;
+    const { info } = s.model;
     const classes = [
       ['', `top-1 (${s.run.predictions[0]?.label ?? ''})`],
       ...Array.from({ length: classCount(info) }, (_, i) => [i, `${i}: ${classLabel(info, i)}`]),
@@ -149,14 +160,7 @@ export default {
       select('Method', METHODS, method, (v) => app.set({ method: v })),
       select('Class', classes, s.classIndex ?? '', (v) => app.set({ classIndex: v === '' ? undefined : Number(v) })),
     );
-    if (about.needsLayer) {
-      // Any layer with feature maps (a convolution, its BatchNormalization or activation, a pooling
-      // layer); the model's own default otherwise.
-      const layer = s.camLayer ?? defaultCamLayer(summary.rows, info);
-      controls.append(
-        layerSelect('Layer', summary.rows, spatialLayers(summary.rows), layer, (v) => app.set({ camLayer: v })),
-      );
-    }
+    if (about.needsLayer) controls.append(camLayerMenu(app));
     // Options in pixels (occlusion's patch and stride) cannot exceed the model's input.
     const side = Math.min(...s.model.info.inputShape.slice(0, 2));
     for (const spec of about.options) {

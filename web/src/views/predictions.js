@@ -29,6 +29,22 @@ export function unlikeNote(app) {
 
 const SEEN_SIDE = 240;
 
+// A picture drawn with its longer side SEEN_SIDE pixels, in a figure of its own.
+function seenFigure(picture, options, caption, exportName) {
+  const canvas = imageCanvas(picture, options);
+  canvas.style.width = `${(SEEN_SIDE * picture.width) / Math.max(picture.width, picture.height)}px`;
+  const f = figure(canvas, caption, exportName);
+  f.classList.add('seen');
+  named(f.querySelector('figcaption button'), caption);
+  return f;
+}
+
+// An Export button's name says which of the view's figures it saves (its text stays in it).
+function named(button, what) {
+  button?.setAttribute('aria-label', `${button.textContent}: ${what}`);
+  return button;
+}
+
 export default {
   id: 'predictions',
   title: 'Predictions',
@@ -45,6 +61,7 @@ export default {
       barLeft = narrow ? 8 : 200,
       barWidth = width - barLeft - 80;
     const [canvas, ctx] = hiDpiCanvas(width, 40 + rowHeight * p.length, 'top-5 predictions');
+    canvas.dataset.main = ''; // what the widget's exportPNG() saves
     const fg = getComputedStyle(document.body).color;
     ctx.font = '13px system-ui, sans-serif';
     p.forEach((q, i) => {
@@ -60,34 +77,33 @@ export default {
         bar + (narrow ? 14 : 16),
       );
     });
+    // A grayscale model's view of the picture beside the picture: the gray it was given, at its
+    // input size (at most SEEN_SIDE pixels each: the predictions are the figure here).
     const info = app.state.model.info;
-    // A grayscale model's view of the picture, beside what it made of it: the gray it was given
-    // (at most SEEN_SIDE pixels: the predictions are the figure here).
-    let seen = null;
-    if (isGrayscale(info) && app.picture) {
-      const picture = imageCanvas(app.picture, {
-        pixelated: false,
-        label: 'the picture in gray, as the model sees it',
-      });
-      picture.style.width = `${(SEEN_SIDE * app.picture.width) / Math.max(app.picture.width, app.picture.height)}px`;
-      seen = figure(
-        picture,
-        `What this grayscale model sees: the picture in gray, read at ${info.inputShape[0]}×${info.inputShape[1]} pixels`,
-        'model-input',
-      );
-      seen.classList.add('seen');
-    }
+    const input = app.state.run.input;
+    const seen =
+      input && app.original
+        ? [
+            seenFigure(app.original, { pixelated: false, label: 'your picture' }, 'Your picture', null),
+            seenFigure(
+              input,
+              { pixelated: true, label: `the picture as the model sees it: ${input.width}×${input.height} in gray` },
+              `What the model sees: ${input.width}×${input.height} pixels in gray`,
+              'model-input',
+            ),
+          ]
+        : null;
     return el(
       'div',
       {},
       app.saysWhatModelKnows ? null : el('p', { className: 'knows' }, modelKnows(info)),
       unlikeNote(app),
-      el('div', { className: 'row' }, seen, canvas),
+      el('div', { className: 'row' }, ...(seen ?? []), canvas),
       el(
         'p',
         {},
         `${app.state.run.precision} · ${app.state.run.totalMs.toFixed(0)} ms `,
-        exportButton(canvas, 'predictions'),
+        named(exportButton(canvas, 'predictions'), 'the predictions'),
       ),
     );
   },
