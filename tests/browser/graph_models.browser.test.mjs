@@ -6,7 +6,8 @@
 // ResNet50's in Firefox, the transfer model's in Chromium), Grad-CAM at the last
 // block by default, and a layer of the nested base explained by its own name; the architecture
 // graph of ResNet50 and DenseNet121: folded, opened, its edges the model's links, the keys
-// following them; layer menus by block with a search field.
+// following them, zoomed and panned by keys, wheel, pinch and drag; layer menus by block with a
+// search field.
 // Screenshots go to test-output/keras-models/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,6 +70,81 @@ const focusedBox = (page) => page.evaluate(() => document.activeElement.dataset.
 const focusBox = (page, id) =>
   page.evaluate((i) => document.querySelector(`#view .graph-box[data-box="${i}"]`).focus(), id);
 
+// The diagram's drawn width and its box's scroll position and range.
+const drawing = (page) =>
+  page.evaluate(() => {
+    const s = document.querySelector('#view .graph-scroll');
+    return {
+      width: Number(document.getElementById('architecture-diagram').getAttribute('width')),
+      left: s.scrollLeft,
+      top: s.scrollTop,
+      right: s.scrollWidth - s.clientWidth, // how far it scrolls
+      bottom: s.scrollHeight - s.clientHeight,
+    };
+  });
+
+// Pointer and wheel events on the diagram's box at (x, y) from its corner: a finger's or the mouse's.
+// Synthetic, as the box takes pointers itself (touch-action: none) and reads only their positions.
+const pointerEvents = (page, events) =>
+  page.evaluate((list) => {
+    const s = document.querySelector('#view .graph-scroll');
+    const r = s.getBoundingClientRect();
+    for (const [type, init] of list) {
+      const at = { clientX: r.left + init.x, clientY: r.top + init.y, bubbles: true, cancelable: true };
+      s.dispatchEvent(
+        type === 'wheel'
+          ? new WheelEvent(type, { ...at, ctrlKey: true, deltaY: init.deltaY, deltaMode: 0 })
+          : new PointerEvent(type, { ...at, pointerId: init.id, pointerType: init.type, buttons: 1 }),
+      );
+    }
+  }, events);
+
+// Zoom by the keys (on a box), Ctrl + wheel and a two-finger pinch; a drag pans; a redraw keeps
+// both; Actual size goes back.
+async function zoomAndPan(page) {
+  const start = await drawing(page);
+  await focusBox(page, 'input_layer');
+  await page.keyboard.press('=');
+  assert.equal((await drawing(page)).width, Math.round(start.width * 1.25), '= zooms in');
+  await page.keyboard.press('-');
+  assert.ok(Math.abs((await drawing(page)).width - start.width) <= 1, '- zooms out');
+  await pointerEvents(page, [['wheel', { x: 60, y: 60, deltaY: -100 }]]);
+  const wheeled = await drawing(page);
+  assert.ok(Math.abs(wheeled.width / start.width - Math.exp(1 / 3)) < 0.01, `Ctrl + wheel: ${wheeled.width}`);
+  const finger = (type, id, x) => [type, { id, type: 'touch', x, y: 100 }];
+  await pointerEvents(page, [
+    finger('pointerdown', 1, 100),
+    finger('pointerdown', 2, 150),
+    finger('pointermove', 2, 200),
+    finger('pointerup', 1, 100),
+    finger('pointerup', 2, 200),
+  ]);
+  const pinched = await drawing(page);
+  assert.ok(
+    Math.abs(pinched.width / wheeled.width - 2) < 0.01,
+    `a pinch to twice the fingers' distance: ${pinched.width}`,
+  );
+  // From the top left corner, so that the drag stays in the drawing's range (2.8 times its width).
+  await page.evaluate(() => document.querySelector('#view .graph-scroll').scrollTo(0, 0));
+  const mouse = (type, x, y) => [type, { id: 3, type: 'mouse', x, y }];
+  await pointerEvents(page, [
+    mouse('pointerdown', 200, 200),
+    mouse('pointermove', 160, 170),
+    mouse('pointerup', 160, 170),
+  ]);
+  const dragged = await drawing(page);
+  assert.deepEqual([dragged.left, dragged.top], [40, 30], 'a drag pans');
+  // Redrawn (another layer selected, focus outside the diagram), the zoom and the scroll stay.
+  await page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement).blur());
+  await page.evaluate(() => window.convscopeApp.set({ layer: 'conv1_conv' }));
+  await settled(page);
+  assert.deepEqual(await drawing(page), dragged, 'a redraw keeps the zoom and the scroll');
+  await page.evaluate(() =>
+    [...document.querySelectorAll('#view button')].find((b) => b.textContent === 'Actual size').click(),
+  );
+  assert.ok(Math.abs((await drawing(page)).width - start.width) <= 1, 'Actual size');
+}
+
 for (const browser of BROWSERS) {
   test(`${browser}: the architecture graph's edges are the model's links, the keys follow them; layer menus by block`, async () => {
     const { page, problems, close } = await openPage(pageUrl, { browser, scale: 2 });
@@ -100,6 +176,7 @@ for (const browser of BROWSERS) {
         rows.map((r) => r.name),
       );
       assert.deepEqual(edges.sort(), rows.flatMap((r) => r.inputs.map((i) => `${i}->${r.name}`)).sort());
+      await zoomAndPan(page);
       // ↓ from the input to the output goes from each layer to one it feeds, ↑ back to one it reads;
       // the selection follows.
       await focusBox(page, 'input_layer');
