@@ -138,6 +138,18 @@ async function zoomAndPan(page) {
   await page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement).blur());
   await page.evaluate(() => window.convscopeApp.set({ layer: 'conv1_conv' }));
   await settled(page);
+  // The new drawing takes the scroll position once it is in the page (the next frame): wait for it,
+  // a while at most.
+  await page
+    .waitForFunction(
+      ([left, top]) => {
+        const s = document.querySelector('#view .graph-scroll');
+        return s.scrollLeft === left && s.scrollTop === top;
+      },
+      [dragged.left, dragged.top],
+      { timeout: 5000 },
+    )
+    .catch(() => {});
   assert.deepEqual(await drawing(page), dragged, 'a redraw keeps the zoom and the scroll');
   await page.evaluate(() =>
     [...document.querySelectorAll('#view button')].find((b) => b.textContent === 'Actual size').click(),

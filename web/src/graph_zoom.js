@@ -19,6 +19,9 @@ export function panZoom(scroller, drawing, state) {
     drawing.setAttribute('width', String(Math.round(box.width * state.zoom)));
     drawing.setAttribute('height', String(Math.round(box.height * state.zoom)));
   };
+  // Where the last drawing was scrolled to, once this one is in the page; until then its scrolls
+  // (focus brought into view from 0) are not the reader's.
+  let restored = false;
   // Zooms by `factor` keeping the drawing's point under (x, y) (the box's own pixels) in place.
   const zoom = (factor, x = scroller.clientWidth / 2, y = scroller.clientHeight / 2) => {
     const to = Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, state.zoom * factor));
@@ -29,23 +32,32 @@ export function panZoom(scroller, drawing, state) {
     size();
     scroller.scrollLeft = px * to - x;
     scroller.scrollTop = py * to - y;
+    remember();
+  };
+  // The scroll position, kept at once where this code scrolls: the scroll event comes a frame
+  // later, after a redraw that replaced the box would have lost it. Not once this drawing is
+  // replaced: the box's scroll then falls back while the next one is put in.
+  const remember = () => {
+    if (!restored || !drawing.isConnected) return;
+    state.left = scroller.scrollLeft;
+    state.top = scroller.scrollTop;
   };
   size();
-  // Where the last drawing was scrolled to, once this one is in the page; until then its scrolls
-  // (focus brought into view from 0) are not the reader's.
-  let restored = false;
-  requestAnimationFrame(() => {
+  // The view is put in the page when it is drawn, which may take frames on a busy machine; a
+  // drawing that never gets there (a newer one replaced it) stops asking after some.
+  const restore = (frames) => {
+    if (!scroller.isConnected) {
+      if (frames > 0) requestAnimationFrame(() => restore(frames - 1));
+      return;
+    }
     scroller.scrollLeft = state.left;
     scroller.scrollTop = state.top;
     restored = true;
     const focused = /** @type {Document | ShadowRoot} */ (scroller.getRootNode()).activeElement;
     if (focused && scroller.contains(focused)) focused.scrollIntoView({ block: 'nearest', inline: 'nearest' });
-  });
-  scroller.addEventListener('scroll', () => {
-    if (!restored) return;
-    state.left = scroller.scrollLeft;
-    state.top = scroller.scrollTop;
-  });
+  };
+  requestAnimationFrame(() => restore(600));
+  scroller.addEventListener('scroll', remember);
   const at = (e) => {
     const r = scroller.getBoundingClientRect();
     return [e.clientX - r.left, e.clientY - r.top];
@@ -81,6 +93,7 @@ export function panZoom(scroller, drawing, state) {
     } else if (pointers.size === 1 && e.buttons === 1) {
       scroller.scrollLeft -= e.clientX - last.x;
       scroller.scrollTop -= e.clientY - last.y;
+      remember();
       moved += Math.abs(e.clientX - last.x) + Math.abs(e.clientY - last.y);
     }
     pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
